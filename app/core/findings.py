@@ -1,0 +1,62 @@
+"""Findings: what the rules report. Every view (table, review list, CLI, push gate)
+renders these same objects."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+class Area(str, Enum):
+    """The editor step a finding belongs to (drives the sidebar badges)."""
+
+    TARGET = "target"
+    DESTINATION = "destination"
+    IDENTIFIERS = "identifiers"
+    PUSH = "push"
+
+
+class Finding(BaseModel):
+    """One problem or note about a document.
+
+    ``row`` is the 0-based identifier row, or None for document-level findings.
+    ``field`` names the cell or document field: ``segment``, ``destination``,
+    ``strategy`` for rows; ``target.space_id``, ``destination.slug``,
+    ``send_mobile_ids``, ``setup`` … otherwise.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    severity: Severity
+    message: str
+    area: Area
+    row: int | None = None
+    field: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.is_error for f in findings)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then by row (document-level first), then by code."""
+    return sorted(
+        findings,
+        key=lambda f: (f.severity.rank, -1 if f.row is None else f.row, f.code, f.field or ""),
+    )
