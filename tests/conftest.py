@@ -1,0 +1,21 @@
+"""Test-wide setup: Qt offscreen, and every app folder inside a per-test temp home."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Must be set before any QApplication exists (pytest-qt creates it lazily).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("SEGMENT_PUBLIC_API_TOKEN", None)
+
+
+@pytest.fixture(autouse=True)
+def idsync_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Settings, autosave, history and caches of the app go here, never to the real home."""
+    home = tmp_path_factory.mktemp("idsync-home")
+    monkeypatch.setenv("IDSYNC_HOME", str(home))
+    yield home
