@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian libraries Qt's xcb (X11) and offscreen platforms load, but only the
+# missing ones, and only where we can (root + apt-get). Safe to run repeatedly.
+set -euo pipefail
+
+packages=(
+  libegl1 libgl1 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0
+  libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
+  libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0
+  libxcb-xkb1 libx11-xcb1 fonts-dejavu-core
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "Qt needs these system libraries: ${missing[*]}" >&2
+  echo "Install them with your package manager (as root: apt-get install ${missing[*]})." >&2
+  exit 0
+fi
+echo "Installing Qt system libraries: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
