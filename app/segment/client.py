@@ -1,0 +1,464 @@
+"""Synchronous client for the Segment Public API calls the app needs (no Qt).
+
+One instance per base URL and token. Every attempt goes through the rate limiter; GETs
+are retried on 5xx and dropped connections; a 429 waits for Retry-After within a bound.
+Writes (POST/PATCH) are never retried after they may have reached Segment: a re-run
+re-reads the live state first, which is the safe way to continue.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from app import __version__
+from app.segment.cancel import CancelToken, Sleeper, interruptible_sleep
+from app.segment.errors import (
+    TOKEN_HELP,
+    AuthError,
+    ConflictError,
+    NetworkError,
+    NotFoundError,
+    RateLimited,
+    RequestTimeout,
+    SegmentError,
+    ServerError,
+    UnexpectedResponse,
+    ValidationFailed,
+)
+from app.segment.models import (
+    Audience,
+    Connection,
+    JsonObject,
+    Space,
+    SupportedDestination,
+    WriteResult,
+)
+from app.segment.ratelimit import RateLimiter
+from app.segment.regions import Region, is_loopback_host, normalize_base_url
+
+log = logging.getLogger(__name__)
+
+ALPHA_MEDIA_TYPE = "application/vnd.segment.v1alpha+json"
+ACCEPT = f"{ALPHA_MEDIA_TYPE}, application/json"
+AUDIENCE_TYPES = ("USERS", "ACCOUNTS", "LINKED")
+SEARCH_TYPES = ("NAME", "KEY", "DEFINITION")
+
+_MAX_PAGES = 1000
+_MAX_ID_LENGTH = 255
+_TOKEN_SHAPE = re.compile(r"[\x21-\x7e]+")
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Bounds on waiting: how often and how long the client tries before it gives up."""
+
+    get_attempts: int = 4
+    backoff_initial: float = 0.5
+    backoff_max: float = 8.0
+    rate_limit_retries: int = 3
+    max_rate_limit_wait: float = 60.0
+    # Used when a 429 names no wait at all.
+    default_rate_limit_wait: float = 2.0
+
+    def backoff(self, retry_number: int) -> float:
+        return float(min(self.backoff_max, self.backoff_initial * (2**retry_number)))
+
+
+class SegmentClient:
+    def __init__(
+        self,
+        token: str,
+        *,
+        base_url: str = Region.US.base_url,
+        timeout: float = 20.0,
+        limiter: RateLimiter | None = None,
+        retry: RetryPolicy | None = None,
+        cancel: CancelToken | None = None,
+        sleep: Sleeper = interruptible_sleep,
+        page_size: int = 100,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._token = _checked_token(token)
+        self.base_url = normalize_base_url(base_url)
+        self.host = urlsplit(self.base_url).hostname or self.base_url
+        self.timeout = timeout
+        self.limiter = limiter if limiter is not None else RateLimiter()
+        self.retry = retry if retry is not None else RetryPolicy()
+        self.cancel = cancel
+        self.page_size = max(1, min(page_size, 1000))
+        self._sleep = sleep
+        self.request_count = 0
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            timeout=httpx.Timeout(timeout),
+            headers={"Accept": ACCEPT, "User-Agent": f"idsync-configurator/{__version__}"},
+            follow_redirects=False,
+            # Proxy settings from the environment must not capture the local sandbox.
+            trust_env=not is_loopback_host(self.host),
+            transport=transport,
+        )
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> SegmentClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SegmentClient(base_url={self.base_url!r})"
+
+    # -- operations ----------------------------------------------------------------
+
+    def list_spaces(self) -> list[Space]:
+        items = self._paginate("/spaces", "spaces", subject="the workspace's spaces")
+        return [Space.from_json(item) for item in items]
+
+    def list_audiences(
+        self, space_id: str, search: str | None = None, search_type: str = "NAME"
+    ) -> list[Audience]:
+        params: dict[str, str] = {}
+        if search:
+            if search_type not in SEARCH_TYPES:
+                raise ValueError(f"search_type must be one of {', '.join(SEARCH_TYPES)}")
+            params = {"search.type": search_type, "search.query": search[:255]}
+        path = f"/spaces/{_segment(space_id, 'space')}/audiences"
+        items = self._paginate(
+            path, "audiences", params=params, subject=f"space {space_id}", max_count=200
+        )
+        return [Audience.from_json(item, space_id) for item in items]
+
+    def list_connections(self, space_id: str, audience_id: str) -> list[Connection]:
+        path = _connections_path(space_id, audience_id)
+        items = self._paginate(
+            path, "connections", subject=f"audience {audience_id} in space {space_id}"
+        )
+        return [Connection.from_json(item) for item in items]
+
+    def list_supported_destinations(
+        self, space_id: str, audience_type: str = "USERS"
+    ) -> list[SupportedDestination]:
+        kind = audience_type.upper()
+        if kind not in AUDIENCE_TYPES:
+            raise ValueError(f"audience_type must be one of {', '.join(AUDIENCE_TYPES)}")
+        path = f"/spaces/{_segment(space_id, 'space')}/audienceType/{kind}/supported-destinations"
+        data = self._request("GET", path, subject=f"space {space_id}")
+        found = data.get("destinations")
+        # Documented as a free-form map: accept a list of objects or an id -> object map.
+        if isinstance(found, list):
+            return [SupportedDestination.from_json(d) for d in found if isinstance(d, dict)]
+        if isinstance(found, dict):
+            return [
+                SupportedDestination.from_json(d, fallback_id=str(key))
+                for key, d in found.items()
+                if isinstance(d, dict)
+            ]
+        raise UnexpectedResponse(
+            f"{self.host} answered without a destinations list for space {space_id}; "
+            "check the base URL points at the Segment Public API."
+        )
+
+    def add_destination_to_audience(
+        self, space_id: str, audience_id: str, body: Mapping[str, Any]
+    ) -> WriteResult:
+        data = self._request(
+            "POST",
+            _connections_path(space_id, audience_id),
+            json_body=body,
+            subject=f"audience {audience_id} in space {space_id}",
+        )
+        return WriteResult.from_json(data)
+
+    def update_destination_for_audience(
+        self, space_id: str, audience_id: str, connection_id: str, body: Mapping[str, Any]
+    ) -> WriteResult:
+        path = f"{_connections_path(space_id, audience_id)}/{_segment(connection_id, 'connection')}"
+        data = self._request(
+            "PATCH",
+            path,
+            json_body=body,
+            subject=f"connection {connection_id} on audience {audience_id} in space {space_id}",
+        )
+        return WriteResult.from_json(data)
+
+    # -- transport -----------------------------------------------------------------
+
+    def _paginate(
+        self,
+        path: str,
+        key: str,
+        *,
+        subject: str,
+        params: Mapping[str, str] | None = None,
+        max_count: int = 1000,
+    ) -> Iterator[JsonObject]:
+        cursor: str | None = None
+        seen: set[str] = set()
+        for _ in range(_MAX_PAGES):
+            query: dict[str, str] = dict(params or {})
+            query["pagination.count"] = str(min(self.page_size, max_count))
+            if cursor:
+                query["pagination.cursor"] = cursor
+            data = self._request("GET", path, params=query, subject=subject)
+            items = data.get(key, [])
+            if not isinstance(items, list):
+                raise UnexpectedResponse(
+                    f"{self.host} answered {key!r} with something other than a list; "
+                    "check the base URL points at the Segment Public API."
+                )
+            yield from (item for item in items if isinstance(item, dict))
+            pagination = data.get("pagination")
+            following = pagination.get("next") if isinstance(pagination, dict) else None
+            # A cursor seen before would loop forever: stop at the repeat.
+            if not isinstance(following, str) or not following or following in seen:
+                return
+            seen.add(following)
+            cursor = following
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        subject: str,
+        params: Mapping[str, str] | None = None,
+        json_body: Mapping[str, Any] | None = None,
+    ) -> JsonObject:
+        headers = {"Authorization": f"Bearer {self._token}"}
+        content: bytes | None = None
+        if json_body is not None:
+            headers["Content-Type"] = ALPHA_MEDIA_TYPE
+            content = json.dumps(json_body, separators=(",", ":")).encode("utf-8")
+        is_read = method == "GET"
+        retries = 0
+        rate_limit_hits = 0
+        while True:
+            if self.cancel is not None:
+                self.cancel.raise_if_cancelled()
+            failure: SegmentError | None = None
+            response: httpx.Response | None = None
+            with self.limiter.slot(self.cancel):
+                self.request_count += 1
+                try:
+                    response = self._http.request(
+                        method, path, params=params, content=content, headers=headers
+                    )
+                except httpx.TimeoutException:
+                    failure = self._timeout_error(is_read)
+                except httpx.TransportError as exc:
+                    failure = self._network_error(exc, is_read)
+            if failure is not None:
+                if is_read and isinstance(failure, NetworkError) and self._can_retry(retries):
+                    log.info("%s %s: connection problem, retrying", method, path)
+                    self._sleep(self.retry.backoff(retries), self.cancel)
+                    retries += 1
+                    continue
+                raise failure
+            assert response is not None
+            status = response.status_code
+            if 200 <= status < 300:
+                return self._data(response)
+            if status == 429:
+                wait = _rate_limit_wait(response)
+                bounded = wait if wait is not None else self.retry.default_rate_limit_wait
+                if (
+                    rate_limit_hits < self.retry.rate_limit_retries
+                    and bounded <= self.retry.max_rate_limit_wait
+                ):
+                    log.info("%s %s: rate limited, waiting %.1f s", method, path, bounded)
+                    self._sleep(bounded, self.cancel)
+                    rate_limit_hits += 1
+                    continue
+                raise self._error(response, subject)
+            if status >= 500 and is_read and self._can_retry(retries):
+                log.info("%s %s: server error %d, retrying", method, path, status)
+                self._sleep(self.retry.backoff(retries), self.cancel)
+                retries += 1
+                continue
+            raise self._error(response, subject)
+
+    def _can_retry(self, retries_so_far: int) -> bool:
+        return retries_so_far + 1 < self.retry.get_attempts
+
+    def _data(self, response: httpx.Response) -> JsonObject:
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        data = payload.get("data") if isinstance(payload, dict) else None
+        if not isinstance(data, dict):
+            raise UnexpectedResponse(
+                f"{self.host} answered HTTP {response.status_code} without the expected "
+                "JSON data; check the base URL points at the Segment Public API."
+            )
+        return data
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._token, "[token]") if self._token else text
+
+    def _timeout_error(self, is_read: bool) -> RequestTimeout:
+        tail = (
+            "Try again; if it keeps happening, check your network or raise the timeout."
+            if is_read
+            else "Segment may or may not have applied the change: run the push again "
+            "(it re-reads the live connection first, so nothing is applied twice)."
+        )
+        return RequestTimeout(f"{self.host} did not answer within {self.timeout:g} s. {tail}")
+
+    def _network_error(self, exc: httpx.TransportError, is_read: bool) -> NetworkError:
+        reason = self._redact(str(exc)) or type(exc).__name__
+        if isinstance(exc, httpx.ConnectError):
+            what = f"Could not connect to {self.host} ({reason})."
+            tail = (
+                "Check your internet connection and proxy settings, the region or base "
+                "URL, or that the local sandbox is running."
+            )
+        else:
+            what = f"The connection to {self.host} dropped ({reason})."
+            tail = (
+                "Try again."
+                if is_read
+                else "Segment may or may not have applied the change: run the push again "
+                "(it re-reads the live connection first, so nothing is applied twice)."
+            )
+        return NetworkError(f"{what} {tail}")
+
+    def _error(self, response: httpx.Response, subject: str) -> SegmentError:
+        status = response.status_code
+        detail = _first_error(response)
+        message = self._redact(detail.get("message", "")).strip().rstrip(".")
+        said = f" Segment said: {message}." if message else ""
+        field = detail.get("field") or None
+        if status in (401, 403):
+            return AuthError(
+                f"The token was refused (HTTP {status}) — {TOKEN_HELP}.{said}", status=status
+            )
+        if status == 404:
+            return NotFoundError(
+                f"Segment could not find {subject} (HTTP 404).{said} Check the ids (copy "
+                "them from the address bar in Segment) and that the token belongs to that "
+                "workspace and region.",
+                resource=subject,
+            )
+        if status == 409:
+            return ConflictError(
+                f"Segment refused the change to {subject} because it conflicts with the "
+                f"current state (HTTP 409).{said} Reload the live connection and try again.",
+                status=status,
+            )
+        if status in (400, 413, 422):
+            where = f" in field {field}" if field else ""
+            return ValidationFailed(
+                f"Segment refused the request for {subject}{where} (HTTP {status}).{said} "
+                "Fix the config and push again.",
+                field=field,
+                status=status,
+            )
+        if status == 429:
+            wait = _rate_limit_wait(response)
+            after = f" Wait {wait:.0f} s and" if wait is not None else " Wait a minute and"
+            return RateLimited(
+                f"Segment's rate limit was reached and did not clear in time (HTTP 429)."
+                f"{after} run it again; a re-run continues where this one stopped.",
+                retry_after=wait,
+            )
+        if status >= 500:
+            return ServerError(
+                f"Segment had a problem answering for {subject} (HTTP {status}).{said} "
+                "Try again in a few minutes; see status.segment.com if it persists.",
+                status=status,
+            )
+        return SegmentError(
+            f"Segment answered HTTP {status} for {subject}.{said} Check the request and try again.",
+            status=status,
+        )
+
+
+def _checked_token(token: str) -> str:
+    token = token.strip() if isinstance(token, str) else ""
+    if not token:
+        raise AuthError(f"No API token was given — {TOKEN_HELP}.")
+    if not _TOKEN_SHAPE.fullmatch(token):
+        raise AuthError(
+            "The token contains spaces, line breaks or other characters a token never has; "
+            "paste it again (copy only the token itself)."
+        )
+    return token
+
+
+def _segment(value: str, what: str) -> str:
+    """One path segment, percent-encoded, so an id can never change the path."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text or len(text) > _MAX_ID_LENGTH:
+        raise ValidationFailed(
+            f"The {what} id must be 1 to {_MAX_ID_LENGTH} characters; got {len(text)}. "
+            f"Enter the {what} id from Segment.",
+            field=f"{what}_id",
+            status=None,
+        )
+    return quote(text, safe="")
+
+
+def _connections_path(space_id: str, audience_id: str) -> str:
+    return (
+        f"/spaces/{_segment(space_id, 'space')}/audiences/"
+        f"{_segment(audience_id, 'audience')}/destination-connections"
+    )
+
+
+def _first_error(response: httpx.Response) -> dict[str, str]:
+    try:
+        payload = response.json()
+    except ValueError:
+        return {}
+    errors = payload.get("errors") if isinstance(payload, dict) else None
+    if not isinstance(errors, list) or not errors or not isinstance(errors[0], dict):
+        return {}
+    first = errors[0]
+    found = {k: first[k] for k in ("type", "message", "field") if isinstance(first.get(k), str)}
+    data = first.get("data")
+    if isinstance(data, dict) and isinstance(data.get("msBeforeNext"), (int, float)):
+        found["msBeforeNext"] = str(data["msBeforeNext"])
+    return found
+
+
+def _rate_limit_wait(response: httpx.Response) -> float | None:
+    """Seconds to wait after a 429: Retry-After (seconds or date) first, then msBeforeNext."""
+    header = response.headers.get("Retry-After", "").strip()
+    if header:
+        if header.isdigit():
+            return float(header)
+        try:
+            when = parsedate_to_datetime(header)
+            date = response.headers.get("Date")
+            now = parsedate_to_datetime(date) if date else datetime.now(timezone.utc)
+            return max(0.0, (when - now).total_seconds())
+        except (TypeError, ValueError):
+            pass
+    ms = _first_error(response).get("msBeforeNext")
+    if ms is not None:
+        return max(0.0, float(ms) / 1000.0)
+    return None
+
+
+# Exposed for callers that want to tell retryable failures from final ones.
+TRANSIENT_ERRORS: tuple[type[SegmentError], ...] = (
+    NetworkError,
+    RequestTimeout,
+    RateLimited,
+    ServerError,
+)

@@ -1,0 +1,351 @@
+"""In-memory data of the API sandbox: sample spaces, audiences, destinations and
+connections, and the checks the sandbox applies to request bodies.
+
+Kept apart from the HTTP server so tests can seed and inspect state directly.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+import secrets
+import threading
+from datetime import datetime, timezone
+from typing import Any
+
+JsonObject = dict[str, Any]
+
+MAX_ID_SYNC_ENTRIES = 5
+STRATEGIES = ("first", "last", "all")
+
+
+class ApiFailure(Exception):
+    """Answer the request with this status and error envelope."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        type_: str = "RequestError",
+        field: str | None = None,
+        data: JsonObject | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.type_ = type_
+        self.field = field
+        self.data = data
+        self.headers = headers or {}
+
+    def envelope(self) -> JsonObject:
+        error: JsonObject = {"type": self.type_, "message": self.message}
+        if self.field is not None:
+            error["field"] = self.field
+        if self.data is not None:
+            error["data"] = self.data
+        return {"errors": [error]}
+
+
+# -- sample data ---------------------------------------------------------------------
+
+_DESTINATIONS = (
+    ("facebook-custom-audiences", "Facebook Custom Audiences"),
+    ("google-ads-remarketing-lists", "Google Ads Remarketing Lists"),
+    ("iterable", "Iterable"),
+    ("braze-cloud-mode-actions", "Braze Cloud Mode (Actions)"),
+    ("webhooks", "Webhooks"),
+    ("destination-function", "Lead Scoring Function"),
+)
+
+
+def now_stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _entry(external_id: str, strategy: str, map_to: str = "") -> JsonObject:
+    entry: JsonObject = {"externalId": external_id, "strategy": strategy}
+    if map_to:
+        entry["mapTo"] = map_to
+    return entry
+
+
+class SandboxState:
+    """Spaces, audiences, destination instances and connections, guarded by one lock."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.spaces: list[JsonObject] = []
+        self.audiences: dict[str, list[JsonObject]] = {}
+        self.destinations: dict[str, list[JsonObject]] = {}
+        self.connections: dict[tuple[str, str], list[JsonObject]] = {}
+        self._serial = 0
+
+    @classmethod
+    def seeded(cls) -> SandboxState:
+        state = cls()
+        for space_id, slug, name in (
+            ("spa_demo_main", "demo-main", "Demo Engage (main)"),
+            ("spa_demo_mobile", "demo-mobile", "Demo Engage (mobile apps)"),
+        ):
+            state.add_space(space_id, slug, name)
+            short = space_id.removeprefix("spa_demo_")
+            for slug_, title in _DESTINATIONS:
+                state.add_destination(
+                    space_id, f"dst_{short}_{slug_.replace('-', '_')}", slug_, title
+                )
+        for audience_id, title, kind in (
+            ("aud_high_value", "High value customers", "USERS"),
+            ("aud_cart_abandoners", "Cart abandoners (7 days)", "USERS"),
+            ("aud_newsletter", "Newsletter subscribers", "USERS"),
+            ("aud_churn_risk", "Churn risk", "USERS"),
+            ("aud_lapsed_buyers", "Lapsed buyers", "USERS"),
+            ("aud_target_accounts", "Target accounts", "ACCOUNTS"),
+        ):
+            state.add_audience("spa_demo_main", title, audience_id=audience_id, audience_type=kind)
+        for audience_id, title in (
+            ("aud_app_power_users", "App power users"),
+            ("aud_app_dormant", "Dormant app users"),
+            ("aud_app_trial", "Trial users"),
+        ):
+            state.add_audience("spa_demo_mobile", title, audience_id=audience_id)
+        state.connect(
+            "spa_demo_main",
+            "aud_high_value",
+            "dst_main_facebook_custom_audiences",
+            [_entry("email", "last", "EMAIL"), _entry("phone", "all", "PHONE")],
+            connection_id="ii_high_value_facebook",
+        )
+        state.connect(
+            "spa_demo_main",
+            "aud_high_value",
+            "dst_main_iterable",
+            [_entry("email", "last", "email"), _entry("user_id", "last", "userId")],
+            connection_id="ii_high_value_iterable",
+        )
+        state.connect(
+            "spa_demo_main",
+            "aud_cart_abandoners",
+            "dst_main_google_ads_remarketing_lists",
+            [_entry("email", "last", "email")],
+            connection_id="ii_cart_google",
+        )
+        state.connect(
+            "spa_demo_main",
+            "aud_newsletter",
+            "dst_main_braze_cloud_mode_actions",
+            None,
+            connection_id="ii_newsletter_braze",
+        )
+        state.connect(
+            "spa_demo_mobile",
+            "aud_app_power_users",
+            "dst_mobile_facebook_custom_audiences",
+            [_entry("ios.idfa", "all", "MADID"), _entry("email", "last", "EMAIL")],
+            connection_id="ii_power_users_facebook",
+            settings={"sendMobileIds": True},
+        )
+        return state
+
+    # -- building ----------------------------------------------------------------------
+
+    def add_space(self, space_id: str, slug: str, name: str) -> None:
+        with self.lock:
+            self.spaces.append({"id": space_id, "slug": slug, "name": name})
+            self.audiences.setdefault(space_id, [])
+            self.destinations.setdefault(space_id, [])
+
+    def add_destination(self, space_id: str, destination_id: str, slug: str, name: str) -> None:
+        with self.lock:
+            self.destinations[space_id].append(
+                {
+                    "id": destination_id,
+                    "name": name,
+                    "enabled": True,
+                    "sourceId": f"src_{space_id}",
+                    "settings": {},
+                    "metadata": {"id": f"meta_{slug}", "name": name, "slug": slug},
+                }
+            )
+
+    def add_audience(
+        self,
+        space_id: str,
+        name: str,
+        *,
+        audience_id: str | None = None,
+        audience_type: str = "USERS",
+    ) -> str:
+        with self.lock:
+            self._serial += 1
+            new_id = audience_id or f"aud_{self._serial:04d}_{secrets.token_hex(3)}"
+            key = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+            self.audiences[space_id].append(
+                {
+                    "id": new_id,
+                    "spaceId": space_id,
+                    "key": key,
+                    "name": name,
+                    "description": "",
+                    "audienceType": audience_type,
+                    "enabled": True,
+                }
+            )
+            return new_id
+
+    def connect(
+        self,
+        space_id: str,
+        audience_id: str,
+        destination_id: str,
+        id_sync: list[JsonObject] | None,
+        *,
+        connection_id: str | None = None,
+        settings: JsonObject | None = None,
+    ) -> JsonObject:
+        with self.lock:
+            instance = self.require_destination(space_id, destination_id)
+            self._serial += 1
+            stamp = now_stamp()
+            connection: JsonObject = {
+                "id": connection_id or f"ii_{secrets.token_hex(6)}",
+                "name": instance["name"],
+                "sourceId": instance["sourceId"],
+                "enabled": True,
+                "createdAt": stamp,
+                "updatedAt": stamp,
+                "settings": {},
+                "destinationId": destination_id,
+                "metadata": copy.deepcopy(instance["metadata"]),
+                "idSyncConfiguration": (
+                    copy.deepcopy(id_sync) if id_sync else _default_id_sync(instance)
+                ),
+                "connectionSettings": copy.deepcopy(settings) if settings else {},
+            }
+            self.connections.setdefault((space_id, audience_id), []).append(connection)
+            return connection
+
+    # -- reading (for tests and the handler) -------------------------------------------
+
+    def find_connection(
+        self, space_id: str, audience_id: str, destination_id: str
+    ) -> JsonObject | None:
+        """The connection of that destination instance (or connection id), as a copy."""
+        with self.lock:
+            for connection in self.connections.get((space_id, audience_id), []):
+                if destination_id in (connection["destinationId"], connection["id"]):
+                    return copy.deepcopy(connection)
+            return None
+
+    def require_space(self, space_id: str) -> JsonObject:
+        for space in self.spaces:
+            if space["id"] == space_id:
+                return space
+        raise ApiFailure(404, f"Space {space_id} was not found.", type_="not-found")
+
+    def require_audience(self, space_id: str, audience_id: str) -> JsonObject:
+        self.require_space(space_id)
+        for audience in self.audiences[space_id]:
+            if audience["id"] == audience_id:
+                return audience
+        raise ApiFailure(
+            404, f"Audience {audience_id} was not found in space {space_id}.", type_="not-found"
+        )
+
+    def require_destination(self, space_id: str, destination_id: str) -> JsonObject:
+        self.require_space(space_id)
+        for instance in self.destinations[space_id]:
+            if instance["id"] == destination_id:
+                return instance
+        raise ApiFailure(
+            404,
+            f"Destination {destination_id} was not found in space {space_id}; add it to "
+            "the space first.",
+            type_="not-found",
+        )
+
+
+def _default_id_sync(instance: JsonObject) -> list[JsonObject]:
+    # What Segment applies when no configuration is given: email and user_id, with all
+    # values for ad platforms and the last value elsewhere.
+    slug = instance["metadata"]["slug"]
+    strategy = (
+        "all" if slug in ("facebook-custom-audiences", "google-ads-remarketing-lists") else "last"
+    )
+    return [_entry("email", strategy), _entry("user_id", strategy)]
+
+
+def json_body(body: bytes, content_type: str) -> JsonObject:
+    media = content_type.split(";")[0].strip().lower()
+    if media not in ("application/vnd.segment.v1alpha+json", "application/json"):
+        raise ApiFailure(
+            415,
+            "Send the body as application/vnd.segment.v1alpha+json.",
+            type_="UnsupportedMediaType",
+        )
+    try:
+        payload = json.loads(body.decode("utf-8")) if body else None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ApiFailure(400, "The body is not valid JSON.", type_="BadRequest") from None
+    if not isinstance(payload, dict):
+        raise ApiFailure(400, "The body must be a JSON object.", type_="BadRequest")
+    return payload
+
+
+def checked_id_sync(value: Any, *, required: bool) -> list[JsonObject]:
+    if value is None:
+        if required:
+            raise ApiFailure(422, "idSyncConfiguration is required.", field="idSyncConfiguration")
+        return []
+    if not isinstance(value, list):
+        raise ApiFailure(422, "idSyncConfiguration must be an array.", field="idSyncConfiguration")
+    if len(value) > MAX_ID_SYNC_ENTRIES:
+        raise ApiFailure(
+            422,
+            f"idSyncConfiguration accepts at most {MAX_ID_SYNC_ENTRIES} entries; got {len(value)}.",
+            field="idSyncConfiguration",
+        )
+    checked: list[JsonObject] = []
+    for index, item in enumerate(value):
+        where = f"idSyncConfiguration[{index}]"
+        if not isinstance(item, dict):
+            raise ApiFailure(422, f"{where} must be an object.", field=where)
+        external_id = item.get("externalId")
+        if not isinstance(external_id, str) or not external_id.strip():
+            raise ApiFailure(422, f"{where}.externalId is required.", field=f"{where}.externalId")
+        strategy = item.get("strategy")
+        if strategy not in STRATEGIES:
+            raise ApiFailure(
+                422,
+                f"{where}.strategy must be one of first, last, all; got {strategy!r}.",
+                field=f"{where}.strategy",
+            )
+        map_to = item.get("mapTo")
+        if map_to is not None and not isinstance(map_to, str):
+            raise ApiFailure(422, f"{where}.mapTo must be a string.", field=f"{where}.mapTo")
+        for key in item:
+            if key not in ("externalId", "strategy", "mapTo"):
+                raise ApiFailure(
+                    422, f"{where}.{key} is not a known field.", field=f"{where}.{key}"
+                )
+        checked.append(_entry(external_id, strategy, map_to or ""))
+    return checked
+
+
+def checked_settings(value: Any) -> JsonObject:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ApiFailure(
+            422, "connectionSettings must be an object or null.", field="connectionSettings"
+        )
+    return copy.deepcopy(value)
+
+
+def no_other_keys(body: JsonObject, known: tuple[str, ...]) -> None:
+    for key in body:
+        if key not in known:
+            raise ApiFailure(422, f"{key} is not a known field.", field=key)
