@@ -1,0 +1,44 @@
+"""What every rule needs to know about a document, worked out once per validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.core.catalog import Catalog, DestinationSpec, IdentifierSpec
+from app.core.model import IdentifierRow, IdSyncDocument, Setup
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    doc: IdSyncDocument
+    catalog: Catalog
+    spec: DestinationSpec | None
+    """The catalog entry for the chosen destination; None when none is chosen or unknown."""
+
+    @classmethod
+    def build(cls, doc: IdSyncDocument, catalog: Catalog) -> RuleContext:
+        slug = doc.destination.slug if doc.destination is not None else ""
+        return cls(doc=doc, catalog=catalog, spec=catalog.destination(slug) if slug else None)
+
+    @property
+    def customized(self) -> bool:
+        return self.doc.setup is Setup.CUSTOMIZED
+
+    @property
+    def rows(self) -> tuple[IdentifierRow, ...]:
+        """The rows that will be sent: Default Setup sends none of them."""
+        return self.doc.identifiers if self.customized else ()
+
+    def identifier(self, segment: str) -> IdentifierSpec | None:
+        return self.catalog.identifier(segment)
+
+    def is_declared_custom(self, segment: str) -> bool:
+        return segment in self.doc.custom_identifiers
+
+    @property
+    def destination_name(self) -> str:
+        if self.spec is not None:
+            return self.spec.name
+        if self.doc.destination is not None:
+            return self.doc.destination.name or self.doc.destination.slug or "the destination"
+        return "the destination"

@@ -1,0 +1,46 @@
+"""Rows that repeat each other (IDS107, IDS108)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from app.core.findings import Finding
+from app.core.model import Strategy
+from app.core.rules.codes import make_finding
+from app.core.rules.context import RuleContext
+from app.core.rules.text import clip
+
+
+def _shown(destination: str) -> str:
+    return f"'{clip(destination)}'" if destination else "no destination identifier"
+
+
+def check_duplicates(ctx: RuleContext) -> Iterator[Finding]:
+    # The later row is the one flagged: the earlier one was there first and is kept.
+    first_mapping: dict[tuple[str, str], Strategy] = {}
+    seen_rows: set[tuple[str, str, Strategy]] = set()
+    for index, row in enumerate(ctx.rows):
+        if not row.segment.strip():
+            continue  # blank rows are being edited; IDS104 already covers them
+        key = (row.segment, row.destination)
+        full = (row.segment, row.destination, row.strategy)
+        if full in seen_rows:
+            yield make_finding(
+                "IDS107",
+                f"This row repeats an earlier row ({clip(row.segment)} → "
+                f"{_shown(row.destination)}, {row.strategy.label}). Remove it.",
+                row=index,
+                field="segment",
+            )
+        elif key in first_mapping:
+            yield make_finding(
+                "IDS108",
+                f"{clip(row.segment)} is already sent as {_shown(row.destination)} by an "
+                f"earlier row ({first_mapping[key].label}). Remove one of the two rows, or map "
+                f"this one to another destination field.",
+                row=index,
+                field="destination",
+            )
+        else:
+            first_mapping[key] = row.strategy
+        seen_rows.add(full)

@@ -1,0 +1,44 @@
+"""Mobile advertising IDs: Send Mobile IDs and destination support (IDS109, IDS303)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from app.core.findings import Finding
+from app.core.rules.codes import make_finding
+from app.core.rules.context import RuleContext
+
+
+def _is_mobile_ad_id(ctx: RuleContext, segment: str) -> bool:
+    spec = ctx.identifier(segment)
+    return spec is not None and spec.mobile_ad_id
+
+
+def check_send_mobile_ids(ctx: RuleContext) -> Iterator[Finding]:
+    if ctx.doc.send_mobile_ids:
+        return
+    for index, row in enumerate(ctx.rows):
+        if _is_mobile_ad_id(ctx, row.segment):
+            yield make_finding(
+                "IDS109",
+                f"{row.segment} is a mobile advertising ID and Segment sends it only when "
+                f"Send Mobile IDs is on. Turn on Send Mobile IDs, or remove the "
+                f"{row.segment} row.",
+                row=index,
+                field="segment",
+            )
+
+
+def check_mobile_support(ctx: RuleContext) -> Iterator[Finding]:
+    if ctx.spec is None or ctx.spec.supports_mobile_ids:
+        return
+    for index, row in enumerate(ctx.rows):
+        if _is_mobile_ad_id(ctx, row.segment):
+            yield make_finding(
+                "IDS303",
+                f"{ctx.spec.name} is not known to accept mobile advertising IDs, so the "
+                f"{row.segment} row may not be delivered. Remove the row, or check "
+                f"{ctx.spec.name}'s documentation before pushing.",
+                row=index,
+                field="segment",
+            )

@@ -1,0 +1,53 @@
+"""What a person should know before pushing (IDS901-IDS904, IDS907)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from app.core.findings import Finding
+from app.core.model import AudienceTarget, JourneyTarget, Strategy
+from app.core.rules.codes import make_finding
+from app.core.rules.context import RuleContext
+from app.core.rules.text import clip
+
+
+def check_push_notes(ctx: RuleContext) -> Iterator[Finding]:
+    yield make_finding(
+        "IDS901",
+        "ID Sync applies to new data only, about five minutes after the change is saved in "
+        "Segment. Wait about five minutes before checking events in the destination.",
+    )
+    yield make_finding(
+        "IDS902",
+        "Existing members are not resynced: only events sent after the change carry the new "
+        "identifiers. If existing members need them, ask Segment support about a resync.",
+    )
+    if isinstance(ctx.doc.target, AudienceTarget):
+        yield make_finding(
+            "IDS903",
+            "Audience Exited events ignore ID Sync: Segment sends every identifier combination "
+            "when a profile leaves the audience. Make sure the destination handles exit "
+            "events carrying any of the identifiers.",
+        )
+    if isinstance(ctx.doc.target, JourneyTarget):
+        yield make_finding(
+            "IDS904",
+            "Journeys have no Public API for ID Sync, so this configuration cannot be pushed. "
+            "Export it and set it on the journey step in the Segment app.",
+            field="target.journey_id",
+        )
+
+
+def check_event_volume(ctx: RuleContext) -> Iterator[Finding]:
+    all_rows = [row.segment or "(empty)" for row in ctx.rows if row.strategy is Strategy.ALL]
+    if not all_rows:
+        return
+    names = ", ".join(clip(name) for name in all_rows)
+    rows_word = "row uses" if len(all_rows) == 1 else "rows use"
+    yield make_finding(
+        "IDS907",
+        f"{len(all_rows)} {rows_word} All ({names}): Segment sends one event per value, so a "
+        f"profile with three values causes three events. Use Last added where one value is "
+        f"enough.",
+        field="identifiers",
+    )

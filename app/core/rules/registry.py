@@ -1,0 +1,48 @@
+"""Every check that ``validate`` runs, in one place. Adding a rule: write the check in its
+family's module, give its codes a line in ``codes.RULES``, and list the check here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Final
+
+from app.core.findings import Finding
+from app.core.rules import (
+    constraints,
+    destination,
+    destination_keys,
+    duplicates,
+    identifiers,
+    limits,
+    mobile,
+    names,
+    push_notes,
+    setup,
+    target,
+)
+from app.core.rules.context import RuleContext
+
+Check = Callable[[RuleContext], Iterable[Finding]]
+
+CHECKS: Final[tuple[Check, ...]] = (
+    limits.check_all_rows,
+    limits.check_row_count,
+    limits.check_has_rows,
+    names.check_segment_names,
+    names.check_destination_names,
+    duplicates.check_duplicates,
+    mobile.check_send_mobile_ids,
+    mobile.check_mobile_support,
+    destination_keys.check_preset_keys,
+    destination_keys.check_known_fields,
+    destination_keys.check_empty_destination,
+    constraints.check_required_identifiers,
+    constraints.check_extra_identifiers,
+    identifiers.check_identifier_types,
+    target.check_target,
+    destination.check_destination,
+    destination.check_instance_id,
+    push_notes.check_push_notes,
+    push_notes.check_event_volume,
+    setup.check_default_setup,
+)

@@ -1,0 +1,109 @@
+"""Shape checks on names and ids, shared by the rules; each returns what is wrong, in words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Final
+
+MAX_NAME_LENGTH: Final = 255
+"""Path parameters in the Public API are 1-255 characters; no other limit is documented
+for identifier names or mapTo, so the same bound applies to them."""
+
+_SEGMENT_IDENTIFIER: Final = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*")
+_SEGMENT_CHARACTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._")
+_URL_BREAKING: Final = frozenset("/?#%\\")
+
+
+def _is_invisible(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Cf")
+
+
+def has_invisible(text: str) -> bool:
+    """Control and format characters (tabs, newlines, zero-width spaces) that nobody sees."""
+    return any(_is_invisible(ch) for ch in text)
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def segment_identifier_problems(name: str) -> str:
+    """Why ``name`` is not a valid Identity Resolution identifier type ('' when it is)."""
+    if not name or (_SEGMENT_IDENTIFIER.fullmatch(name) and len(name) <= MAX_NAME_LENGTH):
+        return ""
+    problems: list[str] = []
+    if len(name) > MAX_NAME_LENGTH:
+        problems.append(f"is longer than {MAX_NAME_LENGTH} characters")
+    if name != name.strip():
+        problems.append("has spaces at the start or end")
+    if any(ch.isspace() for ch in name.strip()):
+        problems.append("contains spaces")
+    if any(ch.isupper() for ch in name):
+        problems.append("has uppercase letters")
+    if has_invisible(name):
+        problems.append("contains invisible control characters")
+    odd = sorted(
+        {
+            ch
+            for ch in name
+            if ch not in _SEGMENT_CHARACTERS
+            and not (ch.isspace() or ch.isupper() or _is_invisible(ch))
+        }
+    )
+    if odd:
+        problems.append("contains " + " ".join(repr(ch) for ch in odd))
+    if not problems:
+        problems.append("has a '.' at the start or end, or two in a row")
+    return _join(problems)
+
+
+def suggest_segment_identifier(name: str) -> str:
+    """A well-formed identifier type close to ``name`` ('' when none can be made)."""
+    text = name.strip().lower()
+    text = re.sub(r"[^a-z0-9_.]+", "_", text)
+    text = re.sub(r"\.{2,}", ".", text).strip("._")
+    text = re.sub(r"_*\._*", ".", text)
+    text = text[:MAX_NAME_LENGTH].strip("._")
+    return text if _SEGMENT_IDENTIFIER.fullmatch(text) else ""
+
+
+def destination_field_problems(field: str) -> str:
+    """Why ``field`` cannot be sent as a destination field name ('' when it can)."""
+    problems: list[str] = []
+    if field != field.strip():
+        problems.append("has spaces at the start or end")
+    if has_invisible(field):
+        problems.append("contains invisible control characters")
+    if len(field) > MAX_NAME_LENGTH:
+        problems.append(f"is longer than {MAX_NAME_LENGTH} characters")
+    return _join(problems)
+
+
+def id_problems(value: str, *, free_text: bool = False) -> str:
+    """Why ``value`` cannot be used as a Segment id in a URL path ('' when it can).
+
+    ``free_text`` allows inner spaces and URL characters (a journey step may be a name).
+    """
+    problems: list[str] = []
+    if value != value.strip():
+        problems.append("has spaces at the start or end")
+    if not free_text:
+        if any(ch.isspace() for ch in value.strip()):
+            problems.append("contains spaces")
+        odd = sorted(set(value) & _URL_BREAKING)
+        if odd:
+            problems.append("contains " + " ".join(repr(ch) for ch in odd))
+    if has_invisible(value):
+        problems.append("contains invisible control characters")
+    if len(value) > MAX_NAME_LENGTH:
+        problems.append(f"is longer than {MAX_NAME_LENGTH} characters")
+    return _join(problems)
+
+
+def clip(text: str, limit: int = 40) -> str:
+    """Quote-ready text for messages: long or invisible-laden names stay readable."""
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    return "".join(f"\\u{ord(ch):04x}" if _is_invisible(ch) else ch for ch in shown)

@@ -1,0 +1,790 @@
+"""Every rule with a failing and a passing case, against a small catalog built here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.core.catalog import (
+    Catalog,
+    DestinationConstraints,
+    DestinationSpec,
+    IdentifierSpec,
+    PresetKey,
+)
+from app.core.findings import Area, Finding, Severity, sort_findings
+from app.core.model import (
+    AudienceTarget,
+    DestinationKind,
+    DestinationRef,
+    IdentifierRow,
+    IdSyncDocument,
+    JourneyTarget,
+    Setup,
+    Strategy,
+)
+from app.core.rules import RULES, validate
+
+FIRST, LAST, ALL = Strategy.FIRST, Strategy.LAST, Strategy.ALL
+ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+CATALOG = Catalog(
+    identifiers=(
+        IdentifierSpec(id="user_id", name="User ID", description="userId"),
+        IdentifierSpec(id="anonymous_id", name="Anonymous ID", description="anonymousId"),
+        IdentifierSpec(id="email", name="Email", description="traits.email"),
+        IdentifierSpec(id="ios.idfa", name="IDFA", description="advertisingId", mobile_ad_id=True),
+        IdentifierSpec(
+            id="android.idfa", name="Android ad ID", description="advertisingId", mobile_ad_id=True
+        ),
+        IdentifierSpec(id="braze_id", name="Braze ID", description="legacy", legacy=True),
+    ),
+    destinations=(
+        DestinationSpec(
+            slug="fb",
+            name="Facebook Custom Audiences",
+            identifier_mode="preset",
+            preset_keys=(
+                PresetKey(key="EXTERN_ID", label="External ID", suggested_segment=("user_id",)),
+                PresetKey(key="EMAIL", label="Email", suggested_segment=("email",)),
+                PresetKey(key="PHONE", label="Phone"),
+                PresetKey(key="MADID", label="Mobile ad ID", suggested_segment=("ios.idfa",)),
+            ),
+            supports_mobile_ids=True,
+            default_strategy=ALL,
+        ),
+        DestinationSpec(
+            slug="gads",
+            name="Google Ads Remarketing Lists",
+            identifier_mode="preset",
+            preset_keys=(
+                PresetKey(key="email", label="Email", suggested_segment=("email",)),
+                PresetKey(key="phone", label="Phone"),
+                PresetKey(key="crm_id", label="CRM ID", suggested_segment=("user_id",)),
+            ),
+            supports_mobile_ids=True,
+            constraints=DestinationConstraints(
+                required_identifiers=("email",), max_extra_identifiers=1
+            ),
+        ),
+        DestinationSpec(
+            slug="crm",
+            name="Acme CRM",
+            known_fields=("email", "external_id", "ios_idfa"),
+            supports_mobile_ids=False,
+            default_strategy=ALL,
+        ),
+        DestinationSpec(
+            slug="fn",
+            name="My Function",
+            kind=DestinationKind.FUNCTION,
+            supports_mobile_ids=True,
+        ),
+    ),
+)
+
+
+def row(segment: str, destination: str = "", strategy: Strategy = LAST) -> IdentifierRow:
+    return IdentifierRow(segment=segment, destination=destination, strategy=strategy)
+
+
+def make_doc(*rows: IdentifierRow, slug: str = "crm", **changes: object) -> IdSyncDocument:
+    """A complete, clean audience document; ``changes`` override its fields."""
+    kind = DestinationKind.FUNCTION if slug == "fn" else DestinationKind.DESTINATION
+    base = IdSyncDocument(
+        target=AudienceTarget(space_id="spa_1", audience_id="aud_1"),
+        destination=DestinationRef(slug=slug, name=slug, kind=kind, instance_id="ii_1"),
+        identifiers=rows or (row("email", "email"),),
+    )
+    return base.model_copy(update=changes)
+
+
+def journey(**fields: str) -> JourneyTarget:
+    return JourneyTarget(**{"space_id": "spa_1", "journey_id": "jou_1", "step": "Welcome"} | fields)
+
+
+def with_code(findings: list[Finding], code: str) -> list[Finding]:
+    return [f for f in findings if f.code == code]
+
+
+def codes(findings: list[Finding]) -> set[str]:
+    return {f.code for f in findings}
+
+
+@dataclass(frozen=True)
+class Failing:
+    """A document that breaks exactly one rule, where it should show, and the fix named."""
+
+    code: str
+    doc: IdSyncDocument
+    severity: Severity
+    area: Area
+    places: tuple[tuple[int | None, str | None], ...]
+    fix: str
+
+
+FAILING: tuple[Failing, ...] = (
+    Failing(
+        "IDS101",
+        make_doc(
+            row("email", "email", ALL),
+            row("user_id", "external_id", ALL),
+            row("anonymous_id", "", ALL),
+            row("ios.idfa", "ios_idfa", ALL),
+            send_mobile_ids=True,
+            slug="fn",
+        ),
+        ERR,
+        Area.IDENTIFIERS,
+        ((3, "strategy"),),
+        "Change its strategy to Last added",
+    ),
+    Failing(
+        "IDS102",
+        make_doc(
+            *(
+                row(s, "")
+                for s in (
+                    "email",
+                    "user_id",
+                    "anonymous_id",
+                    "ios.idfa",
+                    "android.idfa",
+                    "braze_id",
+                    "phone",
+                )
+            ),
+            send_mobile_ids=True,
+            slug="fn",
+            custom_identifiers=("braze_id", "phone"),
+        ),
+        ERR,
+        Area.IDENTIFIERS,
+        ((5, "segment"), (6, "segment")),
+        "Remove this row",
+    ),
+    Failing(
+        "IDS103",
+        make_doc().with_rows([]),
+        ERR,
+        Area.IDENTIFIERS,
+        ((None, "identifiers"),),
+        "Add an identifier",
+    ),
+    Failing(
+        "IDS104",
+        make_doc(row("email", "email"), row("  ", "external_id")),
+        ERR,
+        Area.IDENTIFIERS,
+        ((1, "segment"),),
+        "Choose an identifier type",
+    ),
+    Failing(
+        "IDS105",
+        make_doc(row("Email Address", "email")),
+        ERR,
+        Area.IDENTIFIERS,
+        ((0, "segment"),),
+        "Rename it to 'email_address'",
+    ),
+    Failing(
+        "IDS106",
+        make_doc(row("email", " email")),
+        ERR,
+        Area.IDENTIFIERS,
+        ((0, "destination"),),
+        "Change it to 'email'",
+    ),
+    Failing(
+        "IDS107",
+        make_doc(row("email", "email"), row("user_id", "external_id"), row("email", "email")),
+        ERR,
+        Area.IDENTIFIERS,
+        ((2, "segment"),),
+        "Remove it",
+    ),
+    Failing(
+        "IDS108",
+        make_doc(row("email", "email", FIRST), row("email", "email", ALL)),
+        ERR,
+        Area.IDENTIFIERS,
+        ((1, "destination"),),
+        "Remove one of the two rows",
+    ),
+    Failing(
+        "IDS109",
+        make_doc(row("email", "EMAIL"), row("ios.idfa", "MADID"), slug="fb"),
+        ERR,
+        Area.IDENTIFIERS,
+        ((1, "segment"),),
+        "Turn on Send Mobile IDs, or remove the ios.idfa row",
+    ),
+    Failing(
+        "IDS110",
+        make_doc(row("email", "Email"), slug="fb"),
+        ERR,
+        Area.IDENTIFIERS,
+        ((0, "destination"),),
+        "Choose 'EMAIL'",
+    ),
+    Failing(
+        "IDS111",
+        make_doc(row("email", ""), slug="fb"),
+        ERR,
+        Area.IDENTIFIERS,
+        ((0, "destination"),),
+        "Choose 'EMAIL' for email",
+    ),
+    Failing(
+        "IDS112",
+        make_doc(row("user_id", "crm_id"), slug="gads"),
+        ERR,
+        Area.IDENTIFIERS,
+        ((None, "identifiers"),),
+        "Add a row for email → email",
+    ),
+    Failing(
+        "IDS113",
+        make_doc(
+            row("user_id", "crm_id"),
+            row("email", "email"),
+            row("anonymous_id", "phone"),
+            slug="gads",
+        ),
+        ERR,
+        Area.IDENTIFIERS,
+        ((2, "segment"),),
+        "Remove this row or another extra one",
+    ),
+    Failing(
+        "IDS201",
+        make_doc(target=AudienceTarget(space_id="spa_1", audience_id="aud 1")),
+        ERR,
+        Area.TARGET,
+        ((None, "target.audience_id"),),
+        "Copy the audience id again",
+    ),
+    Failing(
+        "IDS202",
+        make_doc(destination=DestinationRef(slug="crm", instance_id="ii/1")),
+        ERR,
+        Area.DESTINATION,
+        ((None, "destination.instance_id"),),
+        "Copy it again",
+    ),
+    Failing(
+        "IDS301",
+        make_doc(row("email", "Email")),
+        WARN,
+        Area.IDENTIFIERS,
+        ((0, "destination"),),
+        "Did you mean 'email'",
+    ),
+    Failing(
+        "IDS302",
+        make_doc(row("email", "email"), row("first_name", "external_id")),
+        WARN,
+        Area.IDENTIFIERS,
+        ((1, "segment"),),
+        "declare it as a custom identifier",
+    ),
+    Failing(
+        "IDS303",
+        make_doc(row("android.idfa", "ios_idfa"), send_mobile_ids=True),
+        WARN,
+        Area.IDENTIFIERS,
+        ((0, "segment"),),
+        "Remove the row",
+    ),
+    Failing(
+        "IDS304",
+        make_doc(row("braze_id", "external_id")),
+        WARN,
+        Area.IDENTIFIERS,
+        ((0, "segment"),),
+        "declare braze_id as a custom identifier",
+    ),
+    Failing(
+        "IDS305",
+        make_doc(destination=DestinationRef(slug="acme-unknown", instance_id="ii_1")),
+        WARN,
+        Area.DESTINATION,
+        ((None, "destination.slug"),),
+        "Choose the destination from the catalog",
+    ),
+    Failing(
+        "IDS306",
+        make_doc(destination=None),
+        WARN,
+        Area.DESTINATION,
+        ((None, "destination.slug"),),
+        "Choose a destination",
+    ),
+    Failing(
+        "IDS307",
+        make_doc(
+            destination=DestinationRef(
+                slug="crm", kind=DestinationKind.FUNCTION, instance_id="ii_1"
+            )
+        ),
+        WARN,
+        Area.DESTINATION,
+        ((None, "destination.slug"),),
+        "Choose the destination again",
+    ),
+    Failing(
+        "IDS308",
+        make_doc(target=AudienceTarget(space_id="", audience_id="")),
+        WARN,
+        Area.TARGET,
+        ((None, "target.space_id"), (None, "target.audience_id")),
+        "Enter the",
+    ),
+    Failing(
+        "IDS309",
+        make_doc(destination=DestinationRef(slug="crm")),
+        WARN,
+        Area.DESTINATION,
+        ((None, "destination.instance_id"),),
+        "Enter it",
+    ),
+    Failing(
+        "IDS901",
+        make_doc(),
+        INFO,
+        Area.PUSH,
+        ((None, None),),
+        "Wait about five minutes",
+    ),
+    Failing(
+        "IDS902",
+        make_doc(),
+        INFO,
+        Area.PUSH,
+        ((None, None),),
+        "ask Segment support",
+    ),
+    Failing(
+        "IDS903",
+        make_doc(),
+        INFO,
+        Area.PUSH,
+        ((None, None),),
+        "Make sure the destination handles exit events",
+    ),
+    Failing(
+        "IDS904",
+        make_doc(target=journey()),
+        INFO,
+        Area.PUSH,
+        ((None, "target.journey_id"),),
+        "Export it",
+    ),
+    Failing(
+        "IDS905",
+        make_doc(setup=Setup.DEFAULT).with_rows([]),
+        INFO,
+        Area.IDENTIFIERS,
+        ((None, "setup"),),
+        "Choose Customized Setup",
+    ),
+    Failing(
+        "IDS906",
+        make_doc(setup=Setup.DEFAULT),
+        INFO,
+        Area.IDENTIFIERS,
+        ((None, "identifiers"),),
+        "Choose Customized Setup to send it, or remove it",
+    ),
+    Failing(
+        "IDS907",
+        make_doc(row("email", "email", ALL)),
+        INFO,
+        Area.PUSH,
+        ((None, "identifiers"),),
+        "Use Last added",
+    ),
+    Failing(
+        "IDS908",
+        make_doc(row("email", "")),
+        INFO,
+        Area.IDENTIFIERS,
+        ((0, "destination"),),
+        "Enter a destination field",
+    ),
+)
+
+
+def test_every_rule_has_a_failing_case() -> None:
+    assert sorted(case.code for case in FAILING) == sorted(RULES)
+
+
+@pytest.mark.parametrize("case", FAILING, ids=[case.code for case in FAILING])
+def test_failing_case(case: Failing) -> None:
+    findings = with_code(validate(case.doc, CATALOG), case.code)
+    assert sorted(((f.row, f.field) for f in findings), key=str) == sorted(case.places, key=str)
+    for finding in findings:
+        assert finding.severity is case.severity
+        assert finding.area is case.area
+        assert case.fix in finding.message
+
+
+ERROR_CASES = [case for case in FAILING if case.severity is ERR]
+
+
+@pytest.mark.parametrize("case", ERROR_CASES, ids=[case.code for case in ERROR_CASES])
+def test_error_cases_break_only_their_own_rule(case: Failing) -> None:
+    errors = {f.code for f in validate(case.doc, CATALOG) if f.is_error}
+    assert errors == {case.code}
+
+
+PASSING: tuple[tuple[str, IdSyncDocument], ...] = (
+    (
+        "IDS101",
+        make_doc(
+            row("email", "email", ALL),
+            row("user_id", "external_id", ALL),
+            row("anonymous_id", "", ALL),
+            row("ios.idfa", "ios_idfa", LAST),
+            send_mobile_ids=True,
+            slug="fn",
+        ),
+    ),
+    (
+        "IDS102",
+        make_doc(
+            *(row(s, "") for s in ("email", "user_id", "anonymous_id", "ios.idfa", "android.idfa")),
+            send_mobile_ids=True,
+            slug="fn",
+        ),
+    ),
+    ("IDS103", make_doc(row("email", "email"))),
+    ("IDS103", make_doc(setup=Setup.DEFAULT).with_rows([])),
+    ("IDS104", make_doc(row("email", "email"), row("user_id", "external_id"))),
+    (
+        "IDS105",
+        make_doc(
+            row("email", "email"),
+            row("ios.idfa", "ios_idfa"),
+            row("ga_client_id", ""),
+            custom_identifiers=("ga_client_id",),
+        ),
+    ),
+    ("IDS106", make_doc(row("email", "email"), row("user_id", "Customer ID (CRM)"))),
+    ("IDS107", make_doc(row("email", "email"), row("email", "external_id"))),
+    ("IDS108", make_doc(row("email", "email", FIRST), row("email", "external_id", ALL))),
+    (
+        "IDS109",
+        make_doc(row("email", "EMAIL"), row("ios.idfa", "MADID"), slug="fb", send_mobile_ids=True),
+    ),
+    ("IDS110", make_doc(row("email", "EMAIL"), row("user_id", "EXTERN_ID"), slug="fb")),
+    ("IDS110", make_doc(row("email", "Email"), slug="crm")),
+    ("IDS111", make_doc(row("email", ""), slug="fn")),
+    ("IDS112", make_doc(row("email", "email"), row("user_id", "crm_id"), slug="gads")),
+    ("IDS112", make_doc(row("user_id", "crm_id"), slug="fb")),
+    ("IDS113", make_doc(row("user_id", "crm_id"), row("email", "email"), slug="gads")),
+    ("IDS201", make_doc(target=AudienceTarget(space_id="spa_1", audience_id="aud_1"))),
+    ("IDS201", make_doc(target=journey(step="Send welcome email"))),
+    ("IDS202", make_doc(destination=DestinationRef(slug="crm", instance_id="5f2a9c1e7b"))),
+    ("IDS301", make_doc(row("email", "email"), row("user_id", "external_id"))),
+    ("IDS301", make_doc(row("email", "Email_Address__c"), slug="fn")),
+    ("IDS302", make_doc(row("phone", "external_id"), custom_identifiers=("phone",))),
+    ("IDS303", make_doc(row("ios.idfa", "MADID"), send_mobile_ids=True, slug="fb")),
+    ("IDS304", make_doc(row("braze_id", "external_id"), custom_identifiers=("braze_id",))),
+    ("IDS305", make_doc()),
+    ("IDS306", make_doc()),
+    ("IDS307", make_doc(row("email", ""), slug="fn")),
+    ("IDS308", make_doc(target=journey())),
+    ("IDS309", make_doc()),
+    ("IDS903", make_doc(target=journey())),
+    ("IDS904", make_doc()),
+    ("IDS905", make_doc()),
+    ("IDS906", make_doc(setup=Setup.DEFAULT).with_rows([])),
+    ("IDS906", make_doc(row("email", "email"))),
+    ("IDS907", make_doc(row("email", "email", FIRST), row("user_id", "external_id", LAST))),
+    ("IDS908", make_doc(row("email", "email"))),
+    ("IDS908", make_doc(row("email", ""), slug="fb")),
+)
+
+
+@pytest.mark.parametrize(("code", "doc"), PASSING, ids=[code for code, _ in PASSING])
+def test_passing_case(code: str, doc: IdSyncDocument) -> None:
+    assert code not in codes(validate(doc, CATALOG))
+
+
+def test_every_non_constant_rule_has_a_passing_case() -> None:
+    # IDS901 and IDS902 are true of every push, so they have no passing case.
+    assert {code for code, _ in PASSING} == set(RULES) - {"IDS901", "IDS902"}
+
+
+# --- Details of individual rules ------------------------------------------------------
+
+
+def test_clean_document_has_only_push_notes() -> None:
+    findings = validate(make_doc(row("email", "email"), row("user_id", "external_id")), CATALOG)
+    assert codes(findings) == {"IDS901", "IDS902", "IDS903"}
+
+
+def test_more_than_three_all_rows_flags_each_row_beyond_the_third() -> None:
+    rows = [
+        row(s, "", ALL) for s in ("email", "user_id", "anonymous_id", "ios.idfa", "android.idfa")
+    ]
+    findings = with_code(
+        validate(make_doc(*rows, slug="fn", send_mobile_ids=True), CATALOG), "IDS101"
+    )
+    assert [f.row for f in findings] == [3, 4]
+    assert "4th row using All" in findings[0].message
+    assert "5th row using All" in findings[1].message
+
+
+def test_all_rows_count_only_rows_with_all() -> None:
+    rows = [
+        row("email", "", ALL),
+        row("user_id", "", LAST),
+        row("anonymous_id", "", ALL),
+        row("ios.idfa", "", ALL),
+        row("android.idfa", "", ALL),
+    ]
+    findings = with_code(
+        validate(make_doc(*rows, slug="fn", send_mobile_ids=True), CATALOG), "IDS101"
+    )
+    assert [f.row for f in findings] == [4]
+
+
+def test_default_setup_ignores_rows_that_would_break_rules() -> None:
+    rows = [row("Bad Name", " x", ALL)] * 7
+    findings = validate(make_doc(*rows, setup=Setup.DEFAULT), CATALOG)
+    assert not [f for f in findings if f.is_error]
+    assert "these 7 identifier rows" in with_code(findings, "IDS906")[0].message
+
+
+@pytest.mark.parametrize(
+    ("slug", "expected"),
+    [
+        ("crm", "all values of email and user_id to Acme CRM"),
+        ("gads", "the last email and user_id values to Google Ads Remarketing Lists"),
+        ("acme-unknown", "depending on the destination"),
+    ],
+)
+def test_default_setup_says_what_segment_sends(slug: str, expected: str) -> None:
+    doc = make_doc(setup=Setup.DEFAULT, destination=DestinationRef(slug=slug, instance_id="i"))
+    assert expected in with_code(validate(doc, CATALOG), "IDS905")[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "problem", "fix"),
+    [
+        ("Email", "has uppercase letters", "Rename it to 'email'"),
+        ("email ", "has spaces at the start or end", "Rename it to 'email'"),
+        ("user-id", "contains '-'", "Rename it to 'user_id'"),
+        ("ios..idfa", "two in a row", "Rename it to 'ios.idfa'"),
+        ("e\tmail", "invisible control characters", "Rename it to 'e_mail'"),
+        ("x" * 256, "longer than 255 characters", "Rename it to 'xxx"),
+        ("+++", "contains '+'", "Use lowercase letters, digits, '_' and '.' only"),
+    ],
+)
+def test_malformed_segment_identifier_says_what_and_how(name: str, problem: str, fix: str) -> None:
+    (finding,) = with_code(validate(make_doc(row(name, "email")), CATALOG), "IDS105")
+    assert problem in finding.message
+    assert fix in finding.message
+
+
+@pytest.mark.parametrize(
+    ("field", "problem"),
+    [
+        ("email\n", "invisible control characters"),
+        ("e\u200bmail", "invisible control characters"),
+        ("y" * 256, "longer than 255 characters"),
+    ],
+)
+def test_malformed_destination_identifier(field: str, problem: str) -> None:
+    (finding,) = with_code(validate(make_doc(row("email", field)), CATALOG), "IDS106")
+    assert problem in finding.message
+    assert "\u200b" not in finding.message and "\n" not in finding.message
+
+
+def test_same_row_three_times_flags_the_later_two() -> None:
+    doc = make_doc(row("email", "email"), row("email", "email"), row("email", "email"))
+    assert [f.row for f in with_code(validate(doc, CATALOG), "IDS107")] == [1, 2]
+
+
+def test_blank_rows_are_not_reported_as_duplicates() -> None:
+    doc = make_doc(row("email", "email"), row(""), row(""))
+    findings = validate(doc, CATALOG)
+    assert "IDS107" not in codes(findings)
+    assert [f.row for f in with_code(findings, "IDS104")] == [1, 2]
+
+
+def test_empty_destination_counts_as_the_segment_name_for_duplicate_mappings() -> None:
+    doc = make_doc(row("email", "", LAST), row("email", "", FIRST), slug="fn")
+    (finding,) = with_code(validate(doc, CATALOG), "IDS108")
+    assert finding.row == 1
+    assert "no destination identifier" in finding.message
+
+
+def test_preset_key_suggestions() -> None:
+    doc = make_doc(
+        row("ios.idfa", "idfa"),
+        row("email", "Phone"),
+        row("anonymous_id", "anon"),
+        slug="fb",
+        send_mobile_ids=True,
+    )
+    messages = {f.row: f.message for f in with_code(validate(doc, CATALOG), "IDS110")}
+    assert "Choose 'MADID'" in messages[0]
+    assert "Choose 'PHONE'" in messages[1]
+    assert "Choose one of: EXTERN_ID, EMAIL, PHONE, MADID" in messages[2]
+
+
+def test_preset_empty_without_suggestion_lists_the_keys() -> None:
+    doc = make_doc(row("anonymous_id", ""), slug="fb")
+    (finding,) = with_code(validate(doc, CATALOG), "IDS111")
+    assert "Choose one of its keys: EXTERN_ID, EMAIL, PHONE, MADID" in finding.message
+
+
+def test_unknown_destination_skips_destination_key_checks() -> None:
+    doc = make_doc(
+        row("email", "whatever"), destination=DestinationRef(slug="nope", instance_id="i")
+    )
+    assert codes(validate(doc, CATALOG)) & {"IDS110", "IDS111", "IDS301"} == set()
+
+
+def test_extra_identifiers_counts_a_second_required_row_as_extra() -> None:
+    doc = make_doc(
+        row("email", "email"), row("email", "phone"), row("user_id", "crm_id"), slug="gads"
+    )
+    findings = validate(doc, CATALOG)
+    assert [f.row for f in with_code(findings, "IDS113")] == [2]
+    assert "at most 1 identifier beside email" in with_code(findings, "IDS113")[0].message
+
+
+def test_required_identifier_is_not_reported_when_there_are_no_rows() -> None:
+    findings = validate(make_doc(slug="gads").with_rows([]), CATALOG)
+    assert codes(findings) & {"IDS103", "IDS112"} == {"IDS103"}
+
+
+def test_mobile_id_without_send_mobile_ids_on_android() -> None:
+    doc = make_doc(row("email", ""), row("android.idfa", ""), slug="fn")
+    (finding,) = with_code(validate(doc, CATALOG), "IDS109")
+    assert finding.row == 1
+    assert "remove the android.idfa row" in finding.message
+
+
+def test_malformed_or_empty_identifiers_are_not_called_traits() -> None:
+    doc = make_doc(row("Phone Number", "external_id"), row("", "email"))
+    assert "IDS302" not in codes(validate(doc, CATALOG))
+
+
+def test_trait_warning_explains_profiles_and_alternatives() -> None:
+    (finding,) = with_code(validate(make_doc(row("plan", "external_id")), CATALOG), "IDS302")
+    assert "writes traits mapped through ID Sync to profiles" in finding.message
+    assert "Destination Actions" in finding.message and "Trait Enrichment" in finding.message
+
+
+def test_known_fields_warning_says_events_may_not_be_delivered() -> None:
+    (finding,) = with_code(validate(make_doc(row("email", "mail")), CATALOG), "IDS301")
+    assert "outgoing events may not be delivered" in finding.message
+    assert "Use one of its known fields (email, external_id, ios_idfa)" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("target", "fields"),
+    [
+        (
+            journey(space_id="", journey_id="", step=""),
+            {"target.space_id", "target.journey_id", "target.step"},
+        ),
+        (journey(step="  Welcome"), set()),
+    ],
+)
+def test_journey_target_completeness(target: JourneyTarget, fields: set[str]) -> None:
+    findings = with_code(validate(make_doc(target=target), CATALOG), "IDS308")
+    assert {f.field for f in findings} == fields
+
+
+@pytest.mark.parametrize(
+    ("target", "field", "problem"),
+    [
+        (journey(step=" Welcome"), "target.step", "spaces at the start or end"),
+        (journey(journey_id="jou#1"), "target.journey_id", "contains '#'"),
+        (AudienceTarget(space_id="s" * 256, audience_id="a"), "target.space_id", "longer than 255"),
+        (AudienceTarget(space_id="spa\x00", audience_id="a"), "target.space_id", "invisible"),
+    ],
+)
+def test_malformed_target_ids(
+    target: AudienceTarget | JourneyTarget, field: str, problem: str
+) -> None:
+    (finding,) = with_code(validate(make_doc(target=target), CATALOG), "IDS201")
+    assert finding.field == field
+    assert problem in finding.message
+    assert "\x00" not in finding.message
+
+
+def test_no_destination_asks_for_one_and_nothing_about_its_instance() -> None:
+    findings = validate(make_doc(destination=DestinationRef(slug=" ")), CATALOG)
+    assert codes(findings) & {"IDS305", "IDS306", "IDS309"} == {"IDS306"}
+
+
+def test_event_volume_names_the_all_rows() -> None:
+    doc = make_doc(row("email", "email", ALL), row("user_id", "external_id", ALL))
+    (finding,) = with_code(validate(doc, CATALOG), "IDS907")
+    assert finding.message.startswith("2 rows use All (email, user_id)")
+
+
+# --- Shape of the results ---------------------------------------------------------------
+
+
+def test_findings_are_sorted_and_deterministic() -> None:
+    doc = make_doc(
+        row("Email", "x", ALL),
+        row("ios.idfa", " MADID"),
+        row("plan", ""),
+        slug="fb",
+        target=AudienceTarget(),
+    )
+    first = validate(doc, CATALOG)
+    assert first == sort_findings(list(reversed(first)))
+    assert first == validate(doc, CATALOG)
+    assert first[0].is_error
+
+
+def test_registry_codes_are_stable_and_consistent() -> None:
+    ranges = {"1": ERR, "2": ERR, "3": WARN, "9": INFO}
+    for code, info in RULES.items():
+        assert re.fullmatch(r"IDS[1239]\d\d", code), code
+        assert info.code == code
+        assert info.severity is ranges[code[3]], code
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", info.name), code
+        assert info.summary and "\n" not in info.summary and len(info.summary) <= 90, code
+    assert len({info.name for info in RULES.values()}) == len(RULES)
+
+
+_names = st.sampled_from(
+    ["email", "user_id", "ios.idfa", "braze_id", "plan", "", " Bad\t", "x" * 300]
+)
+_fields = st.sampled_from(["", "EMAIL", "email", "MADID", " EMAIL", "crm_id", "a\u200b"])
+_rows = st.builds(row, _names, _fields, st.sampled_from(list(Strategy)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(_rows, max_size=8),
+    slug=st.sampled_from(["fb", "gads", "crm", "fn", "nope", ""]),
+    setup=st.sampled_from(list(Setup)),
+    mobile=st.booleans(),
+)
+def test_any_document_gives_sorted_registered_findings(
+    rows: list[IdentifierRow], slug: str, setup: Setup, mobile: bool
+) -> None:
+    doc = make_doc(slug=slug, setup=setup, send_mobile_ids=mobile).with_rows(rows)
+    findings = validate(doc, CATALOG)
+    assert findings == sort_findings(findings)
+    for finding in findings:
+        info = RULES[finding.code]
+        assert (finding.severity, finding.area) == (info.severity, info.area)
+        assert finding.row is None or 0 <= finding.row < len(rows)
+        assert finding.message.endswith((".", "?"))
