@@ -1,0 +1,287 @@
+"""Load the catalog JSON files into the typed ``app.core.catalog`` objects.
+
+Every failure becomes a ``CatalogError`` that names the file, the field and, whenever
+the text allows, the line and column, so a broken catalog is fixed in one look.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
+
+from app.catalog.jsonpos import line_and_column, offset_of
+from app.core.catalog import Catalog, DestinationSpec, IdentifierSpec
+from app.resources import resource_path
+
+IDENTIFIERS_FILE: Final = "identifiers.json"
+DESTINATIONS_FILE: Final = "destinations.json"
+SCHEMA_FILE: Final = "catalog.schema.json"
+
+# The shipped files are a few dozen kilobytes; anything this large is not a catalog.
+MAX_FILE_BYTES: Final = 2 * 1024 * 1024
+
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_IDENTIFIER_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")
+
+_HINT: Final = "Correct the file, or reinstall idsync-configurator to restore the shipped catalog."
+
+_JsonPath = Sequence[str | int]
+
+
+class CatalogError(Exception):
+    """A catalog file that cannot be used, with where and why."""
+
+    def __init__(
+        self,
+        path: Path,
+        problem: str,
+        *,
+        field: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        more: int = 0,
+    ) -> None:
+        self.path = path
+        self.problem = problem
+        self.field = field
+        self.line = line
+        self.column = column
+        self.more = more
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f", line {self.line}"
+            if self.column is not None:
+                where += f", column {self.column}"
+        text = f"{where}: "
+        if self.field:
+            text += f"{self.field}: "
+        text += self.problem.rstrip(".") + "."
+        if self.more:
+            text += f" ({self.more} more problem{'s' if self.more != 1 else ''} in this file.)"
+        return f"{text} {_HINT}"
+
+
+_FileModel = TypeVar("_FileModel", bound=BaseModel)
+
+
+class _IdentifiersFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    schema_ref: str | None = Field(default=None, alias="$schema")
+    identifiers: tuple[IdentifierSpec, ...] = Field(min_length=1)
+
+
+class _DestinationsFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    schema_ref: str | None = Field(default=None, alias="$schema")
+    destinations: tuple[DestinationSpec, ...] = Field(min_length=1)
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+def _read_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise CatalogError(path, "the file is missing") from None
+    except OSError as exc:
+        raise CatalogError(path, f"the file cannot be read ({exc.strerror})") from None
+    if size > MAX_FILE_BYTES:
+        raise CatalogError(
+            path, f"the file is {size} bytes, more than a catalog can be ({MAX_FILE_BYTES})"
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(path, f"the file cannot be read ({exc.strerror})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise CatalogError(
+            path, f"the file is not UTF-8 text (byte {exc.start} cannot be decoded)", line=line
+        ) from None
+
+
+def _parse_json(path: Path, text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CatalogError(
+            path, f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno
+        ) from None
+    except RecursionError:
+        raise CatalogError(path, "not usable JSON: nested too deeply") from None
+
+
+# ---------------------------------------------------------------------------- locations
+
+
+def _field_name(loc: _JsonPath, data: Any) -> str:
+    """``destinations[3] ("braze").preset_keys[0].key``: items named by slug, id or key."""
+    parts: list[str] = []
+    node: Any = data
+    for step in loc:
+        if isinstance(step, int):
+            parts.append(f"[{step}]")
+            node = node[step] if isinstance(node, list) and 0 <= step < len(node) else None
+            label = _item_label(node)
+            if label:
+                parts.append(f" ({label})")
+        else:
+            parts.append(f".{step}" if parts else step)
+            node = node.get(step) if isinstance(node, dict) else None
+    return "".join(parts) or "(top level)"
+
+
+def _item_label(node: Any) -> str:
+    if isinstance(node, dict):
+        for key in ("slug", "id", "key"):
+            value = node.get(key)
+            if isinstance(value, str) and value:
+                return f'"{value}"'
+    return ""
+
+
+def _error_at(
+    path: Path, text: str, data: Any, loc: _JsonPath, problem: str, more: int = 0
+) -> CatalogError:
+    line, column = line_and_column(text, offset_of(text, loc))
+    return CatalogError(
+        path, problem, field=_field_name(loc, data), line=line, column=column, more=more
+    )
+
+
+def _readable(error: ErrorDetails) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "this required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field (check its spelling, or remove it)"
+    return error["msg"]
+
+
+def _validate(path: Path, text: str, data: Any, model: type[_FileModel]) -> _FileModel:
+    if not isinstance(data, dict):
+        raise CatalogError(
+            path, 'the file must hold one JSON object, like {"...": [...]}', line=1, column=1
+        )
+    try:
+        return model.model_validate_json(text, strict=True)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0]
+        raise _error_at(
+            path, text, data, first["loc"], _readable(first), more=len(errors) - 1
+        ) from None
+
+
+# ---------------------------------------------------------------------------- cross checks
+
+
+def _identifier_problems(items: Sequence[IdentifierSpec]) -> Iterator[tuple[_JsonPath, str]]:
+    seen: set[str] = set()
+    for index, spec in enumerate(items):
+        if not _IDENTIFIER_ID.match(spec.id):
+            yield (
+                ["identifiers", index, "id"],
+                f"{spec.id!r} is not an identifier type (lowercase words joined by dots)",
+            )
+        if spec.id in seen:
+            yield ["identifiers", index, "id"], f"identifier {spec.id!r} is listed twice"
+        seen.add(spec.id)
+
+
+def _destination_problems(
+    items: Sequence[DestinationSpec], known_identifiers: frozenset[str]
+) -> Iterator[tuple[_JsonPath, str]]:
+    seen: set[str] = set()
+    for index, spec in enumerate(items):
+        at: list[str | int] = ["destinations", index]
+        if not _SLUG.match(spec.slug):
+            yield [*at, "slug"], f"{spec.slug!r} is not a slug (lowercase words joined by -)"
+        if spec.slug in seen:
+            yield [*at, "slug"], f"slug {spec.slug!r} is used by an earlier destination"
+        seen.add(spec.slug)
+        if spec.identifier_mode == "preset" and not spec.preset_keys:
+            yield [*at, "identifier_mode"], "preset mode needs at least one entry in preset_keys"
+        if spec.identifier_mode == "free" and spec.preset_keys:
+            yield [*at, "preset_keys"], "preset_keys are only allowed with identifier_mode preset"
+        keys: set[str] = set()
+        for key_index, preset in enumerate(spec.preset_keys):
+            if preset.key in keys:
+                yield [*at, "preset_keys", key_index, "key"], f"key {preset.key!r} repeats"
+            keys.add(preset.key)
+            for seg_index, segment in enumerate(preset.suggested_segment):
+                if segment not in known_identifiers:
+                    yield (
+                        [*at, "preset_keys", key_index, "suggested_segment", seg_index],
+                        f"{segment!r} is not an identifier in {IDENTIFIERS_FILE}",
+                    )
+        for req_index, segment in enumerate(spec.constraints.required_identifiers):
+            if segment not in known_identifiers:
+                yield (
+                    [*at, "constraints", "required_identifiers", req_index],
+                    f"{segment!r} is not an identifier in {IDENTIFIERS_FILE}",
+                )
+
+
+def _raise_first(
+    path: Path, text: str, data: Any, problems: Iterator[tuple[_JsonPath, str]]
+) -> None:
+    found = list(problems)
+    if found:
+        loc, problem = found[0]
+        raise _error_at(path, text, data, loc, problem, more=len(found) - 1)
+
+
+# ---------------------------------------------------------------------------- public
+
+
+def load_identifiers(path: Path) -> tuple[IdentifierSpec, ...]:
+    text = _read_text(path)
+    data = _parse_json(path, text)
+    parsed = _validate(path, text, data, _IdentifiersFile)
+    _raise_first(path, text, data, _identifier_problems(parsed.identifiers))
+    return parsed.identifiers
+
+
+def load_destinations(path: Path, known_identifiers: frozenset[str]) -> tuple[DestinationSpec, ...]:
+    text = _read_text(path)
+    data = _parse_json(path, text)
+    parsed = _validate(path, text, data, _DestinationsFile)
+    _raise_first(path, text, data, _destination_problems(parsed.destinations, known_identifiers))
+    return parsed.destinations
+
+
+def load_catalog_from(folder: Path) -> Catalog:
+    """Read ``identifiers.json`` and ``destinations.json`` from ``folder``."""
+    identifiers = load_identifiers(folder / IDENTIFIERS_FILE)
+    known = frozenset(spec.id for spec in identifiers)
+    destinations = load_destinations(folder / DESTINATIONS_FILE, known)
+    return Catalog(identifiers=identifiers, destinations=destinations)
+
+
+def shipped_catalog_dir() -> Path:
+    try:
+        return resource_path("catalog")
+    except FileNotFoundError as exc:
+        raise CatalogError(Path("catalog"), str(exc)) from None
+
+
+@functools.cache
+def load_catalog() -> Catalog:
+    """The catalog shipped with the app, read once per process."""
+    return load_catalog_from(shipped_catalog_dir())

@@ -1,0 +1,66 @@
+"""search_destinations over the shipped catalog and over a hand-made one."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.catalog import load_catalog, search_destinations
+from app.core.catalog import Catalog, DestinationSpec, IdentifierSpec
+from app.core.model import DestinationKind
+
+
+@pytest.fixture(scope="module")
+def small() -> Catalog:
+    return Catalog(
+        identifiers=(IdentifierSpec(id="email", name="Email", description="traits.email"),),
+        destinations=(
+            DestinationSpec(slug="acme-crm", name="Acme CRM", category="CRM"),
+            DestinationSpec(slug="ads-hub", name="Ads Hub", category="Advertising"),
+            DestinationSpec(slug="crm-sync", name="Sync Tool", category="CRM"),
+            DestinationSpec(
+                slug="my-function", name="My function", kind=DestinationKind.FUNCTION,
+                category="Functions",
+            ),
+        ),
+    )  # fmt: skip
+
+
+def _slugs(specs: tuple[DestinationSpec, ...]) -> list[str]:
+    return [spec.slug for spec in specs]
+
+
+def test_blank_text_returns_everything_in_catalog_order(small: Catalog) -> None:
+    assert _slugs(search_destinations(small, "   ")) == [d.slug for d in small.destinations]
+
+
+def test_matching_ignores_case_and_covers_name_slug_and_category(small: Catalog) -> None:
+    assert _slugs(search_destinations(small, "HUB")) == ["ads-hub"]
+    assert _slugs(search_destinations(small, "my-func")) == ["my-function"]
+    assert _slugs(search_destinations(small, "advertising")) == ["ads-hub"]
+
+
+def test_every_word_must_match(small: Catalog) -> None:
+    assert _slugs(search_destinations(small, "crm acme")) == ["acme-crm"]
+    assert search_destinations(small, "crm nowhere") == ()
+
+
+def test_names_starting_with_the_text_come_first(small: Catalog) -> None:
+    # "Sync Tool" has crm only in its slug and category, but its slug starts with it.
+    assert _slugs(search_destinations(small, "crm")) == ["crm-sync", "acme-crm"]
+
+
+def test_kind_filter(small: Catalog) -> None:
+    assert _slugs(search_destinations(small, "", kind=DestinationKind.FUNCTION)) == ["my-function"]
+    assert "my-function" not in _slugs(
+        search_destinations(small, "", kind=DestinationKind.DESTINATION)
+    )
+
+
+def test_shipped_catalog_finds_facebook_and_audience_destinations() -> None:
+    catalog = load_catalog()
+    assert _slugs(search_destinations(catalog, "facebook"))[0] == "facebook-custom-audiences"
+    audiences = _slugs(search_destinations(catalog, "audiences"))
+    assert {"linkedin-audiences", "tiktok-audiences", "reddit-audiences"} <= set(audiences)
+    assert "braze" not in audiences
+    functions = search_destinations(catalog, "function", kind=DestinationKind.FUNCTION)
+    assert _slugs(functions) == ["destination-function"]
