@@ -1,0 +1,98 @@
+"""The rules against the shipped catalog: the catalog's own names pass the shape rules,
+and the catalog-driven rules see what the catalog says."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.catalog import load_catalog
+from app.core.catalog import Catalog
+from app.core.model import (
+    AudienceTarget,
+    DestinationRef,
+    IdentifierRow,
+    IdSyncDocument,
+    Strategy,
+)
+from app.core.rules import validate
+from app.core.rules.text import destination_field_problems, segment_identifier_problems
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def doc_for(
+    catalog: Catalog, slug: str, *rows: tuple[str, str], **changes: object
+) -> IdSyncDocument:
+    spec = catalog.destination(slug)
+    assert spec is not None, slug
+    return IdSyncDocument(
+        target=AudienceTarget(space_id="spa_1", audience_id="aud_1"),
+        destination=DestinationRef(slug=slug, name=spec.name, kind=spec.kind, instance_id="ii_1"),
+        identifiers=tuple(
+            IdentifierRow(segment=s, destination=d, strategy=Strategy.LAST) for s, d in rows
+        ),
+    ).model_copy(update=changes)
+
+
+def codes(doc: IdSyncDocument, catalog: Catalog) -> set[str]:
+    return {f.code for f in validate(doc, catalog)}
+
+
+def test_catalog_identifiers_are_well_formed(catalog: Catalog) -> None:
+    assert [i.id for i in catalog.identifiers if segment_identifier_problems(i.id)] == []
+
+
+def test_catalog_destination_fields_are_well_formed(catalog: Catalog) -> None:
+    names = [
+        name
+        for spec in catalog.destinations
+        for name in (*spec.accepted_keys(), *spec.known_fields)
+        if not name or destination_field_problems(name)
+    ]
+    assert names == []
+
+
+def test_every_mobile_ad_id_needs_send_mobile_ids(catalog: Catalog) -> None:
+    mobile = [i.id for i in catalog.identifiers if i.mobile_ad_id]
+    assert {"ios.idfa", "android.idfa"} <= set(mobile)
+    for segment in mobile:
+        doc = doc_for(catalog, "destination-function", (segment, ""))
+        assert "IDS109" in codes(doc, catalog)
+        assert "IDS109" not in codes(doc.model_copy(update={"send_mobile_ids": True}), catalog)
+
+
+def test_every_facebook_preset_key_is_accepted(catalog: Catalog) -> None:
+    spec = catalog.destination("facebook-custom-audiences")
+    assert spec is not None
+    for key in spec.accepted_keys():
+        doc = doc_for(catalog, "facebook-custom-audiences", ("email", key))
+        assert codes(doc, catalog) & {"IDS110", "IDS111"} == set(), key
+    assert "IDS110" in codes(
+        doc_for(catalog, "facebook-custom-audiences", ("email", "Email")), catalog
+    )
+
+
+def test_google_constraints_come_from_the_catalog(catalog: Catalog) -> None:
+    slug = "google-ads-remarketing-lists"
+    assert "IDS112" in codes(doc_for(catalog, slug, ("user_id", "crm_id")), catalog)
+    assert "IDS113" in codes(
+        doc_for(
+            catalog,
+            slug,
+            ("email", "email"),
+            ("user_id", "crm_id"),
+            ("ios.idfa", "mobile_id"),
+            send_mobile_ids=True,
+        ),
+        catalog,
+    )
+    ok = codes(doc_for(catalog, slug, ("email", "email"), ("user_id", "crm_id")), catalog)
+    assert ok & {"IDS112", "IDS113"} == set()
+
+
+def test_known_fields_warning_on_a_free_destination(catalog: Catalog) -> None:
+    assert "IDS301" in codes(doc_for(catalog, "braze", ("email", "mail")), catalog)
+    assert "IDS301" not in codes(doc_for(catalog, "braze", ("email", "email")), catalog)
