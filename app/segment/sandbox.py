@@ -62,10 +62,14 @@ class _QueuedFault:
 
 @dataclass
 class RecordedRequest:
+    """One request as the sandbox saw it (the Authorization header is never kept)."""
+
     method: str
     path: str
     status: int
     at: float
+    accept: str = ""
+    content_type: str = ""
 
 
 @dataclass
@@ -170,7 +174,16 @@ class _Handler(BaseHTTPRequestHandler):
             log.exception("sandbox: unexpected error")
             internal = ApiFailure(500, "The sandbox hit an internal error.", type_="internal")
             status, payload, headers = 500, internal.envelope(), {}
-        sandbox._record(self.command, parts.path, status, arrived)
+        sandbox._record(
+            RecordedRequest(
+                self.command,
+                parts.path,
+                status,
+                arrived,
+                accept=self.headers.get("Accept", ""),
+                content_type=self.headers.get("Content-Type", ""),
+            )
+        )
         self._send(status, payload, headers)
 
     def _read_body(self) -> bytes:
@@ -311,9 +324,9 @@ class Sandbox:
                 if (method is None or r.method == method) and (status is None or r.status == status)
             )
 
-    def _record(self, method: str, path: str, status: int, arrived: float) -> None:
+    def _record(self, request: RecordedRequest) -> None:
         with self._fault_lock:
-            self.requests.append(RecordedRequest(method, path, status, arrived))
+            self.requests.append(request)
 
     # -- request pipeline ----------------------------------------------------------
 

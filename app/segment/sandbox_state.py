@@ -52,14 +52,18 @@ class ApiFailure(Exception):
 
 # -- sample data ---------------------------------------------------------------------
 
+# (slug, display name, instance id in the example space). The example space and its ids
+# match resources/examples, so the shipped examples push to the sandbox as they are.
 _DESTINATIONS = (
-    ("facebook-custom-audiences", "Facebook Custom Audiences"),
-    ("google-ads-remarketing-lists", "Google Ads Remarketing Lists"),
-    ("iterable", "Iterable"),
-    ("braze-cloud-mode-actions", "Braze Cloud Mode (Actions)"),
-    ("webhooks", "Webhooks"),
-    ("destination-function", "Lead Scoring Function"),
+    ("facebook-custom-audiences", "Facebook Custom Audiences", "ii_example_facebook"),
+    ("google-ads-remarketing-lists", "Google Ads Remarketing Lists", "ii_example_google_ads"),
+    ("iterable", "Iterable", "ii_example_iterable"),
+    ("braze", "Braze", "ii_example_braze"),
+    ("webhooks", "Webhooks", "ii_example_webhooks"),
+    ("destination-function", "Lead Scoring Function", "ii_example_function"),
 )
+EXAMPLE_SPACE = "spa_example_marketing"
+MOBILE_SPACE = "spa_demo_mobile"
 
 
 def now_stamp() -> str:
@@ -87,65 +91,62 @@ class SandboxState:
     @classmethod
     def seeded(cls) -> SandboxState:
         state = cls()
-        for space_id, slug, name in (
-            ("spa_demo_main", "demo-main", "Demo Engage (main)"),
-            ("spa_demo_mobile", "demo-mobile", "Demo Engage (mobile apps)"),
-        ):
-            state.add_space(space_id, slug, name)
-            short = space_id.removeprefix("spa_demo_")
-            for slug_, title in _DESTINATIONS:
-                state.add_destination(
-                    space_id, f"dst_{short}_{slug_.replace('-', '_')}", slug_, title
-                )
+        state.add_space(EXAMPLE_SPACE, "example-marketing", "Example marketing")
+        state.add_space(MOBILE_SPACE, "demo-mobile", "Demo mobile apps")
+        for slug, title, instance_id in _DESTINATIONS:
+            state.add_destination(EXAMPLE_SPACE, instance_id, slug, title)
+            state.add_destination(
+                MOBILE_SPACE, instance_id.replace("ii_example_", "ii_mobile_"), slug, title
+            )
         for audience_id, title, kind in (
-            ("aud_high_value", "High value customers", "USERS"),
+            ("aud_example_high_value", "High value customers", "USERS"),
             ("aud_cart_abandoners", "Cart abandoners (7 days)", "USERS"),
             ("aud_newsletter", "Newsletter subscribers", "USERS"),
             ("aud_churn_risk", "Churn risk", "USERS"),
             ("aud_lapsed_buyers", "Lapsed buyers", "USERS"),
             ("aud_target_accounts", "Target accounts", "ACCOUNTS"),
         ):
-            state.add_audience("spa_demo_main", title, audience_id=audience_id, audience_type=kind)
+            state.add_audience(EXAMPLE_SPACE, title, audience_id=audience_id, audience_type=kind)
         for audience_id, title in (
             ("aud_app_power_users", "App power users"),
             ("aud_app_dormant", "Dormant app users"),
             ("aud_app_trial", "Trial users"),
         ):
-            state.add_audience("spa_demo_mobile", title, audience_id=audience_id)
+            state.add_audience(MOBILE_SPACE, title, audience_id=audience_id)
         state.connect(
-            "spa_demo_main",
-            "aud_high_value",
-            "dst_main_facebook_custom_audiences",
+            EXAMPLE_SPACE,
+            "aud_example_high_value",
+            "ii_example_facebook",
             [_entry("email", "last", "EMAIL"), _entry("phone", "all", "PHONE")],
-            connection_id="ii_high_value_facebook",
+            connection_id="con_high_value_facebook",
         )
         state.connect(
-            "spa_demo_main",
-            "aud_high_value",
-            "dst_main_iterable",
+            EXAMPLE_SPACE,
+            "aud_example_high_value",
+            "ii_example_iterable",
             [_entry("email", "last", "email"), _entry("user_id", "last", "userId")],
-            connection_id="ii_high_value_iterable",
+            connection_id="con_high_value_iterable",
         )
         state.connect(
-            "spa_demo_main",
+            EXAMPLE_SPACE,
             "aud_cart_abandoners",
-            "dst_main_google_ads_remarketing_lists",
+            "ii_example_google_ads",
             [_entry("email", "last", "email")],
-            connection_id="ii_cart_google",
+            connection_id="con_cart_google",
         )
         state.connect(
-            "spa_demo_main",
+            EXAMPLE_SPACE,
             "aud_newsletter",
-            "dst_main_braze_cloud_mode_actions",
+            "ii_example_braze",
             None,
-            connection_id="ii_newsletter_braze",
+            connection_id="con_newsletter_braze",
         )
         state.connect(
-            "spa_demo_mobile",
+            MOBILE_SPACE,
             "aud_app_power_users",
-            "dst_mobile_facebook_custom_audiences",
+            "ii_mobile_facebook",
             [_entry("ios.idfa", "all", "MADID"), _entry("email", "last", "EMAIL")],
-            connection_id="ii_power_users_facebook",
+            connection_id="con_power_users_facebook",
             settings={"sendMobileIds": True},
         )
         return state
@@ -211,7 +212,7 @@ class SandboxState:
             self._serial += 1
             stamp = now_stamp()
             connection: JsonObject = {
-                "id": connection_id or f"ii_{secrets.token_hex(6)}",
+                "id": connection_id or f"con_{secrets.token_hex(6)}",
                 "name": instance["name"],
                 "sourceId": instance["sourceId"],
                 "enabled": True,
