@@ -1,0 +1,32 @@
+"""The recent-files list: newest first, no duplicates, at most ten, missing files dropped."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+MAX_RECENT_FILES = 10
+
+
+def _key(path: str) -> str:
+    # One file reached through two spellings (relative, ./x, different case on Windows)
+    # must appear once.
+    return os.path.normcase(os.path.abspath(path))
+
+
+def add_recent(recent: Iterable[str], path: Path | str, limit: int = MAX_RECENT_FILES) -> list[str]:
+    """Put ``path`` first; an older entry for the same file is removed."""
+    new = str(Path(path).absolute())
+    kept = [entry for entry in recent if _key(entry) != _key(new)]
+    return [new, *kept][:limit]
+
+
+def remove_recent(recent: Iterable[str], path: Path | str) -> list[str]:
+    target = _key(str(path))
+    return [entry for entry in recent if _key(entry) != target]
+
+
+def prune_missing(recent: Iterable[str]) -> list[str]:
+    """Drop entries whose file no longer exists (moved, deleted, unmounted)."""
+    return [entry for entry in recent if Path(entry).is_file()]

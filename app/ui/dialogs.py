@@ -1,0 +1,217 @@
+"""Every message box the window shows, worded in one place.
+
+Each box gets an object name so tests can find it and press its buttons like a person.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app import APP_NAME, __version__
+from app.core.findings import Finding
+from app.storage.autosave import Recovery
+from app.storage.documents import DocumentError
+from app.ui.findings_list import where
+from app.ui.icons import app_icon
+
+
+class SaveChoice(str, Enum):
+    SAVE = "save"
+    DISCARD = "discard"
+    CANCEL = "cancel"
+
+
+def _box(
+    parent: QWidget | None,
+    name: str,
+    icon: QMessageBox.Icon,
+    title: str,
+    text: str,
+    informative: str = "",
+) -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setObjectName(name)
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if informative:
+        box.setInformativeText(informative)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    return box
+
+
+def ask_save_changes(parent: QWidget | None, document_name: str) -> SaveChoice:
+    box = _box(
+        parent,
+        "unsavedChangesDialog",
+        QMessageBox.Icon.Warning,
+        "Unsaved changes",
+        f"Save the changes to {document_name}?",
+        "Your changes are lost if you don't save them.",
+    )
+    box.setStandardButtons(
+        QMessageBox.StandardButton.Save
+        | QMessageBox.StandardButton.Discard
+        | QMessageBox.StandardButton.Cancel
+    )
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+    answer = box.exec()
+    if answer == QMessageBox.StandardButton.Save:
+        return SaveChoice.SAVE
+    if answer == QMessageBox.StandardButton.Discard:
+        return SaveChoice.DISCARD
+    return SaveChoice.CANCEL
+
+
+def describe_read_error(error: DocumentError) -> str:
+    where_in_file = ""
+    if error.line is not None:
+        where_in_file = f"Line {error.line}, column {error.column or 1}: "
+    elif error.field:
+        where_in_file = f"In {error.field}: "
+    return f"{where_in_file}{error.reason}"
+
+
+def show_open_error(parent: QWidget | None, path: Path, error: DocumentError) -> None:
+    box = _box(
+        parent,
+        "openErrorDialog",
+        QMessageBox.Icon.Critical,
+        "Could not open the file",
+        f"{path.name} could not be opened.",
+        f"{describe_read_error(error)}\n\n"
+        f"File: {path}\n\n"
+        "Fix the file in a text editor, or open another one. "
+        "The document you have open was not changed.",
+    )
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.exec()
+
+
+def show_save_error(parent: QWidget | None, path: Path, reason: str) -> None:
+    box = _box(
+        parent,
+        "saveErrorDialog",
+        QMessageBox.Icon.Critical,
+        "Could not save",
+        f"{path.name} was not saved.",
+        f"{reason}\n\nFile: {path}\n\n"
+        "Your work is still open and unsaved: fix the problem and save again, "
+        "or use Save As to pick another place.",
+    )
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.exec()
+
+
+def _error_lines(errors: list[Finding], limit: int = 8) -> str:
+    lines = [f"• {f.code} ({where(f)}): {f.message}" for f in errors[:limit]]
+    if len(errors) > limit:
+        lines.append(f"… and {len(errors) - limit} more on the Review step.")
+    return "\n".join(lines)
+
+
+def show_export_refused(parent: QWidget | None, what: str, errors: list[Finding]) -> None:
+    count = len(errors)
+    box = _box(
+        parent,
+        "exportRefusedDialog",
+        QMessageBox.Icon.Warning,
+        "Cannot export yet",
+        f"The {what} was not exported: the configuration has "
+        f"{count} error{'s' if count != 1 else ''} that Segment would refuse.",
+        f"{_error_lines(errors)}\n\nFix these (double-click them on the Review step), then "
+        "export again. You can still save the document as a draft.",
+    )
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.exec()
+
+
+def show_export_impossible(parent: QWidget | None, what: str, reason: str) -> None:
+    box = _box(
+        parent,
+        "exportImpossibleDialog",
+        QMessageBox.Icon.Information,
+        "Cannot export this request",
+        f"The {what} cannot be built from this configuration.",
+        reason,
+    )
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.exec()
+
+
+def show_export_error(parent: QWidget | None, path: Path, reason: str) -> None:
+    box = _box(
+        parent,
+        "exportErrorDialog",
+        QMessageBox.Icon.Critical,
+        "Could not export",
+        f"{path.name} was not written.",
+        f"{reason}\n\nFile: {path}\n\nChoose another folder, or free some space and try again.",
+    )
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.exec()
+
+
+def ask_restore(parent: QWidget | None, recovery: Recovery) -> bool:
+    origin = (
+        f"It was last opened from {recovery.original_path}."
+        if recovery.original_path is not None
+        else "It had not been saved to a file yet."
+    )
+    when = ""
+    if recovery.saved_at is not None:
+        when = f" (autosaved {recovery.saved_at.astimezone():%Y-%m-%d %H:%M})"
+    name = recovery.document.name or (
+        recovery.original_path.name if recovery.original_path else "Untitled"
+    )
+    box = _box(
+        parent,
+        "restoreDialog",
+        QMessageBox.Icon.Question,
+        "Restore unsaved work?",
+        f"The last session ended with unsaved work: {name}{when}.",
+        f"{origin}\n\nRestore it to keep working on it, or discard it for good.",
+    )
+    restore = box.addButton("&Restore", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Discard)
+    box.setDefaultButton(restore)
+    box.exec()
+    return box.clickedButton() is restore
+
+
+def show_recovery_damaged(parent: QWidget | None, message: str, aside: Path | None) -> None:
+    kept = f"\n\nIt was kept as {aside} in case you need it." if aside else ""
+    box = _box(
+        parent,
+        "recoveryDamagedDialog",
+        QMessageBox.Icon.Warning,
+        "Unsaved work could not be restored",
+        "The recovery file from the last session cannot be used.",
+        f"{message}{kept}",
+    )
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.exec()
+
+
+def show_about(parent: QWidget | None) -> None:
+    box = QMessageBox(parent)
+    box.setObjectName("aboutDialog")
+    box.setWindowTitle(f"About {APP_NAME}")
+    box.setIconPixmap(app_icon().pixmap(64, 64))
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(f"<h3>{APP_NAME}</h3><p>Version {__version__}</p>")
+    box.setInformativeText(
+        "<p>Draft, check, review and push Segment Engage ID Sync settings: which profile "
+        "identifiers are sent to a destination, under which field, with which strategy.</p>"
+        '<p><a href="https://segment.com/docs/engage/trait-activation/id-sync/">'
+        "Segment ID Sync documentation</a><br>"
+        '<a href="https://docs.segmentapis.com/tag/Activations">Segment Public API: '
+        "Activations</a></p>"
+    )
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    box.exec()

@@ -1,0 +1,95 @@
+"""A list of findings (severity icon, code, where, message); activating one navigates to it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+
+from app.core.findings import Finding, Severity, sort_findings
+from app.ui.icons import severity_icon
+from app.ui.steps import step_of
+
+FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_SEVERITY_WORD = {Severity.ERROR: "Error", Severity.WARNING: "Warning", Severity.INFO: "Note"}
+
+
+def where(finding: Finding) -> str:
+    """The place a finding points at, in the words of the editor."""
+    if finding.row is not None:
+        return f"Row {finding.row + 1}"
+    return step_of(finding).title
+
+
+class FindingsList(QTreeWidget):
+    """Double-click or Enter on a finding emits ``findingActivated``."""
+
+    findingActivated = Signal(object)
+
+    COLUMNS = ("Severity", "Code", "Where", "Message")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("findingsList")
+        self.setAccessibleName("Findings")
+        self.setAccessibleDescription("Problems and notes; press Enter on one to go to it")
+        self.setColumnCount(len(self.COLUMNS))
+        self.setHeaderLabels(list(self.COLUMNS))
+        self.setRootIsDecorated(False)
+        self.setUniformRowHeights(True)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        header = self.header()
+        header.setStretchLastSection(True)
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self._findings: list[Finding] = []
+        # QTreeWidget emits itemActivated for both a double-click and Enter.
+        self.itemActivated.connect(self._on_activated)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return list(self._findings)
+
+    def set_findings(self, findings: list[Finding]) -> None:
+        selected = self.current_finding()
+        self._findings = sort_findings(findings)
+        self.clear()
+        for finding in self._findings:
+            item = QTreeWidgetItem(
+                [_SEVERITY_WORD[finding.severity], finding.code, where(finding), finding.message]
+            )
+            item.setIcon(0, severity_icon(finding.severity, self.palette()))
+            item.setData(0, FINDING_ROLE, finding)
+            item.setToolTip(3, finding.message)
+            self.addTopLevelItem(item)
+            if finding == selected:
+                self.setCurrentItem(item)
+
+    def current_finding(self) -> Finding | None:
+        item = self.currentItem()
+        if item is None:
+            return None
+        value = item.data(0, FINDING_ROLE)
+        return value if isinstance(value, Finding) else None
+
+    def select_finding(self, finding: Finding) -> bool:
+        for index in range(self.topLevelItemCount()):
+            item = self.topLevelItem(index)
+            if item is not None and item.data(0, FINDING_ROLE) == finding:
+                self.setCurrentItem(item)
+                self.scrollToItem(item)
+                return True
+        return False
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.set_findings(self._findings)
+
+    def _on_activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        value = item.data(0, FINDING_ROLE)
+        if isinstance(value, Finding):
+            self.findingActivated.emit(value)

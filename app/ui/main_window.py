@@ -1,0 +1,430 @@
+"""The editor window: step sidebar, step pages, menus, files, autosave and saved layout."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from app import APP_NAME
+from app.core.catalog import Catalog
+from app.core.findings import Finding
+from app.core.model import IdSyncDocument
+from app.core.rules import validate
+from app.storage.autosave import AutosaveError, read_autosave, set_aside_autosave
+from app.storage.settings import Settings, load_settings, save_settings
+from app.ui import dialogs
+from app.ui.autosaver import Autosaver
+from app.ui.controller import DocumentController
+from app.ui.files import DocumentFiles
+from app.ui.icons import app_icon
+from app.ui.pages.destination import DestinationPage
+from app.ui.pages.event_settings import event_settings_page
+from app.ui.pages.review import ExportKind, ReviewPage
+from app.ui.pages.target import TargetPage
+from app.ui.sidebar import StepSidebar
+from app.ui.steps import Step, step_of, summary
+
+_log = logging.getLogger(__name__)
+
+DEFAULT_SIZE = QSize(1280, 800)
+STATUS_MESSAGE_MS = 8000
+
+
+def _encode(data: QByteArray) -> str:
+    return bytes(data.toBase64().data()).decode("ascii")
+
+
+def _decode(text: str) -> QByteArray:
+    return QByteArray.fromBase64(QByteArray(text.encode("ascii")))
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        catalog: Catalog,
+        settings: Settings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+        self.catalog = catalog
+        self.settings = settings if settings is not None else load_settings()
+        self.controller = DocumentController(lambda doc: validate(doc, catalog), self)
+        self.files = DocumentFiles(self, self.controller, self.settings, self.persist_settings)
+        self.autosaver = Autosaver(self.controller, parent=self)
+
+        self.sidebar = StepSidebar()
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("stepPages")
+        self.target_page = TargetPage(self.controller)
+        self.destination_page = DestinationPage(self.controller, catalog)
+        self.event_settings_page = event_settings_page(
+            self.controller, catalog, self.remembered_identifiers
+        )
+        self.review_page = ReviewPage(self.controller)
+        self.pages: dict[Step, QWidget] = {
+            Step.TARGET: self.target_page,
+            Step.DESTINATION: self.destination_page,
+            Step.IDENTIFIERS: self.event_settings_page,
+            Step.REVIEW: self.review_page,
+        }
+        for step in Step:
+            self.stack.addWidget(self.pages[step])
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
+
+        self.findings_button = QPushButton()
+        self.findings_button.setObjectName("statusFindings")
+        self.findings_button.setFlat(True)
+        self.findings_button.setToolTip("Show all findings on the Review step")
+        self.findings_button.clicked.connect(lambda: self.go_to_step(Step.REVIEW))
+        self.path_label = QLabel()
+        self.statusBar().addPermanentWidget(self.path_label)
+        self.statusBar().addPermanentWidget(self.findings_button)
+
+        self._build_actions()
+        self._build_menus()
+
+        self.sidebar.currentRowChanged.connect(self._on_step_row_changed)
+        self.review_page.findingActivated.connect(self.go_to_finding)
+        self.review_page.exportRequested.connect(self.files.export)
+        self.files.message.connect(self.show_message)
+        self.files.saved.connect(lambda _path: self.autosaver.discard())
+        self.files.recentChanged.connect(self._rebuild_recent_menu)
+        self.autosaver.failed.connect(self.show_message)
+        self.controller.findingsChanged.connect(self._show_findings)
+        self.controller.documentChanged.connect(self._on_document_changed)
+        self.controller.pathChanged.connect(lambda _path: self._update_title())
+        self.controller.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+
+        self._show_findings(self.controller.findings)
+        self._update_title()
+        self._restore_layout()
+
+    # --- start ----------------------------------------------------------------------------
+
+    def start(self, paths: Sequence[str | Path] = ()) -> None:
+        """After the window is shown: offer crash recovery, then open the given file."""
+        self.offer_recovery()
+        self.autosaver.enable()
+        for path in paths[:1]:
+            self.files.open_path(Path(path))
+
+    def offer_recovery(self) -> bool:
+        """Ask to restore work autosaved by a session that did not end cleanly."""
+        try:
+            recovery = read_autosave()
+        except AutosaveError as error:
+            aside = None
+            try:
+                aside = set_aside_autosave()
+            except OSError as move_error:
+                _log.warning("Could not set the damaged autosave aside: %s", move_error)
+            dialogs.show_recovery_damaged(self, str(error), aside)
+            return False
+        if recovery is None:
+            return False
+        if not dialogs.ask_restore(self, recovery):
+            self.autosaver.discard()
+            self.show_message("Discarded the unsaved work from the last session")
+            return False
+        self.controller.load(recovery.document, recovery.original_path)
+        self.controller.mark_unsaved()
+        self.show_message("Restored unsaved work — save it to keep it")
+        return True
+
+    # --- actions and menus ------------------------------------------------------------------
+
+    def _action(
+        self,
+        text: str,
+        name: str,
+        shortcuts: Sequence[QKeySequence | QKeySequence.StandardKey | str] = (),
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        sequences: list[QKeySequence] = []
+        for shortcut in shortcuts:
+            if isinstance(shortcut, QKeySequence.StandardKey):
+                sequences.extend(QKeySequence.keyBindings(shortcut))
+            else:
+                sequences.append(QKeySequence(shortcut))
+        unique: list[QKeySequence] = []
+        for sequence in sequences:
+            if not sequence.isEmpty() and sequence not in unique:
+                unique.append(sequence)
+        action.setShortcuts(unique)
+        if tip:
+            action.setStatusTip(tip)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.new_action = self._action("&New", "newAction", [key.New, "Ctrl+N"],
+                                       "Start a new configuration")
+        self.new_action.triggered.connect(self.files.new)
+        self.open_action = self._action("&Open…", "openAction", [key.Open, "Ctrl+O"],
+                                        "Open a configuration file")
+        self.open_action.triggered.connect(self.files.open_dialog)
+        self.save_action = self._action("&Save", "saveAction", [key.Save, "Ctrl+S"],
+                                        "Save the configuration")
+        self.save_action.triggered.connect(self.files.save)
+        self.save_as_action = self._action(
+            "Save &As…", "saveAsAction", [key.SaveAs, "Ctrl+Shift+S"],
+            "Save the configuration under a new name",
+        )
+        self.save_as_action.triggered.connect(self.files.save_as)
+        self.export_actions: dict[ExportKind, QAction] = {}
+        for kind in ExportKind:
+            label = {
+                ExportKind.DOCUMENT: "&Document…",
+                ExportKind.CREATE_BODY: "&Create body (POST)…",
+                ExportKind.UPDATE_BODY: "&Update body (PATCH)…",
+            }[kind]
+            action = self._action(
+                label, f"export-{kind.value}", tip=f"Export the {kind.title.lower()}"
+            )
+            action.triggered.connect(lambda _checked=False, kind=kind: self.files.export(kind))
+            self.export_actions[kind] = action
+        self.quit_action = self._action("&Quit", "quitAction", [key.Quit, "Ctrl+Q"])
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+
+        stack = self.controller.undo_stack
+        self.undo_action = stack.createUndoAction(self, "&Undo")
+        self.undo_action.setObjectName("undoAction")
+        undo_keys = QKeySequence.keyBindings(key.Undo) or [QKeySequence("Ctrl+Z")]
+        self.undo_action.setShortcuts(undo_keys)
+        self.redo_action = stack.createRedoAction(self, "&Redo")
+        self.redo_action.setObjectName("redoAction")
+        redo_keys = QKeySequence.keyBindings(key.Redo) or [QKeySequence("Ctrl+Shift+Z")]
+        if QKeySequence("Ctrl+Y") not in redo_keys:
+            redo_keys.append(QKeySequence("Ctrl+Y"))
+        self.redo_action.setShortcuts(redo_keys)
+        self.addAction(self.undo_action)
+        self.addAction(self.redo_action)
+
+        self.step_actions: dict[Step, QAction] = {}
+        for step in Step:
+            action = self._action(
+                f"&{step.index + 1} {step.title}", f"goTo-{step.value}",
+                [f"Ctrl+{step.index + 1}"], f"Go to the {step.title} step",
+            )
+            action.triggered.connect(lambda _checked=False, step=step: self.go_to_step(step))
+            self.step_actions[step] = action
+        self.next_step_action = self._action("&Next step", "nextStep", ["Ctrl+PgDown"])
+        self.next_step_action.triggered.connect(lambda: self._step_by(1))
+        self.previous_step_action = self._action("&Previous step", "previousStep", ["Ctrl+PgUp"])
+        self.previous_step_action.triggered.connect(lambda: self._step_by(-1))
+
+        self.about_action = self._action("&About ID Sync Configurator", "aboutAction")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(lambda: dialogs.show_about(self))
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.new_action)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = QMenu("Open &Recent", self)
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._rebuild_recent_menu)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addAction(self.save_action)
+        file_menu.addAction(self.save_as_action)
+        export_menu = file_menu.addMenu("&Export")
+        for action in self.export_actions.values():
+            export_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+
+        view_menu = bar.addMenu("&View")
+        for action in self.step_actions.values():
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.next_step_action)
+        view_menu.addAction(self.previous_step_action)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+        self._rebuild_recent_menu()
+
+    def _rebuild_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        entries = self.files.recent_files()
+        for number, entry in enumerate(entries, start=1):
+            path = Path(entry)
+            label = f"&{number % 10} {path.name}" if number <= 10 else path.name
+            action = self.recent_menu.addAction(label)
+            action.setToolTip(entry)
+            action.setStatusTip(entry)
+            action.setData(entry)
+            action.triggered.connect(lambda _checked=False, p=path: self.files.open_path(p))
+        if entries:
+            self.recent_menu.addSeparator()
+        clear = self.recent_menu.addAction("&Clear Recent Files")
+        clear.setEnabled(bool(entries))
+        clear.triggered.connect(self.files.clear_recent)
+        self.recent_menu.setEnabled(True)
+
+    # --- steps and findings -------------------------------------------------------------------
+
+    @property
+    def current_step(self) -> Step:
+        return list(Step)[max(0, self.stack.currentIndex())]
+
+    def go_to_step(self, step: Step) -> None:
+        self.sidebar.setCurrentRow(step.index)
+        self.stack.setCurrentIndex(step.index)
+
+    def go_to_finding(self, finding: Finding) -> None:
+        step = step_of(finding)
+        self.go_to_step(step)
+        page = self.pages[step]
+        focus = getattr(page, "focus_finding", None)
+        if callable(focus):
+            focus(finding)
+
+    def _step_by(self, delta: int) -> None:
+        steps = list(Step)
+        self.go_to_step(steps[(self.current_step.index + delta) % len(steps)])
+
+    def _on_step_row_changed(self, row: int) -> None:
+        if row >= 0:
+            self.stack.setCurrentIndex(row)
+
+    def _show_findings(self, findings: list[Finding]) -> None:
+        self.sidebar.set_findings(findings)
+        text = summary(findings)
+        self.findings_button.setText(text)
+        self.findings_button.setAccessibleName(f"Findings: {text}. Show them on the Review step")
+
+    def _on_document_changed(self, _before: IdSyncDocument, after: IdSyncDocument) -> None:
+        if self.settings.remember_identifiers(after.custom_identifiers):
+            self.persist_settings()
+
+    def remembered_identifiers(self) -> tuple[str, ...]:
+        return tuple(self.settings.custom_identifiers)
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
+
+    def _update_title(self) -> None:
+        path = self.controller.path
+        name = path.name if path is not None else "Untitled"
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        self.setWindowModified(self.controller.is_dirty)
+        self.path_label.setText(str(path) if path is not None else "Not saved yet")
+
+    # --- drag and drop ------------------------------------------------------------------------
+
+    @staticmethod
+    def _dropped_file(event: QDragEnterEvent | QDropEvent) -> Path | None:
+        mime = event.mimeData()
+        if mime is None or not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile():
+                return Path(url.toLocalFile())
+        return None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_file(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragEnterEvent) -> None:  # type: ignore[override]
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_file(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # Open after the drop has finished: a dialog inside a drop handler would hold the
+        # drag source (a file manager) until it is answered.
+        QTimer.singleShot(0, lambda: self.files.open_path(path))
+
+    # --- layout memory and closing ------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        restored = False
+        if self.settings.window_geometry:
+            restored = self.restoreGeometry(_decode(self.settings.window_geometry))
+        if not restored:
+            self.resize(self._default_size())
+        if self.settings.window_state:
+            self.restoreState(_decode(self.settings.window_state))
+        if not (
+            self.settings.splitter_state
+            and self.splitter.restoreState(_decode(self.settings.splitter_state))
+        ):
+            sidebar_width = self.sidebar.sizeHint().width()
+            self.splitter.setSizes([sidebar_width, max(400, self.width() - sidebar_width)])
+        self.go_to_step(Step.from_name(self.settings.last_step))
+
+    def _default_size(self) -> QSize:
+        screen = QGuiApplication.primaryScreen()
+        if screen is None:
+            return DEFAULT_SIZE
+        available = screen.availableGeometry().size()
+        return DEFAULT_SIZE.boundedTo(available * 0.9)
+
+    def remember_layout(self) -> None:
+        self.settings.window_geometry = _encode(self.saveGeometry())
+        self.settings.window_state = _encode(self.saveState())
+        self.settings.splitter_state = _encode(self.splitter.saveState())
+        self.settings.last_step = self.current_step.value
+
+    def persist_settings(self) -> None:
+        try:
+            save_settings(self.settings)
+        except OSError as error:
+            _log.warning("Could not save settings: %s", error)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.files.confirm_discard():
+            event.ignore()
+            return
+        self.remember_layout()
+        self.persist_settings()
+        self.autosaver.discard()
+        event.accept()

@@ -1,0 +1,174 @@
+"""The destination catalog as a list model and its two-line item delegate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QFont, QFontMetrics, QIcon, QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from app.catalog import search_destinations
+from app.core.catalog import Catalog, DestinationSpec
+from app.core.model import DestinationKind
+from app.ui.icons import avatar_icon
+from app.ui.theme import secondary_text_color
+
+SPEC_ROLE = Qt.ItemDataRole.UserRole + 1
+SUBTITLE_ROLE = Qt.ItemDataRole.UserRole + 2
+CHOSEN_ROLE = Qt.ItemDataRole.UserRole + 3
+
+_AVATAR = 32
+_PADDING = 8
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def subtitle(spec: DestinationSpec) -> str:
+    kind = "Destination function" if spec.kind is DestinationKind.FUNCTION else "Destination"
+    return f"{kind} · {spec.category}" if spec.category else kind
+
+
+class CatalogListModel(QAbstractListModel):
+    """The catalog's destinations that match the current search text and kind."""
+
+    def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._catalog = catalog
+        self._specs: tuple[DestinationSpec, ...] = catalog.destinations
+        self._chosen_slug = ""
+        self._icons: dict[str, QIcon] = {}
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._specs)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._specs):
+            return None
+        spec = self._specs[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return spec.name
+        if role == Qt.ItemDataRole.DecorationRole:
+            if spec.name not in self._icons:
+                self._icons[spec.name] = avatar_icon(spec.name)
+            return self._icons[spec.name]
+        if role == SUBTITLE_ROLE:
+            return subtitle(spec)
+        if role == SPEC_ROLE:
+            return spec
+        if role == CHOSEN_ROLE:
+            return spec.slug == self._chosen_slug
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            chosen = ", chosen" if spec.slug == self._chosen_slug else ""
+            return f"{spec.name}, {subtitle(spec)}{chosen}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{spec.name}\n{subtitle(spec)}"
+        return None
+
+    def spec_at(self, row: int) -> DestinationSpec | None:
+        return self._specs[row] if 0 <= row < len(self._specs) else None
+
+    def row_of(self, slug: str) -> int:
+        for row, spec in enumerate(self._specs):
+            if spec.slug == slug:
+                return row
+        return -1
+
+    def set_filter(self, text: str, kind: DestinationKind | None) -> None:
+        specs = search_destinations(self._catalog, text, kind)
+        if specs == self._specs:
+            return
+        self.beginResetModel()
+        self._specs = specs
+        self.endResetModel()
+
+    def set_chosen(self, slug: str) -> None:
+        if slug == self._chosen_slug:
+            return
+        rows = [self.row_of(self._chosen_slug), self.row_of(slug)]
+        self._chosen_slug = slug
+        for row in rows:
+            if row >= 0:
+                index = self.index(row)
+                self.dataChanged.emit(index, index, [CHOSEN_ROLE])
+
+    def clear_icon_cache(self) -> None:
+        """Avatars follow the palette; call after a light/dark switch."""
+        self._icons.clear()
+        if self._specs:
+            self.dataChanged.emit(self.index(0), self.index(len(self._specs) - 1))
+
+
+class CatalogItemDelegate(QStyledItemDelegate):
+    """Avatar, name in bold, 'kind · category' below it, and a mark on the chosen one."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        metrics = QFontMetrics(option.font)
+        height = max(_AVATAR, metrics.height() * 2 + 4) + 2 * _PADDING
+        return QSize(metrics.horizontalAdvance("M") * 24, height)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        opt.icon = QIcon()
+        widget = opt.widget
+        if widget is not None:
+            widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        palette: QPalette = opt.palette
+        text_color = palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        muted = text_color if selected else secondary_text_color(palette)
+        rect = opt.rect.adjusted(_PADDING, _PADDING, -_PADDING, -_PADDING)
+
+        painter.save()
+        icon = index.data(Qt.ItemDataRole.DecorationRole)
+        avatar_rect = QRect(rect.left(), rect.center().y() - _AVATAR // 2 + 1, _AVATAR, _AVATAR)
+        if isinstance(icon, QIcon):
+            icon.paint(painter, avatar_rect)
+
+        chosen = bool(index.data(CHOSEN_ROLE))
+        bold = QFont(opt.font)
+        bold.setBold(True)
+        bold_metrics = QFontMetrics(bold)
+        mark = "✓ Chosen" if chosen else ""
+        mark_width = bold_metrics.horizontalAdvance(mark) + _PADDING if chosen else 0
+        text_left = avatar_rect.right() + 1 + _PADDING
+        text_width = rect.right() - text_left - mark_width
+        line_height = bold_metrics.height()
+        top = rect.center().y() - line_height
+
+        painter.setFont(bold)
+        painter.setPen(text_color)
+        name = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        painter.drawText(
+            QRect(text_left, top, text_width, line_height),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            bold_metrics.elidedText(name, Qt.TextElideMode.ElideRight, text_width),
+        )
+        if chosen:
+            painter.drawText(
+                QRect(rect.right() - mark_width, top, mark_width, line_height),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                mark,
+            )
+        painter.setFont(opt.font)
+        painter.setPen(muted)
+        metrics = QFontMetrics(opt.font)
+        painter.drawText(
+            QRect(text_left, top + line_height + 2, text_width, metrics.height()),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            metrics.elidedText(str(index.data(SUBTITLE_ROLE) or ""),
+                               Qt.TextElideMode.ElideRight, text_width),
+        )
+        painter.restore()

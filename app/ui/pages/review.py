@@ -1,0 +1,122 @@
+"""Step 4, Review: every finding, the document as saved, and the exact API request bodies."""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from app.core.api_mapping import NotPushable, api_limitations, create_body, update_body
+from app.core.findings import Finding
+from app.core.model import IdSyncDocument
+from app.storage.documents import dump_document
+from app.ui.controller import DocumentController
+from app.ui.findings_list import FindingsList
+from app.ui.steps import summary
+from app.ui.widgets import CodeView, PageHeader
+
+
+class ExportKind(str, Enum):
+    DOCUMENT = "document"
+    CREATE_BODY = "create-body"
+    UPDATE_BODY = "update-body"
+
+    @property
+    def title(self) -> str:
+        return {
+            ExportKind.DOCUMENT: "Document",
+            ExportKind.CREATE_BODY: "Create body",
+            ExportKind.UPDATE_BODY: "Update body",
+        }[self]
+
+
+def body_text(kind: ExportKind, doc: IdSyncDocument) -> str:
+    """The text of an export; raises NotPushable for a body the document cannot make."""
+    if kind is ExportKind.DOCUMENT:
+        return dump_document(doc).decode("utf-8")
+    body = create_body(doc) if kind is ExportKind.CREATE_BODY else update_body(doc)
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+class ReviewPage(QWidget):
+    findingActivated = Signal(object)
+    exportRequested = Signal(object)  # ExportKind
+
+    def __init__(self, controller: DocumentController, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewPage")
+        self._controller = controller
+
+        header = PageHeader(
+            "Review",
+            "Every problem and note, the document as it is saved, and the exact Public API "
+            "request bodies. Press Enter on a finding to go to it.",
+        )
+        self.summary_label = QLabel()
+        self.summary_label.setObjectName("findingsSummary")
+
+        self.findings_list = FindingsList()
+        self.findings_list.findingActivated.connect(self.findingActivated)
+        findings_panel = QWidget()
+        findings_layout = QVBoxLayout(findings_panel)
+        findings_layout.setContentsMargins(0, 0, 0, 0)
+        findings_label = QLabel("&Findings")
+        findings_label.setBuddy(self.findings_list)
+        findings_layout.addWidget(findings_label)
+        findings_layout.addWidget(self.summary_label)
+        findings_layout.addWidget(self.findings_list, 1)
+
+        self.views: dict[ExportKind, CodeView] = {}
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("reviewTabs")
+        self.tabs.setAccessibleName("Document and request bodies")
+        labels = {
+            ExportKind.DOCUMENT: ("Document JSON", "E&xport document…"),
+            ExportKind.CREATE_BODY: ("Create body (POST)", "Export create body…"),
+            ExportKind.UPDATE_BODY: ("Update body (PATCH)", "Export update body…"),
+        }
+        for kind, (title, export_label) in labels.items():
+            view = CodeView(f"{kind.value}View", export_label=export_label)
+            view.set_accessible_label(title)
+            view.exportRequested.connect(lambda kind=kind: self.exportRequested.emit(kind))
+            self.views[kind] = view
+            self.tabs.addTab(view, title)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setObjectName("reviewSplitter")
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(findings_panel)
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.addWidget(header)
+        layout.addWidget(splitter, 1)
+
+        controller.documentChanged.connect(lambda _before, after: self._show_document(after))
+        controller.findingsChanged.connect(self._show_findings)
+        self._show_document(controller.document)
+        self._show_findings(controller.findings)
+
+    def _show_document(self, doc: IdSyncDocument) -> None:
+        limitations = " ".join(note.message for note in api_limitations(doc))
+        for kind, view in self.views.items():
+            try:
+                text = body_text(kind, doc)
+            except NotPushable as reason:
+                view.set_content(f"This request cannot be built yet.\n\n{reason}", available=False)
+                continue
+            note = "" if kind is ExportKind.DOCUMENT else limitations
+            view.set_content(text, note=note)
+
+    def _show_findings(self, findings: list[Finding]) -> None:
+        self.summary_label.setText(summary(findings))
+        self.findings_list.set_findings(findings)
+
+    def focus_finding(self, finding: Finding) -> None:
+        self.findings_list.setFocus()
+        self.findings_list.select_finding(finding)

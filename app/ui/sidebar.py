@@ -1,0 +1,168 @@
+"""The step list on the left: every step reachable at any time, each with its error badge."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from app.core.findings import Finding, Severity
+from app.ui.steps import Step, counts_by_step, plural
+from app.ui.theme import on_color, secondary_text_color, severity_color
+
+ERROR_COUNT_ROLE = Qt.ItemDataRole.UserRole + 1
+WARNING_COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
+STEP_ROLE = Qt.ItemDataRole.UserRole + 3
+
+_ROW_HEIGHT_LINES = 2.4
+
+
+class _StepDelegate(QStyledItemDelegate):
+    """Paints 'n  Title' and, on the right, a pill with the error (or warning) count."""
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        metrics = QFontMetrics(option.font)
+        return QSize(metrics.horizontalAdvance("Event settings") + 90,
+                     int(metrics.height() * _ROW_HEIGHT_LINES))
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        title = opt.text
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+
+        palette: QPalette = opt.palette
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        rect = opt.rect.adjusted(12, 0, -10, 0)
+        metrics = QFontMetrics(opt.font)
+
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        number = f"{index.row() + 1}"
+        number_width = metrics.horizontalAdvance("8") + 10
+        painter.setPen(
+            palette.color(text_role) if selected else secondary_text_color(palette)
+        )
+        painter.drawText(
+            QRect(rect.left(), rect.top(), number_width, rect.height()),
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            number,
+        )
+
+        errors = int(index.data(ERROR_COUNT_ROLE) or 0)
+        warnings = int(index.data(WARNING_COUNT_ROLE) or 0)
+        badge_right = rect.right()
+        if errors or warnings:
+            severity = Severity.ERROR if errors else Severity.WARNING
+            count = errors or warnings
+            badge_font = QFont(opt.font)
+            badge_font.setBold(True)
+            badge_metrics = QFontMetrics(badge_font)
+            label = str(count)
+            height = badge_metrics.height() + 4
+            width = max(height, badge_metrics.horizontalAdvance(label) + 12)
+            badge = QRect(rect.right() - width, rect.center().y() - height // 2 + 1, width, height)
+            color = severity_color(severity, palette)
+            painter.setPen(Qt.PenStyle.NoPen)
+            if errors:
+                painter.setBrush(color)
+                text_color = on_color(color)
+            else:
+                # Warnings: an outline only, so errors stay the thing that stands out.
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.setPen(color)
+                text_color = color
+            painter.drawRoundedRect(badge, height / 2, height / 2)
+            painter.setFont(badge_font)
+            painter.setPen(text_color)
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
+            badge_right = badge.left() - 6
+
+        painter.setFont(opt.font)
+        painter.setPen(palette.color(text_role))
+        title_rect = QRect(
+            rect.left() + number_width, rect.top(), badge_right - rect.left() - number_width,
+            rect.height(),
+        )
+        painter.drawText(
+            title_rect,
+            Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            metrics.elidedText(title, Qt.TextElideMode.ElideRight, title_rect.width()),
+        )
+        painter.restore()
+
+
+class StepSidebar(QListWidget):
+    """Selecting a row shows that step; badges follow the findings."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stepSidebar")
+        self.setAccessibleName("Steps")
+        self.setAccessibleDescription("The editor's steps; each shows how many errors it has")
+        self.setItemDelegate(_StepDelegate(self))
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setUniformItemSizes(True)
+        for step in Step:
+            item = QListWidgetItem(step.title)
+            item.setData(STEP_ROLE, step.value)
+            self.addItem(item)
+        self._update_texts()
+        self.setCurrentRow(0)
+        self.setMinimumWidth(self.sizeHintForColumn(0) + 8)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.sizeHintForColumn(0) + 16, super().sizeHint().height())
+
+    def item_for(self, step: Step) -> QListWidgetItem:
+        item = self.item(step.index)
+        assert item is not None
+        return item
+
+    def error_count(self, step: Step) -> int:
+        return int(self.item_for(step).data(ERROR_COUNT_ROLE) or 0)
+
+    def set_findings(self, findings: list[Finding]) -> None:
+        errors = counts_by_step(findings, Severity.ERROR)
+        warnings = counts_by_step(findings, Severity.WARNING)
+        for step in Step:
+            item = self.item_for(step)
+            item.setData(ERROR_COUNT_ROLE, errors[step])
+            item.setData(WARNING_COUNT_ROLE, warnings[step])
+        self._update_texts()
+
+    def _update_texts(self) -> None:
+        # Screen readers and tooltips get the badge in words.
+        for step in Step:
+            item = self.item_for(step)
+            errors = int(item.data(ERROR_COUNT_ROLE) or 0)
+            warnings = int(item.data(WARNING_COUNT_ROLE) or 0)
+            parts = []
+            if errors:
+                parts.append(plural(errors, "error"))
+            if warnings:
+                parts.append(plural(warnings, "warning"))
+            status = ", ".join(parts) if parts else "no problems"
+            text = f"Step {step.index + 1}, {step.title}: {status}"
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
+            item.setToolTip(f"{step.title} ({status}) — Ctrl+{step.index + 1}")

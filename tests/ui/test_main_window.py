@@ -1,0 +1,99 @@
+"""The window opens, the steps are reachable by click and by Ctrl+1..4, badges count errors."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+from pytestqt.qtbot import QtBot
+
+from app import APP_NAME
+from app.core.findings import Severity
+from app.ui.main_window import MainWindow
+from app.ui.steps import Step, step_of
+from tests.ui.conftest import double_click
+
+
+def click_step(qtbot: QtBot, window: MainWindow, step: Step) -> None:
+    sidebar = window.sidebar
+    rect = sidebar.visualItemRect(sidebar.item_for(step))
+    qtbot.mouseClick(sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_window_opens_on_an_untitled_document(window: MainWindow) -> None:
+    assert window.isVisible()
+    assert window.windowTitle() == f"Untitled[*] — {APP_NAME}"
+    assert not window.isWindowModified()
+    assert [window.sidebar.item(i).text() for i in range(window.sidebar.count())] == [
+        "Target", "Destination", "Event settings", "Review",
+    ]
+    assert window.current_step is Step.TARGET
+
+
+def test_clicking_a_step_shows_its_page(qtbot: QtBot, window: MainWindow) -> None:
+    for step in (Step.REVIEW, Step.DESTINATION, Step.IDENTIFIERS, Step.TARGET):
+        click_step(qtbot, window, step)
+        assert window.current_step is step
+        assert window.stack.currentWidget() is window.pages[step]
+
+
+def test_ctrl_number_goes_to_each_step(qtbot: QtBot, window: MainWindow) -> None:
+    keys = [Qt.Key.Key_4, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_1]
+    steps = (Step.REVIEW, Step.DESTINATION, Step.IDENTIFIERS, Step.TARGET)
+    for key, step in zip(keys, steps, strict=True):
+        qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
+        assert window.current_step is step
+        assert window.sidebar.currentRow() == step.index
+
+
+def test_badges_count_each_steps_errors(qtbot: QtBot, window: MainWindow) -> None:
+    space = window.target_page.fields["target.space_id"]
+    qtbot.keyClicks(space, "spa 1")  # a space inside an id is an error
+    findings = window.controller.findings
+    for step in Step:
+        expected = sum(1 for f in findings if f.severity is Severity.ERROR and step_of(f) is step)
+        assert window.sidebar.error_count(step) == expected
+    assert window.sidebar.error_count(Step.TARGET) == 1
+    item = window.sidebar.item_for(Step.TARGET)
+    assert "1 error" in item.data(Qt.ItemDataRole.AccessibleTextRole)
+
+
+def test_double_clicking_a_target_finding_focuses_its_field(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    review = window.review_page.findings_list
+    row = next(
+        i for i, f in enumerate(review.findings) if f.field == "target.audience_id"
+    )
+    item = review.topLevelItem(row)
+    rect = review.visualItemRect(item)
+    double_click(qtbot, review.viewport(), rect.center())
+    assert window.current_step is Step.TARGET
+    focused = window.focusWidget()
+    assert isinstance(focused, QLineEdit)
+    assert focused.objectName() == "target.audience_id"
+
+
+def test_every_control_on_the_first_steps_has_an_accessible_name(window: MainWindow) -> None:
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QComboBox,
+        QListView,
+        QPlainTextEdit,
+        QTabBar,
+    )
+
+    for step in (Step.TARGET, Step.DESTINATION, Step.REVIEW):
+        page = window.pages[step]
+        for kind in (QLineEdit, QComboBox, QListView, QPlainTextEdit, QAbstractButton):
+            for control in page.findChildren(kind):
+                # Qt's own sub-controls (a combo's editor, a field's clear button, tab
+                # scrollers) are described by their owner.
+                if isinstance(control.parent(), (QComboBox, QLineEdit, QTabBar)):
+                    continue
+                if control.window() is not window:  # a combo's popup list
+                    continue
+                named = control.accessibleName() or (
+                    isinstance(control, QAbstractButton) and control.text()
+                )
+                assert named, f"{type(control).__name__} {control.objectName()!r} on {step}"
