@@ -1,0 +1,571 @@
+"""The Event settings step: Default or Customized Setup, the identifier table, Send
+Mobile IDs and the space's custom identifiers.
+
+Every control reads the controller's document and edits it through
+``controller.edit``, so each click or choice is one undo step and every view agrees.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.catalog import Catalog, DestinationSpec
+from app.core.editing import add_row, move_row, remove_row
+from app.core.findings import Area, Finding, sort_findings
+from app.core.model import IdSyncDocument, Setup, Strategy
+from app.core.rules.limits import MAX_ALL_ROWS, MAX_ROWS
+from app.ui.controller import DocumentController
+from app.ui.identifiers.banner import MobileIdsBanner
+from app.ui.identifiers.choices import default_new_row
+from app.ui.identifiers.delegate import IdentifierDelegate
+from app.ui.identifiers.finding_style import severity_title
+from app.ui.identifiers.table_model import IdentifierTableModel, column_for_field
+from app.ui.identifiers.table_view import IdentifierTableView
+
+_STRATEGY_PHRASES = {
+    Strategy.ALL: "all",
+    Strategy.LAST: "the last added",
+    Strategy.FIRST: "the first added",
+}
+
+INDENT = 26
+"""Explanations sit under their radio button or checkbox, aligned with its text."""
+
+
+def parse_identifier_list(text: str) -> tuple[str, ...]:
+    """ "phone, loyalty_id" → ("phone", "loyalty_id"): commas or spaces, no repeats."""
+    seen: dict[str, None] = {}
+    for part in text.replace(",", " ").split():
+        seen.setdefault(part.strip(), None)
+    return tuple(seen)
+
+
+class EventSettingsPage(QWidget):
+    def __init__(
+        self,
+        controller: DocumentController,
+        catalog: Catalog,
+        remembered_identifiers: Callable[[], Sequence[str]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("eventSettingsPage")
+        self.setAccessibleName("Event settings")
+        self._controller = controller
+        self._catalog = catalog
+        self._syncing = False
+        self.model = IdentifierTableModel(controller, catalog, self)
+        self.delegate = IdentifierDelegate(controller, catalog, remembered_identifiers, self)
+        self._build()
+        self._build_actions()
+        self._set_tab_order()
+        controller.documentChanged.connect(self._on_document_changed)
+        controller.findingsChanged.connect(self._show_findings)
+        self._sync(controller.document)
+        self._show_findings(controller.findings)
+
+    # -- public ------------------------------------------------------------------------
+
+    def set_catalog(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self.model.set_catalog(catalog)
+        self.delegate.set_catalog(catalog)
+        self._sync(self._controller.document)
+
+    def current_row(self) -> int | None:
+        index = self.table.currentIndex()
+        return index.row() if index.isValid() else None
+
+    def focus_finding(self, finding: Finding) -> bool:
+        """Bring the control a finding is about into view and give it focus."""
+        if finding.row is not None:
+            if not 0 <= finding.row < self.model.rowCount():
+                return False
+            index = self.model.index(finding.row, column_for_field(finding.field))
+            self.table.setCurrentIndex(index)
+            self.table.scrollTo(index)
+            self._reveal(self.table)
+            return True
+        targets: dict[str, QWidget] = {
+            "send_mobile_ids": self.send_mobile_ids_checkbox,
+            "setup": self._checked_setup_radio(),
+            "custom_identifiers": self.custom_identifiers_edit,
+            "identifiers": self.add_button if self.add_button.isEnabled() else self.table,
+        }
+        target = targets.get(finding.field or "")
+        if target is None:
+            return False
+        self._reveal(target)
+        return True
+
+    def add_identifier(self) -> None:
+        doc = self._controller.document
+        row = default_new_row(doc, self._catalog)
+        at = len(doc.identifiers)
+        self._controller.edit(add_row(doc, row), f"Add identifier {row.segment or 'row'}")
+        index = self.model.index(at, 0)
+        if index.isValid():
+            self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.table.setCurrentIndex(index)
+            self.table.scrollTo(index)
+            self.table.edit(index)
+
+    def remove_current(self) -> None:
+        row = self.current_row()
+        doc = self._controller.document
+        if row is None or not self._customized() or row >= len(doc.identifiers):
+            return
+        column = self.table.currentIndex().column()
+        segment = doc.identifiers[row].segment
+        self._controller.edit(remove_row(doc, row), f"Remove row {row + 1} ({segment})")
+        remaining = self.model.rowCount()
+        if remaining:
+            self.table.setCurrentIndex(self.model.index(min(row, remaining - 1), column))
+
+    def move_current(self, offset: int) -> None:
+        row = self.current_row()
+        doc = self._controller.document
+        if row is None or not self._customized():
+            return
+        to = row + offset
+        if not 0 <= to < len(doc.identifiers):
+            return
+        direction = "up" if offset < 0 else "down"
+        # The table's current cell follows the moved row (the model emits rowsMoved).
+        self._controller.edit(move_row(doc, row, to), f"Move row {row + 1} {direction}")
+
+    # -- building ----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll = scroll
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        content = QWidget()
+        content.setObjectName("eventSettingsContent")
+        scroll.setWidget(content)
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(14)
+
+        self.title_label = QLabel("Event settings")
+        self.title_label.setFont(_scaled_font(self.title_label.font(), 1.45, bold=True))
+        self.title_label.setAccessibleName("Event settings")
+        self.intro_label = _wrapping_label()
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.intro_label)
+
+        layout.addWidget(self._build_setup_choice())
+        layout.addSpacing(4)
+
+        self.banner = MobileIdsBanner()
+        self.banner.turnOnRequested.connect(lambda: self._set_send_mobile_ids(True))
+        self.banner.hide()
+        layout.addWidget(self.banner)
+
+        header = QHBoxLayout()
+        self.identifiers_heading = QLabel("Identifiers")
+        self.identifiers_heading.setFont(
+            _scaled_font(self.identifiers_heading.font(), 1.15, bold=True)
+        )
+        self.row_counter = QLabel()
+        self.row_counter.setAccessibleName("Identifier count")
+        header.addWidget(self.identifiers_heading)
+        header.addStretch(1)
+        header.addWidget(self.row_counter)
+        layout.addLayout(header)
+
+        self.table = IdentifierTableView(self.model, self.delegate)
+        self.table.setAccessibleName("Identifiers")
+        self.table.setAccessibleDescription(
+            "One row per identifier Segment sends. F2 or typing edits a cell, Enter "
+            "commits, Escape cancels."
+        )
+        self.table.placeholder_text = (
+            "No identifiers yet. Press “+ Add Identifier” to add the first one."
+        )
+        self.identifiers_heading.setBuddy(self.table)
+        layout.addWidget(self.table)
+        layout.addLayout(self._build_row_buttons())
+
+        self.identifier_notes = _wrapping_label()
+        self.identifier_notes.setTextFormat(Qt.TextFormat.RichText)
+        self.identifier_notes.setAccessibleName("Notes about the identifiers")
+        self.destination_notes = _wrapping_label()
+        self.destination_notes.setTextFormat(Qt.TextFormat.RichText)
+        self.destination_notes.setAccessibleName("Notes about the destination")
+        layout.addWidget(self.identifier_notes)
+        layout.addWidget(self.destination_notes)
+
+        layout.addSpacing(4)
+        self.send_mobile_ids_checkbox = QCheckBox("Send Mobile IDs")
+        self.send_mobile_ids_checkbox.setAccessibleName("Send Mobile IDs")
+        self.send_mobile_ids_checkbox.toggled.connect(self._on_send_mobile_ids_toggled)
+        self.send_mobile_ids_explanation = _wrapping_label()
+        self.send_mobile_ids_explanation.setContentsMargins(INDENT, 0, 0, 0)
+        mobile = QVBoxLayout()
+        mobile.setSpacing(4)
+        mobile.addWidget(self.send_mobile_ids_checkbox)
+        mobile.addWidget(self.send_mobile_ids_explanation)
+        layout.addLayout(mobile)
+
+        layout.addSpacing(4)
+        layout.addLayout(self._build_custom_identifiers())
+        layout.addStretch(1)
+
+    def _build_setup_choice(self) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.default_radio = QRadioButton("&Default Setup")
+        self.default_radio.setAccessibleName("Default Setup")
+        self.default_explanation = _wrapping_label()
+        self.customized_radio = QRadioButton("C&ustomized Setup")
+        self.customized_radio.setAccessibleName("Customized Setup")
+        self.customized_explanation = _wrapping_label()
+        for label in (self.default_explanation, self.customized_explanation):
+            label.setContentsMargins(INDENT, 0, 0, 0)
+        self.setup_group = QButtonGroup(self)
+        self.setup_group.addButton(self.default_radio)
+        self.setup_group.addButton(self.customized_radio)
+        self.default_radio.toggled.connect(self._on_setup_toggled)
+        layout.addWidget(self.default_radio)
+        layout.addWidget(self.default_explanation)
+        layout.addSpacing(6)
+        layout.addWidget(self.customized_radio)
+        layout.addWidget(self.customized_explanation)
+        return box
+
+    def _build_row_buttons(self) -> QHBoxLayout:
+        buttons = QHBoxLayout()
+        buttons.setSpacing(8)
+        self.add_button = QPushButton("+ &Add Identifier")
+        self.add_button.setAccessibleName("Add identifier")
+        self.add_button.setToolTip("Add an identifier row (Insert in the table)")
+        self.remove_button = QPushButton("&Remove")
+        self.remove_button.setAccessibleName("Remove identifier")
+        self.remove_button.setToolTip("Remove the selected row (Delete in the table)")
+        self.move_up_button = QPushButton("Move u&p")
+        self.move_up_button.setAccessibleName("Move identifier up")
+        self.move_up_button.setToolTip("Move the selected row up (Ctrl+Shift+Up)")
+        self.move_down_button = QPushButton("Move do&wn")
+        self.move_down_button.setAccessibleName("Move identifier down")
+        self.move_down_button.setToolTip("Move the selected row down (Ctrl+Shift+Down)")
+        self.add_button.clicked.connect(self.add_identifier)
+        self.remove_button.clicked.connect(self.remove_current)
+        self.move_up_button.clicked.connect(lambda: self.move_current(-1))
+        self.move_down_button.clicked.connect(lambda: self.move_current(1))
+        for button in (
+            self.add_button,
+            self.remove_button,
+            self.move_up_button,
+            self.move_down_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        return buttons
+
+    def _build_custom_identifiers(self) -> QVBoxLayout:
+        layout = QVBoxLayout()
+        layout.setSpacing(4)
+        row = QHBoxLayout()
+        label = QLabel("&Custom identifiers:")
+        self.custom_identifiers_edit = QLineEdit()
+        self.custom_identifiers_edit.setAccessibleName("Custom identifiers")
+        self.custom_identifiers_edit.setPlaceholderText("e.g. phone, loyalty_id")
+        self.custom_identifiers_edit.setClearButtonEnabled(True)
+        self.custom_identifiers_edit.editingFinished.connect(self._commit_custom_identifiers)
+        label.setBuddy(self.custom_identifiers_edit)
+        row.addWidget(label)
+        row.addWidget(self.custom_identifiers_edit, 1)
+        hint = _wrapping_label(
+            "Identifier types your space's Identity Resolution settings add to the "
+            "defaults, separated by commas. They are offered in the Segment identifier list."
+        )
+        hint.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(hint)
+        return layout
+
+    def _build_actions(self) -> None:
+        def action(
+            text: str,
+            keys: QKeySequence,
+            slot: Callable[[], None],
+            owner: QWidget,
+            context: Qt.ShortcutContext,
+        ) -> QAction:
+            act = QAction(text, owner)
+            act.setShortcut(keys)
+            act.setShortcutContext(context)
+            act.triggered.connect(slot)
+            owner.addAction(act)
+            return act
+
+        in_table = Qt.ShortcutContext.WidgetShortcut
+        on_page = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        self.add_action = action(
+            "Add identifier",
+            QKeySequence(Qt.Key.Key_Insert),
+            self.add_identifier,
+            self.table,
+            in_table,
+        )
+        self.remove_action = action(
+            "Remove identifier",
+            QKeySequence(QKeySequence.StandardKey.Delete),
+            self.remove_current,
+            self.table,
+            in_table,
+        )
+        self.move_up_action = action(
+            "Move identifier up",
+            QKeySequence("Ctrl+Shift+Up"),
+            lambda: self.move_current(-1),
+            self,
+            on_page,
+        )
+        self.move_down_action = action(
+            "Move identifier down",
+            QKeySequence("Ctrl+Shift+Down"),
+            lambda: self.move_current(1),
+            self,
+            on_page,
+        )
+        selection = self.table.selectionModel()
+        selection.currentChanged.connect(lambda *_: self._update_row_buttons())
+
+    def _set_tab_order(self) -> None:
+        chain: list[QWidget] = [
+            self.default_radio,
+            self.customized_radio,
+            self.banner.turn_on_button,
+            self.table,
+            self.add_button,
+            self.remove_button,
+            self.move_up_button,
+            self.move_down_button,
+            self.send_mobile_ids_checkbox,
+            self.custom_identifiers_edit,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    # -- following the document ---------------------------------------------------------
+
+    def _on_document_changed(self, _before: IdSyncDocument, after: IdSyncDocument) -> None:
+        self._sync(after)
+
+    def _sync(self, doc: IdSyncDocument) -> None:
+        spec = self._destination_spec(doc)
+        customized = doc.setup is Setup.CUSTOMIZED
+        self._syncing = True
+        try:
+            self.default_radio.setChecked(not customized)
+            self.customized_radio.setChecked(customized)
+            self.send_mobile_ids_checkbox.setChecked(doc.send_mobile_ids)
+        finally:
+            self._syncing = False
+
+        name = (
+            spec.name
+            if spec is not None
+            else (doc.destination.name or doc.destination.slug if doc.destination else "")
+        )
+        self.intro_label.setText(
+            f"Choose which identifiers Segment sends to {name}, as which destination "
+            f"field, and which of each profile's values."
+            if name
+            else "Choose which identifiers Segment sends to the destination, as which "
+            "destination field, and which of each profile's values."
+        )
+        self.default_explanation.setText(self._default_explanation(doc, spec))
+        self.customized_explanation.setText(
+            f"You choose up to {MAX_ROWS} identifiers, the destination field each one fills "
+            f"and which values are sent; at most {MAX_ALL_ROWS} rows may send all values."
+        )
+
+        self.table.setEnabled(customized)
+        self.add_button.setEnabled(customized and len(doc.identifiers) < MAX_ROWS)
+        self.add_button.setToolTip(
+            "Add an identifier row (Insert in the table)"
+            if len(doc.identifiers) < MAX_ROWS
+            else f"Segment accepts at most {MAX_ROWS} identifiers; remove one to add another."
+        )
+        self.add_action.setEnabled(self.add_button.isEnabled())
+        self._update_row_buttons()
+        self.row_counter.setText(self._counter_text(doc))
+
+        self.send_mobile_ids_checkbox.setEnabled(
+            doc.send_mobile_ids or spec is None or spec.supports_mobile_ids
+        )
+        self.send_mobile_ids_explanation.setText(self._mobile_explanation(spec))
+        mobile_rows = [
+            row.segment
+            for row in doc.identifiers
+            if (ident := self._catalog.identifier(row.segment)) is not None and ident.mobile_ad_id
+        ]
+        unique_mobile = list(dict.fromkeys(mobile_rows))
+        self.banner.show_for(unique_mobile if customized and not doc.send_mobile_ids else [])
+
+        if parse_identifier_list(self.custom_identifiers_edit.text()) != doc.custom_identifiers:
+            self.custom_identifiers_edit.setText(", ".join(doc.custom_identifiers))
+
+        notes = spec.constraints.notes if spec is not None else ()
+        self.destination_notes.setVisible(bool(notes))
+        self.destination_notes.setText(
+            f"<b>{_escape(spec.name)}:</b> " + " ".join(_escape(n) for n in notes)
+            if spec is not None and notes
+            else ""
+        )
+
+    def _show_findings(self, findings: list[Finding]) -> None:
+        """Findings about the identifiers as a whole (not one cell) go under the table."""
+        general = [
+            f
+            for f in sort_findings(findings)
+            if f.row is None and (f.area is Area.IDENTIFIERS or f.field == "send_mobile_ids")
+        ]
+        self.identifier_notes.setVisible(bool(general))
+        self.identifier_notes.setText(
+            "<br>".join(
+                f"<b>{severity_title(f.severity)}:</b> {_escape(f.message)}" for f in general
+            )
+        )
+
+    def _update_row_buttons(self) -> None:
+        customized = self._customized()
+        row = self.current_row()
+        count = self.model.rowCount()
+        has_row = customized and row is not None and row < count
+        self.remove_button.setEnabled(has_row)
+        self.move_up_button.setEnabled(has_row and row is not None and row > 0)
+        self.move_down_button.setEnabled(has_row and row is not None and row < count - 1)
+        self.remove_action.setEnabled(self.remove_button.isEnabled())
+        self.move_up_action.setEnabled(self.move_up_button.isEnabled())
+        self.move_down_action.setEnabled(self.move_down_button.isEnabled())
+
+    # -- edits from the controls --------------------------------------------------------
+
+    def _on_setup_toggled(self, default_checked: bool) -> None:
+        if self._syncing:
+            return
+        setup = Setup.DEFAULT if default_checked else Setup.CUSTOMIZED
+        doc = self._controller.document
+        if doc.setup is not setup:
+            self._controller.edit(doc.model_copy(update={"setup": setup}), f"Choose {setup.label}")
+
+    def _on_send_mobile_ids_toggled(self, checked: bool) -> None:
+        if not self._syncing:
+            self._set_send_mobile_ids(checked)
+
+    def _set_send_mobile_ids(self, on: bool) -> None:
+        doc = self._controller.document
+        if doc.send_mobile_ids != on:
+            self._controller.edit(
+                doc.model_copy(update={"send_mobile_ids": on}),
+                "Turn on Send Mobile IDs" if on else "Turn off Send Mobile IDs",
+            )
+
+    def _commit_custom_identifiers(self) -> None:
+        doc = self._controller.document
+        wanted = parse_identifier_list(self.custom_identifiers_edit.text())
+        if wanted != doc.custom_identifiers:
+            self._controller.edit(
+                doc.model_copy(update={"custom_identifiers": wanted}), "Change custom identifiers"
+            )
+        self.custom_identifiers_edit.setText(
+            ", ".join(self._controller.document.custom_identifiers)
+        )
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _customized(self) -> bool:
+        return self._controller.document.setup is Setup.CUSTOMIZED
+
+    def _checked_setup_radio(self) -> QRadioButton:
+        return self.customized_radio if self._customized() else self.default_radio
+
+    def _destination_spec(self, doc: IdSyncDocument) -> DestinationSpec | None:
+        return self._catalog.destination(doc.destination.slug) if doc.destination else None
+
+    def _reveal(self, widget: QWidget) -> None:
+        self._scroll.ensureWidgetVisible(widget)
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @staticmethod
+    def _counter_text(doc: IdSyncDocument) -> str:
+        using_all = sum(1 for row in doc.identifiers if row.strategy is Strategy.ALL)
+        return (
+            f"{len(doc.identifiers)} of {MAX_ROWS} identifiers · "
+            f"{using_all} of {MAX_ALL_ROWS} using All"
+        )
+
+    @staticmethod
+    def _default_explanation(doc: IdSyncDocument, spec: DestinationSpec | None) -> str:
+        if spec is not None:
+            text = (
+                f"Segment chooses: it sends {_STRATEGY_PHRASES[spec.default_strategy]} email "
+                f"and user_id values of each profile to {spec.name}."
+            )
+        else:
+            text = (
+                "Segment chooses: it sends the last added or all email and user_id values, "
+                "depending on the destination."
+            )
+        if doc.identifiers and doc.setup is Setup.DEFAULT:
+            text += " The rows below are kept, but not sent while Default Setup is chosen."
+        return text
+
+    @staticmethod
+    def _mobile_explanation(spec: DestinationSpec | None) -> str:
+        text = (
+            "Segment sends ios.idfa and android.idfa values only when this is on. It belongs "
+            "to the destination's connection settings in Segment."
+        )
+        if spec is not None and not spec.supports_mobile_ids:
+            text += f" {spec.name} is not known to accept mobile advertising IDs."
+        return text
+
+
+def _wrapping_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _scaled_font(font: QFont, factor: float, bold: bool) -> QFont:
+    scaled = QFont(font)
+    if font.pointSizeF() > 0:
+        scaled.setPointSizeF(font.pointSizeF() * factor)
+    elif font.pixelSize() > 0:
+        scaled.setPixelSize(round(font.pixelSize() * factor))
+    scaled.setBold(bold)
+    return scaled
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,83 @@
+"""The identifier table widget: roomy rows, an empty-state hint, keyboard-first editing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from app.ui.identifiers.delegate import IdentifierDelegate
+from app.ui.identifiers.table_model import (
+    DESTINATION_COLUMN,
+    SEGMENT_COLUMN,
+    STRATEGY_COLUMN,
+    IdentifierTableModel,
+)
+
+STRATEGY_COLUMN_WIDTH = 180
+VISIBLE_ROWS = 5
+
+
+class IdentifierTableView(QTableView):
+    def __init__(
+        self,
+        model: IdentifierTableModel,
+        delegate: IdentifierDelegate,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.placeholder_text = ""
+        self.setModel(model)
+        self.setItemDelegate(delegate)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        triggers = QAbstractItemView.EditTrigger
+        self.setEditTriggers(
+            triggers.DoubleClicked
+            | triggers.SelectedClicked
+            | triggers.EditKeyPressed
+            | triggers.AnyKeyPressed
+        )
+        # Tab leaves the table for the buttons; arrows move between cells.
+        self.setTabKeyNavigation(False)
+        self.setWordWrap(False)
+        self.setIconSize(QSize(16, 16))
+        self.setCornerButtonEnabled(False)
+
+        rows = self.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(delegate.row_height())
+        rows.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        rows.setMinimumWidth(32)
+
+        columns = self.horizontalHeader()
+        columns.setHighlightSections(False)
+        columns.setMinimumSectionSize(140)
+        columns.setSectionResizeMode(SEGMENT_COLUMN, QHeaderView.ResizeMode.Stretch)
+        columns.setSectionResizeMode(DESTINATION_COLUMN, QHeaderView.ResizeMode.Stretch)
+        columns.setSectionResizeMode(STRATEGY_COLUMN, QHeaderView.ResizeMode.Fixed)
+        columns.resizeSection(STRATEGY_COLUMN, STRATEGY_COLUMN_WIDTH)
+        columns.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        columns.setMinimumHeight(delegate.row_height() - 4)
+
+        frame = 2 * self.frameWidth()
+        self.setMinimumHeight(
+            columns.minimumHeight() + VISIBLE_ROWS * delegate.row_height() + frame + 2
+        )
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.minimumHeight())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if self.placeholder_text and model is not None and model.rowCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(
+                self.viewport().rect().adjusted(16, 16, -16, -16),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.placeholder_text,
+            )
+            painter.end()
