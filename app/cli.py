@@ -1,0 +1,555 @@
+"""``idsync``: the headless commands, and the door to the desktop editor.
+
+Never imports Qt at module level: ``check``, ``diff``, ``export`` and friends must run on a
+CI machine without a display or PySide6. The editor is imported only when it is launched.
+
+Exit codes: 0 clean / same, 1 error findings / differences / cannot export, 2 unreadable
+input or a usage error, 3 internal error. Every failure is one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Final, NoReturn
+
+from app import __version__
+from app.core.api_mapping import NotPushable, create_body, update_body
+from app.core.catalog import Catalog
+from app.core.diff import diff_documents
+from app.core.findings import Finding, Severity
+from app.core.model import IdSyncDocument
+from app.core.schema import document_json_schema
+from app.storage.documents import DocumentError, dump_document, read_document, write_export
+
+PROG: Final = "idsync"
+EXIT_OK: Final = 0
+EXIT_FINDINGS: Final = 1
+EXIT_UNREADABLE: Final = 2
+EXIT_INTERNAL: Final = 3
+
+Handler = Callable[[argparse.Namespace], int]
+_EXTENSION_MODULE: Final = "app.cli_push"
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage mistakes as one line instead of usage text + exit."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+# --- entry point -----------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`idsync catalog | head`): stop quietly.
+        _silence_stdout()
+        return EXIT_FINDINGS
+    except Exception as exc:
+        _error(f"internal error: {type(exc).__name__}: {exc} (please report)")
+        return EXIT_INTERNAL
+
+
+def _run(argv: list[str]) -> int:
+    parser = build_parser()
+    commands = _command_names(parser)
+    gui_paths = _gui_request(argv, commands)
+    if gui_paths is not None:
+        return _launch_gui(gui_paths)
+    if argv and not argv[0].startswith("-") and argv[0] not in commands:
+        # Looks like "open these files", but one of them is not a file.
+        wrong = next(arg for arg in argv if not Path(arg).is_file())
+        _error(f"{wrong}: no such file or command (see `{PROG} --help`)")
+        return EXIT_UNREADABLE
+    try:
+        namespace = parser.parse_args(argv)
+    except _UsageError as exc:
+        _error(str(exc))
+        return EXIT_UNREADABLE
+    except SystemExit as exc:  # --help and --version end here
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    handler: Handler = namespace.handler
+    return handler(namespace)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Draft, check, compare and export Segment Engage ID Sync configurations. "
+        "Run without arguments (or with a document path) to open the desktop editor.",
+        epilog="Exit codes: 0 clean, 1 error findings / differences / not exportable, "
+        "2 unreadable input or usage error, 3 internal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = subparsers.add_parser(
+        "check",
+        help="check documents (files or folders of *.json) like a linter",
+        description="Check documents against the ID Sync rules. Output lines read "
+        "PATH:ROW: CODE SEVERITY: MESSAGE (ROW is 1-based, '-' for the whole document; "
+        "rows are 1-based in --format json too). Unreadable files are reported on stderr "
+        "and the rest are still checked.",
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH", help="document file or folder")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "-q", "--quiet", action="store_true", help="hide info findings and the summary line"
+    )
+    check.set_defaults(handler=_cmd_check)
+
+    export = subparsers.add_parser(
+        "export",
+        help="write a document, or the API request body built from it",
+        description="Export a document in its canonical form, or the body of the Public "
+        "API request (create: Add Destination to Audience; update: Update Destination).",
+    )
+    export.add_argument("file", metavar="FILE")
+    export.add_argument(
+        "--as",
+        dest="export_as",
+        choices=("document", "create-body", "update-body"),
+        default="document",
+    )
+    export.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
+    export.set_defaults(handler=_cmd_export)
+
+    diff = subparsers.add_parser(
+        "diff",
+        help="compare two documents field by field and row by row",
+        description="Show what changes from A to B. Exit 0 when they are the same, 1 when not.",
+    )
+    diff.add_argument("old", metavar="A")
+    diff.add_argument("new", metavar="B")
+    diff.set_defaults(handler=_cmd_diff)
+
+    schema = subparsers.add_parser("schema", help="print the JSON Schema of the document format")
+    schema.set_defaults(handler=_cmd_schema)
+
+    catalog = subparsers.add_parser(
+        "catalog", help="list the destinations and identifiers the app knows"
+    )
+    catalog.add_argument(
+        "section", nargs="?", choices=("destinations", "identifiers"), default=None
+    )
+    catalog.add_argument("--format", choices=("text", "json"), default="text")
+    catalog.set_defaults(handler=_cmd_catalog)
+
+    rules = subparsers.add_parser("rules", help="list the rule codes that check reports")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.set_defaults(handler=_cmd_rules)
+
+    _register_extra_commands(subparsers)
+    return parser
+
+
+def _register_extra_commands(subparsers: Any) -> None:
+    """Extension point: ``app.cli_push``, when present, adds its commands here.
+
+    The module provides ``register(subparsers)``; each parser it adds sets
+    ``handler=<callable(argparse.Namespace) -> int>`` via ``set_defaults``, like the
+    commands above. The core commands keep working when the module is absent or broken.
+    """
+    try:
+        module = importlib.import_module(_EXTENSION_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name == _EXTENSION_MODULE:
+            return
+        _error(f"warning: push commands unavailable: {exc}")
+        return
+    except Exception as exc:
+        _error(f"warning: push commands unavailable: {type(exc).__name__}: {exc}")
+        return
+    register = getattr(module, "register", None)
+    if callable(register):
+        register(subparsers)
+
+
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+# --- the editor ------------------------------------------------------------------------
+
+
+def _gui_request(argv: list[str], commands: set[str]) -> list[str] | None:
+    """The files to open when the arguments ask for the editor, else None."""
+    if not argv:
+        return []
+    if argv[0].startswith("-") or argv[0] in commands:
+        return None
+    if all(Path(arg).is_file() for arg in argv):
+        return list(argv)
+    return None
+
+
+def _launch_gui(paths: list[str]) -> int:
+    try:
+        from app.ui.application import run_gui
+    except ImportError as exc:
+        _error(_gui_import_problem(exc))
+        return EXIT_UNREADABLE
+    return int(run_gui(paths))
+
+
+def _gui_import_problem(exc: ImportError) -> str:
+    text = str(exc)
+    if "shared object" in text or "DLL load failed" in text or "libGL" in text:
+        return (
+            f"the desktop editor cannot start: Qt could not load a system library ({text}); "
+            "install the Qt system libraries (see the README). The CLI commands still work."
+        )
+    top = (exc.name or "").split(".")[0]
+    if top in ("PySide6", "shiboken6"):
+        return (
+            "the desktop editor needs PySide6: run `pip install PySide6-Essentials`. "
+            f"The CLI commands (`{PROG} check`, `{PROG} export` ...) work without it."
+        )
+    return (
+        f"the desktop editor is not available in this installation ({text}). "
+        f"The CLI commands still work: see `{PROG} --help`."
+    )
+
+
+# --- check -----------------------------------------------------------------------------
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    files, missing = _collect_json_files(args.paths)
+    for line in missing:
+        _report(line)
+    results: list[tuple[str, IdSyncDocument | None, DocumentError | None]] = []
+    for path in files:
+        try:
+            results.append((path, read_document(path), None))
+        except DocumentError as exc:
+            _report(str(exc))
+            results.append((path, None, exc))
+
+    catalog: Catalog | None = None
+    report: list[tuple[str, DocumentError | None, list[Finding]]] = []
+    for path, doc, problem in results:
+        findings: list[Finding] = []
+        if doc is not None:
+            if catalog is None:
+                catalog = _load_catalog()
+                if catalog is None:
+                    return EXIT_INTERNAL
+            findings = _validate(doc, catalog)
+            if args.quiet:
+                findings = [f for f in findings if f.severity is not Severity.INFO]
+        report.append((path, problem, findings))
+
+    unreadable = len(missing) + sum(1 for entry in report if entry[1] is not None)
+    all_findings = [f for entry in report for f in entry[2]]
+    if args.format == "json":
+        _print_check_json(report, unreadable)
+    else:
+        for path, _, findings in report:
+            for finding in findings:
+                _out(_finding_line(path, finding))
+        if not args.quiet:
+            _out(_summary(len(files), all_findings, unreadable))
+    if unreadable:
+        return EXIT_UNREADABLE
+    if any(f.is_error for f in all_findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _collect_json_files(paths: Iterable[str]) -> tuple[list[str], list[str]]:
+    files: list[str] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = list(_json_files_under(path))
+            if not found:
+                problems.append(f"{raw}: no .json files in this folder")
+            candidates = [str(p) for p in found]
+        elif path.exists():
+            candidates = [raw]
+        else:
+            problems.append(f"{raw}: no such file or folder")
+            continue
+        for candidate in candidates:
+            key = os.path.normcase(os.path.abspath(candidate))
+            if key not in seen:
+                seen.add(key)
+                files.append(candidate)
+    return files, problems
+
+
+def _json_files_under(folder: Path) -> Iterator[Path]:
+    # Hidden folders (.git, .venv) and hidden files are never documents to check.
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name.lower().endswith(".json") and not name.startswith("."):
+                yield Path(root) / name
+
+
+def _finding_line(path: str, finding: Finding) -> str:
+    row = "-" if finding.row is None else str(finding.row + 1)
+    return f"{path}:{row}: {finding.code} {finding.severity.value}: {finding.message}"
+
+
+def _summary(file_count: int, findings: list[Finding], unreadable: int) -> str:
+    counts = {severity: 0 for severity in Severity}
+    for finding in findings:
+        counts[finding.severity] += 1
+    parts = [
+        _plural(counts[Severity.ERROR], "error"),
+        _plural(counts[Severity.WARNING], "warning"),
+        f"{counts[Severity.INFO]} info",
+    ]
+    if unreadable:
+        parts.append(f"{unreadable} unreadable")
+    return f"{_plural(file_count, 'file')} checked: {', '.join(parts)}"
+
+
+def _print_check_json(
+    report: list[tuple[str, DocumentError | None, list[Finding]]], unreadable: int
+) -> None:
+    files_out: list[dict[str, Any]] = []
+    for path, problem, findings in report:
+        files_out.append(
+            {
+                "path": path,
+                "readable": problem is None,
+                "error": None
+                if problem is None
+                else {
+                    "message": str(problem),
+                    "reason": problem.reason,
+                    "line": problem.line,
+                    "column": problem.column,
+                    "field": problem.field,
+                },
+                "findings": [_finding_json(f) for f in findings],
+            }
+        )
+    all_findings = [f for entry in report for f in entry[2]]
+    summary = {
+        "files": len(report),
+        "unreadable": unreadable,
+        "errors": sum(1 for f in all_findings if f.severity is Severity.ERROR),
+        "warnings": sum(1 for f in all_findings if f.severity is Severity.WARNING),
+        "info": sum(1 for f in all_findings if f.severity is Severity.INFO),
+    }
+    _out(json.dumps({"files": files_out, "summary": summary}, indent=2, ensure_ascii=False))
+
+
+def _finding_json(finding: Finding) -> dict[str, Any]:
+    return {
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "area": finding.area.value,
+        "row": None if finding.row is None else finding.row + 1,
+        "field": finding.field,
+    }
+
+
+def _load_catalog() -> Catalog | None:
+    from app.catalog import load_catalog
+
+    try:
+        return load_catalog()
+    except Exception as exc:
+        _error(f"the shipped destination catalog cannot be loaded ({exc}); reinstall the app")
+        return None
+
+
+def _validate(doc: IdSyncDocument, catalog: Catalog) -> list[Finding]:
+    from app.core.rules import validate
+
+    return validate(doc, catalog)
+
+
+# --- export / diff / schema ------------------------------------------------------------
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    try:
+        doc = read_document(args.file)
+    except DocumentError as exc:
+        _report(str(exc))
+        return EXIT_UNREADABLE
+    if args.export_as == "document":
+        data = dump_document(doc)
+    else:
+        build = create_body if args.export_as == "create-body" else update_body
+        try:
+            body = build(doc)
+        except NotPushable as exc:
+            _report(f"{args.file}: cannot export {args.export_as}: {exc}")
+            return EXIT_FINDINGS
+        data = (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    if args.output:
+        try:
+            write_export(args.output, data)
+        except DocumentError as exc:
+            _report(str(exc))
+            return EXIT_UNREADABLE
+    else:
+        _out_bytes(data)
+    return EXIT_OK
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    docs: list[IdSyncDocument] = []
+    for path in (args.old, args.new):
+        try:
+            docs.append(read_document(path))
+        except DocumentError as exc:
+            _report(str(exc))
+            return EXIT_UNREADABLE
+    difference = diff_documents(docs[0], docs[1])
+    for line in difference.render_text():
+        _out(line)
+    return EXIT_OK if difference.is_empty else EXIT_FINDINGS
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    _out(json.dumps(document_json_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+# --- catalog / rules -------------------------------------------------------------------
+
+
+def _cmd_catalog(args: argparse.Namespace) -> int:
+    catalog = _load_catalog()
+    if catalog is None:
+        return EXIT_INTERNAL
+    sections = [args.section] if args.section else ["destinations", "identifiers"]
+    if args.format == "json":
+        data = catalog.model_dump(mode="json")
+        _out(json.dumps({name: data[name] for name in sections}, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for index, section in enumerate(sections):
+        if len(sections) > 1:
+            if index:
+                _out("")
+            _out(f"{section.capitalize()}:")
+        lines = (
+            _destination_lines(catalog) if section == "destinations" else _identifier_lines(catalog)
+        )
+        for line in lines:
+            _out(line)
+    return EXIT_OK
+
+
+def _destination_lines(catalog: Catalog) -> Iterator[str]:
+    width = max((len(spec.slug) for spec in catalog.destinations), default=0)
+    for spec in catalog.destinations:
+        details = [spec.kind.value]
+        if spec.identifier_mode == "preset":
+            details.append("keys: " + ", ".join(spec.accepted_keys()))
+        if spec.supports_mobile_ids:
+            details.append("mobile IDs")
+        yield f"{spec.slug:<{width}}  {spec.name} ({'; '.join(details)})"
+
+
+def _identifier_lines(catalog: Catalog) -> Iterator[str]:
+    width = max((len(spec.id) for spec in catalog.identifiers), default=0)
+    for spec in catalog.identifiers:
+        flags = [
+            flag
+            for flag, on in (("mobile ad ID", spec.mobile_ad_id), ("legacy", spec.legacy))
+            if on
+        ]
+        suffix = f" [{', '.join(flags)}]" if flags else ""
+        yield f"{spec.id:<{width}}  {spec.description}{suffix}"
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from app.core.rules import RULES
+
+    infos = sorted(RULES.values(), key=lambda info: info.code)
+    if args.format == "json":
+        rows = [
+            {
+                "code": info.code,
+                "name": info.name,
+                "severity": info.severity.value,
+                "area": info.area.value,
+                "summary": info.summary,
+            }
+            for info in infos
+        ]
+        _out(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    name_width = max((len(info.name) for info in infos), default=0)
+    for info in infos:
+        _out(f"{info.code}  {info.severity.value:<7}  {info.name:<{name_width}}  {info.summary}")
+    return EXIT_OK
+
+
+# --- output ----------------------------------------------------------------------------
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _out(line: str) -> None:
+    _write_text(sys.stdout, line + "\n")
+
+
+def _error(message: str) -> None:
+    _write_text(sys.stderr, f"{PROG}: {message}\n")
+
+
+def _report(line: str) -> None:
+    """A problem with one input file: the line starts with its path, like a compiler's."""
+    _write_text(sys.stderr, line + "\n")
+
+
+def _write_text(stream: Any, text: str) -> None:
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        # A console that cannot show every character still gets the line.
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        stream.write(text.encode(encoding, errors="backslashreplace").decode(encoding))
+
+
+def _out_bytes(data: bytes) -> None:
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        _write_text(sys.stdout, data.decode("utf-8"))
+        return
+    sys.stdout.flush()
+    buffer.write(data)
+    buffer.flush()
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -1,0 +1,67 @@
+"""Documents and a runner shared by the CLI tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from app.core.model import (
+    AudienceTarget,
+    DestinationRef,
+    IdentifierRow,
+    IdSyncDocument,
+    JourneyTarget,
+    Strategy,
+)
+from app.storage.documents import write_document
+
+CLEAN = IdSyncDocument(
+    name="Facebook email",
+    target=AudienceTarget(space_id="spa_1", audience_id="aud_1"),
+    destination=DestinationRef(
+        slug="facebook-custom-audiences", name="Facebook Custom Audiences", instance_id="dst_1"
+    ),
+    identifiers=(IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST),),
+)
+# ios.idfa without Send Mobile IDs: an error (IDS109) on row 2.
+MOBILE_WITHOUT_TOGGLE = CLEAN.with_rows(
+    [
+        *CLEAN.identifiers,
+        IdentifierRow(segment="ios.idfa", destination="MADID", strategy=Strategy.ALL),
+    ]
+)
+JOURNEY = CLEAN.model_copy(
+    update={"target": JourneyTarget(space_id="spa_1", journey_id="jou_1", step="Welcome")}
+)
+BROKEN_JSON = b'{\n  "format": "idsync-config",\n  "version": 1,\n  "name": "x"\n  "notes": ""\n}\n'
+
+
+def write(path: Path, doc: IdSyncDocument) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_document(path, doc)
+    return path
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def out_lines(self) -> list[str]:
+        return self.out.splitlines()
+
+    @property
+    def err_lines(self) -> list[str]:
+        return self.err.splitlines()
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> Result:
+    capsys.readouterr()
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return Result(code, captured.out, captured.err)

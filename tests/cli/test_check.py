@@ -1,0 +1,134 @@
+"""`idsync check`: linter output, JSON output and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli.helpers import BROKEN_JSON, CLEAN, MOBILE_WITHOUT_TOGGLE, run, write
+
+
+def test_clean_document_exits_0_with_only_info(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "clean.json", CLEAN)
+    result = run(capsys, "check", str(path))
+    assert result.code == 0
+    assert result.err == ""
+    findings = result.out_lines[:-1]
+    assert findings, "info findings are shown by default"
+    assert all(line.startswith(f"{path}:-: IDS9") and " info: " in line for line in findings)
+    assert result.out_lines[-1] == f"1 file checked: 0 errors, 0 warnings, {len(findings)} info"
+
+
+def test_quiet_hides_info_and_the_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "clean.json", CLEAN)
+    result = run(capsys, "check", "--quiet", str(path))
+    assert (result.code, result.out, result.err) == (0, "", "")
+
+
+def test_error_finding_exits_1_with_row_and_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    result = run(capsys, "check", "-q", str(path))
+    assert result.code == 1
+    assert len(result.out_lines) == 1
+    line = result.out_lines[0]
+    assert line.startswith(f"{path}:2: IDS109 error: ")
+    assert "Send Mobile IDs" in line
+
+
+def test_folders_are_searched_recursively_for_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path / "a" / "clean.json", CLEAN)
+    write(tmp_path / "a" / "b" / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    (tmp_path / "a" / "notes.txt").write_text("not json")
+    hidden = tmp_path / "a" / ".git"
+    hidden.mkdir()
+    (hidden / "broken.json").write_bytes(BROKEN_JSON)
+    result = run(capsys, "check", "-q", str(tmp_path / "a"))
+    assert result.code == 1
+    assert [line.split(":")[0] for line in result.out_lines] == [
+        str(tmp_path / "a" / "b" / "mobile.json")
+    ]
+    summary = run(capsys, "check", str(tmp_path / "a")).out_lines[-1]
+    assert summary.startswith("2 files checked: 1 error, 0 warnings")
+
+
+def test_bad_file_is_reported_on_stderr_and_the_rest_is_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(BROKEN_JSON)
+    mobile = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    result = run(capsys, "check", "-q", str(broken), str(mobile))
+    assert result.code == 2
+    assert result.err_lines == [
+        f"{broken}:5:3: Expecting ',' delimiter — fix the JSON and open it again."
+    ]
+    assert result.out_lines[0].startswith(f"{mobile}:2: IDS109 error:")
+
+
+def test_missing_path_and_empty_folder_are_unreadable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    clean = write(tmp_path / "clean.json", CLEAN)
+    result = run(capsys, "check", "-q", str(tmp_path / "nope.json"), str(empty), str(clean))
+    assert result.code == 2
+    assert result.err_lines == [
+        f"{tmp_path / 'nope.json'}: no such file or folder",
+        f"{empty}: no .json files in this folder",
+    ]
+
+
+def test_the_same_file_twice_is_checked_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    result = run(capsys, "check", "-q", str(path), str(tmp_path))
+    assert len(result.out_lines) == 1
+
+
+def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(BROKEN_JSON)
+    mobile = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    result = run(capsys, "check", "--format", "json", str(broken), str(mobile))
+    assert result.code == 2
+    report = json.loads(result.out)
+    first, second = report["files"]
+    assert first["path"] == str(broken) and not first["readable"]
+    assert (first["error"]["line"], first["error"]["column"]) == (5, 3)
+    assert first["findings"] == []
+    assert second["readable"] and second["error"] is None
+    errors = [f for f in second["findings"] if f["severity"] == "error"]
+    assert errors == [
+        {
+            "code": "IDS109",
+            "severity": "error",
+            "message": errors[0]["message"],
+            "area": "identifiers",
+            "row": 2,
+            "field": errors[0]["field"],
+        }
+    ]
+    summary = report["summary"]
+    assert (summary["files"], summary["unreadable"], summary["errors"]) == (2, 1, 1)
+    assert summary["info"] == sum(f["severity"] == "info" for f in second["findings"]) > 0
+
+
+def test_json_format_quiet_leaves_out_info(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "clean.json", CLEAN)
+    report = json.loads(run(capsys, "check", "--format", "json", "-q", str(path)).out)
+    assert report["files"][0]["findings"] == []
+    assert report["summary"]["info"] == 0

@@ -1,0 +1,255 @@
+"""`idsync export | diff | schema | catalog | rules | --version` and the error guard."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import app.cli
+from app import __version__
+from app.catalog import load_catalog
+from app.core.model import IdentifierRow, Setup, Strategy
+from app.core.rules import RULES
+from app.core.schema import document_json_schema
+from app.storage.documents import dump_document
+from tests.cli.helpers import CLEAN, JOURNEY, MOBILE_WITHOUT_TOGGLE, run, write
+
+# --- export ----------------------------------------------------------------------------
+
+
+def test_export_document_prints_the_canonical_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "messy.json"
+    path.write_text(json.dumps(CLEAN.model_dump(mode="json")), encoding="utf-8")
+    result = run(capsys, "export", str(path))
+    assert result.code == 0
+    assert result.out.encode("utf-8") == dump_document(CLEAN)
+
+
+def test_export_create_body(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path / "clean.json", CLEAN)
+    result = run(capsys, "export", str(path), "--as", "create-body")
+    assert result.code == 0
+    assert json.loads(result.out) == {
+        "destination": {"id": "dst_1", "type": "destination"},
+        "idSyncConfiguration": [{"externalId": "email", "strategy": "last", "mapTo": "EMAIL"}],
+    }
+
+
+def test_export_update_body_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    out = tmp_path / "out" / "body.json"
+    out.parent.mkdir()
+    result = run(capsys, "export", str(path), "--as", "update-body", "-o", str(out))
+    assert (result.code, result.out, result.err) == (0, "", "")
+    assert json.loads(out.read_text(encoding="utf-8")) == {
+        "idSyncConfiguration": [
+            {"externalId": "email", "strategy": "last", "mapTo": "EMAIL"},
+            {"externalId": "ios.idfa", "strategy": "all", "mapTo": "MADID"},
+        ]
+    }
+    assert out.read_bytes().endswith(b"}\n")
+
+
+@pytest.mark.parametrize(
+    ("doc", "kind", "fragment"),
+    [
+        (JOURNEY, "create-body", "Journey steps have no ID Sync field"),
+        (JOURNEY, "update-body", "Journey steps have no ID Sync field"),
+        (CLEAN.model_copy(update={"setup": Setup.DEFAULT}), "update-body", "Default Setup"),
+    ],
+)
+def test_export_of_an_unpushable_document_exits_1_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], doc: object, kind: str, fragment: str
+) -> None:
+    path = write(tmp_path / "doc.json", doc)  # type: ignore[arg-type]
+    result = run(capsys, "export", str(path), "--as", kind)
+    assert result.code == 1
+    assert result.out == ""
+    assert len(result.err_lines) == 1
+    assert result.err.startswith(f"{path}: cannot export {kind}: ")
+    assert fragment in result.err
+
+
+def test_export_of_an_unreadable_file_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run(capsys, "export", str(tmp_path / "nope.json"))
+    assert result.code == 2
+    assert result.err_lines == [
+        f"{tmp_path / 'nope.json'}: could not open: no such file — check the path."
+    ]
+
+
+def test_export_into_a_missing_folder_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "clean.json", CLEAN)
+    out = tmp_path / "missing" / "out.json"
+    result = run(capsys, "export", str(path), "-o", str(out))
+    assert result.code == 2
+    assert "the folder does not exist" in result.err
+    assert len(result.err_lines) == 1
+
+
+# --- diff ------------------------------------------------------------------------------
+
+
+def test_diff_of_equal_documents_exits_0_silently(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = write(tmp_path / "a.json", CLEAN)
+    b = write(tmp_path / "b.json", CLEAN)
+    result = run(capsys, "diff", str(a), str(b))
+    assert (result.code, result.out, result.err) == (0, "", "")
+
+
+def test_diff_lists_field_and_row_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    changed = CLEAN.model_copy(update={"name": "Facebook all emails", "send_mobile_ids": True})
+    changed = changed.with_rows(
+        [
+            IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.ALL),
+            IdentifierRow(segment="phone", destination="PHONE", strategy=Strategy.LAST),
+        ]
+    )
+    a = write(tmp_path / "a.json", CLEAN)
+    b = write(tmp_path / "b.json", changed)
+    result = run(capsys, "diff", str(a), str(b))
+    assert result.code == 1
+    assert result.out_lines == [
+        "- name: 'Facebook email' -> 'Facebook all emails'",
+        "- send_mobile_ids: off -> on",
+        "- row 1 strategy: last -> all",
+        "- row 2 added: phone -> PHONE (last)",
+    ]
+
+
+def test_diff_with_an_unreadable_side_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    a = write(tmp_path / "a.json", CLEAN)
+    b = tmp_path / "b.json"
+    b.write_text("[]", encoding="utf-8")
+    result = run(capsys, "diff", str(a), str(b))
+    assert result.code == 2
+    assert result.err.startswith(f"{b}: holds a list")
+
+
+# --- schema ----------------------------------------------------------------------------
+
+
+def test_schema_command_prints_a_valid_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run(capsys, "schema")
+    assert result.code == 0
+    schema = json.loads(result.out)
+    assert schema == document_json_schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["$id"] and schema["title"]
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_schema_accepts_written_documents_and_rejects_bad_ones() -> None:
+    validator = jsonschema.Draft202012Validator(document_json_schema())
+    for doc in (CLEAN, MOBILE_WITHOUT_TOGGLE, JOURNEY):
+        validator.validate(json.loads(dump_document(doc)))
+    good = json.loads(dump_document(CLEAN))
+    for bad in (
+        {**good, "version": 2},
+        {**good, "setup": "sometimes"},
+        {key: value for key, value in good.items() if key != "format"},
+        {**good, "identifiers": [{"segment": "email", "strategy": "never"}]},
+        {**good, "target": {"kind": "store"}},
+        {**good, "extra": True},
+    ):
+        assert not validator.is_valid(bad), bad
+
+
+# --- catalog / rules / version ---------------------------------------------------------
+
+
+def test_catalog_lists_every_destination_and_identifier(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    catalog = load_catalog()
+    both = run(capsys, "catalog")
+    assert both.code == 0
+    assert both.out_lines[0] == "Destinations:"
+    assert "Identifiers:" in both.out_lines
+    destinations = run(capsys, "catalog", "destinations").out_lines
+    assert [line.split()[0] for line in destinations] == [d.slug for d in catalog.destinations]
+    identifiers = run(capsys, "catalog", "identifiers").out_lines
+    assert [line.split()[0] for line in identifiers] == [i.id for i in catalog.identifiers]
+    facebook = next(line for line in destinations if line.startswith("facebook-custom-audiences"))
+    assert "EMAIL" in facebook and "MADID" in facebook
+
+
+def test_catalog_json(capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.loads(run(capsys, "catalog", "identifiers", "--format", "json").out)
+    assert list(data) == ["identifiers"]
+    assert [item["id"] for item in data["identifiers"]] == list(load_catalog().identifier_ids())
+
+
+def test_rules_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run(capsys, "rules")
+    assert result.code == 0
+    assert [line.split()[0] for line in result.out_lines] == sorted(RULES)
+    as_json = json.loads(run(capsys, "rules", "--format", "json").out)
+    assert {row["code"]: row["severity"] for row in as_json} == {
+        code: info.severity.value for code, info in RULES.items()
+    }
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run(capsys, "--version")
+    assert (result.code, result.out.strip()) == (0, f"idsync {__version__}")
+
+
+def test_help_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run(capsys, "--help")
+    assert result.code == 0
+    assert "check" in result.out and "Exit codes" in result.out
+
+
+# --- usage mistakes and the guard ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["check"], "the following arguments are required: PATH"),
+        (["export", "x.json", "--as", "yaml"], "invalid choice: 'yaml'"),
+        (["catalog", "--bogus"], "unrecognized arguments: --bogus"),
+        (["no-such-thing"], "no-such-thing: no such file or command"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str
+) -> None:
+    result = run(capsys, *argv)
+    assert result.code == 2
+    assert len(result.err_lines) == 1
+    assert result.err.startswith("idsync")
+    assert fragment in result.err
+    assert "usage:" not in result.err
+
+
+def test_unexpected_exception_becomes_one_internal_error_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Nothing in the app raises here on purpose; break one collaborator to reach the guard.
+    def broken() -> dict[str, object]:
+        raise RuntimeError("schema generator exploded")
+
+    monkeypatch.setattr(app.cli, "document_json_schema", broken)
+    result = run(capsys, "schema")
+    assert result.code == 3
+    assert result.err_lines == [
+        "idsync: internal error: RuntimeError: schema generator exploded (please report)"
+    ]
+    assert "Traceback" not in result.err

@@ -1,0 +1,134 @@
+"""How `idsync` reaches the editor and the optional push commands, without editing cli.py.
+
+The editor and the push module are found through the ordinary import system: the tests put
+real modules on ``app.ui.__path__`` / ``app.__path__`` in a temp folder.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+import app
+import app.ui
+from tests.cli.helpers import CLEAN, run, write
+
+FAKE_EDITOR = '''
+opened = []
+
+def run_gui(paths):
+    opened.append(list(paths))
+    return 7
+'''
+
+
+@pytest.fixture
+def editor_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "ui_override"
+    folder.mkdir()
+    monkeypatch.setattr(app.ui, "__path__", [str(folder), *app.ui.__path__])
+    monkeypatch.delitem(sys.modules, "app.ui.application", raising=False)
+    return folder
+
+
+def _opened() -> list[list[str]]:
+    return sys.modules["app.ui.application"].opened  # type: ignore[no-any-return]
+
+
+def test_no_arguments_opens_the_editor(
+    editor_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (editor_folder / "application.py").write_text(FAKE_EDITOR)
+    result = run(capsys)
+    assert result.code == 7
+    assert _opened() == [[]]
+
+
+def test_a_file_argument_opens_it_in_the_editor(
+    editor_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (editor_folder / "application.py").write_text(FAKE_EDITOR)
+    doc = write(tmp_path / "clean.json", CLEAN)
+    assert run(capsys, str(doc)).code == 7
+    assert _opened() == [[str(doc)]]
+
+
+def test_a_file_named_like_a_command_runs_the_command(
+    editor_folder: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (editor_folder / "application.py").write_text(FAKE_EDITOR)
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "schema", CLEAN)
+    result = run(capsys, "schema")
+    assert result.code == 0
+    assert '"$schema"' in result.out
+    assert "app.ui.application" not in sys.modules
+
+
+def test_missing_pyside6_is_one_clear_line(
+    editor_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (editor_folder / "application.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'PySide6'\", name='PySide6')\n"
+    )
+    result = run(capsys)
+    assert result.code == 2
+    assert result.err_lines == [
+        "idsync: the desktop editor needs PySide6: run `pip install PySide6-Essentials`. "
+        "The CLI commands (`idsync check`, `idsync export` ...) work without it."
+    ]
+
+
+def test_missing_qt_system_library_names_the_library(
+    editor_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (editor_folder / "application.py").write_text(
+        "raise ImportError('libEGL.so.1: cannot open shared object file', name='PySide6.QtGui')\n"
+    )
+    result = run(capsys)
+    assert result.code == 2
+    assert "libEGL.so.1" in result.err and "Qt system libraries" in result.err
+    assert len(result.err_lines) == 1
+
+
+PUSH_MODULE = '''
+def register(subparsers):
+    hello = subparsers.add_parser("hello", help="say hello")
+    hello.add_argument("who")
+    hello.set_defaults(handler=lambda args: print("hello", args.who) or 5)
+'''
+
+
+@pytest.fixture
+def extension_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "app_override"
+    folder.mkdir()
+    monkeypatch.setattr(app, "__path__", [str(folder), *app.__path__])
+    monkeypatch.delitem(sys.modules, "app.cli_push", raising=False)
+    return folder
+
+
+def test_extension_module_adds_commands(
+    extension_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (extension_folder / "cli_push.py").write_text(PUSH_MODULE)
+    result = run(capsys, "hello", "world")
+    assert (result.code, result.out) == (5, "hello world\n")
+    assert "hello" in run(capsys, "--help").out
+
+
+def test_broken_extension_leaves_the_core_commands_working(
+    extension_folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (extension_folder / "cli_push.py").write_text("import httpx_that_does_not_exist\n")
+    result = run(capsys, "schema")
+    assert result.code == 0
+    assert result.err_lines == [
+        "idsync: warning: push commands unavailable: "
+        "No module named 'httpx_that_does_not_exist'"
+    ]

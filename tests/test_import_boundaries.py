@@ -1,0 +1,124 @@
+"""Dependencies point inward: the core and the CLI never need Qt (DESIGN.md)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app"
+FORBIDDEN_IN_CORE = ("PySide6", "shiboken6", "app.ui", "app.storage", "app.segment",
+                     "app.catalog", "httpx")
+
+HEADLESS_RUN = textwrap.dedent(
+    """
+    import importlib, json, pkgutil, sys
+    import app
+
+    imported = []
+    for package in ("app.core", "app.catalog", "app.storage", "app.segment"):
+        module = importlib.import_module(package)
+        for info in pkgutil.walk_packages(module.__path__, package + "."):
+            importlib.import_module(info.name)
+            imported.append(info.name)
+    import app.cli
+
+    code = app.cli.main(["check", "--quiet", sys.argv[1]])
+    print(json.dumps({
+        "code": code,
+        "imported": imported,
+        "qt": sorted(name for name in sys.modules
+                     if name.split(".")[0] in ("PySide6", "shiboken6")),
+    }))
+    """
+)
+
+
+def test_headless_modules_and_check_do_not_load_qt(tmp_path: Path) -> None:
+    from tests.cli.helpers import MOBILE_WITHOUT_TOGGLE, write
+
+    path = write(tmp_path / "doc.json", MOBILE_WITHOUT_TOGGLE)
+    completed = subprocess.run(
+        [sys.executable, "-c", HEADLESS_RUN, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout.splitlines()[-1])
+    assert report["code"] == 1, "the check itself ran and found the IDS109 error"
+    assert "app.core.model" in report["imported"]
+    assert "app.storage.documents" in report["imported"]
+    assert report["qt"] == []
+
+
+def _imports(
+    path: Path, package: str | None = None, *, top_level_only: bool = False
+) -> list[tuple[int, str]]:
+    """(line, absolute module) of every import in ``path``; relative ones are resolved."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    if package is None:
+        package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    found: list[tuple[int, str]] = []
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                base = parts[: len(parts) - node.level + 1]
+                module = ".".join([*base, module] if module else base)
+            found.append((node.lineno, module))
+    return found
+
+
+def _is_forbidden(module: str) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in FORBIDDEN_IN_CORE)
+
+
+CORE_FILES = sorted(APP.joinpath("core").rglob("*.py"))
+
+
+def test_core_files_are_found() -> None:
+    names = {path.name for path in CORE_FILES}
+    assert {"model.py", "api_mapping.py", "diff.py"} <= names
+
+
+@pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: str(p.relative_to(APP)))
+def test_core_imports_nothing_outward(path: Path) -> None:
+    bad = [f"line {line}: {module}" for line, module in _imports(path) if _is_forbidden(module)]
+    assert bad == [], f"{path.relative_to(ROOT)} imports outward: {bad}"
+
+
+def test_cli_does_not_import_qt_at_module_level() -> None:
+    modules = [module for _, module in _imports(APP / "cli.py", top_level_only=True)]
+    assert "app.core.model" in modules, "the scan sees the CLI's imports"
+    assert [m for m in modules if m.split(".")[0] in ("PySide6", "shiboken6")] == []
+    assert [m for m in modules if m == "app.ui" or m.startswith("app.ui.")] == []
+
+
+def test_the_scan_catches_outward_imports_in_any_form(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from PySide6 import QtCore\n"
+        "import httpx\n"
+        "from app.core import model\n"
+        "def later():\n"
+        "    from ...storage import documents\n"
+        "    import shiboken6.Shiboken\n"
+        "from . import codes\n"
+    )
+    modules = [module for _, module in _imports(sample, "app.core.rules")]
+    assert sorted(m for m in modules if _is_forbidden(m)) == [
+        "PySide6", "app.storage", "httpx", "shiboken6.Shiboken"
+    ]
+    assert "app.core.rules" in modules
