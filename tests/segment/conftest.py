@@ -1,0 +1,88 @@
+"""Fixtures for the Segment API tests: a live sandbox on a loopback port, clients with
+fast (recorded) waits, and a guard that the token never reaches a file or a log line."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.segment.client import RetryPolicy, SegmentClient
+from app.segment.ratelimit import RateLimiter
+from app.segment.sandbox import Sandbox
+from tests.segment.helpers import RecordingSleeper
+
+
+class SecretRegistry:
+    """Tokens a test used; checked for leaks after the test."""
+
+    def __init__(self) -> None:
+        self.tokens: set[str] = set()
+
+    def add(self, token: str) -> str:
+        self.tokens.add(token)
+        return token
+
+
+@pytest.fixture
+def secrets_used() -> SecretRegistry:
+    return SecretRegistry()
+
+
+@pytest.fixture(autouse=True)
+def token_never_leaks(
+    secrets_used: SecretRegistry, caplog: pytest.LogCaptureFixture, idsync_home: Path
+) -> Iterator[None]:
+    caplog.set_level(logging.DEBUG)
+    yield
+    # caplog.records alone holds only the current (teardown) phase.
+    records = [*caplog.get_records("setup"), *caplog.get_records("call"), *caplog.records]
+    for token in secrets_used.tokens:
+        for record in records:
+            text = f"{record.getMessage()} {record.exc_text or ''}"
+            assert token not in text, f"the token leaked into a log line: {record.name}"
+        for path in idsync_home.rglob("*"):
+            if path.is_file():
+                assert token.encode() not in path.read_bytes(), f"the token is in {path}"
+                assert token not in path.name
+
+
+@pytest.fixture
+def sandbox(secrets_used: SecretRegistry) -> Iterator[Sandbox]:
+    with Sandbox() as running:
+        secrets_used.add(running.token)
+        yield running
+
+
+@pytest.fixture
+def sleeper() -> RecordingSleeper:
+    return RecordingSleeper()
+
+
+ClientFactory = Callable[..., SegmentClient]
+
+
+@pytest.fixture
+def make_client(sandbox: Sandbox, sleeper: RecordingSleeper) -> Iterator[ClientFactory]:
+    clients: list[SegmentClient] = []
+
+    def factory(**overrides: Any) -> SegmentClient:
+        options: dict[str, Any] = {
+            "base_url": sandbox.url,
+            "timeout": 5.0,
+            "retry": RetryPolicy(backoff_initial=0.01, backoff_max=0.05),
+            "limiter": RateLimiter(1000, 60.0),
+            "sleep": sleeper,
+        }
+        options.update(overrides)
+        token = options.pop("token", sandbox.token)
+        client = SegmentClient(token, **options)
+        clients.append(client)
+        return client
+
+    yield factory
+    for client in clients:
+        client.close()

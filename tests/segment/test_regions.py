@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+
+from app.segment.errors import InvalidBaseUrl
+from app.segment.regions import Region, is_loopback_host, normalize_base_url, resolve_base_url
+
+
+def test_regions() -> None:
+    assert resolve_base_url("us") == "https://api.segmentapis.com"
+    assert resolve_base_url(Region.EU) == "https://eu1.api.segmentapis.com"
+    assert resolve_base_url("EU") == "https://eu1.api.segmentapis.com"
+    assert resolve_base_url() == "https://api.segmentapis.com"
+
+
+def test_custom_url_wins_and_loses_its_trailing_slash() -> None:
+    assert resolve_base_url("eu", "https://proxy.example.com/segment/") == (
+        "https://proxy.example.com/segment"
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:8080", "http://127.3.4.5", "http://[::1]:9000", "http://localhost:1"],
+)
+def test_plain_http_is_allowed_on_loopback(url: str) -> None:
+    assert normalize_base_url(url) == url
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("http://api.segmentapis.com", "unencrypted"),
+        ("http://10.0.0.1", "unencrypted"),
+        ("http://128.0.0.1", "unencrypted"),
+        ("ftp://api.segmentapis.com", "http(s)"),
+        ("api.segmentapis.com", "http(s)"),
+        ("https://", "http(s)"),
+        ("https://host:notaport", "not a valid URL"),
+        ("https://user:pw@host", "user name"),
+        ("https://host/?q=1", "query"),
+    ],
+)
+def test_bad_urls_get_a_clear_message(url: str, words: str) -> None:
+    with pytest.raises(InvalidBaseUrl) as caught:
+        normalize_base_url(url)
+    assert words in str(caught.value)
+
+
+def test_unknown_region() -> None:
+    with pytest.raises(InvalidBaseUrl, match="'us' or 'eu'"):
+        resolve_base_url("asia")
+
+
+def test_loopback_detection() -> None:
+    assert is_loopback_host("LOCALHOST")
+    assert not is_loopback_host("localhost.example.com")
+    assert not is_loopback_host("example.com")
