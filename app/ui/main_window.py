@@ -286,8 +286,10 @@ class MainWindow(QMainWindow):
         self._rebuild_recent_menu()
 
     def _rebuild_recent_menu(self) -> None:
-        self.recent_menu.clear()
+        # Pruning missing files may announce a change, which rebuilds the menu: prune
+        # first so the menu is cleared and filled exactly once.
         entries = self.files.recent_files()
+        self.recent_menu.clear()
         for number, entry in enumerate(entries, start=1):
             path = Path(entry)
             label = f"&{number % 10} {path.name}" if number <= 10 else path.name

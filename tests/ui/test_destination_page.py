@@ -1,0 +1,115 @@
+"""Destination step: search, filter by kind, choose with the keyboard, undo the choice."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.core.model import DestinationKind, DestinationRef
+from app.ui.main_window import MainWindow
+from app.ui.pages.catalog_list import SPEC_ROLE
+from app.ui.steps import Step
+
+
+def go_to_destination(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_step is Step.DESTINATION
+
+
+def listed_names(window: MainWindow) -> list[str]:
+    model = window.destination_page.model
+    return [model.index(row).data() for row in range(model.rowCount())]
+
+
+def test_typing_narrows_the_list_and_enter_chooses(qtbot: QtBot, window: MainWindow) -> None:
+    go_to_destination(qtbot, window)
+    page = window.destination_page
+    page.search_edit.setFocus()
+    qtbot.keyClicks(page.search_edit, "custom aud")
+    assert listed_names(window)[0] == "Facebook Custom Audiences"
+    assert all("custom" in n.lower() or "aud" in n.lower() for n in listed_names(window))
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Return)
+    doc = window.controller.document
+    assert doc.destination == DestinationRef(
+        slug="facebook-custom-audiences", name="Facebook Custom Audiences"
+    )
+    assert window.controller.undo_stack.undoText() == (
+        "Choose destination Facebook Custom Audiences"
+    )
+    assert page.chosen_label.text() == "Facebook Custom Audiences"
+    assert page.instance_edit.isEnabled()
+
+
+def test_arrow_keys_walk_the_list_from_the_search_box(qtbot: QtBot, window: MainWindow) -> None:
+    go_to_destination(qtbot, window)
+    page = window.destination_page
+    qtbot.keyClicks(page.search_edit, "google")
+    names = listed_names(window)
+    assert len(names) >= 2
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Down)
+    assert page.current_spec() is not None
+    assert page.current_spec().name == names[1]
+    assert f"About {names[1]}" == page.about_box.title()
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Enter)
+    assert window.controller.document.destination.name == names[1]
+
+
+def test_enter_in_the_list_chooses_and_undo_restores(qtbot: QtBot, window: MainWindow) -> None:
+    go_to_destination(qtbot, window)
+    page = window.destination_page
+    page.list_view.setFocus()
+    qtbot.keyClick(page.list_view, Qt.Key.Key_Home)
+    qtbot.keyClick(page.list_view, Qt.Key.Key_Down)
+    second = page.list_view.currentIndex().data(SPEC_ROLE)
+    qtbot.keyClick(page.list_view, Qt.Key.Key_Return)
+    assert window.controller.document.destination.slug == second.slug
+    assert page.list_view.currentIndex().data(Qt.ItemDataRole.AccessibleTextRole).endswith(
+        "chosen"
+    )
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.controller.document.destination is None
+    assert page.chosen_label.text().startswith("None yet")
+    assert not page.instance_edit.isEnabled()
+
+
+def test_kind_filter_shows_only_functions(qtbot: QtBot, window: MainWindow) -> None:
+    go_to_destination(qtbot, window)
+    page = window.destination_page
+    page.kind_combo.setFocus()
+    qtbot.keyClick(page.kind_combo, Qt.Key.Key_End)  # All, Destinations, Functions
+    assert page.kind_combo.currentText() == "Functions"
+    model = page.model
+    kinds = {model.index(r).data(SPEC_ROLE).kind for r in range(model.rowCount())}
+    assert kinds == {DestinationKind.FUNCTION}
+    qtbot.keyClicks(page.search_edit, "facebook")
+    assert model.rowCount() == 0
+    assert page.empty_label.isVisible()
+
+
+def test_details_show_the_destinations_constraints(qtbot: QtBot, window: MainWindow) -> None:
+    go_to_destination(qtbot, window)
+    page = window.destination_page
+    qtbot.keyClicks(page.search_edit, "google ads remarketing")
+    details = page.about_text.text()
+    assert "Required among the rows" in details
+    assert "email" in details
+    assert "At most 1 identifier beside the required ones" in details
+    qtbot.mouseClick(page.choose_button, Qt.MouseButton.LeftButton)
+    assert window.controller.document.destination.slug == "google-ads-remarketing-lists"
+    assert not page.choose_button.isEnabled()
+
+
+def test_instance_id_typing_is_checked_and_merged(qtbot: QtBot, window: MainWindow) -> None:
+    go_to_destination(qtbot, window)
+    page = window.destination_page
+    qtbot.keyClicks(page.search_edit, "facebook")
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Return)
+    assert "empty" in page.instance_findings.text()
+    qtbot.keyClicks(page.instance_edit, "64f1 c2")
+    assert [f.code for f in page.instance_findings.findings] == ["IDS202"]
+    for _ in range(3):
+        qtbot.keyClick(page.instance_edit, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(page.instance_edit, "c2a9")
+    assert window.controller.document.destination.instance_id == "64f1c2a9"
+    assert not page.instance_findings.isVisible()
+    assert window.controller.undo_stack.count() == 2  # choose, then all of the typing

@@ -1,0 +1,364 @@
+"""Files: save and reopen, drag and drop, read errors, the unsaved-changes guard, recent
+files, export rules and write failures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app import APP_NAME
+from app.core.model import (
+    AudienceTarget,
+    DestinationRef,
+    IdentifierRow,
+    IdSyncDocument,
+    Strategy,
+)
+from app.storage.documents import dump_document, read_document, write_document
+from app.storage.settings import load_settings
+from app.ui.main_window import MainWindow
+from app.ui.pages.review import ExportKind
+from tests.ui.conftest import DialogDriver, FileDialogs
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def facebook_document(**changes: object) -> IdSyncDocument:
+    doc = IdSyncDocument(
+        name="VIP buyers to Facebook",
+        target=AudienceTarget(space_id="spa_9f2KxQe7", audience_id="aud_2bLq8TtW"),
+        destination=DestinationRef(
+            slug="facebook-custom-audiences",
+            name="Facebook Custom Audiences",
+            instance_id="64f1c2a9e3b8d70012ab34cd",
+        ),
+        identifiers=(
+            IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST),
+            IdentifierRow(segment="user_id", destination="EXTERN_ID", strategy=Strategy.FIRST),
+        ),
+    )
+    return doc.model_copy(update=changes)
+
+
+def drop_file(qtbot: QtBot, window: MainWindow, path: Path) -> None:
+    """Deliver a real drag-enter and drop of ``path`` onto the window, as a file manager does."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    center = QPointF(window.width() / 2, window.height() / 2)
+    actions = Qt.DropAction.CopyAction
+    enter = QDragEnterEvent(center, actions, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(center, actions, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(window, drop)
+    assert drop.isAccepted()
+
+
+def type_space_id(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_1, CTRL)
+    qtbot.keyClicks(window.target_page.fields["target.space_id"], text)
+
+
+# --- save and open -------------------------------------------------------------------------
+
+
+def test_save_as_then_reopen_gives_the_same_document(
+    qtbot: QtBot, window: MainWindow, file_dialogs: FileDialogs, tmp_path: Path
+) -> None:
+    type_space_id(qtbot, window, "spa_1")
+    qtbot.keyClicks(window.target_page.name_edit, "Draft")
+    assert window.windowTitle() == f"Untitled[*] — {APP_NAME}"
+    assert window.isWindowModified()
+    target = tmp_path / "draft"  # no suffix: .json is added
+    file_dialogs.will_save(target)
+    qtbot.keyClick(window, Qt.Key.Key_S, CTRL)
+    saved = tmp_path / "draft.json"
+    assert read_document(saved) == window.controller.document
+    assert window.windowTitle() == f"draft.json[*] — {APP_NAME}"
+    assert not window.isWindowModified()
+    edited = window.controller.document
+
+    qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
+    assert window.controller.document == IdSyncDocument()
+    file_dialogs.will_open(saved)
+    qtbot.keyClick(window, Qt.Key.Key_O, CTRL)
+    assert window.controller.document == edited
+    assert window.controller.path == saved
+    assert window.target_page.fields["target.space_id"].text() == "spa_1"
+
+
+def test_save_writes_to_the_opened_file_without_asking(
+    qtbot: QtBot, window: MainWindow, file_dialogs: FileDialogs, tmp_path: Path
+) -> None:
+    path = tmp_path / "fb.json"
+    write_document(path, facebook_document())
+    file_dialogs.will_open(path)
+    qtbot.keyClick(window, Qt.Key.Key_O, CTRL)
+    qtbot.keyClicks(window.target_page.name_edit, " v2")
+    qtbot.keyClick(window, Qt.Key.Key_S, CTRL)
+    assert file_dialogs.save_calls == []
+    assert read_document(path).name == "VIP buyers to Facebook v2"
+
+
+def test_saving_a_draft_with_errors_works_and_says_so(
+    qtbot: QtBot, window: MainWindow, file_dialogs: FileDialogs, tmp_path: Path
+) -> None:
+    # A new document has no identifier rows: an error, yet the draft can be saved.
+    type_space_id(qtbot, window, "spa_1")
+    file_dialogs.will_save(tmp_path / "draft.json")
+    qtbot.keyClick(window, Qt.Key.Key_S, CTRL)
+    assert (tmp_path / "draft.json").exists()
+    message = window.statusBar().currentMessage()
+    assert "draft" in message and "error" in message
+
+
+def test_save_as_with_ctrl_shift_s_moves_to_the_new_file(
+    qtbot: QtBot, window: MainWindow, file_dialogs: FileDialogs, tmp_path: Path
+) -> None:
+    first = tmp_path / "first.json"
+    write_document(first, facebook_document())
+    assert window.files.open_path(first)
+    file_dialogs.will_save(tmp_path / "second.json")
+    qtbot.keyClick(window, Qt.Key.Key_S, CTRL | SHIFT)
+    assert window.controller.path == tmp_path / "second.json"
+    assert read_document(tmp_path / "second.json") == facebook_document()
+
+
+def test_a_failed_save_shows_why_and_keeps_the_work_unsaved(
+    qtbot: QtBot, window: MainWindow, file_dialogs: FileDialogs, dialogs: DialogDriver,
+    tmp_path: Path,
+) -> None:
+    type_space_id(qtbot, window, "spa_1")
+    missing_folder = tmp_path / "gone" / "draft.json"  # the folder does not exist
+    file_dialogs.will_save(missing_folder)
+    dialogs.expect("saveErrorDialog", QMessageBox.StandardButton.Ok)
+    qtbot.keyClick(window, Qt.Key.Key_S, CTRL)
+    assert dialogs.pending == 0
+    assert "draft.json was not saved" in dialogs.seen[0].text
+    assert "still open and unsaved" in dialogs.seen[0].informative
+    assert window.isWindowModified()
+    assert window.controller.path is None
+
+
+def test_a_full_disk_on_save_keeps_the_document_dirty(
+    qtbot: QtBot, window: MainWindow, dialogs: DialogDriver, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import errno
+
+    path = tmp_path / "fb.json"
+    write_document(path, facebook_document())
+    assert window.files.open_path(path)
+    qtbot.keyClicks(window.target_page.name_edit, "!")
+
+    def disk_full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("app.storage.documents.atomic_write_bytes", disk_full)
+    dialogs.expect("saveErrorDialog", QMessageBox.StandardButton.Ok)
+    qtbot.keyClick(window, Qt.Key.Key_S, CTRL)
+    assert "disk is full" in dialogs.seen[0].informative
+    assert window.isWindowModified()
+    assert read_document(path) == facebook_document()
+
+
+# --- reading errors and drag and drop ---------------------------------------------------------
+
+
+def test_dropping_a_document_opens_it(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = tmp_path / "fb.json"
+    write_document(path, facebook_document())
+    drop_file(qtbot, window, path)
+    qtbot.waitUntil(lambda: window.controller.path == path)
+    assert window.controller.document == facebook_document()
+    assert window.windowTitle() == f"fb.json[*] — {APP_NAME}"
+
+
+def test_dropping_a_broken_file_explains_and_keeps_the_document(
+    qtbot: QtBot, window: MainWindow, dialogs: DialogDriver, tmp_path: Path
+) -> None:
+    type_space_id(qtbot, window, "spa_keep")
+    before = window.controller.document
+    broken = tmp_path / "broken.json"
+    broken.write_text('{\n  "format": "idsync-config",\n  "version": 1,\n  "name": oops\n}\n')
+    dialogs.expect("openErrorDialog", QMessageBox.StandardButton.Ok)
+    drop_file(qtbot, window, broken)
+    qtbot.waitUntil(lambda: dialogs.pending == 0)
+    seen = dialogs.seen[0]
+    assert "broken.json" in seen.text
+    assert "Line 4, column" in seen.informative
+    assert str(broken) in seen.informative
+    assert "was not changed" in seen.informative
+    assert window.controller.document == before
+    assert window.isWindowModified()
+    assert window.controller.path is None
+
+
+def test_opening_a_document_of_the_wrong_shape_names_the_field(
+    qtbot: QtBot, window: MainWindow, dialogs: DialogDriver, file_dialogs: FileDialogs,
+    tmp_path: Path,
+) -> None:
+    odd = tmp_path / "odd.json"
+    data = json.loads(dump_document(IdSyncDocument()))
+    data["identifiers"] = [{"segment": "email", "strategy": "sometimes"}]
+    odd.write_text(json.dumps(data))
+    file_dialogs.will_open(odd)
+    dialogs.expect("openErrorDialog", QMessageBox.StandardButton.Ok)
+    qtbot.keyClick(window, Qt.Key.Key_O, CTRL)
+    assert "identifiers[0].strategy" in dialogs.seen[0].informative
+    assert window.controller.document == IdSyncDocument()
+
+
+# --- the unsaved-changes guard ----------------------------------------------------------------
+
+
+def test_new_with_unsaved_changes_can_be_cancelled(
+    qtbot: QtBot, window: MainWindow, dialogs: DialogDriver
+) -> None:
+    type_space_id(qtbot, window, "spa_1")
+    edited = window.controller.document
+    dialogs.expect("unsavedChangesDialog", QMessageBox.StandardButton.Cancel)
+    qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
+    assert dialogs.pending == 0
+    assert window.controller.document == edited
+    assert window.isWindowModified()
+
+
+def test_new_with_unsaved_changes_can_discard_them(
+    qtbot: QtBot, window: MainWindow, dialogs: DialogDriver
+) -> None:
+    type_space_id(qtbot, window, "spa_1")
+    dialogs.expect("unsavedChangesDialog", QMessageBox.StandardButton.Discard)
+    qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
+    assert window.controller.document == IdSyncDocument()
+    assert not window.isWindowModified()
+
+
+def test_open_with_unsaved_changes_can_save_them_first(
+    qtbot: QtBot, window: MainWindow, dialogs: DialogDriver, file_dialogs: FileDialogs,
+    tmp_path: Path,
+) -> None:
+    other = tmp_path / "other.json"
+    write_document(other, facebook_document())
+    type_space_id(qtbot, window, "spa_mine")
+    mine = window.controller.document
+    file_dialogs.will_open(other)
+    dialogs.expect("unsavedChangesDialog", QMessageBox.StandardButton.Save)
+    file_dialogs.will_save(tmp_path / "mine.json")
+    qtbot.keyClick(window, Qt.Key.Key_O, CTRL)
+    assert read_document(tmp_path / "mine.json") == mine
+    assert window.controller.document == facebook_document()
+    assert window.controller.path == other
+
+
+def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(
+    qtbot: QtBot, window: MainWindow, dialogs: DialogDriver
+) -> None:
+    type_space_id(qtbot, window, "spa_1")
+    dialogs.expect("unsavedChangesDialog", QMessageBox.StandardButton.Cancel)
+    window.close()
+    assert dialogs.pending == 0
+    assert window.isVisible()
+    dialogs.expect("unsavedChangesDialog", QMessageBox.StandardButton.Discard)
+    window.close()
+    assert not window.isVisible()
+
+
+# --- recent files ------------------------------------------------------------------------------
+
+
+def recent_entries(window: MainWindow) -> list[str]:
+    window.recent_menu.aboutToShow.emit()
+    return [a.data() for a in window.recent_menu.actions() if a.data()]
+
+
+def test_recent_files_are_listed_newest_first_and_persisted(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    paths = [tmp_path / f"config-{n}.json" for n in range(3)]
+    for path in paths:
+        write_document(path, facebook_document(name=path.stem))
+        assert window.files.open_path(path)
+    assert recent_entries(window) == [str(p) for p in reversed(paths)]
+    assert load_settings().recent_files == [str(p) for p in reversed(paths)]
+
+    # Choosing an entry from the menu opens it; a deleted file disappears from the menu.
+    paths[2].unlink()
+    entries = recent_entries(window)
+    assert entries == [str(paths[1]), str(paths[0])]
+    action = next(a for a in window.recent_menu.actions() if a.data() == str(paths[0]))
+    action.trigger()
+    assert window.controller.document.name == "config-0"
+    assert recent_entries(window)[0] == str(paths[0])
+
+
+def test_recent_files_keep_at_most_ten(window: MainWindow, tmp_path: Path) -> None:
+    for n in range(12):
+        path = tmp_path / f"c{n}.json"
+        write_document(path, facebook_document())
+        assert window.files.open_path(path)
+    entries = recent_entries(window)
+    assert len(entries) == 10
+    assert entries[0] == str(tmp_path / "c11.json")
+    assert str(tmp_path / "c1.json") not in entries
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def test_export_update_body_writes_the_api_json(
+    window: MainWindow, file_dialogs: FileDialogs, tmp_path: Path
+) -> None:
+    path = tmp_path / "fb.json"
+    write_document(path, facebook_document())
+    assert window.files.open_path(path)
+    file_dialogs.will_save(tmp_path / "fb.update-body.json")
+    window.export_actions[ExportKind.UPDATE_BODY].trigger()
+    body = json.loads((tmp_path / "fb.update-body.json").read_text())
+    assert body == {
+        "idSyncConfiguration": [
+            {"externalId": "email", "strategy": "last", "mapTo": "EMAIL"},
+            {"externalId": "user_id", "strategy": "first", "mapTo": "EXTERN_ID"},
+        ]
+    }
+
+
+def test_export_of_a_body_with_errors_is_refused_with_the_list(
+    window: MainWindow, dialogs: DialogDriver, tmp_path: Path
+) -> None:
+    path = tmp_path / "fb.json"
+    bad = facebook_document(
+        identifiers=(IdentifierRow(segment="ios.idfa", destination="MADID"),)
+    )
+    write_document(path, bad)
+    assert window.files.open_path(path)
+    dialogs.expect("exportRefusedDialog", QMessageBox.StandardButton.Ok)
+    window.export_actions[ExportKind.CREATE_BODY].trigger()
+    assert "create body was not exported" in dialogs.seen[0].text
+    assert "IDS109" in dialogs.seen[0].informative
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_export_of_a_journey_body_explains_why_not(
+    qtbot: QtBot, window: MainWindow, dialogs: DialogDriver, tmp_path: Path
+) -> None:
+    from app.core.model import JourneyTarget
+
+    path = tmp_path / "journey.json"
+    write_document(path, facebook_document(
+        target=JourneyTarget(space_id="spa_1", journey_id="jou_1", step="Send")))
+    assert window.files.open_path(path)
+    dialogs.expect("exportImpossibleDialog", QMessageBox.StandardButton.Ok)
+    window.export_actions[ExportKind.CREATE_BODY].trigger()
+    assert "Journey" in dialogs.seen[0].informative
