@@ -350,7 +350,11 @@ class _EchoingHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         body = json.dumps(
-            {"errors": [{"type": "unauthorized", "message": f"bad {self.headers['Authorization']}"}]}
+            {
+                "errors": [
+                    {"type": "unauthorized", "message": f"bad {self.headers['Authorization']}"}
+                ]
+            }
         ).encode()
         self.send_response(401)
         self.send_header("Content-Type", "application/json")
@@ -376,7 +380,10 @@ def test_token_echoed_by_a_server_is_redacted(
     echoing_server: str, secrets_used: SecretRegistry
 ) -> None:
     token = secrets_used.add("tok_echo_me_please_42")
-    with SegmentClient(token, base_url=echoing_server) as client, pytest.raises(AuthError) as caught:
+    with (
+        SegmentClient(token, base_url=echoing_server) as client,
+        pytest.raises(AuthError) as caught,
+    ):
         client.list_spaces()
     assert token not in str(caught.value)
     assert "[token]" in str(caught.value)
@@ -387,7 +394,9 @@ def test_ms_before_next_is_used_without_retry_after() -> None:
 
     response = httpx.Response(
         429,
-        json={"errors": [{"type": "RequestError", "message": "slow", "data": {"msBeforeNext": 1500}}]},
+        json={
+            "errors": [{"type": "RequestError", "message": "slow", "data": {"msBeforeNext": 1500}}]
+        },
     )
     assert _rate_limit_wait(response) == 1.5
     assert _rate_limit_wait(httpx.Response(429, headers={"Retry-After": "4"})) == 4.0

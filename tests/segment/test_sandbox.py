@@ -112,9 +112,10 @@ def test_patch_replaces_and_empty_array_keeps(sandbox: Sandbox, http: httpx.Clie
     url = f"{CONNECTIONS}/con_high_value_facebook"
     new = [{"externalId": "phone", "strategy": "first", "mapTo": "PHONE"}]
     assert http.patch(url, json={"idSyncConfiguration": new}).status_code == 200
-    assert http.patch(url, json={"idSyncConfiguration": []}).json()["data"][
-        "idSyncConfiguration"
-    ] == new
+    assert (
+        http.patch(url, json={"idSyncConfiguration": []}).json()["data"]["idSyncConfiguration"]
+        == new
+    )
     stored = sandbox.state.find_connection(SPACE, AUDIENCE, "con_high_value_facebook")
     assert stored is not None and stored["idSyncConfiguration"] == new
 
