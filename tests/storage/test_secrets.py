@@ -10,7 +10,7 @@ import keyring
 import keyring.backend
 import keyring.backends.fail
 import pytest
-from keyring.errors import KeyringError, PasswordDeleteError
+from keyring.errors import KeyringError
 
 from app.storage.secrets import (
     SERVICE_NAME,
@@ -20,32 +20,11 @@ from app.storage.secrets import (
     account_for,
     clear_session_tokens,
 )
+from tests.segment.helpers import MemoryKeyring
 
 US = "https://api.segmentapis.com"
 EU = "https://eu1.api.segmentapis.com"
 TOKEN = "sgp_test_token_0123456789"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A working keyring that keeps passwords in a dict."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        # KeyringBackend.__init__ only reads KEYRING_PROPERTY_* variables; skipping it
-        # keeps the environment of the test run out of the backend.
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.passwords:
-            raise PasswordDeleteError("not found")
-        del self.passwords[(service, username)]
 
 
 class BrokenKeyring(keyring.backend.KeyringBackend):

@@ -1,0 +1,245 @@
+"""``idsync push`` end to end: real files, the real CLI entry point, the sandbox over loopback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import keyring
+import keyring.backends.fail
+import pytest
+
+from app.cli import main
+from app.core.model import IdentifierRow, IdSyncDocument, Strategy
+from app.resources import resource_path
+from app.segment.sandbox import Sandbox
+from app.storage.documents import read_document, write_document
+from app.storage.secrets import TOKEN_ENV_VAR, TokenStore
+from tests.segment.conftest import SecretRegistry
+from tests.segment.helpers import MemoryKeyring
+
+SPACE = "spa_example_marketing"
+AUDIENCE = "aud_example_high_value"
+
+
+class Cli:
+    def __init__(
+        self, capsys: pytest.CaptureFixture[str], sandbox: Sandbox, secrets: SecretRegistry
+    ) -> None:
+        self.capsys = capsys
+        self.sandbox = sandbox
+        self.secrets = secrets
+        self.out = ""
+        self.err = ""
+
+    def __call__(self, *args: str) -> int:
+        code = main(["push", "--base-url", self.sandbox.url, *args])
+        captured = self.capsys.readouterr()
+        self.out, self.err = captured.out, captured.err
+        for token in self.secrets.tokens:
+            assert token not in self.out and token not in self.err
+        assert "internal error" not in self.err
+        return code
+
+
+@pytest.fixture
+def cli(
+    capsys: pytest.CaptureFixture[str],
+    sandbox: Sandbox,
+    secrets_used: SecretRegistry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Cli:
+    monkeypatch.setenv(TOKEN_ENV_VAR, sandbox.token)
+    return Cli(capsys, sandbox, secrets_used)
+
+
+def _example(name: str) -> IdSyncDocument:
+    return read_document(resource_path("examples", f"{name}.json"))
+
+
+@pytest.fixture
+def facebook(tmp_path: Path) -> Path:
+    """The shipped Facebook example: an update of the sandbox's seeded connection."""
+    path = tmp_path / "facebook.json"
+    write_document(path, _example("facebook-custom-audiences"))
+    return path
+
+
+@pytest.fixture
+def google(tmp_path: Path) -> Path:
+    """The shipped Google example: not connected in the sandbox yet, so a create."""
+    path = tmp_path / "google.json"
+    write_document(path, _example("google-ads-remarketing-lists"))
+    return path
+
+
+def _writes(sandbox: Sandbox) -> int:
+    return sandbox.count(method="POST") + sandbox.count(method="PATCH")
+
+
+def test_without_yes_it_plans_and_writes_nothing(
+    cli: Cli, facebook: Path, google: Path, sandbox: Sandbox
+) -> None:
+    assert cli(str(facebook), str(google)) == 10
+    assert "plan: update (PATCH" in cli.out
+    assert "plan: create (POST" in cli.out
+    assert '"idSyncConfiguration": [' in cli.out
+    assert "row 3 added: ios.idfa -> MADID (all)" in cli.out
+    assert "Run again with --yes to apply 2 changes" in cli.out
+    assert "about five minutes" in cli.out and "not resynced" in cli.out
+    assert "Send Mobile IDs is not sent by the API" in cli.out
+    assert _writes(sandbox) == 0
+
+
+def test_dry_run_never_writes_even_with_yes(cli: Cli, facebook: Path, sandbox: Sandbox) -> None:
+    assert cli("--dry-run", "--yes", str(facebook)) == 10
+    assert "Dry run: nothing was written" in cli.out
+    assert _writes(sandbox) == 0
+
+
+def test_yes_applies_and_a_second_run_finds_nothing_to_do(
+    cli: Cli, facebook: Path, google: Path, sandbox: Sandbox
+) -> None:
+    assert cli("--yes", str(facebook), str(google)) == 10
+    assert cli.out.count("result: applied (Segment answered with exactly the rows sent)") == 2
+    stored = sandbox.state.find_connection(SPACE, AUDIENCE, "ii_example_facebook")
+    assert stored is not None
+    assert [e["externalId"] for e in stored["idSyncConfiguration"]] == [
+        r.segment for r in read_document(facebook).identifiers
+    ]
+    assert sandbox.state.find_connection(SPACE, AUDIENCE, "ii_example_google_ads") is not None
+
+    writes = _writes(sandbox)
+    assert cli("--yes", str(facebook), str(google)) == 0
+    assert cli.out.count("result: unchanged") == 2
+    assert _writes(sandbox) == writes
+
+
+def test_error_findings_refuse_without_any_request(
+    cli: Cli, tmp_path: Path, sandbox: Sandbox
+) -> None:
+    doc = _example("facebook-custom-audiences")
+    rows = tuple(
+        IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.ALL) for _ in range(6)
+    )
+    path = tmp_path / "too-many.json"
+    write_document(path, doc.with_rows(rows))
+    assert cli("--yes", str(path)) == 1
+    assert "plan: refused" in cli.out
+    assert "IDS" in cli.out  # the finding codes are the reasons
+    assert sandbox.count() == 0
+
+
+def test_journey_is_refused(cli: Cli, tmp_path: Path, sandbox: Sandbox) -> None:
+    path = tmp_path / "journey.json"
+    write_document(path, _example("journey-step"))
+    assert cli("--yes", str(path)) == 1
+    assert "Journey" in cli.out
+    assert "journey jou_example_onboarding" in cli.out
+    assert sandbox.count() == 0
+
+
+def test_unreadable_file_is_exit_2_and_the_rest_still_runs(
+    cli: Cli, tmp_path: Path, facebook: Path
+) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "idsync-config",\n  "version": 1,,\n}')
+    assert cli(str(broken), str(facebook)) == 2
+    assert f"{broken}:2:" in cli.err
+    assert "plan: update" in cli.out
+
+
+def test_api_failure_is_exit_3_and_rerun_continues(
+    cli: Cli, facebook: Path, google: Path, sandbox: Sandbox
+) -> None:
+    sandbox.fail_next(1, status=500, method="PATCH")
+    assert cli("--yes", str(facebook), str(google)) == 3
+    assert "failed: Segment had a problem" in cli.out
+    assert "running the same command again continues safely" in cli.out
+    assert cli("--yes", str(facebook), str(google)) == 10
+    assert "result: applied" in cli.out and "result: unchanged" in cli.out
+
+
+def test_no_token_is_exit_3_with_what_to_do(
+    cli: Cli, facebook: Path, monkeypatch: pytest.MonkeyPatch, sandbox: Sandbox
+) -> None:
+    monkeypatch.delenv(TOKEN_ENV_VAR)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())  # type: ignore[no-untyped-call]
+    try:
+        assert cli(str(facebook)) == 3
+    finally:
+        keyring.set_keyring(previous)
+    assert TOKEN_ENV_VAR in cli.err
+    assert sandbox.count() == 0
+
+
+def test_token_from_the_keyring(
+    cli: Cli, facebook: Path, monkeypatch: pytest.MonkeyPatch, sandbox: Sandbox
+) -> None:
+    monkeypatch.delenv(TOKEN_ENV_VAR)
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        TokenStore(sandbox.url).save(sandbox.token)
+        assert cli(str(facebook)) == 10
+    finally:
+        keyring.set_keyring(previous)
+    assert "plan: update" in cli.out
+
+
+def test_wrong_token_is_exit_3(
+    cli: Cli, facebook: Path, monkeypatch: pytest.MonkeyPatch, secrets_used: SecretRegistry
+) -> None:
+    monkeypatch.setenv(TOKEN_ENV_VAR, secrets_used.add("sbx_revoked_token_abc"))
+    assert cli("--yes", str(facebook)) == 3
+    assert "token was refused" in cli.out
+
+
+def test_one_template_to_many_audiences(cli: Cli, facebook: Path, sandbox: Sandbox) -> None:
+    targets = ["aud_cart_abandoners", "aud_churn_risk", "aud_lapsed_buyers"]
+    assert cli("--yes", "--audiences", ",".join(targets), str(facebook)) == 10
+    assert f"[3/3] {facebook} -> aud_lapsed_buyers" in cli.out
+    assert "3 items: 3 applied." in cli.out
+    expected = [r.segment for r in read_document(facebook).identifiers]
+    for audience in targets:
+        stored = sandbox.state.find_connection(SPACE, audience, "ii_example_facebook")
+        assert stored is not None
+        assert [e["externalId"] for e in stored["idSyncConfiguration"]] == expected
+
+
+def test_audiences_takes_one_file(cli: Cli, facebook: Path, google: Path) -> None:
+    assert cli("--audiences", "a,b", str(facebook), str(google)) == 2
+    assert "one template file" in cli.err
+
+
+def test_space_and_audience_overrides(cli: Cli, facebook: Path, sandbox: Sandbox) -> None:
+    assert cli("--yes", "--audience", "aud_newsletter", str(facebook)) == 10
+    assert sandbox.state.find_connection(SPACE, "aud_newsletter", "ii_example_facebook")
+    assert cli("--space", "spa_nowhere", str(facebook)) == 3
+    assert "spa_nowhere" in cli.out
+
+
+def test_json_format(cli: Cli, facebook: Path, google: Path) -> None:
+    assert cli("--format", "json", str(facebook), str(google)) == 10
+    report = json.loads(cli.out)
+    assert report["mode"] == "plan"
+    assert [i["status"] for i in report["items"]] == ["planned", "planned"]
+    assert [i["method"] for i in report["items"]] == ["PATCH", "POST"]
+    assert report["items"][0]["body"]["idSyncConfiguration"][0]["externalId"] == "email"
+    assert report["exit_code"] == 10
+    assert {n["code"] for n in report["notes"]} >= {"new-data-only", "no-resync"}
+
+
+def test_plain_http_to_a_remote_host_is_refused(
+    capsys: pytest.CaptureFixture[str], facebook: Path
+) -> None:
+    assert main(["push", "--base-url", "http://api.example.com", str(facebook)]) == 2
+    assert "unencrypted" in capsys.readouterr().err
+
+
+def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["push", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "0 nothing to change, 10 changes applied or planned, 1 refused" in text
