@@ -23,7 +23,7 @@ from app.core.api_mapping import NotPushable, create_body, update_body
 from app.core.catalog import Catalog
 from app.core.diff import diff_documents
 from app.core.findings import Finding, Severity
-from app.core.model import IdSyncDocument
+from app.core.model import IdSyncDocument, Strategy
 from app.core.schema import document_json_schema
 from app.storage.documents import DocumentError, dump_document, read_document, write_export
 
@@ -155,6 +155,16 @@ def build_parser() -> argparse.ArgumentParser:
     rules = subparsers.add_parser("rules", help="list the rule codes that check reports")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.set_defaults(handler=_cmd_rules)
+
+    preview_cmd = subparsers.add_parser(
+        "preview",
+        help="show what each row would send for a sample profile",
+        description="Read a Profile API external_ids response (JSON) and show, per row, the "
+        "values First added / Last added / All would pick and how many events each row causes.",
+    )
+    preview_cmd.add_argument("file", metavar="FILE", help="ID Sync document")
+    preview_cmd.add_argument("profile", metavar="PROFILE", help="external_ids response (.json)")
+    preview_cmd.set_defaults(handler=_cmd_preview)
 
     _register_extra_commands(subparsers)
     return parser
@@ -435,6 +445,48 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 def _cmd_schema(args: argparse.Namespace) -> int:
     _out(json.dumps(document_json_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
+
+
+def _cmd_preview(args: argparse.Namespace) -> int:
+    from app.core.preview import ProfileFormatError, parse_external_ids, preview
+
+    try:
+        doc = read_document(args.file)
+    except DocumentError as exc:
+        _report(str(exc))
+        return EXIT_UNREADABLE
+    try:
+        identities = parse_external_ids(_read_json(Path(args.profile)))
+    except OSError as exc:
+        _report(f"{args.profile}: cannot read the profile: {exc.strerror or exc}")
+        return EXIT_UNREADABLE
+    except ValueError as exc:
+        reason = exc.message if isinstance(exc, ProfileFormatError) else str(exc)
+        _report(f"{args.profile}: {reason}")
+        return EXIT_UNREADABLE
+    catalog = _load_catalog()
+    if catalog is None:
+        return EXIT_INTERNAL
+    spec = catalog.destination(doc.destination.slug) if doc.destination else None
+    result = preview(
+        doc,
+        identities,
+        default_strategy=spec.default_strategy if spec else Strategy.LAST,
+        mobile_ad_ids={s.id for s in catalog.identifiers if s.mobile_ad_id},
+    )
+    _out(result.render_text().rstrip("\n"))
+    return EXIT_OK
+
+
+def _read_json(path: Path) -> object:
+    if path.stat().st_size > 5 * 1024 * 1024:
+        raise ValueError("the file is larger than 5 MB; export a single profile's external_ids")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
+    except UnicodeDecodeError as exc:
+        raise ValueError("not UTF-8 text; save the response as UTF-8 JSON") from exc
 
 
 # --- catalog / rules -------------------------------------------------------------------

@@ -1,0 +1,56 @@
+"""`idsync preview`: the strategy preview for a sample profile, and its bad inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.resources import resource_path
+from tests.cli.helpers import run
+
+FACEBOOK = resource_path("examples", "facebook-custom-audiences.json")
+PROFILE = resource_path("profiles", "returning-customer.json")
+
+
+def test_preview_shows_each_row_and_the_event_total(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run(capsys, "preview", str(FACEBOOK), str(PROFILE))
+    assert result.code == 0, result.err
+    assert result.out_lines[0].startswith("Strategy preview (Customized Setup):")
+    assert any(line.startswith("1. email -> EMAIL | Last added") for line in result.out_lines)
+    # Last added picks the newest of the profile's three emails.
+    emails = [
+        item for item in json.loads(PROFILE.read_text())["data"] if item["type"] == "email"
+    ]
+    newest = max(emails, key=lambda item: item["created_at"])["id"]
+    assert f"sends {newest}" in result.out
+
+
+def test_malformed_profile_says_where(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "profile.json"
+    broken.write_text('{"data": [}', encoding="utf-8")
+    result = run(capsys, "preview", str(FACEBOOK), str(broken))
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err.startswith(f"{broken}: line 1 column 11:")
+
+
+def test_profile_item_without_type_names_the_item(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "p.json"
+    item = {"id": "x", "created_at": "2024-01-01T00:00:00Z"}
+    bad.write_text(json.dumps({"data": [item]}), encoding="utf-8")
+    result = run(capsys, "preview", str(FACEBOOK), str(bad))
+    assert result.code == 2
+    assert "type" in result.err
+
+
+def test_missing_profile_file_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run(capsys, "preview", str(FACEBOOK), str(tmp_path / "nope.json"))
+    assert result.code == 2
+    missing = tmp_path / "nope.json"
+    assert result.err.strip() == f"{missing}: cannot read the profile: No such file or directory"
