@@ -79,14 +79,31 @@ def find_connection(connections: Sequence[Connection], instance_id: str) -> Conn
     return None
 
 
+def read_live(
+    client: SegmentClient, space_id: str, audience_id: str, instance_id: str
+) -> Connection | None:
+    """The live connection of ``instance_id`` on the audience (None: not connected)."""
+    return find_connection(client.list_connections(space_id, audience_id), instance_id)
+
+
+def matches_live(client: SegmentClient, plan: PushPlan) -> bool:
+    """Re-read the connection after a push: does it now hold exactly the planned rows?"""
+    live = read_live(client, plan.space_id, plan.audience_id, plan.destination_id)
+    if live is None:
+        return False
+    try:
+        return rows_from_connection(live.raw) == plan.new_rows
+    except ConnectionFormatError:
+        return False
+
+
 def plan_item(client: SegmentClient, item: PushItem) -> tuple[PushPlan, Connection | None]:
     """Read the live connection for ``item`` and plan it. Refusals that need no live
     state (errors in the findings, journeys, no instance id) cost no request."""
     offline = make_plan(item.document, None, item.findings)
     if offline.action is PlanAction.REFUSED:
         return offline, None
-    connections = client.list_connections(offline.space_id, offline.audience_id)
-    live = find_connection(connections, offline.destination_id)
+    live = read_live(client, offline.space_id, offline.audience_id, offline.destination_id)
     if live is None:
         return offline, None
     return make_plan(item.document, live.raw, item.findings), live

@@ -14,7 +14,16 @@ from app.core.model import (
     JourneyTarget,
     Strategy,
 )
-from app.segment.bulk import BulkReport, ItemResult, ItemStatus, PushItem, push_items
+from app.segment.bulk import (
+    BulkReport,
+    ItemResult,
+    ItemStatus,
+    PushItem,
+    apply_plan,
+    matches_live,
+    plan_item,
+    push_items,
+)
 from app.segment.cancel import CancelToken, interruptible_sleep
 from app.segment.ratelimit import RateLimiter, minimum_duration
 from app.segment.sandbox import Sandbox
@@ -204,3 +213,13 @@ def test_thirty_configs_stay_under_the_rate_limit(
         f"30 configs: {report.elapsed_seconds:.2f} s, "
         f"minimum {minimum_duration(report.requests, 10, 2.0):.1f} s"
     )
+
+
+def test_single_push_then_read_back_matches(sandbox: Sandbox, make_client: ClientFactory) -> None:
+    client = make_client()
+    plan, live = plan_item(client, _item("aud_example_high_value"))
+    assert live is not None and live.id == "con_high_value_facebook"
+    assert plan.connection_id == live.id
+    assert not matches_live(client, plan)
+    apply_plan(client, plan)
+    assert matches_live(client, plan)

@@ -1,0 +1,92 @@
+"""How close a bulk push comes to the fastest the rate limit allows.
+
+Starts the sandbox with a scaled-down limit (default 10 requests per 2 seconds, the
+shape of Segment's 50 per minute), pushes one template to N new audiences through the
+real client and limiter, and prints the elapsed time next to the theoretical minimum
+(the first window's requests go at once, each further window's one period later).
+
+    .venv/bin/python benchmarks/bulk_push.py [--configs 30] [--limit 10] [--period 2]
+
+Exits 1 if any request was answered 429 or the run took more than --tolerance times the
+minimum plus one period, so it can gate CI if wanted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.core.model import (
+    AudienceTarget,
+    DestinationRef,
+    IdentifierRow,
+    IdSyncDocument,
+    Strategy,
+)
+from app.segment.bulk import ItemStatus, PushItem, push_items
+from app.segment.client import SegmentClient
+from app.segment.ratelimit import RateLimiter, minimum_duration
+from app.segment.sandbox import Sandbox
+from app.segment.sandbox_state import EXAMPLE_SPACE
+
+TEMPLATE_ROWS = (
+    IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST),
+    IdentifierRow(segment="phone", destination="PHONE", strategy=Strategy.ALL),
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--configs", type=int, default=30)
+    parser.add_argument("--limit", type=int, default=10, help="requests per period")
+    parser.add_argument("--period", type=float, default=2.0, help="seconds")
+    parser.add_argument("--tolerance", type=float, default=1.15)
+    args = parser.parse_args(argv)
+    # Nothing of the app's state should land in the real home.
+    os.environ.setdefault("IDSYNC_HOME", tempfile.mkdtemp(prefix="idsync-bench-"))
+
+    with Sandbox() as sandbox:
+        audiences = [
+            sandbox.state.add_audience(EXAMPLE_SPACE, f"Benchmark {i}") for i in range(args.configs)
+        ]
+        sandbox.set_rate_limit(args.limit, args.period)
+        items = [
+            PushItem(
+                audience,
+                IdSyncDocument(
+                    target=AudienceTarget(space_id=EXAMPLE_SPACE, audience_id=audience),
+                    destination=DestinationRef(
+                        slug="facebook-custom-audiences", instance_id="ii_example_facebook"
+                    ),
+                    identifiers=TEMPLATE_ROWS,
+                ),
+            )
+            for audience in audiences
+        ]
+        limiter = RateLimiter(args.limit, args.period)
+        with SegmentClient(sandbox.token, base_url=sandbox.url, limiter=limiter) as client:
+            report = push_items(client, items, apply=True)
+        rejected = sandbox.count(status=429)
+
+    minimum = minimum_duration(report.requests, args.limit, args.period)
+    ratio = report.elapsed_seconds / minimum if minimum else float("nan")
+    print(f"configs applied   {report.count(ItemStatus.APPLIED)}/{args.configs}")
+    print(f"requests          {report.requests} (429 answers: {rejected})")
+    print(f"limit             {args.limit} per {args.period:g} s")
+    print(f"elapsed           {report.elapsed_seconds:.2f} s")
+    print(f"minimum allowed   {minimum:.2f} s")
+    print(f"elapsed/minimum   {ratio:.3f}")
+    print(f"limiter waited    {limiter.waited_seconds:.2f} s in {limiter.waits} waits")
+    too_slow = report.elapsed_seconds > minimum * args.tolerance + args.period
+    ok = rejected == 0 and report.count(ItemStatus.APPLIED) == args.configs and not too_slow
+    print("result            " + ("ok" if ok else "NOT OK"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
