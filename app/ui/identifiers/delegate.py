@@ -91,7 +91,8 @@ class ChoiceCombo(QComboBox):
         was_visible = self.view().isVisible()
         super().hidePopup()
         if was_visible:
-            self.popupClosed.emit()
+            # The combo takes the chosen item only after hiding its list: report later.
+            QTimer.singleShot(0, self, self.popupClosed.emit)
 
 
 class IdentifierDelegate(QStyledItemDelegate):
