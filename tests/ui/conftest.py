@@ -15,6 +15,11 @@ from pytestqt.qtbot import QtBot
 from app.catalog import load_catalog
 from app.core.catalog import Catalog
 from app.ui.main_window import MainWindow
+from app.ui.pyside_workaround import keep_none_alive
+
+# PySide6 6.12.0 on Python 3.11 drops a reference to None on every void call; a test run
+# makes enough of them to abort the interpreter (see app/ui/pyside_workaround.py).
+keep_none_alive()
 
 # The offscreen platform plugin warns whenever a top-level window's size hints change; that
 # is the test platform talking, not the app.
