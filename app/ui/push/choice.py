@@ -1,0 +1,48 @@
+"""What "Choose from workspace" picked, and the one document edit it makes (no Qt)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.core.model import AudienceTarget, DestinationRef, IdSyncDocument
+from app.segment.models import Connection
+
+
+@dataclass(frozen=True)
+class WorkspaceChoice:
+    space_id: str
+    audience_id: str
+    # The audience's destination connection, when one was picked.
+    connection: Connection | None = None
+
+    @property
+    def instance_id(self) -> str:
+        """The destination instance id the document stores (what Push connects to)."""
+        if self.connection is None:
+            return ""
+        return self.connection.destination_id or self.connection.id
+
+
+def apply_choice(doc: IdSyncDocument, choice: WorkspaceChoice) -> IdSyncDocument:
+    """The document with the chosen space, audience and destination instance.
+
+    A connection to a different destination than the document's replaces the
+    destination (slug and name from Segment), so the instance id never points at a
+    destination the rows were not written for without the person seeing it change.
+    """
+    update: dict[str, object] = {
+        "target": AudienceTarget(space_id=choice.space_id, audience_id=choice.audience_id)
+    }
+    connection = choice.connection
+    if connection is not None:
+        current = doc.destination
+        same = current is not None and (not connection.slug or connection.slug == current.slug)
+        if current is not None and same:
+            update["destination"] = current.model_copy(update={"instance_id": choice.instance_id})
+        else:
+            update["destination"] = DestinationRef(
+                slug=connection.slug or connection.destination_id,
+                name=connection.name,
+                instance_id=choice.instance_id,
+            )
+    return doc.model_copy(update=update)

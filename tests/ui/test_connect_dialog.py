@@ -1,0 +1,277 @@
+"""Connect to Segment, driven by clicks and typing against a real loopback sandbox."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QMainWindow
+from pytestqt.qtbot import QtBot
+
+from app.segment.sandbox import Sandbox
+from app.storage.secrets import SERVICE_NAME, TOKEN_ENV_VAR, StorageKind, account_for
+from app.ui.controller import DocumentController
+from app.ui.push.actions import PushActions
+from app.ui.push.connect_dialog import ConnectDialog
+from app.ui.push.session import EndpointKind, SegmentSession
+from app.ui.push.status import StatusKind
+from tests.segment.helpers import closed_port
+from tests.ui.test_push_support import MemoryKeyring, UsedTokens, click, tick
+
+pytest_plugins = ("tests.ui.test_push_support",)
+pytestmark = pytest.mark.usefixtures("token_guard")
+
+
+def open_dialog(qtbot: QtBot, session: SegmentSession) -> ConnectDialog:
+    dialog = ConnectDialog(session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def choose_endpoint(qtbot: QtBot, dialog: ConnectDialog, kind: EndpointKind) -> None:
+    """Arrow keys on the Where box, as a person using the keyboard would."""
+    combo = dialog.endpoint
+    combo.setFocus()
+    wanted = combo.findData(kind.value)
+    for _ in range(combo.count()):
+        if combo.currentIndex() == wanted:
+            return
+        key = Qt.Key.Key_Down if combo.currentIndex() < wanted else Qt.Key.Key_Up
+        qtbot.keyClick(combo, key)
+    assert dialog.kind is kind
+
+
+def type_into(qtbot: QtBot, edit: QLineEdit, text: str) -> None:
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(edit, text)
+
+
+def use_custom_url(qtbot: QtBot, dialog: ConnectDialog, url: str) -> None:
+    choose_endpoint(qtbot, dialog, EndpointKind.CUSTOM)
+    type_into(qtbot, dialog.base_url, url)
+
+
+def wait_status(qtbot: QtBot, dialog: ConnectDialog) -> str:
+    qtbot.waitUntil(lambda: dialog.status.kind in (StatusKind.OK, StatusKind.ERROR), timeout=8000)
+    return dialog.status.text
+
+
+def test_wrong_token_says_what_to_do(
+    qtbot: QtBot, session: SegmentSession, live_sandbox: Sandbox, used_tokens: UsedTokens
+) -> None:
+    dialog = open_dialog(qtbot, session)
+    use_custom_url(qtbot, dialog, live_sandbox.url)
+    type_into(qtbot, dialog.token, used_tokens.add("sbx_not_the_right_token"))
+
+    click(qtbot, dialog.test_button)
+
+    message = wait_status(qtbot, dialog)
+    assert dialog.status.kind is StatusKind.ERROR
+    assert "token was refused (HTTP 401)" in message
+    assert "create a new token in Segment" in message
+    assert "sbx_not_the_right_token" not in message
+    assert not session.is_connected
+
+    # Connect with the same wrong token keeps the dialog open and says the same.
+    click(qtbot, dialog.connect_button)
+    qtbot.waitUntil(lambda: dialog.connect_button.isEnabled())
+    assert "token was refused" in wait_status(qtbot, dialog)
+    assert dialog.isVisible()
+    assert not session.is_connected
+
+
+def test_local_sandbox_fills_in_and_connects(qtbot: QtBot, session: SegmentSession) -> None:
+    dialog = open_dialog(qtbot, session)
+    with qtbot.waitSignal(session.connectedChanged, timeout=8000) as connected:
+        choose_endpoint(qtbot, dialog, EndpointKind.SANDBOX)
+        sandbox = session.sandbox
+        assert sandbox is not None
+        assert dialog.base_url.text() == sandbox.url
+        assert dialog.base_url.isReadOnly()
+        assert dialog.token.text() == sandbox.token
+        assert dialog.token.echoMode() is QLineEdit.EchoMode.Password
+        assert dialog.sandbox_note.isVisible()
+        assert "practice server" in dialog.sandbox_note.text()
+        assert "Nothing is sent to Segment" in dialog.sandbox_note.text()
+
+        click(qtbot, dialog.test_button)
+        assert wait_status(qtbot, dialog) == "Connected: 2 spaces."
+
+        click(qtbot, dialog.connect_button)
+    assert connected.args == [True]
+    assert dialog.result() == ConnectDialog.DialogCode.Accepted
+    assert session.profile is not None and session.profile.kind is EndpointKind.SANDBOX
+    # The sandbox token is never kept anywhere.
+    assert dialog.storage_kind is None
+    # The test had already passed with these inputs: Connect sent nothing new.
+    assert sandbox.count(method="GET") == 1
+
+
+def test_show_hide_toggle_unmasks_and_masks_again(
+    qtbot: QtBot, session: SegmentSession, used_tokens: UsedTokens
+) -> None:
+    dialog = open_dialog(qtbot, session)
+    type_into(qtbot, dialog.token, used_tokens.add("sgp_typed_secret"))
+    assert dialog.token.echoMode() is QLineEdit.EchoMode.Password
+    click(qtbot, dialog.show_token)
+    assert dialog.token.echoMode() is QLineEdit.EchoMode.Normal
+    assert dialog.show_token.text() == "Hide"
+    click(qtbot, dialog.show_token)
+    assert dialog.token.echoMode() is QLineEdit.EchoMode.Password
+    assert dialog.show_token.text() == "Show"
+
+
+def test_remembered_token_goes_to_the_keyring_and_is_used_next_time(
+    qtbot: QtBot,
+    session: SegmentSession,
+    live_sandbox: Sandbox,
+    memory_keyring: MemoryKeyring,
+) -> None:
+    dialog = open_dialog(qtbot, session)
+    use_custom_url(qtbot, dialog, live_sandbox.url)
+    type_into(qtbot, dialog.token, live_sandbox.token)
+    assert dialog.remember.isChecked()
+    assert "saved in the system keyring" in dialog.storage_note.text()
+
+    click(qtbot, dialog.connect_button)
+    qtbot.waitUntil(lambda: dialog.result() == ConnectDialog.DialogCode.Accepted, timeout=8000)
+
+    assert dialog.storage_kind is StorageKind.KEYRING
+    assert memory_keyring.entries == {
+        (SERVICE_NAME, account_for(live_sandbox.url)): live_sandbox.token
+    }
+
+    # Next time the field stays empty and the saved token is used.
+    again = open_dialog(qtbot, session)
+    assert again.kind is EndpointKind.CUSTOM
+    assert again.base_url.text() == live_sandbox.url
+    assert again.token.text() == ""
+    assert "saved in the keyring" in again.token.placeholderText()
+    click(qtbot, again.test_button)
+    assert wait_status(qtbot, again) == "Connected: 2 spaces."
+
+
+def test_unticking_remember_keeps_it_for_the_session_and_drops_a_saved_copy(
+    qtbot: QtBot,
+    session: SegmentSession,
+    live_sandbox: Sandbox,
+    memory_keyring: MemoryKeyring,
+) -> None:
+    memory_keyring.entries[(SERVICE_NAME, account_for(live_sandbox.url))] = "old"
+    dialog = open_dialog(qtbot, session)
+    use_custom_url(qtbot, dialog, live_sandbox.url)
+    type_into(qtbot, dialog.token, live_sandbox.token)
+    tick(qtbot, dialog.remember)
+    assert not dialog.remember.isChecked()
+    assert "this session only" in dialog.storage_note.text()
+
+    click(qtbot, dialog.connect_button)
+    qtbot.waitUntil(lambda: session.is_connected, timeout=8000)
+    assert dialog.storage_kind is StorageKind.SESSION
+    assert memory_keyring.entries == {}
+
+
+@pytest.mark.usefixtures("no_keyring")
+def test_without_a_keyring_backend_it_says_session_only(
+    qtbot: QtBot, live_sandbox: Sandbox, used_tokens: UsedTokens
+) -> None:
+    from tests.ui.test_push_support import fast_session
+
+    session = fast_session()
+    try:
+        dialog = open_dialog(qtbot, session)
+        use_custom_url(qtbot, dialog, live_sandbox.url)
+        assert not dialog.remember.isEnabled()
+        assert not dialog.remember.isChecked()
+        assert "No system keyring is available" in dialog.storage_note.text()
+        assert "kept for this session only" in dialog.storage_note.text()
+        type_into(qtbot, dialog.token, live_sandbox.token)
+        click(qtbot, dialog.connect_button)
+        qtbot.waitUntil(lambda: session.is_connected, timeout=8000)
+        assert dialog.storage_kind is StorageKind.SESSION
+    finally:
+        session.shutdown()
+
+
+def test_environment_token_is_used_and_said_so(
+    qtbot: QtBot,
+    session: SegmentSession,
+    live_sandbox: Sandbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(TOKEN_ENV_VAR, live_sandbox.token)
+    dialog = open_dialog(qtbot, session)
+    use_custom_url(qtbot, dialog, live_sandbox.url)
+    assert TOKEN_ENV_VAR in dialog.storage_note.text()
+    assert "environment variable" in dialog.storage_note.text()
+    assert not dialog.token.isEnabled()
+    assert not dialog.remember.isEnabled()
+
+    click(qtbot, dialog.connect_button)
+    qtbot.waitUntil(lambda: session.is_connected, timeout=8000)
+    assert dialog.storage_kind is StorageKind.ENVIRONMENT
+
+
+def test_plain_http_to_another_host_is_refused_before_any_request(
+    qtbot: QtBot, session: SegmentSession, used_tokens: UsedTokens
+) -> None:
+    dialog = open_dialog(qtbot, session)
+    use_custom_url(qtbot, dialog, "http://api.example.com")
+    type_into(qtbot, dialog.token, used_tokens.add("sgp_whatever"))
+    click(qtbot, dialog.test_button)
+    assert dialog.status.kind is StatusKind.ERROR
+    assert "plain http" in dialog.status.text
+    assert "Use https" in dialog.status.text
+    assert session.tasks.active_count == 0
+
+
+def test_nothing_listening_gives_the_network_message(
+    qtbot: QtBot, session: SegmentSession, used_tokens: UsedTokens
+) -> None:
+    dialog = open_dialog(qtbot, session)
+    use_custom_url(qtbot, dialog, f"http://127.0.0.1:{closed_port()}")
+    type_into(qtbot, dialog.token, used_tokens.add("sgp_whatever"))
+    click(qtbot, dialog.test_button)
+    message = wait_status(qtbot, dialog)
+    assert "Could not connect to 127.0.0.1" in message
+    assert "local sandbox is running" in message
+
+
+def test_segment_menu_connects_and_enables_the_other_actions(
+    qtbot: QtBot,
+    session: SegmentSession,
+    controller: DocumentController,
+    main_window: QMainWindow,
+) -> None:
+    actions = PushActions(main_window, controller, session)
+    menu = actions.install(main_window.menuBar())
+    assert [a.text() for a in menu.actions() if not a.isSeparator()] == [
+        "&Connect to Segment…",
+        "C&hoose from Workspace…",
+        "&Push…",
+        "&Disconnect",
+    ]
+    assert not actions.choose_action.isEnabled()
+    assert not actions.push_action.isEnabled()
+    assert "Connect to Segment first" in actions.push_action.toolTip()
+    assert actions.push_action.shortcut().toString() == "Ctrl+Shift+P"
+
+    actions.connect_action.trigger()
+    dialog = actions.dialog
+    assert isinstance(dialog, ConnectDialog)
+    choose_endpoint(qtbot, dialog, EndpointKind.SANDBOX)
+    click(qtbot, dialog.connect_button)
+    qtbot.waitUntil(lambda: session.is_connected, timeout=8000)
+
+    assert actions.choose_action.isEnabled()
+    assert "Connected to the local sandbox" in main_window.statusBar().currentMessage()
+    # A new empty document has errors (no destination), so Push explains why it is off.
+    assert not actions.push_action.isEnabled()
+    assert "error" in actions.push_action.toolTip()
+
+    actions.sign_out_action.trigger()
+    assert not session.is_connected
+    assert not actions.choose_action.isEnabled()

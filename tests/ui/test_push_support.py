@@ -1,0 +1,251 @@
+"""Shared fixtures and helpers for the Segment GUI tests (connect, pickers, push).
+
+No tests here. Test modules load it with ``pytest_plugins`` and mark themselves with
+``pytestmark = pytest.mark.usefixtures("token_guard")``.
+
+Everything is real: a Sandbox on a loopback port, a SegmentSession with real workers, an
+in-memory keyring *backend class* set through keyring.set_keyring (never the OS keychain).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import keyring
+import keyring.backends.fail
+import pytest
+from keyring.backend import KeyringBackend
+from keyring.errors import PasswordDeleteError
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QMainWindow,
+    QStyle,
+    QStyleOptionButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+)
+from pytestqt.qtbot import QtBot
+
+from app.core.catalog import Catalog
+from app.core.model import (
+    AudienceTarget,
+    DestinationRef,
+    IdentifierRow,
+    IdSyncDocument,
+    Strategy,
+)
+from app.core.rules import validate
+from app.segment.client import RetryPolicy
+from app.segment.ratelimit import RateLimiter
+from app.segment.sandbox import Sandbox
+from app.storage.secrets import clear_session_tokens
+from app.ui.controller import DocumentController
+from app.ui.push.session import ConnectionProfile, EndpointKind, SegmentSession
+
+LEFT = Qt.MouseButton.LeftButton
+SPACE = "spa_demo_main"
+
+
+class MemoryKeyring(KeyringBackend):
+    """A real keyring backend that keeps entries in a dict."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.entries.pop((service, username), None) is None:
+            raise PasswordDeleteError("no such entry")
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    clear_session_tokens()
+    yield backend
+    keyring.set_keyring(previous)
+    clear_session_tokens()
+
+
+@pytest.fixture
+def no_keyring() -> Iterator[None]:
+    """Like a machine with no keyring backend at all."""
+    previous = keyring.get_keyring()
+    keyring.set_keyring(keyring.backends.fail.Keyring())
+    clear_session_tokens()
+    yield
+    keyring.set_keyring(previous)
+    clear_session_tokens()
+
+
+class UsedTokens:
+    """Every token a test handled (real or wrong): none may reach a file or a log."""
+
+    def __init__(self) -> None:
+        self.tokens: set[str] = set()
+
+    def add(self, token: str) -> str:
+        self.tokens.add(token)
+        return token
+
+
+@pytest.fixture
+def used_tokens() -> UsedTokens:
+    return UsedTokens()
+
+
+@pytest.fixture
+def token_guard(
+    used_tokens: UsedTokens, caplog: pytest.LogCaptureFixture, idsync_home: Path
+) -> Iterator[None]:
+    caplog.set_level(logging.DEBUG)
+    yield
+    assert used_tokens.tokens, "the test registered no token to look for"
+    for token in used_tokens.tokens:
+        for record in caplog.records:
+            text = f"{record.getMessage()} {record.exc_text or ''}"
+            assert token not in text, f"the token leaked into a log line of {record.name}"
+        for path in idsync_home.rglob("*"):
+            assert token not in path.name
+            if path.is_file():
+                assert token.encode() not in path.read_bytes(), f"the token is in {path}"
+
+
+@pytest.fixture
+def live_sandbox(used_tokens: UsedTokens) -> Iterator[Sandbox]:
+    with Sandbox() as running:
+        used_tokens.add(running.token)
+        yield running
+
+
+def fast_session(**options: Any) -> SegmentSession:
+    """A session whose retries back off in milliseconds (429 waits stay real)."""
+    options.setdefault("timeout", 5.0)
+    options.setdefault("retry", RetryPolicy(backoff_initial=0.01, backoff_max=0.05))
+    options.setdefault("limiter", RateLimiter(1000, 60.0))
+    return SegmentSession(**options)
+
+
+@pytest.fixture
+def session(
+    qtbot: QtBot, memory_keyring: MemoryKeyring, used_tokens: UsedTokens
+) -> Iterator[SegmentSession]:
+    """Not connected yet; its own sandbox (if started) is stopped at teardown."""
+    made = fast_session()
+    yield made
+    if made.sandbox is not None:
+        used_tokens.add(made.sandbox.token)
+    made.shutdown()
+
+
+@pytest.fixture
+def connected(session: SegmentSession, live_sandbox: Sandbox) -> SegmentSession:
+    """The session connected to ``live_sandbox`` as a custom base URL."""
+    profile = ConnectionProfile.create(EndpointKind.CUSTOM, live_sandbox.url)
+    session.connect_to(profile, live_sandbox.token, remember=False)
+    return session
+
+
+@pytest.fixture
+def controller(catalog: Catalog) -> DocumentController:
+    return DocumentController(lambda doc: validate(doc, catalog))
+
+
+@pytest.fixture
+def main_window(qtbot: QtBot) -> QMainWindow:
+    window = QMainWindow()
+    window.resize(900, 600)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+# -- documents -----------------------------------------------------------------------
+
+
+def row(segment: str, destination: str, strategy: Strategy = Strategy.LAST) -> IdentifierRow:
+    return IdentifierRow(segment=segment, destination=destination, strategy=strategy)
+
+
+def iterable_document(
+    audience_id: str,
+    rows: tuple[IdentifierRow, ...],
+    *,
+    space_id: str = SPACE,
+    instance_id: str = "dst_main_iterable",
+) -> IdSyncDocument:
+    return IdSyncDocument(
+        name="Iterable sync",
+        target=AudienceTarget(space_id=space_id, audience_id=audience_id),
+        destination=DestinationRef(slug="iterable", name="Iterable", instance_id=instance_id),
+        identifiers=rows,
+    )
+
+
+# The seeded sandbox connection ii_high_value_iterable holds exactly these.
+SEEDED_ITERABLE_ROWS = (row("email", "email"), row("user_id", "userId"))
+
+
+def live_rows(sandbox: Sandbox, audience_id: str, instance_id: str) -> list[dict[str, Any]] | None:
+    connection = sandbox.state.find_connection(SPACE, audience_id, instance_id)
+    return None if connection is None else list(connection["idSyncConfiguration"])
+
+
+# -- driving widgets like a person ---------------------------------------------------
+
+
+def click(qtbot: QtBot, button: QAbstractButton) -> None:
+    assert button.isVisible(), f"{button.objectName() or button.text()} is not visible"
+    assert button.isEnabled(), f"{button.objectName() or button.text()} is disabled"
+    qtbot.mouseClick(button, LEFT)
+
+
+def tick(qtbot: QtBot, box: QCheckBox) -> None:
+    """Click the check box's indicator (its middle may be empty space past the label)."""
+    assert box.isVisible() and box.isEnabled()
+    option = QStyleOptionButton()
+    box.initStyleOption(option)
+    indicator = box.style().subElementRect(
+        QStyle.SubElement.SE_CheckBoxIndicator, option, box
+    )
+    qtbot.mouseClick(box, LEFT, pos=indicator.center())
+
+
+def item_where(tree: QTreeWidget, matches: Callable[[QTreeWidgetItem], bool]) -> QTreeWidgetItem:
+    for index in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(index)
+        if item is not None and matches(item):
+            return item
+    texts = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())]  # type: ignore[union-attr]
+    raise AssertionError(f"no matching item in {tree.objectName()}: {texts}")
+
+
+def click_item(qtbot: QtBot, tree: QTreeWidget, text: str) -> None:
+    """Click the row whose any column reads ``text``, where it is drawn."""
+    item = item_where(tree, lambda i: text in [i.text(c) for c in range(i.columnCount())])
+    tree.scrollToItem(item)
+    rect = tree.visualItemRect(item)
+    qtbot.mouseClick(tree.viewport(), LEFT, pos=rect.center())
+
+
+def texts_of(tree: QTreeWidget, column: int = 0) -> list[str]:
+    return [
+        item.text(column)
+        for item in (tree.topLevelItem(i) for i in range(tree.topLevelItemCount()))
+        if item is not None
+    ]
