@@ -118,13 +118,15 @@ class MainWindow(QMainWindow):
         self.review_page.findingActivated.connect(self.go_to_finding)
         self.review_page.exportRequested.connect(self.files.export)
         self.files.message.connect(self.show_message)
-        self.files.saved.connect(lambda _path: self.autosaver.discard())
+        self.files.saved.connect(self._on_saved)
         self.files.recentChanged.connect(self._rebuild_recent_menu)
         self.autosaver.failed.connect(self.show_message)
         self.controller.findingsChanged.connect(self._show_findings)
         self.controller.documentChanged.connect(self._on_document_changed)
-        self.controller.pathChanged.connect(lambda _path: self._update_title())
-        self.controller.undo_stack.cleanChanged.connect(lambda _clean: self._update_title())
+        # Bound methods, not lambdas: Qt drops these connections when the window goes,
+        # so the controller's last signals during teardown reach nothing.
+        self.controller.pathChanged.connect(self._update_title)
+        self.controller.undo_stack.cleanChanged.connect(self._update_title)
 
         self._show_findings(self.controller.findings)
         self._update_title()
@@ -347,7 +349,10 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
 
-    def _update_title(self) -> None:
+    def _on_saved(self, _path: Path) -> None:
+        self.autosaver.discard()
+
+    def _update_title(self, *_changed: object) -> None:
         path = self.controller.path
         name = path.name if path is not None else "Untitled"
         self.setWindowTitle(f"{name}[*] — {APP_NAME}")
@@ -383,7 +388,7 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         # Open after the drop has finished: a dialog inside a drop handler would hold the
         # drag source (a file manager) until it is answered.
-        QTimer.singleShot(0, lambda: self.files.open_path(path))
+        QTimer.singleShot(0, self, lambda: self.files.open_path(path))
 
     # --- layout memory and closing ------------------------------------------------------------
 

@@ -97,10 +97,13 @@ class ReviewPage(QWidget):
         layout.addWidget(header)
         layout.addWidget(splitter, 1)
 
-        controller.documentChanged.connect(lambda _before, after: self._show_document(after))
+        controller.documentChanged.connect(self._on_document_changed)
         controller.findingsChanged.connect(self._show_findings)
         self._show_document(controller.document)
         self._show_findings(controller.findings)
+
+    def _on_document_changed(self, _before: IdSyncDocument, after: IdSyncDocument) -> None:
+        self._show_document(after)
 
     def _show_document(self, doc: IdSyncDocument) -> None:
         limitations = " ".join(note.message for note in api_limitations(doc))

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -118,13 +121,24 @@ class TargetPage(QWidget):
         doc_form.addRow(name_label, self.name_edit)
         doc_form.addRow(notes_label, self.notes_edit)
 
+        # The form scrolls rather than forcing a tall window; it keeps a readable width.
+        content = QWidget()
+        content.setMaximumWidth(880)
+        column = QVBoxLayout(content)
+        column.setContentsMargins(24, 20, 24, 20)
+        column.addWidget(header)
+        column.addWidget(kind_box)
+        column.addWidget(ids_box)
+        column.addWidget(doc_box)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.addWidget(header)
-        layout.addWidget(kind_box)
-        layout.addWidget(ids_box)
-        layout.addWidget(doc_box)
-        layout.addStretch(1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
 
         QWidget.setTabOrder(self.audience_radio, self.journey_radio)
         previous: QWidget = self.journey_radio

@@ -1,0 +1,154 @@
+"""Autosave after edits, recovery at start, and the window layout remembered between runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from app.core.catalog import Catalog
+from app.core.model import AudienceTarget, IdSyncDocument
+from app.storage.autosave import autosave_path, read_autosave, write_autosave
+from app.storage.documents import write_document
+from app.storage.settings import load_settings
+from app.ui.main_window import MainWindow
+from app.ui.steps import Step
+from tests.ui.conftest import DialogDriver, FileDialogs, close_window, open_window
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def test_an_edit_is_autosaved_and_saving_removes_it(
+    qtbot: QtBot, window: MainWindow, file_dialogs: FileDialogs, tmp_path: Path
+) -> None:
+    window.autosaver.delay_ms = 50
+    qtbot.keyClicks(window.target_page.fields["target.space_id"], "spa_autosaved")
+    qtbot.waitUntil(autosave_path().exists)
+    recovery = read_autosave()
+    assert recovery is not None
+    assert recovery.document.target.space_id == "spa_autosaved"
+    assert recovery.original_path is None
+
+    file_dialogs.will_save(tmp_path / "kept.json")
+    qtbot.keyClick(window, Qt.Key.Key_S, CTRL)
+    assert not autosave_path().exists()
+
+
+def test_typing_fast_writes_once_after_the_pause(qtbot: QtBot, window: MainWindow) -> None:
+    window.autosaver.delay_ms = 60_000  # nothing is written while the test types
+    qtbot.keyClicks(window.target_page.fields["target.space_id"], "spa_1")
+    assert window.autosaver.pending
+    assert not autosave_path().exists()
+    window.autosaver.flush()  # what the timer does when it fires
+    assert read_autosave().document.target.space_id == "spa_1"
+
+
+def test_undoing_back_to_the_saved_state_removes_the_autosave(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.autosaver.delay_ms = 50
+    qtbot.keyClicks(window.target_page.fields["target.space_id"], "spa_1")
+    qtbot.waitUntil(autosave_path().exists)
+    qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
+    assert not window.isWindowModified()
+    qtbot.waitUntil(lambda: not autosave_path().exists())
+
+
+def test_restore_is_offered_at_start_and_restores(
+    qtbot: QtBot, catalog: Catalog, dialogs: DialogDriver, tmp_path: Path
+) -> None:
+    original = tmp_path / "vip.json"
+    saved = IdSyncDocument(name="VIP", target=AudienceTarget(space_id="spa_1"))
+    write_document(original, saved)
+    unsaved = saved.model_copy(update={"notes": "work in progress"})
+    write_autosave(unsaved, original)  # as left behind by a session that crashed
+
+    dialogs.expect("restoreDialog", "Restore")
+    window = open_window(qtbot, catalog)
+    try:
+        assert dialogs.pending == 0
+        assert "VIP" in dialogs.seen[0].text
+        assert str(original) in dialogs.seen[0].informative
+        assert window.controller.document == unsaved
+        assert window.controller.path == original
+        assert window.isWindowModified()
+        assert window.target_page.notes_edit.toPlainText() == "work in progress"
+    finally:
+        close_window(window)
+
+
+def test_discarding_the_restore_removes_the_file(
+    qtbot: QtBot, catalog: Catalog, dialogs: DialogDriver
+) -> None:
+    write_autosave(IdSyncDocument(name="lost"), None)
+    dialogs.expect("restoreDialog", QMessageBox.StandardButton.Discard)
+    window = open_window(qtbot, catalog)
+    try:
+        assert window.controller.document == IdSyncDocument()
+        assert not autosave_path().exists()
+    finally:
+        close_window(window)
+
+
+def test_a_damaged_autosave_is_reported_and_set_aside(
+    qtbot: QtBot, catalog: Catalog, dialogs: DialogDriver
+) -> None:
+    autosave_path().write_text("{ not json")
+    dialogs.expect("recoveryDamagedDialog", QMessageBox.StandardButton.Ok)
+    window = open_window(qtbot, catalog)
+    try:
+        assert "damaged" in dialogs.seen[0].informative
+        assert not autosave_path().exists()
+        assert autosave_path().with_name("autosave.json.damaged").exists()
+    finally:
+        close_window(window)
+
+
+def test_a_clean_close_leaves_no_autosave(
+    qtbot: QtBot, catalog: Catalog, dialogs: DialogDriver
+) -> None:
+    window = open_window(qtbot, catalog)
+    window.autosaver.delay_ms = 50
+    qtbot.keyClicks(window.target_page.fields["target.space_id"], "spa_1")
+    qtbot.waitUntil(autosave_path().exists)
+    dialogs.expect("unsavedChangesDialog", QMessageBox.StandardButton.Discard)
+    window.close()
+    assert not autosave_path().exists()
+    window.deleteLater()
+
+
+def test_size_splitter_and_last_step_are_restored(
+    qtbot: QtBot, catalog: Catalog, dialogs: DialogDriver
+) -> None:
+    first = open_window(qtbot, catalog)
+    first.resize(720, 560)  # within the offscreen screen (800x800)
+    first.splitter.setSizes([230, 490])
+    qtbot.keyClick(first, Qt.Key.Key_3, CTRL)
+    sidebar_width = first.splitter.sizes()[0]
+    size = (first.width(), first.height())
+    assert size == (720, 560)
+    close_window(first)
+    settings = load_settings()
+    assert settings.last_step == Step.IDENTIFIERS.value
+    assert settings.window_geometry and settings.splitter_state
+
+    second = open_window(qtbot, catalog)
+    try:
+        assert (second.width(), second.height()) == size
+        assert second.splitter.sizes()[0] == sidebar_width
+        assert second.current_step is Step.IDENTIFIERS
+        assert second.stack.currentWidget() is second.pages[Step.IDENTIFIERS]
+    finally:
+        close_window(second)
+
+
+def test_custom_identifiers_of_a_document_are_remembered(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = tmp_path / "custom.json"
+    write_document(path, IdSyncDocument(custom_identifiers=("phone", "loyalty_id")))
+    assert window.files.open_path(path)
+    assert window.remembered_identifiers() == ("phone", "loyalty_id")
+    assert load_settings().custom_identifiers == ["phone", "loyalty_id"]
