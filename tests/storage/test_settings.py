@@ -1,0 +1,86 @@
+"""Settings file: round trip, damaged files fall back to defaults with a .bak, and the
+recent-files list rules (newest first, no duplicates, ten at most, missing files dropped)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from app.storage.recent import MAX_RECENT_FILES, add_recent, prune_missing, remove_recent
+from app.storage.settings import Settings, load_settings, save_settings, settings_path
+
+
+def test_missing_file_gives_defaults() -> None:
+    assert not settings_path().exists()
+    assert load_settings() == Settings()
+
+
+def test_settings_round_trip(idsync_home: Path) -> None:
+    settings = Settings(
+        window_geometry="AdnQywADAAA=",
+        splitter_state="AAAA/wAAAAE=",
+        last_step="review",
+        recent_files=["/tmp/a.json"],
+        custom_identifiers=["phone"],
+    )
+    save_settings(settings)
+    assert settings_path().is_relative_to(idsync_home)
+    assert load_settings() == settings
+    assert json.loads(settings_path().read_text())["version"] == 1
+
+
+def test_damaged_file_gives_defaults_and_keeps_a_copy() -> None:
+    settings_path().write_text('{"last_step": "review",')
+    assert load_settings() == Settings()
+    backup = settings_path().with_name("settings.json.bak")
+    assert backup.read_text() == '{"last_step": "review",'
+
+
+def test_a_file_that_is_not_an_object_is_set_aside() -> None:
+    settings_path().write_text("[1, 2]")
+    assert load_settings() == Settings()
+    assert settings_path().with_name("settings.json.bak").exists()
+
+
+def test_one_bad_value_costs_only_itself() -> None:
+    settings_path().write_text(
+        json.dumps({"last_step": 3, "recent_files": ["/a.json", 7], "custom_identifiers": "x",
+                    "window_state": "AAA=", "unknown": True})
+    )
+    settings = load_settings()
+    assert settings.last_step == "target"
+    assert settings.recent_files == ["/a.json"]
+    assert settings.custom_identifiers == []
+    assert settings.window_state == "AAA="
+
+
+def test_remember_identifiers_adds_only_new_names() -> None:
+    settings = Settings(custom_identifiers=["phone"])
+    assert settings.remember_identifiers(("phone", " loyalty_id ", ""))
+    assert settings.custom_identifiers == ["phone", "loyalty_id"]
+    assert not settings.remember_identifiers(["phone"])
+
+
+def test_add_recent_puts_the_file_first_once(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    recent = add_recent([], a)
+    recent = add_recent(recent, b)
+    recent = add_recent(recent, tmp_path / "x" / ".." / "a.json")
+    assert recent[0].endswith("a.json") and recent[1] == str(b)
+    assert len(recent) == 2
+
+
+def test_add_recent_keeps_at_most_ten(tmp_path: Path) -> None:
+    recent: list[str] = []
+    for n in range(MAX_RECENT_FILES + 3):
+        recent = add_recent(recent, tmp_path / f"{n}.json")
+    assert len(recent) == MAX_RECENT_FILES
+    assert recent[0] == str(tmp_path / f"{MAX_RECENT_FILES + 2}.json")
+
+
+def test_prune_and_remove(tmp_path: Path) -> None:
+    kept = tmp_path / "kept.json"
+    kept.write_text("{}")
+    gone = tmp_path / "gone.json"
+    assert prune_missing([str(kept), str(gone)]) == [str(kept)]
+    assert remove_recent([str(kept), str(gone)], gone) == [str(kept)]
