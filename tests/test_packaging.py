@@ -1,0 +1,67 @@
+"""The wheel carries the resources, and an installed copy finds them away from a checkout."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (built,) = out.glob("idsync_configurator-*.whl")
+    return built
+
+
+def test_wheel_contains_catalog_examples_and_entry_point(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+        assert "idsync = app.cli:main" in archive.read(entry_points).decode()
+    assert "app/resources/catalog/destinations.json" in names
+    assert "app/resources/catalog/identifiers.json" in names
+    assert "app/resources/examples/facebook-custom-audiences.json" in names
+    assert not any(name.startswith("tests/") for name in names)
+
+
+def test_installed_layout_checks_an_example_from_another_folder(
+    wheel: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    example = site / "app" / "resources" / "examples" / "google-ads-remarketing-lists.json"
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    script = (
+        "import sys, app, app.resources as r;"
+        "print(app.__file__); print(r.resources_dir());"
+        "from app.cli import main; sys.exit(main(['check', '--format', 'json', sys.argv[1]]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(example)],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    module_file, resources, *report = result.stdout.splitlines()
+    assert Path(module_file).is_relative_to(site)
+    assert Path(resources) == site / "app" / "resources"
+    assert json.loads("\n".join(report))["summary"]["errors"] == 0
