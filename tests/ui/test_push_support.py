@@ -43,12 +43,22 @@ from app.core.rules import validate
 from app.segment.client import RetryPolicy
 from app.segment.ratelimit import RateLimiter
 from app.segment.sandbox import Sandbox
+from app.segment.sandbox_state import SandboxState
 from app.storage.secrets import clear_session_tokens
 from app.ui.controller import DocumentController
 from app.ui.push.session import ConnectionProfile, EndpointKind, SegmentSession
 
 LEFT = Qt.MouseButton.LeftButton
-SPACE = "spa_demo_main"
+SPACE = "spa_test_main"
+OTHER_SPACE = "spa_test_other"
+ITERABLE = "dst_iterable"
+FACEBOOK = "dst_facebook"
+AUDIENCES = (
+    ("aud_high_value", "High value customers"),
+    ("aud_churn_risk", "Churn risk"),
+    ("aud_newsletter", "Newsletter subscribers"),
+    ("aud_lapsed", "Lapsed buyers"),
+)
 
 
 class MemoryKeyring(KeyringBackend):
@@ -126,9 +136,49 @@ def token_guard(
                 assert token.encode() not in path.read_bytes(), f"the token is in {path}"
 
 
+# The sandbox connection con_high_value_iterable starts with exactly these.
+SEEDED_ITERABLE_ROWS = (
+    IdentifierRow(segment="email", destination="email", strategy=Strategy.LAST),
+    IdentifierRow(segment="user_id", destination="userId", strategy=Strategy.LAST),
+)
+
+
+def workspace_state() -> SandboxState:
+    """The tests' own workspace, so they do not depend on the demo seed's contents."""
+    state = SandboxState()
+    state.add_space(SPACE, "test-main", "Test main")
+    state.add_space(OTHER_SPACE, "test-other", "Test other")
+    for space in (SPACE, OTHER_SPACE):
+        state.add_destination(space, ITERABLE, "iterable", "Iterable")
+        state.add_destination(
+            space, FACEBOOK, "facebook-custom-audiences", "Facebook Custom Audiences"
+        )
+    for audience_id, name in AUDIENCES:
+        state.add_audience(SPACE, name, audience_id=audience_id)
+    state.add_audience(OTHER_SPACE, "App users", audience_id="aud_app_users")
+    state.connect(
+        SPACE,
+        "aud_high_value",
+        ITERABLE,
+        [
+            {"externalId": r.segment, "strategy": r.strategy.value, "mapTo": r.destination}
+            for r in SEEDED_ITERABLE_ROWS
+        ],
+        connection_id="con_high_value_iterable",
+    )
+    state.connect(
+        SPACE,
+        "aud_high_value",
+        FACEBOOK,
+        [{"externalId": "email", "strategy": "all", "mapTo": "EMAIL"}],
+        connection_id="con_high_value_facebook",
+    )
+    return state
+
+
 @pytest.fixture
 def live_sandbox(used_tokens: UsedTokens) -> Iterator[Sandbox]:
-    with Sandbox() as running:
+    with Sandbox(state=workspace_state()) as running:
         used_tokens.add(running.token)
         yield running
 
@@ -187,7 +237,7 @@ def iterable_document(
     rows: tuple[IdentifierRow, ...],
     *,
     space_id: str = SPACE,
-    instance_id: str = "dst_main_iterable",
+    instance_id: str = ITERABLE,
 ) -> IdSyncDocument:
     return IdSyncDocument(
         name="Iterable sync",
@@ -195,10 +245,6 @@ def iterable_document(
         destination=DestinationRef(slug="iterable", name="Iterable", instance_id=instance_id),
         identifiers=rows,
     )
-
-
-# The seeded sandbox connection ii_high_value_iterable holds exactly these.
-SEEDED_ITERABLE_ROWS = (row("email", "email"), row("user_id", "userId"))
 
 
 def live_rows(sandbox: Sandbox, audience_id: str, instance_id: str) -> list[dict[str, Any]] | None:
@@ -220,9 +266,7 @@ def tick(qtbot: QtBot, box: QCheckBox) -> None:
     assert box.isVisible() and box.isEnabled()
     option = QStyleOptionButton()
     box.initStyleOption(option)
-    indicator = box.style().subElementRect(
-        QStyle.SubElement.SE_CheckBoxIndicator, option, box
-    )
+    indicator = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
     qtbot.mouseClick(box, LEFT, pos=indicator.center())
 
 
