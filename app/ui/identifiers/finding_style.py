@@ -1,4 +1,5 @@
-"""How findings look on a cell or a banner: standard icons and palette-aware tints.
+"""How findings look on a cell or a banner: the app's severity icons and palette-aware
+tints.
 
 Tints are the palette's own base colour blended towards a severity hue, so they read
 in light and dark palettes alike and follow a palette change without a restart.
@@ -10,21 +11,9 @@ import html
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
-from PySide6.QtWidgets import QApplication, QStyle
 
 from app.core.findings import Finding, Severity
-
-_HUES: dict[Severity, QColor] = {
-    Severity.ERROR: QColor(214, 48, 49),
-    Severity.WARNING: QColor(230, 160, 20),
-    Severity.INFO: QColor(45, 125, 220),
-}
-
-_ICONS: dict[Severity, QStyle.StandardPixmap] = {
-    Severity.ERROR: QStyle.StandardPixmap.SP_MessageBoxCritical,
-    Severity.WARNING: QStyle.StandardPixmap.SP_MessageBoxWarning,
-    Severity.INFO: QStyle.StandardPixmap.SP_MessageBoxInformation,
-}
+from app.ui import icons, theme
 
 _TITLES: dict[Severity, str] = {
     Severity.ERROR: "Error",
@@ -39,8 +28,8 @@ def worst_severity(findings: Iterable[Finding]) -> Severity | None:
 
 
 def severity_icon(severity: Severity) -> QIcon:
-    style = QApplication.style()
-    return style.standardIcon(_ICONS[severity])
+    """The app's own severity icons (shape and colour differ), as on the other steps."""
+    return icons.severity_icon(severity)
 
 
 def severity_title(severity: Severity) -> str:
@@ -55,7 +44,7 @@ def severity_tint(
     """The palette colour for ``role`` blended towards the severity's hue."""
     palette = palette if palette is not None else QGuiApplication.palette()
     base = palette.color(role)
-    hue = _HUES[severity]
+    hue = theme.severity_color(severity, palette)
     # Dark backgrounds need more of the hue to show at all; light ones need less to
     # keep the text readable.
     amount = 0.32 if base.lightnessF() < 0.5 else 0.18

@@ -10,12 +10,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QFrame,
+    QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,9 +37,10 @@ from app.ui.controller import DocumentController
 from app.ui.identifiers.banner import MobileIdsBanner
 from app.ui.identifiers.choices import default_new_row
 from app.ui.identifiers.delegate import IdentifierDelegate
-from app.ui.identifiers.finding_style import severity_title
 from app.ui.identifiers.table_model import IdentifierTableModel, column_for_field
 from app.ui.identifiers.table_view import IdentifierTableView
+from app.ui.theme import heading_font, secondary_text_color
+from app.ui.widgets import FieldFindings, PageHeader
 
 _STRATEGY_PHRASES = {
     Strategy.ALL: "all",
@@ -166,18 +169,12 @@ class EventSettingsPage(QWidget):
         content.setObjectName("eventSettingsContent")
         scroll.setWidget(content)
         layout = QVBoxLayout(content)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(14)
+        layout.setContentsMargins(24, 20, 24, 20)
+        layout.setSpacing(12)
 
-        self.title_label = QLabel("Event settings")
-        self.title_label.setFont(_scaled_font(self.title_label.font(), 1.45, bold=True))
-        self.title_label.setAccessibleName("Event settings")
-        self.intro_label = _wrapping_label()
-        layout.addWidget(self.title_label)
-        layout.addWidget(self.intro_label)
-
+        self.header = PageHeader("Event settings", "")
+        layout.addWidget(self.header)
         layout.addWidget(self._build_setup_choice())
-        layout.addSpacing(4)
 
         self.banner = MobileIdsBanner()
         self.banner.turnOnRequested.connect(lambda: self._set_send_mobile_ids(True))
@@ -185,15 +182,14 @@ class EventSettingsPage(QWidget):
         layout.addWidget(self.banner)
 
         header = QHBoxLayout()
-        self.identifiers_heading = QLabel("Identifiers")
-        self.identifiers_heading.setFont(
-            _scaled_font(self.identifiers_heading.font(), 1.15, bold=True)
-        )
+        self.identifiers_heading = QLabel("&Identifiers")
+        self.identifiers_heading.setFont(heading_font(self.identifiers_heading.font(), 1.1))
         self.row_counter = QLabel()
         self.row_counter.setAccessibleName("Identifier count")
         header.addWidget(self.identifiers_heading)
         header.addStretch(1)
         header.addWidget(self.row_counter)
+        layout.addSpacing(4)
         layout.addLayout(header)
 
         self.table = IdentifierTableView(self.model, self.delegate)
@@ -209,53 +205,60 @@ class EventSettingsPage(QWidget):
         layout.addWidget(self.table)
         layout.addLayout(self._build_row_buttons())
 
-        self.identifier_notes = _wrapping_label()
-        self.identifier_notes.setTextFormat(Qt.TextFormat.RichText)
-        self.identifier_notes.setAccessibleName("Notes about the identifiers")
-        self.destination_notes = _wrapping_label()
+        self.identifier_notes = FieldFindings("identifiers")
+        self.destination_notes = _secondary_label()
         self.destination_notes.setTextFormat(Qt.TextFormat.RichText)
         self.destination_notes.setAccessibleName("Notes about the destination")
         layout.addWidget(self.identifier_notes)
         layout.addWidget(self.destination_notes)
 
+        settings = QHBoxLayout()
+        settings.setSpacing(12)
+        settings.addWidget(self._build_connection_settings(), 1)
+        settings.addWidget(self._build_custom_identifiers(), 1)
         layout.addSpacing(4)
-        self.send_mobile_ids_checkbox = QCheckBox("Send Mobile IDs")
-        self.send_mobile_ids_checkbox.setAccessibleName("Send Mobile IDs")
-        self.send_mobile_ids_checkbox.toggled.connect(self._on_send_mobile_ids_toggled)
-        self.send_mobile_ids_explanation = _wrapping_label()
-        self.send_mobile_ids_explanation.setContentsMargins(INDENT, 0, 0, 0)
-        mobile = QVBoxLayout()
-        mobile.setSpacing(4)
-        mobile.addWidget(self.send_mobile_ids_checkbox)
-        mobile.addWidget(self.send_mobile_ids_explanation)
-        layout.addLayout(mobile)
-
-        layout.addSpacing(4)
-        layout.addLayout(self._build_custom_identifiers())
+        layout.addLayout(settings)
         layout.addStretch(1)
 
     def _build_setup_choice(self) -> QWidget:
-        box = QWidget()
-        layout = QVBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
+        box = QGroupBox("Setup")
+        grid = QGridLayout(box)
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(10)
         self.default_radio = QRadioButton("&Default Setup")
         self.default_radio.setAccessibleName("Default Setup")
-        self.default_explanation = _wrapping_label()
+        self.default_explanation = _secondary_label()
         self.customized_radio = QRadioButton("C&ustomized Setup")
         self.customized_radio.setAccessibleName("Customized Setup")
-        self.customized_explanation = _wrapping_label()
-        for label in (self.default_explanation, self.customized_explanation):
-            label.setContentsMargins(INDENT, 0, 0, 0)
+        self.customized_explanation = _secondary_label()
         self.setup_group = QButtonGroup(self)
         self.setup_group.addButton(self.default_radio)
         self.setup_group.addButton(self.customized_radio)
         self.default_radio.toggled.connect(self._on_setup_toggled)
-        layout.addWidget(self.default_radio)
-        layout.addWidget(self.default_explanation)
-        layout.addSpacing(6)
-        layout.addWidget(self.customized_radio)
-        layout.addWidget(self.customized_explanation)
+        top = Qt.AlignmentFlag.AlignTop
+        # Line the explanation's first line up with the radio button's text.
+        offset = max(0, (self.default_radio.sizeHint().height() - self.fontMetrics().height()) // 2)
+        for label in (self.default_explanation, self.customized_explanation):
+            label.setContentsMargins(0, offset, 0, 0)
+        grid.addWidget(self.default_radio, 0, 0, top)
+        grid.addWidget(self.default_explanation, 0, 1, top)
+        grid.addWidget(self.customized_radio, 1, 0, top)
+        grid.addWidget(self.customized_explanation, 1, 1, top)
+        grid.setColumnStretch(1, 1)
+        return box
+
+    def _build_connection_settings(self) -> QWidget:
+        box = QGroupBox("Connection settings")
+        layout = QVBoxLayout(box)
+        layout.setSpacing(2)
+        self.send_mobile_ids_checkbox = QCheckBox("Send &Mobile IDs")
+        self.send_mobile_ids_checkbox.setAccessibleName("Send Mobile IDs")
+        self.send_mobile_ids_checkbox.toggled.connect(self._on_send_mobile_ids_toggled)
+        self.send_mobile_ids_explanation = _secondary_label()
+        self.send_mobile_ids_explanation.setContentsMargins(INDENT, 0, 0, 0)
+        layout.addWidget(self.send_mobile_ids_checkbox, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.send_mobile_ids_explanation)
+        layout.addStretch(1)
         return box
 
     def _build_row_buttons(self) -> QHBoxLayout:
@@ -287,11 +290,12 @@ class EventSettingsPage(QWidget):
         buttons.addStretch(1)
         return buttons
 
-    def _build_custom_identifiers(self) -> QVBoxLayout:
-        layout = QVBoxLayout()
+    def _build_custom_identifiers(self) -> QWidget:
+        box = QGroupBox("Identifiers of the space")
+        layout = QVBoxLayout(box)
         layout.setSpacing(4)
         row = QHBoxLayout()
-        label = QLabel("&Custom identifiers:")
+        label = QLabel("&Custom identifiers")
         self.custom_identifiers_edit = QLineEdit()
         self.custom_identifiers_edit.setAccessibleName("Custom identifiers")
         self.custom_identifiers_edit.setPlaceholderText("e.g. phone, loyalty_id")
@@ -300,14 +304,14 @@ class EventSettingsPage(QWidget):
         label.setBuddy(self.custom_identifiers_edit)
         row.addWidget(label)
         row.addWidget(self.custom_identifiers_edit, 1)
-        hint = _wrapping_label(
+        hint = _secondary_label(
             "Identifier types your space's Identity Resolution settings add to the "
             "defaults, separated by commas. They are offered in the Segment identifier list."
         )
-        hint.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addWidget(hint)
-        return layout
+        layout.addStretch(1)
+        return box
 
     def _build_actions(self) -> None:
         def action(
@@ -394,14 +398,14 @@ class EventSettingsPage(QWidget):
             if spec is not None
             else (doc.destination.name or doc.destination.slug if doc.destination else "")
         )
-        self.intro_label.setText(
+        self.header.description.setText(
             f"Choose which identifiers Segment sends to {name}, as which destination "
             f"field, and which of each profile's values."
             if name
             else "Choose which identifiers Segment sends to the destination, as which "
             "destination field, and which of each profile's values."
         )
-        self.default_explanation.setText(self._default_explanation(doc, spec))
+        self.default_explanation.setText(self._default_explanation(spec))
         self.customized_explanation.setText(
             f"You choose up to {MAX_ROWS} identifiers, the destination field each one fills "
             f"and which values are sent; at most {MAX_ALL_ROWS} rows may send all values."
@@ -448,12 +452,7 @@ class EventSettingsPage(QWidget):
             for f in sort_findings(findings)
             if f.row is None and (f.area is Area.IDENTIFIERS or f.field == "send_mobile_ids")
         ]
-        self.identifier_notes.setVisible(bool(general))
-        self.identifier_notes.setText(
-            "<br>".join(
-                f"<b>{severity_title(f.severity)}:</b> {_escape(f.message)}" for f in general
-            )
-        )
+        self.identifier_notes.set_findings(general)
 
     def _update_row_buttons(self) -> None:
         customized = self._customized()
@@ -524,7 +523,7 @@ class EventSettingsPage(QWidget):
         )
 
     @staticmethod
-    def _default_explanation(doc: IdSyncDocument, spec: DestinationSpec | None) -> str:
+    def _default_explanation(spec: DestinationSpec | None) -> str:
         if spec is not None:
             text = (
                 f"Segment chooses: it sends {_STRATEGY_PHRASES[spec.default_strategy]} email "
@@ -535,8 +534,6 @@ class EventSettingsPage(QWidget):
                 "Segment chooses: it sends the last added or all email and user_id values, "
                 "depending on the destination."
             )
-        if doc.identifiers and doc.setup is Setup.DEFAULT:
-            text += " The rows below are kept, but not sent while Default Setup is chosen."
         return text
 
     @staticmethod
@@ -550,21 +547,31 @@ class EventSettingsPage(QWidget):
         return text
 
 
-def _wrapping_label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
+class _SecondaryLabel(QLabel):
+    """Explanations: wrapped, selectable, in the palette's secondary text colour, which
+    follows a switch between light and dark."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._tint()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ApplicationPaletteChange:
+            self._tint()
+
+    def _tint(self) -> None:
+        palette = self.palette()
+        wanted = secondary_text_color(QGuiApplication.palette())
+        if palette.color(QPalette.ColorRole.WindowText) != wanted:
+            palette.setColor(QPalette.ColorRole.WindowText, wanted)
+            self.setPalette(palette)
 
 
-def _scaled_font(font: QFont, factor: float, bold: bool) -> QFont:
-    scaled = QFont(font)
-    if font.pointSizeF() > 0:
-        scaled.setPointSizeF(font.pointSizeF() * factor)
-    elif font.pixelSize() > 0:
-        scaled.setPixelSize(round(font.pixelSize() * factor))
-    scaled.setBold(bold)
-    return scaled
+def _secondary_label(text: str = "") -> QLabel:
+    return _SecondaryLabel(text)
 
 
 def _escape(text: str) -> str:

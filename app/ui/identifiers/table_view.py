@@ -62,7 +62,7 @@ class IdentifierTableView(QTableView):
 
         frame = 2 * self.frameWidth()
         self.setMinimumHeight(
-            columns.minimumHeight() + VISIBLE_ROWS * delegate.row_height() + frame + 2
+            columns.minimumHeight() + VISIBLE_ROWS * delegate.row_height() + frame + 8
         )
 
     def sizeHint(self) -> QSize:

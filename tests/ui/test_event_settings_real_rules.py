@@ -1,0 +1,155 @@
+"""The Event settings page with the shipped catalog and the real rules, alone and inside
+the main window at 1280x800."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton
+
+from app.catalog import load_catalog
+from app.core.catalog import Catalog
+from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Strategy
+from app.core.rules import validate
+from app.ui.controller import DocumentController
+from app.ui.identifiers import FINDINGS_ROLE, EventSettingsPage, IdentifierTableModel
+
+R = Qt.ItemDataRole
+
+FACEBOOK = DestinationRef(slug="facebook-custom-audiences", name="Facebook Custom Audiences")
+GOOGLE = DestinationRef(slug="google-ads-remarketing-lists", name="Google Ads Remarketing Lists")
+
+
+def facebook(*rows: IdentifierRow, send_mobile_ids: bool = False) -> IdSyncDocument:
+    return IdSyncDocument(
+        name="Spring promo",
+        destination=FACEBOOK,
+        custom_identifiers=("phone",),
+        send_mobile_ids=send_mobile_ids,
+        identifiers=rows,
+    )
+
+
+EMAIL = IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST)
+PHONE = IdentifierRow(segment="phone", destination="PHONE", strategy=Strategy.ALL)
+IDFA = IdentifierRow(segment="ios.idfa", destination="MADID", strategy=Strategy.ALL)
+
+
+@pytest.fixture(scope="module")
+def real_catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture
+def controller(qapp, real_catalog: Catalog) -> DocumentController:
+    return DocumentController(lambda doc: validate(doc, real_catalog))
+
+
+@pytest.fixture
+def page(qtbot, controller, real_catalog) -> Iterator[EventSettingsPage]:
+    window = QMainWindow()
+    page = EventSettingsPage(controller, real_catalog, lambda: ())
+    window.setCentralWidget(page)
+    window.resize(1280, 800)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield page
+    window.close()
+
+
+def codes(model: IdentifierTableModel, row: int, column: int) -> list[str]:
+    return [f.code for f in model.index(row, column).data(FINDINGS_ROLE)]
+
+
+def test_model_tester_with_real_findings(qtmodeltester, controller, real_catalog) -> None:
+    email_all = EMAIL.model_copy(update={"strategy": Strategy.ALL})
+    user_all = IdentifierRow(segment="user_id", destination="x", strategy=Strategy.ALL)
+    controller.load(facebook(email_all, PHONE, IDFA, user_all), None)
+    model = IdentifierTableModel(controller, real_catalog)
+    assert codes(model, 2, 0) == ["IDS109"]
+    assert "IDS101" in codes(model, 3, 2)
+    assert "IDS110" in codes(model, 3, 1)
+    qtmodeltester.check(model)
+
+
+def test_mobile_id_error_sits_on_the_row_and_goes_with_send_mobile_ids(
+    qtbot, page, controller
+) -> None:
+    controller.load(facebook(EMAIL, PHONE, IDFA), None)
+    cell = page.model.index(2, 0)
+    assert codes(page.model, 2, 0) == ["IDS109"]
+    assert isinstance(cell.data(R.DecorationRole), QIcon)
+    assert "Turn on Send Mobile IDs" in cell.data(R.ToolTipRole)
+    assert page.banner.isVisible()
+
+    check = page.send_mobile_ids_checkbox
+    qtbot.mouseClick(check, Qt.MouseButton.LeftButton, pos=QPoint(10, check.height() // 2))
+    assert controller.document.send_mobile_ids
+    assert codes(page.model, 2, 0) == []
+    assert cell.data(R.DecorationRole) is None
+    assert not page.banner.isVisible()
+
+    controller.undo_stack.undo()
+    assert codes(page.model, 2, 0) == ["IDS109"]
+    assert page.banner.isVisible()
+
+
+def test_fourth_all_row_is_flagged_on_its_strategy_cell(qtbot, page, controller) -> None:
+    user = IdentifierRow(segment="user_id", destination="EXTERN_ID", strategy=Strategy.ALL)
+    controller.load(facebook(EMAIL, PHONE, IDFA, user, send_mobile_ids=True), None)
+    assert codes(page.model, 3, 2) == []
+    assert page.model.setData(page.model.index(0, 2), "All")
+    assert codes(page.model, 3, 2) == ["IDS101"]
+    assert page.row_counter.text() == "4 of 5 identifiers · 4 of 3 using All"
+    controller.undo_stack.undo()
+    assert codes(page.model, 3, 2) == []
+
+
+def test_add_for_google_starts_with_the_required_email_key(qtbot, page, controller) -> None:
+    controller.load(IdSyncDocument(destination=GOOGLE), None)
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    row = controller.document.identifiers[0]
+    assert (row.segment, row.destination) == ("email", "email")
+    assert all(f.row != 0 or not f.is_error for f in controller.findings)
+
+
+def test_inside_the_main_window_at_1280_by_800_nothing_is_clipped(qtbot, real_catalog) -> None:
+    from app.ui.main_window import MainWindow
+    from app.ui.steps import Step
+
+    window = MainWindow(real_catalog)
+    qtbot.addWidget(window)
+    window.controller.load(facebook(EMAIL, PHONE, IDFA), None)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    window.go_to_step(Step.IDENTIFIERS)
+    page = window.event_settings_page
+    assert isinstance(page, EventSettingsPage)
+    qtbot.waitUntil(page.isVisible)
+
+    for label in page.findChildren(QLabel):
+        if label.isVisible() and label.text():
+            if label.wordWrap():
+                assert label.height() >= label.heightForWidth(label.width()), label.text()
+            else:
+                assert label.width() >= label.sizeHint().width(), label.text()
+    for button in page.findChildren(QPushButton):
+        if button.isVisible():
+            assert button.width() >= button.sizeHint().width(), button.text()
+    assert not page._scroll.verticalScrollBar().isVisible()
+    assert page.table.viewport().height() >= 5 * page.table.rowHeight(0)
+
+    # A finding from the review list lands on its cell.
+    finding = next(f for f in window.controller.findings if f.code == "IDS109")
+    window.go_to_finding(finding)
+    current = page.table.currentIndex()
+    assert (current.row(), current.column()) == (2, 0)
+
+    window.controller.undo_stack.setClean()
+    window.close()
+    assert QApplication.activeModalWidget() is None
