@@ -150,6 +150,21 @@ def test_inside_the_main_window_at_1280_by_800_nothing_is_clipped(qtbot, real_ca
     current = page.table.currentIndex()
     assert (current.row(), current.column()) == (2, 0)
 
+    # The page's keys and the window's Edit menu work together: Delete removes the row,
+    # Ctrl+Z (the shell's Undo) brings it back.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    page.table.setFocus()
+    qtbot.waitUntil(page.table.hasFocus)
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert [r.segment for r in window.controller.document.identifiers] == ["email", "phone"]
+    qtbot.keyClick(page.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [r.segment for r in window.controller.document.identifiers] == [
+        "email",
+        "phone",
+        "ios.idfa",
+    ]
+
     window.controller.undo_stack.setClean()
     window.close()
     assert QApplication.activeModalWidget() is None
