@@ -21,8 +21,8 @@ pytest_plugins = ("tests.ui.test_push_support",)
 pytestmark = pytest.mark.usefixtures("token_guard")
 
 
-def open_dialog(qtbot: QtBot, session: SegmentSession) -> ConnectDialog:
-    dialog = ConnectDialog(session)
+def open_dialog(qtbot: QtBot, segment_session: SegmentSession) -> ConnectDialog:
+    dialog = ConnectDialog(segment_session)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -60,9 +60,9 @@ def wait_status(qtbot: QtBot, dialog: ConnectDialog) -> str:
 
 
 def test_wrong_token_says_what_to_do(
-    qtbot: QtBot, session: SegmentSession, live_sandbox: Sandbox, used_tokens: UsedTokens
+    qtbot: QtBot, segment_session: SegmentSession, live_sandbox: Sandbox, used_tokens: UsedTokens
 ) -> None:
-    dialog = open_dialog(qtbot, session)
+    dialog = open_dialog(qtbot, segment_session)
     use_custom_url(qtbot, dialog, live_sandbox.url)
     type_into(qtbot, dialog.token, used_tokens.add("sbx_not_the_right_token"))
 
@@ -73,21 +73,21 @@ def test_wrong_token_says_what_to_do(
     assert "token was refused (HTTP 401)" in message
     assert "create a new token in Segment" in message
     assert "sbx_not_the_right_token" not in message
-    assert not session.is_connected
+    assert not segment_session.is_connected
 
     # Connect with the same wrong token keeps the dialog open and says the same.
     click(qtbot, dialog.connect_button)
     qtbot.waitUntil(lambda: dialog.connect_button.isEnabled())
     assert "token was refused" in wait_status(qtbot, dialog)
     assert dialog.isVisible()
-    assert not session.is_connected
+    assert not segment_session.is_connected
 
 
-def test_local_sandbox_fills_in_and_connects(qtbot: QtBot, session: SegmentSession) -> None:
-    dialog = open_dialog(qtbot, session)
-    with qtbot.waitSignal(session.connectedChanged, timeout=8000) as connected:
+def test_local_sandbox_fills_in_and_connects(qtbot: QtBot, segment_session: SegmentSession) -> None:
+    dialog = open_dialog(qtbot, segment_session)
+    with qtbot.waitSignal(segment_session.connectedChanged, timeout=8000) as connected_signal:
         choose_endpoint(qtbot, dialog, EndpointKind.SANDBOX)
-        sandbox = session.sandbox
+        sandbox = segment_session.sandbox
         assert sandbox is not None
         assert dialog.base_url.text() == sandbox.url
         assert dialog.base_url.isReadOnly()
@@ -103,9 +103,11 @@ def test_local_sandbox_fills_in_and_connects(qtbot: QtBot, session: SegmentSessi
         assert wait_status(qtbot, dialog) == f"Connected: {spaces} spaces."
 
         click(qtbot, dialog.connect_button)
-    assert connected.args == [True]
+    assert connected_signal.args == [True]
     assert dialog.result() == ConnectDialog.DialogCode.Accepted
-    assert session.profile is not None and session.profile.kind is EndpointKind.SANDBOX
+    assert (
+        segment_session.profile is not None and segment_session.profile.kind is EndpointKind.SANDBOX
+    )
     # The sandbox token is never kept anywhere.
     assert dialog.storage_kind is None
     # The test had already passed with these inputs: Connect sent nothing new.
@@ -113,9 +115,9 @@ def test_local_sandbox_fills_in_and_connects(qtbot: QtBot, session: SegmentSessi
 
 
 def test_show_hide_toggle_unmasks_and_masks_again(
-    qtbot: QtBot, session: SegmentSession, used_tokens: UsedTokens
+    qtbot: QtBot, segment_session: SegmentSession, used_tokens: UsedTokens
 ) -> None:
-    dialog = open_dialog(qtbot, session)
+    dialog = open_dialog(qtbot, segment_session)
     type_into(qtbot, dialog.token, used_tokens.add("sgp_typed_secret"))
     assert dialog.token.echoMode() is QLineEdit.EchoMode.Password
     click(qtbot, dialog.show_token)
@@ -128,11 +130,11 @@ def test_show_hide_toggle_unmasks_and_masks_again(
 
 def test_remembered_token_goes_to_the_keyring_and_is_used_next_time(
     qtbot: QtBot,
-    session: SegmentSession,
+    segment_session: SegmentSession,
     live_sandbox: Sandbox,
     memory_keyring: MemoryKeyring,
 ) -> None:
-    dialog = open_dialog(qtbot, session)
+    dialog = open_dialog(qtbot, segment_session)
     use_custom_url(qtbot, dialog, live_sandbox.url)
     type_into(qtbot, dialog.token, live_sandbox.token)
     assert dialog.remember.isChecked()
@@ -147,7 +149,7 @@ def test_remembered_token_goes_to_the_keyring_and_is_used_next_time(
     }
 
     # Next time the field stays empty and the saved token is used.
-    again = open_dialog(qtbot, session)
+    again = open_dialog(qtbot, segment_session)
     assert again.kind is EndpointKind.CUSTOM
     assert again.base_url.text() == live_sandbox.url
     assert again.token.text() == ""
@@ -158,12 +160,12 @@ def test_remembered_token_goes_to_the_keyring_and_is_used_next_time(
 
 def test_unticking_remember_keeps_it_for_the_session_and_drops_a_saved_copy(
     qtbot: QtBot,
-    session: SegmentSession,
+    segment_session: SegmentSession,
     live_sandbox: Sandbox,
     memory_keyring: MemoryKeyring,
 ) -> None:
     memory_keyring.entries[(SERVICE_NAME, account_for(live_sandbox.url))] = "old"
-    dialog = open_dialog(qtbot, session)
+    dialog = open_dialog(qtbot, segment_session)
     use_custom_url(qtbot, dialog, live_sandbox.url)
     type_into(qtbot, dialog.token, live_sandbox.token)
     tick(qtbot, dialog.remember)
@@ -171,7 +173,7 @@ def test_unticking_remember_keeps_it_for_the_session_and_drops_a_saved_copy(
     assert "this session only" in dialog.storage_note.text()
 
     click(qtbot, dialog.connect_button)
-    qtbot.waitUntil(lambda: session.is_connected, timeout=8000)
+    qtbot.waitUntil(lambda: segment_session.is_connected, timeout=8000)
     assert dialog.storage_kind is StorageKind.SESSION
     assert memory_keyring.entries == {}
 
@@ -182,9 +184,9 @@ def test_without_a_keyring_backend_it_says_session_only(
 ) -> None:
     from tests.ui.test_push_support import fast_session
 
-    session = fast_session()
+    segment_session = fast_session()
     try:
-        dialog = open_dialog(qtbot, session)
+        dialog = open_dialog(qtbot, segment_session)
         use_custom_url(qtbot, dialog, live_sandbox.url)
         assert not dialog.remember.isEnabled()
         assert not dialog.remember.isChecked()
@@ -192,20 +194,20 @@ def test_without_a_keyring_backend_it_says_session_only(
         assert "kept for this session only" in dialog.storage_note.text()
         type_into(qtbot, dialog.token, live_sandbox.token)
         click(qtbot, dialog.connect_button)
-        qtbot.waitUntil(lambda: session.is_connected, timeout=8000)
+        qtbot.waitUntil(lambda: segment_session.is_connected, timeout=8000)
         assert dialog.storage_kind is StorageKind.SESSION
     finally:
-        session.shutdown()
+        segment_session.shutdown()
 
 
 def test_environment_token_is_used_and_said_so(
     qtbot: QtBot,
-    session: SegmentSession,
+    segment_session: SegmentSession,
     live_sandbox: Sandbox,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv(TOKEN_ENV_VAR, live_sandbox.token)
-    dialog = open_dialog(qtbot, session)
+    dialog = open_dialog(qtbot, segment_session)
     use_custom_url(qtbot, dialog, live_sandbox.url)
     assert TOKEN_ENV_VAR in dialog.storage_note.text()
     assert "environment variable" in dialog.storage_note.text()
@@ -213,27 +215,27 @@ def test_environment_token_is_used_and_said_so(
     assert not dialog.remember.isEnabled()
 
     click(qtbot, dialog.connect_button)
-    qtbot.waitUntil(lambda: session.is_connected, timeout=8000)
+    qtbot.waitUntil(lambda: segment_session.is_connected, timeout=8000)
     assert dialog.storage_kind is StorageKind.ENVIRONMENT
 
 
 def test_plain_http_to_another_host_is_refused_before_any_request(
-    qtbot: QtBot, session: SegmentSession, used_tokens: UsedTokens
+    qtbot: QtBot, segment_session: SegmentSession, used_tokens: UsedTokens
 ) -> None:
-    dialog = open_dialog(qtbot, session)
+    dialog = open_dialog(qtbot, segment_session)
     use_custom_url(qtbot, dialog, "http://api.example.com")
     type_into(qtbot, dialog.token, used_tokens.add("sgp_whatever"))
     click(qtbot, dialog.test_button)
     assert dialog.status.kind is StatusKind.ERROR
     assert "plain http" in dialog.status.text
     assert "Use https" in dialog.status.text
-    assert session.tasks.active_count == 0
+    assert segment_session.tasks.active_count == 0
 
 
 def test_nothing_listening_gives_the_network_message(
-    qtbot: QtBot, session: SegmentSession, used_tokens: UsedTokens
+    qtbot: QtBot, segment_session: SegmentSession, used_tokens: UsedTokens
 ) -> None:
-    dialog = open_dialog(qtbot, session)
+    dialog = open_dialog(qtbot, segment_session)
     use_custom_url(qtbot, dialog, f"http://127.0.0.1:{closed_port()}")
     type_into(qtbot, dialog.token, used_tokens.add("sgp_whatever"))
     click(qtbot, dialog.test_button)
@@ -244,12 +246,12 @@ def test_nothing_listening_gives_the_network_message(
 
 def test_segment_menu_connects_and_enables_the_other_actions(
     qtbot: QtBot,
-    session: SegmentSession,
-    controller: DocumentController,
-    main_window: QMainWindow,
+    segment_session: SegmentSession,
+    doc_controller: DocumentController,
+    plain_window: QMainWindow,
 ) -> None:
-    actions = PushActions(main_window, controller, session)
-    menu = actions.install(main_window.menuBar())
+    actions = PushActions(plain_window, doc_controller, segment_session)
+    menu = actions.install(plain_window.menuBar())
     assert [a.text() for a in menu.actions() if not a.isSeparator()] == [
         "&Connect to Segment…",
         "C&hoose from Workspace…",
@@ -266,14 +268,14 @@ def test_segment_menu_connects_and_enables_the_other_actions(
     assert isinstance(dialog, ConnectDialog)
     choose_endpoint(qtbot, dialog, EndpointKind.SANDBOX)
     click(qtbot, dialog.connect_button)
-    qtbot.waitUntil(lambda: session.is_connected, timeout=8000)
+    qtbot.waitUntil(lambda: segment_session.is_connected, timeout=8000)
 
     assert actions.choose_action.isEnabled()
-    assert "Connected to the local sandbox" in main_window.statusBar().currentMessage()
+    assert "Connected to the local sandbox" in plain_window.statusBar().currentMessage()
     # A new empty document has errors (no destination), so Push explains why it is off.
     assert not actions.push_action.isEnabled()
     assert "error" in actions.push_action.toolTip()
 
     actions.sign_out_action.trigger()
-    assert not session.is_connected
+    assert not segment_session.is_connected
     assert not actions.choose_action.isEnabled()

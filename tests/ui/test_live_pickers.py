@@ -35,9 +35,9 @@ def loaded(dialog: LivePickerDialog, column: str) -> bool:
 
 
 def open_picker(
-    qtbot: QtBot, session: SegmentSession, doc: IdSyncDocument | None = None
+    qtbot: QtBot, segment_session: SegmentSession, doc: IdSyncDocument | None = None
 ) -> LivePickerDialog:
-    dialog = LivePickerDialog(session, doc)
+    dialog = LivePickerDialog(segment_session, doc)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
@@ -46,18 +46,18 @@ def open_picker(
 
 def test_picks_space_audience_and_connection_as_one_undo_step(
     qtbot: QtBot,
-    connected: SegmentSession,
-    controller: DocumentController,
-    main_window: QMainWindow,
+    connected_session: SegmentSession,
+    doc_controller: DocumentController,
+    plain_window: QMainWindow,
 ) -> None:
     start = IdSyncDocument(
         name="Draft",
         destination=DestinationRef(slug="iterable", name="Iterable"),
         identifiers=SEEDED_ITERABLE_ROWS,
     )
-    controller.load(start, None)
-    actions = PushActions(main_window, controller, connected)
-    actions.install(main_window.menuBar())
+    doc_controller.load(start, None)
+    actions = PushActions(plain_window, doc_controller, connected_session)
+    actions.install(plain_window.menuBar())
     assert actions.choose_action.isEnabled()
 
     actions.choose_action.trigger()
@@ -89,23 +89,23 @@ def test_picks_space_audience_and_connection_as_one_undo_step(
     assert ITERABLE in dialog.hint.text()
     click(qtbot, dialog.use_button)
 
-    doc = controller.document
+    doc = doc_controller.document
     assert doc.target == AudienceTarget(space_id=SPACE, audience_id="aud_high_value")
     assert doc.destination == DestinationRef(slug="iterable", name="Iterable", instance_id=ITERABLE)
     assert doc.identifiers == start.identifiers
-    stack = controller.undo_stack
+    stack = doc_controller.undo_stack
     assert stack.count() == 1
     assert stack.undoText() == CHOOSE_EDIT_TEXT
 
     stack.undo()
-    assert controller.document == start
+    assert doc_controller.document == start
 
 
 def test_a_connection_to_another_destination_replaces_the_destination(
-    qtbot: QtBot, connected: SegmentSession
+    qtbot: QtBot, connected_session: SegmentSession
 ) -> None:
     doc = iterable_document("aud_high_value", SEEDED_ITERABLE_ROWS, instance_id="")
-    dialog = open_picker(qtbot, connected, doc)
+    dialog = open_picker(qtbot, connected_session, doc)
     # The document's space and audience are chosen for the person.
     qtbot.waitUntil(lambda: len(texts_of(dialog.connections.view)) == 2)
     click_item(qtbot, dialog.connections.view, "con_high_value_facebook")
@@ -125,12 +125,12 @@ def test_a_connection_to_another_destination_replaces_the_destination(
 
 
 def test_errors_show_inline_and_retry_loads(
-    qtbot: QtBot, connected: SegmentSession, live_sandbox: Sandbox
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox
 ) -> None:
     # More 500s than the client retries a GET.
-    attempts = connected.retry.get_attempts if connected.retry else 4
+    attempts = connected_session.retry.get_attempts if connected_session.retry else 4
     live_sandbox.fail_next(attempts, status=500, method="GET")
-    dialog = open_picker(qtbot, connected)
+    dialog = open_picker(qtbot, connected_session)
     status = dialog.spaces.status
     qtbot.waitUntil(lambda: status.kind is StatusKind.ERROR)
     assert "Could not load the spaces" in status.text
@@ -143,10 +143,10 @@ def test_errors_show_inline_and_retry_loads(
 
 
 def test_loading_is_shown_while_the_list_is_on_its_way(
-    qtbot: QtBot, connected: SegmentSession, live_sandbox: Sandbox
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox
 ) -> None:
     live_sandbox.slow(0.5, count=1)
-    dialog = open_picker(qtbot, connected)
+    dialog = open_picker(qtbot, connected_session)
     status = dialog.spaces.status
     assert status.kind is StatusKind.BUSY
     assert status.text == "Loading spaces…"
@@ -155,8 +155,8 @@ def test_loading_is_shown_while_the_list_is_on_its_way(
     assert not status.busy.isVisible()
 
 
-def test_a_search_with_no_match_says_so(qtbot: QtBot, connected: SegmentSession) -> None:
-    dialog = open_picker(qtbot, connected)
+def test_a_search_with_no_match_says_so(qtbot: QtBot, connected_session: SegmentSession) -> None:
+    dialog = open_picker(qtbot, connected_session)
     qtbot.waitUntil(lambda: len(texts_of(dialog.audiences.view)) == 4)
     search = dialog.audiences.search
     assert search is not None
@@ -175,12 +175,12 @@ def test_a_search_with_no_match_says_so(qtbot: QtBot, connected: SegmentSession)
 
 def test_choose_is_off_until_connected(
     qtbot: QtBot,
-    session: SegmentSession,
-    controller: DocumentController,
-    main_window: QMainWindow,
+    segment_session: SegmentSession,
+    doc_controller: DocumentController,
+    plain_window: QMainWindow,
     live_sandbox: Sandbox,
 ) -> None:
-    actions = PushActions(main_window, controller, session)
+    actions = PushActions(plain_window, doc_controller, segment_session)
     assert not actions.choose_action.isEnabled()
     assert "Typing the ids works offline" in actions.choose_action.toolTip()
     assert actions.open_picker() is None

@@ -192,7 +192,7 @@ def fast_session(**options: Any) -> SegmentSession:
 
 
 @pytest.fixture
-def session(
+def segment_session(
     qtbot: QtBot, memory_keyring: MemoryKeyring, used_tokens: UsedTokens
 ) -> Iterator[SegmentSession]:
     """Not connected yet; its own sandbox (if started) is stopped at teardown."""
@@ -204,20 +204,20 @@ def session(
 
 
 @pytest.fixture
-def connected(session: SegmentSession, live_sandbox: Sandbox) -> SegmentSession:
+def connected_session(segment_session: SegmentSession, live_sandbox: Sandbox) -> SegmentSession:
     """The session connected to ``live_sandbox`` as a custom base URL."""
     profile = ConnectionProfile.create(EndpointKind.CUSTOM, live_sandbox.url)
-    session.connect_to(profile, live_sandbox.token, remember=False)
-    return session
+    segment_session.connect_to(profile, live_sandbox.token, remember=False)
+    return segment_session
 
 
 @pytest.fixture
-def controller(catalog: Catalog) -> DocumentController:
+def doc_controller(catalog: Catalog) -> DocumentController:
     return DocumentController(lambda doc: validate(doc, catalog))
 
 
 @pytest.fixture
-def main_window(qtbot: QtBot) -> QMainWindow:
+def plain_window(qtbot: QtBot) -> QMainWindow:
     window = QMainWindow()
     window.resize(900, 600)
     qtbot.addWidget(window)

@@ -289,7 +289,7 @@ class PushDialog(QDialog):
         offline = make_plan(self.document, None, self.findings)
         if offline.action is PlanAction.REFUSED:
             # Error findings and documents the API cannot carry need no request.
-            self._plan_ready(offline)
+            self._set_plan(offline)
             return
         self.plan_status.set_busy(
             f"Reading the live connection of audience {offline.audience_id} in space "
@@ -307,6 +307,9 @@ class PushDialog(QDialog):
         if not self._accepts_signal():
             return
         self._worker = None
+        self._set_plan(plan)
+
+    def _set_plan(self, plan: PushPlan) -> None:
         self.plan = plan
         self.plan_status.clear()
         self._show_plan(plan)

@@ -1,0 +1,445 @@
+"""The Push dialog end to end against a real sandbox: plan → confirm → push → result."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMainWindow
+from pytestqt.qtbot import QtBot
+
+from app.core.catalog import Catalog
+from app.core.findings import Finding
+from app.core.model import IdSyncDocument, Strategy
+from app.core.rules import validate
+from app.segment.sandbox import Sandbox
+from app.ui.controller import DocumentController
+from app.ui.push.actions import PushActions
+from app.ui.push.push_dialog import NOTHING_TO_PUSH, PushDialog, PushStep
+from app.ui.push.push_flow import PushOutcome
+from app.ui.push.session import SegmentSession
+from app.ui.push.status import StatusKind
+from tests.ui.test_push_support import (
+    ITERABLE,
+    SEEDED_ITERABLE_ROWS,
+    SPACE,
+    UsedTokens,
+    click,
+    fast_session,
+    iterable_document,
+    live_rows,
+    row,
+)
+
+pytest_plugins = ("tests.ui.test_push_support",)
+pytestmark = pytest.mark.usefixtures("token_guard")
+
+HIGH_VALUE = "aud_high_value"
+SEEDED_ENTRIES = [
+    {"externalId": "email", "strategy": "last", "mapTo": "email"},
+    {"externalId": "user_id", "strategy": "last", "mapTo": "userId"},
+]
+FIRST_EMAIL_ROWS = (row("email", "email", Strategy.FIRST), row("user_id", "userId"))
+FIRST_EMAIL_ENTRIES = [
+    {"externalId": "email", "strategy": "first", "mapTo": "email"},
+    {"externalId": "user_id", "strategy": "last", "mapTo": "userId"},
+]
+
+
+def open_push(
+    qtbot: QtBot,
+    segment_session: SegmentSession,
+    doc: IdSyncDocument,
+    findings: Sequence[Finding],
+) -> PushDialog:
+    dialog = PushDialog(segment_session, doc, findings)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def wait_plan(qtbot: QtBot, dialog: PushDialog) -> None:
+    qtbot.waitUntil(
+        lambda: (
+            not dialog.busy
+            and (dialog.plan is not None or dialog.plan_status.kind is StatusKind.ERROR)
+        ),
+        timeout=8000,
+    )
+
+
+def confirm_and_push(qtbot: QtBot, dialog: PushDialog) -> None:
+    click(qtbot, dialog.next_button)
+    assert dialog.step is PushStep.CONFIRM
+    click(qtbot, dialog.push_button)
+
+
+def wait_result(qtbot: QtBot, dialog: PushDialog) -> None:
+    qtbot.waitUntil(lambda: dialog.step is PushStep.RESULT and not dialog.busy, timeout=10000)
+
+
+def writes(sandbox: Sandbox) -> int:
+    return sandbox.count(method="POST") + sandbox.count(method="PATCH")
+
+
+def test_push_create_connects_and_verifies(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    doc = iterable_document(
+        "aud_churn_risk", (row("email", "email"), row("user_id", "userId", Strategy.FIRST))
+    )
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    assert dialog.step is PushStep.PLAN
+    wait_plan(qtbot, dialog)
+
+    assert dialog.plan_headline.text() == "Connect the destination to the audience"
+    assert dialog.diff.lines() == [
+        "+ Added | 1 | Whole row | — | email -> email (last)",
+        "+ Added | 2 | Whole row | — | user_id -> userId (first)",
+    ]
+    assert dialog.request_line.text() == (
+        f"POST /spaces/{SPACE}/audiences/aud_churn_risk/destination-connections"
+    )
+    body = dialog.body_view.text.toPlainText()
+    assert f'"id": "{ITERABLE}"' in body
+    assert '"strategy": "first"' in body
+    bar = dialog.plan_tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert dialog.plan_tabs.currentIndex() == 1
+    click(qtbot, dialog.body_view.copy_button)
+    assert QGuiApplication.clipboard().text() == body
+    notes = dialog.plan_notes.text()
+    assert "about five minutes" in notes
+    assert "not resynced" in notes
+    assert writes(live_sandbox) == 0
+
+    click(qtbot, dialog.next_button)
+    assert dialog.step is PushStep.CONFIRM
+    assert dialog.push_button.text() == f"Push to {SPACE}/aud_churn_risk"
+    assert not dialog.push_button.isDefault()
+    assert not dialog.push_button.autoDefault()
+    assert dialog.back_button.isDefault()
+
+    with qtbot.waitSignal(dialog.pushed, timeout=10000) as pushed:
+        click(qtbot, dialog.push_button)
+    wait_result(qtbot, dialog)
+    assert isinstance(pushed.args[0], PushOutcome)
+    assert dialog.result_headline.text() == f"Pushed to {SPACE}/aud_churn_risk"
+    assert "Live configuration matches" in dialog.result_text.text()
+    assert live_rows(live_sandbox, "aud_churn_risk", ITERABLE) == [
+        {"externalId": "email", "strategy": "last", "mapTo": "email"},
+        {"externalId": "user_id", "strategy": "first", "mapTo": "userId"},
+    ]
+    assert live_sandbox.count(method="POST") == 1
+
+
+def test_push_update_shows_the_changed_strategy(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+
+    assert dialog.plan_headline.text() == "Update the live connection"
+    assert dialog.diff.lines() == [
+        "~ Changed | 1 | Strategy | Last added (last) | First added (first)"
+    ]
+    assert "connection con_high_value_iterable" in dialog.plan_target.text()
+    assert dialog.request_line.text().startswith("PATCH ")
+    assert dialog.request_line.text().endswith("/con_high_value_iterable")
+    assert "1 change to the live list" in dialog.plan_summary.text()
+
+    confirm_and_push(qtbot, dialog)
+    wait_result(qtbot, dialog)
+    assert "Live configuration matches" in dialog.result_text.text()
+    assert live_rows(live_sandbox, HIGH_VALUE, ITERABLE) == FIRST_EMAIL_ENTRIES
+    assert live_sandbox.count(method="PATCH") == 1
+
+
+def test_push_unchanged_has_nothing_to_push(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    doc = iterable_document(HIGH_VALUE, SEEDED_ITERABLE_ROWS)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+    assert dialog.plan_headline.text() == NOTHING_TO_PUSH
+    assert not dialog.next_button.isEnabled()
+    assert dialog.close_button.isDefault()
+    assert dialog.request_line.text() == "No request: nothing is sent."
+    # Enter takes the default button: Close.
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert not dialog.isVisible()
+    assert writes(live_sandbox) == 0
+
+
+def test_push_with_error_findings_is_refused_without_any_request(
+    qtbot: QtBot,
+    connected_session: SegmentSession,
+    live_sandbox: Sandbox,
+    catalog: Catalog,
+    doc_controller: DocumentController,
+    plain_window: QMainWindow,
+) -> None:
+    six = tuple(row(name, name) for name in ("email", "user_id", "anonymous_id", "a", "b", "c"))
+    doc = iterable_document(HIGH_VALUE, six)
+    findings = validate(doc, catalog)
+    assert any(f.is_error for f in findings)
+
+    dialog = open_push(qtbot, connected_session, doc, findings)
+    wait_plan(qtbot, dialog)
+    assert dialog.plan_headline.text() == "Cannot push"
+    assert dialog.plan_reasons.isVisible()
+    assert "IDS102 (row 6)" in dialog.plan_reasons.text()
+    assert "nothing will be sent" in dialog.plan_reasons.text()
+    assert not dialog.plan_tabs.isVisible()
+    assert not dialog.next_button.isEnabled()
+    assert live_sandbox.count() == 0
+
+    # From the menu, Push is off and says why.
+    doc_controller.load(doc, None)
+    actions = PushActions(plain_window, doc_controller, connected_session)
+    assert not actions.push_action.isEnabled()
+    assert actions.push_action.toolTip().startswith("Fix the 1 error first")
+
+
+def test_rate_limit_then_success(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+    live_sandbox.fail_next(1, status=429, retry_after=1, method="PATCH")
+
+    confirm_and_push(qtbot, dialog)
+    wait_result(qtbot, dialog)
+    assert live_sandbox.count(method="PATCH", status=429) == 1
+    assert live_sandbox.count(method="PATCH", status=200) == 1
+    assert "Live configuration matches" in dialog.result_text.text()
+    assert live_rows(live_sandbox, HIGH_VALUE, ITERABLE) == FIRST_EMAIL_ENTRIES
+
+
+def test_cancel_while_waiting_on_the_rate_limit_writes_nothing(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+    live_sandbox.fail_next(1, status=429, retry_after=30, method="PATCH")
+
+    confirm_and_push(qtbot, dialog)
+    qtbot.waitUntil(lambda: live_sandbox.count(status=429) == 1, timeout=8000)
+    assert dialog.step is PushStep.PROGRESS
+    assert not dialog.close_button.isVisible()
+    click(qtbot, dialog.cancel_button)
+    assert "Cancelling" in dialog.progress_text.text()
+
+    wait_result(qtbot, dialog)
+    assert dialog.result_headline.text() == "Cancelled"
+    assert "Nothing was written" in dialog.result_text.text()
+    assert live_rows(live_sandbox, HIGH_VALUE, ITERABLE) == SEEDED_ENTRIES
+    assert live_sandbox.count(method="PATCH", status=200) == 0
+
+
+def test_cancel_during_the_write_leaves_old_or_new_and_says_which(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+    live_sandbox.slow(0.5)
+
+    confirm_and_push(qtbot, dialog)
+    qtbot.waitUntil(lambda: "Sending PATCH" in dialog.progress_text.text(), timeout=8000)
+    click(qtbot, dialog.cancel_button)
+    wait_result(qtbot, dialog)
+    live_sandbox.clear_faults()
+
+    now = live_rows(live_sandbox, HIGH_VALUE, ITERABLE)
+    assert now in (SEEDED_ENTRIES, FIRST_EMAIL_ENTRIES), "half-written connection"
+    if now == SEEDED_ENTRIES:
+        assert dialog.result_headline.text() == "Cancelled"
+    else:
+        assert dialog.result_headline.text().startswith("Pushed to")
+        assert "before you cancelled" in dialog.result_text.text()
+
+
+def test_the_window_keeps_working_while_the_plan_loads(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    live_sandbox.slow(1.5, count=1)
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    assert dialog.busy
+    assert dialog.plan_status.kind is StatusKind.BUSY
+    qtbot.waitUntil(lambda: len(ticks) >= 10)
+    # The event loop ran ten timer ticks and the plan is still on its way.
+    assert dialog.busy
+    assert dialog.plan_status.busy.isVisible()
+    wait_plan(qtbot, dialog)
+    timer.stop()
+    assert dialog.plan_headline.text() == "Update the live connection"
+
+
+def test_a_plan_that_changed_meanwhile_is_shown_again_and_nothing_is_written(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+    # Someone else changes the connection in Segment between plan and push.
+    with live_sandbox.state.lock:
+        for connection in live_sandbox.state.connections[(SPACE, HIGH_VALUE)]:
+            if connection["destinationId"] == ITERABLE:
+                connection["idSyncConfiguration"] = [{"externalId": "email", "strategy": "all"}]
+
+    confirm_and_push(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.stale_banner.isVisible(), timeout=8000)
+    assert dialog.step is PushStep.PLAN
+    assert "changed after you reviewed the plan" in dialog.stale_banner.text()
+    assert dialog.diff.lines() == [
+        "~ Changed | 1 | Destination field (mapTo) | (none) | email",
+        "~ Changed | 1 | Strategy | All (all) | First added (first)",
+        "+ Added | 2 | Whole row | — | user_id -> userId (last)",
+    ]
+    assert live_sandbox.count(method="PATCH") == 0
+
+
+def test_enter_on_the_confirm_step_goes_back_instead_of_pushing(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+    click(qtbot, dialog.next_button)
+    assert dialog.step is PushStep.CONFIRM
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    assert dialog.step is PushStep.PLAN
+    assert writes(live_sandbox) == 0
+
+
+def test_refused_token_during_push_then_retry_plans_again(
+    qtbot: QtBot,
+    connected_session: SegmentSession,
+    live_sandbox: Sandbox,
+    catalog: Catalog,
+    used_tokens: UsedTokens,
+) -> None:
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+    real = live_sandbox.token
+    live_sandbox.token = used_tokens.add("sbx_rotated_token")  # the token was revoked
+
+    confirm_and_push(qtbot, dialog)
+    wait_result(qtbot, dialog)
+    status = dialog.result_status
+    assert status.kind is StatusKind.ERROR
+    assert "token was refused (HTTP 401)" in status.text
+    assert "nothing is applied twice" in status.text
+    assert writes(live_sandbox) == 0
+
+    live_sandbox.token = real
+    click(qtbot, status.retry_button)
+    assert dialog.step is PushStep.PLAN
+    wait_plan(qtbot, dialog)
+    assert dialog.plan_headline.text() == "Update the live connection"
+
+
+def test_unknown_audience_is_named_with_retry(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    doc = iterable_document("aud_missing", FIRST_EMAIL_ROWS)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+    status = dialog.plan_status
+    assert status.kind is StatusKind.ERROR
+    assert "could not find audience aud_missing in space spa_test_main (HTTP 404)" in status.text
+    assert status.retry_button.isVisible()
+    assert not dialog.next_button.isEnabled()
+
+
+def test_segment_refusing_the_body_names_the_field(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox
+) -> None:
+    # Six rows and no findings: the server-side limit is what stops it.
+    six = tuple(row(name, name) for name in ("email", "user_id", "anonymous_id", "a", "b", "c"))
+    dialog = open_push(qtbot, connected_session, iterable_document(HIGH_VALUE, six), ())
+    wait_plan(qtbot, dialog)
+    confirm_and_push(qtbot, dialog)
+    wait_result(qtbot, dialog)
+    text = dialog.result_status.text
+    assert "in field idSyncConfiguration (HTTP 422)" in text
+    assert "at most 5 entries" in text
+    assert dialog.result_status.retry_button.isVisible()
+    assert live_rows(live_sandbox, HIGH_VALUE, ITERABLE) == SEEDED_ENTRIES
+
+
+def test_server_gone_before_the_push_gives_the_network_message(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+    live_sandbox.stop()
+    confirm_and_push(qtbot, dialog)
+    wait_result(qtbot, dialog)
+    assert "Could not connect to 127.0.0.1" in dialog.result_status.text
+
+
+def test_a_slow_server_times_out_with_a_message(
+    qtbot: QtBot, live_sandbox: Sandbox, catalog: Catalog, memory_keyring: object
+) -> None:
+    from app.ui.push.session import ConnectionProfile, EndpointKind
+
+    segment_session = fast_session(timeout=0.3)
+    try:
+        segment_session.connect_to(
+            ConnectionProfile.create(EndpointKind.CUSTOM, live_sandbox.url),
+            live_sandbox.token,
+            remember=False,
+        )
+        live_sandbox.slow(1.0, count=1)
+        doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+        dialog = open_push(qtbot, segment_session, doc, validate(doc, catalog))
+        wait_plan(qtbot, dialog)
+        assert "did not answer within 0.3 s" in dialog.plan_status.text
+        click(qtbot, dialog.plan_status.retry_button)
+        wait_plan(qtbot, dialog)
+        assert dialog.plan_headline.text() == "Update the live connection"
+    finally:
+        segment_session.shutdown()
+
+
+def test_push_from_the_menu_shortcut(
+    qtbot: QtBot,
+    connected_session: SegmentSession,
+    live_sandbox: Sandbox,
+    doc_controller: DocumentController,
+    plain_window: QMainWindow,
+) -> None:
+    doc_controller.load(iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS), None)
+    actions = PushActions(plain_window, doc_controller, connected_session)
+    actions.install(plain_window.menuBar())
+    assert actions.push_action.isEnabled()
+    plain_window.activateWindow()
+    qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is plain_window.windowHandle())
+
+    qtbot.keyClick(
+        plain_window,
+        Qt.Key.Key_P,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    dialog = actions.dialog
+    assert isinstance(dialog, PushDialog)
+    wait_plan(qtbot, dialog)
+    confirm_and_push(qtbot, dialog)
+    wait_result(qtbot, dialog)
+    assert live_rows(live_sandbox, HIGH_VALUE, ITERABLE) == FIRST_EMAIL_ENTRIES
