@@ -12,13 +12,11 @@ from app import APP_ID, APP_NAME, __version__
 from app.catalog import CatalogError, load_catalog
 from app.ui.icons import app_icon
 from app.ui.main_window import MainWindow
-from app.ui.pyside_workaround import keep_none_alive
 
 ORGANIZATION = "idsync-configurator"
 
 
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
-    keep_none_alive()
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing

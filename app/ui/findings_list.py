@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
-from app.core.findings import Finding, Severity, sort_findings
+from app.core.findings import Area, Finding, Severity, sort_findings
 from app.ui.icons import severity_icon
 from app.ui.steps import step_of
 
@@ -18,7 +28,37 @@ def where(finding: Finding) -> str:
     """The place a finding points at, in the words of the editor."""
     if finding.row is not None:
         return f"Row {finding.row + 1}"
+    if finding.area is Area.PUSH:
+        return "On push"
     return step_of(finding).title
+
+
+class _WrappingDelegate(QStyledItemDelegate):
+    """Row heights that fit the wrapped message.
+
+    QTreeView asks for size hints without a column width, so the message column's height
+    is worked out here from the header's section width.
+    """
+
+    def __init__(self, view: QTreeView, wrap_column: int) -> None:
+        super().__init__(view)
+        self._view = view
+        self._wrap_column = wrap_column
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        hint = super().sizeHint(option, index)
+        if index.column() != self._wrap_column:
+            return hint
+        width = self._view.header().sectionSize(self._wrap_column) - 8
+        if width <= 0:
+            return hint
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        bounds = QFontMetrics(option.font).boundingRect(
+            QRect(0, 0, width, 100_000), int(Qt.TextFlag.TextWordWrap), text
+        )
+        return QSize(hint.width(), max(hint.height(), bounds.height() + 6))
 
 
 class FindingsList(QTreeWidget):
@@ -36,15 +76,20 @@ class FindingsList(QTreeWidget):
         self.setColumnCount(len(self.COLUMNS))
         self.setHeaderLabels(list(self.COLUMNS))
         self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
+        # Messages say what to do, so they wrap rather than end in an ellipsis.
+        self.setUniformRowHeights(False)
         self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.header()
         header.setStretchLastSection(True)
         for column in range(3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.setItemDelegate(_WrappingDelegate(self, len(self.COLUMNS) - 1))
+        # Row heights depend on the message column's width: lay out again when it changes.
+        header.sectionResized.connect(self._on_section_resized)
         self._findings: list[Finding] = []
         # QTreeWidget emits itemActivated for both a double-click and Enter.
         self.itemActivated.connect(self._on_activated)
@@ -88,6 +133,10 @@ class FindingsList(QTreeWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self.set_findings(self._findings)
+
+    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == len(self.COLUMNS) - 1:
+            self.scheduleDelayedItemsLayout()
 
     def _on_activated(self, item: QTreeWidgetItem, _column: int) -> None:
         value = item.data(0, FINDING_ROLE)

@@ -82,6 +82,9 @@ class _StepDelegate(QStyledItemDelegate):
             width = max(height, badge_metrics.horizontalAdvance(label) + 12)
             badge = QRect(rect.right() - width, rect.center().y() - height // 2 + 1, width, height)
             color = severity_color(severity, palette)
+            if selected and not errors:
+                # An amber outline vanishes on the selection colour; use its text colour.
+                color = palette.color(QPalette.ColorRole.HighlightedText)
             painter.setPen(Qt.PenStyle.NoPen)
             if errors:
                 painter.setBrush(color)

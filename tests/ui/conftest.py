@@ -15,11 +15,6 @@ from pytestqt.qtbot import QtBot
 from app.catalog import load_catalog
 from app.core.catalog import Catalog
 from app.ui.main_window import MainWindow
-from app.ui.pyside_workaround import keep_none_alive
-
-# PySide6 6.12.0 on Python 3.11 drops a reference to None on every void call; a test run
-# makes enough of them to abort the interpreter (see app/ui/pyside_workaround.py).
-keep_none_alive()
 
 # The offscreen platform plugin warns that it cannot do some window-system things
 # (propagate size hints, raise a popup list, grab the keyboard for it); that is the test

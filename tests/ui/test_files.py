@@ -53,12 +53,14 @@ def drop_file(qtbot: QtBot, window: MainWindow, path: Path) -> None:
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     center = QPointF(window.width() / 2, window.height() / 2)
     actions = Qt.DropAction.CopyAction
-    enter = QDragEnterEvent(center, actions, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    try:
+        enter = QDragEnterEvent(center, actions, mime, buttons, modifiers)
+    except TypeError:  # PySide6 before 6.12 takes a QPoint only
+        enter = QDragEnterEvent(center.toPoint(), actions, mime, buttons, modifiers)
     QApplication.sendEvent(window, enter)
     assert enter.isAccepted()
-    drop = QDropEvent(center, actions, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(center, actions, mime, buttons, modifiers)
     QApplication.sendEvent(window, drop)
     assert drop.isAccepted()
 

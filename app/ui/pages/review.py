@@ -89,8 +89,8 @@ class ReviewPage(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(findings_panel)
         splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
