@@ -12,6 +12,10 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.core.model import IdSyncDocument
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (1280, 800)
@@ -23,7 +27,8 @@ SHOTS = {
 }
 
 
-def facebook_document():  # type: ignore[no-untyped-def]  # imported lazily, see main()
+def facebook_document() -> IdSyncDocument:
+    # Imported here: main() sets up the environment before the app is imported.
     from app.core.model import (
         AudienceTarget,
         DestinationRef,

@@ -161,7 +161,7 @@ class DocumentFiles(QObject):
     # --- export ---------------------------------------------------------------------------
 
     def export(self, kind: ExportKind) -> bool:
-        what = kind.title.lower()
+        what = kind.label.lower()
         document = self._controller.document
         findings = self._controller.findings
         errors = [f for f in findings if f.severity is Severity.ERROR]

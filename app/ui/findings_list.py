@@ -30,7 +30,7 @@ def where(finding: Finding) -> str:
         return f"Row {finding.row + 1}"
     if finding.area is Area.PUSH:
         return "On push"
-    return step_of(finding).title
+    return step_of(finding).label
 
 
 class _WrappingDelegate(QStyledItemDelegate):

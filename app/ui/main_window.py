@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
                 ExportKind.UPDATE_BODY: "&Update body (PATCH)…",
             }[kind]
             action = self._action(
-                label, f"export-{kind.value}", tip=f"Export the {kind.title.lower()}"
+                label, f"export-{kind.value}", tip=f"Export the {kind.label.lower()}"
             )
             action.triggered.connect(lambda _checked=False, kind=kind: self.files.export(kind))
             self.export_actions[kind] = action
@@ -240,8 +240,8 @@ class MainWindow(QMainWindow):
         self.step_actions: dict[Step, QAction] = {}
         for step in Step:
             action = self._action(
-                f"&{step.index + 1} {step.title}", f"goTo-{step.value}",
-                [f"Ctrl+{step.index + 1}"], f"Go to the {step.title} step",
+                f"&{step.position + 1} {step.label}", f"goTo-{step.value}",
+                [f"Ctrl+{step.position + 1}"], f"Go to the {step.label} step",
             )
             action.triggered.connect(lambda _checked=False, step=step: self.go_to_step(step))
             self.step_actions[step] = action
@@ -314,8 +314,8 @@ class MainWindow(QMainWindow):
         return list(Step)[max(0, self.stack.currentIndex())]
 
     def go_to_step(self, step: Step) -> None:
-        self.sidebar.setCurrentRow(step.index)
-        self.stack.setCurrentIndex(step.index)
+        self.sidebar.setCurrentRow(step.position)
+        self.stack.setCurrentIndex(step.position)
 
     def go_to_finding(self, finding: Finding) -> None:
         step = step_of(finding)
@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
 
     def _step_by(self, delta: int) -> None:
         steps = list(Step)
-        self.go_to_step(steps[(self.current_step.index + delta) % len(steps)])
+        self.go_to_step(steps[(self.current_step.position + delta) % len(steps)])
 
     def _on_step_row_changed(self, row: int) -> None:
         if row >= 0:

@@ -127,7 +127,7 @@ class StepSidebar(QListWidget):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setUniformItemSizes(True)
         for step in Step:
-            item = QListWidgetItem(step.title)
+            item = QListWidgetItem(step.label)
             item.setData(STEP_ROLE, step.value)
             self.addItem(item)
         self._update_texts()
@@ -138,7 +138,7 @@ class StepSidebar(QListWidget):
         return QSize(self.sizeHintForColumn(0) + 16, super().sizeHint().height())
 
     def item_for(self, step: Step) -> QListWidgetItem:
-        item = self.item(step.index)
+        item = self.item(step.position)
         assert item is not None
         return item
 
@@ -166,6 +166,6 @@ class StepSidebar(QListWidget):
             if warnings:
                 parts.append(plural(warnings, "warning"))
             status = ", ".join(parts) if parts else "no problems"
-            text = f"Step {step.index + 1}, {step.title}: {status}"
+            text = f"Step {step.position + 1}, {step.label}: {status}"
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
-            item.setToolTip(f"{step.title} ({status}) — Ctrl+{step.index + 1}")
+            item.setToolTip(f"{step.label} ({status}) — Ctrl+{step.position + 1}")

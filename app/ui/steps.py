@@ -16,11 +16,12 @@ class Step(str, Enum):
     REVIEW = "review"
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
         return _TITLES[self]
 
     @property
-    def index(self) -> int:
+    def position(self) -> int:
+        """0-based place in the sidebar."""
         return list(Step).index(self)
 
     @classmethod

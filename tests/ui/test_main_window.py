@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app import APP_NAME
+from app import APP_NAME, __version__
 from app.core.findings import Severity
+from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument
+from app.storage.documents import write_document
+from app.ui.application import run_gui
 from app.ui.main_window import MainWindow
 from app.ui.steps import Step, step_of
-from tests.ui.conftest import double_click
+from tests.ui.conftest import DialogDriver, double_click
 
 
 def click_step(qtbot: QtBot, window: MainWindow, step: Step) -> None:
@@ -42,7 +47,7 @@ def test_ctrl_number_goes_to_each_step(qtbot: QtBot, window: MainWindow) -> None
     for key, step in zip(keys, steps, strict=True):
         qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
         assert window.current_step is step
-        assert window.sidebar.currentRow() == step.index
+        assert window.sidebar.currentRow() == step.position
 
 
 def test_badges_count_each_steps_errors(qtbot: QtBot, window: MainWindow) -> None:
@@ -97,3 +102,72 @@ def test_every_control_on_the_first_steps_has_an_accessible_name(window: MainWin
                     isinstance(control, QAbstractButton) and control.text()
                 )
                 assert named, f"{type(control).__name__} {control.objectName()!r} on {step}"
+
+
+def test_about_shows_the_version(window: MainWindow, dialogs: DialogDriver) -> None:
+    dialogs.expect("aboutDialog", QMessageBox.StandardButton.Ok)
+    window.about_action.trigger()
+    assert dialogs.pending == 0
+    assert __version__ in dialogs.seen[0].text
+    assert "segment.com/docs" in dialogs.seen[0].informative
+
+
+def test_double_clicking_a_row_finding_selects_its_cell(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = tmp_path / "idfa.json"
+    write_document(
+        path,
+        IdSyncDocument(
+            destination=DestinationRef(slug="facebook-custom-audiences"),
+            identifiers=(
+                IdentifierRow(segment="email", destination="EMAIL"),
+                IdentifierRow(segment="ios.idfa", destination="MADID"),
+            ),
+        ),
+    )
+    assert window.files.open_path(path)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    review = window.review_page.findings_list
+    row = next(i for i, f in enumerate(review.findings) if f.code == "IDS109")
+    rect = review.visualItemRect(review.topLevelItem(row))
+    double_click(qtbot, review.viewport(), rect.center())
+    assert window.current_step is Step.IDENTIFIERS
+    table = window.event_settings_page.table
+    assert (table.currentIndex().row(), table.currentIndex().column()) == (1, 0)
+
+
+def test_the_status_bar_summarises_and_leads_to_review(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    assert window.findings_button.text().startswith("1 error")
+    qtbot.mouseClick(window.findings_button, Qt.MouseButton.LeftButton)
+    assert window.current_step is Step.REVIEW
+
+
+def test_run_gui_opens_the_file_named_on_the_command_line(
+    qtbot: QtBot, tmp_path: Path, dialogs: DialogDriver
+) -> None:
+    path = tmp_path / "given.json"
+    write_document(path, IdSyncDocument(name="From the command line"))
+    seen: list[IdSyncDocument] = []
+
+    def close_when_open() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.controller.path == path:
+                seen.append(widget.controller.document)
+                widget.close()
+                return
+        QTimer.singleShot(20, close_when_open)
+
+    QTimer.singleShot(20, close_when_open)
+    # Should the window never show the file, give up rather than hang the run.
+    give_up = QTimer()
+    give_up.setSingleShot(True)
+    give_up.timeout.connect(lambda: QApplication.instance().exit(3))
+    give_up.start(10_000)
+    try:
+        assert run_gui([str(path)]) == 0
+    finally:
+        give_up.stop()
+    assert [doc.name for doc in seen] == ["From the command line"]

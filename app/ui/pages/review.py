@@ -24,7 +24,7 @@ class ExportKind(str, Enum):
     UPDATE_BODY = "update-body"
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
         return {
             ExportKind.DOCUMENT: "Document",
             ExportKind.CREATE_BODY: "Create body",
