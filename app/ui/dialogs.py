@@ -204,6 +204,7 @@ def show_about(parent: QWidget | None) -> None:
     box.setWindowTitle(f"About {APP_NAME}")
     box.setIconPixmap(app_icon().pixmap(64, 64))
     box.setTextFormat(Qt.TextFormat.RichText)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
     box.setText(f"<h3>{APP_NAME}</h3><p>Version {__version__}</p>")
     box.setInformativeText(
         "<p>Draft, check, review and push Segment Engage ID Sync settings: which profile "

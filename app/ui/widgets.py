@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -78,6 +78,12 @@ class FieldFindings(QLabel):
         self.setText("<br>".join(lines))
         self.setAccessibleName(" ".join(f.message for f in self._findings))
         self.setVisible(True)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._findings:
+            # Severity colours are picked for the palette: pick again after a theme switch.
+            self.set_findings(self._findings)
 
 
 def mark_line_edit(edit: QLineEdit, findings: list[Finding]) -> None:

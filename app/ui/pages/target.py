@@ -120,6 +120,11 @@ class TargetPage(QWidget):
         notes_label.setBuddy(self.notes_edit)
         doc_form.addRow(name_label, self.name_edit)
         doc_form.addRow(notes_label, self.notes_edit)
+        # One label column across both boxes, so the fields line up.
+        labels = [*self._labels.values(), name_label, notes_label]
+        label_width = max(label.sizeHint().width() for label in labels)
+        for label in labels:
+            label.setMinimumWidth(label_width)
 
         # The form scrolls rather than forcing a tall window; it keeps a readable width.
         content = QWidget()
