@@ -114,6 +114,20 @@ def test_local_sandbox_fills_in_and_connects(qtbot: QtBot, segment_session: Segm
     assert sandbox.count(method="GET") == 1
 
 
+def test_remember_is_off_for_the_sandbox_and_comes_back_after(
+    qtbot: QtBot, segment_session: SegmentSession
+) -> None:
+    dialog = open_dialog(qtbot, segment_session)
+    assert dialog.remember.isChecked()
+    choose_endpoint(qtbot, dialog, EndpointKind.SANDBOX)
+    assert not dialog.remember.isEnabled()
+    assert not dialog.remember.isChecked()
+    assert "not saved" in dialog.storage_note.text()
+    choose_endpoint(qtbot, dialog, EndpointKind.US)
+    assert dialog.remember.isEnabled()
+    assert dialog.remember.isChecked()
+
+
 def test_show_hide_toggle_unmasks_and_masks_again(
     qtbot: QtBot, segment_session: SegmentSession, used_tokens: UsedTokens
 ) -> None:

@@ -145,7 +145,8 @@ def test_push_update_shows_the_changed_strategy(
 
     assert dialog.plan_headline.text() == "Update the live connection"
     assert dialog.diff.lines() == [
-        "~ Changed | 1 | Strategy | Last added (last) | First added (first)"
+        "~ Changed | 1 | Strategy of email | Last added (last) | First added (first)",
+        "= Same | 2 | Whole row | user_id -> userId (last) | user_id -> userId (last)",
     ]
     assert "connection con_high_value_iterable" in dialog.plan_target.text()
     assert dialog.request_line.text().startswith("PATCH ")
@@ -166,6 +167,11 @@ def test_push_unchanged_has_nothing_to_push(
     dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
     wait_plan(qtbot, dialog)
     assert dialog.plan_headline.text() == NOTHING_TO_PUSH
+    # The live list is still shown, so the person can see what "matches" means.
+    assert dialog.diff.lines() == [
+        "= Same | 1 | Whole row | email -> email (last) | email -> email (last)",
+        "= Same | 2 | Whole row | user_id -> userId (last) | user_id -> userId (last)",
+    ]
     assert not dialog.next_button.isEnabled()
     assert dialog.close_button.isDefault()
     assert dialog.request_line.text() == "No request: nothing is sent."
@@ -305,8 +311,8 @@ def test_a_plan_that_changed_meanwhile_is_shown_again_and_nothing_is_written(
     assert dialog.step is PushStep.PLAN
     assert "changed after you reviewed the plan" in dialog.stale_banner.text()
     assert dialog.diff.lines() == [
-        "~ Changed | 1 | Destination field (mapTo) | (none) | email",
-        "~ Changed | 1 | Strategy | All (all) | First added (first)",
+        "~ Changed | 1 | Destination field (mapTo) of email | (none) | email",
+        "~ Changed | 1 | Strategy of email | All (all) | First added (first)",
         "+ Added | 2 | Whole row | — | user_id -> userId (last)",
     ]
     assert live_sandbox.count(method="PATCH") == 0

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -66,6 +67,8 @@ class ConnectDialog(QDialog):
         self.setObjectName("connectDialog")
         self.setWindowTitle("Connect to Segment")
         self.setMinimumWidth(600)
+        # Room for the longest note and error message without clipping wrapped text.
+        self.resize(660, 430)
         self.session = session
         self.storage_kind: StorageKind | None = None
         self._worker: Worker | None = None
@@ -118,6 +121,8 @@ class ConnectDialog(QDialog):
         self.remember = QCheckBox("Remember in the system keyring")
         self.remember.setObjectName("rememberCheck")
         self.remember.setChecked(True)
+        # What the person chose, kept while the box is off (sandbox, environment token).
+        self._remember_choice = True
         self.storage_note = QLabel()
         self.storage_note.setObjectName("storageNote")
         self.storage_note.setWordWrap(True)
@@ -125,22 +130,25 @@ class ConnectDialog(QDialog):
         self.test_button = QPushButton("Test connection")
         self.test_button.setObjectName("testButton")
         self.test_button.setAutoDefault(False)
+        self.test_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.status = StatusLine("connectStatus")
         self.status.retry_button.setVisible(False)
         self.status.clear()
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button, 0, Qt.AlignmentFlag.AlignTop)
         test_row.addWidget(self.status, 1)
+        test_row.addStretch(0)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow("&Where:", self.endpoint)
         form.addRow("&Base URL:", self.base_url)
         form.addRow("", self.sandbox_note)
-        form.addRow("API &token:", token_row)
+        token_label = QLabel("API &token:")
+        token_label.setBuddy(self.token)
+        form.addRow(token_label, token_row)
         form.addRow("", self.remember)
         form.addRow("", self.storage_note)
-        self._token_label = form.labelForField(token_row)
 
         self.buttons = QDialogButtonBox()
         self.connect_button = self.buttons.addButton(
@@ -164,7 +172,7 @@ class ConnectDialog(QDialog):
         self.base_url.textEdited.connect(self._inputs_edited)
         self.base_url.editingFinished.connect(self._update_token_notes)
         self.token.textEdited.connect(self._inputs_edited)
-        self.remember.toggled.connect(self._update_token_notes)
+        self.remember.toggled.connect(self._remember_toggled)
         self.test_button.clicked.connect(self._test_clicked)
         self.status.retryRequested.connect(self._test_clicked)
 
@@ -222,6 +230,11 @@ class ConnectDialog(QDialog):
         self._passed = None
         self.status.clear()
 
+    def _remember_toggled(self, checked: bool) -> None:
+        if self.remember.isEnabled():
+            self._remember_choice = checked
+        self._update_token_notes()
+
     def _toggle_token_visible(self, shown: bool) -> None:
         self.token.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
         self.show_token.setText("Hide" if shown else "Show")
@@ -234,9 +247,11 @@ class ConnectDialog(QDialog):
         usable = keyring_usable()
         self.token.setReadOnly(sandbox)
         self.token.setEnabled(not env)
-        self.remember.setEnabled(not sandbox and not env and usable)
-        if not usable:
-            self.remember.setChecked(False)
+        can_remember = not sandbox and not env and usable
+        self.remember.setEnabled(can_remember)
+        self.remember.blockSignals(True)
+        self.remember.setChecked(can_remember and self._remember_choice)
+        self.remember.blockSignals(False)
         placeholder = "Paste the token from Segment"
         if sandbox:
             note = STORAGE_SANDBOX

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from app.core.diff import RowChange, RowChangeKind, RowFieldChange, describe_row
 from app.core.findings import Severity
-from app.core.model import Strategy
-from app.ui.theme import is_dark, severity_color
+from app.core.model import IdentifierRow, Strategy
+from app.ui.theme import is_dark, secondary_text_color, severity_color
 
 MARKERS: Final = {
     RowChangeKind.ADDED: "+ Added",
@@ -29,6 +29,7 @@ MARKERS: Final = {
     RowChangeKind.CHANGED: "~ Changed",
     RowChangeKind.MOVED: "↕ Moved",
 }
+SAME_MARKER: Final = "= Same"
 FIELD_LABELS: Final = {
     "segment": "Segment identifier",
     "destination": "Destination field (mapTo)",
@@ -80,11 +81,14 @@ def change_rows(change: RowChange) -> list[tuple[str, str, str, str, str]]:
                 f"row {change.new_index + 1}",
             )
         ]
+    # Name the identifier, unless it is the very thing that changed.
+    whose = f" of {change.new_row.segment}" if change.new_row is not None else ""
     return [
         (
             marker,
             where,
-            FIELD_LABELS.get(field.field, field.field),
+            FIELD_LABELS.get(field.field, field.field)
+            + ("" if field.field == "segment" else whose),
             field_value(field, field.old),
             field_value(field, field.new),
         )
@@ -109,8 +113,26 @@ class DiffTable(QTableWidget):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
 
-    def set_changes(self, changes: Sequence[RowChange]) -> None:
-        lines = [(change.kind, line) for change in changes for line in change_rows(change)]
+    def set_changes(
+        self, changes: Sequence[RowChange], new_rows: Sequence[IdentifierRow] = ()
+    ) -> None:
+        """The changes, then the rows the push keeps as they are (so the table shows the
+        whole list the connection will have)."""
+        keyed: list[tuple[tuple[int, int], RowChangeKind | None, tuple[str, ...]]] = []
+        for change in changes:
+            # Removals first (by old position), as the core diff reads; then by new row.
+            new = change.new_index
+            key = (0, change.old_index or 0) if new is None else (1, new)
+            keyed.extend((key, change.kind, line) for line in change_rows(change))
+        touched = {change.new_index for change in changes}
+        for index, kept in enumerate(new_rows):
+            if index not in touched:
+                text = describe_row(kept)
+                keyed.append(
+                    ((1, index), None, (SAME_MARKER, str(index + 1), "Whole row", text, text))
+                )
+        keyed.sort(key=lambda entry: entry[0])  # stable: a row's field lines keep their order
+        lines = [(kind, texts) for _key, kind, texts in keyed]
         self.setRowCount(len(lines))
         palette = self.palette()
         colors = {
@@ -119,11 +141,14 @@ class DiffTable(QTableWidget):
             RowChangeKind.CHANGED: severity_color(Severity.WARNING, palette),
             RowChangeKind.MOVED: palette.color(QPalette.ColorRole.Highlight),
         }
+        quiet = secondary_text_color(palette)
         for row, (kind, texts) in enumerate(lines):
             for column, text in enumerate(texts):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
-                if column == 0:
+                if kind is None:
+                    item.setForeground(quiet)
+                elif column == 0:
                     item.setForeground(colors[kind])
                     font = item.font()
                     font.setBold(True)

@@ -79,7 +79,8 @@ class PickerColumn(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.title.setBuddy(self.search if self.search is not None else self.view)
         layout.addWidget(self.view, 1)
-        self.status = StatusLine(f"{name}Status")
+        # Columns are narrow: Retry goes under the message, not beside it.
+        self.status = StatusLine(f"{name}Status", stacked=True)
         self.status.clear()
         layout.addWidget(self.status)
 
@@ -207,9 +208,9 @@ class LivePickerDialog(QDialog):
             "connection", "Destination connections", ["Name", "Slug", "Connection id"]
         )
         columns = QHBoxLayout()
-        columns.addWidget(self.spaces, 2)
-        columns.addWidget(self.audiences, 3)
-        columns.addWidget(self.connections, 4)
+        columns.addWidget(self.spaces, 3)
+        columns.addWidget(self.audiences, 4)
+        columns.addWidget(self.connections, 5)
 
         self.buttons = QDialogButtonBox()
         self.use_button = self.buttons.addButton(

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.findings import Finding, Severity
-from app.core.model import IdSyncDocument
+from app.core.model import IdentifierRow, IdSyncDocument
 from app.core.plan import PlanAction, PushPlan, make_plan
 from app.segment.errors import SegmentError
 from app.ui.push.diff_view import DiffTable
@@ -58,6 +58,11 @@ def _bullets(items: Sequence[str]) -> str:
         + "".join(f"<li>{html.escape(item)}</li>" for item in items)
         + "</ul>"
     )
+
+
+def _row_text(row: IdentifierRow) -> str:
+    target = row.destination or "(no mapTo)"
+    return f"{row.segment} → {target}, {row.strategy.label}"
 
 
 def _plural(count: int, word: str) -> str:
@@ -187,6 +192,9 @@ class PushDialog(QDialog):
         layout.addWidget(self.plan_reasons)
         layout.addWidget(self.plan_tabs, 1)
         layout.addWidget(self.notes_box)
+        # Takes the free space when the tabs are hidden (refused, errors), so the text
+        # stays together at the top instead of spreading over the page.
+        layout.addStretch(0)
         return page
 
     def _build_confirm_page(self) -> QWidget:
@@ -357,8 +365,8 @@ class PushDialog(QDialog):
             )
             self.plan_reasons.setVisible(True)
             return
-        self.diff.set_changes(plan.changes)
-        self.diff.setVisible(bool(plan.changes))
+        self.diff.set_changes(plan.changes, plan.new_rows)
+        self.diff.setVisible(bool(plan.changes) or bool(plan.new_rows))
         self.plan_summary.setText(html.escape(self._summary_text(plan)))
         if plan.body is not None and plan.action is not PlanAction.UNCHANGED:
             self.request_line.setText(request_line(plan))
@@ -427,11 +435,18 @@ class PushDialog(QDialog):
                 f"with {_plural(len(plan.new_rows), 'identifier')} "
                 f"({_plural(len(plan.changes), 'change')})."
             )
+        after = (
+            "<p>After the push the connection sends:</p>"
+            + _bullets([_row_text(r) for r in plan.new_rows])
+            if plan.new_rows
+            else ""
+        )
         self.confirm_text.setText(
             f"<p>{html.escape(what)}</p>"
-            "<p>Segment keeps no history of ID Sync settings: the plan shows the live list "
-            "as it is now, and this app keeps the pushed version locally.</p>"
-            + _bullets([note.message for note in plan.notes])
+            + after
+            + "<p>Segment keeps no history of ID Sync settings and cannot undo this: to go "
+            "back, push the earlier list again (the plan shows the live list as it is now)."
+            "</p>" + _bullets([note.message for note in plan.notes])
         )
         self._show_step(PushStep.CONFIRM)
 
@@ -530,6 +545,8 @@ class PushDialog(QDialog):
             rows = ", ".join(f"{r.segment} ({r.strategy.value})" for r in outcome.live_after)
             parts.append(f"Connected with Segment's default identifiers: {rows or 'none'}.")
         text = "".join(f"<p>{html.escape(part)}</p>".replace("\n", "<br>") for part in parts)
+        if outcome.live_after:
+            text += "<p>Segment now has:</p>" + _bullets([_row_text(r) for r in outcome.live_after])
         timing = [
             note.message for note in plan.notes if note.code in ("new-data-only", "no-resync")
         ]

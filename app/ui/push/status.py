@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -32,11 +33,13 @@ class StatusKind(str, Enum):
 class StatusLine(QWidget):
     retryRequested = Signal()
 
-    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, name: str, *, stacked: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(name)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        layout = QHBoxLayout()
+        outer.addLayout(layout)
         self.busy = QProgressBar()
         self.busy.setObjectName(f"{name}Busy")
         self.busy.setRange(0, 0)  # indeterminate: the API gives no total
@@ -58,7 +61,10 @@ class StatusLine(QWidget):
         self.retry_button.clicked.connect(self.retryRequested)
         layout.addWidget(self.busy, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.label, 1)
-        layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignTop)
+        if stacked:
+            outer.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignLeft)
+        else:
+            layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignTop)
         self.kind = StatusKind.IDLE
         self._plain = ""
 
