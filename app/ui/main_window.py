@@ -283,9 +283,24 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.next_step_action)
         view_menu.addAction(self.previous_step_action)
 
+        self._install_segment_menu()
+
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
         self._rebuild_recent_menu()
+
+    def _install_segment_menu(self) -> None:
+        """Connect, choose from the workspace and push (app.ui.push), when that part ships."""
+        try:
+            from app.ui.push.actions import PushActions
+            from app.ui.push.session import SegmentSession
+        except ImportError as error:
+            _log.info("No Segment menu: %s", error)
+            self.push_actions = None
+            return
+        self.segment_session = SegmentSession(self)
+        self.push_actions = PushActions(self, self.controller, self.segment_session)
+        self.push_actions.install(self.menuBar())
 
     def _rebuild_recent_menu(self) -> None:
         # Pruning missing files may announce a change, which rebuilds the menu: prune

@@ -171,3 +171,13 @@ def test_run_gui_opens_the_file_named_on_the_command_line(
     finally:
         give_up.stop()
     assert [doc.name for doc in seen] == ["From the command line"]
+
+
+def test_the_segment_menu_sits_before_help_and_push_waits_for_a_connection(
+    window: MainWindow,
+) -> None:
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles == ["&File", "&Edit", "&View", "&Segment", "&Help"]
+    assert window.push_actions is not None
+    assert not window.push_actions.push_action.isEnabled()
+    assert "Connect to Segment first" in window.push_actions.push_action.toolTip()
