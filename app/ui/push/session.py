@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Final
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from app.segment.cancel import CancelToken
 from app.segment.client import RetryPolicy, SegmentClient
@@ -103,6 +103,10 @@ class SegmentSession(QObject):
         self._factory: ClientFactory | None = None
         self._storage: StorageKind | None = None
         self._sandbox: Sandbox | None = None
+        app = QCoreApplication.instance()
+        if app is not None:
+            # Waits for running requests and stops the sandbox even if nobody calls it.
+            app.aboutToQuit.connect(self.shutdown)
 
     # -- state ---------------------------------------------------------------------
 
