@@ -109,6 +109,7 @@ def test_a_connection_to_another_destination_replaces_the_destination(
     # The document's space and audience are chosen for the person.
     qtbot.waitUntil(lambda: len(texts_of(dialog.connections.view)) == 2)
     click_item(qtbot, dialog.connections.view, "con_high_value_facebook")
+    assert "destination changes from Iterable to Facebook Custom Audiences" in dialog.hint.text()
     choice = dialog.choice()
     assert choice is not None
     assert (choice.space_id, choice.audience_id) == (SPACE, "aud_high_value")

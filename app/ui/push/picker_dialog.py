@@ -196,6 +196,7 @@ class LivePickerDialog(QDialog):
         self._want_audience = target.audience_id if isinstance(target, AudienceTarget) else ""
         destination = document.destination if document is not None else None
         self._want_instance = destination.instance_id if destination is not None else ""
+        self._current_destination = destination
 
         intro = QLabel(
             f"Pick the audience and the destination connection to configure. Connected to "
@@ -352,11 +353,19 @@ class LivePickerDialog(QDialog):
                 "destination stays as it is."
             )
         else:
-            self.hint.setText(
+            text = (
                 f"Uses space {choice.space_id}, audience {choice.audience_id} and "
                 f"{choice.connection.name or 'the destination'} (instance "
                 f"{choice.instance_id}, connection {choice.connection.id})."
             )
+            current = self._current_destination
+            slug = choice.connection.slug
+            if current is not None and slug and slug != current.slug:
+                text += (
+                    f" The document's destination changes from {current.name or current.slug} "
+                    f"to {choice.connection.name or slug}: check the identifier rows after."
+                )
+            self.hint.setText(text)
 
     def _connection_activated(self, _item: QTreeWidgetItem, _column: int) -> None:
         if self.use_button.isEnabled():
