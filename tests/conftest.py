@@ -14,7 +14,9 @@ os.environ.pop("SEGMENT_PUBLIC_API_TOKEN", None)
 
 
 @pytest.fixture(autouse=True)
-def idsync_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def idsync_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
     """Settings, autosave, history and caches of the app go here, never to the real home."""
     home = tmp_path_factory.mktemp("idsync-home")
     monkeypatch.setenv("IDSYNC_HOME", str(home))

@@ -122,9 +122,9 @@ class TargetPage(QWidget):
         doc_form.addRow(notes_label, self.notes_edit)
         # One label column across both boxes, so the fields line up.
         labels = [*self._labels.values(), name_label, notes_label]
-        label_width = max(label.sizeHint().width() for label in labels)
-        for label in labels:
-            label.setMinimumWidth(label_width)
+        label_width = max(form_label.sizeHint().width() for form_label in labels)
+        for form_label in labels:
+            form_label.setMinimumWidth(label_width)
 
         # The form scrolls rather than forcing a tall window; it keeps a readable width.
         content = QWidget()
