@@ -1,0 +1,82 @@
+"""`idsync check` over the shipped examples: every invalid example is reported with the
+error its file is named after, and every valid one passes on its own."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.resources import resource_path
+from tests.cli.helpers import run
+
+EXAMPLES = resource_path("examples")
+INVALID = sorted((EXAMPLES / "invalid").glob("*.json"))
+VALID = sorted(EXAMPLES.glob("*.json"))
+ROOT = Path(__file__).resolve().parents[2]
+# PATH:ROW: CODE SEVERITY: MESSAGE
+LINE = re.compile(r"^(?P<path>.+?):(?P<row>\d+|-): (?P<code>IDS\d{3}) (?P<severity>\w+): \S")
+
+
+def _error_codes_by_path(lines: list[str]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for line in lines:
+        match = LINE.match(line)
+        if match and match["severity"] == "error":
+            found.setdefault(match["path"], set()).add(match["code"])
+    return found
+
+
+def test_the_examples_are_there() -> None:
+    assert len(INVALID) >= 10
+    assert len(VALID) >= 3
+    assert all(re.match(r"IDS\d{3}-", path.name) for path in INVALID)
+
+
+def test_checking_the_examples_folder_reports_each_invalid_file_by_its_code(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    result = run(capsys, "check", str(EXAMPLES))
+    assert result.code == 1
+    assert result.err == ""
+    errors = _error_codes_by_path(result.out_lines)
+    for path in INVALID:
+        code = path.name[:6]
+        assert code in errors.get(str(path), set()), f"{path.name}: no {code} error line"
+    assert set(errors) == {str(path) for path in INVALID}, "only the invalid files have errors"
+    error_lines = [line for line in result.out_lines if " error: " in line]
+    assert result.out_lines[-1].startswith(
+        f"{len(INVALID) + len(VALID)} files checked: {len(error_lines)} errors, "
+    )
+
+
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
+def test_each_valid_example_passes_alone(
+    path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run(capsys, "check", str(path))
+    assert result.code == 0
+    assert result.err == ""
+    assert result.out_lines, "the info findings and summary are printed"
+    parsed = [LINE.match(line) for line in result.out_lines[:-1]]
+    assert all(match is not None for match in parsed), result.out
+    assert [m["severity"] for m in parsed if m is not None and m["severity"] != "info"] == []
+    assert result.out_lines[-1].startswith("1 file checked: 0 errors, 0 warnings")
+
+
+def test_the_installed_command_exits_1_on_the_examples_folder() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "app", "check", "--quiet", str(EXAMPLES)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 1, completed.stderr
+    assert completed.stderr == ""
+    assert set(_error_codes_by_path(completed.stdout.splitlines())) == {
+        str(path) for path in INVALID
+    }
