@@ -129,6 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
         default="document",
     )
     export.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
+    export.add_argument(
+        "--force",
+        action="store_true",
+        help="export an API body even when the document has error findings",
+    )
     export.set_defaults(handler=_cmd_export)
 
     diff = subparsers.add_parser(
@@ -410,6 +415,19 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if args.export_as == "document":
         data = dump_document(doc)
     else:
+        catalog = _load_catalog()
+        if catalog is None:
+            return EXIT_INTERNAL
+        errors = [f for f in _validate(doc, catalog) if f.is_error]
+        if errors and not args.force:
+            _report(
+                f"{args.file}: cannot export {args.export_as}: the document has "
+                f"{_plural(len(errors), 'error')} that Segment would reject or that break "
+                f"the limits; fix them (see `{PROG} check {args.file}`) or pass --force"
+            )
+            for finding in errors:
+                _report(_finding_line(args.file, finding))
+            return EXIT_FINDINGS
         build = create_body if args.export_as == "create-body" else update_body
         try:
             body = build(doc)

@@ -37,10 +37,12 @@ from app.ui.autosaver import Autosaver
 from app.ui.controller import DocumentController
 from app.ui.files import DocumentFiles
 from app.ui.icons import app_icon
+from app.ui.identifiers import EventSettingsPage
 from app.ui.pages.destination import DestinationPage
-from app.ui.pages.event_settings import event_settings_page
 from app.ui.pages.review import ExportKind, ReviewPage
 from app.ui.pages.target import TargetPage
+from app.ui.push.actions import PushActions
+from app.ui.push.session import SegmentSession
 from app.ui.sidebar import StepSidebar
 from app.ui.steps import Step, step_of, summary
 
@@ -80,7 +82,7 @@ class MainWindow(QMainWindow):
         self.stack.setObjectName("stepPages")
         self.target_page = TargetPage(self.controller)
         self.destination_page = DestinationPage(self.controller, catalog)
-        self.event_settings_page = event_settings_page(
+        self.event_settings_page = EventSettingsPage(
             self.controller, catalog, self.remembered_identifiers
         )
         self.review_page = ReviewPage(self.controller)
@@ -290,14 +292,7 @@ class MainWindow(QMainWindow):
         self._rebuild_recent_menu()
 
     def _install_segment_menu(self) -> None:
-        """Connect, choose from the workspace and push (app.ui.push), when that part ships."""
-        try:
-            from app.ui.push.actions import PushActions
-            from app.ui.push.session import SegmentSession
-        except ImportError as error:
-            _log.info("No Segment menu: %s", error)
-            self.push_actions = None
-            return
+        """Connect, choose from the workspace and push."""
         self.segment_session = SegmentSession(self)
         self.push_actions = PushActions(self, self.controller, self.segment_session)
         self.push_actions.install(self.menuBar())

@@ -41,7 +41,8 @@ def test_export_create_body(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 
 
 def test_export_update_body_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    doc = MOBILE_WITHOUT_TOGGLE.model_copy(update={"send_mobile_ids": True})
+    path = write(tmp_path / "mobile.json", doc)
     out = tmp_path / "out" / "body.json"
     out.parent.mkdir()
     result = run(capsys, "export", str(path), "--as", "update-body", "-o", str(out))
@@ -253,3 +254,34 @@ def test_unexpected_exception_becomes_one_internal_error_line(
         "idsync: internal error: RuntimeError: schema generator exploded (please report)"
     ]
     assert "Traceback" not in result.err
+
+
+def test_export_of_a_body_with_error_findings_is_refused_unless_forced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    out = tmp_path / "body.json"
+    refused = run(capsys, "export", str(path), "--as", "update-body", "-o", str(out))
+    assert refused.code == 1
+    assert refused.out == ""
+    assert refused.err_lines[0].startswith(
+        f"{path}: cannot export update-body: the document has 1 error"
+    )
+    assert refused.err_lines[1].startswith(f"{path}:2: IDS109 error:")
+    assert not out.exists()
+
+    forced = run(capsys, "export", str(path), "--as", "update-body", "--force", "-o", str(out))
+    assert forced.code == 0, forced.err
+    assert [item["externalId"] for item in json.loads(out.read_text())["idSyncConfiguration"]] == [
+        "email",
+        "ios.idfa",
+    ]
+
+
+def test_export_of_the_document_itself_is_allowed_with_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    result = run(capsys, "export", str(path))
+    assert result.code == 0
+    assert result.out.encode() == path.read_bytes()
