@@ -65,3 +65,46 @@ def test_installed_layout_checks_an_example_from_another_folder(
     assert Path(module_file).is_relative_to(site)
     assert Path(resources) == site / "app" / "resources"
     assert json.loads("\n".join(report))["summary"]["errors"] == 0
+
+
+def test_pip_install_into_a_fresh_venv_gives_a_working_idsync_script(
+    wheel: Path, tmp_path: Path
+) -> None:
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+    python = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
+    # PySide6 is left out (--no-deps, then the headless dependencies only): `check` must not
+    # need Qt, and skipping the large Qt wheel keeps this test quick.
+    pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--no-deps", str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [*pip, "pydantic>=2.6,<3", "platformdirs>=4", "httpx>=0.27", "keyring>=24"],
+        check=True,
+        capture_output=True,
+    )
+    script = python.parent / ("idsync.exe" if os.name == "nt" else "idsync")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    example = ROOT / "resources" / "examples" / "facebook-custom-audiences.json"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    clean = subprocess.run(
+        [str(script), "check", "-q", str(example)],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (clean.returncode, clean.stdout, clean.stderr) == (0, "", "")
+    invalid = ROOT / "resources" / "examples" / "invalid"
+    invalid = invalid / "IDS109-mobile-id-needs-send-mobile-ids.json"
+    found = subprocess.run(
+        [str(script), "check", "-q", str(invalid)],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert found.returncode == 1
+    assert " IDS109 error: " in found.stdout
