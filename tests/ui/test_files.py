@@ -364,3 +364,80 @@ def test_export_of_a_journey_body_explains_why_not(
     dialogs.expect("exportImpossibleDialog", QMessageBox.StandardButton.Ok)
     window.export_actions[ExportKind.CREATE_BODY].trigger()
     assert "Journey" in dialogs.seen[0].informative
+
+
+def test_export_document_from_the_review_page_writes_the_saved_form(
+    qtbot: QtBot, window: MainWindow, file_dialogs: FileDialogs, tmp_path: Path
+) -> None:
+    path = tmp_path / "fb.json"
+    doc = facebook_document()
+    write_document(path, doc)
+    assert window.files.open_path(path)
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    view = window.review_page.views[ExportKind.DOCUMENT]
+    window.review_page.tabs.setCurrentWidget(view)
+    assert view.export_button is not None
+    file_dialogs.will_save(tmp_path / "exported")  # no suffix: .json is added
+    qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+    assert file_dialogs.save_calls == ["Export document"]
+    exported = tmp_path / "exported.json"
+    assert exported.read_bytes() == dump_document(doc)
+    assert read_document(exported) == doc
+    assert window.statusBar().currentMessage() == f"Exported document to {exported}"
+
+
+def test_export_create_body_from_the_review_page_writes_the_post_json(
+    qtbot: QtBot, window: MainWindow, file_dialogs: FileDialogs, tmp_path: Path
+) -> None:
+    path = tmp_path / "fb.json"
+    write_document(path, facebook_document())
+    assert window.files.open_path(path)
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    view = window.review_page.views[ExportKind.CREATE_BODY]
+    window.review_page.tabs.setCurrentWidget(view)
+    assert view.export_button is not None
+    file_dialogs.will_save(tmp_path / "fb.create-body.json")
+    qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+    written = (tmp_path / "fb.create-body.json").read_text(encoding="utf-8")
+    assert written == view.text.toPlainText()
+    body = json.loads(written)
+    assert body["destination"] == {"id": "64f1c2a9e3b8d70012ab34cd", "type": "destination"}
+    assert body["idSyncConfiguration"] == [
+        {"externalId": "email", "strategy": "last", "mapTo": "EMAIL"},
+        {"externalId": "user_id", "strategy": "first", "mapTo": "EXTERN_ID"},
+    ]
+
+
+def test_export_of_a_body_is_refused_listing_every_error(
+    qtbot: QtBot,
+    window: MainWindow,
+    dialogs: DialogDriver,
+    file_dialogs: FileDialogs,
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "fb.json"
+    bad = facebook_document(
+        identifiers=(
+            IdentifierRow(segment="email", destination="email_address"),
+            IdentifierRow(segment="ios.idfa", destination="MADID"),
+        )
+    )
+    write_document(path, bad)
+    assert window.files.open_path(path)
+    errors = [f for f in window.controller.findings if f.is_error]
+    assert {f.code for f in errors} == {"IDS110", "IDS109"}
+    qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
+    view = window.review_page.views[ExportKind.UPDATE_BODY]
+    window.review_page.tabs.setCurrentWidget(view)
+    assert view.export_button is not None
+    dialogs.expect("exportRefusedDialog", QMessageBox.StandardButton.Ok)
+    qtbot.mouseClick(view.export_button, Qt.MouseButton.LeftButton)
+    assert dialogs.pending == 0
+    seen = dialogs.seen[0]
+    assert "update body was not exported" in seen.text
+    assert "2 errors" in seen.text
+    where = {"IDS110": "Row 1", "IDS109": "Row 2"}
+    for finding in errors:
+        assert f"{finding.code} ({where[finding.code]}): {finding.message}" in seen.informative
+    assert file_dialogs.save_calls == [], "no file was asked for"
+    assert list(tmp_path.iterdir()) == [path]
