@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from app.core.api_mapping import NotPushable, create_body, update_body
@@ -60,10 +60,15 @@ def text_of(view: CodeView) -> str:
     return view.text.toPlainText()
 
 
+def item_at(window: MainWindow, row: int) -> QTreeWidgetItem:
+    item = window.review_page.findings_list.topLevelItem(row)
+    assert item is not None, f"no finding at row {row}"
+    return item
+
+
 def listed_findings(window: MainWindow) -> list[Finding]:
-    findings_list = window.review_page.findings_list
-    items = [findings_list.topLevelItem(i) for i in range(findings_list.topLevelItemCount())]
-    return [item.data(0, FINDING_ROLE) for item in items if item is not None]
+    count = window.review_page.findings_list.topLevelItemCount()
+    return [item_at(window, i).data(0, FINDING_ROLE) for i in range(count)]
 
 
 def test_the_findings_list_shows_every_finding_of_the_document(
@@ -76,7 +81,7 @@ def test_the_findings_list_shows_every_finding_of_the_document(
     findings_list = window.review_page.findings_list
     assert findings_list.topLevelItemCount() == len(expected)
     assert sorted(listed_findings(window), key=repr) == sorted(expected, key=repr)
-    codes = {findings_list.topLevelItem(i).text(1) for i in range(len(expected))}
+    codes = {item_at(window, i).text(1) for i in range(len(expected))}
     assert codes == {f.code for f in expected}
 
 
@@ -183,7 +188,7 @@ def test_double_clicking_a_destination_finding_selects_its_cell(
     _broken_facebook(tmp_path, window)
     click_review(qtbot, window)
     findings_list = window.review_page.findings_list
-    item = findings_list.topLevelItem(_row_of(window, "IDS110"))
+    item = item_at(window, _row_of(window, "IDS110"))
     double_click(qtbot, findings_list.viewport(), findings_list.visualItemRect(item).center())
     assert window.current_step is Step.IDENTIFIERS
     index = window.event_settings_page.table.currentIndex()
@@ -197,7 +202,7 @@ def test_enter_on_a_row_finding_selects_its_cell(
     qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
     findings_list = window.review_page.findings_list
     findings_list.setFocus()
-    findings_list.setCurrentItem(findings_list.topLevelItem(_row_of(window, "IDS109")))
+    findings_list.setCurrentItem(item_at(window, _row_of(window, "IDS109")))
     qtbot.keyClick(findings_list, Qt.Key.Key_Return)
     assert window.current_step is Step.IDENTIFIERS
     index = window.event_settings_page.table.currentIndex()
