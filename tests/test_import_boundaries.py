@@ -122,3 +122,66 @@ def test_the_scan_catches_outward_imports_in_any_form(tmp_path: Path) -> None:
         "PySide6", "app.storage", "httpx", "shiboken6.Shiboken"
     ]
     assert "app.core.rules" in modules
+
+
+# --- the core does no I/O ------------------------------------------------------------------
+
+IO_MODULES = ("os", "io", "pathlib", "socket", "subprocess", "shutil", "tempfile", "httpx",
+              "urllib.request")
+
+
+def _is_io_module(module: str) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in IO_MODULES)
+
+
+def _io_uses(path: Path, package: str | None = None) -> list[str]:
+    """Imports of I/O modules (also ``from urllib import request``) and calls of the builtin
+    ``open`` in ``path``, as 'line N: what'."""
+    found = [
+        f"line {line}: import {module}"
+        for line, module in _imports(path, package)
+        if _is_io_module(module)
+    ]
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "urllib" and not node.level:
+            if any(alias.name == "request" for alias in node.names):
+                found.append(f"line {node.lineno}: import urllib.request")
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "open"
+        ):
+            found.append(f"line {node.lineno}: open(...)")
+    return sorted(found, key=lambda entry: int(entry.split(":")[0].removeprefix("line ")))
+
+
+@pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: str(p.relative_to(APP)))
+def test_core_does_no_io(path: Path) -> None:
+    assert _io_uses(path) == [], f"{path.relative_to(ROOT)} does I/O"
+
+
+def test_the_io_scan_catches_imports_and_open(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import os.path\n"
+        "from pathlib import Path\n"
+        "import json, io\n"
+        "from urllib import parse\n"
+        "from urllib import request\n"
+        "import urllib.request as fetch\n"
+        "def later():\n"
+        "    import subprocess\n"
+        "    with open('x') as handle:\n"
+        "        return handle.read(), Path.open\n"
+        "text = json.dumps({'open': 1})\n"
+    )
+    assert _io_uses(sample, "app.core") == [
+        "line 1: import os.path",
+        "line 2: import pathlib",
+        "line 3: import io",
+        "line 5: import urllib.request",
+        "line 6: import urllib.request",
+        "line 8: import subprocess",
+        "line 9: open(...)",
+    ]
