@@ -1,4 +1,5 @@
-"""Step 4, Review: every finding, the document as saved, and the exact API request bodies."""
+"""Step 4, Review: every finding, the document as saved, the exact API request bodies and
+the strategy preview for a sample profile."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from app.core.api_mapping import NotPushable, api_limitations, create_body, update_body
+from app.core.catalog import Catalog
 from app.core.findings import Finding
 from app.core.model import IdSyncDocument
 from app.storage.documents import dump_document
 from app.ui.controller import DocumentController
 from app.ui.findings_list import FindingsList
+from app.ui.pages.preview_panel import StrategyPreviewPanel
 from app.ui.steps import summary
 from app.ui.widgets import CodeView, PageHeader
 
@@ -44,15 +47,21 @@ class ReviewPage(QWidget):
     findingActivated = Signal(object)
     exportRequested = Signal(object)  # ExportKind
 
-    def __init__(self, controller: DocumentController, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        controller: DocumentController,
+        parent: QWidget | None = None,
+        catalog: Catalog | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("reviewPage")
         self._controller = controller
 
         header = PageHeader(
             "Review",
-            "Every problem and note, the document as it is saved, and the exact Public API "
-            "request bodies. Press Enter on a finding to go to it.",
+            "Every problem and note, the document as it is saved, the exact Public API "
+            "request bodies and what a sample profile would send. Press Enter on a finding "
+            "to go to it.",
         )
         self.summary_label = QLabel()
         self.summary_label.setObjectName("findingsSummary")
@@ -71,7 +80,7 @@ class ReviewPage(QWidget):
         self.views: dict[ExportKind, CodeView] = {}
         self.tabs = QTabWidget()
         self.tabs.setObjectName("reviewTabs")
-        self.tabs.setAccessibleName("Document and request bodies")
+        self.tabs.setAccessibleName("Document, request bodies and strategy preview")
         labels = {
             ExportKind.DOCUMENT: ("Document JSON", "E&xport document…"),
             ExportKind.CREATE_BODY: ("Create body (POST)", "Export create body…"),
@@ -83,6 +92,8 @@ class ReviewPage(QWidget):
             view.exportRequested.connect(lambda kind=kind: self.exportRequested.emit(kind))
             self.views[kind] = view
             self.tabs.addTab(view, title)
+        self.preview_panel = StrategyPreviewPanel(controller, catalog)
+        self.tabs.addTab(self.preview_panel, "Strategy preview")
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("reviewSplitter")
