@@ -171,6 +171,20 @@ def build_parser() -> argparse.ArgumentParser:
     preview_cmd.add_argument("profile", metavar="PROFILE", help="external_ids response (.json)")
     preview_cmd.set_defaults(handler=_cmd_preview)
 
+    history = subparsers.add_parser(
+        "history",
+        help="list the versions kept at each save, export and push, or print one",
+        description="List the kept versions of FILE's document (its connection, or the "
+        "file), or of every document with --all or without FILE, newest first. "
+        "--show N prints version N of that list as a document.",
+    )
+    history.add_argument("file", nargs="?", metavar="FILE", help="ID Sync document")
+    history.add_argument("--all", action="store_true", help="list every document's versions")
+    history.add_argument(
+        "--show", metavar="N", help="print version N (1 = newest) of the list as a document"
+    )
+    history.set_defaults(handler=_cmd_history)
+
     _register_extra_commands(subparsers)
     return parser
 
@@ -505,6 +519,61 @@ def _read_json(path: Path) -> object:
         raise ValueError(f"line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
     except UnicodeDecodeError as exc:
         raise ValueError("not UTF-8 text; save the response as UTF-8 JSON") from exc
+
+
+# --- history ---------------------------------------------------------------------------
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    from app.storage.history import HistoryError, HistoryStore
+
+    number: int | None = None
+    if args.show is not None:
+        try:
+            number = int(args.show)
+        except ValueError:
+            number = 0
+        if number < 1:
+            _error(f"history --show: {args.show!r} is not a version number (1 = newest)")
+            return EXIT_UNREADABLE
+    try:
+        store = HistoryStore()
+    except OSError as exc:
+        _error(f"history: the history folder cannot be used: {exc.strerror or exc}")
+        return EXIT_UNREADABLE
+    if args.file and not args.all:
+        try:
+            doc = read_document(args.file)
+        except DocumentError as exc:
+            _report(str(exc))
+            return EXIT_UNREADABLE
+        entries = store.entries_for(doc, Path(args.file))
+        scope = f"{args.file}'s document"
+    else:
+        entries = store.entries()
+        scope = "any document"
+    if number is not None:
+        if number > len(entries):
+            _error(
+                f"history --show: there is no version {number}: {_plural(len(entries), 'version')} "
+                f"of {scope} (see `{PROG} history`)"
+            )
+            return EXIT_UNREADABLE
+        try:
+            shown = store.load(entries[number - 1])
+        except HistoryError as exc:
+            _error(f"history: {exc}")
+            return EXIT_UNREADABLE
+        _out_bytes(dump_document(shown))
+        return EXIT_OK
+    if not entries:
+        _error(f"no history of {scope} yet: versions are kept as you save, export and push")
+        return EXIT_OK
+    for index, entry in enumerate(entries, start=1):
+        when = entry.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        detail = entry.detail or (str(entry.source_path) if entry.source_path else "")
+        _out(f"{index:>3}  {when}  {entry.event.value:<6}  {entry.where}  {detail}".rstrip())
+    return EXIT_OK
 
 
 # --- catalog / rules -------------------------------------------------------------------

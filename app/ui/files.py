@@ -17,10 +17,12 @@ from app.core.findings import Severity
 from app.core.model import IdSyncDocument
 from app.storage.atomic import atomic_write_text
 from app.storage.documents import DocumentError, read_document, write_document
+from app.storage.history import HistoryEvent
 from app.storage.recent import add_recent, prune_missing, remove_recent
 from app.storage.settings import Settings
 from app.ui import dialogs
 from app.ui.controller import DocumentController
+from app.ui.history_recorder import HistoryRecorder
 from app.ui.pages.review import ExportKind, body_text
 from app.ui.steps import plural
 
@@ -45,12 +47,15 @@ class DocumentFiles(QObject):
         controller: DocumentController,
         settings: Settings,
         persist_settings: Callable[[], None],
+        history: HistoryRecorder | None = None,
     ) -> None:
         super().__init__(window)
         self._window = window
         self._controller = controller
         self._settings = settings
         self._persist = persist_settings
+        # Keeps a copy of every saved and exported version (File > History).
+        self._history = history
 
     # --- names ----------------------------------------------------------------------------
 
@@ -155,6 +160,8 @@ class DocumentFiles(QObject):
             )
         else:
             self.message.emit(f"Saved {path}")
+        if self._history is not None:
+            self._history.record(document, HistoryEvent.SAVE, path)
         self.saved.emit(path)
         return True
 
@@ -190,6 +197,13 @@ class DocumentFiles(QObject):
         warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
         note = f" ({plural(warnings, 'warning')} — see Review)" if warnings else ""
         self.message.emit(f"Exported {what} to {path}{note}")
+        if self._history is not None:
+            self._history.record(
+                document,
+                HistoryEvent.EXPORT,
+                self._controller.path or path,
+                f"{kind.label} exported to {path}",
+            )
         return True
 
     # --- recent files -----------------------------------------------------------------------

@@ -36,12 +36,16 @@ from app.ui import dialogs
 from app.ui.autosaver import Autosaver
 from app.ui.controller import DocumentController
 from app.ui.files import DocumentFiles
+from app.ui.history_dialog import HistoryDialog
+from app.ui.history_recorder import HistoryRecorder
 from app.ui.icons import app_icon
 from app.ui.identifiers import EventSettingsPage
 from app.ui.pages.destination import DestinationPage
 from app.ui.pages.review import ExportKind, ReviewPage
 from app.ui.pages.target import TargetPage
 from app.ui.push.actions import PushActions
+from app.ui.push.push_dialog import PushDialog
+from app.ui.push.push_flow import PushOutcome
 from app.ui.push.session import SegmentSession
 from app.ui.sidebar import StepSidebar
 from app.ui.steps import Step, step_of, summary
@@ -74,7 +78,11 @@ class MainWindow(QMainWindow):
         self.catalog = catalog
         self.settings = settings if settings is not None else load_settings()
         self.controller = DocumentController(lambda doc: validate(doc, catalog), self)
-        self.files = DocumentFiles(self, self.controller, self.settings, self.persist_settings)
+        self.history = HistoryRecorder(self)
+        self.history_dialog: HistoryDialog | None = None
+        self.files = DocumentFiles(
+            self, self.controller, self.settings, self.persist_settings, self.history
+        )
         self.autosaver = Autosaver(self.controller, parent=self)
 
         self.sidebar = StepSidebar()
@@ -122,6 +130,8 @@ class MainWindow(QMainWindow):
         self.files.message.connect(self.show_message)
         self.files.saved.connect(self._on_saved)
         self.files.recentChanged.connect(self._rebuild_recent_menu)
+        self.history.message.connect(self.show_message)
+        self.push_actions.pushed.connect(self._record_push)
         self.autosaver.failed.connect(self.show_message)
         self.controller.findingsChanged.connect(self._show_findings)
         self.controller.documentChanged.connect(self._on_document_changed)
@@ -221,6 +231,11 @@ class MainWindow(QMainWindow):
             )
             action.triggered.connect(lambda _checked=False, kind=kind: self.files.export(kind))
             self.export_actions[kind] = action
+        self.history_action = self._action(
+            "&History…", "historyAction", ["Ctrl+H"],
+            "Compare and restore the versions kept at each save, export and push",
+        )
+        self.history_action.triggered.connect(self.open_history)
         self.quit_action = self._action("&Quit", "quitAction", [key.Quit, "Ctrl+Q"])
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
@@ -271,6 +286,7 @@ class MainWindow(QMainWindow):
         export_menu = file_menu.addMenu("&Export")
         for action in self.export_actions.values():
             export_menu.addAction(action)
+        file_menu.addAction(self.history_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
@@ -296,6 +312,22 @@ class MainWindow(QMainWindow):
         self.segment_session = SegmentSession(self)
         self.push_actions = PushActions(self, self.controller, self.segment_session)
         self.push_actions.install(self.menuBar())
+
+    def _record_push(self, outcome: PushOutcome) -> None:
+        # The document the push dialog planned with: what was actually sent.
+        dialog = self.push_actions.dialog
+        document = dialog.document if isinstance(dialog, PushDialog) else self.controller.document
+        self.history.record_push(outcome, document, self.controller.path)
+
+    def open_history(self) -> HistoryDialog:
+        """File > History: the kept versions, their diff, and an undoable Restore."""
+        if self.history_dialog is not None:
+            self.history_dialog.deleteLater()
+        dialog = HistoryDialog(self.controller, parent=self)
+        dialog.restored.connect(self.show_message)
+        self.history_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _rebuild_recent_menu(self) -> None:
         # Pruning missing files may announce a change, which rebuilds the menu: prune

@@ -1,0 +1,111 @@
+"""`idsync history`: list the kept versions newest first, print one, refuse bad numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from app.core.model import IdentifierRow, Strategy
+from app.storage.documents import dump_document
+from app.storage.history import HistoryStore
+from tests.cli.helpers import CLEAN, run, write
+
+START = datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)
+OTHER = CLEAN.model_copy(update={"name": "Other", "destination": None})
+
+
+def clock() -> Callable[[], datetime]:
+    times = iter(START + timedelta(minutes=n) for n in range(100))
+    return lambda: next(times)
+
+
+@pytest.fixture
+def kept(tmp_path: Path) -> Path:
+    """CLEAN saved, then changed and pushed; an unrelated document saved last."""
+    path = write(tmp_path / "clean.json", CLEAN)
+    store = HistoryStore(clock=clock())
+    store.record(CLEAN, "save", source_path=path)
+    all_rows = CLEAN.with_rows(
+        [IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.ALL)]
+    )
+    store.record(
+        all_rows, "push", source_path=path, detail="pushed to spa_1/aud_1 (dst_1): written"
+    )
+    store.record(OTHER, "save", source_path=tmp_path / "other.json")
+    return path
+
+
+def local(minutes: int) -> str:
+    return (START + timedelta(minutes=minutes)).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def test_history_of_a_file_lists_its_versions_newest_first(
+    kept: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run(capsys, "history", str(kept))
+    assert result.code == 0, result.err
+    assert result.out_lines == [
+        f"  1  {local(1)}  push    spa_1/aud_1 → dst_1  pushed to spa_1/aud_1 (dst_1): written",
+        f"  2  {local(0)}  save    spa_1/aud_1 → dst_1  {kept}",
+    ]
+
+
+def test_history_all_lists_every_document(
+    kept: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for argv in (("history", "--all"), ("history",), ("history", "--all", str(kept))):
+        result = run(capsys, *argv)
+        assert result.code == 0
+        assert len(result.out_lines) == 3
+        assert result.out_lines[0].split()[0:4] == ["1", *local(2).split(), "save"]
+        assert str(tmp_path / "other.json") in result.out_lines[0]
+
+
+def test_history_show_prints_the_canonical_document(
+    kept: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run(capsys, "history", str(kept), "--show", "2")
+    assert result.code == 0
+    assert result.out.encode("utf-8") == dump_document(CLEAN)
+    newest = run(capsys, "history", "--show", "1")
+    assert newest.out.encode("utf-8") == dump_document(OTHER)
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("0", "'0' is not a version number"),
+        ("two", "'two' is not a version number"),
+        ("3", "there is no version 3: 2 versions of"),
+    ],
+)
+def test_a_bad_version_number_is_one_line_and_exit_2(
+    kept: Path, capsys: pytest.CaptureFixture[str], value: str, fragment: str
+) -> None:
+    result = run(capsys, "history", str(kept), "--show", value)
+    assert result.code == 2
+    assert result.out == ""
+    assert len(result.err_lines) == 1
+    assert fragment in result.err
+
+
+def test_an_unreadable_file_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    result = run(capsys, "history", str(tmp_path / "missing.json"))
+    assert result.code == 2
+    assert result.err_lines == [f"{tmp_path / 'missing.json'}: could not open: no such file — "
+                                "check the path."]
+
+
+def test_an_empty_history_says_how_it_fills(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run(capsys, "history")
+    assert (result.code, result.out) == (0, "")
+    assert "versions are kept as you save, export and push" in result.err
+
+
+def test_an_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run(capsys, "history", "--everything")
+    assert result.code == 2
+    assert len(result.err_lines) == 1

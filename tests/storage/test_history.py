@@ -1,0 +1,290 @@
+"""The local history: entries written as real files under IDSYNC_HOME, listed newest
+first per identity, repeats not duplicated, old entries dropped, damaged files skipped."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from app.core.model import (
+    AudienceTarget,
+    DestinationRef,
+    IdentifierRow,
+    IdSyncDocument,
+    JourneyTarget,
+    Strategy,
+)
+from app.storage.documents import dump_document
+from app.storage.history import (
+    MAX_DETAIL_CHARS,
+    HistoryError,
+    HistoryEvent,
+    HistoryStore,
+    history_key,
+    key_label,
+    push_detail,
+)
+
+START = datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)
+
+
+def ticking_clock(step: timedelta = timedelta(minutes=1)) -> Callable[[], datetime]:
+    """A clock that moves one step per reading, so entry times are known."""
+    times = iter(START + step * n for n in range(10_000))
+    return lambda: next(times)
+
+
+def connected(audience: str = "aud_1", strategy: Strategy = Strategy.LAST) -> IdSyncDocument:
+    return IdSyncDocument(
+        name="Iterable sync",
+        target=AudienceTarget(space_id="spa_1", audience_id=audience),
+        destination=DestinationRef(slug="iterable", name="Iterable", instance_id="dst_1"),
+        identifiers=(IdentifierRow(segment="email", destination="email", strategy=strategy),),
+    )
+
+
+def draft(name: str = "Draft") -> IdSyncDocument:
+    """No ids yet: grouped by its file."""
+    return IdSyncDocument(
+        name=name,
+        identifiers=(IdentifierRow(segment="user_id", destination="", strategy=Strategy.FIRST),),
+    )
+
+
+@pytest.fixture
+def store() -> HistoryStore:
+    return HistoryStore(clock=ticking_clock())
+
+
+def test_the_default_folder_is_inside_idsync_home(idsync_home: Path) -> None:
+    assert HistoryStore().root == idsync_home / "data" / "history"
+
+
+def test_record_list_load_round_trip(store: HistoryStore, tmp_path: Path) -> None:
+    doc = connected()
+    source = tmp_path / "sync.json"
+    entry = store.record(doc, "save", source_path=source)
+
+    assert entry.path.is_file()
+    assert entry.path.is_relative_to(store.root)
+    assert entry.event is HistoryEvent.SAVE
+    assert entry.recorded_at == START
+    assert entry.source_path == source
+    assert entry.name == "Iterable sync"
+    assert store.entries() == [entry]
+    assert store.entries(entry.key) == [entry]
+    assert store.load(entry) == doc
+
+
+def test_the_file_is_an_envelope_around_the_canonical_document(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    doc = connected()
+    entry = store.record(doc, HistoryEvent.EXPORT, source_path=tmp_path / "a.json",
+                         detail="Create body exported to /x/body.json")
+    envelope = json.loads(entry.path.read_text(encoding="utf-8"))
+    assert envelope["format"] == "idsync-history"
+    assert envelope["event"] == "export"
+    assert envelope["recorded_at"] == "2025-03-01T09:30:00.000000+00:00"
+    assert envelope["source_path"] == str(tmp_path / "a.json")
+    assert envelope["detail"] == "Create body exported to /x/body.json"
+    assert (json.dumps(envelope["document"], indent=2) + "\n").encode() == dump_document(doc)
+
+
+def test_entries_are_newest_first(store: HistoryStore, tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    first = store.record(connected(strategy=Strategy.FIRST), "save", source_path=path)
+    second = store.record(connected(strategy=Strategy.ALL), "export", source_path=path)
+    third = store.record(connected(strategy=Strategy.LAST), "push", source_path=None)
+    assert store.entries(first.key) == [third, second, first]
+    assert [store.load(e).identifiers[0].strategy for e in store.entries()] == [
+        Strategy.LAST, Strategy.ALL, Strategy.FIRST,
+    ]
+
+
+def test_a_clock_that_stands_still_or_steps_back_keeps_the_order(tmp_path: Path) -> None:
+    readings = iter([START, START, START - timedelta(hours=1)])
+    store = HistoryStore(clock=lambda: next(readings))
+    saved = [
+        store.record(connected(strategy=strategy), "save", source_path=tmp_path / "a.json")
+        for strategy in (Strategy.FIRST, Strategy.LAST, Strategy.ALL)
+    ]
+    assert store.entries(saved[0].key) == list(reversed(saved))
+    assert len({entry.path for entry in saved}) == 3
+
+
+def test_saving_the_same_document_twice_keeps_one_entry(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "a.json"
+    first = store.record(connected(), "save", source_path=path)
+    again = store.record(connected(), "save", source_path=path)
+    assert again == first
+    assert len(store.entries()) == 1
+
+
+def test_a_change_another_event_or_another_file_is_a_new_entry(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "a.json"
+    store.record(connected(), "save", source_path=path)
+    store.record(connected(), "push", source_path=path)
+    store.record(connected(), "save", source_path=path)  # not consecutive with the first save
+    store.record(connected(), "save", source_path=tmp_path / "copy.json")
+    store.record(connected(strategy=Strategy.ALL), "save", source_path=tmp_path / "copy.json")
+    assert [e.event.value for e in store.entries()] == ["save", "save", "save", "push", "save"]
+
+
+def test_the_connection_ids_group_saves_and_pushes(store: HistoryStore, tmp_path: Path) -> None:
+    saved = store.record(connected(), "save", source_path=tmp_path / "one.json")
+    pushed = store.record(connected(strategy=Strategy.ALL), "push", source_path=None)
+    elsewhere = store.record(connected(strategy=Strategy.FIRST), "save",
+                             source_path=tmp_path / "other-folder" / "two.json")
+    other_audience = store.record(connected("aud_2"), "save", source_path=tmp_path / "one.json")
+
+    assert saved.key == pushed.key == elsewhere.key == "audience:spa_1/aud_1/dst_1"
+    assert key_label(saved.key) == "spa_1/aud_1 → dst_1"
+    assert store.entries(saved.key) == [elsewhere, pushed, saved]
+    assert store.entries(other_audience.key) == [other_audience]
+
+
+def test_without_ids_the_file_is_the_identity(store: HistoryStore, tmp_path: Path) -> None:
+    a = tmp_path / "a.json"
+    first = store.record(draft(), "save", source_path=a)
+    spelled_otherwise = tmp_path / "sub" / ".." / "a.json"
+    same_file = store.record(draft("Renamed"), "save", source_path=spelled_otherwise)
+    other_file = store.record(draft(), "save", source_path=tmp_path / "b.json")
+    assert first.key == same_file.key == history_key(draft(), a)
+    assert first.key.startswith("file:")
+    assert key_label(first.key) == str(a)
+    assert store.entries(first.key) == [same_file, first]
+    assert store.entries(other_file.key) == [other_file]
+    assert history_key(draft(), None) == "untitled"
+    assert key_label("untitled") == "Untitled"
+
+
+def test_a_journey_is_keyed_by_space_journey_step_and_destination() -> None:
+    doc = connected().model_copy(
+        update={"target": JourneyTarget(space_id="spa_1", journey_id="jou_1", step="Welcome")}
+    )
+    assert history_key(doc, None) == "journey:spa_1/jou_1/Welcome/dst_1"
+    missing_step = doc.model_copy(
+        update={"target": JourneyTarget(space_id="spa_1", journey_id="jou_1")}
+    )
+    assert history_key(missing_step, Path("/x/a.json")).startswith("file:")
+
+
+def test_entries_for_a_document_include_its_file_before_it_had_ids(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "a.json"
+    early = store.record(draft(), "save", source_path=path)
+    later = store.record(connected(), "save", source_path=path)
+    unrelated = store.record(draft("Other"), "save", source_path=tmp_path / "b.json")
+    assert store.entries_for(connected(), path) == [later, early]
+    assert unrelated not in store.entries_for(connected(), path)
+    assert store.entries_for(connected(), None) == [later]
+
+
+def test_retention_keeps_the_newest_per_document(tmp_path: Path) -> None:
+    store = HistoryStore(max_per_key=3, clock=ticking_clock())
+    other = store.record(draft(), "save", source_path=tmp_path / "other.json")
+    made = [
+        store.record(connected(strategy=s), "save", source_path=None)
+        for s in (Strategy.FIRST, Strategy.LAST, Strategy.ALL, Strategy.FIRST, Strategy.LAST)
+    ]
+    kept = store.entries(made[0].key)
+    assert kept == list(reversed(made[-3:]))
+    assert not made[0].path.exists() and not made[1].path.exists()
+    assert store.entries(other.key) == [other], "another document's entries are not touched"
+
+
+def test_the_total_size_cap_drops_the_oldest_of_any_document(tmp_path: Path) -> None:
+    probe = HistoryStore(root=tmp_path / "probe", clock=ticking_clock())
+    size = probe.record(connected(), "save", source_path=None).path.stat().st_size
+    store = HistoryStore(max_total_bytes=int(size * 2.5), clock=ticking_clock())
+    oldest = store.record(connected("aud_1"), "save", source_path=None)
+    middle = store.record(connected("aud_2"), "save", source_path=None)
+    newest = store.record(connected("aud_3"), "save", source_path=None)
+    assert store.entries() == [newest, middle]
+    assert not oldest.path.parent.exists(), "an emptied folder is removed"
+
+
+def test_a_damaged_entry_is_skipped_with_a_warning(
+    store: HistoryStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    good = store.record(connected(), "save", source_path=tmp_path / "a.json")
+    folder = good.path.parent
+    (folder / "20250101T000000.000000Z-save.json").write_text("{ not json", encoding="utf-8")
+    (folder / "20250101T000001.000000Z-save.json").write_bytes(b"\xff\xfe\x00")
+    (folder / "20250101T000002.000000Z-save.json").write_text(
+        json.dumps({"format": "idsync-history", "version": 1, "event": "delete"}),
+        encoding="utf-8",
+    )
+    (folder / "20250101T000003.000000Z-save.json").write_text("[1, 2]", encoding="utf-8")
+    (folder / ".20250101.json.tmp").write_text("half written", encoding="utf-8")
+    caplog.set_level(logging.WARNING, logger="app.storage.history")
+
+    assert store.entries() == [good]
+    assert store.entries(good.key) == [good]
+    skipped = [r for r in caplog.records if "Skipping history entry" in r.getMessage()]
+    assert len(skipped) == 8  # four damaged files, listed twice
+    # Recording still works next to damaged files.
+    newer = store.record(connected(strategy=Strategy.ALL), "save", source_path=tmp_path / "a.json")
+    assert store.entries(good.key) == [newer, good]
+
+
+def test_loading_an_entry_whose_document_went_bad_says_so(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    entry = store.record(connected(), "save", source_path=tmp_path / "a.json")
+    envelope = json.loads(entry.path.read_text(encoding="utf-8"))
+    envelope["document"]["identifiers"][0]["strategy"] = "sometimes"
+    entry.path.write_text(json.dumps(envelope), encoding="utf-8")
+    with pytest.raises(HistoryError, match=r"no usable document.*strategy"):
+        store.load(entry)
+    entry.path.unlink()
+    with pytest.raises(HistoryError, match="is gone"):
+        store.load(entry)
+
+
+def test_a_history_folder_that_cannot_be_written_raises_oserror(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the history folder should be", encoding="utf-8")
+    store = HistoryStore(root=blocker)
+    with pytest.raises(OSError):
+        store.record(connected(), "save", source_path=None)
+    assert store.entries() == []
+
+
+def test_details_are_one_short_line(store: HistoryStore) -> None:
+    entry = store.record(connected(), "push", source_path=None, detail="a\nb\r\n  c" + "x" * 1000)
+    assert "\n" not in entry.detail
+    assert entry.detail.startswith("a b c")
+    assert len(entry.detail) == MAX_DETAIL_CHARS
+
+
+def test_a_push_detail_holds_only_ids_and_the_result(store: HistoryStore) -> None:
+    detail = push_detail(
+        space_id="spa_x", audience_id="aud_y", connection_id="con_z", result="written and verified"
+    )
+    assert detail == "pushed to spa_x/aud_y (con_z): written and verified"
+    # The builder takes nothing but ids and a result: there is no parameter a token or a
+    # response could come in through.
+    with pytest.raises(TypeError):
+        push_detail(  # type: ignore[call-arg]
+            space_id="spa_x", audience_id="aud_y", connection_id="con_z", result="ok",
+            token="sgp_secret",
+        )
+    entry = store.record(connected(), "push", source_path=None, detail=detail)
+    text = entry.path.read_text(encoding="utf-8")
+    assert "token" not in text.casefold()
+    assert set(json.loads(text)) == {
+        "format", "version", "recorded_at", "event", "key", "source_path", "detail",
+        "sha256", "document",
+    }
