@@ -35,6 +35,7 @@ from app.segment.client import SegmentClient
 from app.segment.errors import SegmentError
 from app.segment.regions import Region, resolve_base_url
 from app.storage.documents import DocumentError, read_document
+from app.storage.history import HistoryEvent, HistoryStore, push_detail
 from app.storage.secrets import TOKEN_ENV_VAR, TokenStore
 
 EXIT_UNCHANGED: Final = 0
@@ -154,8 +155,13 @@ def run_push(args: argparse.Namespace) -> int:
             client = SegmentClient(token, base_url=base_url, timeout=args.timeout, cancel=cancel)
         except SegmentError as exc:
             return out.fail(EXIT_FAILED, str(exc))
+        def on_result(index: int, total: int, result: ItemResult) -> None:
+            out.item(index, total, result)
+            if result.status is ItemStatus.APPLIED:
+                _keep_in_history(result, out)
+
         with client, _cancel_on_interrupt(cancel, out):
-            report = push_items(client, items, apply=apply, on_result=out.item)
+            report = push_items(client, items, apply=apply, on_result=on_result)
     else:
         report = _offline_report(items, out)
     return out.finish(report, unreadable, base_url=base_url, apply=apply, dry_run=args.dry_run)
@@ -186,8 +192,43 @@ def _load_items(
             ]
         for label, target_doc in targets:
             findings = tuple(validate(target_doc, catalog))
-            items.append(PushItem(label, target_doc, findings))
+            items.append(PushItem(label, target_doc, findings, source_path=path))
     return items, unreadable
+
+
+def _keep_in_history(result: ItemResult, out: _Output) -> None:
+    """Segment keeps no ID Sync history, so every applied push is kept locally."""
+    plan = result.plan
+    if plan is None:
+        return
+    written = result.written
+    connection = (
+        written.connection_id
+        if written is not None and written.connection_id
+        else plan.connection_id or plan.destination_id
+    )
+    if result.verified is None:
+        outcome = "written"
+    elif result.verified:
+        outcome = "written and verified"
+    else:
+        outcome = "written, live configuration differs"
+    detail = push_detail(
+        space_id=plan.space_id,
+        audience_id=plan.audience_id,
+        connection_id=connection,
+        result=outcome,
+    )
+    try:
+        HistoryStore().record(
+            result.item.document,
+            HistoryEvent.PUSH,
+            source_path=result.item.source_path,
+            detail=detail,
+        )
+    except (OSError, UnicodeEncodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        out.note(f"warning: pushed, but the local history could not keep this version ({reason})")
 
 
 def _with_overrides(

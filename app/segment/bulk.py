@@ -43,6 +43,7 @@ class PushItem:
     label: str
     document: IdSyncDocument
     findings: tuple[Finding, ...] = ()
+    source_path: str | None = None
 
 
 @dataclass(frozen=True)

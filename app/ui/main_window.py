@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         self.event_settings_page = EventSettingsPage(
             self.controller, catalog, self.remembered_identifiers
         )
-        self.review_page = ReviewPage(self.controller)
+        self.review_page = ReviewPage(self.controller, catalog=catalog)
         self.pages: dict[Step, QWidget] = {
             Step.TARGET: self.target_page,
             Step.DESTINATION: self.destination_page,
@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, kind=kind: self.files.export(kind))
             self.export_actions[kind] = action
         self.history_action = self._action(
-            "&History…", "historyAction", ["Ctrl+H"],
+            "&History…", "historyAction", ["Ctrl+Shift+H"],
             "Compare and restore the versions kept at each save, export and push",
         )
         self.history_action.triggered.connect(self.open_history)

@@ -243,3 +243,24 @@ def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["push", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
     assert "0 nothing to change, 10 changes applied or planned, 1 refused" in text
+
+
+def test_applied_pushes_are_kept_in_the_local_history(
+    cli: Cli, facebook: Path, google: Path, sandbox: Sandbox
+) -> None:
+    from app.storage.history import HistoryEvent, HistoryStore
+
+    assert cli("--dry-run", "--yes", str(facebook)) == 10
+    assert HistoryStore().entries() == []
+
+    assert cli("--yes", str(facebook), str(google)) == 10
+    pushes = [e for e in HistoryStore().entries() if e.event is HistoryEvent.PUSH]
+    assert len(pushes) == 2
+    details = sorted(e.detail for e in pushes)
+    assert details[0].startswith(f"pushed to {SPACE}/{AUDIENCE} (")
+    assert all(d.endswith(": written and verified") for d in details)
+    kept = [HistoryStore().load(e).destination for e in pushes]
+    assert sorted(d.slug for d in kept if d is not None) == [
+        "facebook-custom-audiences",
+        "google-ads-remarketing-lists",
+    ]

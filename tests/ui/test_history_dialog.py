@@ -47,7 +47,7 @@ def reactivate(qtbot: QtBot, window: MainWindow) -> None:
 
 def open_history(qtbot: QtBot, window: MainWindow) -> HistoryDialog:
     reactivate(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_H, CTRL)
+    qtbot.keyClick(window, Qt.Key.Key_H, CTRL | Qt.KeyboardModifier.ShiftModifier)
     dialog = window.history_dialog
     assert isinstance(dialog, HistoryDialog)
     qtbot.waitExposed(dialog)

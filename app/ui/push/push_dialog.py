@@ -444,9 +444,10 @@ class PushDialog(QDialog):
         self.confirm_text.setText(
             f"<p>{html.escape(what)}</p>"
             + after
-            + "<p>Segment keeps no history of ID Sync settings and cannot undo this: to go "
-            "back, push the earlier list again (the plan shows the live list as it is now)."
-            "</p>" + _bullets([note.message for note in plan.notes])
+            + "<p>Segment keeps no history of ID Sync settings and cannot undo this. This app "
+            "keeps the pushed version under File &gt; History; to go back, push the earlier "
+            "list again (the plan shows the live list as it is now).</p>"
+            + _bullets([note.message for note in plan.notes])
         )
         self._show_step(PushStep.CONFIRM)
 
