@@ -243,5 +243,6 @@ def _display(value: object) -> str:
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(str(item) for item in value) + "]"
+        # Items quoted like other text, so () and ('',) do not both read as [].
+        return "[" + ", ".join(_display(item) for item in value) + "]"
     return str(value)

@@ -68,7 +68,7 @@ def test_document_fields_in_document_order() -> None:
         "- destination.instance_id: 'dst' -> 'dst_2'",
         "- setup: customized -> default",
         "- send_mobile_ids: off -> on",
-        "- custom_identifiers: [] -> [phone]",
+        "- custom_identifiers: [] -> ['phone']",
     ]
 
 
