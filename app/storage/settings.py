@@ -35,6 +35,10 @@ class Settings:
     last_step: str = "target"
     recent_files: list[str] = field(default_factory=list)
     custom_identifiers: list[str] = field(default_factory=list)
+    # Where the last connection went (us | eu | custom | sandbox, and a custom base URL).
+    # Never the token: that lives in the keyring or the environment.
+    segment_endpoint: str = ""
+    segment_base_url: str = ""
 
     def remember_identifiers(self, identifiers: list[str] | tuple[str, ...]) -> bool:
         """Add identifiers not seen before; returns whether anything was added."""

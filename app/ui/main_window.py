@@ -30,6 +30,7 @@ from app.core.catalog import Catalog
 from app.core.findings import Finding
 from app.core.model import IdSyncDocument
 from app.core.rules import validate
+from app.segment.errors import SegmentError
 from app.storage.autosave import AutosaveError, read_autosave, set_aside_autosave
 from app.storage.settings import Settings, load_settings, save_settings
 from app.ui import dialogs
@@ -46,7 +47,7 @@ from app.ui.pages.target import TargetPage
 from app.ui.push.actions import PushActions
 from app.ui.push.push_dialog import PushDialog
 from app.ui.push.push_flow import PushOutcome
-from app.ui.push.session import SegmentSession
+from app.ui.push.session import ConnectionProfile, EndpointKind, SegmentSession
 from app.ui.sidebar import StepSidebar
 from app.ui.steps import Step, step_of, summary
 
@@ -310,6 +311,8 @@ class MainWindow(QMainWindow):
     def _install_segment_menu(self) -> None:
         """Connect, choose from the workspace and push."""
         self.segment_session = SegmentSession(self)
+        self.segment_session.last_profile = self._remembered_connection()
+        self.segment_session.connectedChanged.connect(self._remember_connection)
         self.push_actions = PushActions(self, self.controller, self.segment_session)
         self.push_actions.install(self.menuBar())
 
@@ -462,6 +465,25 @@ class MainWindow(QMainWindow):
         self.settings.window_state = _encode(self.saveState())
         self.settings.splitter_state = _encode(self.splitter.saveState())
         self.settings.last_step = self.current_step.value
+
+    def _remembered_connection(self) -> ConnectionProfile | None:
+        try:
+            kind = EndpointKind(self.settings.segment_endpoint)
+            if kind is EndpointKind.SANDBOX:
+                return ConnectionProfile(kind, "")  # a new sandbox gets a new address
+            return ConnectionProfile.create(kind, self.settings.segment_base_url)
+        except (ValueError, SegmentError):
+            return None  # nothing remembered yet, or a hand-edited value: start from US
+
+    def _remember_connection(self, connected: bool) -> None:
+        profile = self.segment_session.profile
+        if not connected or profile is None:
+            return
+        self.settings.segment_endpoint = profile.kind.value
+        self.settings.segment_base_url = (
+            profile.base_url if profile.kind is EndpointKind.CUSTOM else ""
+        )
+        self.persist_settings()
 
     def persist_settings(self) -> None:
         try:

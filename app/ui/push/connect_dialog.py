@@ -176,7 +176,7 @@ class ConnectDialog(QDialog):
         self.test_button.clicked.connect(self._test_clicked)
         self.status.retryRequested.connect(self._test_clicked)
 
-        current = session.profile
+        current = session.profile or session.last_profile
         start_kind = current.kind if current is not None else EndpointKind.US
         if current is not None and current.kind is EndpointKind.CUSTOM:
             self.base_url.setText(current.base_url)
@@ -217,7 +217,7 @@ class ConnectDialog(QDialog):
                 self.base_url.setText(sandbox.url)
                 self.token.setText(sandbox.token)
         elif kind is EndpointKind.CUSTOM:
-            current = self.session.profile
+            current = self.session.profile or self.session.last_profile
             custom = current is not None and current.kind is EndpointKind.CUSTOM
             self.base_url.setText(current.base_url if current is not None and custom else "")
             self.token.clear()

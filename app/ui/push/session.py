@@ -100,6 +100,8 @@ class SegmentSession(QObject):
         # stay under Segment's per-minute limit.
         self.limiter = limiter if limiter is not None else RateLimiter()
         self._profile: ConnectionProfile | None = None
+        # The endpoint of an earlier run, offered first by the Connect dialog.
+        self.last_profile: ConnectionProfile | None = None
         self._factory: ClientFactory | None = None
         self._storage: StorageKind | None = None
         self._sandbox: Sandbox | None = None

@@ -1,0 +1,62 @@
+"""The window remembers where it last connected (never the token) for the next run."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.core.catalog import Catalog
+from app.segment.sandbox import Sandbox
+from app.storage.settings import load_settings, settings_path
+from app.ui.push.connect_dialog import ConnectDialog
+from app.ui.push.session import EndpointKind
+from tests.ui.conftest import close_window, open_window
+from tests.ui.test_connect_dialog import type_into, use_custom_url
+from tests.ui.test_push_support import MemoryKeyring, click
+
+pytest_plugins = ("tests.ui.test_push_support",)
+pytestmark = pytest.mark.usefixtures("token_guard")
+
+
+def test_next_run_offers_the_last_endpoint_and_keeps_no_token_in_settings(
+    qtbot: QtBot, catalog: Catalog, live_sandbox: Sandbox, memory_keyring: MemoryKeyring
+) -> None:
+    first = open_window(qtbot, catalog)
+    first.push_actions.connect_action.trigger()
+    dialog = first.push_actions.dialog
+    assert isinstance(dialog, ConnectDialog)
+    assert dialog.kind is EndpointKind.US  # nothing remembered on a first run
+    use_custom_url(qtbot, dialog, live_sandbox.url)
+    type_into(qtbot, dialog.token, live_sandbox.token)
+    click(qtbot, dialog.connect_button)
+    qtbot.waitUntil(lambda: first.segment_session.is_connected, timeout=8000)
+
+    saved = load_settings()
+    assert (saved.segment_endpoint, saved.segment_base_url) == ("custom", live_sandbox.url)
+    assert live_sandbox.token not in settings_path().read_text(encoding="utf-8")
+    close_window(first)
+
+    second = open_window(qtbot, catalog)
+    assert not second.segment_session.is_connected
+    second.push_actions.connect_action.trigger()
+    again = second.push_actions.dialog
+    assert isinstance(again, ConnectDialog)
+    assert again.kind is EndpointKind.CUSTOM
+    assert again.base_url.text() == live_sandbox.url
+    close_window(second)
+
+
+def test_a_hand_edited_endpoint_falls_back_to_the_us_region(
+    qtbot: QtBot, catalog: Catalog, live_sandbox: Sandbox
+) -> None:
+    settings_path().write_text(
+        '{"version": 1, "segment_endpoint": "mars", "segment_base_url": "ftp://x"}\n',
+        encoding="utf-8",
+    )
+    window = open_window(qtbot, catalog)
+    assert window.segment_session.last_profile is None
+    window.push_actions.connect_action.trigger()
+    dialog = window.push_actions.dialog
+    assert isinstance(dialog, ConnectDialog)
+    assert dialog.kind is EndpointKind.US
+    close_window(window)
