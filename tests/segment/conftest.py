@@ -13,45 +13,26 @@ import pytest
 from app.segment.client import RetryPolicy, SegmentClient
 from app.segment.ratelimit import RateLimiter
 from app.segment.sandbox import Sandbox
+from tests.secrets_support import TokenRegistry, assert_tokens_absent
 from tests.segment.helpers import RecordingSleeper
 
 
-class SecretRegistry:
-    """Tokens a test used; checked for leaks after the test."""
-
-    def __init__(self) -> None:
-        self.tokens: set[str] = set()
-
-    def add(self, token: str) -> str:
-        self.tokens.add(token)
-        return token
-
-
 @pytest.fixture
-def secrets_used() -> SecretRegistry:
-    return SecretRegistry()
+def secrets_used() -> TokenRegistry:
+    return TokenRegistry()
 
 
 @pytest.fixture(autouse=True)
 def token_never_leaks(
-    secrets_used: SecretRegistry, caplog: pytest.LogCaptureFixture, idsync_home: Path
+    secrets_used: TokenRegistry, caplog: pytest.LogCaptureFixture, idsync_home: Path
 ) -> Iterator[None]:
     caplog.set_level(logging.DEBUG)
     yield
-    # caplog.records alone holds only the current (teardown) phase.
-    records = [*caplog.get_records("setup"), *caplog.get_records("call"), *caplog.records]
-    for token in secrets_used.tokens:
-        for record in records:
-            text = f"{record.getMessage()} {record.exc_text or ''}"
-            assert token not in text, f"the token leaked into a log line: {record.name}"
-        for path in idsync_home.rglob("*"):
-            if path.is_file():
-                assert token.encode() not in path.read_bytes(), f"the token is in {path}"
-                assert token not in path.name
+    assert_tokens_absent(secrets_used.tokens, caplog, idsync_home)
 
 
 @pytest.fixture
-def sandbox(secrets_used: SecretRegistry) -> Iterator[Sandbox]:
+def sandbox(secrets_used: TokenRegistry) -> Iterator[Sandbox]:
     with Sandbox() as running:
         secrets_used.add(running.token)
         yield running

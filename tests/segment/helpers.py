@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import socket
 
-import keyring.backend
-from keyring.errors import PasswordDeleteError
-
 from app.segment.cancel import CancelToken
 
 
@@ -30,23 +27,3 @@ def closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A working keyring that keeps passwords in a dict."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        # KeyringBackend.__init__ only reads KEYRING_PROPERTY_* variables; skipping it
-        # keeps the environment of the test run out of the backend.
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.passwords:
-            raise PasswordDeleteError("not found")
-        del self.passwords[(service, username)]

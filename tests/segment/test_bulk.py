@@ -27,7 +27,8 @@ from app.segment.bulk import (
 from app.segment.cancel import CancelToken, interruptible_sleep
 from app.segment.ratelimit import RateLimiter, minimum_duration
 from app.segment.sandbox import Sandbox
-from tests.segment.conftest import ClientFactory, SecretRegistry
+from tests.secrets_support import TokenRegistry
+from tests.segment.conftest import ClientFactory
 
 SPACE = "spa_example_marketing"
 FACEBOOK = "ii_example_facebook"
@@ -136,7 +137,7 @@ def test_rerun_after_a_failure_continues_safely(
 
 
 def test_refused_token_stops_the_run(
-    sandbox: Sandbox, make_client: ClientFactory, secrets_used: SecretRegistry
+    sandbox: Sandbox, make_client: ClientFactory, secrets_used: TokenRegistry
 ) -> None:
     client = make_client(token=secrets_used.add("sbx_not_the_right_one"))
     report = push_items(client, [_item(a) for a in _new_audiences(sandbox, 3)], apply=True)

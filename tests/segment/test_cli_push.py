@@ -15,8 +15,7 @@ from app.resources import resource_path
 from app.segment.sandbox import Sandbox
 from app.storage.documents import read_document, write_document
 from app.storage.secrets import TOKEN_ENV_VAR, TokenStore
-from tests.segment.conftest import SecretRegistry
-from tests.segment.helpers import MemoryKeyring
+from tests.secrets_support import MemoryKeyring, TokenRegistry
 
 SPACE = "spa_example_marketing"
 AUDIENCE = "aud_example_high_value"
@@ -24,7 +23,7 @@ AUDIENCE = "aud_example_high_value"
 
 class Cli:
     def __init__(
-        self, capsys: pytest.CaptureFixture[str], sandbox: Sandbox, secrets: SecretRegistry
+        self, capsys: pytest.CaptureFixture[str], sandbox: Sandbox, secrets: TokenRegistry
     ) -> None:
         self.capsys = capsys
         self.sandbox = sandbox
@@ -46,7 +45,7 @@ class Cli:
 def cli(
     capsys: pytest.CaptureFixture[str],
     sandbox: Sandbox,
-    secrets_used: SecretRegistry,
+    secrets_used: TokenRegistry,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Cli:
     monkeypatch.setenv(TOKEN_ENV_VAR, sandbox.token)
@@ -190,7 +189,7 @@ def test_token_from_the_keyring(
 
 
 def test_wrong_token_is_exit_3(
-    cli: Cli, facebook: Path, monkeypatch: pytest.MonkeyPatch, secrets_used: SecretRegistry
+    cli: Cli, facebook: Path, monkeypatch: pytest.MonkeyPatch, secrets_used: TokenRegistry
 ) -> None:
     monkeypatch.setenv(TOKEN_ENV_VAR, secrets_used.add("sbx_revoked_token_abc"))
     assert cli("--yes", str(facebook)) == 3

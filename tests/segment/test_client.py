@@ -25,7 +25,8 @@ from app.segment.errors import (
     ValidationFailed,
 )
 from app.segment.sandbox import Sandbox
-from tests.segment.conftest import ClientFactory, SecretRegistry
+from tests.secrets_support import TokenRegistry
+from tests.segment.conftest import ClientFactory
 from tests.segment.helpers import RecordingSleeper, closed_port
 
 SPACE = "spa_example_marketing"
@@ -143,7 +144,7 @@ def test_update_with_empty_array_is_a_no_op(sandbox: Sandbox, make_client: Clien
 
 
 def test_wrong_token_is_auth_error_without_the_token(
-    make_client: ClientFactory, secrets_used: SecretRegistry
+    make_client: ClientFactory, secrets_used: TokenRegistry
 ) -> None:
     wrong = secrets_used.add("sbx_wrong-token-value-123")
     with pytest.raises(AuthError) as caught:
@@ -377,7 +378,7 @@ def echoing_server() -> Iterator[str]:
 
 
 def test_token_echoed_by_a_server_is_redacted(
-    echoing_server: str, secrets_used: SecretRegistry
+    echoing_server: str, secrets_used: TokenRegistry
 ) -> None:
     token = secrets_used.add("tok_echo_me_please_42")
     with (

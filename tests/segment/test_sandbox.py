@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from app.segment.sandbox import Sandbox
-from tests.segment.conftest import SecretRegistry
+from tests.secrets_support import TokenRegistry
 
 SPACE = "spa_example_marketing"
 AUDIENCE = "aud_example_high_value"
@@ -188,7 +188,7 @@ def test_requests_are_recorded_without_the_token(sandbox: Sandbox, http: httpx.C
 
 
 def test_idsync_sandbox_command_prints_url_and_token_and_stops_on_ctrl_c(
-    secrets_used: SecretRegistry, idsync_home: Path
+    secrets_used: TokenRegistry, idsync_home: Path
 ) -> None:
     token = secrets_used.add("sbx_cli_test_token")
     root = Path(__file__).resolve().parents[2]

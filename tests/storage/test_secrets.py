@@ -20,7 +20,7 @@ from app.storage.secrets import (
     account_for,
     clear_session_tokens,
 )
-from tests.segment.helpers import MemoryKeyring
+from tests.secrets_support import MemoryKeyring
 
 US = "https://api.segmentapis.com"
 EU = "https://eu1.api.segmentapis.com"
@@ -77,7 +77,7 @@ def test_saves_in_the_keyring_under_the_app_service(memory: MemoryKeyring) -> No
     store = TokenStore(US)
     assert store.storage_kind is StorageKind.KEYRING
     assert store.save(f"  {TOKEN}\n") is StorageKind.KEYRING
-    assert memory.passwords == {(SERVICE_NAME, US): TOKEN}
+    assert memory.entries == {(SERVICE_NAME, US): TOKEN}
     assert TokenStore(US + "/").get() == TOKEN
 
 
@@ -94,7 +94,7 @@ def test_forget_removes_it(memory: MemoryKeyring) -> None:
     store.save(TOKEN)
     store.forget()
     assert store.get() is None
-    assert memory.passwords == {}
+    assert memory.entries == {}
     store.forget()  # nothing stored: still fine
 
 
@@ -143,7 +143,7 @@ def test_reading_from_a_failing_keyring_does_not_raise() -> None:
 def test_empty_token_is_refused(memory: MemoryKeyring) -> None:
     with pytest.raises(ValueError, match="empty"):
         TokenStore(US).save("   ")
-    assert memory.passwords == {}
+    assert memory.entries == {}
 
 
 def test_account_names() -> None:

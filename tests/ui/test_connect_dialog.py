@@ -14,8 +14,9 @@ from app.ui.push.actions import PushActions
 from app.ui.push.connect_dialog import ConnectDialog
 from app.ui.push.session import EndpointKind, SegmentSession
 from app.ui.push.status import StatusKind
+from tests.secrets_support import MemoryKeyring, TokenRegistry
 from tests.segment.helpers import closed_port
-from tests.ui.test_push_support import MemoryKeyring, UsedTokens, click, tick
+from tests.ui.test_push_support import click, tick
 
 pytest_plugins = ("tests.ui.test_push_support",)
 pytestmark = pytest.mark.usefixtures("token_guard")
@@ -60,7 +61,7 @@ def wait_status(qtbot: QtBot, dialog: ConnectDialog) -> str:
 
 
 def test_wrong_token_says_what_to_do(
-    qtbot: QtBot, segment_session: SegmentSession, live_sandbox: Sandbox, used_tokens: UsedTokens
+    qtbot: QtBot, segment_session: SegmentSession, live_sandbox: Sandbox, used_tokens: TokenRegistry
 ) -> None:
     dialog = open_dialog(qtbot, segment_session)
     use_custom_url(qtbot, dialog, live_sandbox.url)
@@ -129,7 +130,7 @@ def test_remember_is_off_for_the_sandbox_and_comes_back_after(
 
 
 def test_show_hide_toggle_unmasks_and_masks_again(
-    qtbot: QtBot, segment_session: SegmentSession, used_tokens: UsedTokens
+    qtbot: QtBot, segment_session: SegmentSession, used_tokens: TokenRegistry
 ) -> None:
     dialog = open_dialog(qtbot, segment_session)
     type_into(qtbot, dialog.token, used_tokens.add("sgp_typed_secret"))
@@ -194,7 +195,7 @@ def test_unticking_remember_keeps_it_for_the_session_and_drops_a_saved_copy(
 
 @pytest.mark.usefixtures("no_keyring")
 def test_without_a_keyring_backend_it_says_session_only(
-    qtbot: QtBot, live_sandbox: Sandbox, used_tokens: UsedTokens
+    qtbot: QtBot, live_sandbox: Sandbox, used_tokens: TokenRegistry
 ) -> None:
     from tests.ui.test_push_support import fast_session
 
@@ -234,7 +235,7 @@ def test_environment_token_is_used_and_said_so(
 
 
 def test_plain_http_to_another_host_is_refused_before_any_request(
-    qtbot: QtBot, segment_session: SegmentSession, used_tokens: UsedTokens
+    qtbot: QtBot, segment_session: SegmentSession, used_tokens: TokenRegistry
 ) -> None:
     dialog = open_dialog(qtbot, segment_session)
     use_custom_url(qtbot, dialog, "http://api.example.com")
@@ -247,7 +248,7 @@ def test_plain_http_to_another_host_is_refused_before_any_request(
 
 
 def test_nothing_listening_gives_the_network_message(
-    qtbot: QtBot, segment_session: SegmentSession, used_tokens: UsedTokens
+    qtbot: QtBot, segment_session: SegmentSession, used_tokens: TokenRegistry
 ) -> None:
     dialog = open_dialog(qtbot, segment_session)
     use_custom_url(qtbot, dialog, f"http://127.0.0.1:{closed_port()}")

@@ -25,7 +25,7 @@ from tests.ui.test_push_support import (
     ITERABLE,
     SEEDED_ITERABLE_ROWS,
     SPACE,
-    UsedTokens,
+    TokenRegistry,
     click,
     fast_session,
     iterable_document,
@@ -336,7 +336,7 @@ def test_refused_token_during_push_then_retry_plans_again(
     connected_session: SegmentSession,
     live_sandbox: Sandbox,
     catalog: Catalog,
-    used_tokens: UsedTokens,
+    used_tokens: TokenRegistry,
 ) -> None:
     doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
     dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))

@@ -17,8 +17,6 @@ from typing import Any
 import keyring
 import keyring.backends.fail
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -47,6 +45,7 @@ from app.segment.sandbox_state import SandboxState
 from app.storage.secrets import clear_session_tokens
 from app.ui.controller import DocumentController
 from app.ui.push.session import ConnectionProfile, EndpointKind, SegmentSession
+from tests.secrets_support import MemoryKeyring, TokenRegistry, assert_tokens_absent
 
 LEFT = Qt.MouseButton.LeftButton
 SPACE = "spa_test_main"
@@ -59,26 +58,6 @@ AUDIENCES = (
     ("aud_newsletter", "Newsletter subscribers"),
     ("aud_lapsed", "Lapsed buyers"),
 )
-
-
-class MemoryKeyring(KeyringBackend):
-    """A real keyring backend that keeps entries in a dict."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("no such entry")
 
 
 @pytest.fixture
@@ -103,37 +82,19 @@ def no_keyring() -> Iterator[None]:
     clear_session_tokens()
 
 
-class UsedTokens:
-    """Every token a test handled (real or wrong): none may reach a file or a log."""
-
-    def __init__(self) -> None:
-        self.tokens: set[str] = set()
-
-    def add(self, token: str) -> str:
-        self.tokens.add(token)
-        return token
-
-
 @pytest.fixture
-def used_tokens() -> UsedTokens:
-    return UsedTokens()
+def used_tokens() -> TokenRegistry:
+    return TokenRegistry()
 
 
 @pytest.fixture
 def token_guard(
-    used_tokens: UsedTokens, caplog: pytest.LogCaptureFixture, idsync_home: Path
+    used_tokens: TokenRegistry, caplog: pytest.LogCaptureFixture, idsync_home: Path
 ) -> Iterator[None]:
     caplog.set_level(logging.DEBUG)
     yield
     assert used_tokens.tokens, "the test registered no token to look for"
-    for token in used_tokens.tokens:
-        for record in caplog.records:
-            text = f"{record.getMessage()} {record.exc_text or ''}"
-            assert token not in text, f"the token leaked into a log line of {record.name}"
-        for path in idsync_home.rglob("*"):
-            assert token not in path.name
-            if path.is_file():
-                assert token.encode() not in path.read_bytes(), f"the token is in {path}"
+    assert_tokens_absent(used_tokens.tokens, caplog, idsync_home)
 
 
 # The sandbox connection con_high_value_iterable starts with exactly these.
@@ -177,7 +138,7 @@ def workspace_state() -> SandboxState:
 
 
 @pytest.fixture
-def live_sandbox(used_tokens: UsedTokens) -> Iterator[Sandbox]:
+def live_sandbox(used_tokens: TokenRegistry) -> Iterator[Sandbox]:
     with Sandbox(state=workspace_state()) as running:
         used_tokens.add(running.token)
         yield running
@@ -193,7 +154,7 @@ def fast_session(**options: Any) -> SegmentSession:
 
 @pytest.fixture
 def segment_session(
-    qtbot: QtBot, memory_keyring: MemoryKeyring, used_tokens: UsedTokens
+    qtbot: QtBot, memory_keyring: MemoryKeyring, used_tokens: TokenRegistry
 ) -> Iterator[SegmentSession]:
     """Not connected yet; its own sandbox (if started) is stopped at teardown."""
     made = fast_session()
