@@ -119,7 +119,7 @@ class DocumentFiles(QObject):
             return False
         self._controller.load(document, path)
         self._set_recent(add_recent(self._settings.recent_files, path))
-        self.message.emit(f"Opened {path}")
+        self.message.emit(f"Opened {path.name} from {path.parent}")
         return True
 
     # --- save -----------------------------------------------------------------------------
@@ -159,7 +159,7 @@ class DocumentFiles(QObject):
                 "fix them before exporting request bodies or pushing."
             )
         else:
-            self.message.emit(f"Saved {path}")
+            self.message.emit(f"Saved {path.name} in {path.parent}")
         if self._history is not None:
             self._history.record(document, HistoryEvent.SAVE, path)
         self.saved.emit(path)

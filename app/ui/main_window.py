@@ -402,7 +402,9 @@ class MainWindow(QMainWindow):
         name = path.name if path is not None else "Untitled"
         self.setWindowTitle(f"{name}[*] — {APP_NAME}")
         self.setWindowModified(self.controller.is_dirty)
-        self.path_label.setText(str(path) if path is not None else "Not saved yet")
+        # The name only: the full path would crowd out status messages; it is in the tooltip.
+        self.path_label.setText(path.name if path is not None else "Not saved yet")
+        self.path_label.setToolTip(str(path) if path is not None else "")
 
     # --- drag and drop ------------------------------------------------------------------------
 
