@@ -37,9 +37,13 @@ _REGION_URLS = {
 
 
 def is_loopback_host(host: str) -> bool:
-    """True for localhost, 127.0.0.0/8 and ::1."""
+    """True for the name localhost and literal 127.0.0.0/8 and ::1 addresses.
+
+    Sub-names like ``api.localhost`` are not trusted: some resolvers pass them on to DNS,
+    and plain http would then carry the token to another machine.
+    """
     host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -53,31 +57,44 @@ def normalize_base_url(url: str) -> str:
     Raises InvalidBaseUrl with a message that says what to change.
     """
     text = url.strip()
+    shown = _without_secrets(text)
     try:
         parts = urlsplit(text)
         host = parts.hostname or ""
         _ = parts.port  # raises ValueError for a port that is not a number
     except ValueError as exc:
         raise InvalidBaseUrl(
-            f"The base URL {text!r} is not a valid URL ({exc}). "
+            f"The base URL {shown!r} is not a valid URL ({exc}). "
             "Use e.g. https://api.segmentapis.com."
         ) from None
     if parts.scheme not in ("http", "https") or not host:
         raise InvalidBaseUrl(
-            f"The base URL {text!r} is not an http(s) URL with a host name. "
+            f"The base URL {shown!r} is not an http(s) URL with a host name. "
             "Use e.g. https://api.segmentapis.com."
         )
     if parts.scheme == "http" and not is_loopback_host(host):
         raise InvalidBaseUrl(
-            f"The base URL {text!r} uses plain http, which would send the token unencrypted. "
+            f"The base URL {shown!r} uses plain http, which would send the token unencrypted. "
             "Use https, or http only for this machine (localhost, 127.0.0.1, ::1)."
         )
     if parts.query or parts.fragment or parts.username or parts.password:
         raise InvalidBaseUrl(
-            f"The base URL {text!r} must not contain a user name, password, query or "
+            f"The base URL {shown!r} must not contain a user name, password, query or "
             "fragment. Give only scheme, host, optional port and path."
         )
     return text.rstrip("/")
+
+
+def _without_secrets(url: str) -> str:
+    """The URL as it may be shown: no user info, query or fragment (a pasted token may hide
+    there)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url.split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1]
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    hidden = "…" if (parts.query or parts.fragment or "@" in parts.netloc) else ""
+    return f"{parts.scheme}://{netloc}{parts.path}{hidden}" if parts.scheme else netloc + hidden
 
 
 def resolve_base_url(region: Region | str | None = None, base_url: str | None = None) -> str:

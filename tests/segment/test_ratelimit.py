@@ -122,3 +122,14 @@ def test_invalid_limits_are_refused() -> None:
         RateLimiter(0, 1.0)
     with pytest.raises(ValueError):
         RateLimiter(1, 0.0)
+
+
+def test_the_defaults_keep_bulk_runs_under_segments_documented_limits() -> None:
+    from app.segment.client import RetryPolicy
+    from app.segment.ratelimit import RateLimiter
+
+    limiter = RateLimiter()
+    assert (limiter.max_requests, limiter.period) == (50, 60.0)
+    policy = RetryPolicy()
+    assert policy.max_rate_limit_wait <= 60.0
+    assert policy.rate_limit_retries >= 1

@@ -56,3 +56,28 @@ def test_loopback_detection() -> None:
     assert is_loopback_host("LOCALHOST")
     assert not is_loopback_host("localhost.example.com")
     assert not is_loopback_host("example.com")
+    # Sub-names of localhost may be resolved through DNS: plain http is not safe there.
+    assert not is_loopback_host("api.localhost")
+
+
+def test_plain_http_to_a_localhost_sub_name_is_refused() -> None:
+    with pytest.raises(InvalidBaseUrl, match="plain http"):
+        normalize_base_url("http://anything.localhost:8080")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://user:s3cr3t-token@api.example.com",
+        "https://api.example.com/?token=s3cr3t-token",
+        "https://api.example.com/#s3cr3t-token",
+        "http://user:s3cr3t-token@remote.example.com",
+    ],
+)
+def test_a_refused_url_is_shown_without_what_may_be_a_secret(url: str) -> None:
+    with pytest.raises(InvalidBaseUrl) as refused:
+        normalize_base_url(url)
+    message = str(refused.value)
+    assert "s3cr3t-token" not in message
+    assert "example.com" in message
+
