@@ -82,8 +82,8 @@ SEND_MOBILE_IDS_NOT_SENT: Final = ApiLimitation(
 )
 JOURNEY_HAS_NO_API: Final = ApiLimitation(
     "journey-no-api",
-    "Journey steps have no ID Sync field in the Public API: apply this configuration "
-    "in the Segment app.",
+    "Journey steps have no ID Sync field in the Public API: export this configuration "
+    "(File > Export, or idsync export) and set it on the journey step in the Segment app.",
 )
 DEFAULT_SETUP_UPDATE: Final = ApiLimitation(
     "default-setup-update",

@@ -449,3 +449,39 @@ def test_push_from_the_menu_shortcut(
     confirm_and_push(qtbot, dialog)
     wait_result(qtbot, dialog)
     assert live_rows(live_sandbox, HIGH_VALUE, ITERABLE) == FIRST_EMAIL_ENTRIES
+
+
+def test_journey_push_is_refused_and_says_to_export_instead(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    from app.core.model import JourneyTarget
+
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS).model_copy(
+        update={"target": JourneyTarget(space_id=SPACE, journey_id="jou_1", step="Welcome")}
+    )
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+    assert dialog.plan_headline.text() == "Cannot push"
+    reasons = dialog.plan_reasons.text()
+    assert "Journey steps have no ID Sync field" in reasons
+    assert "export" in reasons.lower()
+    assert not dialog.next_button.isEnabled()
+    assert writes(live_sandbox) == 0
+
+
+def test_going_back_to_default_setup_is_refused_with_the_reason(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    from app.core.model import Setup
+
+    # The seeded connection has customized rows; an empty list would change nothing.
+    doc = iterable_document(HIGH_VALUE, SEEDED_ITERABLE_ROWS).model_copy(
+        update={"setup": Setup.DEFAULT}
+    )
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+    assert dialog.plan_headline.text() == "Cannot push"
+    assert "Default Setup" in dialog.plan_reasons.text()
+    assert "Segment app" in dialog.plan_reasons.text()
+    assert not dialog.next_button.isEnabled()
+    assert writes(live_sandbox) == 0
