@@ -76,7 +76,13 @@ def _run(argv: list[str]) -> int:
     if argv and not argv[0].startswith("-") and argv[0] not in commands:
         # Looks like "open these files", but one of them is not a file.
         wrong = next(arg for arg in argv if not Path(arg).is_file())
-        _error(f"{wrong}: no such file or command (see `{PROG} --help`)")
+        if Path(wrong).is_dir():
+            _error(
+                f"{wrong} is a folder: the editor opens files; to check every document in it, "
+                f"run `{PROG} check {wrong}`"
+            )
+        else:
+            _error(f"{wrong}: no such file or command (see `{PROG} --help`)")
         return EXIT_UNREADABLE
     try:
         namespace = parser.parse_args(argv)
@@ -504,7 +510,7 @@ def _cmd_preview(args: argparse.Namespace) -> int:
         doc,
         identities,
         default_strategy=spec.default_strategy if spec else Strategy.LAST,
-        mobile_ad_ids={s.id for s in catalog.identifiers if s.mobile_ad_id},
+        mobile_ad_ids=catalog.mobile_ad_ids(),
     )
     _out(result.render_text().rstrip("\n"))
     return EXIT_OK

@@ -91,5 +91,9 @@ class Catalog(_Spec):
                 return spec
         return None
 
+    def mobile_ad_ids(self) -> frozenset[str]:
+        """Identifier types Segment sends only with Send Mobile IDs on."""
+        return frozenset(spec.id for spec in self.identifiers if spec.mobile_ad_id)
+
     def identifier_ids(self) -> tuple[str, ...]:
         return tuple(spec.id for spec in self.identifiers)

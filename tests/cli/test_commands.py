@@ -285,3 +285,14 @@ def test_export_of_the_document_itself_is_allowed_with_errors(
     result = run(capsys, "export", str(path))
     assert result.code == 0
     assert result.out.encode() == path.read_bytes()
+
+
+def test_a_folder_given_to_the_editor_suggests_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run(capsys, str(tmp_path))
+    assert result.code == 2
+    assert result.err_lines == [
+        f"idsync: {tmp_path} is a folder: the editor opens files; to check every document "
+        f"in it, run `idsync check {tmp_path}`"
+    ]
