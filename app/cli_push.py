@@ -35,7 +35,14 @@ from app.segment.client import SegmentClient
 from app.segment.errors import SegmentError
 from app.segment.regions import Region, resolve_base_url
 from app.storage.documents import DocumentError, read_document
-from app.storage.history import HistoryEvent, HistoryStore, push_detail
+from app.storage.history import (
+    HistoryEvent,
+    HistoryStore,
+    history_failure_reason,
+    push_detail,
+    push_outcome,
+    pushed_connection,
+)
 from app.storage.secrets import TOKEN_ENV_VAR, TokenStore
 
 EXIT_UNCHANGED: Final = 0
@@ -201,23 +208,12 @@ def _keep_in_history(result: ItemResult, out: _Output) -> None:
     plan = result.plan
     if plan is None:
         return
-    written = result.written
-    connection = (
-        written.connection_id
-        if written is not None and written.connection_id
-        else plan.connection_id or plan.destination_id
-    )
-    if result.verified is None:
-        outcome = "written"
-    elif result.verified:
-        outcome = "written and verified"
-    else:
-        outcome = "written, live configuration differs"
+    written = result.written.connection_id if result.written is not None else None
     detail = push_detail(
         space_id=plan.space_id,
         audience_id=plan.audience_id,
-        connection_id=connection,
-        result=outcome,
+        connection_id=pushed_connection(plan, written),
+        result=push_outcome(verified=result.verified),
     )
     try:
         HistoryStore().record(
@@ -227,7 +223,7 @@ def _keep_in_history(result: ItemResult, out: _Output) -> None:
             detail=detail,
         )
     except (OSError, UnicodeEncodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        reason = history_failure_reason(exc)
         out.note(f"warning: pushed, but the local history could not keep this version ({reason})")
 
 

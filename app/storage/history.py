@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from app.core.model import AudienceTarget, IdSyncDocument
+from app.core.plan import PushPlan
 from app.storage.atomic import atomic_write_text
 from app.storage.documents import DocumentError, dump_document, parse_document
 from app.storage.paths import history_dir
@@ -132,6 +133,33 @@ def push_detail(*, space_id: str, audience_id: str, connection_id: str, result: 
     connection = f" ({connection_id})" if connection_id else ""
     text = f"pushed to {where}{connection}"
     return f"{text}: {result}" if result else text
+
+
+def push_outcome(*, verified: bool | None, unverified: bool = False, skipped: bool = False) -> str:
+    """How a written push ended, in the words every push entry uses.
+
+    ``verified`` is whether the connection read back held the pushed rows (None when it
+    was not compared); ``unverified`` means the read-back failed, ``skipped`` that it was
+    cancelled.
+    """
+    if skipped:
+        return "written, check skipped (cancelled)"
+    if unverified:
+        return "written, not verified"
+    if verified is None:
+        return "written"
+    return "written and verified" if verified else "written, live configuration differs"
+
+
+def pushed_connection(plan: PushPlan, written_connection_id: str | None) -> str:
+    """The connection a push went to: the one Segment answered with, else the planned one."""
+    return written_connection_id or plan.connection_id or plan.destination_id
+
+
+def history_failure_reason(error: OSError | UnicodeEncodeError) -> str:
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return "text that cannot be saved"
 
 
 def _normal_path(path: Path | str) -> str:

@@ -13,23 +13,18 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from app.core.model import IdSyncDocument
-from app.storage.history import HistoryEntry, HistoryEvent, HistoryStore, push_detail
+from app.storage.history import (
+    HistoryEntry,
+    HistoryEvent,
+    HistoryStore,
+    history_failure_reason,
+    push_detail,
+    push_outcome,
+    pushed_connection,
+)
 from app.ui.push.push_flow import PushOutcome
 
 _log = logging.getLogger(__name__)
-
-
-def push_result(outcome: PushOutcome) -> str:
-    """How a push ended, in a few words (the detail of its history entry)."""
-    if outcome.verify_skipped:
-        return "written, check skipped (cancelled)"
-    if outcome.verify_error is not None:
-        return "written, not verified"
-    if outcome.matches is False:
-        return "written, live configuration differs"
-    if outcome.matches:
-        return "written and verified"
-    return "written"
 
 
 class HistoryRecorder(QObject):
@@ -60,9 +55,7 @@ class HistoryRecorder(QObject):
         try:
             entry = self.store().record(document, event, source_path=source_path, detail=detail)
         except (OSError, UnicodeEncodeError) as error:
-            reason = (
-                error.strerror or str(error) if isinstance(error, OSError) else "unsavable text"
-            )
+            reason = history_failure_reason(error)
             _log.warning("Could not record a %s in the history: %s", event.value, reason)
             self.message.emit(
                 f"{event.label}, but History could not keep this version ({reason}). "
@@ -76,15 +69,15 @@ class HistoryRecorder(QObject):
         self, outcome: PushOutcome, document: IdSyncDocument, source_path: Path | None
     ) -> HistoryEntry | None:
         plan = outcome.plan
-        connection = (
-            outcome.written.connection_id
-            if outcome.written is not None and outcome.written.connection_id
-            else plan.connection_id or plan.destination_id
-        )
+        written = outcome.written.connection_id if outcome.written is not None else None
         detail = push_detail(
             space_id=plan.space_id,
             audience_id=plan.audience_id,
-            connection_id=connection,
-            result=push_result(outcome),
+            connection_id=pushed_connection(plan, written),
+            result=push_outcome(
+                verified=outcome.matches,
+                unverified=outcome.verify_error is not None,
+                skipped=outcome.verify_skipped,
+            ),
         )
         return self.record(document, HistoryEvent.PUSH, source_path, detail)

@@ -288,3 +288,21 @@ def test_a_push_detail_holds_only_ids_and_the_result(store: HistoryStore) -> Non
         "format", "version", "recorded_at", "event", "key", "source_path", "detail",
         "sha256", "document",
     }
+
+
+@pytest.mark.parametrize(
+    ("options", "words"),
+    [
+        ({"verified": True}, "written and verified"),
+        ({"verified": False}, "written, live configuration differs"),
+        ({"verified": None}, "written"),
+        ({"verified": None, "unverified": True}, "written, not verified"),
+        ({"verified": True, "skipped": True}, "written, check skipped (cancelled)"),
+    ],
+)
+def test_push_outcome_words_are_shared_by_the_cli_and_the_window(
+    options: dict[str, bool | None], words: str
+) -> None:
+    from app.storage.history import push_outcome
+
+    assert push_outcome(**options) == words  # type: ignore[arg-type]
