@@ -57,13 +57,15 @@ def settings_path() -> Path:
 
 def load_settings(path: Path | None = None) -> Settings:
     """Read the settings; a missing file gives defaults, a damaged one is kept as .bak."""
-    path = path or settings_path()
     try:
+        # Finding the path creates the config folder, which can fail too (a file in its
+        # place, no permission): that must not stop the app either.
+        path = path or settings_path()
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Settings()
     except OSError as error:
-        _log.warning("Could not read %s (%s); using default settings", path, error)
+        _log.warning("Could not read the settings (%s); using default settings", error)
         return Settings()
     try:
         data = json.loads(text)

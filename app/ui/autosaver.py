@@ -63,7 +63,7 @@ class Autosaver(QObject):
         if not self._enabled:
             return
         if not self._controller.is_dirty:
-            remove_autosave()
+            self.discard()
             return
         try:
             write_autosave(self._controller.document, self._controller.path)

@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
             self, self.controller, self.settings, self.persist_settings, self.history
         )
         self.autosaver = Autosaver(self.controller, parent=self)
+        self.autosave_off_reason: str | None = None
+        """Why autosave could not start (shown in the status bar); None while it works."""
 
         self.sidebar = StepSidebar()
         self.stack = QStackedWidget()
@@ -150,14 +152,23 @@ class MainWindow(QMainWindow):
     def start(self, paths: Sequence[str | Path] = ()) -> None:
         """After the window is shown: offer crash recovery, then open the given file."""
         self.offer_recovery()
-        self.autosaver.enable()
+        if self.autosave_off_reason is None:
+            self.autosaver.enable()
         for path in paths[:1]:
             self.files.open_path(Path(path))
+        if self.autosave_off_reason is not None:
+            # Again after opening: the "Opened …" note would otherwise replace it at once.
+            self.show_message(self.autosave_off_reason)
 
     def offer_recovery(self) -> bool:
         """Ask to restore work autosaved by a session that did not end cleanly."""
         try:
             recovery = read_autosave()
+        except OSError as error:
+            # The state folder itself cannot be made or read (a file in its place, no
+            # permission): work without autosave rather than not at all.
+            self._turn_autosave_off(error)
+            return False
         except AutosaveError as error:
             aside = None
             try:
@@ -176,6 +187,15 @@ class MainWindow(QMainWindow):
         self.controller.mark_unsaved()
         self.show_message("Restored unsaved work — save it to keep it")
         return True
+
+    def _turn_autosave_off(self, error: OSError) -> None:
+        folder = error.filename or "the folder for recovery files"
+        self.autosave_off_reason = (
+            f"Autosave is off: {folder} cannot be used ({error.strerror or error}). "
+            "Save your work yourself until it is fixed."
+        )
+        _log.warning("Autosave is off: %s", error)
+        self.show_message(self.autosave_off_reason)
 
     # --- actions and menus ------------------------------------------------------------------
 

@@ -4,7 +4,10 @@ recent-files list rules (newest first, no duplicates, ten at most, missing files
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
+
+import pytest
 
 from app.storage.recent import MAX_RECENT_FILES, add_recent, prune_missing, remove_recent
 from app.storage.settings import Settings, load_settings, save_settings, settings_path
@@ -84,3 +87,13 @@ def test_prune_and_remove(tmp_path: Path) -> None:
     gone = tmp_path / "gone.json"
     assert prune_missing([str(kept), str(gone)]) == [str(kept)]
     assert remove_recent([str(kept), str(gone)], gone) == [str(kept)]
+
+
+def test_a_file_where_the_config_folder_should_be_gives_defaults_and_a_warning(
+    idsync_home: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (idsync_home / "config").write_text("not a folder", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="app.storage.settings"):
+        assert load_settings() == Settings()
+    assert "using default settings" in caplog.text
+    assert str(idsync_home / "config") in caplog.text

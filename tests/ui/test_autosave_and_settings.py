@@ -152,3 +152,39 @@ def test_custom_identifiers_of_a_document_are_remembered(
     assert window.files.open_path(path)
     assert window.remembered_identifiers() == ("phone", "loyalty_id")
     assert load_settings().custom_identifiers == ["phone", "loyalty_id"]
+
+
+# --- an unusable state folder ------------------------------------------------------------
+
+
+def test_a_file_where_the_state_folder_should_be_still_opens_the_given_document(
+    qtbot: QtBot, catalog: Catalog, dialogs: DialogDriver, idsync_home: Path, tmp_path: Path
+) -> None:
+    (idsync_home / "state").write_text("not a folder", encoding="utf-8")
+    given = tmp_path / "given.json"
+    write_document(given, IdSyncDocument(name="Given"))
+    window = MainWindow(catalog)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        window.start([given])
+        assert window.controller.path == given.absolute()
+        assert window.controller.document.name == "Given"
+        message = window.statusBar().currentMessage()
+        assert message.startswith("Autosave is off:")
+        assert str(idsync_home / "state") in message
+        # Off means off: an edit schedules no write that could only fail again.
+        qtbot.keyClicks(window.target_page.fields["target.space_id"], "spa_1")
+        assert not window.autosaver.pending
+    finally:
+        close_window(window)
+
+
+def test_flushing_with_nothing_unsaved_survives_an_unusable_state_folder(
+    qtbot: QtBot, window: MainWindow, idsync_home: Path
+) -> None:
+    (idsync_home / "state").rmdir()
+    (idsync_home / "state").write_text("not a folder", encoding="utf-8")
+    assert not window.controller.is_dirty
+    window.autosaver.flush()  # removes the (unreachable) recovery file: must not raise
+    assert (idsync_home / "state").is_file()
