@@ -116,7 +116,11 @@ class DocumentController(QObject):
 
     def _show(self, document: IdSyncDocument) -> None:
         before = self._document
+        findings_before = self._findings
         self._document = document
         self._findings = self._validator(document)
         self.documentChanged.emit(before, document)
-        self.findingsChanged.emit(self._findings)
+        # Most keystrokes leave the findings as they were: repainting every finding view
+        # (icons, lists, the sidebar) for nothing is what made typing slow.
+        if self._findings != findings_before:
+            self.findingsChanged.emit(self._findings)

@@ -74,11 +74,21 @@ def severity_pixmap(severity: Severity, size: int, palette: QPalette | None = No
     return pixmap
 
 
+_severity_icons: dict[tuple[Severity, int], QIcon] = {}
+"""Painted severity icons by severity and colour: table cells ask for one on every paint."""
+
+
 def severity_icon(severity: Severity, palette: QPalette | None = None) -> QIcon:
-    icon = QIcon()
-    for size in _SIZES:
-        icon.addPixmap(severity_pixmap(severity, size, palette))
-    return icon
+    # Keyed by the colour, not the palette: a theme change gives a new colour, hence new
+    # icons, while the few colours in use are each painted once.
+    key = (severity, severity_color(severity, _palette(palette)).rgba())
+    icon = _severity_icons.get(key)
+    if icon is None:
+        icon = QIcon()
+        for size in _SIZES:
+            icon.addPixmap(severity_pixmap(severity, size, palette))
+        _severity_icons[key] = icon
+    return QIcon(icon)  # a copy sharing the pixmaps, so a caller cannot alter the cached one
 
 
 def initials(name: str) -> str:

@@ -253,3 +253,27 @@ def test_invalid_indexes_are_harmless(model) -> None:
     assert not model.setData(QModelIndex(), "x")
     assert model.rowCount(model.index(0, 0)) == 0
     assert model.headerData(9, Qt.Orientation.Horizontal) is None
+
+
+def test_a_move_that_leaves_the_findings_equal_still_puts_them_on_the_right_rows(
+    model, controller
+) -> None:
+    # The fourth All row is flagged wherever it is; moving it to the top flags the row
+    # that is now fourth, and the findings (code, message, row) are exactly as before.
+    rows = (
+        IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.ALL),
+        IdentifierRow(segment="phone", destination="PHONE", strategy=Strategy.ALL),
+        IdentifierRow(segment="user_id", destination="EXTERN_ID", strategy=Strategy.ALL),
+        IdentifierRow(segment="anonymous_id", destination="EXTERN_ID", strategy=Strategy.ALL),
+    )
+    controller.load(facebook_document(*rows), None)
+    before = list(controller.findings)
+    assert [(f.code, f.row) for f in before] == [("T101", 3)]
+
+    controller.edit(move_row(controller.document, 3, 0), "move")
+
+    assert controller.findings == before
+    assert model.index(0, 0).data() == "anonymous_id"
+    assert model.index(0, 2).data(FINDINGS_ROLE) == []
+    assert model.index(0, 2).data(R.DecorationRole) is None
+    assert [(f.code, f.row) for f in model.index(3, 2).data(FINDINGS_ROLE)] == [("T101", 3)]

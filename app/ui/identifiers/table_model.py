@@ -252,6 +252,9 @@ class IdentifierTableModel(QAbstractTableModel):
             self._emit_all_cells([])  # flags changed: every cell enabled or greyed
         elif before.destination != after.destination:
             self._emit_column(DESTINATION_COLUMN, _VALUE_ROLES)  # preset labels differ
+        # The controller's findings are already those of ``after``, and it announces them
+        # only when they differ: equal findings after a move must still leave the rows.
+        self._on_findings_changed(self._controller.findings)
 
     def _on_findings_changed(self, findings: list[Finding]) -> None:
         new = findings_by_cell(findings, self._row_count())
@@ -267,8 +270,8 @@ class IdentifierTableModel(QAbstractTableModel):
             self.dataChanged.emit(cell, cell, _FINDING_ROLES)
 
     def _shift_findings(self, new_row: Any) -> None:
-        """Keep findings on their rows through a structural change until the controller
-        reports the new findings, so the diff then touches only cells that really change."""
+        """Keep findings on their rows through a structural change until they are compared
+        with the new findings, so the diff then touches only cells that really change."""
         shifted: dict[Cell, tuple[Finding, ...]] = {}
         for (row, column), found in self._cell_findings.items():
             target = new_row(row)

@@ -222,6 +222,10 @@ class TargetPage(QWidget):
                 if edit.text() != values[field]:
                     edit.setText(values[field])
                 self._ids_form.setRowVisible(self._labels[field], visible[field])
+                # Showing a row shows every widget in it: keep a note with nothing to say
+                # hidden (new findings are announced only when they differ).
+                note = self.field_findings[field]
+                note.setVisible(visible[field] and bool(note.findings))
             if self.name_edit.text() != doc.name:
                 self.name_edit.setText(doc.name)
             if self.notes_edit.toPlainText() != doc.notes:
