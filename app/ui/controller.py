@@ -109,11 +109,6 @@ class DocumentController(QObject):
             self._path = path
             self.pathChanged.emit(path)
 
-    def revalidate(self) -> None:
-        """Re-run the rules, e.g. after the custom identifiers or the catalog changed."""
-        self._findings = self._validator(self._document)
-        self.findingsChanged.emit(self._findings)
-
     def _show(self, document: IdSyncDocument) -> None:
         before = self._document
         findings_before = self._findings

@@ -96,7 +96,7 @@ class MainWindow(QMainWindow):
         self.event_settings_page = EventSettingsPage(
             self.controller, catalog, self.remembered_identifiers
         )
-        self.review_page = ReviewPage(self.controller, catalog=catalog)
+        self.review_page = ReviewPage(self.controller, catalog)
         self.pages: dict[Step, QWidget] = {
             Step.TARGET: self.target_page,
             Step.DESTINATION: self.destination_page,

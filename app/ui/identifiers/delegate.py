@@ -110,9 +110,6 @@ class IdentifierDelegate(QStyledItemDelegate):
         self._mouse_started = False
         self._row_height = 0
 
-    def set_catalog(self, catalog: Catalog) -> None:
-        self._catalog = catalog
-
     # -- editors -------------------------------------------------------------------
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:

@@ -86,12 +86,6 @@ class EventSettingsPage(QWidget):
 
     # -- public ------------------------------------------------------------------------
 
-    def set_catalog(self, catalog: Catalog) -> None:
-        self._catalog = catalog
-        self.model.set_catalog(catalog)
-        self.delegate.set_catalog(catalog)
-        self._sync(self._controller.document)
-
     def current_row(self) -> int | None:
         index = self.table.currentIndex()
         return index.row() if index.isValid() else None
@@ -426,11 +420,8 @@ class EventSettingsPage(QWidget):
             doc.send_mobile_ids or spec is None or spec.supports_mobile_ids
         )
         self.send_mobile_ids_explanation.setText(self._mobile_explanation(spec))
-        mobile_rows = [
-            row.segment
-            for row in doc.identifiers
-            if (ident := self._catalog.identifier(row.segment)) is not None and ident.mobile_ad_id
-        ]
+        mobile_ad_ids = self._catalog.mobile_ad_ids()
+        mobile_rows = [row.segment for row in doc.identifiers if row.segment in mobile_ad_ids]
         unique_mobile = list(dict.fromkeys(mobile_rows))
         self.banner.show_for(unique_mobile if customized and not doc.send_mobile_ids else [])
 

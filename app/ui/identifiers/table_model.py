@@ -203,11 +203,6 @@ class IdentifierTableModel(QAbstractTableModel):
         self._controller.edit(after, f"Change {what.get(field, field)} of row {row + 1}")
         return True
 
-    def set_catalog(self, catalog: Catalog) -> None:
-        """Labels and descriptions come from the catalog: refresh every cell."""
-        self._catalog = catalog
-        self._emit_all_cells([])
-
     # -- following the controller -----------------------------------------------------
 
     def _on_document_changed(self, _before: IdSyncDocument, after: IdSyncDocument) -> None:

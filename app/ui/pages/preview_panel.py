@@ -35,12 +35,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.catalog import CatalogError, load_catalog
 from app.core.catalog import Catalog
 from app.core.findings import Severity
 from app.core.model import IdSyncDocument, Strategy
 from app.core.preview import (
-    MOBILE_AD_ID_TYPES,
     ProfileFormatError,
     ProfileIdentities,
     RowOutcome,
@@ -207,13 +205,13 @@ class StrategyPreviewPanel(QWidget):
     def __init__(
         self,
         controller: DocumentController,
-        catalog: Catalog | None = None,
+        catalog: Catalog,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("strategyPreview")
         self._controller = controller
-        self._catalog = catalog if catalog is not None else _shipped_catalog()
+        self._catalog = catalog
         self._identities: ProfileIdentities | None = None
         self._profile_name = ""
         self._shown_index = -1
@@ -391,7 +389,7 @@ class StrategyPreviewPanel(QWidget):
             doc,
             self._identities,
             default_strategy=self._default_strategy(doc),
-            mobile_ad_ids=self._mobile_ad_ids(),
+            mobile_ad_ids=self._catalog.mobile_ad_ids(),
         )
         self._show_summary(self._identities)
         self._fill_table(self.result)
@@ -416,15 +414,10 @@ class StrategyPreviewPanel(QWidget):
         )
 
     def _default_strategy(self, doc: IdSyncDocument) -> Strategy:
-        if self._catalog is None or doc.destination is None:
+        if doc.destination is None:
             return Strategy.LAST
         spec = self._catalog.destination(doc.destination.slug)
         return spec.default_strategy if spec is not None else Strategy.LAST
-
-    def _mobile_ad_ids(self) -> frozenset[str]:
-        if self._catalog is None:
-            return MOBILE_AD_ID_TYPES
-        return frozenset(spec.id for spec in self._catalog.identifiers if spec.mobile_ad_id)
 
     def _fill_table(self, result: StrategyPreview) -> None:
         self.table.setRowCount(len(result.rows))
@@ -502,11 +495,3 @@ class StrategyPreviewPanel(QWidget):
             self._apply_palette()
             if self.result is not None:
                 self._fill_table(self.result)
-
-
-def _shipped_catalog() -> Catalog | None:
-    """The shipped catalog, for a page built without one (it is cached after startup)."""
-    try:
-        return load_catalog()
-    except CatalogError:
-        return None

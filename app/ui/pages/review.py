@@ -50,8 +50,8 @@ class ReviewPage(QWidget):
     def __init__(
         self,
         controller: DocumentController,
+        catalog: Catalog,
         parent: QWidget | None = None,
-        catalog: Catalog | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reviewPage")

@@ -126,10 +126,6 @@ class SegmentSession(QObject):
         return self._storage
 
     @property
-    def client_factory(self) -> ClientFactory | None:
-        return self._factory
-
-    @property
     def description(self) -> str:
         if self._profile is None:
             return "Not connected"
