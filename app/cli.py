@@ -486,7 +486,8 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_preview(args: argparse.Namespace) -> int:
-    from app.core.preview import ProfileFormatError, parse_external_ids, preview
+    from app.core.preview import preview
+    from app.storage.profiles import ProfileLoadError, read_profile
 
     try:
         doc = read_document(args.file)
@@ -494,13 +495,9 @@ def _cmd_preview(args: argparse.Namespace) -> int:
         _report(str(exc))
         return EXIT_UNREADABLE
     try:
-        identities = parse_external_ids(_read_json(Path(args.profile)))
-    except OSError as exc:
-        _report(f"{args.profile}: cannot read the profile: {exc.strerror or exc}")
-        return EXIT_UNREADABLE
-    except ValueError as exc:
-        reason = exc.message if isinstance(exc, ProfileFormatError) else str(exc)
-        _report(f"{args.profile}: {reason}")
+        identities = read_profile(Path(args.profile))
+    except ProfileLoadError as exc:
+        _report(f"{args.profile}: {exc.reason}")
         return EXIT_UNREADABLE
     catalog = _load_catalog()
     if catalog is None:
@@ -514,17 +511,6 @@ def _cmd_preview(args: argparse.Namespace) -> int:
     )
     _out(result.render_text().rstrip("\n"))
     return EXIT_OK
-
-
-def _read_json(path: Path) -> object:
-    if path.stat().st_size > 5 * 1024 * 1024:
-        raise ValueError("the file is larger than 5 MB; export a single profile's external_ids")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"line {exc.lineno} column {exc.colno}: {exc.msg}") from exc
-    except UnicodeDecodeError as exc:
-        raise ValueError("not UTF-8 text; save the response as UTF-8 JSON") from exc
 
 
 # --- history ---------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def test_malformed_profile_says_where(tmp_path: Path, capsys: pytest.CaptureFixt
     result = run(capsys, "preview", str(FACEBOOK), str(broken))
     assert result.code == 2
     assert result.out == ""
-    assert result.err.startswith(f"{broken}: line 1 column 11:")
+    assert result.err.startswith(f"{broken}: it is not valid JSON (line 1, column 11:")
 
 
 def test_profile_item_without_type_names_the_item(
@@ -54,3 +54,16 @@ def test_missing_profile_file_is_one_clear_line(
     assert result.code == 2
     missing = tmp_path / "nope.json"
     assert result.err.strip() == f"{missing}: cannot read the profile: No such file or directory"
+
+
+def test_a_profile_nested_too_deeply_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    result = run(capsys, "preview", str(FACEBOOK), str(deep))
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err.strip() == (
+        f"{deep}: it is nested too deeply to be a Profile API response. Use another file."
+    )

@@ -33,9 +33,7 @@ from app.ui.pages.preview_panel import (
     COLUMN_STRATEGY,
     COLUMN_VALUES,
     DEFAULT_SETUP_MARK,
-    ProfileLoadError,
     StrategyPreviewPanel,
-    read_profile,
     readable_name,
 )
 from app.ui.steps import Step
@@ -365,17 +363,3 @@ def test_notes_name_identifiers_no_row_sends(qtbot: QtBot, window: MainWindow) -
     unsent = sorted({item["type"] for item in data} - {"email"})
     assert f"Not sent by any row: {', '.join(unsent)}." in panel.notes_label.text()
     assert QApplication.activeModalWidget() is None
-
-
-def test_unreadable_profile_files_get_a_message_that_names_them(tmp_path: Path) -> None:
-    latin = tmp_path / "latin1.json"
-    latin.write_bytes('{"data": [{"id": "jos\xe9@example.com"}]}'.encode("latin-1"))
-    with pytest.raises(ProfileLoadError, match=r"Cannot use latin1\.json: it is not UTF-8"):
-        read_profile(latin)
-    missing = tmp_path / "gone.json"
-    with pytest.raises(ProfileLoadError, match=r"Cannot read gone\.json"):
-        read_profile(missing)
-    bare = tmp_path / "bare-list.json"
-    bare.write_text(json.dumps([{"id": "x", "type": "email", "created_at": "yesterday"}]))
-    with pytest.raises(ProfileLoadError, match=r"bare-list\.json.*\[0\].*created_at"):
-        read_profile(bare)

@@ -8,7 +8,6 @@ change: it is a pure function of the document and the profile, and cheap.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -39,19 +38,17 @@ from app.core.catalog import Catalog
 from app.core.findings import Severity
 from app.core.model import IdSyncDocument, Strategy
 from app.core.preview import (
-    ProfileFormatError,
     ProfileIdentities,
     RowOutcome,
     RowPreview,
     StrategyPreview,
-    parse_external_ids,
     preview,
 )
 from app.resources import resource_path
+from app.storage.profiles import ProfileLoadError, read_profile
 from app.ui.controller import DocumentController
 from app.ui.theme import secondary_text_color, severity_color
 
-MAX_PROFILE_BYTES: Final = 5 * 1024 * 1024
 PREFERRED_SAMPLE: Final = "returning-customer.json"
 """Shown first: it has several emails, a mobile ad id and a custom identifier."""
 
@@ -67,14 +64,6 @@ DEFAULT_SETUP_MARK: Final = "—"
 """The row number shown for the rows Default Setup sends (they are not document rows)."""
 _ROW_PADDING: Final = 14
 """Extra vertical room per table row, in pixels, so multi-value rows do not feel cramped."""
-
-
-class ProfileLoadError(Exception):
-    """A sample profile file could not be used; ``message`` says why and what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -100,43 +89,6 @@ def shipped_profiles() -> list[SampleProfile]:
         return []
     files = sorted(folder.glob("*.json"), key=lambda p: (p.name != PREFERRED_SAMPLE, p.name))
     return [SampleProfile(readable_name(path), path) for path in files]
-
-
-def read_profile(path: Path) -> ProfileIdentities:
-    """Read a Profile API ``external_ids`` response from ``path``.
-
-    Raises :class:`ProfileLoadError` with a message naming the file and, for a bad item,
-    its index in the ``data`` list.
-    """
-    name = path.name
-    try:
-        if path.stat().st_size > MAX_PROFILE_BYTES:
-            raise ProfileLoadError(
-                f"Cannot use {name}: it is larger than 5 MB. Save a single profile's "
-                f"external_ids response and open that."
-            )
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ProfileLoadError(f"Cannot read {name}: {exc.strerror or exc}.") from None
-    except UnicodeDecodeError:
-        raise ProfileLoadError(
-            f"Cannot use {name}: it is not UTF-8 text. Save the Profile API response as "
-            f"UTF-8 JSON."
-        ) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ProfileLoadError(
-            f"Cannot use {name}: it is not valid JSON (line {exc.lineno}, column "
-            f"{exc.colno}: {exc.msg}). Fix it or open another file."
-        ) from None
-    try:
-        return parse_external_ids(data)
-    except ProfileFormatError as exc:
-        where = ""
-        if exc.index is not None and f"[{exc.index}]" not in exc.message:
-            where = f" (item {exc.index} of 'data')"
-        raise ProfileLoadError(f"Cannot use {name}{where}: {exc.message}") from None
 
 
 class _RoomyDelegate(QStyledItemDelegate):
