@@ -15,8 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from app.core.api_mapping import NotPushable
 from app.core.findings import Severity
 from app.core.model import IdSyncDocument
-from app.storage.atomic import atomic_write_text
-from app.storage.documents import DocumentError, read_document, write_document
+from app.storage.documents import DocumentError, read_document, write_document, write_export
 from app.storage.history import HistoryEvent
 from app.storage.recent import add_recent, prune_missing, remove_recent
 from app.storage.settings import Settings
@@ -146,9 +145,6 @@ class DocumentFiles(QObject):
         except DocumentError as error:
             dialogs.show_save_error(self._window, path, error.reason)
             return False
-        except OSError as error:
-            dialogs.show_save_error(self._window, path, error.strerror or str(error))
-            return False
         self._controller.mark_saved(path)
         self._set_recent(add_recent(self._settings.recent_files, path))
         errors = [f for f in self._controller.findings if f.severity is Severity.ERROR]
@@ -190,9 +186,9 @@ class DocumentFiles(QObject):
         if not path.suffix:
             path = path.with_suffix(".json")
         try:
-            atomic_write_text(path, text)
-        except OSError as error:
-            dialogs.show_export_error(self._window, path, error.strerror or str(error))
+            write_export(path, text.encode("utf-8"))
+        except DocumentError as error:
+            dialogs.show_export_error(self._window, path, error.reason)
             return False
         warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
         note = f" ({plural(warnings, 'warning')} — see Review)" if warnings else ""

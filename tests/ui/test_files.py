@@ -386,6 +386,27 @@ def test_export_document_from_the_review_page_writes_the_saved_form(
     assert window.statusBar().currentMessage() == f"Exported document to {exported}"
 
 
+def test_an_export_into_a_missing_folder_says_what_to_do(
+    qtbot: QtBot,
+    window: MainWindow,
+    dialogs: DialogDriver,
+    file_dialogs: FileDialogs,
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "fb.json"
+    write_document(path, facebook_document())
+    assert window.files.open_path(path)
+    target = tmp_path / "gone" / "fb.create-body.json"  # the folder does not exist
+    file_dialogs.will_save(target)
+    dialogs.expect("exportErrorDialog", QMessageBox.StandardButton.Ok)
+    assert not window.files.export(ExportKind.CREATE_BODY)
+    assert dialogs.pending == 0
+    assert "fb.create-body.json was not written" in dialogs.seen[0].text
+    # The same advice as a failed save, not the bare system error.
+    assert "the folder does not exist — choose an existing folder" in dialogs.seen[0].informative
+    assert not target.parent.exists()
+
+
 def test_export_create_body_from_the_review_page_writes_the_post_json(
     qtbot: QtBot, window: MainWindow, file_dialogs: FileDialogs, tmp_path: Path
 ) -> None:
