@@ -230,6 +230,7 @@ def test_the_idfa_row_sends_nothing_while_send_mobile_ids_is_off(
     page = window.event_settings_page
     click(qtbot, page.send_mobile_ids_checkbox)
     assert window.controller.document.send_mobile_ids
+    window.go_to_step(Step.REVIEW)  # the preview catches up when it is on screen again
     assert cell(panel, 1, COLUMN_VALUES) == newest(RETURNING, "ios.idfa")
     assert cell(panel, 1, COLUMN_EVENTS) == "1"
     assert panel.total_label.text().startswith("Total: 2 events ")
@@ -363,3 +364,28 @@ def test_notes_name_identifiers_no_row_sends(qtbot: QtBot, window: MainWindow) -
     unsent = sorted({item["type"] for item in data} - {"email"})
     assert f"Not sent by any row: {', '.join(unsent)}." in panel.notes_label.text()
     assert QApplication.activeModalWidget() is None
+
+
+def test_edits_while_the_tab_is_hidden_show_when_it_is_shown_again(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    set_rows(window, EMAIL_LAST)
+    panel = open_preview_tab(qtbot, window)
+    choose_profile(qtbot, panel, readable_name(RETURNING))
+    shown = panel.result
+    assert shown is not None and [row.strategy for row in shown.rows] == [Strategy.LAST]
+
+    # Another Review tab in front: the preview is not recomputed on every edit meanwhile.
+    window.review_page.tabs.setCurrentIndex(0)
+    assert not panel.isVisible()
+    set_strategy(window, 0, Strategy.ALL)
+    assert panel.result is shown
+
+    open_preview_tab(qtbot, window)
+    assert panel.result is not shown
+    assert cell(panel, 0, COLUMN_STRATEGY) == Strategy.ALL.label
+    assert cell(panel, 0, COLUMN_EVENTS) == str(len(distinct_values(RETURNING, "email")))
+
+    # While it is on screen, an edit shows at once.
+    set_strategy(window, 0, Strategy.FIRST)
+    assert cell(panel, 0, COLUMN_STRATEGY) == Strategy.FIRST.label

@@ -207,3 +207,29 @@ def test_enter_on_a_row_finding_selects_its_cell(
     assert window.current_step is Step.IDENTIFIERS
     index = window.event_settings_page.table.currentIndex()
     assert (index.row(), index.column()) == (2, 0)
+
+
+def test_edits_made_on_other_steps_are_shown_when_review_is_opened(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    doc = open_example(window, tmp_path, "facebook-custom-audiences.json")
+    click_review(qtbot, window)
+    document_view = show_view(window, ExportKind.DOCUMENT)
+    assert text_of(document_view) == dump_document(doc).decode()
+
+    window.go_to_step(Step.IDENTIFIERS)
+    shorter = doc.with_rows(doc.identifiers[:1])
+    window.controller.edit(shorter, "Remove rows")
+    # Hidden, the step does not re-serialise the document and bodies on every edit...
+    assert text_of(document_view) == dump_document(doc).decode()
+
+    # ...and shows the edit as soon as it is opened.
+    click_review(qtbot, window)
+    assert text_of(document_view) == dump_document(shorter).decode()
+    update = json.loads(text_of(show_view(window, ExportKind.UPDATE_BODY)))
+    assert update == json.loads(json.dumps(update_body(shorter)))
+
+    # On screen, an edit shows at once.
+    renamed = shorter.model_copy(update={"name": "Renamed on Review"})
+    window.controller.edit(renamed, "Rename")
+    assert text_of(show_view(window, ExportKind.DOCUMENT)) == dump_document(renamed).decode()

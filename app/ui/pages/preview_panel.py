@@ -2,8 +2,9 @@
 
 The person picks one of the shipped sample profiles (or opens a Profile API
 ``external_ids`` JSON of their own); the table shows, row by row, the values each row's
-strategy picks and the events they cause. The preview is recomputed on every document
-change: it is a pure function of the document and the profile, and cheap.
+strategy picks and the events they cause. The preview is a pure function of the document
+and the profile: it is recomputed when the document changes while the tab is on screen,
+otherwise when the tab is next shown.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Final
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QBrush, QFont, QPainter, QPalette
+from PySide6.QtGui import QBrush, QFont, QPainter, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -167,6 +168,8 @@ class StrategyPreviewPanel(QWidget):
         self._identities: ProfileIdentities | None = None
         self._profile_name = ""
         self._shown_index = -1
+        self._stale = False
+        """The document changed while the tab was hidden: refresh when it is shown."""
         self.result: StrategyPreview | None = None
 
         self.profile_combo = QComboBox()
@@ -326,9 +329,18 @@ class StrategyPreviewPanel(QWidget):
     # --- the preview --------------------------------------------------------------------
 
     def _on_document_changed(self, _before: IdSyncDocument, _after: IdSyncDocument) -> None:
-        self._refresh()
+        if self.isVisible():
+            self._refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._stale:
+            self._refresh()
+        super().showEvent(event)
 
     def _refresh(self) -> None:
+        self._stale = False
         doc = self._controller.document
         if self._identities is None:
             self.result = None

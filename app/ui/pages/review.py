@@ -7,6 +7,7 @@ import json
 from enum import Enum
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from app.core.api_mapping import NotPushable, api_limitations, create_body, update_body
@@ -108,15 +109,27 @@ class ReviewPage(QWidget):
         layout.addWidget(header)
         layout.addWidget(splitter, 1)
 
+        # Whether the views lag behind the document: serialising the document and both
+        # bodies on every keystroke is wasted while the Review step is not on screen.
+        self._document_stale = False
         controller.documentChanged.connect(self._on_document_changed)
         controller.findingsChanged.connect(self._show_findings)
         self._show_document(controller.document)
         self._show_findings(controller.findings)
 
     def _on_document_changed(self, _before: IdSyncDocument, after: IdSyncDocument) -> None:
-        self._show_document(after)
+        if self.isVisible():
+            self._show_document(after)
+        else:
+            self._document_stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._document_stale:
+            self._show_document(self._controller.document)
+        super().showEvent(event)
 
     def _show_document(self, doc: IdSyncDocument) -> None:
+        self._document_stale = False
         limitations = " ".join(note.message for note in api_limitations(doc))
         for kind, view in self.views.items():
             try:
