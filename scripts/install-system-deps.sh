@@ -23,5 +23,9 @@ if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
 fi
 echo "Installing Qt system libraries: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# A failed install must not stop the set-up: the tests run Qt offscreen, which needs
+# none of the X11 libraries; only the windowed app does.
+if ! { apt-get update -qq >/dev/null && \
+       apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }; then
+  echo "warning: could not install ${missing[*]}; the windowed app may not start" >&2
+fi
