@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+
+import keyring
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLineEdit, QMainWindow
 from pytestqt.qtbot import QtBot
 
+from app.segment.regions import Region
 from app.segment.sandbox import Sandbox
 from app.storage.secrets import SERVICE_NAME, TOKEN_ENV_VAR, StorageKind, account_for
 from app.ui.controller import DocumentController
 from app.ui.push.actions import PushActions
-from app.ui.push.connect_dialog import ConnectDialog
+from app.ui.push.connect_dialog import (
+    PLACEHOLDER_CHECKING,
+    PLACEHOLDER_PASTE,
+    PLACEHOLDER_SAVED,
+    ConnectDialog,
+)
 from app.ui.push.session import EndpointKind, SegmentSession
 from app.ui.push.status import StatusKind
 from tests.secrets_support import MemoryKeyring, TokenRegistry
@@ -27,6 +37,8 @@ def open_dialog(qtbot: QtBot, segment_session: SegmentSession) -> ConnectDialog:
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    # The saved-token lookup runs in a worker; the tests start from its answer.
+    qtbot.waitUntil(lambda: not dialog.checking_keyring, timeout=8000)
     return dialog
 
 
@@ -52,6 +64,8 @@ def type_into(qtbot: QtBot, edit: QLineEdit, text: str) -> None:
 
 def use_custom_url(qtbot: QtBot, dialog: ConnectDialog, url: str) -> None:
     choose_endpoint(qtbot, dialog, EndpointKind.CUSTOM)
+    # Passing EU on the way started a saved-token lookup; let it answer first.
+    qtbot.waitUntil(lambda: not dialog.checking_keyring, timeout=8000)
     type_into(qtbot, dialog.base_url, url)
 
 
@@ -294,3 +308,132 @@ def test_segment_menu_connects_and_enables_the_other_actions(
     actions.sign_out_action.trigger()
     assert not segment_session.is_connected
     assert not actions.choose_action.isEnabled()
+
+
+class LockedKeyring(MemoryKeyring):
+    """Like a locked keychain whose unlock prompt waits for the person: every read blocks
+    until the test releases it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.asked: list[str] = []
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.asked.append(username)
+        # Bounded, so a UI-thread read makes the test fail instead of hanging the run.
+        self.release.wait(timeout=15)
+        return super().get_password(service, username)
+
+
+@pytest.fixture
+def locked_keyring(segment_session: SegmentSession) -> Iterator[LockedKeyring]:
+    previous = keyring.get_keyring()
+    backend = LockedKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    # Before the session's shutdown waits for its workers.
+    backend.release.set()
+    keyring.set_keyring(previous)
+
+
+def assert_responsive(qtbot: QtBot, dialog: ConnectDialog, typed: str) -> None:
+    """The event loop runs (a timer fires) and typing reaches the token field."""
+    timer = QTimer(dialog)
+    timer.setSingleShot(True)
+    with qtbot.waitSignal(timer.timeout, timeout=2000):
+        timer.start(0)
+    type_into(qtbot, dialog.token, typed)
+    assert dialog.token.text() == typed
+
+
+def test_saved_token_lookup_waits_on_the_keyring_without_freezing_the_dialog(
+    qtbot: QtBot,
+    segment_session: SegmentSession,
+    locked_keyring: LockedKeyring,
+    used_tokens: TokenRegistry,
+) -> None:
+    # Only the US endpoint has a saved token, so a stale US answer would show "saved".
+    locked_keyring.entries[(SERVICE_NAME, account_for(Region.US.base_url))] = used_tokens.add(
+        "sgp_saved_for_us"
+    )
+    dialog = ConnectDialog(segment_session)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.kind is EndpointKind.US
+    qtbot.waitUntil(lambda: locked_keyring.asked == [account_for(Region.US.base_url)])
+    assert dialog.checking_keyring
+    assert dialog.token.placeholderText() == PLACEHOLDER_CHECKING
+    assert "saved in the system keyring" in dialog.storage_note.text()
+
+    assert_responsive(qtbot, dialog, used_tokens.add("sgp_typed_while_locked"))
+    choose_endpoint(qtbot, dialog, EndpointKind.EU)
+    assert dialog.token.placeholderText() == PLACEHOLDER_CHECKING
+    assert_responsive(qtbot, dialog, used_tokens.add("sgp_typed_after_switch"))
+
+    locked_keyring.release.set()
+    qtbot.waitUntil(lambda: not dialog.checking_keyring, timeout=8000)
+    # The US answer came too late and was dropped; EU was looked up once the read ended.
+    assert locked_keyring.asked == [
+        account_for(Region.US.base_url),
+        account_for(Region.EU.base_url),
+    ]
+    assert dialog.token.placeholderText() == PLACEHOLDER_PASTE
+
+    choose_endpoint(qtbot, dialog, EndpointKind.US)
+    qtbot.waitUntil(lambda: not dialog.checking_keyring, timeout=8000)
+    assert dialog.token.placeholderText() == PLACEHOLDER_SAVED
+
+
+def test_test_connection_reads_the_saved_token_off_the_ui_thread(
+    qtbot: QtBot,
+    segment_session: SegmentSession,
+    live_sandbox: Sandbox,
+    locked_keyring: LockedKeyring,
+) -> None:
+    locked_keyring.entries[(SERVICE_NAME, account_for(live_sandbox.url))] = live_sandbox.token
+    locked_keyring.release.set()
+    dialog = open_dialog(qtbot, segment_session)
+    use_custom_url(qtbot, dialog, live_sandbox.url)
+    dialog.token.setFocus()  # leaving the URL field looks up its saved token
+    qtbot.waitUntil(lambda: not dialog.checking_keyring, timeout=8000)
+    assert dialog.token.placeholderText() == PLACEHOLDER_SAVED
+    asked_before = len(locked_keyring.asked)
+
+    locked_keyring.release.clear()
+    click(qtbot, dialog.test_button)
+    qtbot.waitUntil(lambda: len(locked_keyring.asked) > asked_before)
+    assert dialog.status.kind is StatusKind.BUSY
+    assert not dialog.test_button.isEnabled()
+    timer = QTimer(dialog)
+    timer.setSingleShot(True)
+    with qtbot.waitSignal(timer.timeout, timeout=2000):
+        timer.start(0)
+
+    locked_keyring.release.set()
+    assert wait_status(qtbot, dialog) == "Connected: 2 spaces."
+    assert dialog.token.text() == ""
+
+    # Connect reuses the token the test found: no second keyring read, no new request.
+    asked_after_test = len(locked_keyring.asked)
+    click(qtbot, dialog.connect_button)
+    assert dialog.result() == ConnectDialog.DialogCode.Accepted
+    assert len(locked_keyring.asked) == asked_after_test
+    assert segment_session.is_connected
+
+
+def test_connect_with_no_token_anywhere_asks_for_one(
+    qtbot: QtBot, segment_session: SegmentSession, live_sandbox: Sandbox
+) -> None:
+    dialog = open_dialog(qtbot, segment_session)
+    use_custom_url(qtbot, dialog, live_sandbox.url)
+    click(qtbot, dialog.connect_button)
+    message = wait_status(qtbot, dialog)
+    assert dialog.status.kind is StatusKind.ERROR
+    assert "Enter the API token." in message
+    assert "Access Management > Tokens" in message
+    assert dialog.isVisible()
+    assert not segment_session.is_connected
+    assert live_sandbox.count(method="GET") == 0
+    assert dialog.token.hasFocus()

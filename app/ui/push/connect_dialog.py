@@ -1,7 +1,13 @@
 """Connect to Segment: where (US, EU, a custom URL, or the local sandbox), the token, and
-a Test connection that lists the spaces off the UI thread."""
+a Test connection that lists the spaces off the UI thread.
+
+The keyring is only ever read in a worker: a locked Secret Service or Keychain can sit on
+an unlock prompt for as long as the person takes, and the dialog must stay usable.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -43,13 +49,46 @@ STORAGE_ENV = (
     "above is ignored."
 )
 STORAGE_SANDBOX = "The sandbox only accepts its own token, filled in for you; it is not saved."
+PLACEHOLDER_PASTE = "Paste the token from Segment"
+PLACEHOLDER_CHECKING = "Checking the keyring…"
+PLACEHOLDER_SAVED = "Using the token saved in the keyring; paste a new one to replace it"
 
 
-def _spaces_job(make_client: ClientFactory) -> Job:
-    def job(context: JobContext) -> list[Space]:
+class MissingToken(SegmentError):
+    """Nothing typed and nothing saved: the person has to paste a token."""
+
+
+@dataclass(frozen=True)
+class _TestOutcome:
+    token: str
+    spaces: list[Space]
+
+
+@dataclass(frozen=True)
+class _SavedTokenCheck:
+    generation: int
+    found: bool
+
+
+def _test_job(session: SegmentSession, profile: ConnectionProfile, typed: str) -> Job:
+    def job(context: JobContext) -> _TestOutcome:
+        # With an empty field this reads the keyring, which may wait on an unlock prompt.
+        token = session.token_for(profile, typed)
+        if not token:
+            raise MissingToken(f"Enter the API token. {TOKEN_HOW_TO}")
         context.report("Listing the workspace's spaces…")
+        make_client: ClientFactory = session.factory_for(profile.base_url, token)
         with make_client(context.cancel) as client:
-            return list(client.list_spaces())
+            return _TestOutcome(token, list(client.list_spaces()))
+
+    return job
+
+
+def _saved_token_job(
+    session: SegmentSession, profile: ConnectionProfile, generation: int
+) -> Job:
+    def job(context: JobContext) -> _SavedTokenCheck:
+        return _SavedTokenCheck(generation, session.token_for(profile, "") is not None)
 
     return job
 
@@ -72,9 +111,20 @@ class ConnectDialog(QDialog):
         self.session = session
         self.storage_kind: StorageKind | None = None
         self._worker: Worker | None = None
+        # The inputs under test and, once Segment accepted them, the token they resolved to
+        # (the keyring's, when the field was left empty).
         self._testing: tuple[ConnectionProfile, str] | None = None
         self._accept_after_test = False
         self._passed: tuple[ConnectionProfile, str] | None = None
+        self._passed_token = ""
+        # Saved-token lookups: each input change bumps the generation, so a late answer for
+        # an endpoint the person has left is dropped. One lookup runs at a time; a change
+        # made meanwhile is looked up when it ends (a locked keyring would only block more
+        # pool threads).
+        self._lookup_generation = 0
+        self._lookup_worker: Worker | None = None
+        self._lookup_worker_generation = 0
+        self._lookup_profile: ConnectionProfile | None = None
 
         intro = QLabel(
             "The app reads your spaces, audiences and destination connections, and changes "
@@ -252,7 +302,9 @@ class ConnectDialog(QDialog):
         self.remember.blockSignals(True)
         self.remember.setChecked(can_remember and self._remember_choice)
         self.remember.blockSignals(False)
-        placeholder = "Paste the token from Segment"
+        placeholder = PLACEHOLDER_PASTE
+        self._lookup_generation += 1
+        self._lookup_profile = None
         if sandbox:
             note = STORAGE_SANDBOX
         elif env:
@@ -262,34 +314,69 @@ class ConnectDialog(QDialog):
             note = STORAGE_NO_KEYRING
         else:
             note = STORAGE_KEYRING if self.remember.isChecked() else STORAGE_SESSION
-            if self._has_saved_token():
-                placeholder = "Using the token saved in the keyring; paste a new one to replace it"
+            try:
+                self._lookup_profile = self.profile()
+            except SegmentError:
+                pass  # no valid URL yet: nothing saved to look for
+            else:
+                placeholder = PLACEHOLDER_CHECKING
+                self._start_saved_token_lookup()
         self.token.setPlaceholderText(placeholder)
         self.storage_note.setText(note)
 
-    def _has_saved_token(self) -> bool:
-        try:
-            profile = self.profile()
-        except SegmentError:
-            return False
-        return self.session.token_for(profile, "") is not None
+    @property
+    def checking_keyring(self) -> bool:
+        """True while a saved-token lookup runs or the current inputs await its answer."""
+        return self._lookup_profile is not None or self._lookup_worker is not None
+
+    def _start_saved_token_lookup(self) -> None:
+        profile = self._lookup_profile
+        if self._lookup_worker is not None or profile is None:
+            return
+        worker = self.session.tasks.start(
+            _saved_token_job(self.session, profile, self._lookup_generation),
+            name="saved token lookup",
+        )
+        worker.signals.finished.connect(self._saved_token_checked)
+        worker.signals.done.connect(self._saved_token_lookup_ended)
+        self._lookup_worker = worker
+        self._lookup_worker_generation = self._lookup_generation
+        self.session.tasks.launch(worker)
+
+    def _saved_token_checked(self, check: _SavedTokenCheck) -> None:
+        if check.generation != self._lookup_generation or self._lookup_profile is None:
+            return
+        self._lookup_profile = None
+        self.token.setPlaceholderText(PLACEHOLDER_SAVED if check.found else PLACEHOLDER_PASTE)
+
+    def _saved_token_lookup_ended(self, worker: Worker) -> None:
+        if worker is not self._lookup_worker:
+            return
+        self._lookup_worker = None
+        if self._lookup_profile is None:
+            return
+        if self._lookup_worker_generation == self._lookup_generation:
+            # It failed for the current inputs: offer the field rather than ask again.
+            self._lookup_profile = None
+            self.token.setPlaceholderText(PLACEHOLDER_PASTE)
+        else:
+            # The inputs changed while it ran: look again for what is there now.
+            self._start_saved_token_lookup()
 
     # -- testing and connecting ------------------------------------------------------
 
     def _inputs(self) -> tuple[ConnectionProfile, str] | None:
-        """The chosen profile and token, or None after showing what is missing."""
+        """The chosen profile and the typed token, or None after showing what is wrong.
+
+        The token may still be empty: the test worker then reads the keyring.
+        """
         try:
             profile = self.profile()
         except SegmentError as exc:
             self.status.set_error(str(exc), retry=False)
             self.base_url.setFocus()
             return None
-        token = self.session.token_for(profile, self.token.text())
-        if not token:
-            self.status.set_error(f"Enter the API token. {TOKEN_HOW_TO}", retry=False)
-            self.token.setFocus()
-            return None
-        return profile, token
+        return profile, self.token.text()
 
     def _test_clicked(self) -> None:
         self._accept_after_test = False
@@ -300,20 +387,22 @@ class ConnectDialog(QDialog):
         if inputs is None:
             return
         if self._passed == inputs:
-            self._finish(*inputs)
+            self._finish(inputs[0], self._passed_token)
             return
         self._accept_after_test = True
-        self._start_test()
+        self._start_test(inputs)
 
-    def _start_test(self) -> None:
-        inputs = self._inputs()
+    def _start_test(self, inputs: tuple[ConnectionProfile, str] | None = None) -> None:
+        if inputs is None:
+            inputs = self._inputs()
         if inputs is None:
             return
-        profile, token = inputs
+        profile, typed = inputs
         if self._worker is not None:
             self._worker.cancel()
-        factory = self.session.factory_for(profile.base_url, token)
-        worker = self.session.tasks.start(_spaces_job(factory), name="test connection")
+        worker = self.session.tasks.start(
+            _test_job(self.session, profile, typed), name="test connection"
+        )
         worker.signals.finished.connect(self._test_passed)
         worker.signals.failed.connect(self._test_failed)
         worker.signals.cancelled.connect(self._test_cancelled)
@@ -327,13 +416,14 @@ class ConnectDialog(QDialog):
         worker = self._worker
         return worker is not None and self.sender() is worker.signals
 
-    def _test_passed(self, spaces: list[Space]) -> None:
+    def _test_passed(self, outcome: _TestOutcome) -> None:
         if not self._is_current():
             return
         inputs = self._testing
         assert inputs is not None
         self._worker = None
         self._set_busy(False)
+        spaces = outcome.spaces
         if not spaces:
             self.status.set_error(
                 "Connected, but this token sees no spaces. Check that it belongs to the "
@@ -342,9 +432,10 @@ class ConnectDialog(QDialog):
             )
             return
         self._passed = inputs
+        self._passed_token = outcome.token
         self.status.set_ok(f"Connected: {_plural(len(spaces), 'space')}.")
         if self._accept_after_test:
-            self._finish(*inputs)
+            self._finish(inputs[0], outcome.token)
 
     def _test_failed(self, error: SegmentError) -> None:
         if not self._is_current():
@@ -352,6 +443,8 @@ class ConnectDialog(QDialog):
         self._worker = None
         self._set_busy(False)
         self.status.set_error(str(error), retry=False)
+        if isinstance(error, MissingToken):
+            self.token.setFocus()
 
     def _test_cancelled(self, message: str) -> None:
         if not self._is_current():
@@ -372,6 +465,9 @@ class ConnectDialog(QDialog):
         self.accept()
 
     def reject(self) -> None:
+        # A keyring lookup cannot be interrupted; its late answer is simply dropped.
+        self._lookup_generation += 1
+        self._lookup_profile = None
         if self._worker is not None:
             self._worker.cancel()
             self._worker = None

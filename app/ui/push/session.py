@@ -158,7 +158,10 @@ class SegmentSession(QObject):
 
     def token_for(self, profile: ConnectionProfile, typed: str) -> str | None:
         """The token a connection to ``profile`` would use: the sandbox's own, else the
-        environment variable, else what was typed, else what the keyring holds."""
+        environment variable, else what was typed, else what the keyring holds.
+
+        Reading the keyring can wait on an unlock prompt: call this from a worker.
+        """
         if profile.kind is EndpointKind.SANDBOX:
             sandbox = self._sandbox
             return sandbox.token if sandbox is not None else None
