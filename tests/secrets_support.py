@@ -10,13 +10,21 @@ from pathlib import Path
 
 import pytest
 from keyring.backend import KeyringBackend
+from keyring.compat import properties
 from keyring.errors import PasswordDeleteError
 
 
 class MemoryKeyring(KeyringBackend):
-    """A working keyring backend that keeps passwords in a dict."""
+    """A working keyring backend that keeps passwords in a dict.
 
-    priority = 1
+    keyring discovers every KeyringBackend subclass and chains the viable ones into its
+    default backend; a priority that raises keeps these test backends (and subclasses
+    that block on purpose) out of that, so only ``keyring.set_keyring`` installs them.
+    """
+
+    @properties.classproperty
+    def priority(cls) -> float:
+        raise RuntimeError("a test backend, installed only with keyring.set_keyring")
 
     def __init__(self) -> None:
         # KeyringBackend.__init__ only reads KEYRING_PROPERTY_* variables; skipping it
