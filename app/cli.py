@@ -25,6 +25,7 @@ from app.core.diff import diff_documents
 from app.core.findings import Finding, Severity
 from app.core.model import IdSyncDocument, Strategy
 from app.core.schema import document_json_schema
+from app.core.wording import plural
 from app.storage.documents import DocumentError, dump_document, read_document, write_export
 
 PROG: Final = "idsync"
@@ -355,13 +356,13 @@ def _summary(file_count: int, findings: list[Finding], unreadable: int) -> str:
     for finding in findings:
         counts[finding.severity] += 1
     parts = [
-        _plural(counts[Severity.ERROR], "error"),
-        _plural(counts[Severity.WARNING], "warning"),
+        plural(counts[Severity.ERROR], "error"),
+        plural(counts[Severity.WARNING], "warning"),
         f"{counts[Severity.INFO]} info",
     ]
     if unreadable:
         parts.append(f"{unreadable} unreadable")
-    return f"{_plural(file_count, 'file')} checked: {', '.join(parts)}"
+    return f"{plural(file_count, 'file')} checked: {', '.join(parts)}"
 
 
 def _print_check_json(
@@ -382,7 +383,7 @@ def _print_check_json(
                     "column": problem.column,
                     "field": problem.field,
                 },
-                "findings": [_finding_json(f) for f in findings],
+                "findings": [f.to_json() for f in findings],
             }
         )
     all_findings = [f for entry in report for f in entry[2]]
@@ -395,16 +396,6 @@ def _print_check_json(
     }
     _out(json.dumps({"files": files_out, "summary": summary}, indent=2, ensure_ascii=False))
 
-
-def _finding_json(finding: Finding) -> dict[str, Any]:
-    return {
-        "code": finding.code,
-        "severity": finding.severity.value,
-        "message": finding.message,
-        "area": finding.area.value,
-        "row": None if finding.row is None else finding.row + 1,
-        "field": finding.field,
-    }
 
 
 def _load_catalog() -> Catalog | None:
@@ -442,7 +433,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         if errors and not args.force:
             _report(
                 f"{args.file}: cannot export {args.export_as}: the document has "
-                f"{_plural(len(errors), 'error')} that Segment would reject or that break "
+                f"{plural(len(errors), 'error')} that Segment would reject or that break "
                 f"the limits; fix them (see `{PROG} check {args.file}`) or pass --force"
             )
             for finding in errors:
@@ -547,7 +538,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
     if number is not None:
         if number > len(entries):
             _error(
-                f"history --show: there is no version {number}: {_plural(len(entries), 'version')} "
+                f"history --show: there is no version {number}: {plural(len(entries), 'version')} "
                 f"of {scope} (see `{PROG} history`)"
             )
             return EXIT_UNREADABLE
@@ -641,9 +632,6 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
 # --- output ----------------------------------------------------------------------------
 
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _out(line: str) -> None:

@@ -26,9 +26,9 @@ from typing import Any, Final
 
 from app.catalog import CatalogError, load_catalog
 from app.core.diff import RowChange
-from app.core.findings import Finding
 from app.core.model import AudienceTarget, IdSyncDocument, JourneyTarget
 from app.core.plan import PlanAction, PlanNote, PushPlan, make_plan
+from app.core.wording import plural
 from app.segment.bulk import BulkReport, ItemResult, ItemStatus, PushItem, push_items
 from app.segment.cancel import CancelToken
 from app.segment.client import SegmentClient
@@ -340,10 +340,10 @@ class _Output:
         _print(_summary_line(report, unreadable))
         planned = report.count(ItemStatus.PLANNED)
         if planned and dry_run:
-            _print(f"Dry run: nothing was written ({_plural(planned, 'change')} planned).")
+            _print(f"Dry run: nothing was written ({plural(planned, 'change')} planned).")
         elif planned:
             _print(
-                f"Nothing was written. Run again with --yes to apply {_plural(planned, 'change')}."
+                f"Nothing was written. Run again with --yes to apply {plural(planned, 'change')}."
             )
         if report.cancelled:
             _print("Cancelled: items not started were left untouched; run again to continue.")
@@ -447,7 +447,7 @@ def _summary_line(report: BulkReport, unreadable: Sequence[_Unreadable]) -> str:
     if unreadable:
         parts.append(f"{len(unreadable)} unreadable")
     total = len(report.results) + len(unreadable)
-    return f"{_plural(total, 'item')}: {', '.join(parts) or 'nothing to do'}."
+    return f"{plural(total, 'item')}: {', '.join(parts) or 'nothing to do'}."
 
 
 def _unique_notes(report: BulkReport) -> list[PlanNote]:
@@ -500,24 +500,12 @@ def _json_item(result: ItemResult) -> dict[str, Any]:
                 "body": plan.body,
             }
         )
-    data["findings"] = [_finding_json(f) for f in result.item.findings if f.is_error]
+    data["findings"] = [f.to_json() for f in result.item.findings if f.is_error]
     data["error"] = result.error
     data["verified"] = result.verified
     return data
 
 
-def _finding_json(finding: Finding) -> dict[str, Any]:
-    return {
-        "code": finding.code,
-        "severity": finding.severity.value,
-        "message": finding.message,
-        "row": None if finding.row is None else finding.row + 1,
-        "field": finding.field,
-    }
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _print(line: str) -> None:

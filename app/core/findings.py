@@ -49,6 +49,17 @@ class Finding(BaseModel):
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    def to_json(self) -> dict[str, str | int | None]:
+        """The machine-readable form the CLI prints; rows counted from 1 like its text."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "area": self.area.value,
+            "row": None if self.row is None else self.row + 1,
+            "field": self.field,
+        }
+
 
 def has_errors(findings: list[Finding]) -> bool:
     return any(f.is_error for f in findings)

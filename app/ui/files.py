@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from app.core.api_mapping import NotPushable
 from app.core.findings import Severity
 from app.core.model import IdSyncDocument
+from app.core.wording import plural
 from app.storage.documents import DocumentError, read_document, write_document, write_export
 from app.storage.history import HistoryEvent
 from app.storage.recent import add_recent, prune_missing, remove_recent
@@ -23,7 +24,6 @@ from app.ui import dialogs
 from app.ui.controller import DocumentController
 from app.ui.history_recorder import HistoryRecorder
 from app.ui.pages.review import ExportKind, body_text
-from app.ui.steps import plural
 
 JSON_FILTER = "ID Sync configurations (*.json);;All files (*)"
 BODY_FILTER = "JSON files (*.json);;All files (*)"

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from enum import Enum
 
 from app.core.findings import Area, Finding, Severity
+from app.core.wording import plural
 
 
 class Step(str, Enum):
@@ -55,10 +56,6 @@ def step_of(finding: Finding) -> Step:
 def counts_by_step(findings: Iterable[Finding], severity: Severity) -> dict[Step, int]:
     counter = Counter(step_of(f) for f in findings if f.severity is severity)
     return {step: counter.get(step, 0) for step in Step}
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def summary(findings: Iterable[Finding]) -> str:

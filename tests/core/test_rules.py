@@ -788,3 +788,26 @@ def test_any_document_gives_sorted_registered_findings(
         assert (finding.severity, finding.area) == (info.severity, info.area)
         assert finding.row is None or 0 <= finding.row < len(rows)
         assert finding.message.endswith((".", "?"))
+
+
+def test_a_finding_as_json_counts_rows_from_one_like_the_text_output() -> None:
+    from app.core.findings import Area, Finding, Severity
+
+    finding = Finding(
+        code="IDS109",
+        severity=Severity.ERROR,
+        message="Turn on Send Mobile IDs.",
+        area=Area.IDENTIFIERS,
+        row=1,
+        field="segment",
+    )
+    assert finding.to_json() == {
+        "code": "IDS109",
+        "severity": "error",
+        "message": "Turn on Send Mobile IDs.",
+        "area": "identifiers",
+        "row": 2,
+        "field": "segment",
+    }
+    document_level = finding.model_copy(update={"row": None})
+    assert document_level.to_json()["row"] is None

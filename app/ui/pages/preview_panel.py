@@ -45,6 +45,7 @@ from app.core.preview import (
     StrategyPreview,
     preview,
 )
+from app.core.wording import plural
 from app.resources import resource_path
 from app.storage.profiles import ProfileLoadError, read_profile
 from app.ui.controller import DocumentController
@@ -147,9 +148,6 @@ def _reason(row: RowPreview) -> str:
         return text
     return text[0].upper() + text[1:]
 
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 class StrategyPreviewPanel(QWidget):
@@ -359,7 +357,7 @@ class StrategyPreviewPanel(QWidget):
         self._fill_table(self.result)
         events = self.result.total_events
         self.total_label.setText(
-            f"Total: {_plural(events, 'event')} when this profile enters the audience"
+            f"Total: {plural(events, 'event')} when this profile enters the audience"
         )
         self.total_label.setAccessibleName(self.total_label.text())
         lines = []
@@ -373,8 +371,8 @@ class StrategyPreviewPanel(QWidget):
     def _show_summary(self, identities: ProfileIdentities) -> None:
         types = identities.types()
         self.profile_summary.setText(
-            f"{self._profile_name}: {_plural(len(identities.items), 'external id')} of "
-            f"{_plural(len(types), 'type')} ({', '.join(types) or 'none'})."
+            f"{self._profile_name}: {plural(len(identities.items), 'external id')} of "
+            f"{plural(len(types), 'type')} ({', '.join(types) or 'none'})."
         )
 
     def _default_strategy(self, doc: IdSyncDocument) -> Strategy:
@@ -412,7 +410,7 @@ class StrategyPreviewPanel(QWidget):
                 COLUMN_MAPPING: mapping,
                 COLUMN_STRATEGY: _strategy_comparison(row),
                 COLUMN_VALUES: _values_tooltip(row),
-                COLUMN_EVENTS: f"{_plural(row.events, 'event')} for this row",
+                COLUMN_EVENTS: f"{plural(row.events, 'event')} for this row",
             }
             for column, text in cells.items():
                 item = QTableWidgetItem(text)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QMenuBar
 
 from app.core.findings import has_errors
+from app.core.wording import plural
 from app.storage.secrets import StorageKind
 from app.ui.controller import DocumentController
 from app.ui.push.choice import apply_choice
@@ -24,9 +25,6 @@ STATUS_MS = 8000
 CHOOSE_EDIT_TEXT = "Choose from workspace"
 NEEDS_CONNECTION = "Connect to Segment first (Segment > Connect to Segment…)."
 
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 class PushActions(QObject):
@@ -104,7 +102,7 @@ class PushActions(QObject):
         elif has_errors(self.controller.findings):
             self.push_action.setEnabled(False)
             self.push_action.setToolTip(
-                f"Fix the {_plural(errors, 'error')} first: they are listed on the Review step."
+                f"Fix the {plural(errors, 'error')} first: they are listed on the Review step."
             )
         else:
             self.push_action.setEnabled(True)

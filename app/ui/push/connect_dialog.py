@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.wording import plural
 from app.segment.errors import SegmentError
 from app.segment.models import Space
 from app.storage.secrets import TOKEN_ENV_VAR, StorageKind, environment_token, keyring_usable
@@ -92,9 +93,6 @@ def _saved_token_job(
 
     return job
 
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 class ConnectDialog(QDialog):
@@ -433,7 +431,7 @@ class ConnectDialog(QDialog):
             return
         self._passed = inputs
         self._passed_token = outcome.token
-        self.status.set_ok(f"Connected: {_plural(len(spaces), 'space')}.")
+        self.status.set_ok(f"Connected: {plural(len(spaces), 'space')}.")
         if self._accept_after_test:
             self._finish(inputs[0], outcome.token)
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.core.findings import Finding, Severity
 from app.core.model import IdentifierRow, IdSyncDocument
 from app.core.plan import PlanAction, PushPlan, make_plan
+from app.core.wording import plural
 from app.segment.errors import SegmentError
 from app.ui.push.diff_view import DiffTable
 from app.ui.push.push_flow import PushOutcome, push, read_plan, request_line
@@ -64,9 +65,6 @@ def _row_text(row: IdentifierRow) -> str:
     target = row.destination or "(no mapTo)"
     return f"{row.segment} → {target}, {row.strategy.label}"
 
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _wrapping_label(name: str) -> QLabel:
@@ -399,12 +397,12 @@ class PushDialog(QDialog):
                 )
             return (
                 f"The destination is not connected to this audience yet. Pushing connects "
-                f"it with {_plural(len(plan.new_rows), 'identifier')}."
+                f"it with {plural(len(plan.new_rows), 'identifier')}."
             )
         kept = len(plan.new_rows) - sum(1 for c in plan.changes if c.new_index is not None)
         return (
-            f"{_plural(len(plan.changes), 'change')} to the live list. The whole list is sent "
-            f"(the API replaces it), {_plural(max(0, kept), 'row')} unchanged."
+            f"{plural(len(plan.changes), 'change')} to the live list. The whole list is sent "
+            f"(the API replaces it), {plural(max(0, kept), 'row')} unchanged."
         )
 
     # -- confirm -------------------------------------------------------------------
@@ -425,15 +423,15 @@ class PushDialog(QDialog):
                 f"{plan.audience_id} in space {plan.space_id}"
             )
             what += (
-                f" with {_plural(len(plan.new_rows), 'identifier')}."
+                f" with {plural(len(plan.new_rows), 'identifier')}."
                 if plan.new_rows
                 else " with Segment's default identifiers."
             )
         else:
             what = (
                 f"This replaces the whole ID Sync list of connection {plan.connection_id} "
-                f"with {_plural(len(plan.new_rows), 'identifier')} "
-                f"({_plural(len(plan.changes), 'change')})."
+                f"with {plural(len(plan.new_rows), 'identifier')} "
+                f"({plural(len(plan.changes), 'change')})."
             )
         after = (
             "<p>After the push the connection sends:</p>"
@@ -534,7 +532,7 @@ class PushDialog(QDialog):
             parts.append(
                 f"✓ Live configuration matches: connection "
                 f"{outcome.written.connection_id if outcome.written else plan.connection_id} "
-                f"now has the {_plural(len(plan.new_rows), 'identifier')} pushed."
+                f"now has the {plural(len(plan.new_rows), 'identifier')} pushed."
             )
         elif outcome.matches is False:
             lines = [line for change in outcome.differences for line in change.render()]
