@@ -14,6 +14,11 @@ class Severity(str, Enum):
     INFO = "info"
 
     @property
+    def label(self) -> str:
+        """The word the window shows: Error, Warning, Note."""
+        return {"error": "Error", "warning": "Warning", "info": "Note"}[self.value]
+
+    @property
     def rank(self) -> int:
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 

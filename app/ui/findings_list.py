@@ -15,14 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.findings import Area, Finding, Severity, sort_findings
+from app.core.findings import Area, Finding, sort_findings
 from app.ui.icons import severity_icon
 from app.ui.steps import step_of
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
-
-_SEVERITY_WORD = {Severity.ERROR: "Error", Severity.WARNING: "Warning", Severity.INFO: "Note"}
-
 
 def where(finding: Finding) -> str:
     """The place a finding points at, in the words of the editor."""
@@ -104,7 +101,7 @@ class FindingsList(QTreeWidget):
         self.clear()
         for finding in self._findings:
             item = QTreeWidgetItem(
-                [_SEVERITY_WORD[finding.severity], finding.code, where(finding), finding.message]
+                [finding.severity.label, finding.code, where(finding), finding.message]
             )
             item.setIcon(0, severity_icon(finding.severity, self.palette()))
             item.setData(0, FINDING_ROLE, finding)

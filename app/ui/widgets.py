@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.findings import Finding, Severity, sort_findings
+from app.core.findings import Finding, sort_findings
 from app.ui.icons import severity_icon
 from app.ui.theme import heading_font, monospace_font, secondary_text_color, severity_color
 
@@ -68,9 +68,7 @@ class FieldFindings(QLabel):
         lines = []
         for finding in self._findings:
             color = severity_color(finding.severity, self.palette()).name()
-            word = "Error" if finding.severity is Severity.ERROR else (
-                "Warning" if finding.severity is Severity.WARNING else "Note"
-            )
+            word = finding.severity.label
             lines.append(
                 f'<span style="color:{color}; font-weight:600">{word}:</span> '
                 f"{html.escape(finding.message)}"

@@ -15,12 +15,6 @@ from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from app.core.findings import Finding, Severity
 from app.ui import icons, theme
 
-_TITLES: dict[Severity, str] = {
-    Severity.ERROR: "Error",
-    Severity.WARNING: "Warning",
-    Severity.INFO: "Note",
-}
-
 
 def worst_severity(findings: Iterable[Finding]) -> Severity | None:
     ranked = sorted((f.severity for f in findings), key=lambda s: s.rank)
@@ -33,7 +27,7 @@ def severity_icon(severity: Severity) -> QIcon:
 
 
 def severity_title(severity: Severity) -> str:
-    return _TITLES[severity]
+    return severity.label
 
 
 def severity_tint(
