@@ -23,7 +23,7 @@ from app.core.api_mapping import NotPushable, create_body, update_body
 from app.core.catalog import Catalog
 from app.core.diff import diff_documents
 from app.core.findings import Finding, Severity
-from app.core.model import IdSyncDocument, Strategy
+from app.core.model import IdSyncDocument
 from app.core.schema import document_json_schema
 from app.core.wording import plural
 from app.storage.documents import DocumentError, dump_document, read_document, write_export
@@ -477,7 +477,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_preview(args: argparse.Namespace) -> int:
-    from app.core.preview import preview
+    from app.core.preview import preview_in_catalog
     from app.storage.profiles import ProfileLoadError, read_profile
 
     try:
@@ -493,13 +493,7 @@ def _cmd_preview(args: argparse.Namespace) -> int:
     catalog = _load_catalog()
     if catalog is None:
         return EXIT_INTERNAL
-    spec = catalog.destination(doc.destination.slug) if doc.destination else None
-    result = preview(
-        doc,
-        identities,
-        default_strategy=spec.default_strategy if spec else Strategy.LAST,
-        mobile_ad_ids=catalog.mobile_ad_ids(),
-    )
+    result = preview_in_catalog(doc, identities, catalog)
     _out(result.render_text().rstrip("\n"))
     return EXIT_OK
 

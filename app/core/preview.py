@@ -27,14 +27,14 @@ from datetime import datetime, timedelta, timezone
 from enum import Enum
 from typing import Final
 
+from app.core.catalog import DEFAULT_SETUP_IDENTIFIERS, Catalog
 from app.core.model import IdentifierRow, IdSyncDocument, Setup, Strategy
+from app.core.wording import join_and
 
 MOBILE_AD_ID_TYPES: Final[frozenset[str]] = frozenset({"ios.idfa", "android.idfa"})
 """Identifier types Segment sends only with Send Mobile IDs on (the shipped catalog's
 ``mobile_ad_id`` identifiers; pass the catalog's own set to :func:`preview` if it differs)."""
 
-DEFAULT_SETUP_IDENTIFIERS: Final[tuple[str, ...]] = ("email", "user_id")
-"""What Segment sends when ID Sync is not customized (reference section 3)."""
 
 LAST_IS_APPROXIMATE: Final = (
     "Last added is estimated from created_at: Segment picks the most recently updated "
@@ -368,17 +368,35 @@ class StrategyPreview:
         return _render(self)
 
 
+def preview_in_catalog(
+    doc: IdSyncDocument, identities: ProfileIdentities, catalog: Catalog
+) -> StrategyPreview:
+    """``preview`` with Default Setup and the mobile IDs as the catalog gives them."""
+    spec = catalog.destination(doc.destination.slug) if doc.destination is not None else None
+    if spec is None:
+        return preview(doc, identities, mobile_ad_ids=catalog.mobile_ad_ids())
+    return preview(
+        doc,
+        identities,
+        default_strategy=spec.default_strategy,
+        default_identifiers=spec.default_identifiers,
+        mobile_ad_ids=catalog.mobile_ad_ids(),
+    )
+
+
 def preview(
     doc: IdSyncDocument,
     identities: ProfileIdentities,
     *,
     default_strategy: Strategy = Strategy.LAST,
+    default_identifiers: tuple[str, ...] = DEFAULT_SETUP_IDENTIFIERS,
     mobile_ad_ids: Collection[str] = MOBILE_AD_ID_TYPES,
 ) -> StrategyPreview:
     """What ``doc`` would send for the profile in ``identities``.
 
-    ``default_strategy`` is what Segment's Default Setup uses for the destination (the
-    catalog's ``DestinationSpec.default_strategy``); it matters only for Default Setup.
+    ``default_strategy`` and ``default_identifiers`` are what Segment's Default Setup
+    sends to the destination (the catalog's ``DestinationSpec``); they matter only for
+    Default Setup.
     ``mobile_ad_ids`` are the identifier types held back while Send Mobile IDs is off.
     """
     notes: list[str] = []
@@ -391,12 +409,12 @@ def preview(
                 doc.send_mobile_ids,
                 mobile_ad_ids,
             )
-            for segment in DEFAULT_SETUP_IDENTIFIERS
+            for segment in default_identifiers
         )
         notes.append(
-            f"Default Setup: Segment sends {default_strategy.label.lower()} email and "
-            f"user_id under the destination's own field names; custom identifiers are "
-            f"not sent."
+            f"Default Setup: Segment sends {default_strategy.label.lower()} "
+            f"{join_and(list(default_identifiers))} under the destination's own field names; "
+            f"custom identifiers are not sent."
         )
         if doc.identifiers:
             notes.append(

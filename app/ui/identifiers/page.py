@@ -29,24 +29,19 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.catalog import Catalog, DestinationSpec
-from app.core.editing import add_row, move_row, remove_row
+from app.core.editing import add_row, choose_setup, move_row, remove_row
 from app.core.findings import Area, Finding, sort_findings
+from app.core.mapping import new_row
 from app.core.model import IdSyncDocument, Setup, Strategy
 from app.core.rules.limits import MAX_ALL_ROWS, MAX_ROWS
+from app.core.wording import default_setup_sends
 from app.ui.controller import DocumentController
 from app.ui.identifiers.banner import MobileIdsBanner
-from app.ui.identifiers.choices import default_new_row
 from app.ui.identifiers.delegate import IdentifierDelegate
 from app.ui.identifiers.table_model import IdentifierTableModel, column_for_field
 from app.ui.identifiers.table_view import IdentifierTableView
 from app.ui.theme import heading_font, secondary_text_color
 from app.ui.widgets import FieldFindings, PageHeader
-
-_STRATEGY_PHRASES = {
-    Strategy.ALL: "all",
-    Strategy.LAST: "the last added",
-    Strategy.FIRST: "the first added",
-}
 
 INDENT = 26
 """Explanations sit under their radio button or checkbox, aligned with its text."""
@@ -114,7 +109,7 @@ class EventSettingsPage(QWidget):
 
     def add_identifier(self) -> None:
         doc = self._controller.document
-        row = default_new_row(doc, self._catalog)
+        row = new_row(doc, self._catalog)
         at = len(doc.identifiers)
         self._controller.edit(add_row(doc, row), f"Add identifier {row.segment or 'row'}")
         index = self.model.index(at, 0)
@@ -465,7 +460,7 @@ class EventSettingsPage(QWidget):
         setup = Setup.DEFAULT if default_checked else Setup.CUSTOMIZED
         doc = self._controller.document
         if doc.setup is not setup:
-            self._controller.edit(doc.model_copy(update={"setup": setup}), f"Choose {setup.label}")
+            self._controller.edit(choose_setup(doc, setup, self._catalog), f"Choose {setup.label}")
 
     def _on_send_mobile_ids_toggled(self, checked: bool) -> None:
         if not self._syncing:
@@ -515,17 +510,7 @@ class EventSettingsPage(QWidget):
 
     @staticmethod
     def _default_explanation(spec: DestinationSpec | None) -> str:
-        if spec is not None:
-            text = (
-                f"Segment chooses: it sends {_STRATEGY_PHRASES[spec.default_strategy]} email "
-                f"and user_id values of each profile to {spec.name}."
-            )
-        else:
-            text = (
-                "Segment chooses: it sends the last added or all email and user_id values, "
-                "depending on the destination."
-            )
-        return text
+        return f"Segment chooses: it sends {default_setup_sends(spec)}."
 
     @staticmethod
     def _mobile_explanation(spec: DestinationSpec | None) -> str:
