@@ -582,6 +582,8 @@ def _destination_lines(catalog: Catalog) -> Iterator[str]:
     width = max((len(spec.slug) for spec in catalog.destinations), default=0)
     for spec in catalog.destinations:
         details = [spec.kind.value]
+        if spec.segment_slug is None:
+            details.append("not in Segment's catalog")
         if spec.identifier_mode == "preset":
             details.append("keys: " + ", ".join(spec.accepted_keys()))
         if spec.supports_mobile_ids:
@@ -606,21 +608,15 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
     infos = sorted(RULES.values(), key=lambda info: info.code)
     if args.format == "json":
-        rows = [
-            {
-                "code": info.code,
-                "name": info.name,
-                "severity": info.severity.value,
-                "area": info.area.value,
-                "summary": info.summary,
-            }
-            for info in infos
-        ]
-        _out(json.dumps(rows, indent=2, ensure_ascii=False))
+        _out(json.dumps([info.to_json() for info in infos], indent=2, ensure_ascii=False))
         return EXIT_OK
     name_width = max((len(info.name) for info in infos), default=0)
     for info in infos:
-        _out(f"{info.code}  {info.severity.value:<7}  {info.name:<{name_width}}  {info.summary}")
+        _out(
+            f"{info.code}  {info.severity.value:<7}  {info.basis:<13}  "
+            f"{info.name:<{name_width}}  {info.summary}"
+        )
+        _out(f"{'':6}  source: {info.source}")
     return EXIT_OK
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from app.core.catalog import Catalog
+from app.core.findings import FindingFix
 from app.core.mapping import default_rows, destination_spec, retarget
 from app.core.model import IdentifierRow, IdSyncDocument, Setup, Strategy
 
@@ -47,6 +48,15 @@ def set_row_field(
         raise TypeError(f"{field} takes text, got {type(value).__name__}")
     rows[index] = rows[index].model_copy(update={field: value})
     return doc.with_rows(rows)
+
+
+def apply_fix(doc: IdSyncDocument, fix: FindingFix) -> IdSyncDocument:
+    """Apply a finding's one-click fix: exactly the value it names, in its cell. A fix for
+    a row that no longer exists changes nothing."""
+    if not 0 <= fix.row < len(doc.identifiers) or fix.field not in ("segment", "destination"):
+        return doc
+    field: RowField = "segment" if fix.field == "segment" else "destination"
+    return set_row_field(doc, fix.row, field, fix.value)
 
 
 def change_identifier(

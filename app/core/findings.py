@@ -41,6 +41,17 @@ def basis_label(source: str) -> str:
     return "House rule" if source == HOUSE_SOURCE else "Segment limit"
 
 
+def source_title(source: str) -> str:
+    """A short name for a rule's source, for a link: "Segment's docs", ..."""
+    if source == HOUSE_SOURCE:
+        return "this app's own check"
+    if "public-api-sdk" in source:
+        return "Segment's Public API spec"
+    if "action-destinations" in source:
+        return "Segment's destination code"
+    return "Segment's docs"
+
+
 class FindingFix(BaseModel):
     """A one-click fix: put ``value`` in ``field`` of identifier row ``row``."""
 

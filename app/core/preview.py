@@ -1,6 +1,6 @@
 """Strategy preview: what an ID Sync document would send for one sample profile.
 
-The sample is a Profile API ``external_ids`` response (reference section 6). For each
+The sample is a Profile API ``external_ids`` response (docs/sources.md). For each
 identifier row the preview shows the values each strategy picks, which destination field
 they go to, and how many events the row causes; rows that send nothing say why.
 
@@ -14,8 +14,8 @@ How values are ordered, and so what ``first`` and ``last`` pick:
   ``created_at``: it was added then, and Segment sends one event per value.
 * ``first`` is the earliest value, ``last`` the latest, ``all`` every value in that order.
   ``last`` by ``created_at`` is an approximation: Segment describes it as the most
-  recently *updated* value, which the Profile API does not expose (reference open
-  question 7).
+  recently *updated* value, which the Profile API does not expose (docs/sources.md,
+  "The Profile API").
 """
 
 from __future__ import annotations
@@ -125,8 +125,9 @@ class ProfileIdentities:
 def parse_external_ids(data: object) -> ProfileIdentities:
     """Read a decoded Profile API ``external_ids`` response (or a bare list of its items).
 
-    Keys not listed in the reference are ignored. Raises :class:`ProfileFormatError` naming
-    the item and field when the input does not have the documented shape.
+    Keys the Profile API does not document are ignored. Raises
+    :class:`ProfileFormatError` naming the item and field when the input does not have the
+    documented shape.
     """
     has_more = False
     if isinstance(data, Mapping):
