@@ -85,6 +85,9 @@ class Finding(BaseModel):
     """A URL of the Segment page, API spec or destination code the rule rests on, or
     ``house`` for the app's own hygiene rules."""
     fix: FindingFix | None = None
+    reference: str = ""
+    """A URL documenting the fact this finding applies (a destination field's meaning),
+    beside the rule's own source; empty when the source says it all."""
 
     @property
     def is_error(self) -> bool:
@@ -110,6 +113,8 @@ class Finding(BaseModel):
             "field": self.field,
             "source": self.source,
         }
+        if self.reference:
+            data["reference"] = self.reference
         if self.fix is not None:
             data["fix"] = {
                 "row": self.fix.row + 1,

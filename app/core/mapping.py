@@ -80,7 +80,8 @@ def suggested_identifiers(doc: IdSyncDocument, catalog: Catalog) -> tuple[str, .
     The destination's Default Setup identifiers first (what it matches on), then the
     space's declared custom identifiers with a field of their kind, then identifiers
     with a field of their kind in the destination's own order, then email and user_id.
-    Mobile advertising IDs only where the destination takes them.
+    Mobile advertising IDs only where the destination takes them, and last while Send
+    Mobile IDs is off.
     """
     spec = destination_spec(doc, catalog)
     order: list[str] = []
@@ -107,7 +108,12 @@ def suggested_identifiers(doc: IdSyncDocument, catalog: Catalog) -> tuple[str, .
                     offer(identifier.id)
     for segment in FALLBACK_IDENTIFIERS:
         offer(segment)
-    return tuple(s for s in order if takes_mobile or s not in mobile)
+    if not takes_mobile:
+        return tuple(s for s in order if s not in mobile)
+    if not doc.send_mobile_ids and (spec is None or spec.send_mobile_ids_setting):
+        # They would wait for Send Mobile IDs: propose what is sent as it stands first.
+        return tuple(sorted(order, key=lambda s: s in mobile))
+    return tuple(order)
 
 
 def next_identifier(doc: IdSyncDocument, catalog: Catalog) -> str:

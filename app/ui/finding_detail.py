@@ -17,12 +17,20 @@ from app.core.findings import Finding, FindingFix, sort_findings, source_title
 from app.ui.theme import secondary_text_color, severity_color
 
 
+def _link(url: str) -> str:
+    return f'<a href="{html.escape(url, quote=True)}">{html.escape(source_title(url))}</a>'
+
+
 def basis_html(finding: Finding) -> str:
-    """'Segment limit (Segment's docs)' with the source linked, or 'House rule'."""
+    """'Segment limit (Segment's docs)' with the source linked, or 'House rule', and
+    the page behind the fact it applies when there is one."""
     if finding.is_house_rule:
-        return "House rule (this app's own check)"
-    url = html.escape(finding.source, quote=True)
-    return f'Segment limit (<a href="{url}">{html.escape(source_title(finding.source))}</a>)'
+        text = "House rule (this app's own check)"
+    else:
+        text = f"Segment limit ({_link(finding.source)})"
+    if finding.reference:
+        text += f"; the field's meaning: {_link(finding.reference)}"
+    return text
 
 
 class FindingDetail(QFrame):

@@ -201,6 +201,7 @@ def make_finding(
     row: int | None = None,
     field: str | None = None,
     fix: FindingFix | None = None,
+    reference: str = "",
 ) -> Finding:
     """Build a finding whose severity, area and source come from the registry, never ad
     hoc."""
@@ -214,4 +215,5 @@ def make_finding(
         field=field,
         source=info.source,
         fix=fix,
+        reference=reference,
     )

@@ -37,6 +37,7 @@ def check_field_kinds(ctx: RuleContext) -> Iterator[Finding]:
                 f"the identifier that {name} is for."
             )
             fix = None
+        documented_keys = spec.keys_source if row.destination in spec.accepted_keys() else ""
         yield make_finding(
             "IDS312",
             f"{clip(row.segment)} holds {identifier.label}, but {name} takes {field.label}, "
@@ -44,4 +45,5 @@ def check_field_kinds(ctx: RuleContext) -> Iterator[Finding]:
             row=index,
             field="destination",
             fix=fix,
+            reference=documented_keys or spec.docs_url,
         )
