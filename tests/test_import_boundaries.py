@@ -41,9 +41,9 @@ HEADLESS_RUN = textwrap.dedent(
 
 
 def test_headless_modules_and_check_do_not_load_qt(tmp_path: Path) -> None:
-    from tests.cli.helpers import MOBILE_WITHOUT_TOGGLE, write
+    from tests.cli.helpers import WRONG_KEY, write
 
-    path = write(tmp_path / "doc.json", MOBILE_WITHOUT_TOGGLE)
+    path = write(tmp_path / "doc.json", WRONG_KEY)
     completed = subprocess.run(
         [sys.executable, "-c", HEADLESS_RUN, str(path)],
         cwd=ROOT,
@@ -53,7 +53,7 @@ def test_headless_modules_and_check_do_not_load_qt(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     report = json.loads(completed.stdout.splitlines()[-1])
-    assert report["code"] == 1, "the check itself ran and found the IDS109 error"
+    assert report["code"] == 1, "the check itself ran and found the IDS110 error"
     assert "app.core.model" in report["imported"]
     assert "app.storage.documents" in report["imported"]
     assert report["qt"] == []

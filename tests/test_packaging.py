@@ -34,6 +34,9 @@ def test_wheel_contains_catalog_examples_and_entry_point(wheel: Path) -> None:
     assert "app/resources/catalog/destinations.json" in names
     assert "app/resources/catalog/identifiers.json" in names
     assert "app/resources/examples/facebook-custom-audiences.json" in names
+    assert "app/resources/examples/google-ads-mobile-id-matcher.json" in names
+    assert "app/resources/examples/invalid/IDS112-missing-matcher.json" in names
+    assert "app/resources/examples/warnings/IDS312-field-kind-mismatch.json" in names
     assert not any(name.startswith("tests/") for name in names)
 
 
@@ -97,7 +100,7 @@ def test_pip_install_into_a_fresh_venv_gives_a_working_idsync_script(
     )
     assert (clean.returncode, clean.stdout, clean.stderr) == (0, "", "")
     invalid = ROOT / "resources" / "examples" / "invalid"
-    invalid = invalid / "IDS109-mobile-id-needs-send-mobile-ids.json"
+    invalid = invalid / "IDS110-not-a-preset-key.json"
     found = subprocess.run(
         [str(script), "check", "-q", str(invalid)],
         cwd=elsewhere,
@@ -107,4 +110,16 @@ def test_pip_install_into_a_fresh_venv_gives_a_working_idsync_script(
         check=False,
     )
     assert found.returncode == 1
-    assert " IDS109 error: " in found.stdout
+    assert " IDS110 error: " in found.stdout
+    warning = ROOT / "resources" / "examples" / "warnings"
+    warning = warning / "IDS109-mobile-id-needs-send-mobile-ids.json"
+    warned = subprocess.run(
+        [str(script), "check", "-q", str(warning)],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert warned.returncode == 0, warned.stderr
+    assert " IDS109 warning: " in warned.stdout

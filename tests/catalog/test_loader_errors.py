@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,15 +30,24 @@ def _load_error(folder: Path) -> CatalogError:
 
 def test_a_valid_copy_loads(catalog_copy: Path) -> None:
     catalog = load_catalog_from(catalog_copy)
-    assert catalog.destination("facebook-custom-audiences") is not None
+    assert catalog.destination("personas-facebook-custom-audiences") is not None
+    assert catalog.custom_identifier_kinds, "the kinds of custom identifier names are read too"
+
+
+def _index_of(data: dict[str, Any], segment_slug: str) -> int:
+    return next(
+        i for i, d in enumerate(data["destinations"]) if d.get("segment_slug") == segment_slug
+    )
 
 
 def test_json_syntax_error_names_file_line_and_column(catalog_copy: Path) -> None:
     path = catalog_copy / DESTINATIONS_FILE
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace('"slug": "braze",', '"slug": "braze"', 1), encoding="utf-8")
+    path.write_text(
+        text.replace('"segment_slug": "braze",', '"segment_slug": "braze"', 1), encoding="utf-8"
+    )
     # The decoder stops at the next key, on the line after the damaged one.
-    expected_line = _line_of(path, '"slug": "braze"') + 1
+    expected_line = _line_of(path, '"segment_slug": "braze"') + 1
 
     error = _load_error(catalog_copy)
 
@@ -53,7 +63,7 @@ def test_json_syntax_error_names_file_line_and_column(catalog_copy: Path) -> Non
 def test_wrong_type_names_the_field_the_destination_and_its_line(catalog_copy: Path) -> None:
     path = catalog_copy / DESTINATIONS_FILE
     data = read_json(path)
-    index = next(i for i, d in enumerate(data["destinations"]) if d["slug"] == "zendesk")
+    index = _index_of(data, "zendesk")
     data["destinations"][index]["supports_mobile_ids"] = "sometimes"
     write_json(path, data)
 
@@ -97,13 +107,44 @@ def test_unknown_field_is_reported_with_its_name(catalog_copy: Path) -> None:
 def test_duplicate_slug_is_refused_at_the_second_entry(catalog_copy: Path) -> None:
     path = catalog_copy / DESTINATIONS_FILE
     data = read_json(path)
+    assert data["destinations"][-1]["slug"] == "destination-function"
     data["destinations"][-1]["slug"] = "iterable"
     write_json(path, data)
 
     error = _load_error(catalog_copy)
 
-    assert error.line == _line_of(path, '"slug": "iterable"', occurrence=2)
+    assert error.line == _line_of(path, '"slug": "iterable"')
     assert "used by an earlier destination" in str(error)
+
+
+def test_duplicate_segment_slug_is_refused_at_the_second_entry(catalog_copy: Path) -> None:
+    path = catalog_copy / DESTINATIONS_FILE
+    data = read_json(path)
+    index = _index_of(data, "actions-webhook-audiences")
+    data["destinations"][index]["segment_slug"] = "iterable"
+    write_json(path, data)
+
+    error = _load_error(catalog_copy)
+
+    assert "'iterable' is used by an earlier destination" in str(error)
+    assert error.field is not None
+    assert error.field.startswith(f"destinations[{index}]")
+    # The second entry: its opening brace, or its slug line.
+    second = _line_of(path, '"segment_slug": "iterable"', occurrence=2)
+    assert error.line is not None and second - 1 <= error.line <= second
+
+
+def test_slug_differing_from_segment_slug_is_refused(catalog_copy: Path) -> None:
+    path = catalog_copy / DESTINATIONS_FILE
+    data = read_json(path)
+    index = _index_of(data, "braze")
+    data["destinations"][index]["slug"] = "braze-classic"
+    write_json(path, data)
+
+    error = _load_error(catalog_copy)
+
+    assert "differs from segment_slug 'braze'" in str(error)
+    assert error.line == _line_of(path, '"slug": "braze-classic"')
 
 
 def test_duplicate_identifier_is_refused(catalog_copy: Path) -> None:
@@ -118,31 +159,63 @@ def test_duplicate_identifier_is_refused(catalog_copy: Path) -> None:
     assert "listed twice" in str(error)
 
 
-def test_suggestion_naming_an_unknown_identifier_is_refused(catalog_copy: Path) -> None:
+def test_default_identifier_naming_an_unknown_identifier_is_refused(catalog_copy: Path) -> None:
     path = catalog_copy / DESTINATIONS_FILE
     data = read_json(path)
     facebook = data["destinations"][0]
-    assert facebook["slug"] == "facebook-custom-audiences"
-    facebook["preset_keys"][1]["suggested_segment"] = ["e_mail"]
+    assert facebook["segment_slug"] == "personas-facebook-custom-audiences"
+    facebook["default_identifiers"] = ["email", "e_mail"]
     write_json(path, data)
 
     error = _load_error(catalog_copy)
 
     assert error.field is not None
-    assert "suggested_segment[0]" in error.field
+    assert "default_identifiers[1]" in error.field
     assert "'e_mail' is not an identifier" in str(error)
     assert error.line == _line_of(path, '"e_mail"')
 
 
-def test_required_identifier_must_exist(catalog_copy: Path) -> None:
+def test_matcher_identifier_must_exist(catalog_copy: Path) -> None:
     path = catalog_copy / DESTINATIONS_FILE
     data = read_json(path)
-    google = data["destinations"][1]
-    assert google["slug"] == "google-ads-remarketing-lists"
-    google["constraints"]["required_identifiers"] = ["mail"]
+    google = data["destinations"][_index_of(data, "adwords-remarketing-lists")]
+    google["constraints"]["matcher_identifiers"] = ["mail"]
     write_json(path, data)
 
-    assert "'mail' is not an identifier" in str(_load_error(catalog_copy))
+    error = _load_error(catalog_copy)
+
+    assert "'mail' is not an identifier" in str(error)
+    assert error.field is not None
+    assert "constraints.matcher_identifiers[0]" in error.field
+
+
+@pytest.mark.parametrize("list_name", ["preset_keys", "known_fields"])
+def test_a_repeated_field_key_is_refused(catalog_copy: Path, list_name: str) -> None:
+    path = catalog_copy / DESTINATIONS_FILE
+    data = read_json(path)
+    slug = "personas-facebook-custom-audiences" if list_name == "preset_keys" else "braze"
+    fields = data["destinations"][_index_of(data, slug)][list_name]
+    fields.append(dict(fields[0]))
+    write_json(path, data)
+
+    error = _load_error(catalog_copy)
+
+    assert f"key {fields[0]['key']!r} repeats" in str(error)
+    assert error.field is not None
+    assert f'.{list_name}[{len(fields) - 1}] ("{fields[0]["key"]}").key' in error.field
+
+
+def test_an_unknown_value_kind_is_refused(catalog_copy: Path) -> None:
+    path = catalog_copy / DESTINATIONS_FILE
+    data = read_json(path)
+    data["destinations"][0]["preset_keys"][0]["kind"] = "shoe_size"
+    write_json(path, data)
+
+    error = _load_error(catalog_copy)
+
+    assert error.field is not None
+    assert error.field.endswith('preset_keys[0] ("EXTERN_ID").kind')
+    assert error.line == _line_of(path, '"shoe_size"')
 
 
 @pytest.mark.parametrize(
@@ -150,7 +223,7 @@ def test_required_identifier_must_exist(catalog_copy: Path) -> None:
     [
         ({"identifier_mode": "free"}, "only allowed with identifier_mode preset"),
         ({"preset_keys": []}, "needs at least one entry"),
-        ({"slug": "Facebook Audiences"}, "is not a slug"),
+        ({"segment_slug": "Facebook Audiences"}, "is not a slug"),
         ({"kind": "warehouse"}, "'destination' or 'function'"),
     ],
 )

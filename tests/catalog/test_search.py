@@ -58,9 +58,20 @@ def test_kind_filter(small: Catalog) -> None:
 
 def test_shipped_catalog_finds_facebook_and_audience_destinations() -> None:
     catalog = load_catalog()
-    assert _slugs(search_destinations(catalog, "facebook"))[0] == "facebook-custom-audiences"
+    facebook = _slugs(search_destinations(catalog, "facebook"))
+    # Both entries: the classic Engage destination first, then the Actions one.
+    assert facebook[:2] == [
+        "personas-facebook-custom-audiences",
+        "actions-facebook-custom-audiences",
+    ]
     audiences = _slugs(search_destinations(catalog, "audiences"))
-    assert {"linkedin-audiences", "tiktok-audiences", "reddit-audiences"} <= set(audiences)
+    assert {
+        "actions-linkedin-audiences",
+        "actions-tiktok-audiences",
+        "reddit-audiences",
+    } <= set(audiences)
+    # Segment's slug finds its entry, as a live connection's metadata.slug would.
+    assert _slugs(search_destinations(catalog, "adwords"))[0] == "adwords-remarketing-lists"
     assert "braze" not in audiences
     functions = search_destinations(catalog, "function", kind=DestinationKind.FUNCTION)
     assert _slugs(functions) == ["destination-function"]

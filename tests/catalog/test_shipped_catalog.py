@@ -16,12 +16,15 @@ from app.catalog import (
     load_catalog,
     shipped_catalog_dir,
 )
+from app.core import sources
 from app.core.catalog import (
     Catalog,
+    CustomIdentifierKind,
     DestinationConstraints,
+    DestinationField,
     DestinationSpec,
     IdentifierSpec,
-    PresetKey,
+    ValueKind,
 )
 from app.core.model import DestinationKind, Strategy
 from tests.catalog.jsonfiles import read_json
@@ -76,12 +79,27 @@ def test_schema_rejects_a_bad_slug_and_a_free_destination_with_presets(
 ) -> None:
     data = read_json(shipped_catalog_dir() / DESTINATIONS_FILE)
     bad_slug = read_json(shipped_catalog_dir() / DESTINATIONS_FILE)
-    bad_slug["destinations"][5]["slug"] = "Not A Slug"
+    bad_slug["destinations"][5]["segment_slug"] = "Not A Slug"
     assert _schema_errors(validator, bad_slug)
 
-    facebook = next(d for d in data["destinations"] if d["slug"] == "facebook-custom-audiences")
+    facebook = next(
+        d
+        for d in data["destinations"]
+        if d.get("segment_slug") == "personas-facebook-custom-audiences"
+    )
     facebook["identifier_mode"] = "free"
     assert _schema_errors(validator, data)
+
+
+def test_schema_rejects_an_unknown_value_kind(
+    validator: jsonschema.Draft202012Validator,
+) -> None:
+    data = read_json(shipped_catalog_dir() / DESTINATIONS_FILE)
+    data["destinations"][0]["preset_keys"][0]["kind"] = "shoe_size"
+    assert _schema_errors(validator, data)
+    identifiers = read_json(shipped_catalog_dir() / IDENTIFIERS_FILE)
+    identifiers["custom_identifier_kinds"][0]["kind"] = "shoe_size"
+    assert _schema_errors(validator, identifiers)
 
 
 def test_schema_rejects_a_preset_destination_without_keys(
@@ -97,7 +115,7 @@ def test_schema_rejects_a_preset_destination_without_keys(
     [
         ("identifier", IdentifierSpec),
         ("destination", DestinationSpec),
-        ("presetKey", PresetKey),
+        ("destinationField", DestinationField),
         ("constraints", DestinationConstraints),
     ],
 )
@@ -107,11 +125,22 @@ def test_schema_and_pydantic_types_name_the_same_fields(definition: str, model: 
     assert set(schema["$defs"][definition]["properties"]) == set(model.model_fields)
 
 
+def test_schema_names_every_value_kind() -> None:
+    schema = read_json(shipped_catalog_dir() / SCHEMA_FILE)
+    assert set(schema["$defs"]["valueKind"]["enum"]) == {kind.value for kind in ValueKind}
+
+
+def test_schema_and_pydantic_types_name_the_same_custom_identifier_kind_fields() -> None:
+    schema = read_json(shipped_catalog_dir() / SCHEMA_FILE)
+    item = schema["$defs"]["identifiersFile"]["properties"]["custom_identifier_kinds"]["items"]
+    assert set(item["properties"]) == set(CustomIdentifierKind.model_fields)
+
+
 # ---------------------------------------------------------------------- identifiers
 
 
 def test_all_identity_resolution_defaults_are_present(catalog: Catalog) -> None:
-    assert set(DEFAULT_IDENTIFIERS) <= set(catalog.identifier_ids())
+    assert set(DEFAULT_IDENTIFIERS) <= {spec.id for spec in catalog.identifiers}
     for identifier_id in DEFAULT_IDENTIFIERS:
         spec = catalog.identifier(identifier_id)
         assert spec is not None
@@ -129,7 +158,7 @@ def test_only_advertising_ids_are_mobile_ad_ids(catalog: Catalog) -> None:
 
 
 def test_identifier_ids_are_unique_and_described_in_one_line(catalog: Catalog) -> None:
-    ids = catalog.identifier_ids()
+    ids = [spec.id for spec in catalog.identifiers]
     assert len(ids) == len(set(ids))
     for spec in catalog.identifiers:
         assert spec.description.strip(), spec.id
@@ -146,21 +175,77 @@ def test_advertising_id_descriptions_name_the_context_field(catalog: Catalog) ->
 # ---------------------------------------------------------------------- destinations
 
 
-def test_catalog_has_at_least_25_destinations_with_unique_slugs(catalog: Catalog) -> None:
+def test_catalog_has_at_least_45_destinations_with_unique_slugs(catalog: Catalog) -> None:
     slugs = [spec.slug for spec in catalog.destinations]
-    assert len(slugs) >= 25
+    assert len(slugs) >= 45
     assert len(slugs) == len(set(slugs))
+
+
+def test_every_entry_but_functions_carries_segments_own_slug(catalog: Catalog) -> None:
+    for spec in catalog.destinations:
+        if spec.kind is DestinationKind.FUNCTION:
+            assert spec.segment_slug is None, spec.slug
+            continue
+        assert spec.segment_slug, spec.slug
+        # Documents store Segment's slug, so a live connection's metadata.slug finds it.
+        assert spec.slug == spec.segment_slug
+        assert catalog.destination_for_segment_slug(spec.segment_slug) is spec
+    segment_slugs = [spec.segment_slug for spec in catalog.destinations if spec.segment_slug]
+    assert len(segment_slugs) == len(set(segment_slugs))
+
+
+def test_a_slug_segment_does_not_list_matches_no_entry(catalog: Catalog) -> None:
+    assert catalog.destination_for_segment_slug("destination-function") is None
+    assert catalog.destination_for_segment_slug("acme-unknown") is None
+    assert catalog.destination("facebook-custom-audiences") is None
+
+
+def test_facebook_is_two_entries_classic_and_actions(catalog: Catalog) -> None:
+    classic = catalog.destination("personas-facebook-custom-audiences")
+    actions = catalog.destination("actions-facebook-custom-audiences")
+    assert classic is not None and actions is not None
+    assert classic.name == "Facebook Custom Audiences"
+    assert actions.name == "Facebook Custom Audiences (Actions)"
+    for spec in (classic, actions):
+        assert spec.accepted_keys() == FACEBOOK_KEYS
+        assert spec.notes, spec.slug
+    assert classic.notes != actions.notes
+
+
+@pytest.mark.parametrize(
+    "slug", ["klaviyo", "salesforce", "onesignal", "webhooks", "salesforce-marketing-cloud"]
+)
+def test_deprecated_or_private_entries_are_gone(catalog: Catalog, slug: str) -> None:
+    assert catalog.destination(slug) is None
+    assert catalog.destination_for_segment_slug(slug) is None
 
 
 @pytest.mark.parametrize(
     "slug",
     [
-        "linkedin-audiences", "snap-audiences", "tiktok-audiences", "pinterest-audiences",
-        "reddit-audiences", "braze", "braze-cohorts", "iterable", "customer-io", "hubspot",
-        "salesforce-marketing-cloud", "salesforce", "marketo-static-lists", "klaviyo",
-        "intercom", "zendesk", "webhooks", "amplitude", "mixpanel", "google-analytics-4",
-        "airship", "onesignal", "criteo-audiences", "the-trade-desk-crm",
-        "liveramp-audiences", "responsys", "sendgrid-audiences",
+        "actions-google-enhanced-conversions", "actions-google-sheets", "actions-webhook",
+        "actions-webhook-audiences", "actions-segment-profiles", "actions-klaviyo",
+        "actions-iterable-lists", "actions-braze-cloud", "ms-bing-ads-audiences",
+        "stackadapt-audiences", "actions-amazon-amc", "first-party-dv360", "actions-salesforce",
+        "actions-salesforce-marketing-cloud",
+    ],
+)  # fmt: skip
+def test_current_engage_destinations_are_listed(catalog: Catalog, slug: str) -> None:
+    spec = catalog.destination_for_segment_slug(slug)
+    assert spec is not None
+    assert spec.kind is DestinationKind.DESTINATION
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "actions-linkedin-audiences", "actions-snap-audiences", "actions-tiktok-audiences",
+        "pinterest-audiences", "reddit-audiences", "braze", "actions-braze-cohorts", "iterable",
+        "customer-io", "hubspot", "actions-salesforce-marketing-cloud", "actions-salesforce",
+        "actions-marketo-static-lists", "actions-klaviyo", "intercom", "zendesk",
+        "actions-webhook", "amplitude", "mixpanel", "actions-google-analytics-4", "airship",
+        "onesignal-new", "actions-criteo-audiences", "actions-the-trade-desk-crm",
+        "actions-liveramp-audiences", "responsys", "actions-sendgrid-audiences",
     ],
 )  # fmt: skip
 def test_expected_destination_is_listed_as_free_text(catalog: Catalog, slug: str) -> None:
@@ -173,81 +258,143 @@ def test_expected_destination_is_listed_as_free_text(catalog: Catalog, slug: str
 
 def test_only_facebook_and_google_use_preset_keys(catalog: Catalog) -> None:
     preset = {spec.slug for spec in catalog.destinations if spec.identifier_mode == "preset"}
-    assert preset == {"facebook-custom-audiences", "google-ads-remarketing-lists"}
+    assert preset == {
+        "personas-facebook-custom-audiences",
+        "actions-facebook-custom-audiences",
+        "adwords-remarketing-lists",
+    }
+
+
+def test_only_facebooks_preset_list_is_documented(catalog: Catalog) -> None:
+    documented = {spec.slug for spec in catalog.destinations if spec.keys_documented}
+    assert documented == {"personas-facebook-custom-audiences", "actions-facebook-custom-audiences"}
+    for slug in documented:
+        spec = catalog.destination(slug)
+        assert spec is not None
+        assert spec.keys_source == sources.FACEBOOK_SCHEMA_KEYS
 
 
 def test_facebook_offers_its_customer_file_keys(catalog: Catalog) -> None:
-    spec = catalog.destination("facebook-custom-audiences")
+    spec = catalog.destination("personas-facebook-custom-audiences")
     assert spec is not None
     assert spec.accepted_keys() == FACEBOOK_KEYS
     assert spec.supports_mobile_ids
     by_key = {preset.key: preset for preset in spec.preset_keys}
-    assert by_key["EMAIL"].suggested_segment == ("email",)
-    assert by_key["MADID"].suggested_segment == ("ios.idfa", "android.idfa")
+    assert by_key["EMAIL"].kind is ValueKind.EMAIL
+    assert by_key["PHONE"].kind is ValueKind.PHONE
+    assert by_key["MADID"].kind is ValueKind.MOBILE_AD_ID
+    assert by_key["EXTERN_ID"].kind is ValueKind.EXTERNAL_ID
+    assert by_key["FN"].kind is ValueKind.FIRST_NAME
+    assert by_key["ZIP"].kind is ValueKind.POSTAL_CODE
     assert "not hashed" in by_key["EXTERN_ID"].description
     assert "not hashed" in by_key["MADID"].description
     for key in set(FACEBOOK_KEYS) - {"EXTERN_ID", "MADID"}:
         assert "SHA-256" in by_key[key].description, key
         assert by_key[key].label, key
+    assert all(preset.kind is not None for preset in spec.preset_keys)
+
+
+def test_madid_is_not_said_to_be_lowercased(catalog: Catalog) -> None:
+    # Segment sends the mobile advertising ID as it holds it; it does not change the case.
+    for slug in ("personas-facebook-custom-audiences", "actions-facebook-custom-audiences"):
+        spec = catalog.destination(slug)
+        assert spec is not None
+        madid = spec.field("MADID")
+        assert madid is not None
+        text = madid.description.lower()
+        assert "lowercased" not in text.replace("does not change the case", "")
+        assert "does not change the case" in text
 
 
 def test_google_offers_customer_match_keys_and_its_limits(catalog: Catalog) -> None:
-    spec = catalog.destination("google-ads-remarketing-lists")
+    spec = catalog.destination("adwords-remarketing-lists")
     assert spec is not None
-    assert set(spec.accepted_keys()) == {"email", "phone", "mobile_id", "crm_id"}
+    assert spec.accepted_keys() == ("email", "phone", "mobile_advertising_id")
+    assert not spec.keys_documented  # Segment does not publish the dropdown's values
     assert spec.supports_mobile_ids
-    assert spec.constraints.required_identifiers == ("email",)
-    assert spec.constraints.max_extra_identifiers == 1
-    notes = " ".join(spec.constraints.notes).lower()
-    assert "one identifier beside email" in notes
+    constraints = spec.constraints
+    assert constraints.matcher_identifiers == ("email", "ios.idfa", "android.idfa")
+    assert constraints.max_extra_identifiers == 1
+    assert constraints.extra_identifier_field == "phone"
+    assert constraints.source == sources.GOOGLE_REMARKETING_DOC
+    notes = " ".join(constraints.notes).lower()
+    assert "email or mobile device id" in notes
+    assert "must map to phone" in notes
     assert "resync" in notes
-    for preset in spec.preset_keys:
-        assert "does not publish" in preset.description, preset.key
-    by_key = {preset.key: preset for preset in spec.preset_keys}
-    assert by_key["email"].suggested_segment == ("email",)
-    assert by_key["mobile_id"].suggested_segment == ("ios.idfa", "android.idfa")
+    kinds = {preset.key: preset.kind for preset in spec.preset_keys}
+    assert kinds == {
+        "email": ValueKind.EMAIL,
+        "phone": ValueKind.PHONE,
+        "mobile_advertising_id": ValueKind.MOBILE_AD_ID,
+    }
 
 
-def test_every_suggested_and_required_identifier_is_a_known_identifier(
-    catalog: Catalog,
+@pytest.mark.parametrize(
+    "slug", ["personas-facebook-custom-audiences", "adwords-remarketing-lists"]
+)
+def test_default_setup_of_facebook_and_google_is_email_and_mobile_ids(
+    catalog: Catalog, slug: str
 ) -> None:
-    known = set(catalog.identifier_ids())
-    for spec in catalog.destinations:
-        for preset in spec.preset_keys:
-            assert set(preset.suggested_segment) <= known, (spec.slug, preset.key)
-        assert set(spec.constraints.required_identifiers) <= known, spec.slug
+    spec = catalog.destination(slug)
+    assert spec is not None
+    assert spec.default_identifiers == ("email", "ios.idfa", "android.idfa")
 
 
-def test_presets_suggesting_advertising_ids_belong_to_mobile_id_destinations(
-    catalog: Catalog,
-) -> None:
-    mobile_ids = {spec.id for spec in catalog.identifiers if spec.mobile_ad_id}
+def test_other_destinations_default_to_email_and_user_id(catalog: Catalog) -> None:
+    spec = catalog.destination("braze")
+    assert spec is not None
+    assert spec.default_identifiers == ("email", "user_id")
+
+
+def test_every_default_and_matcher_identifier_is_a_known_identifier(catalog: Catalog) -> None:
+    known = {spec.id for spec in catalog.identifiers}
     for spec in catalog.destinations:
-        suggests_mobile = any(
-            mobile_ids & set(preset.suggested_segment) for preset in spec.preset_keys
+        assert set(spec.default_identifiers) <= known, spec.slug
+        assert set(spec.constraints.matcher_identifiers) <= known, spec.slug
+
+
+def test_the_extra_identifier_field_is_one_of_the_destinations_fields(catalog: Catalog) -> None:
+    for spec in catalog.destinations:
+        if spec.constraints.extra_identifier_field:
+            assert spec.field(spec.constraints.extra_identifier_field) is not None, spec.slug
+
+
+def test_destinations_defaulting_to_advertising_ids_accept_them(catalog: Catalog) -> None:
+    mobile_ids = catalog.mobile_ad_ids()
+    for spec in catalog.destinations:
+        takes_mobile = any(field.kind is ValueKind.MOBILE_AD_ID for field in spec.fields()) or bool(
+            mobile_ids & set(spec.default_identifiers)
         )
-        if suggests_mobile:
+        if takes_mobile:
             assert spec.supports_mobile_ids, spec.slug
 
 
 def test_ad_audience_destinations_accept_mobile_ids_where_documented(catalog: Catalog) -> None:
     mobile = {spec.slug for spec in catalog.destinations if spec.supports_mobile_ids}
     assert {
-        "facebook-custom-audiences",
-        "google-ads-remarketing-lists",
-        "snap-audiences",
-        "tiktok-audiences",
+        "personas-facebook-custom-audiences",
+        "actions-facebook-custom-audiences",
+        "adwords-remarketing-lists",
+        "actions-snap-audiences",
+        "actions-tiktok-audiences",
         "reddit-audiences",
+        # Segment's SFMC docs list ios.idfa and android.idfa among the identifiers it takes.
+        "actions-salesforce-marketing-cloud",
     } <= mobile
     # Messaging and CRM tools take no advertising IDs.
     assert not {"braze", "iterable", "hubspot", "zendesk", "intercom"} & mobile
 
 
+def test_only_snap_ignores_the_send_mobile_ids_setting(catalog: Catalog) -> None:
+    ignoring = {spec.slug for spec in catalog.destinations if not spec.send_mobile_ids_setting}
+    assert ignoring == {"actions-snap-audiences"}
+
+
 def test_snap_and_reddit_list_the_underscore_mobile_id_fields(catalog: Catalog) -> None:
-    for slug in ("snap-audiences", "reddit-audiences"):
+    for slug in ("actions-snap-audiences", "reddit-audiences"):
         spec = catalog.destination(slug)
         assert spec is not None
-        assert {"ios_idfa", "android_idfa"} <= set(spec.known_fields), slug
+        assert {"ios_idfa", "android_idfa"} <= {f.key for f in spec.known_fields}, slug
 
 
 @pytest.mark.parametrize(
@@ -256,6 +403,9 @@ def test_snap_and_reddit_list_the_underscore_mobile_id_fields(catalog: Catalog) 
         ("braze", {"external_id", "email", "braze_id"}),
         ("iterable", {"email", "userId"}),
         ("zendesk", {"email", "external_id"}),
+        ("actions-tiktok-audiences", {"email", "phone", "advertising_id"}),
+        ("actions-sendgrid-audiences", {"email", "anonymous_id", "external_id", "phone_number_id"}),
+        ("actions-klaviyo", {"email", "phone_number", "external_id"}),
     ],
 )
 def test_known_fields_of_free_text_destinations(
@@ -263,7 +413,78 @@ def test_known_fields_of_free_text_destinations(
 ) -> None:
     spec = catalog.destination(slug)
     assert spec is not None
-    assert fields <= set(spec.known_fields)
+    assert fields <= {f.key for f in spec.known_fields}
+
+
+def _kind_its_name_says(key: str) -> ValueKind | None:
+    name = key.lower()
+    if "email" in name:
+        return ValueKind.EMAIL
+    if "phone" in name:
+        return ValueKind.PHONE
+    if "idfa" in name or "madid" in name or "advertising" in name or "mobiledevice" in name:
+        return ValueKind.MOBILE_AD_ID
+    return None
+
+
+def test_fields_named_like_an_email_phone_or_advertising_id_take_that_kind(
+    catalog: Catalog,
+) -> None:
+    checked = 0
+    for spec in catalog.destinations:
+        for field in spec.fields():
+            expected = _kind_its_name_says(field.key)
+            if expected is not None:
+                assert field.kind is expected, (spec.slug, field.key, field.kind)
+                checked += 1
+    assert checked >= 40
+
+
+def test_every_field_key_appears_once_per_destination(catalog: Catalog) -> None:
+    for spec in catalog.destinations:
+        keys = [field.key for field in spec.fields()]
+        assert len(keys) == len(set(keys)), spec.slug
+
+
+def test_names_and_links_the_issue_corrected(catalog: Catalog) -> None:
+    mixpanel = catalog.destination("mixpanel")
+    assert mixpanel is not None and mixpanel.name == "Mixpanel (Legacy)"
+    marketo = catalog.destination("actions-marketo-static-lists")
+    assert marketo is not None
+    assert marketo.docs_url.endswith("/catalog/actions-marketo-static-lists/")
+
+
+def test_identifier_kinds(catalog: Catalog) -> None:
+    assert catalog.identifier_kind("email") is ValueKind.EMAIL
+    assert catalog.identifier_kind("user_id") is ValueKind.EXTERNAL_ID
+    assert catalog.identifier_kind("anonymous_id") is ValueKind.EXTERNAL_ID
+    assert catalog.identifier_kind("ios.idfa") is ValueKind.MOBILE_AD_ID
+    assert catalog.identifier_kind("android.idfa") is ValueKind.MOBILE_AD_ID
+    assert catalog.identifier_kind("ios.id") is ValueKind.DEVICE_ID
+    # Every default identifier says what it holds.
+    assert all(spec.kind is not None for spec in catalog.identifiers)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("phone", ValueKind.PHONE),
+        ("phone_number", ValueKind.PHONE),
+        ("work_phone", ValueKind.PHONE),
+        ("work_email", ValueKind.EMAIL),
+        ("crm_id", ValueKind.EXTERNAL_ID),
+        ("salesforce_id", ValueKind.EXTERNAL_ID),
+        ("first_name", ValueKind.FIRST_NAME),
+        ("zip", ValueKind.POSTAL_CODE),
+        ("loyalty_tier", None),
+        ("plan", None),
+    ],
+)
+def test_custom_identifier_kinds_by_name(
+    catalog: Catalog, name: str, kind: ValueKind | None
+) -> None:
+    assert catalog.identifier(name) is None
+    assert catalog.identifier_kind(name) is kind
 
 
 def test_destination_function_entry_is_a_function(catalog: Catalog) -> None:
@@ -274,21 +495,29 @@ def test_destination_function_entry_is_a_function(catalog: Catalog) -> None:
 
 
 def test_default_strategies(catalog: Catalog) -> None:
-    google = catalog.destination("google-ads-remarketing-lists")
+    google = catalog.destination("adwords-remarketing-lists")
     assert google is not None
     # Segment's Google docs: without ID Sync the most recently added value is sent.
     assert google.default_strategy is Strategy.LAST
     for spec in catalog.destinations:
         assert spec.default_strategy in (Strategy.LAST, Strategy.ALL), spec.slug
-        if spec.category == "Advertising" and spec.slug != "google-ads-remarketing-lists":
+        if spec.category == "Advertising" and spec.slug != "adwords-remarketing-lists":
             assert spec.default_strategy is Strategy.ALL, spec.slug
 
 
-def test_every_destination_links_to_segment_docs_and_has_a_category(catalog: Catalog) -> None:
+def test_every_destination_links_to_its_source_and_has_a_category(catalog: Catalog) -> None:
     for spec in catalog.destinations:
-        assert spec.docs_url.startswith("https://segment.com/docs/"), spec.slug
+        assert spec.docs_url.startswith(
+            ("https://segment.com/docs/", "https://github.com/segmentio/")
+        ), spec.slug
         assert spec.category, spec.slug
         assert spec.name, spec.slug
+    # Only an entry Segment's docs have no page for links to its code.
+    webhook_audiences = catalog.destination("actions-webhook-audiences")
+    assert webhook_audiences is not None
+    assert webhook_audiences.docs_url.startswith(
+        "https://github.com/segmentio/action-destinations/"
+    )
 
 
 def test_shipped_folder_is_found_from_the_package(catalog: Catalog) -> None:

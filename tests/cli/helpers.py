@@ -22,11 +22,20 @@ CLEAN = IdSyncDocument(
     name="Facebook email",
     target=AudienceTarget(space_id="spa_1", audience_id="aud_1"),
     destination=DestinationRef(
-        slug="facebook-custom-audiences", name="Facebook Custom Audiences", instance_id="dst_1"
+        slug="personas-facebook-custom-audiences",
+        name="Facebook Custom Audiences",
+        instance_id="dst_1",
     ),
     identifiers=(IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST),),
 )
-# ios.idfa without Send Mobile IDs: an error (IDS109) on row 2.
+# A key Facebook does not read: an error (IDS110) on row 2, whose fix is EXTERN_ID.
+WRONG_KEY = CLEAN.with_rows(
+    [
+        *CLEAN.identifiers,
+        IdentifierRow(segment="user_id", destination="EXTERNAL_ID", strategy=Strategy.ALL),
+    ]
+)
+# ios.idfa without Send Mobile IDs: a warning (IDS109) on row 2, never an error.
 MOBILE_WITHOUT_TOGGLE = CLEAN.with_rows(
     [
         *CLEAN.identifiers,

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.helpers import BROKEN_JSON, CLEAN, MOBILE_WITHOUT_TOGGLE, run, write
+from app.core import sources
+from tests.cli.helpers import BROKEN_JSON, CLEAN, MOBILE_WITHOUT_TOGGLE, WRONG_KEY, run, write
 
 
 def test_clean_document_exits_0_with_only_info(
@@ -34,12 +35,24 @@ def test_quiet_hides_info_and_the_summary(
 def test_error_finding_exits_1_with_row_and_code(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    path = write(tmp_path / "wrong.json", WRONG_KEY)
     result = run(capsys, "check", "-q", str(path))
     assert result.code == 1
     assert len(result.out_lines) == 1
     line = result.out_lines[0]
-    assert line.startswith(f"{path}:2: IDS109 error: ")
+    assert line.startswith(f"{path}:2: IDS110 error: ")
+    assert "'EXTERNAL_ID' is not a Facebook Custom Audiences key" in line
+    assert "Choose 'EXTERN_ID'" in line
+
+
+def test_warnings_alone_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Send Mobile IDs is a setting this app cannot push: a reminder, never a refusal.
+    path = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    result = run(capsys, "check", "-q", str(path))
+    assert result.code == 0
+    assert len(result.out_lines) == 1
+    line = result.out_lines[0]
+    assert line.startswith(f"{path}:2: IDS109 warning: ")
     assert "Send Mobile IDs" in line
 
 
@@ -47,7 +60,7 @@ def test_folders_are_searched_recursively_for_json(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write(tmp_path / "a" / "clean.json", CLEAN)
-    write(tmp_path / "a" / "b" / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    write(tmp_path / "a" / "b" / "wrong.json", WRONG_KEY)
     (tmp_path / "a" / "notes.txt").write_text("not json")
     hidden = tmp_path / "a" / ".git"
     hidden.mkdir()
@@ -55,7 +68,7 @@ def test_folders_are_searched_recursively_for_json(
     result = run(capsys, "check", "-q", str(tmp_path / "a"))
     assert result.code == 1
     assert [line.split(":")[0] for line in result.out_lines] == [
-        str(tmp_path / "a" / "b" / "mobile.json")
+        str(tmp_path / "a" / "b" / "wrong.json")
     ]
     summary = run(capsys, "check", str(tmp_path / "a")).out_lines[-1]
     assert summary.startswith("2 files checked: 1 error, 0 warnings")
@@ -66,13 +79,13 @@ def test_bad_file_is_reported_on_stderr_and_the_rest_is_checked(
 ) -> None:
     broken = tmp_path / "broken.json"
     broken.write_bytes(BROKEN_JSON)
-    mobile = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
-    result = run(capsys, "check", "-q", str(broken), str(mobile))
+    wrong = write(tmp_path / "wrong.json", WRONG_KEY)
+    result = run(capsys, "check", "-q", str(broken), str(wrong))
     assert result.code == 2
     assert result.err_lines == [
         f"{broken}:5:3: Expecting ',' delimiter — fix the JSON and open it again."
     ]
-    assert result.out_lines[0].startswith(f"{mobile}:2: IDS109 error:")
+    assert result.out_lines[0].startswith(f"{wrong}:2: IDS110 error:")
 
 
 def test_missing_path_and_empty_folder_are_unreadable(
@@ -92,7 +105,7 @@ def test_missing_path_and_empty_folder_are_unreadable(
 def test_the_same_file_twice_is_checked_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    path = write(tmp_path / "wrong.json", WRONG_KEY)
     result = run(capsys, "check", "-q", str(path), str(tmp_path))
     assert len(result.out_lines) == 1
 
@@ -100,8 +113,8 @@ def test_the_same_file_twice_is_checked_once(
 def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     broken = tmp_path / "broken.json"
     broken.write_bytes(BROKEN_JSON)
-    mobile = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
-    result = run(capsys, "check", "--format", "json", str(broken), str(mobile))
+    wrong = write(tmp_path / "wrong.json", WRONG_KEY)
+    result = run(capsys, "check", "--format", "json", str(broken), str(wrong))
     assert result.code == 2
     report = json.loads(result.out)
     first, second = report["files"]
@@ -112,12 +125,19 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     errors = [f for f in second["findings"] if f["severity"] == "error"]
     assert errors == [
         {
-            "code": "IDS109",
+            "code": "IDS110",
             "severity": "error",
             "message": errors[0]["message"],
             "area": "identifiers",
             "row": 2,
-            "field": errors[0]["field"],
+            "field": "destination",
+            "source": sources.FACEBOOK_SCHEMA_KEYS,
+            "fix": {
+                "row": 2,
+                "field": "destination",
+                "value": "EXTERN_ID",
+                "label": "Use EXTERN_ID",
+            },
         }
     ]
     summary = report["summary"]

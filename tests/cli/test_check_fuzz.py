@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from app.cli import main
 from app.core.model import IdSyncDocument
 from app.storage.documents import dump_document
-from tests.cli.helpers import MOBILE_WITHOUT_TOGGLE, write
+from tests.cli.helpers import WRONG_KEY, write
 from tests.storage.strategies import damaged_documents, documents, json_values
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,7 +62,7 @@ def test_every_valid_document_is_readable(target: Path, doc: IdSyncDocument) -> 
 
 
 def test_python_dash_m_app_check(tmp_path: Path) -> None:
-    path = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    path = write(tmp_path / "wrong.json", WRONG_KEY)
     completed = subprocess.run(
         [sys.executable, "-m", "app", "check", "--quiet", str(path)],
         cwd=ROOT,
@@ -71,5 +71,5 @@ def test_python_dash_m_app_check(tmp_path: Path) -> None:
         timeout=120,
     )
     assert completed.returncode == 1, completed.stderr
-    assert completed.stdout.startswith(f"{path}:2: IDS109 error: ")
+    assert completed.stdout.startswith(f"{path}:2: IDS110 error: ")
     assert completed.stderr == ""

@@ -15,7 +15,7 @@ from app.core.model import IdentifierRow, Setup, Strategy
 from app.core.rules import RULES
 from app.core.schema import document_json_schema
 from app.storage.documents import dump_document
-from tests.cli.helpers import CLEAN, JOURNEY, MOBILE_WITHOUT_TOGGLE, run, write
+from tests.cli.helpers import CLEAN, JOURNEY, MOBILE_WITHOUT_TOGGLE, WRONG_KEY, run, write
 
 # --- export ----------------------------------------------------------------------------
 
@@ -157,11 +157,12 @@ def test_schema_command_prints_a_valid_json_schema(capsys: pytest.CaptureFixture
 
 def test_schema_accepts_written_documents_and_rejects_bad_ones() -> None:
     validator = jsonschema.Draft202012Validator(document_json_schema())
-    for doc in (CLEAN, MOBILE_WITHOUT_TOGGLE, JOURNEY):
+    for doc in (CLEAN, MOBILE_WITHOUT_TOGGLE, WRONG_KEY, JOURNEY):
         validator.validate(json.loads(dump_document(doc)))
     good = json.loads(dump_document(CLEAN))
     for bad in (
-        {**good, "version": 2},
+        {**good, "version": 3},
+        {**good, "version": 1},  # older versions are migrated on reading, never written
         {**good, "setup": "sometimes"},
         {key: value for key, value in good.items() if key != "format"},
         {**good, "identifiers": [{"segment": "email", "strategy": "never"}]},
@@ -186,24 +187,51 @@ def test_catalog_lists_every_destination_and_identifier(
     assert [line.split()[0] for line in destinations] == [d.slug for d in catalog.destinations]
     identifiers = run(capsys, "catalog", "identifiers").out_lines
     assert [line.split()[0] for line in identifiers] == [i.id for i in catalog.identifiers]
-    facebook = next(line for line in destinations if line.startswith("facebook-custom-audiences"))
+    facebook = next(
+        line for line in destinations if line.startswith("personas-facebook-custom-audiences ")
+    )
     assert "EMAIL" in facebook and "MADID" in facebook
+    function = next(line for line in destinations if line.startswith("destination-function "))
+    assert "not in Segment's catalog" in function
 
 
 def test_catalog_json(capsys: pytest.CaptureFixture[str]) -> None:
+    catalog = load_catalog()
     data = json.loads(run(capsys, "catalog", "identifiers", "--format", "json").out)
     assert list(data) == ["identifiers"]
-    assert [item["id"] for item in data["identifiers"]] == list(load_catalog().identifier_ids())
+    assert [item["id"] for item in data["identifiers"]] == [i.id for i in catalog.identifiers]
+    assert {item["id"]: item["kind"] for item in data["identifiers"]}["email"] == "email"
+
+
+def test_catalog_json_shows_segments_slugs(capsys: pytest.CaptureFixture[str]) -> None:
+    data = json.loads(run(capsys, "catalog", "destinations", "--format", "json").out)
+    assert list(data) == ["destinations"]
+    by_slug = {item["slug"]: item for item in data["destinations"]}
+    assert by_slug["adwords-remarketing-lists"]["segment_slug"] == "adwords-remarketing-lists"
+    assert by_slug["destination-function"]["segment_slug"] is None
+    google = by_slug["adwords-remarketing-lists"]
+    assert google["constraints"]["matcher_identifiers"] == ["email", "ios.idfa", "android.idfa"]
+    assert google["default_identifiers"] == ["email", "ios.idfa", "android.idfa"]
 
 
 def test_rules_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
     result = run(capsys, "rules")
     assert result.code == 0
-    assert [line.split()[0] for line in result.out_lines] == sorted(RULES)
+    rule_lines = [line for line in result.out_lines if not line.startswith(" ")]
+    assert [line.split()[0] for line in rule_lines] == sorted(RULES)
+    # Each rule says what it rests on, and where that is written.
+    for code in sorted(RULES):
+        line = next(line for line in rule_lines if line.startswith(code))
+        assert RULES[code].basis in line
+        following = result.out_lines[result.out_lines.index(line) + 1]
+        assert following.strip() == f"source: {RULES[code].source}"
     as_json = json.loads(run(capsys, "rules", "--format", "json").out)
     assert {row["code"]: row["severity"] for row in as_json} == {
         code: info.severity.value for code, info in RULES.items()
     }
+    for row in as_json:
+        assert {"code", "name", "severity", "summary", "source"} <= set(row)
+        assert row["source"] == RULES[row["code"]].source
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -259,7 +287,7 @@ def test_unexpected_exception_becomes_one_internal_error_line(
 def test_export_of_a_body_with_error_findings_is_refused_unless_forced(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    path = write(tmp_path / "wrong.json", WRONG_KEY)
     out = tmp_path / "body.json"
     refused = run(capsys, "export", str(path), "--as", "update-body", "-o", str(out))
     assert refused.code == 1
@@ -267,11 +295,25 @@ def test_export_of_a_body_with_error_findings_is_refused_unless_forced(
     assert refused.err_lines[0].startswith(
         f"{path}: cannot export update-body: the document has 1 error"
     )
-    assert refused.err_lines[1].startswith(f"{path}:2: IDS109 error:")
+    assert refused.err_lines[1].startswith(f"{path}:2: IDS110 error:")
     assert not out.exists()
 
     forced = run(capsys, "export", str(path), "--as", "update-body", "--force", "-o", str(out))
     assert forced.code == 0, forced.err
+    assert [item["externalId"] for item in json.loads(out.read_text())["idSyncConfiguration"]] == [
+        "email",
+        "user_id",
+    ]
+
+
+def test_export_of_a_body_with_only_warnings_is_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # IDS109 is a warning: a mobile ID row with Send Mobile IDs off no longer blocks export.
+    path = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    out = tmp_path / "body.json"
+    result = run(capsys, "export", str(path), "--as", "update-body", "-o", str(out))
+    assert result.code == 0, result.err
     assert [item["externalId"] for item in json.loads(out.read_text())["idSyncConfiguration"]] == [
         "email",
         "ios.idfa",
@@ -281,7 +323,7 @@ def test_export_of_a_body_with_error_findings_is_refused_unless_forced(
 def test_export_of_the_document_itself_is_allowed_with_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    path = write(tmp_path / "wrong.json", WRONG_KEY)
     result = run(capsys, "export", str(path))
     assert result.code == 0
     assert result.out.encode() == path.read_bytes()

@@ -39,7 +39,7 @@ def _doc(**changes: Any) -> IdSyncDocument:
     doc = IdSyncDocument(
         target=AudienceTarget(space_id="spa_1", audience_id="aud_1"),
         destination=DestinationRef(
-            slug="facebook-custom-audiences",
+            slug="personas-facebook-custom-audiences",
             name="Facebook Custom Audiences",
             instance_id="ii_fb",
         ),
@@ -152,6 +152,34 @@ def test_real_rule_errors_refuse() -> None:
     assert len(plan.reasons) == sum(1 for f in findings if f.is_error) >= 1
 
 
+def test_real_rule_warnings_do_not_refuse() -> None:
+    # A mobile ID with Send Mobile IDs off is a reminder (IDS109), never a refusal.
+    doc = _doc(
+        identifiers=(
+            *ROWS,
+            IdentifierRow(segment="ios.idfa", destination="MADID", strategy=Strategy.LAST),
+        ),
+        custom_identifiers=("phone",),
+    )
+    findings = validate(doc, load_catalog())
+    assert "IDS109" in {f.code for f in findings}
+    assert not [f for f in findings if f.is_error]
+    assert make_plan(doc, None, findings).action is PlanAction.CREATE
+
+
+def test_live_connection_to_the_same_segment_slug_is_planned() -> None:
+    live = _live(LIVE_SAME, metadata={"slug": "personas-facebook-custom-audiences"})
+    assert make_plan(_doc(), live).action is PlanAction.UNCHANGED
+
+
+def test_live_connection_whose_slug_is_another_destination_is_refused() -> None:
+    plan = make_plan(_doc(), _live(LIVE_SAME, metadata={"slug": "adwords-remarketing-lists"}))
+    assert plan.action is PlanAction.REFUSED
+    assert "adwords-remarketing-lists" in plan.reasons[0]
+    assert "personas-facebook-custom-audiences" in plan.reasons[0]
+    assert plan.body is None and not plan.writes
+
+
 def test_journey_is_refused_with_export_advice() -> None:
     doc = _doc(target=JourneyTarget(space_id="spa_1", journey_id="jou_1", step="Email"))
     plan = make_plan(doc, None)
@@ -167,7 +195,7 @@ def test_missing_audience_id_is_refused() -> None:
 
 
 def test_missing_instance_id_is_refused() -> None:
-    doc = _doc(destination=DestinationRef(slug="facebook-custom-audiences"))
+    doc = _doc(destination=DestinationRef(slug="personas-facebook-custom-audiences"))
     plan = make_plan(doc, None)
     assert plan.action is PlanAction.REFUSED
     assert "instance id" in plan.reasons[0]

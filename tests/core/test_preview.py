@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.model import IdentifierRow, IdSyncDocument, Setup, Strategy
+from app.catalog import load_catalog
+from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Setup, Strategy
 from app.core.preview import (
     LAST_IS_APPROXIMATE,
     ExternalId,
@@ -23,6 +24,7 @@ from app.core.preview import (
     parse_timestamp,
     pick,
     preview,
+    preview_in_catalog,
 )
 
 FIRST, LAST, ALL = Strategy.FIRST, Strategy.LAST, Strategy.ALL
@@ -243,6 +245,54 @@ def test_default_setup_previews_email_and_user_id_with_the_catalog_strategy(
     assert result.total_events == total
     assert "phone" in result.unsent_types
     assert any("ignored until Customized Setup" in note for note in result.notes)
+
+
+def test_default_setup_can_send_other_identifiers() -> None:
+    draft = doc().model_copy(update={"setup": Setup.DEFAULT, "send_mobile_ids": True})
+    result = preview(
+        draft,
+        parse_external_ids(THREE_EMAILS),
+        default_strategy=ALL,
+        default_identifiers=("email", "ios.idfa", "android.idfa"),
+    )
+    assert [r.segment for r in result.rows] == ["email", "ios.idfa", "android.idfa"]
+    assert result.total_events == 4  # three emails and one IDFA
+    assert any("email, ios.idfa and android.idfa" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("slug", "segments", "strategy"),
+    [
+        ("personas-facebook-custom-audiences", ["email", "ios.idfa", "android.idfa"], ALL),
+        ("adwords-remarketing-lists", ["email", "ios.idfa", "android.idfa"], LAST),
+        ("braze", ["email", "user_id"], ALL),
+        ("acme-unknown", ["email", "user_id"], LAST),
+    ],
+)
+def test_default_setup_preview_follows_the_catalog(
+    slug: str, segments: list[str], strategy: Strategy
+) -> None:
+    draft = doc().model_copy(
+        update={"setup": Setup.DEFAULT, "destination": DestinationRef(slug=slug)}
+    )
+    result = preview_in_catalog(draft, parse_external_ids(THREE_EMAILS), load_catalog())
+    assert [(r.segment, r.strategy) for r in result.rows] == [(s, strategy) for s in segments]
+    # Mobile IDs wait for Send Mobile IDs in Default Setup too.
+    outcomes = {r.segment: r.outcome for r in result.rows}
+    if "ios.idfa" in outcomes:
+        assert outcomes["ios.idfa"] is RowOutcome.MOBILE_IDS_OFF
+
+
+def test_snap_sends_mobile_ids_without_send_mobile_ids() -> None:
+    # Snap's docs say to ignore Send Mobile IDs (the catalog's send_mobile_ids_setting is
+    # false, and IDS109 is skipped): the preview must not say the row is held back.
+    draft = doc(("email", "email", LAST), ("ios.idfa", "ios_idfa", LAST)).model_copy(
+        update={"destination": DestinationRef(slug="actions-snap-audiences")}
+    )
+    result = preview_in_catalog(draft, parse_external_ids(THREE_EMAILS), load_catalog())
+    idfa = result.rows[1]
+    assert idfa.outcome is RowOutcome.SENT
+    assert idfa.events == 1
 
 
 # --- notes ---------------------------------------------------------------------------

@@ -49,13 +49,13 @@ def test_catalog_destination_fields_are_well_formed(catalog: Catalog) -> None:
     names = [
         name
         for spec in catalog.destinations
-        for name in (*spec.accepted_keys(), *spec.known_fields)
+        for name in (field.key for field in spec.fields())
         if not name or destination_field_problems(name)
     ]
     assert names == []
 
 
-def test_every_mobile_ad_id_needs_send_mobile_ids(catalog: Catalog) -> None:
+def test_every_mobile_ad_id_asks_for_send_mobile_ids(catalog: Catalog) -> None:
     mobile = [i.id for i in catalog.identifiers if i.mobile_ad_id]
     assert {"ios.idfa", "android.idfa"} <= set(mobile)
     for segment in mobile:
@@ -65,32 +65,37 @@ def test_every_mobile_ad_id_needs_send_mobile_ids(catalog: Catalog) -> None:
 
 
 def test_every_facebook_preset_key_is_accepted(catalog: Catalog) -> None:
-    spec = catalog.destination("facebook-custom-audiences")
-    assert spec is not None
-    for key in spec.accepted_keys():
-        doc = doc_for(catalog, "facebook-custom-audiences", ("email", key))
-        assert codes(doc, catalog) & {"IDS110", "IDS111"} == set(), key
-    assert "IDS110" in codes(
-        doc_for(catalog, "facebook-custom-audiences", ("email", "Email")), catalog
-    )
+    for slug in ("personas-facebook-custom-audiences", "actions-facebook-custom-audiences"):
+        spec = catalog.destination(slug)
+        assert spec is not None
+        for key in spec.accepted_keys():
+            doc = doc_for(catalog, slug, ("email", key))
+            assert codes(doc, catalog) & {"IDS110", "IDS111", "IDS310"} == set(), key
+        assert "IDS110" in codes(doc_for(catalog, slug, ("email", "Email")), catalog)
 
 
 def test_google_constraints_come_from_the_catalog(catalog: Catalog) -> None:
-    slug = "google-ads-remarketing-lists"
-    assert "IDS112" in codes(doc_for(catalog, slug, ("user_id", "crm_id")), catalog)
+    slug = "adwords-remarketing-lists"
+    assert "IDS112" in codes(doc_for(catalog, slug, ("user_id", "phone")), catalog)
     assert "IDS113" in codes(
         doc_for(
             catalog,
             slug,
             ("email", "email"),
-            ("user_id", "crm_id"),
-            ("ios.idfa", "mobile_id"),
+            ("phone", "phone"),
+            ("ios.idfa", "mobile_advertising_id"),
             send_mobile_ids=True,
+            custom_identifiers=("phone",),
         ),
         catalog,
     )
-    ok = codes(doc_for(catalog, slug, ("email", "email"), ("user_id", "crm_id")), catalog)
-    assert ok & {"IDS112", "IDS113"} == set()
+    ok = codes(
+        doc_for(
+            catalog, slug, ("email", "email"), ("phone", "phone"), custom_identifiers=("phone",)
+        ),
+        catalog,
+    )
+    assert ok & {"IDS112", "IDS113", "IDS311"} == set()
 
 
 def test_known_fields_warning_on_a_free_destination(catalog: Catalog) -> None:

@@ -44,19 +44,25 @@ NEW_ENTRIES = [
 
 
 def _doc(
-    audience: str, instance: str = FACEBOOK, rows: tuple[IdentifierRow, ...] = NEW_ROWS
+    audience: str,
+    instance: str = FACEBOOK,
+    rows: tuple[IdentifierRow, ...] = NEW_ROWS,
+    slug: str = "personas-facebook-custom-audiences",
 ) -> IdSyncDocument:
     return IdSyncDocument(
         target=AudienceTarget(space_id=SPACE, audience_id=audience),
-        destination=DestinationRef(slug="facebook-custom-audiences", instance_id=instance),
+        destination=DestinationRef(slug=slug, instance_id=instance),
         identifiers=rows,
     )
 
 
 def _item(
-    audience: str, instance: str = FACEBOOK, rows: tuple[IdentifierRow, ...] = NEW_ROWS
+    audience: str,
+    instance: str = FACEBOOK,
+    rows: tuple[IdentifierRow, ...] = NEW_ROWS,
+    slug: str = "personas-facebook-custom-audiences",
 ) -> PushItem:
-    return PushItem(f"-> {audience}", _doc(audience, instance, rows))
+    return PushItem(f"-> {audience}", _doc(audience, instance, rows, slug))
 
 
 def _stored(
@@ -87,7 +93,12 @@ def test_plan_then_apply_then_nothing_left(sandbox: Sandbox, make_client: Client
     items = [
         _item("aud_example_high_value"),  # connected: update
         _item("aud_cart_abandoners"),  # not connected to Facebook: create
-        _item("aud_example_high_value", instance="ii_example_iterable", rows=iterable_rows),
+        _item(
+            "aud_example_high_value",
+            instance="ii_example_iterable",
+            rows=iterable_rows,
+            slug="iterable",
+        ),
         PushItem("journey", journey),
     ]
     client = make_client()
@@ -115,6 +126,17 @@ def test_plan_then_apply_then_nothing_left(sandbox: Sandbox, make_client: Client
 
     again = push_items(client, items, apply=True)
     assert _statuses(again) == [ItemStatus.UNCHANGED] * 3 + [ItemStatus.REFUSED]
+
+
+def test_a_document_for_another_destination_than_the_live_connection_is_refused(
+    sandbox: Sandbox, make_client: ClientFactory
+) -> None:
+    # The live connection's metadata.slug (Segment's slug) is Iterable's: Facebook rows are
+    # not pushed to it.
+    item = _item("aud_example_high_value", instance="ii_example_iterable")
+    report = push_items(make_client(), [item], apply=True)
+    assert _statuses(report) == [ItemStatus.REFUSED]
+    assert sandbox.count(method="PATCH") == sandbox.count(method="POST") == 0
 
 
 def test_rerun_after_a_failure_continues_safely(

@@ -260,6 +260,6 @@ def test_applied_pushes_are_kept_in_the_local_history(
     assert all(d.endswith(": written and verified") for d in details)
     kept = [HistoryStore().load(e).destination for e in pushes]
     assert sorted(d.slug for d in kept if d is not None) == [
-        "facebook-custom-audiences",
-        "google-ads-remarketing-lists",
+        "adwords-remarketing-lists",
+        "personas-facebook-custom-audiences",
     ]

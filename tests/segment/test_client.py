@@ -64,7 +64,8 @@ def test_list_connections_reads_id_sync(make_client: ClientFactory) -> None:
     connections = make_client().list_connections(SPACE, AUDIENCE)
     facebook = next(c for c in connections if c.id == FACEBOOK_CONNECTION)
     assert facebook.destination_id == "ii_example_facebook"
-    assert facebook.slug == "facebook-custom-audiences"
+    # metadata.slug is Segment's own slug, which the catalog and documents store too.
+    assert facebook.slug == "personas-facebook-custom-audiences"
     assert facebook.id_sync_configuration == tuple(
         _rows(("email", "last", "EMAIL"), ("phone", "all", "PHONE"))
     )
@@ -73,7 +74,7 @@ def test_list_connections_reads_id_sync(make_client: ClientFactory) -> None:
 def test_list_supported_destinations(make_client: ClientFactory) -> None:
     found = make_client().list_supported_destinations(SPACE, "users")
     slugs = {d.slug for d in found}
-    assert {"facebook-custom-audiences", "google-ads-remarketing-lists"} <= slugs
+    assert {"personas-facebook-custom-audiences", "adwords-remarketing-lists"} <= slugs
     assert all(d.id for d in found)
 
 

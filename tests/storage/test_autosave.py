@@ -73,6 +73,28 @@ def test_damaged_files_raise_a_clear_error(content: str, words: str) -> None:
     assert str(autosave_path()) in str(caught.value)
 
 
+def test_a_recovery_file_from_before_format_2_is_migrated() -> None:
+    write_autosave(draft(), None)
+    payload = json.loads(autosave_path().read_text())
+    payload["document"]["version"] = 1
+    payload["document"]["destination"] = {
+        "slug": "google-ads-remarketing-lists",
+        "name": "Google Ads Remarketing Lists",
+        "instance_id": "ii_1",
+    }
+    payload["document"]["identifiers"] = [
+        {"segment": "ios.idfa", "destination": "mobile_id", "strategy": "last"}
+    ]
+    autosave_path().write_text(json.dumps(payload))
+    recovery = read_autosave()
+    assert recovery is not None
+    document = recovery.document
+    assert document.version == 2
+    assert document.destination is not None
+    assert document.destination.slug == "adwords-remarketing-lists"
+    assert document.identifiers[0].destination == "mobile_advertising_id"
+
+
 def test_set_aside_keeps_the_damaged_file() -> None:
     autosave_path().write_text("{ not json")
     aside = set_aside_autosave()

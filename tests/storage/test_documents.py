@@ -32,7 +32,7 @@ from tests.storage.strategies import damaged_documents, documents, json_values
 
 CANONICAL = """{
   "format": "idsync-config",
-  "version": 1,
+  "version": 2,
   "name": "Café loyalty → Facebook",
   "notes": "",
   "target": {
@@ -41,7 +41,7 @@ CANONICAL = """{
     "audience_id": "aud_1"
   },
   "destination": {
-    "slug": "facebook-custom-audiences",
+    "slug": "personas-facebook-custom-audiences",
     "name": "Facebook Custom Audiences",
     "kind": "destination",
     "instance_id": "dst_1"
@@ -72,7 +72,7 @@ def _doc() -> IdSyncDocument:
         name="Café loyalty → Facebook",
         target=AudienceTarget(space_id="spa_1", audience_id="aud_1"),
         destination=DestinationRef(
-            slug="facebook-custom-audiences",
+            slug="personas-facebook-custom-audiences",
             name="Facebook Custom Audiences",
             instance_id="dst_1",
         ),
@@ -106,6 +106,20 @@ def test_read_then_write_gives_identical_bytes(tmp_path: Path) -> None:
     write_document(copy, read_document(source))
     assert copy.read_bytes() == source.read_bytes()
     assert read_document(copy) == _doc()
+
+
+def test_a_version_1_file_is_read_migrated_and_written_as_version_2(tmp_path: Path) -> None:
+    source = tmp_path / "facebook.json"
+    old = CANONICAL.replace('"version": 2', '"version": 1').replace(
+        '"personas-facebook-custom-audiences"', '"facebook-custom-audiences"'
+    )
+    source.write_bytes(old.encode("utf-8"))
+    doc = read_document(source)
+    assert doc == _doc()
+    copy = tmp_path / "copy.json"
+    write_document(copy, doc)
+    assert copy.read_bytes() == CANONICAL.encode("utf-8")
+    assert source.read_bytes() == old.encode("utf-8"), "reading never rewrites the file"
 
 
 def test_write_replaces_an_existing_file_and_keeps_no_temp_files(tmp_path: Path) -> None:
@@ -175,7 +189,7 @@ def test_syntax_error_names_line_and_column() -> None:
 
 def test_invalid_strategy_names_the_field_and_the_choices() -> None:
     text = (
-        '{"format": "idsync-config", "version": 1, "identifiers": ['
+        '{"format": "idsync-config", "version": 2, "identifiers": ['
         '{"segment": "email"}, {"segment": "phone"}, '
         '{"segment": "user_id", "strategy": "sometimes"}]}'
     )
@@ -204,14 +218,14 @@ def test_invalid_strategy_names_the_field_and_the_choices() -> None:
     ],
 )
 def test_invalid_types_name_the_field(body: str, field: str, fragment: str) -> None:
-    error = _error('{"format": "idsync-config", "version": 1, ' + body + "}")
+    error = _error('{"format": "idsync-config", "version": 2, ' + body + "}")
     assert error.field == field
     assert str(error).startswith(f"facebook.json: {field}: ")
     assert fragment in error.reason
 
 
 def test_several_problems_are_counted_in_one_line() -> None:
-    error = _error('{"format": "idsync-config", "version": 1, "name": 1, "notes": 2, "x": 3}')
+    error = _error('{"format": "idsync-config", "version": 2, "name": 1, "notes": 2, "x": 3}')
     assert str(error).endswith("(and 2 more problems)")
     assert "\n" not in str(error)
 
@@ -219,7 +233,7 @@ def test_several_problems_are_counted_in_one_line() -> None:
 def test_newer_version_is_refused_with_the_update_hint() -> None:
     error = _error('{"format": "idsync-config", "version": 3, "whatever": []}')
     assert str(error) == (
-        "facebook.json: was written by a newer version (format 3); this app reads up to 1 "
+        "facebook.json: was written by a newer version (format 3); this app reads up to 2 "
         "— update the app."
     )
 
@@ -227,10 +241,10 @@ def test_newer_version_is_refused_with_the_update_hint() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('{"version": 1}', '"format": "idsync-config" is missing'),
+        ('{"version": 2}', '"format": "idsync-config" is missing'),
         ('{"idSyncConfiguration": []}', "looks like an API request body"),
-        ('{"format": "other", "version": 1}', "format: 'other' is not 'idsync-config'"),
-        ('{"format": "idsync-config"}', 'version: is missing — add "version": 1.'),
+        ('{"format": "other", "version": 2}', "format: 'other' is not 'idsync-config'"),
+        ('{"format": "idsync-config"}', 'version: is missing — add "version": 2.'),
         ('{"format": "idsync-config", "version": true}', "version: true is not a version"),
         ('{"format": "idsync-config", "version": "1"}', "version: '1' is not a version"),
         ('{"format": "idsync-config", "version": -2}', "version: -2 is not a document version"),
@@ -241,7 +255,7 @@ def test_newer_version_is_refused_with_the_update_hint() -> None:
         ("  \n", "is empty"),
         ('{"a": 1, "a": 2}', "the key 'a' appears twice"),
         ('{"a": NaN}', "NaN is not valid JSON"),
-        ('{"format": "idsync-config", "version": 1, "name": "\\ud800"}', "unpaired UTF-16"),
+        ('{"format": "idsync-config", "version": 2, "name": "\\ud800"}', "unpaired UTF-16"),
         ("[" * 50_000, "nested too deeply"),
     ],
 )

@@ -215,6 +215,24 @@ def test_the_total_size_cap_drops_the_oldest_of_any_document(tmp_path: Path) -> 
     assert not oldest.path.parent.exists(), "an emptied folder is removed"
 
 
+def test_an_entry_kept_before_format_2_loads_migrated(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    doc = connected().model_copy(
+        update={
+            "destination": DestinationRef(
+                slug="actions-klaviyo", name="Klaviyo", instance_id="dst_1"
+            )
+        }
+    )
+    entry = store.record(doc, "save", source_path=tmp_path / "k.json")
+    raw = json.loads(entry.path.read_text(encoding="utf-8"))
+    raw["document"]["version"] = 1
+    raw["document"]["destination"]["slug"] = "klaviyo"  # the version-1 slug
+    entry.path.write_text(json.dumps(raw), encoding="utf-8")
+    assert store.load(entry) == doc
+
+
 def test_a_damaged_entry_is_skipped_with_a_warning(
     store: HistoryStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

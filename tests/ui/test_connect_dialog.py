@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLineEdit, QMainWindow
 from pytestqt.qtbot import QtBot
 
+from app.core.model import IdentifierRow, IdSyncDocument
 from app.segment.regions import Region
 from app.segment.sandbox import Sandbox
 from app.storage.secrets import SERVICE_NAME, TOKEN_ENV_VAR, StorageKind, account_for
@@ -301,9 +302,15 @@ def test_segment_menu_connects_and_enables_the_other_actions(
 
     assert actions.choose_action.isEnabled()
     assert "Connected to the local sandbox" in plain_window.statusBar().currentMessage()
-    # A new empty document has errors (no destination), so Push explains why it is off.
+    # A new empty document has only warnings (no rows, no destination, no target): they
+    # never block Push, whose plan then says what is missing.
+    assert not [f for f in doc_controller.findings if f.is_error]
+    assert actions.push_action.isEnabled()
+    # A document with an error turns Push off, and the tooltip says why.
+    six = tuple(IdentifierRow(segment=f"id_{i}", destination="x") for i in range(6))
+    doc_controller.load(IdSyncDocument(identifiers=six), None)
     assert not actions.push_action.isEnabled()
-    assert "error" in actions.push_action.toolTip()
+    assert "Fix the 1 error first" in actions.push_action.toolTip()
 
     actions.sign_out_action.trigger()
     assert not segment_session.is_connected

@@ -30,8 +30,9 @@ def test_typing_narrows_the_list_and_enter_chooses(qtbot: QtBot, window: MainWin
     assert all("custom" in n.lower() or "aud" in n.lower() for n in listed_names(window))
     qtbot.keyClick(page.search_edit, Qt.Key.Key_Return)
     doc = window.controller.document
+    # Documents store Segment's own slug: the classic Engage destination's.
     assert doc.destination == DestinationRef(
-        slug="facebook-custom-audiences", name="Facebook Custom Audiences"
+        slug="personas-facebook-custom-audiences", name="Facebook Custom Audiences"
     )
     assert window.controller.undo_stack.undoText() == (
         "Choose destination Facebook Custom Audiences"
@@ -91,12 +92,25 @@ def test_details_show_the_destinations_constraints(qtbot: QtBot, window: MainWin
     page = window.destination_page
     qtbot.keyClicks(page.search_edit, "google ads remarketing")
     details = page.about_text.text()
-    assert "Required among the rows" in details
-    assert "email" in details
-    assert "At most 1 identifier beside the required ones" in details
+    assert (
+        "Matches profiles on one of <code>email</code>, <code>ios.idfa</code>, "
+        "<code>android.idfa</code>" in details
+    )
+    assert "At most 1 identifier beside the matcher, mapped to <code>phone</code>" in details
+    assert "does not publish" in details
+    assert "Default Setup sends the last added email, ios.idfa and android.idfa values" in details
     qtbot.mouseClick(page.choose_button, Qt.MouseButton.LeftButton)
-    assert window.controller.document.destination.slug == "google-ads-remarketing-lists"
+    assert window.controller.document.destination.slug == "adwords-remarketing-lists"
     assert not page.choose_button.isEnabled()
+
+
+def test_details_say_when_send_mobile_ids_is_ignored(qtbot: QtBot, window: MainWindow) -> None:
+    go_to_destination(qtbot, window)
+    page = window.destination_page
+    qtbot.keyClicks(page.search_edit, "snap audiences (actions)")
+    assert page.current_spec() is not None
+    assert page.current_spec().slug == "actions-snap-audiences"
+    assert "Send Mobile IDs is ignored" in page.about_text.text()
 
 
 def test_instance_id_typing_is_checked_and_merged(qtbot: QtBot, window: MainWindow) -> None:

@@ -284,12 +284,13 @@ def test_add_identifier_adds_a_preset_row_selects_it_and_opens_its_editor(
     with qtbot.waitSignal(page.model.rowsInserted) as inserted:
         click(qtbot, page.add_button)
     assert inserted.args[1:] == [0, 0]
-    assert rows(controller) == [("user_id", "EXTERN_ID", "last")]
-    assert controller.undo_stack.undoText() == "Add identifier user_id"
+    # The most useful identifier for Facebook, under the key of its kind.
+    assert rows(controller) == [("email", "EMAIL", "last")]
+    assert controller.undo_stack.undoText() == "Add identifier email"
     current = page.table.currentIndex()
     assert (current.row(), current.column()) == (0, 0)
     editor = current_editor(qtbot, page)
-    assert editor.isEditable() and editor.currentText() == "user_id"
+    assert editor.isEditable() and editor.currentText() == "email"
     qtbot.keyClick(editor, K.Key_Escape)
     qtbot.waitUntil(lambda: editor_or_none(page) is None)
     assert page.remove_button.isEnabled()
@@ -444,7 +445,8 @@ def test_default_setup_disables_the_table_keeps_rows_and_explains(qtbot, page, c
     assert page.model.rowCount() == 3
     assert not page.model.flags(page.model.index(0, 0)) & Qt.ItemFlag.ItemIsEnabled
     explanation = page.default_explanation.text()
-    assert "all email and user_id values" in explanation
+    # Facebook's own Default Setup, from the catalog: email and the mobile IDs.
+    assert "all values of email, ios.idfa and android.idfa" in explanation
     assert "Facebook Custom Audiences" in explanation
 
     # Back by keyboard: the arrow moves to Customized Setup in the radio group.

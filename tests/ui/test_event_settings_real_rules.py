@@ -19,8 +19,11 @@ from app.ui.identifiers import FINDINGS_ROLE, EventSettingsPage, IdentifierTable
 
 R = Qt.ItemDataRole
 
-FACEBOOK = DestinationRef(slug="facebook-custom-audiences", name="Facebook Custom Audiences")
-GOOGLE = DestinationRef(slug="google-ads-remarketing-lists", name="Google Ads Remarketing Lists")
+FACEBOOK = DestinationRef(
+    slug="personas-facebook-custom-audiences", name="Facebook Custom Audiences"
+)
+GOOGLE = DestinationRef(slug="adwords-remarketing-lists", name="Google Ads Remarketing Lists")
+SNAP = DestinationRef(slug="actions-snap-audiences", name="Snap Audiences (Actions)")
 
 
 def facebook(*rows: IdentifierRow, send_mobile_ids: bool = False) -> IdSyncDocument:
@@ -76,14 +79,17 @@ def test_model_tester_with_real_findings(qtmodeltester, controller, real_catalog
     qtmodeltester.check(model)
 
 
-def test_mobile_id_error_sits_on_the_row_and_goes_with_send_mobile_ids(
+def test_mobile_id_warning_sits_on_the_row_and_goes_with_send_mobile_ids(
     qtbot, page, controller
 ) -> None:
     controller.load(facebook(EMAIL, PHONE, IDFA), None)
     cell = page.model.index(2, 0)
     assert codes(page.model, 2, 0) == ["IDS109"]
     assert isinstance(cell.data(R.DecorationRole), QIcon)
-    assert "Turn on Send Mobile IDs" in cell.data(R.ToolTipRole)
+    tooltip = cell.data(R.ToolTipRole)
+    assert "Warning" in tooltip and "Error" not in tooltip
+    assert "tick Send Mobile IDs here" in tooltip
+    assert not any(f.is_error for f in controller.findings)
     assert page.banner.isVisible()
 
     check = page.send_mobile_ids_checkbox
@@ -109,12 +115,33 @@ def test_fourth_all_row_is_flagged_on_its_strategy_cell(qtbot, page, controller)
     assert codes(page.model, 3, 2) == []
 
 
-def test_add_for_google_starts_with_the_required_email_key(qtbot, page, controller) -> None:
+def test_mobile_ids_on_snap_need_no_send_mobile_ids(qtbot, page, controller) -> None:
+    # Snap's docs say to ignore Send Mobile IDs: no warning on the row, and no banner
+    # saying the row will not be sent.
+    idfa = IdentifierRow(segment="ios.idfa", destination="ios_idfa", strategy=Strategy.ALL)
+    email = IdentifierRow(segment="email", destination="email", strategy=Strategy.ALL)
+    controller.load(IdSyncDocument(destination=SNAP, identifiers=(email, idfa)), None)
+    assert codes(page.model, 1, 0) == []
+    assert not page.banner.isVisible()
+
+
+def test_add_for_google_starts_with_its_email_matcher(qtbot, page, controller) -> None:
     controller.load(IdSyncDocument(destination=GOOGLE), None)
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
     row = controller.document.identifiers[0]
     assert (row.segment, row.destination) == ("email", "email")
-    assert all(f.row != 0 or not f.is_error for f in controller.findings)
+    assert not [f for f in controller.findings if f.row is not None and f.severity.value != "info"]
+
+
+def test_add_for_facebook_never_fills_a_key_of_another_kind(qtbot, page, controller) -> None:
+    # The issue: a fifth row typed as android.idfa was auto-filled with First name (FN).
+    controller.load(facebook(send_mobile_ids=True), None)
+    for _ in range(5):
+        qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert "IDS312" not in {f.code for f in controller.findings}
+    assert page.model.setData(page.model.index(4, 0), "android.idfa")
+    assert controller.document.identifiers[4].destination == "MADID"
+    assert "IDS312" not in {f.code for f in controller.findings}
 
 
 def test_inside_the_main_window_at_1280_by_800_nothing_is_clipped(qtbot, real_catalog) -> None:

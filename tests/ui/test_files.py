@@ -35,7 +35,7 @@ def facebook_document(**changes: object) -> IdSyncDocument:
         name="VIP buyers to Facebook",
         target=AudienceTarget(space_id="spa_9f2KxQe7", audience_id="aud_2bLq8TtW"),
         destination=DestinationRef(
-            slug="facebook-custom-audiences",
+            slug="personas-facebook-custom-audiences",
             name="Facebook Custom Audiences",
             instance_id="64f1c2a9e3b8d70012ab34cd",
         ),
@@ -341,15 +341,37 @@ def test_export_of_a_body_with_errors_is_refused_with_the_list(
 ) -> None:
     path = tmp_path / "fb.json"
     bad = facebook_document(
-        identifiers=(IdentifierRow(segment="ios.idfa", destination="MADID"),)
+        identifiers=(IdentifierRow(segment="email", destination="Email"),)
     )
     write_document(path, bad)
     assert window.files.open_path(path)
     dialogs.expect("exportRefusedDialog", QMessageBox.StandardButton.Ok)
     window.export_actions[ExportKind.CREATE_BODY].trigger()
     assert "create body was not exported" in dialogs.seen[0].text
-    assert "IDS109" in dialogs.seen[0].informative
+    assert "IDS110" in dialogs.seen[0].informative
     assert list(tmp_path.iterdir()) == [path]
+
+
+def test_export_of_a_body_with_only_warnings_is_written(
+    window: MainWindow, dialogs: DialogDriver, file_dialogs: FileDialogs, tmp_path: Path
+) -> None:
+    # A mobile ID with Send Mobile IDs off is a warning (IDS109): it never blocks export.
+    path = tmp_path / "fb.json"
+    doc = facebook_document(
+        identifiers=(
+            IdentifierRow(segment="email", destination="EMAIL"),
+            IdentifierRow(segment="ios.idfa", destination="MADID"),
+        )
+    )
+    write_document(path, doc)
+    assert window.files.open_path(path)
+    assert "IDS109" in {f.code for f in window.controller.findings}
+    assert not [f for f in window.controller.findings if f.is_error]
+    target = tmp_path / "fb.create-body.json"
+    file_dialogs.will_save(target)
+    assert window.files.export(ExportKind.CREATE_BODY)
+    body = json.loads(target.read_text(encoding="utf-8"))
+    assert [e["externalId"] for e in body["idSyncConfiguration"]] == ["email", "ios.idfa"]
 
 
 def test_export_of_a_journey_body_explains_why_not(
@@ -440,13 +462,13 @@ def test_export_of_a_body_is_refused_listing_every_error(
     bad = facebook_document(
         identifiers=(
             IdentifierRow(segment="email", destination="email_address"),
-            IdentifierRow(segment="ios.idfa", destination="MADID"),
+            IdentifierRow(segment="  ", destination="MADID"),
         )
     )
     write_document(path, bad)
     assert window.files.open_path(path)
     errors = [f for f in window.controller.findings if f.is_error]
-    assert {f.code for f in errors} == {"IDS110", "IDS109"}
+    assert {f.code for f in errors} == {"IDS110", "IDS104"}
     qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
     view = window.review_page.views[ExportKind.UPDATE_BODY]
     window.review_page.tabs.setCurrentWidget(view)
@@ -457,7 +479,7 @@ def test_export_of_a_body_is_refused_listing_every_error(
     seen = dialogs.seen[0]
     assert "update body was not exported" in seen.text
     assert "2 errors" in seen.text
-    where = {"IDS110": "Row 1", "IDS109": "Row 2"}
+    where = {"IDS110": "Row 1", "IDS104": "Row 2"}
     for finding in errors:
         assert f"{finding.code} ({where[finding.code]}): {finding.message}" in seen.informative
     assert file_dialogs.save_calls == [], "no file was asked for"

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import pytest
 
+from app.core.catalog import (
+    Catalog,
+    DestinationConstraints,
+    DestinationField,
+    DestinationSpec,
+    ValueKind,
+)
+from app.core.mapping import new_row
 from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Strategy
 from app.ui.identifiers.choices import (
     ChoiceGroup,
-    default_new_row,
     destination_identifier_choices,
+    preset_key_label,
     segment_identifier_choices,
     strategy_choices,
 )
@@ -136,53 +144,126 @@ def test_strategy_choices_use_the_labels() -> None:
     ]
 
 
-def test_new_row_for_preset_destination_takes_first_unused_key_and_its_identifier() -> None:
-    catalog = small_catalog()
-    doc = facebook_document()
-    assert default_new_row(doc, catalog) == IdentifierRow(
-        segment="user_id", destination="EXTERN_ID", strategy=Strategy.LAST
-    )
-    # PHONE has no usual identifier, but the space declares a custom "phone".
-    doc = facebook_document(D, A)
-    assert default_new_row(doc, catalog) == IdentifierRow(
-        segment="phone", destination="PHONE", strategy=Strategy.LAST
-    )
-    # Without it the Segment identifier is left for the person to choose.
-    doc = doc.model_copy(update={"custom_identifiers": ()})
-    assert default_new_row(doc, catalog) == IdentifierRow(
-        segment="", destination="PHONE", strategy=Strategy.LAST
-    )
-    # MADID's usual identifiers: the first one not used yet.
-    doc = facebook_document(A, B, IdentifierRow(segment="ios.idfa", destination="EXTERN_ID"))
-    assert default_new_row(doc, catalog) == IdentifierRow(
-        segment="android.idfa", destination="MADID", strategy=Strategy.LAST
-    )
-
-
-def test_new_row_prefers_a_key_for_an_identifier_the_destination_requires() -> None:
-    from app.core.catalog import Catalog, DestinationConstraints, DestinationSpec, PresetKey
-
-    base = small_catalog()
+def _google(catalog: Catalog) -> Catalog:
+    """The small catalog plus a Google-like entry whose key list Segment does not publish."""
     google = DestinationSpec(
         slug="google",
         name="Google Ads Remarketing Lists",
         identifier_mode="preset",
         preset_keys=(
-            PresetKey(key="crm_id", label="CRM ID", suggested_segment=("user_id",)),
-            PresetKey(key="email", label="Email", suggested_segment=("email",)),
+            DestinationField(key="email", label="Email", kind=ValueKind.EMAIL),
+            DestinationField(key="phone", label="Phone", kind=ValueKind.PHONE),
+            DestinationField(
+                key="mobile_advertising_id", label="Mobile ID", kind=ValueKind.MOBILE_AD_ID
+            ),
         ),
-        constraints=DestinationConstraints(required_identifiers=("email",)),
+        supports_mobile_ids=True,
+        default_identifiers=("email", "ios.idfa", "android.idfa"),
+        constraints=DestinationConstraints(
+            matcher_identifiers=("email", "ios.idfa", "android.idfa"),
+            max_extra_identifiers=1,
+            extra_identifier_field="phone",
+        ),
     )
-    catalog = Catalog(identifiers=base.identifiers, destinations=(google,))
-    doc = IdSyncDocument(destination=DestinationRef(slug="google"))
-    assert default_new_row(doc, catalog).destination == "email"
+    return catalog.model_copy(update={"destinations": (*catalog.destinations, google)})
+
+
+def test_unpublished_preset_list_offers_its_keys_and_free_text() -> None:
+    spec = _google(small_catalog()).destination("google")
+    offered = destination_identifier_choices(spec, "crm_id")
+    # Segment does not publish the dropdown's values: the list is a suggestion only, and a
+    # value outside it is not marked as refused.
+    assert offered.editable
+    assert [c.value for c in offered.choices] == ["email", "phone", "mobile_advertising_id"]
+    assert all(c.group is ChoiceGroup.PRESET for c in offered.choices)
+
+
+def test_known_fields_say_what_kind_of_value_they_take() -> None:
+    offered = destination_identifier_choices(small_catalog().destination(ITERABLE))
+    descriptions = {c.value: c.description for c in offered.choices}
+    assert "an email address" in descriptions["email"]
+    assert "an ID of your own" in descriptions["userId"]
+
+
+def test_preset_key_labels_in_the_table() -> None:
+    spec = small_catalog().destination(FACEBOOK)
+    assert preset_key_label(spec, "MADID") == "Mobile advertising ID (MADID)"
+    assert preset_key_label(spec, "EMAIL") == "EMAIL"
+    assert preset_key_label(spec, "custom") == "custom"
+    assert preset_key_label(small_catalog().destination(ITERABLE), "email") == "email"
+    assert preset_key_label(None, "EMAIL") == "EMAIL"
+
+
+# --- "+ Add Identifier" (app.core.mapping.new_row) -----------------------------------------
+
+
+def test_new_row_for_facebook_starts_with_email_under_email() -> None:
+    catalog = small_catalog()
+    assert new_row(facebook_document(), catalog) == IdentifierRow(
+        segment="email", destination="EMAIL", strategy=Strategy.LAST
+    )
+
+
+def test_new_row_proposes_the_declared_phone_under_phone() -> None:
+    catalog = small_catalog()
+    doc = facebook_document(A)
+    assert new_row(doc, catalog) == IdentifierRow(
+        segment="phone", destination="PHONE", strategy=Strategy.LAST
+    )
+    # Without it: the next useful identifier, under the key that fits it.
+    doc = doc.model_copy(update={"custom_identifiers": ()})
+    assert new_row(doc, catalog) == IdentifierRow(
+        segment="user_id", destination="EXTERN_ID", strategy=Strategy.LAST
+    )
+
+
+def test_new_row_never_fills_a_key_of_another_kind() -> None:
+    # The issue's case: with email, phone, user_id and a mobile ID used, the next row
+    # must not be prefilled with a key for some other kind of value (FN, ZIP, ...).
+    catalog = small_catalog()
+    doc = facebook_document(A, B, D, C, send_mobile_ids=True)
+    row = new_row(doc, catalog)
+    assert row.segment == "android.idfa"
+    assert row.destination == "MADID"
+
+
+def test_new_row_proposes_mobile_ids_only_when_they_would_be_sent() -> None:
+    catalog = small_catalog()
+    on = facebook_document(A, B, send_mobile_ids=True)
+    assert new_row(on, catalog) == IdentifierRow(
+        segment="ios.idfa", destination="MADID", strategy=Strategy.LAST
+    )
+    off = facebook_document(A, B)
+    assert new_row(off, catalog).segment == "user_id"
+
+
+def test_new_row_for_google_starts_with_its_matcher_and_maps_phone_to_phone() -> None:
+    catalog = _google(small_catalog())
+    doc = IdSyncDocument(destination=DestinationRef(slug="google"), custom_identifiers=("phone",))
+    assert new_row(doc, catalog) == IdentifierRow(
+        segment="email", destination="email", strategy=Strategy.LAST
+    )
     doc = doc.with_rows([IdentifierRow(segment="email", destination="email")])
-    assert default_new_row(doc, catalog).destination == "crm_id"
+    assert new_row(doc, catalog) == IdentifierRow(
+        segment="phone", destination="phone", strategy=Strategy.LAST
+    )
 
 
 def test_new_row_for_free_destination_is_email_then_the_next_unused() -> None:
     catalog = small_catalog()
     doc = IdSyncDocument(destination=DestinationRef(slug=ITERABLE))
-    assert default_new_row(doc, catalog) == IdentifierRow(segment="email", strategy=Strategy.LAST)
-    doc = doc.with_rows([IdentifierRow(segment="email")])
-    assert default_new_row(doc, catalog).segment == "user_id"
+    assert new_row(doc, catalog) == IdentifierRow(
+        segment="email", destination="email", strategy=Strategy.LAST
+    )
+    doc = doc.with_rows([IdentifierRow(segment="email", destination="email")])
+    assert new_row(doc, catalog) == IdentifierRow(
+        segment="user_id", destination="userId", strategy=Strategy.LAST
+    )
+
+
+def test_new_row_without_a_known_destination_leaves_the_field_empty() -> None:
+    catalog = small_catalog()
+    for doc in (IdSyncDocument(), IdSyncDocument(destination=DestinationRef(slug="nope"))):
+        assert new_row(doc, catalog) == IdentifierRow(segment="email", strategy=Strategy.LAST)
+        doc = doc.with_rows([IdentifierRow(segment="email")])
+        assert new_row(doc, catalog) == IdentifierRow(segment="user_id", strategy=Strategy.LAST)

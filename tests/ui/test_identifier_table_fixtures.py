@@ -8,59 +8,89 @@ from __future__ import annotations
 
 from app.core.catalog import (
     Catalog,
+    CustomIdentifierKind,
     DestinationConstraints,
+    DestinationField,
     DestinationSpec,
     IdentifierSpec,
-    PresetKey,
+    ValueKind,
 )
 from app.core.findings import Area, Finding, Severity
 from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Setup, Strategy
 
-FACEBOOK = "facebook-custom-audiences"
+FACEBOOK = "personas-facebook-custom-audiences"
 ITERABLE = "iterable"
-CRITEO = "criteo-audiences"
+CRITEO = "actions-criteo-audiences"
+FACEBOOK_KEYS_SOURCE = (
+    "https://github.com/segmentio/action-destinations/blob/main/packages/"
+    "destination-actions/src/destinations/facebook-custom-audiences/sync/constants.ts"
+)
 
 
 def small_catalog() -> Catalog:
     return Catalog(
         identifiers=(
-            IdentifierSpec(id="user_id", name="User ID", description="userId of calls"),
-            IdentifierSpec(id="email", name="Email", description="traits.email"),
-            IdentifierSpec(id="anonymous_id", name="Anonymous ID", description="anonymousId"),
             IdentifierSpec(
-                id="ios.idfa", name="iOS IDFA", description="advertisingId", mobile_ad_id=True
+                id="user_id",
+                name="User ID",
+                description="userId of calls",
+                kind=ValueKind.EXTERNAL_ID,
+            ),
+            IdentifierSpec(
+                id="email", name="Email", description="traits.email", kind=ValueKind.EMAIL
+            ),
+            IdentifierSpec(
+                id="anonymous_id",
+                name="Anonymous ID",
+                description="anonymousId",
+                kind=ValueKind.EXTERNAL_ID,
+            ),
+            IdentifierSpec(
+                id="ios.idfa",
+                name="iOS IDFA",
+                description="advertisingId",
+                kind=ValueKind.MOBILE_AD_ID,
+                mobile_ad_id=True,
             ),
             IdentifierSpec(
                 id="android.idfa",
                 name="Android advertising ID",
                 description="advertisingId",
+                kind=ValueKind.MOBILE_AD_ID,
                 mobile_ad_id=True,
             ),
             IdentifierSpec(
-                id="braze_id", name="Braze ID", description="legacy default", legacy=True
+                id="braze_id",
+                name="Braze ID",
+                description="legacy default",
+                kind=ValueKind.EXTERNAL_ID,
+                legacy=True,
             ),
         ),
+        custom_identifier_kinds=(CustomIdentifierKind(name="phone", kind=ValueKind.PHONE),),
         destinations=(
             DestinationSpec(
                 slug=FACEBOOK,
                 name="Facebook Custom Audiences",
                 identifier_mode="preset",
+                keys_source=FACEBOOK_KEYS_SOURCE,
                 preset_keys=(
-                    PresetKey(key="EXTERN_ID", label="External ID", suggested_segment=("user_id",)),
-                    PresetKey(
+                    DestinationField(
+                        key="EXTERN_ID", label="External ID", kind=ValueKind.EXTERNAL_ID
+                    ),
+                    DestinationField(
                         key="EMAIL",
                         label="Email",
                         description="Hashed email",
-                        suggested_segment=("email",),
+                        kind=ValueKind.EMAIL,
                     ),
-                    PresetKey(key="PHONE", label="Phone"),
-                    PresetKey(
-                        key="MADID",
-                        label="Mobile advertising ID",
-                        suggested_segment=("ios.idfa", "android.idfa"),
+                    DestinationField(key="PHONE", label="Phone", kind=ValueKind.PHONE),
+                    DestinationField(
+                        key="MADID", label="Mobile advertising ID", kind=ValueKind.MOBILE_AD_ID
                     ),
                 ),
                 supports_mobile_ids=True,
+                default_identifiers=("email", "ios.idfa", "android.idfa"),
                 default_strategy=Strategy.ALL,
                 constraints=DestinationConstraints(
                     notes=("Profiles need an email or a mobile advertising ID to be matched.",)
@@ -69,10 +99,17 @@ def small_catalog() -> Catalog:
             DestinationSpec(
                 slug=ITERABLE,
                 name="Iterable",
-                known_fields=("email", "userId"),
+                known_fields=(
+                    DestinationField(key="email", kind=ValueKind.EMAIL),
+                    DestinationField(key="userId", kind=ValueKind.EXTERNAL_ID),
+                ),
                 default_strategy=Strategy.LAST,
             ),
-            DestinationSpec(slug=CRITEO, name="Criteo Audiences", known_fields=("email",)),
+            DestinationSpec(
+                slug=CRITEO,
+                name="Criteo Audiences",
+                known_fields=(DestinationField(key="email", kind=ValueKind.EMAIL),),
+            ),
         ),
     )
 
@@ -134,7 +171,9 @@ def small_validator(catalog: Catalog):  # type: ignore[no-untyped-def]
                             field="destination",
                         )
                     )
-            elif row.destination and row.destination not in (spec.known_fields if spec else ()):
+            elif row.destination and row.destination not in (
+                {field.key for field in spec.known_fields} if spec else set()
+            ):
                 findings.append(
                     Finding(
                         code="T301",

@@ -151,6 +151,26 @@ def test_setdata_accepts_strategy_values_and_trims_text(model, controller) -> No
     assert controller.undo_stack.count() == 3
 
 
+def test_changing_the_segment_identifier_moves_the_field_to_the_one_that_fits(
+    model, controller
+) -> None:
+    # The issue: typing email in a user_id -> EXTERN_ID row kept EXTERN_ID.
+    assert model.setData(model.index(0, 0), "user_id")
+    assert model.index(0, 1).data(R.EditRole) == "EXTERN_ID"
+    assert model.setData(model.index(0, 0), "email")
+    assert model.index(0, 1).data(R.EditRole) == "EMAIL"
+    # A mobile ID gets MADID, never a key of another kind.
+    assert model.setData(model.index(1, 0), "android.idfa")
+    assert model.index(1, 1).data(R.EditRole) == "MADID"
+    # An identifier of unknown kind empties a field that was there for the old one.
+    assert model.setData(model.index(2, 0), "loyalty_tier")
+    assert model.index(2, 1).data(R.EditRole) == ""
+    # Each change is one undo step, identifier and field together.
+    controller.undo_stack.undo()
+    row = controller.document.identifiers[2]
+    assert (row.segment, row.destination) == ("ios.idfa", "MADID")
+
+
 def test_ticking_send_mobile_ids_updates_only_the_flagged_cell(model, controller) -> None:
     log = SignalLog(model)
     doc = controller.document

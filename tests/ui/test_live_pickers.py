@@ -83,7 +83,10 @@ def test_picks_space_audience_and_connection_as_one_undo_step(
         "con_high_value_iterable",
         "con_high_value_facebook",
     ]
-    assert texts_of(dialog.connections.view, 1) == ["iterable", "facebook-custom-audiences"]
+    assert texts_of(dialog.connections.view, 1) == [
+        "iterable",
+        "personas-facebook-custom-audiences",
+    ]
 
     click_item(qtbot, dialog.connections.view, "con_high_value_iterable")
     assert ITERABLE in dialog.hint.text()
@@ -119,7 +122,7 @@ def test_a_connection_to_another_destination_replaces_the_destination(
 
     changed = apply_choice(doc, choice)
     assert changed.destination == DestinationRef(
-        slug="facebook-custom-audiences",
+        slug="personas-facebook-custom-audiences",
         name="Facebook Custom Audiences",
         instance_id=FACEBOOK,
     )

@@ -114,7 +114,7 @@ def set_rows(window: MainWindow, *rows: IdentifierRow, mobile: bool = False) -> 
     doc = window.controller.document.model_copy(
         update={
             "destination": DestinationRef(
-                slug="facebook-custom-audiences", name="Facebook Custom Audiences"
+                slug="personas-facebook-custom-audiences", name="Facebook Custom Audiences"
             ),
             "setup": Setup.CUSTOMIZED,
             "send_mobile_ids": mobile,
@@ -346,8 +346,12 @@ def test_default_setup_uses_the_destinations_default_strategy(
             destination=DestinationRef(slug=spec.slug, name=spec.name), setup=Setup.DEFAULT
         )
         window.controller.edit(doc, f"Default setup on {spec.slug}")
+        # One row per identifier Default Setup sends to this destination (the catalog's).
         numbers = [cell(panel, r, COLUMN_NUMBER) for r in range(panel.table.rowCount())]
-        assert numbers == [DEFAULT_SETUP_MARK, DEFAULT_SETUP_MARK]
+        assert numbers == [DEFAULT_SETUP_MARK] * len(spec.default_identifiers), spec.slug
+        mappings = [cell(panel, r, COLUMN_MAPPING) for r in range(panel.table.rowCount())]
+        for mapping, segment in zip(mappings, spec.default_identifiers, strict=True):
+            assert mapping.startswith(segment), (spec.slug, mapping)
         assert cell(panel, 0, COLUMN_STRATEGY) == spec.default_strategy.label
         emails = distinct_values(RETURNING, "email")
         expected = len(emails) if spec.default_strategy is Strategy.ALL else 1

@@ -111,8 +111,9 @@ def workspace_state() -> SandboxState:
     state.add_space(OTHER_SPACE, "test-other", "Test other")
     for space in (SPACE, OTHER_SPACE):
         state.add_destination(space, ITERABLE, "iterable", "Iterable")
+        # metadata.slug is Segment's own slug, as the catalog and documents store it.
         state.add_destination(
-            space, FACEBOOK, "facebook-custom-audiences", "Facebook Custom Audiences"
+            space, FACEBOOK, "personas-facebook-custom-audiences", "Facebook Custom Audiences"
         )
     for audience_id, name in AUDIENCES:
         state.add_audience(SPACE, name, audience_id=audience_id)
