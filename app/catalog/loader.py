@@ -149,7 +149,7 @@ def _field_name(loc: _JsonPath, data: Any) -> str:
 
 def _item_label(node: Any) -> str:
     if isinstance(node, dict):
-        for key in ("slug", "id", "key"):
+        for key in ("slug", "segment_slug", "id", "key"):
             value = node.get(key)
             if isinstance(value, str) and value:
                 return f'"{value}"'

@@ -138,6 +138,14 @@ def default_rows(spec: DestinationSpec | None, catalog: Catalog) -> tuple[Identi
     """The rows Default Setup stands for: switching to Customized starts from them."""
     identifiers = spec.default_identifiers if spec is not None else FALLBACK_IDENTIFIERS
     strategy = spec.default_strategy if spec is not None else Strategy.LAST
+    limit = spec.constraints.max_extra_identifiers if spec is not None else None
+    if spec is not None and limit is not None and spec.constraints.matcher_identifiers:
+        # With a limit beside the matcher, the matchers are alternatives (Google's list
+        # matches on email OR a mobile ID): start from the first, within the limit.
+        matchers = set(spec.constraints.matcher_identifiers)
+        first = [s for s in identifiers if s in matchers][:1]
+        others = [s for s in identifiers if s not in matchers][:limit]
+        identifiers = (*first, *others)
     rows: list[IdentifierRow] = []
     for segment in identifiers:
         field = fitting_field(spec, catalog, segment, [r.destination for r in rows])

@@ -376,12 +376,14 @@ def preview_in_catalog(
     spec = catalog.destination(doc.destination.slug) if doc.destination is not None else None
     if spec is None:
         return preview(doc, identities, mobile_ad_ids=catalog.mobile_ad_ids())
+    # Where the docs say to ignore Send Mobile IDs (Snap), nothing is held back for it.
+    held_back = catalog.mobile_ad_ids() if spec.send_mobile_ids_setting else frozenset()
     return preview(
         doc,
         identities,
         default_strategy=spec.default_strategy,
         default_identifiers=spec.default_identifiers,
-        mobile_ad_ids=catalog.mobile_ad_ids(),
+        mobile_ad_ids=held_back,
     )
 
 

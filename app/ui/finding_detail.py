@@ -38,8 +38,13 @@ class FindingDetail(QFrame):
 
     fixRequested = Signal(object)
 
-    def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, object_name: str, placeholder: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        # Shown when there is nothing to say, so the pane keeps its place (a list above
+        # it does not jump between clicks); empty hides the pane instead.
+        self._placeholder = placeholder
         self.setObjectName(object_name)
         self.text_label = QLabel()
         self.text_label.setObjectName(f"{object_name}:text")
@@ -52,6 +57,7 @@ class FindingDetail(QFrame):
         self.text_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         self.fix_button = QPushButton()
         self.fix_button.setObjectName(f"{object_name}:fix")
+        self.fix_button.setAccessibleName("Apply the suggested fix")
         self.fix_button.setVisible(False)
         self.fix_button.clicked.connect(self._on_fix)
         layout = QHBoxLayout(self)
@@ -82,15 +88,16 @@ class FindingDetail(QFrame):
                 f"</span> {html.escape(finding.code)}: {html.escape(finding.message)} "
                 f"<i>{basis_html(finding)}</i>"
             )
-        if self._hint:
-            muted = secondary_text_color(self.palette()).name()
-            parts.append(f'<span style="color:{muted}">{html.escape(self._hint)}</span>')
+        muted = secondary_text_color(self.palette()).name()
+        hint = self._hint or ("" if self._findings else self._placeholder)
+        if hint:
+            parts.append(f'<span style="color:{muted}">{html.escape(hint)}</span>')
         self.text_label.setText("<br>".join(parts))
         description = " ".join(
             f"{f.severity.label} {f.code}: {f.message} {f.basis}." for f in self._findings
         )
-        self.text_label.setAccessibleName(description or self._hint)
-        self.setAccessibleDescription(" ".join(p for p in (description, self._hint) if p))
+        self.text_label.setAccessibleName(description or hint)
+        self.setAccessibleDescription(" ".join(p for p in (description, hint) if p))
         if self._fix is not None:
             self.fix_button.setText(self._fix.label)
             self.fix_button.setAccessibleName(

@@ -759,13 +759,14 @@ def test_preset_key_suggestions() -> None:
         send_mobile_ids=True,
     )
     findings = {f.row: f for f in with_code(validate(doc, CATALOG), "IDS110")}
-    # The key of the identifier's kind; a key spelled like the text typed; else the list.
+    # The key of the identifier's kind; a key spelled like the text typed only when it
+    # is not of another kind (an email under 'Phone' is offered EMAIL, not PHONE).
     assert "Choose 'MADID'" in findings[0].message
-    assert "Choose 'PHONE'" in findings[1].message
+    assert "Choose 'EMAIL'" in findings[1].message
     assert "Choose 'EXTERN_ID'" in findings[2].message
     assert [findings[i].fix for i in range(3)] == [
         FindingFix(row=0, field="destination", value="MADID", label="Use MADID"),
-        FindingFix(row=1, field="destination", value="PHONE", label="Use PHONE"),
+        FindingFix(row=1, field="destination", value="EMAIL", label="Use EMAIL"),
         FindingFix(row=2, field="destination", value="EXTERN_ID", label="Use EXTERN_ID"),
     ]
     unknown = make_doc(row("plan", "anon"), slug="fb")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from app.core.findings import Finding, FindingFix
 from app.core.model import IdentifierRow
-from app.core.rules.codes import make_finding
+from app.core.rules.codes import RULES, make_finding
 from app.core.rules.context import RuleContext
 from app.core.rules.text import clip
 
@@ -17,6 +17,14 @@ def _or_list(items: tuple[str, ...]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _own_page(ctx: RuleContext) -> str:
+    """The destination's own page for its constraints, when the rule cites another's."""
+    spec = ctx.spec
+    if spec is None or not spec.constraints.source:
+        return ""
+    return "" if spec.constraints.source == RULES["IDS112"].source else spec.constraints.source
 
 
 def _matcher_index(ctx: RuleContext) -> int | None:
@@ -38,6 +46,7 @@ def check_matcher(ctx: RuleContext) -> Iterator[Finding]:
             f"{_or_list(spec.constraints.matcher_identifiers)}, and no row sends one. Add a "
             f"row for the one your list uses.",
             field="identifiers",
+            reference=_own_page(ctx),
         )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from app.core.catalog import DestinationSpec
 from app.core.findings import Finding, FindingFix
-from app.core.mapping import fitting_field
+from app.core.mapping import fits, fitting_field
 from app.core.rules.codes import make_finding
 from app.core.rules.context import RuleContext
 from app.core.rules.text import clip, destination_field_problems
@@ -55,7 +55,10 @@ def check_preset_keys(ctx: RuleContext) -> Iterator[Finding]:
                 fix=_use(index, suggested) if suggested else None,
             )
             continue
-        meant = _preset_like(spec, row.destination) or suggested
+        spelled_like = _preset_like(spec, row.destination)
+        if spelled_like and fits(spec, ctx.catalog, row.segment, spelled_like) is False:
+            spelled_like = ""  # the key it resembles is of another kind: never offer it
+        meant = spelled_like or suggested
         fix = f"Choose '{meant}'" if meant else f"Choose one of: {keys}"
         if spec.keys_documented:
             yield make_finding(

@@ -426,7 +426,10 @@ class EventSettingsPage(QWidget):
         mobile_ad_ids = self._catalog.mobile_ad_ids()
         mobile_rows = [row.segment for row in doc.identifiers if row.segment in mobile_ad_ids]
         unique_mobile = list(dict.fromkeys(mobile_rows))
-        self.banner.show_for(unique_mobile if customized and not doc.send_mobile_ids else [])
+        needs_setting = spec is None or spec.send_mobile_ids_setting
+        self.banner.show_for(
+            unique_mobile if customized and not doc.send_mobile_ids and needs_setting else []
+        )
 
         if parse_identifier_list(self.custom_identifiers_edit.text()) != doc.custom_identifiers:
             self.custom_identifiers_edit.setText(", ".join(doc.custom_identifiers))

@@ -79,7 +79,11 @@ class ReviewPage(QWidget):
         findings_layout.addWidget(findings_label)
         findings_layout.addWidget(self.summary_label)
         findings_layout.addWidget(self.findings_list, 1)
-        self.finding_detail = FindingDetail("findingDetail")
+        self.finding_detail = FindingDetail(
+            "findingDetail",
+            placeholder="Choose a finding to see what it rests on: a Segment limit, with a "
+            "link to its source, or a house rule.",
+        )
         self.finding_detail.setAccessibleName("About the chosen finding")
         self.finding_detail.fixRequested.connect(self._apply_fix)
         self.finding_detail.show_findings([])
