@@ -55,7 +55,9 @@ class _Parser(argparse.ArgumentParser):
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        return _run(args)
+        code = _run(args)
+        _report_damaged_state()
+        return code
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
@@ -66,6 +68,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         _error(f"internal error: {type(exc).__name__}: {exc} (please report)")
         return EXIT_INTERNAL
+
+
+def _report_damaged_state() -> None:
+    """Files of the app's own that a command found damaged and set aside, once each."""
+    from app.storage.damage import report_lines, take_reports
+
+    for line in report_lines(take_reports()):
+        _error(line)
 
 
 def _run(argv: list[str]) -> int:
@@ -508,7 +518,9 @@ def _cmd_preview(args: argparse.Namespace) -> int:
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
+    from app.storage.damage import StateFile, damaged_entries_note, take_reports
     from app.storage.history import HistoryError, HistoryStore
+    from app.storage.leftovers import remove_stale_leftovers
 
     number: int | None = None
     if args.show is not None:
@@ -524,6 +536,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
     except OSError as exc:
         _error(f"history: the history folder cannot be used: {exc.strerror or exc}")
         return EXIT_UNREADABLE
+    remove_stale_leftovers()
     if args.file and not args.all:
         try:
             doc = read_document(args.file)
@@ -535,6 +548,9 @@ def _cmd_history(args: argparse.Namespace) -> int:
     else:
         entries = store.entries()
         scope = "any document"
+    damaged = take_reports(StateFile.HISTORY)
+    if damaged:
+        _error(f"history: {damaged_entries_note(len(damaged))}")
     if number is not None:
         if number > len(entries):
             _error(

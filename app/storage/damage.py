@@ -101,6 +101,23 @@ def take_reports(kind: StateFile | None = None) -> list[DamagedFile]:
     return taken
 
 
+def report_lines(reports: list[DamagedFile]) -> list[str]:
+    """What to tell the person: one line per file, damaged history entries counted."""
+    lines = [report.message for report in reports if report.kind is not StateFile.HISTORY]
+    entries = [report for report in reports if report.kind is StateFile.HISTORY]
+    if len(entries) == 1:
+        lines.append(entries[0].message)
+    elif entries:
+        lines.append(f"{damaged_entries_note(len(entries))}.")
+    return lines
+
+
+def damaged_entries_note(count: int) -> str:
+    """``3 damaged history entries skipped (moved aside as NAME.damaged-<time>)``."""
+    noun = "entry" if count == 1 else "entries"
+    return f"{count} damaged history {noun} skipped (moved aside as NAME{DAMAGED_MARK}<time>)"
+
+
 def is_damaged_name(name: str) -> bool:
     return DAMAGED_MARK in name
 
