@@ -24,6 +24,7 @@ from app.storage.autosave import (
 from app.storage.damage import StateFile, take_reports
 from app.storage.locks import FileLock
 from app.storage.paths import state_dir
+from tests.helpers.recovery import leave_crashed_recovery
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,21 +37,13 @@ def draft(name: str = "Draft") -> IdSyncDocument:
     )
 
 
-def crashed(document: IdSyncDocument, original: Path | None = None) -> Path:
-    """A recovery file left by a session that ended without closing (its lock is free)."""
-    session = RecoverySession.begin()
-    path = session.write(document, original)
-    session._lock.release(remove=False)  # what the kernel does when the process dies
-    return path
-
-
 def test_no_file_means_nothing_to_recover() -> None:
     assert claim_orphans() == []
 
 
 def test_round_trip_keeps_document_and_original_path(idsync_home: Path, tmp_path: Path) -> None:
     original = tmp_path / "config.json"
-    path = crashed(draft(), original)
+    path = leave_crashed_recovery(draft(), original)
     assert path.parent == idsync_home / "state"
     [orphan] = claim_orphans()
     assert orphan.path == path
@@ -60,7 +53,7 @@ def test_round_trip_keeps_document_and_original_path(idsync_home: Path, tmp_path
 
 
 def test_a_new_document_has_no_original_path() -> None:
-    crashed(draft(), None)
+    leave_crashed_recovery(draft(), None)
     [orphan] = claim_orphans()
     assert orphan.recovery.original_path is None
 
@@ -87,11 +80,11 @@ def test_two_sessions_have_separate_files_and_locks() -> None:
 
 
 def test_newest_orphan_comes_first_and_each_is_claimed_once() -> None:
-    older = crashed(draft("Older"))
+    older = leave_crashed_recovery(draft("Older"))
     payload = json.loads(older.read_text(encoding="utf-8"))
     payload["saved_at"] = "2001-01-01T00:00:00+00:00"
     older.write_text(json.dumps(payload), encoding="utf-8")
-    crashed(draft("Newer"))
+    leave_crashed_recovery(draft("Newer"))
     orphans = claim_orphans()
     assert [o.recovery.document.name for o in orphans] == ["Newer", "Older"]
     # While claimed (a window is asking about them), another start does not offer them.
@@ -116,9 +109,8 @@ def test_an_older_versions_shared_file_is_offered_too() -> None:
 
 
 def test_lock_files_of_sessions_that_never_autosaved_are_removed() -> None:
-    session = RecoverySession.begin()
-    lone = session.lock_path
-    session._lock.release(remove=False)
+    lone = state_dir() / "autosave-0-killed.lock"
+    lone.write_text("12345\n", encoding="ascii")  # its process is gone: nobody locks it
     alive = RecoverySession.begin()  # its lock file has no recovery file yet either
     assert claim_orphans() == []
     assert not lone.exists()
@@ -148,7 +140,7 @@ def test_damaged_files_raise_a_clear_error(tmp_path: Path, content: bytes, words
 
 
 def test_a_damaged_orphan_is_moved_aside_and_reported() -> None:
-    path = crashed(draft())
+    path = leave_crashed_recovery(draft())
     path.write_text("{ not json", encoding="utf-8")
     assert claim_orphans() == []
     [report] = take_reports(StateFile.RECOVERY)
