@@ -15,7 +15,7 @@ from app.storage.autosave import read_recovery
 from app.storage.documents import write_document
 from app.storage.locks import FileLock
 from app.storage.paths import state_dir
-from app.storage.settings import load_settings, settings_path
+from app.storage.settings import load_settings
 from app.ui.main_window import MainWindow
 from app.ui.steps import Step
 from tests.helpers.recovery import leave_crashed_recovery
@@ -228,25 +228,6 @@ def _started(qtbot: QtBot, catalog: Catalog, paths: list[Path]) -> MainWindow:
     qtbot.waitExposed(window)
     window.start(paths)
     return window
-
-
-# --- damaged settings ---------------------------------------------------------------------
-
-
-def test_damaged_settings_open_the_window_with_defaults_and_say_so(
-    qtbot: QtBot, catalog: Catalog, dialogs: DialogDriver
-) -> None:
-    path = settings_path()
-    path.write_bytes(b'{"last_step": "\xff"}')
-    window = open_window(qtbot, catalog)
-    try:
-        assert window.current_step is Step.TARGET
-        message = window.statusBar().currentMessage()
-        assert "settings file" in message and "not UTF-8" in message
-        assert list(path.parent.glob("settings.json.damaged-*"))
-    finally:
-        close_window(window)
-    assert load_settings().last_step == Step.TARGET.value
 
 
 def test_size_splitter_and_last_step_are_restored(
