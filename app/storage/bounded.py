@@ -39,6 +39,7 @@ when the parser copes, so later recursive steps (validation, re-encoding) cannot
 
 UTF8_BOM: Final = b"\xef\xbb\xbf"
 _CHUNK: Final = 1024 * 1024
+_NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)  # Windows has no FIFOs to guard against
 
 
 class Problem(str, Enum):
@@ -113,7 +114,7 @@ def read_bytes(path: Path | str, cap: int) -> bytes:
         _refuse_special(os.stat(path))
         # O_NONBLOCK: should the file be swapped for a FIFO between stat and open, the
         # open still returns at once (and fstat below refuses it).
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_BINARY", 0))
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))
     except OSError as error:
         raise _os_problem(error) from None
     try:

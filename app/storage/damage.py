@@ -87,7 +87,8 @@ def set_aside(path: Path, reason: str, kind: StateFile) -> DamagedFile:
     except OSError as error:
         move_error = error.strerror or str(error)
     damaged = DamagedFile(kind, path, reason, aside, move_error)
-    _log.warning("%s", damaged.message)
+    # INFO: the person hears of it once, through take_reports(), not twice on stderr.
+    _log.info("%s", damaged.message)
     with _lock:
         _pending.append(damaged)
     return damaged
@@ -108,14 +109,14 @@ def report_lines(reports: list[DamagedFile]) -> list[str]:
     if len(entries) == 1:
         lines.append(entries[0].message)
     elif entries:
-        lines.append(f"{damaged_entries_note(len(entries))}.")
+        lines.append(f"History: {damaged_entries_note(len(entries))}.")
     return lines
 
 
 def damaged_entries_note(count: int) -> str:
-    """``3 damaged history entries skipped (moved aside as NAME.damaged-<time>)``."""
+    """``3 damaged entries skipped (moved aside as NAME.damaged-<time>)``."""
     noun = "entry" if count == 1 else "entries"
-    return f"{count} damaged history {noun} skipped (moved aside as NAME{DAMAGED_MARK}<time>)"
+    return f"{count} damaged {noun} skipped (moved aside as NAME{DAMAGED_MARK}<time>)"
 
 
 def is_damaged_name(name: str) -> bool:

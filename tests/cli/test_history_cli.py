@@ -129,7 +129,7 @@ def test_damaged_entries_are_skipped_counted_once_and_the_rest_listed(
     assert result.code == 0, result.err
     assert len(result.out_lines) == 3
     assert result.err_lines == [
-        "idsync: history: 5 damaged history entries skipped "
+        "idsync: history: 5 damaged entries skipped "
         "(moved aside as NAME.damaged-<time>)"
     ]
     again = run(capsys, "history", "--all")

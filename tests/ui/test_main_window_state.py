@@ -56,7 +56,7 @@ def test_damaged_history_entries_are_counted_in_the_status_bar(
     DAMAGE["huge integer"](entry.path.with_name("20200101T000001.000000Z-save.json"))
     dialog = window.open_history()
     try:
-        assert "2 damaged history entries skipped" in window.statusBar().currentMessage()
+        assert "History: 2 damaged entries skipped" in window.statusBar().currentMessage()
     finally:
         dialog.close()
 
