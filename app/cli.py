@@ -23,7 +23,7 @@ from app.core.api_mapping import NotPushable, create_body, update_body
 from app.core.catalog import Catalog
 from app.core.diff import diff_documents
 from app.core.findings import Finding, Severity
-from app.core.model import IdSyncDocument, Strategy
+from app.core.model import IdSyncDocument
 from app.core.schema import document_json_schema
 from app.core.wording import plural
 from app.storage.documents import DocumentError, dump_document, read_document, write_export
@@ -487,7 +487,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_preview(args: argparse.Namespace) -> int:
-    from app.core.preview import preview
+    from app.core.preview import preview_in_catalog
     from app.storage.profiles import ProfileLoadError, read_profile
 
     try:
@@ -503,13 +503,7 @@ def _cmd_preview(args: argparse.Namespace) -> int:
     catalog = _load_catalog()
     if catalog is None:
         return EXIT_INTERNAL
-    spec = catalog.destination(doc.destination.slug) if doc.destination else None
-    result = preview(
-        doc,
-        identities,
-        default_strategy=spec.default_strategy if spec else Strategy.LAST,
-        mobile_ad_ids=catalog.mobile_ad_ids(),
-    )
+    result = preview_in_catalog(doc, identities, catalog)
     _out(result.render_text().rstrip("\n"))
     return EXIT_OK
 
@@ -604,6 +598,8 @@ def _destination_lines(catalog: Catalog) -> Iterator[str]:
     width = max((len(spec.slug) for spec in catalog.destinations), default=0)
     for spec in catalog.destinations:
         details = [spec.kind.value]
+        if spec.segment_slug is None:
+            details.append("not in Segment's catalog")
         if spec.identifier_mode == "preset":
             details.append("keys: " + ", ".join(spec.accepted_keys()))
         if spec.supports_mobile_ids:
@@ -628,21 +624,15 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
     infos = sorted(RULES.values(), key=lambda info: info.code)
     if args.format == "json":
-        rows = [
-            {
-                "code": info.code,
-                "name": info.name,
-                "severity": info.severity.value,
-                "area": info.area.value,
-                "summary": info.summary,
-            }
-            for info in infos
-        ]
-        _out(json.dumps(rows, indent=2, ensure_ascii=False))
+        _out(json.dumps([info.to_json() for info in infos], indent=2, ensure_ascii=False))
         return EXIT_OK
     name_width = max((len(info.name) for info in infos), default=0)
     for info in infos:
-        _out(f"{info.code}  {info.severity.value:<7}  {info.name:<{name_width}}  {info.summary}")
+        _out(
+            f"{info.code}  {info.severity.value:<7}  {info.basis:<13}  "
+            f"{info.name:<{name_width}}  {info.summary}"
+        )
+        _out(f"{'':6}  source: {info.source}")
     return EXIT_OK
 
 

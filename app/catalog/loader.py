@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from app.catalog.jsonpos import line_and_column, offset_of
-from app.core.catalog import Catalog, DestinationSpec, IdentifierSpec
+from app.core.catalog import Catalog, CustomIdentifierKind, DestinationSpec, IdentifierSpec
 from app.resources import resource_path
 from app.storage.bounded import Problem, ReadError, decode_utf8, read_bytes
 
@@ -80,6 +80,7 @@ class _IdentifiersFile(BaseModel):
 
     schema_ref: str | None = Field(default=None, alias="$schema")
     identifiers: tuple[IdentifierSpec, ...] = Field(min_length=1)
+    custom_identifier_kinds: tuple[CustomIdentifierKind, ...] = ()
 
 
 class _DestinationsFile(BaseModel):
@@ -214,23 +215,32 @@ def _destination_problems(
             yield [*at, "identifier_mode"], "preset mode needs at least one entry in preset_keys"
         if spec.identifier_mode == "free" and spec.preset_keys:
             yield [*at, "preset_keys"], "preset_keys are only allowed with identifier_mode preset"
-        keys: set[str] = set()
-        for key_index, preset in enumerate(spec.preset_keys):
-            if preset.key in keys:
-                yield [*at, "preset_keys", key_index, "key"], f"key {preset.key!r} repeats"
-            keys.add(preset.key)
-            for seg_index, segment in enumerate(preset.suggested_segment):
+        if spec.segment_slug is not None and spec.segment_slug != spec.slug:
+            yield [*at, "slug"], (
+                f"slug {spec.slug!r} differs from segment_slug {spec.segment_slug!r}; an entry "
+                f"Segment lists is stored under Segment's slug"
+            )
+        for list_name in ("preset_keys", "known_fields"):
+            keys: set[str] = set()
+            for key_index, field in enumerate(getattr(spec, list_name)):
+                if field.key in keys:
+                    yield [*at, list_name, key_index, "key"], f"key {field.key!r} repeats"
+                keys.add(field.key)
+        references = (
+            ("default_identifiers", spec.default_identifiers, [*at]),
+            (
+                "matcher_identifiers",
+                spec.constraints.matcher_identifiers,
+                [*at, "constraints"],
+            ),
+        )
+        for name, segments, where in references:
+            for ref_index, segment in enumerate(segments):
                 if segment not in known_identifiers:
                     yield (
-                        [*at, "preset_keys", key_index, "suggested_segment", seg_index],
+                        [*where, name, ref_index],
                         f"{segment!r} is not an identifier in {IDENTIFIERS_FILE}",
                     )
-        for req_index, segment in enumerate(spec.constraints.required_identifiers):
-            if segment not in known_identifiers:
-                yield (
-                    [*at, "constraints", "required_identifiers", req_index],
-                    f"{segment!r} is not an identifier in {IDENTIFIERS_FILE}",
-                )
 
 
 def _raise_first(
@@ -245,12 +255,15 @@ def _raise_first(
 # ---------------------------------------------------------------------------- public
 
 
-def load_identifiers(path: Path) -> tuple[IdentifierSpec, ...]:
+def load_identifiers(
+    path: Path,
+) -> tuple[tuple[IdentifierSpec, ...], tuple[CustomIdentifierKind, ...]]:
+    """The default identifiers, and the kinds of common custom identifier names."""
     text = _read_text(path)
     data = _parse_json(path, text)
     parsed = _validate(path, text, data, _IdentifiersFile)
     _raise_first(path, text, data, _identifier_problems(parsed.identifiers))
-    return parsed.identifiers
+    return parsed.identifiers, parsed.custom_identifier_kinds
 
 
 def load_destinations(path: Path, known_identifiers: frozenset[str]) -> tuple[DestinationSpec, ...]:
@@ -263,10 +276,12 @@ def load_destinations(path: Path, known_identifiers: frozenset[str]) -> tuple[De
 
 def load_catalog_from(folder: Path) -> Catalog:
     """Read ``identifiers.json`` and ``destinations.json`` from ``folder``."""
-    identifiers = load_identifiers(folder / IDENTIFIERS_FILE)
+    identifiers, custom_kinds = load_identifiers(folder / IDENTIFIERS_FILE)
     known = frozenset(spec.id for spec in identifiers)
     destinations = load_destinations(folder / DESTINATIONS_FILE, known)
-    return Catalog(identifiers=identifiers, destinations=destinations)
+    return Catalog(
+        identifiers=identifiers, destinations=destinations, custom_identifier_kinds=custom_kinds
+    )
 
 
 def shipped_catalog_dir() -> Path:

@@ -1,6 +1,6 @@
 """Mapping between the document and the Segment Public API bodies (derived, never edited).
 
-The API surface (reference/segment-idsync.md, sections 2 and 3):
+The API surface (docs/sources.md, "The Public API"):
 
 * Add Destination to Audience (POST) takes ``destination{id, type}``, an optional
   ``idSyncConfiguration`` array and optional ``connectionSettings``.
@@ -99,8 +99,9 @@ def create_body(doc: IdSyncDocument) -> CreateBody:
 
     Default Setup omits ``idSyncConfiguration`` so Segment's own default applies.
     ``connectionSettings`` is never sent: the key for Send Mobile IDs is unconfirmed
-    (reference open question 2), and a guessed key could change other settings, since
-    the API replaces that object wholesale. See :func:`api_limitations`.
+    (docs/sources.md, "Where the sources are silent"), and a guessed key could change
+    other settings, since the API replaces that object wholesale. See
+    :func:`api_limitations`.
     """
     instance_id = _check_connectable(doc)
     body: CreateBody = {"destination": {"id": instance_id, "type": "destination"}}

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from app.core.model import IdentifierRow, IdSyncDocument, Strategy
+from app.core.catalog import Catalog
+from app.core.findings import FindingFix
+from app.core.mapping import default_rows, destination_spec, retarget
+from app.core.model import IdentifierRow, IdSyncDocument, Setup, Strategy
 
 RowField = Literal["segment", "destination", "strategy"]
 
@@ -45,6 +48,45 @@ def set_row_field(
         raise TypeError(f"{field} takes text, got {type(value).__name__}")
     rows[index] = rows[index].model_copy(update={field: value})
     return doc.with_rows(rows)
+
+
+def apply_fix(doc: IdSyncDocument, fix: FindingFix) -> IdSyncDocument:
+    """Apply a finding's one-click fix: exactly the value it names, in its cell. A fix for
+    a row that no longer exists changes nothing."""
+    if not 0 <= fix.row < len(doc.identifiers) or fix.field not in ("segment", "destination"):
+        return doc
+    field: RowField = "segment" if fix.field == "segment" else "destination"
+    return set_row_field(doc, fix.row, field, fix.value)
+
+
+def change_identifier(
+    doc: IdSyncDocument, index: int, segment: str, catalog: Catalog
+) -> IdSyncDocument:
+    """Set a row's Segment identifier; a destination field that no longer fits gives way
+    to the one that does, or to empty (``app.core.mapping.retarget``)."""
+    rows = list(doc.identifiers)
+    _check_index(rows, index)
+    row = rows[index]
+    destination = retarget(
+        destination_spec(doc, catalog), catalog, row.segment, segment, row.destination
+    )
+    rows[index] = row.model_copy(update={"segment": segment, "destination": destination})
+    return doc.with_rows(rows)
+
+
+def choose_setup(doc: IdSyncDocument, setup: Setup, catalog: Catalog) -> IdSyncDocument:
+    """Switch between Default and Customized Setup. Customized Setup with no rows starts
+    from what Default Setup sends to this destination, so it starts valid."""
+    changed = doc.model_copy(update={"setup": setup})
+    if setup is Setup.CUSTOMIZED and not doc.identifiers:
+        spec = destination_spec(doc, catalog)
+        rows = default_rows(spec, catalog)
+        if not doc.send_mobile_ids and (spec is None or spec.send_mobile_ids_setting):
+            # Mobile IDs would only wait for Send Mobile IDs; leave them to the person.
+            held_back = catalog.mobile_ad_ids()
+            rows = tuple(row for row in rows if row.segment not in held_back)
+        changed = changed.with_rows(rows)
+    return changed
 
 
 def _check_index(rows: list[IdentifierRow], index: int) -> None:

@@ -32,6 +32,38 @@ class Area(str, Enum):
     PUSH = "push"
 
 
+HOUSE_SOURCE = "house"
+"""The source of the app's own hygiene rules (``app.core.sources.HOUSE``)."""
+
+
+def basis_label(source: str) -> str:
+    """What a finding rests on, as the window and the reports say it."""
+    return "House rule" if source == HOUSE_SOURCE else "Segment limit"
+
+
+def source_title(source: str) -> str:
+    """A short name for a rule's source, for a link: "Segment's docs", ..."""
+    if source == HOUSE_SOURCE:
+        return "this app's own check"
+    if "public-api-sdk" in source:
+        return "Segment's Public API spec"
+    if "action-destinations" in source:
+        return "Segment's destination code"
+    return "Segment's docs"
+
+
+class FindingFix(BaseModel):
+    """A one-click fix: put ``value`` in ``field`` of identifier row ``row``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    field: str
+    value: str
+    label: str
+    """What the fix button says, e.g. "Use EMAIL"."""
+
+
 class Finding(BaseModel):
     """One problem or note about a document.
 
@@ -49,21 +81,48 @@ class Finding(BaseModel):
     area: Area
     row: int | None = None
     field: str | None = None
+    source: str = HOUSE_SOURCE
+    """A URL of the Segment page, API spec or destination code the rule rests on, or
+    ``house`` for the app's own hygiene rules."""
+    fix: FindingFix | None = None
+    reference: str = ""
+    """A URL documenting the fact this finding applies (a destination field's meaning),
+    beside the rule's own source; empty when the source says it all."""
 
     @property
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
-    def to_json(self) -> dict[str, str | int | None]:
+    @property
+    def is_house_rule(self) -> bool:
+        return self.source == HOUSE_SOURCE
+
+    @property
+    def basis(self) -> str:
+        """'Segment limit' or 'House rule'."""
+        return basis_label(self.source)
+
+    def to_json(self) -> dict[str, object]:
         """The machine-readable form the CLI prints; rows counted from 1 like its text."""
-        return {
+        data: dict[str, object] = {
             "code": self.code,
             "severity": self.severity.value,
             "message": self.message,
             "area": self.area.value,
             "row": None if self.row is None else self.row + 1,
             "field": self.field,
+            "source": self.source,
         }
+        if self.reference:
+            data["reference"] = self.reference
+        if self.fix is not None:
+            data["fix"] = {
+                "row": self.fix.row + 1,
+                "field": self.fix.field,
+                "value": self.fix.value,
+                "label": self.fix.label,
+            }
+        return data
 
 
 def has_errors(findings: list[Finding]) -> bool:

@@ -13,7 +13,7 @@ from typing import Annotated, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 FORMAT_NAME: Final = "idsync-config"
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
 
 
 class Strategy(str, Enum):
@@ -96,7 +96,9 @@ Target = Annotated[AudienceTarget | JourneyTarget, Field(discriminator="kind")]
 class DestinationRef(_Frozen):
     """Which catalog destination, and which instance of it in the Engage space."""
 
-    slug: str = Field(description="Catalog slug, e.g. facebook-custom-audiences")
+    slug: str = Field(
+        description="Catalog slug: Segment's own, e.g. personas-facebook-custom-audiences"
+    )
     name: str = Field(default="", description="Display name, kept for offline review")
     kind: DestinationKind = DestinationKind.DESTINATION
     instance_id: str = Field(
@@ -109,7 +111,7 @@ class IdSyncDocument(_Frozen):
     """The native, versioned document. Field order is the on-disk order."""
 
     format: Literal["idsync-config"] = FORMAT_NAME
-    version: Literal[1] = FORMAT_VERSION
+    version: Literal[2] = FORMAT_VERSION
     name: str = ""
     notes: str = ""
     target: Target = Field(default_factory=AudienceTarget)

@@ -25,7 +25,7 @@ from app.core.api_mapping import (
 )
 from app.core.diff import RowChange, diff_rows
 from app.core.findings import Finding
-from app.core.model import AudienceTarget, IdentifierRow, IdSyncDocument, Setup
+from app.core.model import AudienceTarget, DestinationKind, IdentifierRow, IdSyncDocument, Setup
 
 
 class PlanAction(str, Enum):
@@ -191,6 +191,26 @@ def make_plan(
             ],
             live_rows=live_rows,
         )
+    live_slug = _text(_mapping(live.get("metadata")), "slug")
+    doc_slug = doc.destination.slug if doc.destination is not None else ""
+    if (
+        live_slug
+        and doc_slug
+        and live_slug != doc_slug
+        and doc.destination is not None
+        and doc.destination.kind is DestinationKind.DESTINATION
+    ):
+        # metadata.slug is Segment's slug, which the catalog and the document also use:
+        # rows written for one destination are not pushed to another.
+        return plan(
+            PlanAction.REFUSED,
+            reasons=[
+                f"The live connection {connection_id} is to {live_slug}, but this document "
+                f"is written for {doc_slug}. Choose the destination again, or pick the right "
+                f"connection when connected."
+            ],
+            live_rows=live_rows,
+        )
     if doc.setup is Setup.DEFAULT and not live_rows:
         # Nothing customized is stored, so Segment's default already applies.
         return plan(PlanAction.UNCHANGED, live_rows=live_rows)
@@ -225,6 +245,10 @@ def _without_timing(notes: tuple[PlanNote, ...]) -> tuple[PlanNote, ...]:
 def _finding_reason(finding: Finding) -> str:
     where = f" (row {finding.row + 1})" if finding.row is not None else ""
     return f"{finding.code}{where}: {finding.message}"
+
+
+def _mapping(value: object) -> Mapping[str, object] | None:
+    return value if isinstance(value, Mapping) else None
 
 
 def _text(data: Mapping[str, object] | None, key: str) -> str:

@@ -1,6 +1,6 @@
 """Strategy preview: what an ID Sync document would send for one sample profile.
 
-The sample is a Profile API ``external_ids`` response (reference section 6). For each
+The sample is a Profile API ``external_ids`` response (docs/sources.md). For each
 identifier row the preview shows the values each strategy picks, which destination field
 they go to, and how many events the row causes; rows that send nothing say why.
 
@@ -14,8 +14,8 @@ How values are ordered, and so what ``first`` and ``last`` pick:
   ``created_at``: it was added then, and Segment sends one event per value.
 * ``first`` is the earliest value, ``last`` the latest, ``all`` every value in that order.
   ``last`` by ``created_at`` is an approximation: Segment describes it as the most
-  recently *updated* value, which the Profile API does not expose (reference open
-  question 7).
+  recently *updated* value, which the Profile API does not expose (docs/sources.md,
+  "The Profile API").
 """
 
 from __future__ import annotations
@@ -27,14 +27,14 @@ from datetime import datetime, timedelta, timezone
 from enum import Enum
 from typing import Final
 
+from app.core.catalog import DEFAULT_SETUP_IDENTIFIERS, Catalog
 from app.core.model import IdentifierRow, IdSyncDocument, Setup, Strategy
+from app.core.wording import join_and
 
 MOBILE_AD_ID_TYPES: Final[frozenset[str]] = frozenset({"ios.idfa", "android.idfa"})
 """Identifier types Segment sends only with Send Mobile IDs on (the shipped catalog's
 ``mobile_ad_id`` identifiers; pass the catalog's own set to :func:`preview` if it differs)."""
 
-DEFAULT_SETUP_IDENTIFIERS: Final[tuple[str, ...]] = ("email", "user_id")
-"""What Segment sends when ID Sync is not customized (reference section 3)."""
 
 LAST_IS_APPROXIMATE: Final = (
     "Last added is estimated from created_at: Segment picks the most recently updated "
@@ -125,8 +125,9 @@ class ProfileIdentities:
 def parse_external_ids(data: object) -> ProfileIdentities:
     """Read a decoded Profile API ``external_ids`` response (or a bare list of its items).
 
-    Keys not listed in the reference are ignored. Raises :class:`ProfileFormatError` naming
-    the item and field when the input does not have the documented shape.
+    Keys the Profile API does not document are ignored. Raises
+    :class:`ProfileFormatError` naming the item and field when the input does not have the
+    documented shape.
     """
     has_more = False
     if isinstance(data, Mapping):
@@ -368,17 +369,35 @@ class StrategyPreview:
         return _render(self)
 
 
+def preview_in_catalog(
+    doc: IdSyncDocument, identities: ProfileIdentities, catalog: Catalog
+) -> StrategyPreview:
+    """``preview`` with Default Setup and the mobile IDs as the catalog gives them."""
+    spec = catalog.destination(doc.destination.slug) if doc.destination is not None else None
+    if spec is None:
+        return preview(doc, identities, mobile_ad_ids=catalog.mobile_ad_ids())
+    return preview(
+        doc,
+        identities,
+        default_strategy=spec.default_strategy,
+        default_identifiers=spec.default_identifiers,
+        mobile_ad_ids=catalog.mobile_ad_ids(),
+    )
+
+
 def preview(
     doc: IdSyncDocument,
     identities: ProfileIdentities,
     *,
     default_strategy: Strategy = Strategy.LAST,
+    default_identifiers: tuple[str, ...] = DEFAULT_SETUP_IDENTIFIERS,
     mobile_ad_ids: Collection[str] = MOBILE_AD_ID_TYPES,
 ) -> StrategyPreview:
     """What ``doc`` would send for the profile in ``identities``.
 
-    ``default_strategy`` is what Segment's Default Setup uses for the destination (the
-    catalog's ``DestinationSpec.default_strategy``); it matters only for Default Setup.
+    ``default_strategy`` and ``default_identifiers`` are what Segment's Default Setup
+    sends to the destination (the catalog's ``DestinationSpec``); they matter only for
+    Default Setup.
     ``mobile_ad_ids`` are the identifier types held back while Send Mobile IDs is off.
     """
     notes: list[str] = []
@@ -391,12 +410,12 @@ def preview(
                 doc.send_mobile_ids,
                 mobile_ad_ids,
             )
-            for segment in DEFAULT_SETUP_IDENTIFIERS
+            for segment in default_identifiers
         )
         notes.append(
-            f"Default Setup: Segment sends {default_strategy.label.lower()} email and "
-            f"user_id under the destination's own field names; custom identifiers are "
-            f"not sent."
+            f"Default Setup: Segment sends {default_strategy.label.lower()} "
+            f"{join_and(list(default_identifiers))} under the destination's own field names; "
+            f"custom identifiers are not sent."
         )
         if doc.identifiers:
             notes.append(

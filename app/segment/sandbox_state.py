@@ -55,11 +55,11 @@ class ApiFailure(Exception):
 # (slug, display name, instance id in the example space). The example space and its ids
 # match resources/examples, so the shipped examples push to the sandbox as they are.
 _DESTINATIONS = (
-    ("facebook-custom-audiences", "Facebook Custom Audiences", "ii_example_facebook"),
-    ("google-ads-remarketing-lists", "Google Ads Remarketing Lists", "ii_example_google_ads"),
+    ("personas-facebook-custom-audiences", "Facebook Custom Audiences", "ii_example_facebook"),
+    ("adwords-remarketing-lists", "Google Ads Remarketing Lists", "ii_example_google_ads"),
     ("iterable", "Iterable", "ii_example_iterable"),
     ("braze", "Braze", "ii_example_braze"),
-    ("webhooks", "Webhooks", "ii_example_webhooks"),
+    ("actions-webhook", "Webhooks (Actions)", "ii_example_webhooks"),
     ("destination-function", "Lead Scoring Function", "ii_example_function"),
 )
 EXAMPLE_SPACE = "spa_example_marketing"
@@ -274,7 +274,9 @@ def _default_id_sync(instance: JsonObject) -> list[JsonObject]:
     # values for ad platforms and the last value elsewhere.
     slug = instance["metadata"]["slug"]
     strategy = (
-        "all" if slug in ("facebook-custom-audiences", "google-ads-remarketing-lists") else "last"
+        "all"
+        if slug in ("personas-facebook-custom-audiences", "adwords-remarketing-lists")
+        else "last"
     )
     return [_entry("email", strategy), _entry("user_id", strategy)]
 

@@ -63,7 +63,7 @@ class FindingsList(QTreeWidget):
 
     findingActivated = Signal(object)
 
-    COLUMNS = ("Severity", "Code", "Where", "Message")
+    COLUMNS = ("Severity", "Code", "Where", "Basis", "Message")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,7 +82,7 @@ class FindingsList(QTreeWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.header()
         header.setStretchLastSection(True)
-        for column in range(3):
+        for column in range(len(self.COLUMNS) - 1):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.setItemDelegate(_WrappingDelegate(self, len(self.COLUMNS) - 1))
         # Row heights depend on the message column's width: lay out again when it changes.
@@ -101,11 +101,18 @@ class FindingsList(QTreeWidget):
         self.clear()
         for finding in self._findings:
             item = QTreeWidgetItem(
-                [finding.severity.label, finding.code, where(finding), finding.message]
+                [
+                    finding.severity.label,
+                    finding.code,
+                    where(finding),
+                    finding.basis,
+                    finding.message,
+                ]
             )
             item.setIcon(0, severity_icon(finding.severity, self.palette()))
             item.setData(0, FINDING_ROLE, finding)
-            item.setToolTip(3, finding.message)
+            item.setToolTip(3, "This app's own check" if finding.is_house_rule else finding.source)
+            item.setToolTip(4, finding.message)
             self.addTopLevelItem(item)
             if finding == selected:
                 self.setCurrentItem(item)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.findings import Finding, sort_findings
+from app.ui.finding_detail import basis_html
 from app.ui.icons import severity_icon
 from app.ui.theme import heading_font, monospace_font, secondary_text_color, severity_color
 
@@ -50,6 +51,7 @@ class FieldFindings(QLabel):
         self.setObjectName(f"findings:{field_name}")
         self.setWordWrap(True)
         self.setTextFormat(Qt.TextFormat.RichText)
+        self.setOpenExternalLinks(True)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.setVisible(False)
         self._findings: list[Finding] = []
@@ -71,7 +73,7 @@ class FieldFindings(QLabel):
             word = finding.severity.label
             lines.append(
                 f'<span style="color:{color}; font-weight:600">{word}:</span> '
-                f"{html.escape(finding.message)}"
+                f"{html.escape(finding.message)} <i>{basis_html(finding)}</i>"
             )
         self.setText("<br>".join(lines))
         self.setAccessibleName(" ".join(f.message for f in self._findings))

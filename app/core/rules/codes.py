@@ -1,9 +1,10 @@
 """The registry of rule codes: one stable code per rule, like a linter's.
 
 Codes never change meaning once shipped; a retired rule keeps its code reserved.
-IDS1xx are errors about identifier rows, IDS2xx errors about the target and the
-destination, IDS3xx warnings, IDS9xx information. The CLI prints this table and the
-docs list it, so every summary is one line.
+IDS1xx are about identifier rows, IDS2xx about the target and the destination, IDS3xx
+warnings, IDS9xx information. Each rule names its source: the Segment page, API spec or
+destination code it rests on, or ``house`` (docs/sources.md quotes each one). The CLI
+prints this table and the docs list it, so every summary is one line.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from app.core.findings import Area, Finding, Severity
+from app.core import sources as src
+from app.core.findings import Area, Finding, FindingFix, Severity, basis_label
 
 
 @dataclass(frozen=True)
@@ -21,112 +23,171 @@ class RuleInfo:
     severity: Severity
     area: Area
     summary: str
+    source: str
+    """A URL of what the rule rests on, or ``house`` (see ``app.core.sources``)."""
+
+    @property
+    def basis(self) -> str:
+        return basis_label(self.source)
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity.value,
+            "area": self.area.value,
+            "summary": self.summary,
+            "source": self.source,
+            "basis": self.basis,
+        }
 
 
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
 _IDS, _TGT, _DST, _PSH = Area.IDENTIFIERS, Area.TARGET, Area.DESTINATION, Area.PUSH
 
+# House rules warn unless the API would reject the result (IDS104, IDS201, IDS202: an
+# empty externalId or an id that breaks the request path).
 _TABLE: Final[tuple[RuleInfo, ...]] = (
-    RuleInfo("IDS101", "too-many-all", _E, _IDS, "More than three rows use the All strategy"),
-    RuleInfo("IDS102", "too-many-rows", _E, _IDS, "More than five identifier rows (API maximum)"),
-    RuleInfo("IDS103", "no-rows", _E, _IDS, "Customized Setup without any identifier row"),
-    RuleInfo("IDS104", "empty-segment-identifier", _E, _IDS, "A row has no Segment identifier"),
     RuleInfo(
-        "IDS105", "malformed-segment-identifier", _E, _IDS,
-        "Segment identifier is not lowercase letters, digits, '_' and '.'",
+        "IDS101", "too-many-all", _E, _IDS,
+        "More than three rows use the All strategy", src.ID_SYNC_DOC,
     ),
     RuleInfo(
-        "IDS106", "malformed-destination-identifier", _E, _IDS,
-        "Destination identifier has edge spaces, control characters or is too long",
-    ),
-    RuleInfo("IDS107", "duplicate-row", _E, _IDS, "The same row appears twice"),
-    RuleInfo(
-        "IDS108", "duplicate-mapping", _E, _IDS,
-        "The same Segment identifier is mapped twice to one destination field",
+        "IDS102", "too-many-rows", _E, _IDS,
+        "More than five identifier rows (API maximum)", src.API_CREATE_INPUT,
     ),
     RuleInfo(
-        "IDS109", "mobile-id-needs-send-mobile-ids", _E, _IDS,
-        "A mobile advertising ID row while Send Mobile IDs is off",
+        "IDS103", "no-rows", _W, _IDS,
+        "Customized Setup without any identifier row", src.HOUSE,
+    ),
+    RuleInfo(
+        "IDS104", "empty-segment-identifier", _E, _IDS,
+        "A row has no Segment identifier (externalId is required)", src.API_ID_SYNC_ENTRY,
+    ),
+    RuleInfo(
+        "IDS105", "malformed-segment-identifier", _W, _IDS,
+        "Segment identifier is not lowercase letters, digits, '_' and '.'", src.HOUSE,
+    ),
+    RuleInfo(
+        "IDS106", "malformed-destination-identifier", _W, _IDS,
+        "Destination identifier has edge spaces, control characters or is too long", src.HOUSE,
+    ),
+    RuleInfo("IDS107", "duplicate-row", _W, _IDS, "The same row appears twice", src.HOUSE),
+    RuleInfo(
+        "IDS108", "duplicate-mapping", _W, _IDS,
+        "The same Segment identifier is mapped twice to one destination field", src.HOUSE,
+    ),
+    RuleInfo(
+        "IDS109", "mobile-id-needs-send-mobile-ids", _W, _IDS,
+        "A mobile advertising ID row while Send Mobile IDs is off", src.ID_SYNC_DOC,
     ),
     RuleInfo(
         "IDS110", "not-a-preset-key", _E, _IDS,
-        "Destination identifier is not one of the destination's preset keys",
+        "Destination identifier is not one of the destination's documented keys",
+        src.FACEBOOK_SCHEMA_KEYS,
     ),
     RuleInfo(
-        "IDS111", "missing-preset-key", _E, _IDS,
-        "Empty destination identifier where the destination needs a preset key",
+        "IDS111", "missing-preset-key", _W, _IDS,
+        "Empty destination identifier where the destination offers a dropdown", src.HOUSE,
     ),
     RuleInfo(
-        "IDS112", "missing-required-identifier", _E, _IDS,
-        "An identifier the destination requires is not among the rows",
+        "IDS112", "missing-matcher", _E, _IDS,
+        "None of the rows is an identifier the destination matches profiles on",
+        src.GOOGLE_REMARKETING_DOC,
     ),
     RuleInfo(
         "IDS113", "too-many-extra-identifiers", _E, _IDS,
-        "More identifiers beside the required ones than the destination accepts",
+        "More identifiers beside the matcher than the destination accepts",
+        src.GOOGLE_REMARKETING_DOC,
     ),
     RuleInfo(
         "IDS201", "malformed-target-id", _E, _TGT,
         "Space, audience, journey id or step has spaces, control characters or is too long",
+        src.HOUSE,
     ),
     RuleInfo(
         "IDS202", "malformed-instance-id", _E, _DST,
-        "Destination instance id has spaces, control characters or is too long",
+        "Destination instance id has spaces, control characters or is too long", src.HOUSE,
     ),
     RuleInfo(
         "IDS301", "unknown-destination-field", _W, _IDS,
-        "Destination identifier is not among the destination's known fields",
+        "Destination identifier is not among the destination's known fields", src.ID_SYNC_DOC,
     ),
     RuleInfo(
         "IDS302", "looks-like-a-trait", _W, _IDS,
         "Segment identifier is neither a default nor a declared custom identifier",
+        src.ID_SYNC_DOC,
     ),
     RuleInfo(
         "IDS303", "mobile-ids-not-supported", _W, _IDS,
-        "Mobile advertising ID row for a destination without mobile ID support",
+        "Mobile advertising ID row for a destination without mobile ID support", src.HOUSE,
     ),
     RuleInfo(
         "IDS304", "legacy-identifier", _W, _IDS,
-        "Identifier is a default only in legacy spaces",
+        "Identifier is a default only in legacy spaces", src.IDENTITY_RESOLUTION_SETTINGS_DOC,
     ),
     RuleInfo(
         "IDS305", "unknown-destination", _W, _DST,
-        "Destination is not in the catalog; its fields cannot be checked offline",
+        "Destination is not in the catalog; its fields cannot be checked offline", src.HOUSE,
     ),
-    RuleInfo("IDS306", "no-destination", _W, _DST, "No destination is chosen"),
+    RuleInfo("IDS306", "no-destination", _W, _DST, "No destination is chosen", src.HOUSE),
     RuleInfo(
         "IDS307", "destination-kind-mismatch", _W, _DST,
-        "Destination kind differs from the catalog's",
+        "Destination kind differs from the catalog's", src.HOUSE,
     ),
     RuleInfo(
         "IDS308", "target-incomplete", _W, _TGT,
-        "Space, audience, journey id or step is empty (needed to push)",
+        "Space, audience, journey id or step is empty", src.HOUSE,
     ),
     RuleInfo(
         "IDS309", "instance-id-missing", _W, _DST,
-        "Destination instance id is empty (needed to push)",
+        "Destination instance id is empty (needed to push)", src.HOUSE,
+    ),
+    RuleInfo(
+        "IDS310", "not-a-listed-key", _W, _IDS,
+        "Destination identifier is not in the app's list for a dropdown Segment does not "
+        "publish", src.HOUSE,
+    ),
+    RuleInfo(
+        "IDS311", "extra-identifier-field", _W, _IDS,
+        "The identifier beside the matcher is not mapped to the field the destination reads",
+        src.GOOGLE_REMARKETING_DOC,
+    ),
+    RuleInfo(
+        "IDS312", "field-kind-mismatch", _W, _IDS,
+        "A row sends one kind of value under a destination field of another kind", src.HOUSE,
     ),
     RuleInfo(
         "IDS901", "new-data-only", _I, _PSH,
-        "ID Sync applies to new data after about five minutes",
+        "ID Sync applies to new data after about five minutes", src.ID_SYNC_DOC,
     ),
-    RuleInfo("IDS902", "no-resync", _I, _PSH, "Existing audience members are not resynced"),
-    RuleInfo("IDS903", "audience-exited", _I, _PSH, "Audience Exited events ignore ID Sync"),
+    RuleInfo(
+        "IDS902", "no-resync", _I, _PSH,
+        "Existing audience members are not resynced", src.ID_SYNC_DOC,
+    ),
+    RuleInfo(
+        "IDS903", "audience-exited", _I, _PSH,
+        "Audience Exited events ignore ID Sync", src.ID_SYNC_DOC,
+    ),
     RuleInfo(
         "IDS904", "journey-not-pushable", _I, _PSH,
-        "Journey ID Sync cannot be pushed through the API",
+        "Journey ID Sync cannot be pushed through the API", src.API_ACTIVATIONS,
     ),
     RuleInfo(
         "IDS905", "default-setup", _I, _IDS,
-        "Default Setup: Segment chooses email and user_id",
+        "Default Setup: Segment chooses the identifiers (per destination)", src.API_CREATE_INPUT,
     ),
     RuleInfo(
         "IDS906", "rows-ignored", _I, _IDS,
-        "Default Setup keeps identifier rows but does not send them",
+        "Default Setup keeps identifier rows but does not send them", src.HOUSE,
     ),
-    RuleInfo("IDS907", "one-event-per-value", _I, _PSH, "Rows using All cause one event per value"),
+    RuleInfo(
+        "IDS907", "one-event-per-value", _I, _PSH,
+        "Rows using All cause one event per value", src.API_ID_SYNC_ENTRY,
+    ),
     RuleInfo(
         "IDS908", "sent-without-map-to", _I, _IDS,
-        "Empty destination identifier: sent under its Segment name",
+        "Empty destination identifier: sent under its Segment name", src.HOUSE,
     ),
 )
 
@@ -134,10 +195,25 @@ RULES: Final[dict[str, RuleInfo]] = {info.code: info for info in _TABLE}
 
 
 def make_finding(
-    code: str, message: str, *, row: int | None = None, field: str | None = None
+    code: str,
+    message: str,
+    *,
+    row: int | None = None,
+    field: str | None = None,
+    fix: FindingFix | None = None,
+    reference: str = "",
 ) -> Finding:
-    """Build a finding whose severity and area come from the registry, never ad hoc."""
+    """Build a finding whose severity, area and source come from the registry, never ad
+    hoc."""
     info = RULES[code]
     return Finding(
-        code=code, severity=info.severity, message=message, area=info.area, row=row, field=field
+        code=code,
+        severity=info.severity,
+        message=message,
+        area=info.area,
+        row=row,
+        field=field,
+        source=info.source,
+        fix=fix,
+        reference=reference,
     )

@@ -1,37 +1,49 @@
-"""Destination constraints from the catalog: required identifiers and how many extra
-identifiers are accepted (IDS112, IDS113). Driven by the catalog, never by slug."""
+"""Destination constraints from the catalog: the identifier it matches profiles on, how
+many identifiers beside it are accepted, and the field those map to (IDS112, IDS113,
+IDS311). Driven by the catalog, never by slug."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from app.core.catalog import DestinationSpec
-from app.core.findings import Finding
+from app.core.findings import Finding, FindingFix
+from app.core.model import IdentifierRow
 from app.core.rules.codes import make_finding
 from app.core.rules.context import RuleContext
 from app.core.rules.text import clip
 
 
-def _row_hint(spec: DestinationSpec, segment: str) -> str:
-    for preset in spec.preset_keys:
-        if segment in preset.suggested_segment:
-            return f"{segment} → {preset.key}"
-    return segment
+def _or_list(items: tuple[str, ...]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
 
 
-def check_required_identifiers(ctx: RuleContext) -> Iterator[Finding]:
+def _matcher_index(ctx: RuleContext) -> int | None:
+    """The row the destination matches on: the first row for a matcher identifier."""
+    if ctx.spec is None:
+        return None
+    matchers = set(ctx.spec.constraints.matcher_identifiers)
+    return next((i for i, row in enumerate(ctx.rows) if row.segment in matchers), None)
+
+
+def check_matcher(ctx: RuleContext) -> Iterator[Finding]:
     spec = ctx.spec
-    if spec is None or not ctx.rows:
+    if spec is None or not ctx.rows or not spec.constraints.matcher_identifiers:
         return  # an empty Customized Setup is IDS103 already
-    present = {row.segment for row in ctx.rows}
-    for required in spec.constraints.required_identifiers:
-        if required not in present:
-            yield make_finding(
-                "IDS112",
-                f"{spec.name} requires {required} among the identifiers. Add a row for "
-                f"{_row_hint(spec, required)}.",
-                field="identifiers",
-            )
+    if _matcher_index(ctx) is None:
+        yield make_finding(
+            "IDS112",
+            f"{spec.name} matches profiles on "
+            f"{_or_list(spec.constraints.matcher_identifiers)}, and no row sends one. Add a "
+            f"row for the one your list uses.",
+            field="identifiers",
+        )
+
+
+def _extras(ctx: RuleContext) -> list[tuple[int, IdentifierRow]]:
+    matcher = _matcher_index(ctx)
+    return [(i, row) for i, row in enumerate(ctx.rows) if i != matcher]
 
 
 def check_extra_identifiers(ctx: RuleContext) -> Iterator[Finding]:
@@ -39,27 +51,42 @@ def check_extra_identifiers(ctx: RuleContext) -> Iterator[Finding]:
     if spec is None or spec.constraints.max_extra_identifiers is None:
         return
     limit = spec.constraints.max_extra_identifiers
-    required = set(spec.constraints.required_identifiers)
-    # The first row for each required identifier is the required one; any other row,
-    # including a second row for a required identifier, counts as an extra.
-    required_seen: set[str] = set()
-    extras = 0
-    for index, row in enumerate(ctx.rows):
-        if row.segment in required and row.segment not in required_seen:
-            required_seen.add(row.segment)
+    beside = _or_list(spec.constraints.matcher_identifiers) or "the matcher"
+    allowed = "no identifier" if limit == 0 else f"at most {limit} identifier" + (
+        "" if limit == 1 else "s"
+    )
+    for count, (index, row) in enumerate(_extras(ctx), start=1):
+        if count <= limit:
             continue
-        extras += 1
-        if extras <= limit:
-            continue
-        beside = ", ".join(spec.constraints.required_identifiers) or "the required ones"
-        allowed = "no identifiers" if limit == 0 else f"at most {limit} identifier" + (
-            "" if limit == 1 else "s"
-        )
         yield make_finding(
             "IDS113",
-            f"{spec.name} accepts {allowed} beside {beside}; the "
+            f"{spec.name} accepts {allowed} beside its matcher ({beside}); the "
             f"{clip(row.segment) or 'empty'} row is one too many. Remove this row or "
             f"another extra one.",
             row=index,
             field="segment",
+        )
+
+
+def check_extra_identifier_field(ctx: RuleContext) -> Iterator[Finding]:
+    spec = ctx.spec
+    if spec is None or not spec.constraints.extra_identifier_field:
+        return
+    wanted = spec.constraints.extra_identifier_field
+    limit = spec.constraints.max_extra_identifiers
+    extras = _extras(ctx)
+    for index, row in extras if limit is None else extras[:limit]:
+        if row.destination == wanted:
+            continue
+        mapped = (
+            f"under '{clip(row.destination)}'" if row.destination else "without a destination field"
+        )
+        yield make_finding(
+            "IDS311",
+            f"{spec.name} takes one identifier beside its matcher, and Segment's docs say it "
+            f"must map to {wanted}; this row sends {clip(row.segment) or 'an empty identifier'}"
+            f" {mapped}. Map it to {wanted}, or remove it.",
+            row=index,
+            field="destination",
+            fix=FindingFix(row=index, field="destination", value=wanted, label=f"Use {wanted}"),
         )

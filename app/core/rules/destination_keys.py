@@ -1,22 +1,16 @@
 """Destination identifiers against the catalog's preset keys and known fields
-(IDS110, IDS111, IDS301, IDS908)."""
+(IDS110, IDS111, IDS301, IDS310, IDS908)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from app.core.catalog import DestinationSpec
-from app.core.findings import Finding
+from app.core.findings import Finding, FindingFix
+from app.core.mapping import fitting_field
 from app.core.rules.codes import make_finding
 from app.core.rules.context import RuleContext
 from app.core.rules.text import clip, destination_field_problems
-
-
-def _preset_for_segment(spec: DestinationSpec, segment: str) -> str:
-    for preset in spec.preset_keys:
-        if segment in preset.suggested_segment:
-            return preset.key
-    return ""
 
 
 def _preset_like(spec: DestinationSpec, text: str) -> str:
@@ -28,13 +22,13 @@ def _preset_like(spec: DestinationSpec, text: str) -> str:
     return ""
 
 
-def _listing(items: tuple[str, ...], limit: int = 15) -> str:
+def listing(items: tuple[str, ...], limit: int = 15) -> str:
     shown = ", ".join(items[:limit])
     return shown + ", …" if len(items) > limit else shown
 
 
-def _key_list(spec: DestinationSpec) -> str:
-    return _listing(spec.accepted_keys())
+def _use(row: int, key: str) -> FindingFix:
+    return FindingFix(row=row, field="destination", value=key, label=f"Use {key}")
 
 
 def check_preset_keys(ctx: RuleContext) -> Iterator[Finding]:
@@ -42,49 +36,63 @@ def check_preset_keys(ctx: RuleContext) -> Iterator[Finding]:
     if spec is None or spec.identifier_mode != "preset":
         return
     accepted = set(spec.accepted_keys())
+    keys = listing(spec.accepted_keys())
     for index, row in enumerate(ctx.rows):
         if row.destination in accepted or destination_field_problems(row.destination):
             continue
-        suggested = _preset_for_segment(spec, row.segment)
+        fitting = fitting_field(spec, ctx.catalog, row.segment)
+        suggested = fitting.key if fitting is not None and fitting.key in accepted else ""
         if not row.destination:
-            fix = (
-                f"Choose '{suggested}' for {row.segment}"
-                if suggested
-                else f"Choose one of its keys: {_key_list(spec)}"
-            )
+            if not spec.keys_documented:
+                continue  # IDS908 says it is sent under its Segment name
+            fix = f"Choose '{suggested}'" if suggested else f"Choose one of its keys: {keys}"
             yield make_finding(
                 "IDS111",
-                f"The destination identifier is empty, but {spec.name} accepts only its own "
-                f"keys. {fix}.",
+                f"The destination identifier is empty, so {row.segment or 'this row'} is sent "
+                f"under its Segment name, which is not one of {spec.name}'s keys. {fix}.",
                 row=index,
                 field="destination",
+                fix=_use(index, suggested) if suggested else None,
             )
             continue
         meant = _preset_like(spec, row.destination) or suggested
-        fix = f"Choose '{meant}'" if meant else f"Choose one of: {_key_list(spec)}"
-        yield make_finding(
-            "IDS110",
-            f"'{clip(row.destination)}' is not a {spec.name} key, and {spec.name} accepts "
-            f"only its own keys. {fix}.",
-            row=index,
-            field="destination",
-        )
+        fix = f"Choose '{meant}'" if meant else f"Choose one of: {keys}"
+        if spec.keys_documented:
+            yield make_finding(
+                "IDS110",
+                f"'{clip(row.destination)}' is not a {spec.name} key, and {spec.name} reads "
+                f"only its own keys. {fix}.",
+                row=index,
+                field="destination",
+                fix=_use(index, meant) if meant else None,
+            )
+        else:
+            yield make_finding(
+                "IDS310",
+                f"'{clip(row.destination)}' is not in this app's list for {spec.name} "
+                f"({keys}). Segment does not publish the dropdown's values, so check that "
+                f"your {spec.name} dropdown offers it. {fix} if it does not.",
+                row=index,
+                field="destination",
+                fix=_use(index, meant) if meant else None,
+            )
 
 
 def check_known_fields(ctx: RuleContext) -> Iterator[Finding]:
     spec = ctx.spec
     if spec is None or spec.identifier_mode == "preset" or not spec.known_fields:
         return
-    known = set(spec.known_fields)
+    known_keys = tuple(f.key for f in spec.known_fields)
+    known = set(known_keys)
     for index, row in enumerate(ctx.rows):
         field = row.destination
         if not field or field in known or destination_field_problems(field):
             continue
-        same_but_case = [k for k in spec.known_fields if k.casefold() == field.casefold()]
+        same_but_case = [k for k in known_keys if k.casefold() == field.casefold()]
         fix = (
             f"Did you mean '{same_but_case[0]}'? Use it"
             if same_but_case
-            else f"Use one of its known fields ({_listing(spec.known_fields)})"
+            else f"Use one of its known fields ({listing(known_keys)})"
         )
         yield make_finding(
             "IDS301",
@@ -93,20 +101,28 @@ def check_known_fields(ctx: RuleContext) -> Iterator[Finding]:
             f"has this field.",
             row=index,
             field="destination",
+            fix=_use(index, same_but_case[0]) if same_but_case else None,
         )
 
 
 def check_empty_destination(ctx: RuleContext) -> Iterator[Finding]:
-    if ctx.spec is not None and ctx.spec.identifier_mode == "preset":
-        return  # IDS111 reports these as errors
+    spec = ctx.spec
+    if spec is not None and spec.identifier_mode == "preset" and spec.keys_documented:
+        return  # IDS111 reports these
     for index, row in enumerate(ctx.rows):
         if row.destination or not row.segment.strip():
             continue
+        fitting = fitting_field(spec, ctx.catalog, row.segment)
+        hint = (
+            f"Choose '{fitting.key}' if {ctx.destination_name} should read it there"
+            if fitting is not None
+            else f"Enter a destination field if {ctx.destination_name} expects another name"
+        )
         yield make_finding(
             "IDS908",
             f"No destination identifier: {clip(row.segment)} is sent without mapTo, under its "
-            f"Segment name. Enter a destination field if {ctx.destination_name} expects "
-            f"another name.",
+            f"Segment name. {hint}.",
             row=index,
             field="destination",
+            fix=_use(index, fitting.key) if fitting is not None else None,
         )

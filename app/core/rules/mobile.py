@@ -15,15 +15,17 @@ def _is_mobile_ad_id(ctx: RuleContext, segment: str) -> bool:
 
 
 def check_send_mobile_ids(ctx: RuleContext) -> Iterator[Finding]:
-    if ctx.doc.send_mobile_ids:
+    # Unknown destinations get the warning too: the safe side when the catalog is silent.
+    if ctx.doc.send_mobile_ids or (ctx.spec is not None and not ctx.spec.send_mobile_ids_setting):
         return
     for index, row in enumerate(ctx.rows):
         if _is_mobile_ad_id(ctx, row.segment):
             yield make_finding(
                 "IDS109",
-                f"{row.segment} is a mobile advertising ID and Segment sends it only when "
-                f"Send Mobile IDs is on. Turn on Send Mobile IDs, or remove the "
-                f"{row.segment} row.",
+                f"{row.segment} is a mobile advertising ID, and Segment's docs ask you to "
+                f"confirm that Send Mobile IDs is on in the destination's connection settings "
+                f"before sending it. This app cannot push that setting: turn it on in "
+                f"Segment, then tick Send Mobile IDs here.",
                 row=index,
                 field="segment",
             )

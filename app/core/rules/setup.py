@@ -5,25 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.core.findings import Finding
-from app.core.model import Strategy
 from app.core.rules.codes import make_finding
 from app.core.rules.context import RuleContext
+from app.core.wording import default_setup_sends
 
 
 def check_default_setup(ctx: RuleContext) -> Iterator[Finding]:
     if ctx.customized:
         return
-    if ctx.spec is None:
-        sends = "the last or all values of email and user_id, depending on the destination"
-    elif ctx.spec.default_strategy is Strategy.ALL:
-        sends = f"all values of email and user_id to {ctx.spec.name}, one event per value"
-    else:
-        strategy = ctx.spec.default_strategy.value
-        sends = f"the {strategy} email and user_id values to {ctx.spec.name}"
     yield make_finding(
         "IDS905",
-        f"Default Setup: Segment sends {sends}, and no custom identifiers. Choose Customized "
-        f"Setup to pick identifiers, destination fields and strategies.",
+        f"Default Setup: Segment sends {default_setup_sends(ctx.spec)}, and no custom "
+        f"identifiers. Choose Customized Setup to pick identifiers, destination fields and "
+        f"strategies.",
         field="setup",
     )
     rows = len(ctx.doc.identifiers)

@@ -46,11 +46,17 @@ def _target_fields(ctx: RuleContext) -> list[_Field]:
 
 
 def check_target(ctx: RuleContext) -> Iterator[Finding]:
+    # Journeys cannot be pushed (IDS904), so their ids matter to whoever sets the step up.
+    need = (
+        "it is needed to push this configuration"
+        if isinstance(ctx.doc.target, AudienceTarget)
+        else "it tells whoever sets up the journey step where this configuration goes"
+    )
     for field, value, words, where, free_text in _target_fields(ctx):
         if not value:
             yield make_finding(
                 "IDS308",
-                f"The {words} is empty; it is needed to push this configuration. {where}.",
+                f"The {words} is empty; {need}. {where}.",
                 field=field,
             )
             continue

@@ -6,6 +6,8 @@ import re
 import unicodedata
 from typing import Final
 
+from app.core.wording import join_and
+
 MAX_NAME_LENGTH: Final = 255
 """Path parameters in the Public API are 1-255 characters; no other limit is documented
 for identifier names or mapTo, so the same bound applies to them."""
@@ -22,12 +24,6 @@ def _is_invisible(ch: str) -> bool:
 def has_invisible(text: str) -> bool:
     """Control and format characters (tabs, newlines, zero-width spaces) that nobody sees."""
     return any(_is_invisible(ch) for ch in text)
-
-
-def _join(parts: list[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def segment_identifier_problems(name: str) -> str:
@@ -57,7 +53,7 @@ def segment_identifier_problems(name: str) -> str:
         problems.append("contains " + " ".join(repr(ch) for ch in odd))
     if not problems:
         problems.append("has a '.' at the start or end, or two in a row")
-    return _join(problems)
+    return join_and(problems)
 
 
 def suggest_segment_identifier(name: str) -> str:
@@ -79,7 +75,7 @@ def destination_field_problems(field: str) -> str:
         problems.append("contains invisible control characters")
     if len(field) > MAX_NAME_LENGTH:
         problems.append(f"is longer than {MAX_NAME_LENGTH} characters")
-    return _join(problems)
+    return join_and(problems)
 
 
 def id_problems(value: str, *, free_text: bool = False) -> str:
@@ -100,7 +96,7 @@ def id_problems(value: str, *, free_text: bool = False) -> str:
         problems.append("contains invisible control characters")
     if len(value) > MAX_NAME_LENGTH:
         problems.append(f"is longer than {MAX_NAME_LENGTH} characters")
-    return _join(problems)
+    return join_and(problems)
 
 
 def clip(text: str, limit: int = 40) -> str:

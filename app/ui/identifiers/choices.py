@@ -1,19 +1,17 @@
 """What each identifier-table cell offers, worked out from the catalog and the document.
 
 Pure Python (no Qt) so the offers can be tested on their own; the delegate turns them
-into combo boxes and the page uses ``default_new_row`` for "+ Add Identifier".
+into combo boxes. "+ Add Identifier" uses ``app.core.mapping.new_row``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
 from app.core.catalog import Catalog, DestinationSpec
-from app.core.model import IdentifierRow, IdSyncDocument, Strategy
-
-FALLBACK_SEGMENT_IDENTIFIER = "email"
+from app.core.model import Strategy
 
 
 class ChoiceGroup(str, Enum):
@@ -72,29 +70,22 @@ def segment_identifier_choices(
 
 def preset_key_label(spec: DestinationSpec | None, key: str) -> str:
     """How a destination identifier reads in the table: "Email (EMAIL)" for a preset key."""
-    if spec is not None:
-        for preset in spec.preset_keys:
-            if preset.key == key:
-                return preset_display(preset.label, preset.key)
-    return key
-
-
-def preset_display(label: str, key: str) -> str:
-    return key if label.casefold() == key.casefold() else f"{label} ({key})"
+    field = spec.field(key) if spec is not None and spec.identifier_mode == "preset" else None
+    return field.display if field is not None else key
 
 
 def destination_identifier_choices(
     spec: DestinationSpec | None, current: str = ""
 ) -> DestinationChoices:
-    """Preset destinations offer only their keys; the others take any field name, with
-    the catalog's known fields as suggestions. A current value that is not on offer is
-    still listed (first) so opening the editor never silently changes it."""
+    """Preset destinations offer their keys: only those when the list is documented, and
+    free text beside them when Segment does not publish it. The others take any field
+    name, with the catalog's known fields as suggestions. A current value that is not on
+    offer is still listed (first) so opening the editor never silently changes it."""
     if spec is not None and spec.identifier_mode == "preset":
         choices = [
-            Choice(p.key, preset_display(p.label, p.key), p.description, ChoiceGroup.PRESET)
-            for p in spec.preset_keys
+            Choice(p.key, p.display, p.description, ChoiceGroup.PRESET) for p in spec.preset_keys
         ]
-        if current and current not in spec.accepted_keys():
+        if spec.keys_documented and current and current not in spec.accepted_keys():
             choices.insert(
                 0,
                 Choice(
@@ -104,13 +95,19 @@ def destination_identifier_choices(
                     ChoiceGroup.CURRENT,
                 ),
             )
-        return DestinationChoices(editable=False, choices=tuple(choices))
+        return DestinationChoices(editable=not spec.keys_documented, choices=tuple(choices))
     fields = spec.known_fields if spec is not None else ()
     where = spec.name if spec is not None else "the destination"
     return DestinationChoices(
         editable=True,
         choices=tuple(
-            Choice(f, f, f"A field {where} is known to accept", ChoiceGroup.KNOWN_FIELD)
+            Choice(
+                f.key,
+                f.key,
+                f.description or f"A field {where} is known to accept"
+                + (f" ({f.kind.label})" if f.kind is not None else ""),
+                ChoiceGroup.KNOWN_FIELD,
+            )
             for f in fields
         ),
     )
@@ -127,46 +124,3 @@ def strategy_choices() -> tuple[Choice, ...]:
     return tuple(
         Choice(s.value, s.label, STRATEGY_DESCRIPTIONS[s], ChoiceGroup.STRATEGY) for s in Strategy
     )
-
-
-def default_new_row(doc: IdSyncDocument, catalog: Catalog) -> IdentifierRow:
-    """The row "+ Add Identifier" adds: for a preset destination the first key not used
-    yet (keys for required identifiers first) with its usual Segment identifier, if it
-    has one; elsewhere the first common identifier not used yet (email first). Both send the
-    last added value."""
-    spec = _destination_spec(doc, catalog)
-    used_segments = {row.segment for row in doc.identifiers}
-    if spec is not None and spec.identifier_mode == "preset" and spec.preset_keys:
-        used_keys = {row.destination for row in doc.identifiers}
-        unused = [p for p in spec.preset_keys if p.key not in used_keys]
-        # A key for an identifier the destination requires comes before catalog order.
-        required = set(spec.constraints.required_identifiers) - used_segments
-        unused.sort(key=lambda p: not required.intersection(p.suggested_segment))
-        preset = unused[0] if unused else None
-        if preset is not None:
-            # The key's usual identifier, else a custom identifier named like the key
-            # (PHONE → phone), else empty: the editor opens on it for the person to choose.
-            named_like_key = [
-                c for c in doc.custom_identifiers if c in (preset.key.lower(), preset.label.lower())
-            ]
-            candidates = [*preset.suggested_segment, *named_like_key]
-            segment = next(
-                (s for s in candidates if s not in used_segments),
-                candidates[0] if candidates else "",
-            )
-            return IdentifierRow(segment=segment, destination=preset.key, strategy=Strategy.LAST)
-    return IdentifierRow(
-        segment=_first_unused_segment(catalog, used_segments), strategy=Strategy.LAST
-    )
-
-
-def _first_unused_segment(catalog: Catalog, used: set[str]) -> str:
-    candidates: Sequence[str] = (
-        FALLBACK_SEGMENT_IDENTIFIER,
-        *(s.id for s in catalog.identifiers if not s.legacy and not s.mobile_ad_id),
-    )
-    return next((c for c in candidates if c not in used), FALLBACK_SEGMENT_IDENTIFIER)
-
-
-def _destination_spec(doc: IdSyncDocument, catalog: Catalog) -> DestinationSpec | None:
-    return catalog.destination(doc.destination.slug) if doc.destination is not None else None

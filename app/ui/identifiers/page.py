@@ -29,24 +29,22 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.catalog import Catalog, DestinationSpec
-from app.core.editing import add_row, move_row, remove_row
-from app.core.findings import Area, Finding, sort_findings
+from app.core.editing import add_row, apply_fix, choose_setup, move_row, remove_row
+from app.core.findings import Area, Finding, FindingFix, sort_findings
+from app.core.mapping import new_row
 from app.core.model import IdSyncDocument, Setup, Strategy
 from app.core.rules.limits import MAX_ALL_ROWS, MAX_ROWS
+from app.core.wording import default_setup_sends
 from app.ui.controller import DocumentController
+from app.ui.finding_detail import FindingDetail
 from app.ui.identifiers.banner import MobileIdsBanner
-from app.ui.identifiers.choices import default_new_row
 from app.ui.identifiers.delegate import IdentifierDelegate
 from app.ui.identifiers.table_model import IdentifierTableModel, column_for_field
 from app.ui.identifiers.table_view import IdentifierTableView
 from app.ui.theme import heading_font, secondary_text_color
 from app.ui.widgets import FieldFindings, PageHeader
 
-_STRATEGY_PHRASES = {
-    Strategy.ALL: "all",
-    Strategy.LAST: "the last added",
-    Strategy.FIRST: "the first added",
-}
+CELL_HINT = "F2 or typing edits this cell; the arrow keys move; Enter commits, Escape cancels."
 
 INDENT = 26
 """Explanations sit under their radio button or checkbox, aligned with its text."""
@@ -114,7 +112,7 @@ class EventSettingsPage(QWidget):
 
     def add_identifier(self) -> None:
         doc = self._controller.document
-        row = default_new_row(doc, self._catalog)
+        row = new_row(doc, self._catalog)
         at = len(doc.identifiers)
         self._controller.edit(add_row(doc, row), f"Add identifier {row.segment or 'row'}")
         index = self.model.index(at, 0)
@@ -197,6 +195,10 @@ class EventSettingsPage(QWidget):
         )
         self.identifiers_heading.setBuddy(self.table)
         layout.addWidget(self.table)
+        self.cell_detail = FindingDetail("cellDetail")
+        self.cell_detail.setAccessibleName("About the current cell")
+        self.cell_detail.fixRequested.connect(self._apply_fix)
+        layout.addWidget(self.cell_detail)
         layout.addLayout(self._build_row_buttons())
 
         self.identifier_notes = FieldFindings("identifiers")
@@ -354,6 +356,7 @@ class EventSettingsPage(QWidget):
         )
         selection = self.table.selectionModel()
         selection.currentChanged.connect(lambda *_: self._update_row_buttons())
+        selection.currentChanged.connect(lambda *_: self._show_cell_detail())
 
     def _set_tab_order(self) -> None:
         chain: list[QWidget] = [
@@ -428,7 +431,7 @@ class EventSettingsPage(QWidget):
         if parse_identifier_list(self.custom_identifiers_edit.text()) != doc.custom_identifiers:
             self.custom_identifiers_edit.setText(", ".join(doc.custom_identifiers))
 
-        notes = spec.constraints.notes if spec is not None else ()
+        notes = (*spec.constraints.notes, *spec.notes) if spec is not None else ()
         self.destination_notes.setVisible(bool(notes))
         self.destination_notes.setText(
             f"<b>{_escape(spec.name)}:</b> " + " ".join(_escape(n) for n in notes)
@@ -444,6 +447,23 @@ class EventSettingsPage(QWidget):
             if f.row is None and (f.area is Area.IDENTIFIERS or f.field == "send_mobile_ids")
         ]
         self.identifier_notes.set_findings(general)
+        self._show_cell_detail()
+
+    def _show_cell_detail(self) -> None:
+        """The current cell's findings in full, where the keyboard can read them."""
+        index = self.table.currentIndex()
+        if not index.isValid() or not self._customized():
+            self.cell_detail.show_findings([])
+            return
+        self.cell_detail.show_findings(self.model.findings_at(index), CELL_HINT)
+
+    def _apply_fix(self, fix: FindingFix) -> None:
+        self._controller.edit(
+            apply_fix(self._controller.document, fix), f"{fix.label} in row {fix.row + 1}"
+        )
+        index = self.model.index(fix.row, column_for_field(fix.field))
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.table.setCurrentIndex(index)
 
     def _update_row_buttons(self) -> None:
         customized = self._customized()
@@ -465,7 +485,7 @@ class EventSettingsPage(QWidget):
         setup = Setup.DEFAULT if default_checked else Setup.CUSTOMIZED
         doc = self._controller.document
         if doc.setup is not setup:
-            self._controller.edit(doc.model_copy(update={"setup": setup}), f"Choose {setup.label}")
+            self._controller.edit(choose_setup(doc, setup, self._catalog), f"Choose {setup.label}")
 
     def _on_send_mobile_ids_toggled(self, checked: bool) -> None:
         if not self._syncing:
@@ -515,17 +535,7 @@ class EventSettingsPage(QWidget):
 
     @staticmethod
     def _default_explanation(spec: DestinationSpec | None) -> str:
-        if spec is not None:
-            text = (
-                f"Segment chooses: it sends {_STRATEGY_PHRASES[spec.default_strategy]} email "
-                f"and user_id values of each profile to {spec.name}."
-            )
-        else:
-            text = (
-                "Segment chooses: it sends the last added or all email and user_id values, "
-                "depending on the destination."
-            )
-        return text
+        return f"Segment chooses: it sends {default_setup_sends(spec)}."
 
     @staticmethod
     def _mobile_explanation(spec: DestinationSpec | None) -> str:

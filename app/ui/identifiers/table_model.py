@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush
 
 from app.core.catalog import Catalog, DestinationSpec
-from app.core.editing import RowField, set_row_field
+from app.core.editing import RowField, change_identifier, set_row_field
 from app.core.findings import Finding
 from app.core.model import IdentifierRow, IdSyncDocument, Setup, Strategy
 from app.ui.controller import DocumentController
@@ -198,7 +198,11 @@ class IdentifierTableModel(QAbstractTableModel):
         if parsed is None:
             return False
         row = index.row()
-        after = set_row_field(self._controller.document, row, field, parsed)
+        doc = self._controller.document
+        if field == "segment" and isinstance(parsed, str):
+            after = change_identifier(doc, row, parsed, self._catalog)
+        else:
+            after = set_row_field(doc, row, field, parsed)
         what = {"segment": "Segment identifier", "destination": "destination identifier"}
         self._controller.edit(after, f"Change {what.get(field, field)} of row {row + 1}")
         return True
@@ -324,10 +328,9 @@ class IdentifierTableModel(QAbstractTableModel):
             return f"{row.segment}: a custom identifier." if row.segment else ""
         if column == DESTINATION_COLUMN:
             destination = self.destination_spec()
-            if destination is not None:
-                for preset in destination.preset_keys:
-                    if preset.key == row.destination:
-                        return preset.description
+            field = destination.field(row.destination) if destination is not None else None
+            if field is not None and field.description:
+                return field.description
             if not row.destination:
                 return "Empty: Segment sends the identifier without a destination field (no mapTo)."
             return f"Sent to the destination as {row.destination}."

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from app.core.catalog import Catalog, DestinationSpec
 from app.core.findings import Area, Finding
-from app.core.model import DestinationKind, DestinationRef, IdSyncDocument, Strategy
+from app.core.model import DestinationKind, DestinationRef, IdSyncDocument
+from app.core.wording import default_setup_sends
 from app.ui.controller import DocumentController
 from app.ui.icons import avatar_pixmap
 from app.ui.pages.catalog_list import (
@@ -44,35 +45,52 @@ KIND_FILTERS: tuple[tuple[str, DestinationKind | None], ...] = (
 )
 
 
+def _codes(items: tuple[str, ...]) -> str:
+    return ", ".join(f"<code>{html.escape(item)}</code>" for item in items)
+
+
 def describe(spec: DestinationSpec) -> str:
     """What someone needs to know about a destination before building its rows, as HTML."""
     facts: list[str] = []
     if spec.identifier_mode == "preset":
-        keys = ", ".join(f"<code>{html.escape(p.key)}</code>" for p in spec.preset_keys)
-        facts.append(f"Destination identifiers come from its own list: {keys}.")
+        keys = _codes(spec.accepted_keys())
+        if spec.keys_documented:
+            facts.append(f"Destination identifiers come from its own list: {keys}.")
+        else:
+            facts.append(
+                f"Segment shows a dropdown whose values it does not publish; this app offers "
+                f"{keys}, and takes other names with a warning."
+            )
     elif spec.known_fields:
-        fields = ", ".join(f"<code>{html.escape(f)}</code>" for f in spec.known_fields)
+        fields = _codes(tuple(f.key for f in spec.known_fields))
         facts.append(f"Any field name is accepted; known identifier fields: {fields}.")
     else:
         facts.append("Any destination field name is accepted.")
     constraints = spec.constraints
-    if constraints.required_identifiers:
-        required = ", ".join(
-            f"<code>{html.escape(r)}</code>" for r in constraints.required_identifiers
+    if constraints.matcher_identifiers:
+        facts.append(
+            f"Matches profiles on one of {_codes(constraints.matcher_identifiers)}; one row "
+            f"must send it."
         )
-        facts.append(f"Required among the rows: {required}.")
     if constraints.max_extra_identifiers is not None:
         extra = constraints.max_extra_identifiers
-        facts.append(
-            f"At most {extra} identifier{'s' if extra != 1 else ''} beside the required ones."
+        where = (
+            f", mapped to <code>{html.escape(constraints.extra_identifier_field)}</code>"
+            if constraints.extra_identifier_field
+            else ""
         )
-    if spec.supports_mobile_ids:
+        facts.append(
+            f"At most {extra} identifier{'s' if extra != 1 else ''} beside the matcher{where}."
+        )
+    if not spec.supports_mobile_ids:
+        facts.append("Not known to take mobile advertising IDs.")
+    elif spec.send_mobile_ids_setting:
         facts.append("Takes mobile advertising IDs (turn on Send Mobile IDs to send them).")
     else:
-        facts.append("Does not take mobile advertising IDs.")
-    which = "every" if spec.default_strategy is Strategy.ALL else "the last added"
-    facts.append(f"Default Setup sends {which} email and user_id value.")
-    items = [*facts, *(html.escape(note) for note in constraints.notes)]
+        facts.append("Takes mobile advertising IDs through ID Sync; Send Mobile IDs is ignored.")
+    facts.append(html.escape(f"Default Setup sends {default_setup_sends(spec)}."))
+    notes = (*constraints.notes, *spec.notes)
+    items = [*facts, *(html.escape(note) for note in notes)]
     body = "".join(f"<li>{item}</li>" for item in items)
     link = ""
     if spec.docs_url:

@@ -43,7 +43,7 @@ from app.core.preview import (
     RowOutcome,
     RowPreview,
     StrategyPreview,
-    preview,
+    preview_in_catalog,
 )
 from app.core.wording import plural
 from app.resources import resource_path
@@ -347,12 +347,7 @@ class StrategyPreviewPanel(QWidget):
             self.total_label.setText("")
             self.notes_label.setText("")
             return
-        self.result = preview(
-            doc,
-            self._identities,
-            default_strategy=self._default_strategy(doc),
-            mobile_ad_ids=self._catalog.mobile_ad_ids(),
-        )
+        self.result = preview_in_catalog(doc, self._identities, self._catalog)
         self._show_summary(self._identities)
         self._fill_table(self.result)
         events = self.result.total_events
@@ -374,12 +369,6 @@ class StrategyPreviewPanel(QWidget):
             f"{self._profile_name}: {plural(len(identities.items), 'external id')} of "
             f"{plural(len(types), 'type')} ({', '.join(types) or 'none'})."
         )
-
-    def _default_strategy(self, doc: IdSyncDocument) -> Strategy:
-        if doc.destination is None:
-            return Strategy.LAST
-        spec = self._catalog.destination(doc.destination.slug)
-        return spec.default_strategy if spec is not None else Strategy.LAST
 
     def _fill_table(self, result: StrategyPreview) -> None:
         self.table.setRowCount(len(result.rows))

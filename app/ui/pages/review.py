@@ -12,10 +12,12 @@ from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidge
 
 from app.core.api_mapping import NotPushable, api_limitations, create_body, update_body
 from app.core.catalog import Catalog
-from app.core.findings import Finding
+from app.core.editing import apply_fix
+from app.core.findings import Finding, FindingFix
 from app.core.model import IdSyncDocument
 from app.storage.documents import dump_document
 from app.ui.controller import DocumentController
+from app.ui.finding_detail import FindingDetail
 from app.ui.findings_list import FindingsList
 from app.ui.pages.preview_panel import StrategyPreviewPanel
 from app.ui.steps import summary
@@ -77,6 +79,12 @@ class ReviewPage(QWidget):
         findings_layout.addWidget(findings_label)
         findings_layout.addWidget(self.summary_label)
         findings_layout.addWidget(self.findings_list, 1)
+        self.finding_detail = FindingDetail("findingDetail")
+        self.finding_detail.setAccessibleName("About the chosen finding")
+        self.finding_detail.fixRequested.connect(self._apply_fix)
+        self.finding_detail.show_findings([])
+        findings_layout.addWidget(self.finding_detail)
+        self.findings_list.currentItemChanged.connect(lambda *_: self._show_finding_detail())
 
         self.views: dict[ExportKind, CodeView] = {}
         self.tabs = QTabWidget()
@@ -143,6 +151,15 @@ class ReviewPage(QWidget):
     def _show_findings(self, findings: list[Finding]) -> None:
         self.summary_label.setText(summary(findings))
         self.findings_list.set_findings(findings)
+
+    def _show_finding_detail(self) -> None:
+        finding = self.findings_list.current_finding()
+        self.finding_detail.show_findings([finding] if finding is not None else [])
+
+    def _apply_fix(self, fix: FindingFix) -> None:
+        self._controller.edit(
+            apply_fix(self._controller.document, fix), f"{fix.label} in row {fix.row + 1}"
+        )
 
     def focus_finding(self, finding: Finding) -> None:
         self.findings_list.setFocus()

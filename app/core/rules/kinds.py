@@ -1,0 +1,49 @@
+"""Rows that send one kind of value under a field of another kind (IDS312): an email
+under First name, a user id under EMAIL. Kinds come from the catalog; a kind it does not
+know raises nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from app.core.findings import Finding, FindingFix
+from app.core.mapping import field_kind, fitting_field
+from app.core.rules.codes import make_finding
+from app.core.rules.context import RuleContext
+from app.core.rules.text import clip
+
+
+def check_field_kinds(ctx: RuleContext) -> Iterator[Finding]:
+    spec = ctx.spec
+    if spec is None:
+        return
+    used = [row.destination for row in ctx.rows]
+    for index, row in enumerate(ctx.rows):
+        identifier = ctx.catalog.identifier_kind(row.segment)
+        field = field_kind(spec, row.destination)
+        if identifier is None or field is None or field.takes(identifier):
+            continue
+        fitting = fitting_field(spec, ctx.catalog, row.segment, used)
+        shown = spec.field(row.destination)
+        name = shown.display if shown is not None else row.destination
+        if fitting is not None:
+            advice = f"Map it to {fitting.display} instead."
+            fix = FindingFix(
+                row=index, field="destination", value=fitting.key, label=f"Use {fitting.key}"
+            )
+        else:
+            advice = (
+                f"{spec.name} has no field for {identifier.label}; remove the row, or choose "
+                f"the identifier that {name} is for."
+            )
+            fix = None
+        documented_keys = spec.keys_source if row.destination in spec.accepted_keys() else ""
+        yield make_finding(
+            "IDS312",
+            f"{clip(row.segment)} holds {identifier.label}, but {name} takes {field.label}, "
+            f"so {spec.name} would match nobody on it. {advice}",
+            row=index,
+            field="destination",
+            fix=fix,
+            reference=documented_keys or spec.docs_url,
+        )

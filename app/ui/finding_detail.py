@@ -1,0 +1,109 @@
+"""The findings of one place (the current cell, the chosen finding) in full: severity,
+code, message, whether it is a Segment limit or a house rule with a link to its source,
+and the one-click fix when the rule offers one.
+
+Keyboard users read it here: a cell's tooltip appears only under the mouse.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+
+from app.core.findings import Finding, FindingFix, sort_findings, source_title
+from app.ui.theme import secondary_text_color, severity_color
+
+
+def _link(url: str) -> str:
+    return f'<a href="{html.escape(url, quote=True)}">{html.escape(source_title(url))}</a>'
+
+
+def basis_html(finding: Finding) -> str:
+    """'Segment limit (Segment's docs)' with the source linked, or 'House rule', and
+    the page behind the fact it applies when there is one."""
+    if finding.is_house_rule:
+        text = "House rule (this app's own check)"
+    else:
+        text = f"Segment limit ({_link(finding.source)})"
+    if finding.reference:
+        text += f"; the field's meaning: {_link(finding.reference)}"
+    return text
+
+
+class FindingDetail(QFrame):
+    """Emits ``fixRequested(FindingFix)`` when its fix button is pressed."""
+
+    fixRequested = Signal(object)
+
+    def __init__(self, object_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(object_name)
+        self.text_label = QLabel()
+        self.text_label.setObjectName(f"{object_name}:text")
+        self.text_label.setWordWrap(True)
+        self.text_label.setTextFormat(Qt.TextFormat.RichText)
+        self.text_label.setOpenExternalLinks(True)
+        self.text_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextBrowserInteraction
+        )
+        self.text_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        self.fix_button = QPushButton()
+        self.fix_button.setObjectName(f"{object_name}:fix")
+        self.fix_button.setVisible(False)
+        self.fix_button.clicked.connect(self._on_fix)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 4)
+        layout.setSpacing(12)
+        layout.addWidget(self.text_label, 1)
+        layout.addWidget(self.fix_button, 0, Qt.AlignmentFlag.AlignTop)
+        self._findings: list[Finding] = []
+        self._hint = ""
+        self._fix: FindingFix | None = None
+
+    @property
+    def fix(self) -> FindingFix | None:
+        return self._fix
+
+    def show_findings(self, findings: Sequence[Finding], hint: str = "") -> None:
+        self._findings = sort_findings(list(findings))
+        self._hint = hint
+        self._fix = next((f.fix for f in self._findings if f.fix is not None), None)
+        self._render()
+
+    def _render(self) -> None:
+        parts = []
+        for finding in self._findings:
+            color = severity_color(finding.severity, self.palette()).name()
+            parts.append(
+                f'<span style="color:{color}; font-weight:600">{finding.severity.label}'
+                f"</span> {html.escape(finding.code)}: {html.escape(finding.message)} "
+                f"<i>{basis_html(finding)}</i>"
+            )
+        if self._hint:
+            muted = secondary_text_color(self.palette()).name()
+            parts.append(f'<span style="color:{muted}">{html.escape(self._hint)}</span>')
+        self.text_label.setText("<br>".join(parts))
+        description = " ".join(
+            f"{f.severity.label} {f.code}: {f.message} {f.basis}." for f in self._findings
+        )
+        self.text_label.setAccessibleName(description or self._hint)
+        self.setAccessibleDescription(" ".join(p for p in (description, self._hint) if p))
+        if self._fix is not None:
+            self.fix_button.setText(self._fix.label)
+            self.fix_button.setAccessibleName(
+                f"{self._fix.label} in row {self._fix.row + 1}"
+            )
+        self.fix_button.setVisible(self._fix is not None)
+        self.setVisible(bool(parts))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._render()
+
+    def _on_fix(self) -> None:
+        if self._fix is not None:
+            self.fixRequested.emit(self._fix)
