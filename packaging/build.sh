@@ -30,7 +30,7 @@ step() { printf '\n== %s (%ss)\n' "$1" "$(($(date +%s) - started))"; }
 
 step "build environment"
 env_dir=build/pyinstaller-env
-stamp=$env_dir/.ready-$(cat pyproject.toml | cksum | cut -d' ' -f1)
+stamp=$env_dir/.ready-$( (cat pyproject.toml; echo "$PYINSTALLER_SPEC") | cksum | cut -d" " -f1)
 if [ ! -e "$stamp" ]; then
   rm -rf "$env_dir"
   "$PYTHON" -m venv "$env_dir"
