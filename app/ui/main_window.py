@@ -36,6 +36,7 @@ from app.storage.damage import report_lines, take_reports
 from app.storage.leftovers import remove_stale_leftovers
 from app.storage.settings import Settings, load_settings, save_settings
 from app.ui import dialogs
+from app.ui.about import AboutDialog
 from app.ui.autosaver import Autosaver
 from app.ui.controller import DocumentController
 from app.ui.files import DocumentFiles
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.controller = DocumentController(lambda doc: validate(doc, catalog), self)
         self.history = HistoryRecorder(self)
         self.history_dialog: HistoryDialog | None = None
+        self.about_dialog: AboutDialog | None = None
         self.files = DocumentFiles(
             self, self.controller, self.settings, self.persist_settings, self.history
         )
@@ -328,7 +330,7 @@ class MainWindow(QMainWindow):
 
         self.about_action = self._action("&About ID Sync Configurator", "aboutAction")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self.about_action.triggered.connect(lambda: dialogs.show_about(self))
+        self.about_action.triggered.connect(self.open_about)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -379,6 +381,14 @@ class MainWindow(QMainWindow):
         dialog = self.push_actions.dialog
         document = dialog.document if isinstance(dialog, PushDialog) else self.controller.document
         self.history.record_push(outcome, document, self.controller.path)
+
+    def open_about(self) -> AboutDialog:
+        """Help > About: version, licence, links, and where the app keeps its files."""
+        if self.about_dialog is not None:
+            self.about_dialog.deleteLater()
+        self.about_dialog = AboutDialog(self)
+        self.about_dialog.open()
+        return self.about_dialog
 
     def open_history(self) -> HistoryDialog:
         """File > History: the kept versions, their diff, and an undoable Restore."""

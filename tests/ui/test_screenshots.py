@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "screenshots.py"
 DOCS_SHOTS = ROOT / "docs" / "screenshots"
 NAMES = {"target.png", "destination.png", "event-settings.png", "review.png"}
+# Taken by hand under Xvfb with a window manager (a dialog, with its real frame and fonts),
+# not rendered by the script.
+TAKEN_BY_HAND = {"about.png"}
 SIZE = (1280, 800)
 # A blank or single-colour image has a handful of colours; a rendered page with
 # antialiased text, icons and a table has hundreds.
@@ -40,7 +43,7 @@ def distinct_colours(image: QImage) -> int:
 
 def check_shots(folder: Path) -> dict[str, str]:
     """Each expected PNG: right size, not blank; returns name -> content hash."""
-    assert {p.name for p in folder.glob("*.png")} == NAMES
+    assert {p.name for p in folder.glob("*.png")} - TAKEN_BY_HAND == NAMES
     hashes: dict[str, str] = {}
     for name in sorted(NAMES):
         image = QImage(str(folder / name))
