@@ -180,17 +180,3 @@ def ask_restore(parent: QWidget | None, recovery: Recovery) -> bool:
     box.setDefaultButton(restore)
     box.exec()
     return box.clickedButton() is restore
-
-
-def show_recovery_damaged(parent: QWidget | None, message: str, aside: Path | None) -> None:
-    kept = f"\n\nIt was kept as {aside} in case you need it." if aside else ""
-    box = _box(
-        parent,
-        "recoveryDamagedDialog",
-        QMessageBox.Icon.Warning,
-        "Unsaved work could not be restored",
-        "The recovery file from the last session cannot be used.",
-        f"{message}{kept}",
-    )
-    box.setStandardButtons(QMessageBox.StandardButton.Ok)
-    box.exec()
