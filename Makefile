@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint screenshots sandbox clean
+.PHONY: run test lint screenshots sandbox install-desktop package clean
 
 $(STAMP): pyproject.toml
 	bash scripts/install-system-deps.sh
@@ -28,6 +28,14 @@ screenshots: $(STAMP)
 
 sandbox: $(STAMP)
 	$(BIN)/idsync sandbox
+
+# The app in this user's application menu (respects XDG_DATA_HOME), started from $(VENV).
+install-desktop: $(STAMP)
+	$(BIN)/python scripts/install_desktop.py --exec "$(abspath $(BIN))/idsync"
+
+# The frozen one-folder app, packed and smoke-tested (packaging/build.sh).
+package:
+	PYTHON=$(PYTHON) bash packaging/build.sh
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
+import app.clock  # noqa: F401  (starts the self-test clock where /proc cannot tell)
 from app import __version__
 from app.core.api_mapping import NotPushable, create_body, update_body
 from app.core.catalog import Catalog
@@ -29,6 +30,8 @@ from app.core.wording import plural
 from app.storage.documents import DocumentError, dump_document, read_document, write_export
 
 PROG: Final = "idsync"
+SELF_TEST: Final = "--self-test"
+SELF_TEST_EXAMPLE: Final = ("examples", "facebook-custom-audiences.json")
 EXIT_OK: Final = 0
 EXIT_FINDINGS: Final = 1
 EXIT_UNREADABLE: Final = 2
@@ -55,7 +58,9 @@ class _Parser(argparse.ArgumentParser):
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        return _run(args)
+        code = _run(args)
+        _report_damaged_state()
+        return code
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
@@ -68,12 +73,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _report_damaged_state() -> None:
+    """Files of the app's own that a command found damaged and set aside, once each."""
+    from app.storage.damage import report_lines, take_reports
+
+    for line in report_lines(take_reports()):
+        _error(line)
+
+
 def _run(argv: list[str]) -> int:
     parser = build_parser()
     commands = _command_names(parser)
+    if argv and argv[0] == SELF_TEST:
+        return _self_test(argv[1:], parser)
     gui_paths = _gui_request(argv, commands)
     if gui_paths is not None:
-        return _launch_gui(gui_paths)
+        return _launch_gui(gui_paths, parser)
     if argv and not argv[0].startswith("-") and argv[0] not in commands:
         # Looks like "open these files", but one of them is not a file.
         wrong = next(arg for arg in argv if not Path(arg).is_file())
@@ -105,6 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
         "2 unreadable input or usage error, 3 internal error.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        SELF_TEST,
+        nargs="?",
+        metavar="FILE",
+        help="start the window (honours QT_QPA_PLATFORM), open FILE or a shipped example, "
+        "validate, paint once, print one JSON line of timings and findings, and exit",
+    )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     check = subparsers.add_parser(
@@ -219,10 +241,14 @@ def _register_extra_commands(subparsers: Any) -> None:
 
 
 def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    return set(_ordered_command_names(parser))
+
+
+def _ordered_command_names(parser: argparse.ArgumentParser) -> list[str]:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
+            return list(action.choices)
+    return []
 
 
 # --- the editor ------------------------------------------------------------------------
@@ -239,13 +265,71 @@ def _gui_request(argv: list[str], commands: set[str]) -> list[str] | None:
     return None
 
 
-def _launch_gui(paths: list[str]) -> int:
+def _launch_gui(paths: list[str], parser: argparse.ArgumentParser) -> int:
+    problem = _no_display_problem(parser)
+    if problem is not None:
+        _error(problem)
+        return EXIT_UNREADABLE
     try:
         from app.ui.application import run_gui
     except ImportError as exc:
         _error(_gui_import_problem(exc))
         return EXIT_UNREADABLE
     return int(run_gui(paths))
+
+
+def _no_display_problem(parser: argparse.ArgumentParser) -> str | None:
+    """Why the window cannot open here, before Qt is loaded, or None.
+
+    On Linux without DISPLAY or WAYLAND_DISPLAY, Qt would try X11 anyway, wait, and then
+    blame a missing system library. QT_QPA_PLATFORM set means the person chose a platform
+    (offscreen, vnc, ...) and knows what they are doing.
+    """
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    headless = ", ".join(_ordered_command_names(parser))
+    return (
+        "the window needs a graphical session, and there is none here (neither DISPLAY nor "
+        f"WAYLAND_DISPLAY is set). The headless commands work without one: {headless} "
+        f"(see `{PROG} --help`). To open the window on a machine without a screen, run it "
+        f"on a virtual display: `xvfb-run {PROG}`."
+    )
+
+
+def _self_test(argv: list[str], parser: argparse.ArgumentParser) -> int:
+    """``idsync --self-test [FILE]``: see app/ui/self_test.py for what it prints."""
+    if len(argv) > 1 or (argv and argv[0].startswith("-")):
+        _error(f"usage: {PROG} {SELF_TEST} [FILE]")
+        return EXIT_UNREADABLE
+    problem = _no_display_problem(parser)
+    if problem is not None:
+        _error(f"self-test: {problem}")
+        return EXIT_UNREADABLE
+    if argv:
+        path = Path(argv[0])
+    else:
+        from app.resources import resource_path
+
+        path = resource_path(*SELF_TEST_EXAMPLE)
+    try:
+        read_document(path)
+    except DocumentError as exc:
+        _error(f"self-test: {exc}")
+        return EXIT_UNREADABLE
+    try:
+        from app.ui.self_test import SelfTestError, run_self_test
+    except ImportError as exc:
+        _error(_gui_import_problem(exc))
+        return EXIT_UNREADABLE
+    try:
+        report = run_self_test(path)
+    except SelfTestError as exc:
+        _error(f"self-test failed: {exc}")
+        return EXIT_INTERNAL
+    _out(json.dumps(report, ensure_ascii=False))
+    return EXIT_OK
 
 
 def _gui_import_problem(exc: ImportError) -> str:
@@ -502,7 +586,9 @@ def _cmd_preview(args: argparse.Namespace) -> int:
 
 
 def _cmd_history(args: argparse.Namespace) -> int:
+    from app.storage.damage import StateFile, damaged_entries_note, take_reports
     from app.storage.history import HistoryError, HistoryStore
+    from app.storage.leftovers import remove_stale_leftovers
 
     number: int | None = None
     if args.show is not None:
@@ -518,6 +604,7 @@ def _cmd_history(args: argparse.Namespace) -> int:
     except OSError as exc:
         _error(f"history: the history folder cannot be used: {exc.strerror or exc}")
         return EXIT_UNREADABLE
+    remove_stale_leftovers()
     if args.file and not args.all:
         try:
             doc = read_document(args.file)
@@ -529,6 +616,9 @@ def _cmd_history(args: argparse.Namespace) -> int:
     else:
         entries = store.entries()
         scope = "any document"
+    damaged = take_reports(StateFile.HISTORY)
+    if damaged:
+        _error(f"history: {damaged_entries_note(len(damaged))}")
     if number is not None:
         if number > len(entries):
             _error(

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian libraries Qt's xcb (X11) and offscreen platforms load, but only the
-# missing ones, and only where we can (root + apt-get). Safe to run repeatedly.
+# Installs the Debian libraries Qt's xcb (X11) and offscreen platforms load, and the
+# freedesktop validators the packaging tests run (desktop-file-utils, appstream), but only
+# the missing ones, and only where we can (root + apt-get). Safe to run repeatedly.
 set -euo pipefail
 
 packages=(
@@ -8,6 +9,7 @@ packages=(
   libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0
   libxcb-xkb1 libx11-xcb1 fonts-dejavu-core
+  desktop-file-utils appstream
 )
 
 missing=()
@@ -17,11 +19,11 @@ done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-  echo "Qt needs these system libraries: ${missing[*]}" >&2
+  echo "Qt (and the packaging tests) need these system packages: ${missing[*]}" >&2
   echo "Install them with your package manager (as root: apt-get install ${missing[*]})." >&2
   exit 0
 fi
-echo "Installing Qt system libraries: ${missing[*]}"
+echo "Installing system packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 # A failed install must not stop the set-up: the tests run Qt offscreen, which needs
 # none of the X11 libraries; only the windowed app does.

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from app.storage.damage import take_reports
+
 # No per-example deadline: a loaded 2-core CI machine must not turn slowness into failures.
 # On CI the examples are derandomized, so a red run can be reproduced exactly.
 settings.register_profile("dev", deadline=None)
@@ -28,3 +30,4 @@ def idsync_home(
     home = tmp_path_factory.mktemp("idsync-home")
     monkeypatch.setenv("IDSYNC_HOME", str(home))
     yield home
+    take_reports()  # damaged files one test set aside are not reported in the next

@@ -19,6 +19,7 @@ from pydantic_core import ErrorDetails
 from app.catalog.jsonpos import line_and_column, offset_of
 from app.core.catalog import Catalog, CustomIdentifierKind, DestinationSpec, IdentifierSpec
 from app.resources import resource_path
+from app.storage.bounded import Problem, ReadError, decode_utf8, read_bytes
 
 IDENTIFIERS_FILE: Final = "identifiers.json"
 DESTINATIONS_FILE: Final = "destinations.json"
@@ -94,26 +95,20 @@ class _DestinationsFile(BaseModel):
 
 def _read_text(path: Path) -> str:
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise CatalogError(path, "the file is missing") from None
-    except OSError as exc:
-        raise CatalogError(path, f"the file cannot be read ({exc.strerror})") from None
-    if size > MAX_FILE_BYTES:
-        raise CatalogError(
-            path, f"the file is {size} bytes, more than a catalog can be ({MAX_FILE_BYTES})"
-        )
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CatalogError(path, f"the file cannot be read ({exc.strerror})") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise CatalogError(
-            path, f"the file is not UTF-8 text (byte {exc.start} cannot be decoded)", line=line
-        ) from None
+        return decode_utf8(read_bytes(path, MAX_FILE_BYTES))
+    except ReadError as exc:
+        if exc.problem is Problem.MISSING:
+            raise CatalogError(path, "the file is missing") from None
+        if exc.problem is Problem.TOO_BIG:
+            size = f"{exc.size} bytes" if exc.size is not None else "too big"
+            raise CatalogError(
+                path, f"the file is {size}, more than a catalog can be ({MAX_FILE_BYTES})"
+            ) from None
+        if exc.problem is Problem.NOT_UTF8:
+            raise CatalogError(
+                path, f"the file is not UTF-8 text (byte 0x{exc.byte or 0:02x})", line=exc.line
+            ) from None
+        raise CatalogError(path, f"the file cannot be read ({exc.reason})") from None
 
 
 def _parse_json(path: Path, text: str) -> Any:

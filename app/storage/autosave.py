@@ -1,28 +1,49 @@
-"""Crash recovery: the unsaved document, written aside a few seconds after each edit.
+"""Crash recovery: each window's unsaved document, written aside a few seconds after an edit.
 
-One file, ``autosave.json`` in the state folder, holding the document and the path it
-came from. It is removed when the work is saved or the window closes cleanly, so finding
-it at start means the last session ended without that: the editor offers to restore it.
+Each window owns one recovery file, ``autosave-<session>.json`` in the state folder, and
+holds the lock on ``autosave-<session>.lock`` for as long as it is open
+(:mod:`app.storage.locks`: the operating system drops it when the process ends, however
+it ends). The file is removed when the work is saved or the window closes cleanly.
+
+At start, a recovery file whose lock can be taken belongs to a session that ended without
+that (a crash, a kill, a power cut) and is offered back; one whose lock is held belongs to
+a window that is still open, and is not touched. The ``autosave.json`` of older versions
+(one file shared by every window) has no lock, so it is offered like an orphan.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from dataclasses import dataclass
+import os
+import secrets
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Final
 
 from app.core.model import IdSyncDocument
 from app.storage.atomic import atomic_write_text
+from app.storage.bounded import MAX_STATE_BYTES, Problem, ReadError, read_json
+from app.storage.damage import StateFile, set_aside
 from app.storage.documents import DocumentError, dump_document, parse_document
+from app.storage.locks import FileLock
 from app.storage.paths import state_dir
 
-AUTOSAVE_FILE_NAME = "autosave.json"
-AUTOSAVE_FORMAT = "idsync-autosave"
+AUTOSAVE_FORMAT: Final = "idsync-autosave"
+RECOVERY_PREFIX: Final = "autosave-"
+LEGACY_FILE_NAME: Final = "autosave.json"
+_JSON: Final = ".json"
+_LOCK: Final = ".lock"
 
 
 class AutosaveError(Exception):
-    """The recovery file exists but cannot be used; the message says why."""
+    """A recovery file exists but cannot be used; ``reason`` says why, without the path."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"The recovery file {path} cannot be used: {reason}")
+        self.path = path
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -33,52 +54,129 @@ class Recovery:
     saved_at: datetime | None
 
 
-def autosave_path() -> Path:
-    return state_dir() / AUTOSAVE_FILE_NAME
+# --- this window's own recovery file ------------------------------------------------------
 
 
-def write_autosave(document: IdSyncDocument, original_path: Path | None) -> Path:
-    """Write the recovery file atomically; an OSError propagates to the caller."""
+class RecoverySession:
+    """The recovery file of one window, owned through its lock while the window is open."""
+
+    def __init__(self, path: Path, lock: FileLock) -> None:
+        self.path = path
+        self._lock = lock
+
+    @classmethod
+    def begin(cls, folder: Path | None = None) -> RecoverySession:
+        """A new session with a name of its own; OSError when the folder is unusable."""
+        folder = folder if folder is not None else state_dir()
+        for _attempt in range(100):
+            # The PID makes the name telling in a folder listing; the random part unique.
+            stem = f"{RECOVERY_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+            if os.path.lexists(folder / f"{stem}{_JSON}"):
+                continue
+            lock = FileLock.acquire(folder / f"{stem}{_LOCK}")
+            if lock is not None:
+                return cls(folder / f"{stem}{_JSON}", lock)
+        raise FileExistsError(f"no free name for a recovery file in {folder}")
+
+    @property
+    def lock_path(self) -> Path:
+        return self._lock.path
+
+    @property
+    def is_open(self) -> bool:
+        return self._lock.held
+
+    def write(self, document: IdSyncDocument, original_path: Path | None) -> Path:
+        """Write this window's recovery file atomically; an OSError propagates."""
+        atomic_write_text(self.path, _payload(document, original_path), private=True)
+        return self.path
+
+    def remove(self) -> None:
+        """No recovery is needed (the work is saved or thrown away); OSError propagates."""
+        self.path.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """The window closed cleanly: its recovery file and lock go. Never raises."""
+        with contextlib.suppress(OSError):
+            self.remove()
+        self._lock.release(remove=True)
+
+
+def _payload(document: IdSyncDocument, original_path: Path | None) -> str:
     payload = {
         "format": AUTOSAVE_FORMAT,
         "original_path": str(original_path) if original_path is not None else None,
         "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "document": json.loads(dump_document(document).decode("utf-8")),
     }
-    path = autosave_path()
-    atomic_write_text(path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    return path
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
-def read_autosave() -> Recovery | None:
-    """The recovery found at start, None when there is none.
+# --- recovery files of sessions that are gone -----------------------------------------------
 
-    Raises AutosaveError when the file is there but damaged, so the caller can say so
-    and set it aside rather than silently losing it.
+
+@dataclass
+class OrphanedRecovery:
+    """A recovery file whose window is gone, claimed (locked) by the caller while it
+    decides: :meth:`discard` once the work is restored elsewhere or thrown away, or
+    :meth:`release` to leave it for a later start."""
+
+    path: Path
+    recovery: Recovery
+    _lock: FileLock = field(repr=False)
+
+    def discard(self) -> None:
+        """Remove the file and its lock; OSError propagates (the claim is kept)."""
+        self.path.unlink(missing_ok=True)
+        self._lock.release(remove=True)
+
+    def release(self) -> None:
+        self._lock.release(remove=False)
+
+
+def claim_orphans(folder: Path | None = None) -> list[OrphanedRecovery]:
+    """Recovery files whose owner is gone, newest first, each claimed by the caller.
+
+    Damaged ones are moved aside and reported (:mod:`app.storage.damage`); lock files
+    left by sessions that never autosaved are removed. OSError when the folder itself
+    cannot be made or listed.
     """
-    path = autosave_path()
+    folder = folder if folder is not None else state_dir()
+    names = set(os.listdir(folder))
+    found: list[OrphanedRecovery] = []
+    for name in sorted(names):
+        if not _is_recovery_name(name):
+            continue
+        orphan = _claim(folder / name)
+        if orphan is not None:
+            found.append(orphan)
+    for name in sorted(names):
+        if name.startswith(RECOVERY_PREFIX) and name.endswith(_LOCK):
+            _remove_lone_lock(folder / name)
+    found.sort(key=_age_key, reverse=True)
+    return found
+
+
+def read_recovery(path: Path) -> Recovery | None:
+    """The recovery kept in ``path``; None when there is no such file.
+
+    Raises AutosaveError when the file is there but cannot be used.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as error:
-        raise AutosaveError(f"The recovery file {path} cannot be read: {error}") from error
-    try:
-        payload = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise AutosaveError(
-            f"The recovery file {path} is damaged (line {error.lineno}, column {error.colno})."
-        ) from error
+        payload = read_json(path, MAX_STATE_BYTES)
+    except ReadError as error:
+        if error.problem is Problem.MISSING:
+            return None
+        raise AutosaveError(path, error.reason) from None
     if not isinstance(payload, dict) or payload.get("format") != AUTOSAVE_FORMAT:
-        raise AutosaveError(f"The recovery file {path} is not one this app wrote.")
+        raise AutosaveError(path, "it is not a recovery file this app wrote")
     try:
         document = parse_document(
-            json.dumps(payload.get("document")).encode("utf-8"), str(path)
+            json.dumps(payload.get("document"), ensure_ascii=False).encode("utf-8"), str(path)
         )
-    except DocumentError as error:
-        raise AutosaveError(
-            f"The recovery file {path} holds no usable document: {error}"
-        ) from error
+    except (DocumentError, UnicodeEncodeError) as error:
+        reason = error.reason if isinstance(error, DocumentError) else str(error)
+        raise AutosaveError(path, f"it holds no usable document ({reason})") from None
     original = payload.get("original_path")
     return Recovery(
         document=document,
@@ -87,18 +185,59 @@ def read_autosave() -> Recovery | None:
     )
 
 
-def remove_autosave() -> None:
-    autosave_path().unlink(missing_ok=True)
+def _is_recovery_name(name: str) -> bool:
+    return name == LEGACY_FILE_NAME or (
+        name.startswith(RECOVERY_PREFIX) and name.endswith(_JSON)
+    )
 
 
-def set_aside_autosave() -> Path | None:
-    """Rename a damaged recovery file so it no longer prompts but is not destroyed."""
-    path = autosave_path()
-    if not path.exists():
+def _lock_path(path: Path) -> Path:
+    return path.with_name(path.name.removesuffix(_JSON) + _LOCK)
+
+
+def _claim(path: Path) -> OrphanedRecovery | None:
+    try:
+        lock = FileLock.acquire(_lock_path(path))
+    except OSError:
+        return None  # cannot tell whether its owner lives: leave it alone
+    if lock is None:
+        return None  # its window is open
+    try:
+        recovery = read_recovery(path)
+    except AutosaveError as error:
+        set_aside(path, error.reason, StateFile.RECOVERY)
+        lock.release(remove=True)
         return None
-    aside = path.with_name(path.name + ".damaged")
-    path.replace(aside)
-    return aside
+    if recovery is None:
+        # Its window closed cleanly while we looked.
+        lock.release(remove=True)
+        return None
+    return OrphanedRecovery(path, recovery, lock)
+
+
+def _remove_lone_lock(lock_path: Path) -> None:
+    stem = lock_path.name.removesuffix(_LOCK)
+    if os.path.lexists(lock_path.with_name(stem + _JSON)):
+        return
+    try:
+        lock = FileLock.acquire(lock_path)
+    except OSError:
+        return
+    if lock is None:
+        return  # a window that has not autosaved yet
+    # A window may have written its file between the check and the lock: look again.
+    lock.release(remove=not os.path.lexists(lock_path.with_name(stem + _JSON)))
+
+
+def _age_key(orphan: OrphanedRecovery) -> float:
+    saved = orphan.recovery.saved_at
+    if saved is not None:
+        with contextlib.suppress(OverflowError, OSError, ValueError):
+            return saved.timestamp()
+    try:
+        return orphan.path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _parse_time(value: object) -> datetime | None:

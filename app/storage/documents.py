@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import json
-import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,10 +19,17 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from app.core.model import FORMAT_NAME, FORMAT_VERSION, IdSyncDocument
-from app.storage.atomic import atomic_write_bytes
+from app.storage.atomic import atomic_write_bytes, remove_stale_temp_files
+from app.storage.bounded import (
+    MAX_DOCUMENT_BYTES,
+    Problem,
+    ReadError,
+    decode_utf8,
+    parse_json,
+    read_bytes,
+)
 from app.storage.migrations import Migration, MigrationError, migrate, oldest_readable_version
 
-MAX_DOCUMENT_BYTES: Final = 5 * 1024 * 1024
 _FIX_JSON: Final = "fix the JSON and open it again."
 _TARGET_KINDS: Final = ("audience", "journey")
 
@@ -71,16 +77,9 @@ def read_document(
 ) -> IdSyncDocument:
     source = str(path)
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_DOCUMENT_BYTES:
-                raise _too_big(source, size)
-            # Read one byte past the limit: st_size can be wrong for pipes and special files.
-            data = handle.read(MAX_DOCUMENT_BYTES + 1)
-    except OSError as exc:
-        raise DocumentError(source, _os_reason(exc, writing=False)) from exc
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise _too_big(source, None)
+        data = read_bytes(path, MAX_DOCUMENT_BYTES)
+    except ReadError as exc:
+        raise _read_problem(source, exc) from None
     return parse_document(data, source, migrations=migrations)
 
 
@@ -116,61 +115,54 @@ def _too_big(source: str, size: int | None) -> DocumentError:
     )
 
 
+def _read_problem(source: str, exc: ReadError) -> DocumentError:
+    if exc.problem is Problem.TOO_BIG:
+        return _too_big(source, exc.size)
+    if exc.os_error is not None:
+        return DocumentError(source, _os_reason(exc.os_error, writing=False))
+    if exc.is_folder:
+        return DocumentError(source, "could not open: it is a folder, not a file.")
+    if exc.problem is Problem.NOT_A_FILE:
+        return DocumentError(
+            source, f"could not open: it is {exc.kind}, not a document file — check the path."
+        )
+    return DocumentError(source, f"could not open: {exc.reason}.")
+
+
 def _decode(data: bytes, source: str) -> str:
     try:
-        # utf-8-sig: a byte-order mark (Windows Notepad) is not an error.
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return decode_utf8(data)
+    except ReadError as exc:
         raise DocumentError(
             source,
-            f"is not UTF-8 text (byte 0x{data[exc.start]:02x}) — save it as UTF-8 and "
+            f"is not UTF-8 text (byte 0x{exc.byte or 0:02x}) — save it as UTF-8 and "
             "open it again.",
-            line=line,
-            column=column,
+            line=exc.line,
+            column=exc.column,
         ) from None
 
 
 def _load_json(text: str, source: str) -> Any:
-    if not text.strip():
-        raise DocumentError(source, "is empty — it should hold an ID Sync document (JSON).")
     try:
-        return json.loads(
-            text, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant
+        return parse_json(text, strict=True)
+    except ReadError as exc:
+        raise _json_problem(source, exc) from None
+
+
+def _json_problem(source: str, exc: ReadError) -> DocumentError:
+    if exc.problem is Problem.EMPTY:
+        return DocumentError(source, "is empty — it should hold an ID Sync document (JSON).")
+    if exc.problem is Problem.TOO_DEEP:
+        return DocumentError(source, f"is nested too deeply to be a document — {_FIX_JSON}")
+    if exc.problem is Problem.NUMBER_TOO_LONG:
+        return DocumentError(
+            source, f"holds a number with too many digits to be a document — {_FIX_JSON}"
         )
-    except json.JSONDecodeError as exc:
-        raise DocumentError(
-            source, f"{exc.msg} — {_FIX_JSON}", line=exc.lineno, column=exc.colno
-        ) from None
-    except _JsonContentError as exc:
-        raise DocumentError(source, f"{exc} — {_FIX_JSON}") from None
-    except RecursionError:
-        raise DocumentError(
-            source, f"is nested too deeply to be a document — {_FIX_JSON}"
-        ) from None
-    except ValueError as exc:
-        # e.g. an integer with thousands of digits (Python's int conversion limit).
-        raise DocumentError(
-            source, f"holds a value that cannot be read ({exc}) — {_FIX_JSON}"
-        ) from None
-
-
-class _JsonContentError(ValueError):
-    pass
-
-
-def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _JsonContentError(f"the key {key!r} appears twice in one object")
-        result[key] = value
-    return result
-
-
-def _refuse_constant(name: str) -> Any:
-    raise _JsonContentError(f"{name} is not valid JSON")
+    if exc.problem is Problem.OUT_OF_MEMORY:
+        return DocumentError(source, "is too large to read into memory — is this the right file?")
+    return DocumentError(
+        source, f"{exc.detail or exc.reason} — {_FIX_JSON}", line=exc.line, column=exc.column
+    )
 
 
 def _check_header(raw: dict[str, Any], source: str) -> int:
@@ -323,9 +315,15 @@ def write_document(path: Path | str, doc: IdSyncDocument) -> None:
 
 
 def write_export(path: Path | str, data: bytes) -> None:
-    """Write exported bytes (an API body, a schema) atomically, with the same error text."""
+    """Write exported bytes (an API body, a schema) atomically, with the same error text.
+
+    Temp files an interrupted earlier save of the same file left behind are removed
+    first; a new file gets the mode the umask gives, an overwritten one keeps its own.
+    """
+    target = Path(path)
+    remove_stale_temp_files(target.parent, target_name=target.name)
     try:
-        atomic_write_bytes(Path(path), data)
+        atomic_write_bytes(target, data)
     except OSError as exc:
         raise DocumentError(str(path), _os_reason(exc, writing=True)) from exc
 

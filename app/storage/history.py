@@ -42,8 +42,10 @@ from typing import Any, Final
 from app.core.model import AudienceTarget, IdSyncDocument
 from app.core.plan import PushPlan
 from app.storage.atomic import atomic_write_text
+from app.storage.bounded import MAX_STATE_BYTES, Problem, ReadError, read_json
+from app.storage.damage import StateFile, set_aside
 from app.storage.documents import DocumentError, dump_document, parse_document
-from app.storage.paths import history_dir
+from app.storage.paths import ensure_private_folder, history_dir
 
 _log = logging.getLogger(__name__)
 
@@ -227,8 +229,7 @@ class HistoryStore:
         digest = hashlib.sha256(data).hexdigest()
         source = Path(_normal_path(source_path)) if source_path is not None else None
         key = history_key(doc, source_path)
-        folder = self.root / _folder_name(key)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = ensure_private_folder(self.root / _folder_name(key))
         existing = self._read_folder(folder, key)
         if existing:
             newest = existing[0]
@@ -251,7 +252,9 @@ class HistoryStore:
             "document": json.loads(data.decode("utf-8")),
         }
         path = folder / f"{when.strftime(_STAMP_FORMAT)}-{kind.value}{_ENTRY_SUFFIX}"
-        atomic_write_text(path, json.dumps(envelope, indent=2, ensure_ascii=False) + "\n")
+        atomic_write_text(
+            path, json.dumps(envelope, indent=2, ensure_ascii=False) + "\n", private=True
+        )
         entry = HistoryEntry(
             path=path,
             key=key,
@@ -325,15 +328,16 @@ class HistoryStore:
     def load(self, entry: HistoryEntry) -> IdSyncDocument:
         """The document kept in ``entry``; HistoryError says why it cannot be read."""
         try:
-            raw = json.loads(entry.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
+            raw = read_json(entry.path, MAX_STATE_BYTES)
+        except ReadError as error:
+            if error.problem is Problem.MISSING:
+                raise HistoryError(
+                    f"The history entry {entry.path.name} is gone (removed as older "
+                    "entries are)."
+                ) from None
             raise HistoryError(
-                f"The history entry {entry.path.name} is gone (removed as older entries are)."
+                f"The history entry {entry.path} cannot be read: {error.reason}"
             ) from None
-        except (OSError, UnicodeDecodeError, ValueError) as error:
-            raise HistoryError(
-                f"The history entry {entry.path} cannot be read: {error}"
-            ) from error
         document = raw.get("document") if isinstance(raw, dict) else None
         if not isinstance(document, dict):
             raise HistoryError(f"The history entry {entry.path} holds no document.")
@@ -383,16 +387,32 @@ def _newest_first(entries: list[HistoryEntry]) -> list[HistoryEntry]:
 
 
 def _read_entry(path: Path) -> HistoryEntry | None:
-    """The entry's metadata, or None (with a warning) when the file is not a usable one."""
+    """The entry's metadata, or None when the file is not a usable one.
+
+    A damaged entry is moved aside and reported (:mod:`app.storage.damage`), so it is
+    skipped once and costs nothing at the next listing; one written by a newer version
+    of the app is only skipped.
+    """
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        return _entry_from(path, raw)
-    except (OSError, UnicodeDecodeError, ValueError, _BadEntry) as error:
+        return _entry_from(path, read_json(path, MAX_STATE_BYTES))
+    except ReadError as error:
+        if error.problem is Problem.MISSING:
+            return None  # removed while listing (another window dropped old entries)
+        reason = error.reason
+    except _NewerEntry as error:
         _log.warning("Skipping history entry %s: %s", path, error)
         return None
+    except (_BadEntry, ValueError) as error:
+        reason = str(error)
+    set_aside(path, reason, StateFile.HISTORY)
+    return None
 
 
 class _BadEntry(Exception):
+    pass
+
+
+class _NewerEntry(Exception):
     pass
 
 
@@ -400,7 +420,9 @@ def _entry_from(path: Path, raw: Any) -> HistoryEntry:
     if not isinstance(raw, dict) or raw.get("format") != HISTORY_FORMAT:
         raise _BadEntry("not a history entry this app wrote")
     version = raw.get("version")
-    if not isinstance(version, int) or version > HISTORY_VERSION:
+    if isinstance(version, int) and not isinstance(version, bool) and version > HISTORY_VERSION:
+        raise _NewerEntry(f"written by a newer version of the app (version {version})")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise _BadEntry(f"unknown history entry version {version!r}")
     try:
         event = HistoryEvent(raw.get("event"))
@@ -412,9 +434,16 @@ def _entry_from(path: Path, raw: Any) -> HistoryEntry:
     recorded = raw.get("recorded_at")
     if not isinstance(recorded, str):
         raise _BadEntry("recorded_at is missing")
-    when = datetime.fromisoformat(recorded)  # ValueError when malformed
+    try:
+        when = datetime.fromisoformat(recorded)
+    except ValueError:
+        raise _BadEntry(f"recorded_at {recorded[:40]!r} is not a time") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
+    try:
+        when.astimezone()  # what every listing does; year 1 in a local zone overflows
+    except (OverflowError, ValueError, OSError):
+        raise _BadEntry(f"recorded_at {recorded[:40]!r} is out of range") from None
     source = raw.get("source_path")
     if source is not None and not isinstance(source, str):
         raise _BadEntry("source_path is not text")

@@ -20,9 +20,33 @@ def _home_override() -> Path | None:
     return Path(value) if value else None
 
 
-def _ensure(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+PRIVATE_FOLDER_MODE = 0o700
+
+
+def ensure_private_folder(path: Path) -> Path:
+    """Create ``path`` and any missing parents as 0700: they hold the person's work.
+
+    Folders that exist already keep their mode: the person (or an admin) chose it.
+    """
+    missing: list[Path] = []
+    current = path
+    while not current.is_dir():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for folder in reversed(missing):
+        try:
+            # mkdir(parents=True) would make the parents with the umask's mode instead.
+            folder.mkdir(mode=PRIVATE_FOLDER_MODE)
+        except FileExistsError:
+            if not folder.is_dir():
+                raise
     return path
+
+
+def _ensure(path: Path) -> Path:
+    return ensure_private_folder(path)
 
 
 def config_dir() -> Path:
@@ -48,3 +72,16 @@ def cache_dir() -> Path:
 
 def history_dir() -> Path:
     return _ensure(data_dir() / "history")
+
+
+def app_folders() -> list[Path]:
+    """The folders the app writes its own files in (for sweeping leftovers), as far as
+    they exist; looking them up never creates them."""
+    home = _home_override()
+    if home:
+        config, state, data = home / "config", home / "state", home / "data"
+    else:
+        config = Path(_dirs.user_config_dir)
+        state = Path(_dirs.user_state_dir)
+        data = Path(_dirs.user_data_dir)
+    return [folder for folder in (config, state, data / "history") if folder.is_dir()]

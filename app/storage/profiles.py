@@ -6,14 +6,18 @@ same files and explain a bad one in the same words.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Final
 
 from app.core.preview import ProfileFormatError, ProfileIdentities, parse_external_ids
+from app.storage.bounded import (
+    MAX_PROFILE_BYTES,
+    Problem,
+    ReadError,
+    megabytes,
+    read_json,
+)
 
-MAX_PROFILE_BYTES: Final = 5 * 1024 * 1024
-"""One profile's external ids are a few kilobytes; anything this large is the wrong file."""
+__all__ = ["MAX_PROFILE_BYTES", "ProfileLoadError", "read_profile"]
 
 
 class ProfileLoadError(Exception):
@@ -42,34 +46,9 @@ def read_profile(path: Path) -> ProfileIdentities:
     """
     name = path.name
     try:
-        if path.stat().st_size > MAX_PROFILE_BYTES:
-            raise _unusable(
-                name,
-                "it is larger than 5 MB. Save a single profile's external_ids response "
-                "and use that.",
-            )
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        detail = exc.strerror or str(exc)
-        raise ProfileLoadError(
-            f"Cannot read {name}: {detail}.", f"cannot read the profile: {detail}"
-        ) from None
-    except UnicodeDecodeError:
-        raise _unusable(
-            name, "it is not UTF-8 text. Save the Profile API response as UTF-8 JSON."
-        ) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _unusable(
-            name,
-            f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}). "
-            f"Fix it or use another file.",
-        ) from None
-    except RecursionError:
-        raise _unusable(
-            name, "it is nested too deeply to be a Profile API response. Use another file."
-        ) from None
+        data = read_json(path, MAX_PROFILE_BYTES)
+    except ReadError as exc:
+        raise _read_problem(name, exc) from None
     try:
         return parse_external_ids(data)
     except ProfileFormatError as exc:
@@ -79,3 +58,43 @@ def read_profile(path: Path) -> ProfileIdentities:
         raise ProfileLoadError(
             f"Cannot use {name} ({where}): {exc.message}", f"{where}: {exc.message}"
         ) from None
+
+
+def _read_problem(name: str, exc: ReadError) -> ProfileLoadError:
+    problem = exc.problem
+    if problem is Problem.TOO_BIG:
+        return _unusable(
+            name,
+            f"it is larger than {megabytes(MAX_PROFILE_BYTES)}. Save a single profile's "
+            "external_ids response and use that.",
+        )
+    if problem in (Problem.MISSING, Problem.CANNOT_OPEN, Problem.NOT_A_FILE):
+        detail = (
+            exc.os_error.strerror
+            if exc.os_error is not None and exc.os_error.strerror
+            else exc.reason
+        )
+        return ProfileLoadError(
+            f"Cannot read {name}: {detail}.", f"cannot read the profile: {detail}"
+        )
+    if problem is Problem.NOT_UTF8:
+        return _unusable(
+            name, "it is not UTF-8 text. Save the Profile API response as UTF-8 JSON."
+        )
+    if problem is Problem.NOT_JSON and exc.line is not None:
+        return _unusable(
+            name,
+            f"it is not valid JSON (line {exc.line}, column {exc.column}: {exc.detail}). "
+            "Fix it or use another file.",
+        )
+    if problem is Problem.TOO_DEEP:
+        return _unusable(
+            name, "it is nested too deeply to be a Profile API response. Use another file."
+        )
+    if problem is Problem.NUMBER_TOO_LONG:
+        return _unusable(
+            name,
+            "it holds a number with too many digits to be a Profile API response. "
+            "Use another file.",
+        )
+    return _unusable(name, f"{exc.reason}. Use another file.")

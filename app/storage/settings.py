@@ -1,20 +1,23 @@
 """The editor's own preferences: window layout, last step, recent files, remembered ids.
 
-Kept as one small JSON file in the config folder. A damaged file must never stop the app
-from starting: it is copied aside as ``settings.json.bak`` and the defaults are used.
+Kept as one small JSON file in the config folder (0600). A damaged file must never stop
+the app from starting: it is moved aside as ``settings.json.damaged-<time>``, reported
+once, and the defaults are used. A bad value costs only its own field.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import shutil
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from app.storage.atomic import atomic_write_text
+from app.storage.bounded import MAX_STATE_BYTES, Problem, ReadError, read_json
+from app.storage.damage import StateFile, set_aside
 from app.storage.paths import config_dir
+from app.storage.recent import MAX_RECENT_FILES
 
 SETTINGS_FILE_NAME = "settings.json"
 SETTINGS_VERSION = 1
@@ -56,24 +59,22 @@ def settings_path() -> Path:
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    """Read the settings; a missing file gives defaults, a damaged one is kept as .bak."""
+    """Read the settings; a missing file gives defaults, a damaged one is set aside."""
     try:
         # Finding the path creates the config folder, which can fail too (a file in its
         # place, no permission): that must not stop the app either.
         path = path or settings_path()
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Settings()
     except OSError as error:
         _log.warning("Could not read the settings (%s); using default settings", error)
         return Settings()
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        _set_aside(path, f"not valid JSON ({error})")
+        data = read_json(path, MAX_STATE_BYTES)
+    except ReadError as error:
+        if error.problem is not Problem.MISSING:
+            set_aside(path, error.reason, StateFile.SETTINGS)
         return Settings()
     if not isinstance(data, dict):
-        _set_aside(path, "not a JSON object")
+        set_aside(path, "it is not a JSON object", StateFile.SETTINGS)
         return Settings()
     return _from_mapping(data)
 
@@ -81,7 +82,9 @@ def load_settings(path: Path | None = None) -> Settings:
 def save_settings(settings: Settings, path: Path | None = None) -> None:
     path = path or settings_path()
     payload = {"version": SETTINGS_VERSION, **asdict(settings)}
-    atomic_write_text(path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    atomic_write_text(
+        path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n", private=True
+    )
 
 
 def _from_mapping(data: dict[str, Any]) -> Settings:
@@ -92,17 +95,22 @@ def _from_mapping(data: dict[str, Any]) -> Settings:
             continue
         value = data[spec.name]
         default = getattr(settings, spec.name)
-        if isinstance(default, str) and isinstance(value, str):
+        if isinstance(default, str) and _usable_text(value):
             setattr(settings, spec.name, value)
         elif isinstance(default, list) and isinstance(value, list):
-            setattr(settings, spec.name, [item for item in value if isinstance(item, str)])
+            items = [item for item in value if _usable_text(item)]
+            if spec.name == "recent_files":
+                items = items[:MAX_RECENT_FILES]
+            setattr(settings, spec.name, items)
     return settings
 
 
-def _set_aside(path: Path, reason: str) -> None:
-    backup = path.with_name(path.name + ".bak")
-    _log.warning("Settings file %s is %s; kept a copy as %s, using defaults", path, reason, backup)
+def _usable_text(value: object) -> bool:
+    # A lone surrogate ("\ud800" in the file) reads fine but could never be saved again.
+    if not isinstance(value, str):
+        return False
     try:
-        shutil.copyfile(path, backup)
-    except OSError as error:
-        _log.warning("Could not keep a copy of %s: %s", path, error)
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

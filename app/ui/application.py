@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import APP_ID, APP_NAME, __version__
+from app import APP_NAME, DESKTOP_ID, __version__
 from app.catalog import CatalogError, load_catalog
 from app.ui.icons import app_icon
 from app.ui.main_window import MainWindow
@@ -25,7 +25,7 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName(ORGANIZATION)
-    app.setDesktopFileName(APP_ID)
+    app.setDesktopFileName(DESKTOP_ID)
     app.setWindowIcon(app_icon())
     # Colours come from the platform palette (Qt 6 follows the system's light or dark
     # scheme); every custom colour in the UI is derived from that palette.

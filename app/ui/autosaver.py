@@ -1,4 +1,5 @@
-"""Writes the recovery file a few seconds after the last edit, and removes it once saved."""
+"""Writes this window's recovery file a few seconds after the last edit, and removes it
+once saved."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import logging
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.storage.autosave import remove_autosave, write_autosave
+from app.storage.autosave import RecoverySession
 from app.storage.documents import DocumentError
 from app.ui.controller import DocumentController
 
@@ -18,8 +19,8 @@ _log = logging.getLogger(__name__)
 class Autosaver(QObject):
     """Debounced: a burst of typing gives one write, ``delay_ms`` after the last key.
 
-    Starts disabled so that, at start, a recovery file from a crashed session is not
-    replaced before the person has been asked about it.
+    Starts disabled, without a recovery file of its own: :meth:`enable` gives it the
+    window's :class:`RecoverySession` once crash recovery has been offered.
     """
 
     failed = Signal(str)
@@ -33,6 +34,7 @@ class Autosaver(QObject):
         super().__init__(parent)
         self._controller = controller
         self._enabled = False
+        self._session: RecoverySession | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
@@ -53,32 +55,48 @@ class Autosaver(QObject):
     def pending(self) -> bool:
         return self._timer.isActive()
 
-    def enable(self) -> None:
+    @property
+    def session(self) -> RecoverySession | None:
+        return self._session
+
+    def enable(self, session: RecoverySession) -> None:
+        self._session = session
         self._enabled = True
         self._schedule()
 
-    def flush(self) -> None:
-        """Bring the recovery file in line with the document now."""
+    def flush(self) -> bool:
+        """Bring the recovery file in line with the document now; False if that failed."""
         self._timer.stop()
-        if not self._enabled:
-            return
+        if not self._enabled or self._session is None:
+            return False
         if not self._controller.is_dirty:
             self.discard()
-            return
+            return True
         try:
-            write_autosave(self._controller.document, self._controller.path)
+            self._session.write(self._controller.document, self._controller.path)
         except (OSError, DocumentError) as error:
             # Not worth a dialog on every edit; the window shows it in the status bar.
             _log.warning("Autosave failed: %s", error)
             self.failed.emit(f"Autosave failed: {error}")
+            return False
+        return True
 
     def discard(self) -> None:
         """The work is saved or deliberately thrown away: no recovery is needed."""
         self._timer.stop()
+        if self._session is None:
+            return
         try:
-            remove_autosave()
+            self._session.remove()
         except OSError as error:
             _log.warning("Could not remove the autosave file: %s", error)
+
+    def close(self) -> None:
+        """The window closed cleanly: its recovery file and lock go, nothing else."""
+        self._timer.stop()
+        self._enabled = False
+        if self._session is not None:
+            self._session.close()
 
     def _schedule(self, *_args: object) -> None:
         if self._enabled:

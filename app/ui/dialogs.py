@@ -11,12 +11,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app import APP_NAME, __version__
 from app.core.findings import Finding
 from app.storage.autosave import Recovery
 from app.storage.documents import DocumentError
 from app.ui.findings_list import where
-from app.ui.icons import app_icon
 
 
 class SaveChoice(str, Enum):
@@ -182,37 +180,3 @@ def ask_restore(parent: QWidget | None, recovery: Recovery) -> bool:
     box.setDefaultButton(restore)
     box.exec()
     return box.clickedButton() is restore
-
-
-def show_recovery_damaged(parent: QWidget | None, message: str, aside: Path | None) -> None:
-    kept = f"\n\nIt was kept as {aside} in case you need it." if aside else ""
-    box = _box(
-        parent,
-        "recoveryDamagedDialog",
-        QMessageBox.Icon.Warning,
-        "Unsaved work could not be restored",
-        "The recovery file from the last session cannot be used.",
-        f"{message}{kept}",
-    )
-    box.setStandardButtons(QMessageBox.StandardButton.Ok)
-    box.exec()
-
-
-def show_about(parent: QWidget | None) -> None:
-    box = QMessageBox(parent)
-    box.setObjectName("aboutDialog")
-    box.setWindowTitle(f"About {APP_NAME}")
-    box.setIconPixmap(app_icon().pixmap(64, 64))
-    box.setTextFormat(Qt.TextFormat.RichText)
-    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
-    box.setText(f"<h3>{APP_NAME}</h3><p>Version {__version__}</p>")
-    box.setInformativeText(
-        "<p>Draft, check, review and push Segment Engage ID Sync settings: which profile "
-        "identifiers are sent to a destination, under which field, with which strategy.</p>"
-        '<p><a href="https://segment.com/docs/engage/trait-activation/id-sync/">'
-        "Segment ID Sync documentation</a><br>"
-        '<a href="https://docs.segmentapis.com/tag/Activations">Segment Public API: '
-        "Activations</a></p>"
-    )
-    box.setStandardButtons(QMessageBox.StandardButton.Ok)
-    box.exec()

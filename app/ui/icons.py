@@ -1,9 +1,12 @@
-"""Icons painted at run time from the palette: severities, destination avatars, the app icon.
+"""Icons painted at run time from the palette (severities, destination avatars), and the
+app icon loaded from its shipped PNGs.
 
-Painting them keeps the app free of image files that would need a dark variant too.
+Painting the small ones keeps the app free of image files that would need a dark variant.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -11,15 +14,15 @@ from PySide6.QtGui import (
     QFont,
     QIcon,
     QPainter,
-    QPainterPath,
     QPalette,
-    QPen,
     QPixmap,
     QPolygonF,
 )
 from PySide6.QtWidgets import QApplication
 
+from app import DESKTOP_ID
 from app.core.findings import Severity
+from app.resources import resource_path
 from app.ui.theme import avatar_color, on_color, severity_color
 
 _SIZES = (16, 24, 32, 48)
@@ -127,27 +130,20 @@ def avatar_icon(name: str, palette: QPalette | None = None) -> QIcon:
     return icon
 
 
+APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+
+
+def app_icon_files() -> list[Path]:
+    """The shipped PNGs of the app icon, smallest first (rendered from its SVG by
+    scripts/render_icons.py)."""
+    root = resource_path("icons", "hicolor")
+    return [root / f"{n}x{n}" / "apps" / f"{DESKTOP_ID}.png" for n in APP_ICON_SIZES]
+
+
 def app_icon() -> QIcon:
-    """Two linked rounded rows: identifiers kept in sync."""
+    """The app icon from the shipped PNGs: a profile node linked to a destination node."""
     icon = QIcon()
-    for size in (16, 24, 32, 48, 64, 128, 256):
-        pixmap = _pixmap(size)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#2f6fde"))
-        painter.drawRoundedRect(QRectF(0, 0, size, size), size * 0.2, size * 0.2)
-        pen = QPen(QColor("#ffffff"), max(1.0, size * 0.08))
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        for top in (0.24, 0.58):
-            path = QPainterPath()
-            path.addRoundedRect(
-                QRectF(size * 0.18, size * top, size * 0.64, size * 0.18), size * 0.09, size * 0.09
-            )
-            painter.drawPath(path)
-        painter.drawLine(QPointF(size * 0.5, size * 0.42), QPointF(size * 0.5, size * 0.58))
-        painter.end()
-        icon.addPixmap(pixmap)
+    for path in app_icon_files():
+        if path.is_file():
+            icon.addFile(str(path))
     return icon

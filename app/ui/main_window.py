@@ -31,9 +31,12 @@ from app.core.findings import Finding
 from app.core.model import IdSyncDocument
 from app.core.rules import validate
 from app.segment.errors import SegmentError
-from app.storage.autosave import AutosaveError, read_autosave, set_aside_autosave
+from app.storage.autosave import OrphanedRecovery, RecoverySession, claim_orphans
+from app.storage.damage import report_lines, take_reports
+from app.storage.leftovers import remove_stale_leftovers
 from app.storage.settings import Settings, load_settings, save_settings
 from app.ui import dialogs
+from app.ui.about import AboutDialog
 from app.ui.autosaver import Autosaver
 from app.ui.controller import DocumentController
 from app.ui.files import DocumentFiles
@@ -81,6 +84,7 @@ class MainWindow(QMainWindow):
         self.controller = DocumentController(lambda doc: validate(doc, catalog), self)
         self.history = HistoryRecorder(self)
         self.history_dialog: HistoryDialog | None = None
+        self.about_dialog: AboutDialog | None = None
         self.files = DocumentFiles(
             self, self.controller, self.settings, self.persist_settings, self.history
         )
@@ -134,6 +138,7 @@ class MainWindow(QMainWindow):
         self.files.saved.connect(self._on_saved)
         self.files.recentChanged.connect(self._rebuild_recent_menu)
         self.history.message.connect(self.show_message)
+        self.history.recorded.connect(self.report_damaged_files)
         self.push_actions.pushed.connect(self._record_push)
         self.autosaver.failed.connect(self.show_message)
         self.controller.findingsChanged.connect(self._show_findings)
@@ -150,41 +155,76 @@ class MainWindow(QMainWindow):
     # --- start ----------------------------------------------------------------------------
 
     def start(self, paths: Sequence[str | Path] = ()) -> None:
-        """After the window is shown: offer crash recovery, then open the given file."""
-        self.offer_recovery()
-        if self.autosave_off_reason is None:
-            self.autosaver.enable()
+        """After the window is shown: clear leftovers of killed sessions, offer crash
+        recovery, then open the given file, and say what was found damaged."""
+        remove_stale_leftovers()
+        restored = self.offer_recovery()
         for path in paths[:1]:
-            self.files.open_path(Path(path))
+            given = Path(path).absolute()
+            if restored and self.controller.path == given:
+                continue  # the restored work is this file's newer, unsaved state
+            self.files.open_path(given)
+        # After opening: the "Opened …" note would otherwise replace these at once.
+        notes = report_lines(take_reports())
         if self.autosave_off_reason is not None:
-            # Again after opening: the "Opened …" note would otherwise replace it at once.
-            self.show_message(self.autosave_off_reason)
+            notes.insert(0, self.autosave_off_reason)
+        if notes:
+            self.show_message(" ".join(notes))
+
+    def report_damaged_files(self, *_args: object) -> None:
+        """Show, once, the files of the app's own found damaged and set aside since."""
+        notes = report_lines(take_reports())
+        if notes:
+            self.show_message(" ".join(notes))
 
     def offer_recovery(self) -> bool:
-        """Ask to restore work autosaved by a session that did not end cleanly."""
+        """Start this window's own recovery file, then offer the work autosaved by
+        windows that are gone (never by one still open); True when work was restored."""
         try:
-            recovery = read_autosave()
+            session = RecoverySession.begin()
         except OSError as error:
-            # The state folder itself cannot be made or read (a file in its place, no
+            # The state folder itself cannot be made or used (a file in its place, no
             # permission): work without autosave rather than not at all.
             self._turn_autosave_off(error)
             return False
-        except AutosaveError as error:
-            aside = None
-            try:
-                aside = set_aside_autosave()
-            except OSError as move_error:
-                _log.warning("Could not set the damaged autosave aside: %s", move_error)
-            dialogs.show_recovery_damaged(self, str(error), aside)
-            return False
-        if recovery is None:
-            return False
+        try:
+            orphans = claim_orphans()
+        except OSError as error:
+            _log.warning("Could not look for unsaved work of earlier sessions: %s", error)
+            orphans = []
+        restored = False
+        for orphan in orphans:
+            if restored:
+                orphan.release()  # one document per window: offered again next time
+            else:
+                restored = self._offer(orphan, session)
+        self.autosaver.enable(session)
+        return restored
+
+    def _offer(self, orphan: OrphanedRecovery, session: RecoverySession) -> bool:
+        recovery = orphan.recovery
         if not dialogs.ask_restore(self, recovery):
-            self.autosaver.discard()
+            try:
+                orphan.discard()
+            except OSError as error:
+                _log.warning("Could not remove the recovery file %s: %s", orphan.path, error)
+                orphan.release()
             self.show_message("Discarded the unsaved work from the last session")
             return False
         self.controller.load(recovery.document, recovery.original_path)
         self.controller.mark_unsaved()
+        try:
+            # The work is this window's now: into its own recovery file at once.
+            session.write(recovery.document, recovery.original_path)
+        except OSError as error:
+            _log.warning("Could not keep the restored work aside: %s", error)
+            orphan.release()  # then the old file stays the copy on disk
+        else:
+            try:
+                orphan.discard()
+            except OSError as error:
+                _log.warning("Could not remove the recovery file %s: %s", orphan.path, error)
+                orphan.release()
         self.show_message("Restored unsaved work — save it to keep it")
         return True
 
@@ -290,7 +330,7 @@ class MainWindow(QMainWindow):
 
         self.about_action = self._action("&About ID Sync Configurator", "aboutAction")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self.about_action.triggered.connect(lambda: dialogs.show_about(self))
+        self.about_action.triggered.connect(self.open_about)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -342,6 +382,14 @@ class MainWindow(QMainWindow):
         document = dialog.document if isinstance(dialog, PushDialog) else self.controller.document
         self.history.record_push(outcome, document, self.controller.path)
 
+    def open_about(self) -> AboutDialog:
+        """Help > About: version, licence, links, and where the app keeps its files."""
+        if self.about_dialog is not None:
+            self.about_dialog.deleteLater()
+        self.about_dialog = AboutDialog(self)
+        self.about_dialog.open()
+        return self.about_dialog
+
     def open_history(self) -> HistoryDialog:
         """File > History: the kept versions, their diff, and an undoable Restore."""
         if self.history_dialog is not None:
@@ -350,6 +398,7 @@ class MainWindow(QMainWindow):
         dialog.restored.connect(self.show_message)
         self.history_dialog = dialog
         dialog.open()
+        self.report_damaged_files()  # entries the listing found damaged
         return dialog
 
     def _rebuild_recent_menu(self) -> None:
@@ -519,5 +568,5 @@ class MainWindow(QMainWindow):
             return
         self.remember_layout()
         self.persist_settings()
-        self.autosaver.discard()
+        self.autosaver.close()
         event.accept()

@@ -12,6 +12,8 @@ from app.core.model import IdentifierRow, Strategy
 from app.storage.documents import dump_document
 from app.storage.history import HistoryStore
 from tests.cli.helpers import CLEAN, run, write
+from tests.helpers.damage import DAMAGE
+from tests.helpers.killed_save import kill_during_save
 
 START = datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)
 OTHER = CLEAN.model_copy(update={"name": "Other", "destination": None})
@@ -109,3 +111,36 @@ def test_an_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
     result = run(capsys, "history", "--everything")
     assert result.code == 2
     assert len(result.err_lines) == 1
+
+
+# --- damaged entries ---------------------------------------------------------------------
+
+
+@pytest.mark.timeout(60)  # a FIFO among the entries must not hang the listing
+def test_damaged_entries_are_skipped_counted_once_and_the_rest_listed(
+    kept: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = HistoryStore()
+    folder = store.entries()[0].path.parent
+    for name, damage in (("fifo", "FIFO"), ("zero", "device"), ("utf8", "invalid UTF-8"),
+                         ("deep", "deep nesting"), ("digits", "huge integer")):
+        DAMAGE[damage](folder / f"20200101T000000.000000Z-{name}.json")
+    result = run(capsys, "history", "--all")
+    assert result.code == 0, result.err
+    assert len(result.out_lines) == 3
+    assert result.err_lines == [
+        "idsync: history: 5 damaged entries skipped "
+        "(moved aside as NAME.damaged-<time>)"
+    ]
+    again = run(capsys, "history", "--all")
+    assert (again.code, len(again.out_lines), again.err) == (0, 3, "")
+    shown = run(capsys, "history", "--show", "1")
+    assert shown.code == 0 and shown.out.encode("utf-8") == dump_document(OTHER)
+
+
+def test_stale_temp_files_of_killed_saves_are_removed(
+    kept: Path, idsync_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    temp = kill_during_save("history", kept, idsync_home)
+    assert run(capsys, "history").code == 0
+    assert not temp.exists()

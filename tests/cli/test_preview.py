@@ -9,6 +9,7 @@ import pytest
 
 from app.resources import resource_path
 from tests.cli.helpers import run
+from tests.helpers.damage import DAMAGE
 
 FACEBOOK = resource_path("examples", "facebook-custom-audiences.json")
 PROFILE = resource_path("profiles", "returning-customer.json")
@@ -67,3 +68,38 @@ def test_a_profile_nested_too_deeply_is_one_clear_line(
     assert result.err.strip() == (
         f"{deep}: it is nested too deeply to be a Profile API response. Use another file."
     )
+
+
+def test_a_profile_with_a_number_over_the_digit_limit_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile = tmp_path / "long.json"
+    profile.write_text('{"count": ' + "4" * 4301 + ', "data": []}', encoding="utf-8")
+    result = run(capsys, "preview", str(FACEBOOK), str(profile))
+    assert result.code == 2
+    assert result.err_lines == [
+        f"{profile}: it holds a number with too many digits to be a Profile API response. "
+        "Use another file."
+    ]
+
+
+def test_a_profile_with_a_byte_order_mark_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    profile = tmp_path / "bom.json"
+    profile.write_bytes(b"\xef\xbb\xbf" + PROFILE.read_bytes())
+    result = run(capsys, "preview", str(FACEBOOK), str(profile))
+    assert result.code == 0, result.err
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("damage", ["FIFO", "device"])
+def test_a_profile_that_is_not_a_file_is_one_clear_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    profile = tmp_path / "profile.json"
+    DAMAGE[damage](profile)
+    result = run(capsys, "preview", str(FACEBOOK), str(profile))
+    assert result.code == 2
+    assert len(result.err_lines) == 1
+    assert result.err.startswith(f"{profile}: cannot read the profile: it is a")

@@ -1,81 +1,147 @@
-"""The recovery file: written atomically with the original path, read back, damaged files
-reported (never silently lost), removed on request."""
+"""Recovery files: one per session, owned through a lock; only the files of sessions that
+are gone are offered; damaged ones are moved aside and reported, never silently lost."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from app.core.model import IdentifierRow, IdSyncDocument, JourneyTarget, Strategy
 from app.storage.autosave import (
+    AUTOSAVE_FORMAT,
+    LEGACY_FILE_NAME,
     AutosaveError,
-    autosave_path,
-    read_autosave,
-    remove_autosave,
-    set_aside_autosave,
-    write_autosave,
+    RecoverySession,
+    claim_orphans,
+    read_recovery,
 )
+from app.storage.damage import StateFile, take_reports
+from app.storage.locks import FileLock
+from app.storage.paths import state_dir
+from tests.helpers.recovery import leave_crashed_recovery
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def draft() -> IdSyncDocument:
+def draft(name: str = "Draft") -> IdSyncDocument:
     return IdSyncDocument(
-        name="Draft",
+        name=name,
         target=JourneyTarget(space_id="spa_1", journey_id="jou_1", step="Send"),
         identifiers=(IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.ALL),),
     )
 
 
 def test_no_file_means_nothing_to_recover() -> None:
-    assert read_autosave() is None
+    assert claim_orphans() == []
 
 
 def test_round_trip_keeps_document_and_original_path(idsync_home: Path, tmp_path: Path) -> None:
     original = tmp_path / "config.json"
-    path = write_autosave(draft(), original)
-    assert path == autosave_path()
-    assert path.is_relative_to(idsync_home / "state")
-    recovery = read_autosave()
-    assert recovery is not None
-    assert recovery.document == draft()
-    assert recovery.original_path == original
-    assert recovery.saved_at is not None
+    path = leave_crashed_recovery(draft(), original)
+    assert path.parent == idsync_home / "state"
+    [orphan] = claim_orphans()
+    assert orphan.path == path
+    assert orphan.recovery.document == draft()
+    assert orphan.recovery.original_path == original
+    assert orphan.recovery.saved_at is not None
 
 
 def test_a_new_document_has_no_original_path() -> None:
-    write_autosave(draft(), None)
-    recovery = read_autosave()
-    assert recovery is not None and recovery.original_path is None
+    leave_crashed_recovery(draft(), None)
+    [orphan] = claim_orphans()
+    assert orphan.recovery.original_path is None
 
 
-def test_remove_is_quiet_when_there_is_nothing() -> None:
-    write_autosave(draft(), None)
-    remove_autosave()
-    remove_autosave()
-    assert not autosave_path().exists()
+def test_a_live_sessions_file_is_never_offered() -> None:
+    alive = RecoverySession.begin()
+    alive.write(draft("Still open"), None)
+    assert claim_orphans() == []
+    assert alive.path.exists()
+    alive.close()
+
+
+def test_two_sessions_have_separate_files_and_locks() -> None:
+    first, second = RecoverySession.begin(), RecoverySession.begin()
+    assert first.path != second.path and first.lock_path != second.lock_path
+    first.write(draft("First"), None)
+    second.write(draft("Second"), None)
+    second.close()  # a clean close takes only its own file
+    assert not second.path.exists() and not second.lock_path.exists()
+    assert read_recovery(first.path) is not None
+    assert FileLock.is_held(first.lock_path)
+    first.close()
+    assert sorted(os.listdir(state_dir())) == []
+
+
+def test_newest_orphan_comes_first_and_each_is_claimed_once() -> None:
+    older = leave_crashed_recovery(draft("Older"))
+    payload = json.loads(older.read_text(encoding="utf-8"))
+    payload["saved_at"] = "2001-01-01T00:00:00+00:00"
+    older.write_text(json.dumps(payload), encoding="utf-8")
+    leave_crashed_recovery(draft("Newer"))
+    orphans = claim_orphans()
+    assert [o.recovery.document.name for o in orphans] == ["Newer", "Older"]
+    # While claimed (a window is asking about them), another start does not offer them.
+    assert claim_orphans() == []
+    orphans[0].discard()
+    orphans[1].release()
+    [left] = claim_orphans()
+    assert left.recovery.document.name == "Older"
+    left.discard()
+    assert os.listdir(state_dir()) == []
+
+
+def test_an_older_versions_shared_file_is_offered_too() -> None:
+    session = RecoverySession.begin()
+    legacy = state_dir() / LEGACY_FILE_NAME
+    session.write(draft(), None).rename(legacy)  # same content; the old, shared name
+    session.close()
+    [orphan] = claim_orphans()
+    assert orphan.path == legacy
+    orphan.discard()
+    assert not legacy.exists()
+
+
+def test_lock_files_of_sessions_that_never_autosaved_are_removed() -> None:
+    lone = state_dir() / "autosave-0-killed.lock"
+    lone.write_text("12345\n", encoding="ascii")  # its process is gone: nobody locks it
+    alive = RecoverySession.begin()  # its lock file has no recovery file yet either
+    assert claim_orphans() == []
+    assert not lone.exists()
+    assert alive.lock_path.exists()
+    alive.close()
 
 
 @pytest.mark.parametrize(
     ("content", "words"),
     [
-        ("{ not json", "damaged (line 1"),
-        ('{"format": "something-else"}', "not one this app wrote"),
-        ('{"format": "idsync-autosave", "document": {"format": "idsync-config", "version": 1,'
-         ' "identifiers": [{"segment": "email", "strategy": "often"}]}}', "no usable document"),
+        (b"{ not json", "not valid JSON"),
+        (b'{"format": "something-else"}', "not a recovery file this app wrote"),
+        (
+            b'{"format": "idsync-autosave", "document": {"format": "idsync-config", '
+            b'"version": 1, "identifiers": [{"segment": "email", "strategy": "often"}]}}',
+            "no usable document",
+        ),
     ],
 )
-def test_damaged_files_raise_a_clear_error(content: str, words: str) -> None:
-    autosave_path().write_text(content)
+def test_damaged_files_raise_a_clear_error(tmp_path: Path, content: bytes, words: str) -> None:
+    path = tmp_path / "autosave-1-x.json"
+    path.write_bytes(content)
     with pytest.raises(AutosaveError) as caught:
-        read_autosave()
-    assert words in str(caught.value)
-    assert str(autosave_path()) in str(caught.value)
+        read_recovery(path)
+    assert words in caught.value.reason
+    assert str(path) in str(caught.value)
 
 
 def test_a_recovery_file_from_before_format_2_is_migrated() -> None:
-    write_autosave(draft(), None)
-    payload = json.loads(autosave_path().read_text())
+    path = leave_crashed_recovery(draft())
+    payload = json.loads(path.read_text(encoding="utf-8"))
     payload["document"]["version"] = 1
     payload["document"]["destination"] = {
         "slug": "google-ads-remarketing-lists",
@@ -85,26 +151,77 @@ def test_a_recovery_file_from_before_format_2_is_migrated() -> None:
     payload["document"]["identifiers"] = [
         {"segment": "ios.idfa", "destination": "mobile_id", "strategy": "last"}
     ]
-    autosave_path().write_text(json.dumps(payload))
-    recovery = read_autosave()
-    assert recovery is not None
-    document = recovery.document
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    document = read_recovery(path).document
     assert document.version == 2
     assert document.destination is not None
     assert document.destination.slug == "adwords-remarketing-lists"
     assert document.identifiers[0].destination == "mobile_advertising_id"
 
 
-def test_set_aside_keeps_the_damaged_file() -> None:
-    autosave_path().write_text("{ not json")
-    aside = set_aside_autosave()
-    assert aside is not None and aside.read_text() == "{ not json"
-    assert read_autosave() is None
-    assert set_aside_autosave() is None
+def test_a_damaged_orphan_is_moved_aside_and_reported() -> None:
+    path = leave_crashed_recovery(draft())
+    path.write_text("{ not json", encoding="utf-8")
+    assert claim_orphans() == []
+    [report] = take_reports(StateFile.RECOVERY)
+    assert report.path == path and report.aside is not None
+    assert report.aside.read_text(encoding="utf-8") == "{ not json"
+    assert report.aside.name.startswith(f"{path.name}.damaged-")
+    assert os.listdir(state_dir()) == [report.aside.name]  # its lock is gone too
+    assert claim_orphans() == [] and take_reports() == []  # reported once
 
 
-def test_file_is_readable_json_with_the_document_inline() -> None:
-    write_autosave(draft(), None)
-    payload = json.loads(autosave_path().read_text())
-    assert payload["format"] == "idsync-autosave"
+def test_file_is_private_readable_json_with_the_document_inline() -> None:
+    session = RecoverySession.begin()
+    session.write(draft(), None)
+    payload = json.loads(session.path.read_text(encoding="utf-8"))
+    assert payload["format"] == AUTOSAVE_FORMAT
     assert payload["document"]["name"] == "Draft"
+    assert session.path.stat().st_mode & 0o777 == 0o600
+    assert session.lock_path.stat().st_mode & 0o777 == 0o600
+    assert session.lock_path.read_text(encoding="ascii").strip() == str(os.getpid())
+    session.close()
+
+
+_HOLDER = """
+import sys
+from app.core.model import IdSyncDocument
+from app.storage.autosave import RecoverySession
+
+session = RecoverySession.begin()
+session.write(IdSyncDocument(name="Other process"), None)
+print(session.path, flush=True)
+sys.stdin.read()  # stays alive (holding the lock) until the test is done with it
+"""
+
+
+def test_a_file_of_a_live_process_is_left_alone_until_that_process_is_killed(
+    idsync_home: Path,
+) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER],
+        cwd=ROOT,
+        env={**os.environ, "IDSYNC_HOME": str(idsync_home)},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        path = Path(holder.stdout.readline().strip())
+        assert path.exists()
+        assert claim_orphans() == []
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait()
+        [orphan] = claim_orphans()
+        assert orphan.path == path
+        assert orphan.recovery.document.name == "Other process"
+        orphan.discard()
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait()
+        if holder.stdin is not None:
+            holder.stdin.close()
+        if holder.stdout is not None:
+            holder.stdout.close()

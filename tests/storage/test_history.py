@@ -19,6 +19,7 @@ from app.core.model import (
     JourneyTarget,
     Strategy,
 )
+from app.storage.damage import StateFile, take_reports
 from app.storage.documents import dump_document
 from app.storage.history import (
     MAX_DETAIL_CHARS,
@@ -233,8 +234,8 @@ def test_an_entry_kept_before_format_2_loads_migrated(
     assert store.load(entry) == doc
 
 
-def test_a_damaged_entry_is_skipped_with_a_warning(
-    store: HistoryStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+def test_a_damaged_entry_is_skipped_moved_aside_and_reported_once(
+    store: HistoryStore, tmp_path: Path
 ) -> None:
     good = store.record(connected(), "save", source_path=tmp_path / "a.json")
     folder = good.path.parent
@@ -246,15 +247,34 @@ def test_a_damaged_entry_is_skipped_with_a_warning(
     )
     (folder / "20250101T000003.000000Z-save.json").write_text("[1, 2]", encoding="utf-8")
     (folder / ".20250101.json.tmp").write_text("half written", encoding="utf-8")
-    caplog.set_level(logging.WARNING, logger="app.storage.history")
 
     assert store.entries() == [good]
+    damaged = take_reports(StateFile.HISTORY)
+    assert len(damaged) == 4
+    assert all(report.aside is not None and report.aside.exists() for report in damaged)
     assert store.entries(good.key) == [good]
-    skipped = [r for r in caplog.records if "Skipping history entry" in r.getMessage()]
-    assert len(skipped) == 8  # four damaged files, listed twice
+    assert take_reports() == [], "set aside, so not reported again"
     # Recording still works next to damaged files.
     newer = store.record(connected(strategy=Strategy.ALL), "save", source_path=tmp_path / "a.json")
     assert store.entries(good.key) == [newer, good]
+
+
+def test_an_entry_of_a_newer_version_is_skipped_but_kept(
+    store: HistoryStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    good = store.record(connected(), "save", source_path=tmp_path / "a.json")
+    newer = good.path.with_name("20990101T000000.000000Z-save.json")
+    newer.write_text(json.dumps({"format": "idsync-history", "version": 9}), encoding="utf-8")
+    caplog.set_level(logging.WARNING, logger="app.storage.history")
+    assert store.entries() == [good]
+    assert newer.exists() and take_reports() == []
+    assert "newer version" in caplog.text
+
+
+def test_entries_and_their_folders_are_private(store: HistoryStore, tmp_path: Path) -> None:
+    entry = store.record(connected(), "save", source_path=tmp_path / "a.json")
+    assert entry.path.stat().st_mode & 0o777 == 0o600
+    assert entry.path.parent.stat().st_mode & 0o777 == 0o700
 
 
 def test_loading_an_entry_whose_document_went_bad_says_so(

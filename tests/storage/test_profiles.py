@@ -54,8 +54,8 @@ def test_broken_json_is_located_by_line_and_column(tmp_path: Path) -> None:
 def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
     huge = tmp_path / "export.json"
     with huge.open("wb") as handle:
-        handle.truncate(MAX_PROFILE_BYTES + 1)  # sparse: no 5 MB actually written
-    with pytest.raises(ProfileLoadError, match=r"export\.json: it is larger than 5 MB"):
+        handle.truncate(MAX_PROFILE_BYTES + 1)  # sparse: no 20 MB actually written
+    with pytest.raises(ProfileLoadError, match=r"export\.json: it is larger than 20 MB"):
         read_profile(huge)
 
 

@@ -1,5 +1,6 @@
-"""Settings file: round trip, damaged files fall back to defaults with a .bak, and the
-recent-files list rules (newest first, no duplicates, ten at most, missing files dropped)."""
+"""Settings file: round trip, damaged files fall back to defaults and are moved aside, and
+the recent-files list rules (newest first, no duplicates, ten at most, missing files
+dropped)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.storage.damage import take_reports
 from app.storage.recent import MAX_RECENT_FILES, add_recent, prune_missing, remove_recent
 from app.storage.settings import Settings, load_settings, save_settings, settings_path
 
@@ -32,17 +34,47 @@ def test_settings_round_trip(idsync_home: Path) -> None:
     assert json.loads(settings_path().read_text())["version"] == 1
 
 
-def test_damaged_file_gives_defaults_and_keeps_a_copy() -> None:
+def test_damaged_file_gives_defaults_and_is_moved_aside() -> None:
     settings_path().write_text('{"last_step": "review",')
     assert load_settings() == Settings()
-    backup = settings_path().with_name("settings.json.bak")
-    assert backup.read_text() == '{"last_step": "review",'
+    [aside] = settings_path().parent.glob("settings.json.damaged-*")
+    assert aside.read_text() == '{"last_step": "review",'
+    assert not settings_path().exists()
+    [report] = take_reports()
+    assert report.aside == aside and "not valid JSON" in report.message
 
 
 def test_a_file_that_is_not_an_object_is_set_aside() -> None:
     settings_path().write_text("[1, 2]")
     assert load_settings() == Settings()
-    assert settings_path().with_name("settings.json.bak").exists()
+    assert list(settings_path().parent.glob("settings.json.damaged-*"))
+
+
+def test_a_byte_order_mark_is_read_like_any_other_settings_file() -> None:
+    settings_path().write_bytes(b"\xef\xbb\xbf" + json.dumps({"last_step": "review"}).encode())
+    assert load_settings().last_step == "review"
+    assert take_reports() == []
+
+
+def test_settings_are_private_to_the_account() -> None:
+    save_settings(Settings(last_step="review"))
+    assert settings_path().stat().st_mode & 0o777 == 0o600
+
+
+def test_text_that_could_never_be_saved_again_is_dropped() -> None:
+    settings_path().write_text(
+        '{"last_step": "\\ud800", "recent_files": ["/a.json", "/\\udc00.json"]}'
+    )
+    settings = load_settings()
+    assert settings.last_step == "target"
+    assert settings.recent_files == ["/a.json"]
+    save_settings(settings)  # and so saving works
+
+
+def test_a_recent_list_longer_than_ten_is_cut_to_ten() -> None:
+    entries = [f"/{n}.json" for n in range(MAX_RECENT_FILES * 50)]
+    settings_path().write_text(json.dumps({"recent_files": entries}))
+    assert load_settings().recent_files == entries[:MAX_RECENT_FILES]
 
 
 def test_one_bad_value_costs_only_itself() -> None:

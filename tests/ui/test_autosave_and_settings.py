@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -10,14 +11,24 @@ from pytestqt.qtbot import QtBot
 
 from app.core.catalog import Catalog
 from app.core.model import AudienceTarget, IdSyncDocument
-from app.storage.autosave import autosave_path, read_autosave, write_autosave
+from app.storage.autosave import read_recovery
 from app.storage.documents import write_document
+from app.storage.locks import FileLock
+from app.storage.paths import state_dir
 from app.storage.settings import load_settings
 from app.ui.main_window import MainWindow
 from app.ui.steps import Step
+from tests.helpers.recovery import leave_crashed_recovery
 from tests.ui.conftest import DialogDriver, FileDialogs, close_window, open_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def own_recovery(window: MainWindow) -> Path:
+    """The window's own recovery file (it exists only while there is unsaved work)."""
+    session = window.autosaver.session
+    assert session is not None
+    return session.path
 
 
 def test_an_edit_is_autosaved_and_saving_removes_it(
@@ -25,24 +36,25 @@ def test_an_edit_is_autosaved_and_saving_removes_it(
 ) -> None:
     window.autosaver.delay_ms = 50
     qtbot.keyClicks(window.target_page.fields["target.space_id"], "spa_autosaved")
-    qtbot.waitUntil(autosave_path().exists)
-    recovery = read_autosave()
+    qtbot.waitUntil(own_recovery(window).exists)
+    recovery = read_recovery(own_recovery(window))
     assert recovery is not None
     assert recovery.document.target.space_id == "spa_autosaved"
     assert recovery.original_path is None
 
     file_dialogs.will_save(tmp_path / "kept.json")
     qtbot.keyClick(window, Qt.Key.Key_S, CTRL)
-    assert not autosave_path().exists()
+    assert not own_recovery(window).exists()
 
 
 def test_typing_fast_writes_once_after_the_pause(qtbot: QtBot, window: MainWindow) -> None:
     window.autosaver.delay_ms = 60_000  # nothing is written while the test types
     qtbot.keyClicks(window.target_page.fields["target.space_id"], "spa_1")
     assert window.autosaver.pending
-    assert not autosave_path().exists()
+    assert not own_recovery(window).exists()
     window.autosaver.flush()  # what the timer does when it fires
-    assert read_autosave().document.target.space_id == "spa_1"
+    recovery = read_recovery(own_recovery(window))
+    assert recovery is not None and recovery.document.target.space_id == "spa_1"
 
 
 def test_undoing_back_to_the_saved_state_removes_the_autosave(
@@ -50,10 +62,10 @@ def test_undoing_back_to_the_saved_state_removes_the_autosave(
 ) -> None:
     window.autosaver.delay_ms = 50
     qtbot.keyClicks(window.target_page.fields["target.space_id"], "spa_1")
-    qtbot.waitUntil(autosave_path().exists)
+    qtbot.waitUntil(own_recovery(window).exists)
     qtbot.keyClick(window, Qt.Key.Key_Z, CTRL)
     assert not window.isWindowModified()
-    qtbot.waitUntil(lambda: not autosave_path().exists())
+    qtbot.waitUntil(lambda: not own_recovery(window).exists())
 
 
 def test_restore_is_offered_at_start_and_restores(
@@ -63,7 +75,7 @@ def test_restore_is_offered_at_start_and_restores(
     saved = IdSyncDocument(name="VIP", target=AudienceTarget(space_id="spa_1"))
     write_document(original, saved)
     unsaved = saved.model_copy(update={"notes": "work in progress"})
-    write_autosave(unsaved, original)  # as left behind by a session that crashed
+    crashed = leave_crashed_recovery(unsaved, original)
 
     dialogs.expect("restoreDialog", "Restore")
     window = open_window(qtbot, catalog)
@@ -75,6 +87,10 @@ def test_restore_is_offered_at_start_and_restores(
         assert window.controller.path == original
         assert window.isWindowModified()
         assert window.target_page.notes_edit.toPlainText() == "work in progress"
+        # The work moved into this window's own recovery file at once.
+        assert not crashed.exists()
+        kept = read_recovery(own_recovery(window))
+        assert kept is not None and kept.document == unsaved
     finally:
         close_window(window)
 
@@ -82,41 +98,136 @@ def test_restore_is_offered_at_start_and_restores(
 def test_discarding_the_restore_removes_the_file(
     qtbot: QtBot, catalog: Catalog, dialogs: DialogDriver
 ) -> None:
-    write_autosave(IdSyncDocument(name="lost"), None)
+    crashed = leave_crashed_recovery(IdSyncDocument(name="lost"))
     dialogs.expect("restoreDialog", QMessageBox.StandardButton.Discard)
     window = open_window(qtbot, catalog)
     try:
         assert window.controller.document == IdSyncDocument()
-        assert not autosave_path().exists()
+        assert not crashed.exists()
     finally:
         close_window(window)
 
 
-def test_a_damaged_autosave_is_reported_and_set_aside(
+def test_a_damaged_recovery_file_is_moved_aside_and_named_in_the_status_bar(
     qtbot: QtBot, catalog: Catalog, dialogs: DialogDriver
 ) -> None:
-    autosave_path().write_text("{ not json")
-    dialogs.expect("recoveryDamagedDialog", QMessageBox.StandardButton.Ok)
-    window = open_window(qtbot, catalog)
+    crashed = leave_crashed_recovery(IdSyncDocument(name="lost"))
+    crashed.write_text("{ not json", encoding="utf-8")
+    window = open_window(qtbot, catalog)  # no dialog: the dialogs fixture fails on one
     try:
-        assert "damaged" in dialogs.seen[0].informative
-        assert not autosave_path().exists()
-        assert autosave_path().with_name("autosave.json.damaged").exists()
+        message = window.statusBar().currentMessage()
+        assert str(crashed) in message and "moved aside" in message
+        assert not crashed.exists()
+        [aside] = state_dir().glob(f"{crashed.name}.damaged-*")
+        assert aside.read_text(encoding="utf-8") == "{ not json"
     finally:
         close_window(window)
 
 
-def test_a_clean_close_leaves_no_autosave(
+def test_a_clean_close_leaves_no_autosave_and_no_lock(
     qtbot: QtBot, catalog: Catalog, dialogs: DialogDriver
 ) -> None:
     window = open_window(qtbot, catalog)
     window.autosaver.delay_ms = 50
     qtbot.keyClicks(window.target_page.fields["target.space_id"], "spa_1")
-    qtbot.waitUntil(autosave_path().exists)
+    qtbot.waitUntil(own_recovery(window).exists)
     dialogs.expect("unsavedChangesDialog", QMessageBox.StandardButton.Discard)
     window.close()
-    assert not autosave_path().exists()
+    assert os.listdir(state_dir()) == []
     window.deleteLater()
+
+
+# --- two windows --------------------------------------------------------------------------
+
+
+def test_two_windows_keep_separate_recovery_files(
+    qtbot: QtBot, catalog: Catalog, dialogs: DialogDriver
+) -> None:
+    first = open_window(qtbot, catalog)
+    first.autosaver.delay_ms = 50
+    qtbot.keyClicks(first.target_page.fields["target.space_id"], "spa_first")
+    qtbot.waitUntil(own_recovery(first).exists)
+
+    # The second window asks nothing: the first is open, its work is not "left over".
+    second = open_window(qtbot, catalog)
+    assert dialogs.seen == []
+    assert own_recovery(second) != own_recovery(first)
+    second.autosaver.delay_ms = 50
+    qtbot.keyClicks(second.target_page.fields["target.space_id"], "spa_second")
+    qtbot.waitUntil(own_recovery(second).exists)
+
+    # Close without Saving in the second takes only the second's file.
+    dialogs.expect("unsavedChangesDialog", QMessageBox.StandardButton.Discard)
+    second.close()
+    second.deleteLater()
+    assert not own_recovery(second).exists()
+    recovery = read_recovery(own_recovery(first))
+    assert recovery is not None and recovery.document.target.space_id == "spa_first"
+    session = first.autosaver.session
+    assert session is not None and FileLock.is_held(session.lock_path)
+
+    dialogs.expect("unsavedChangesDialog", QMessageBox.StandardButton.Discard)
+    first.close()
+    first.deleteLater()
+    assert os.listdir(state_dir()) == []
+
+
+# --- the file named on the command line ---------------------------------------------------
+
+
+def test_the_given_file_opens_after_the_recovery_prompt(
+    qtbot: QtBot, catalog: Catalog, dialogs: DialogDriver, tmp_path: Path
+) -> None:
+    leave_crashed_recovery(IdSyncDocument(name="Old work"))
+    given = tmp_path / "given.json"
+    write_document(given, IdSyncDocument(name="Given"))
+    dialogs.expect("restoreDialog", QMessageBox.StandardButton.Discard)
+    window = _started(qtbot, catalog, [given])
+    try:
+        assert dialogs.pending == 0
+        assert window.controller.path == given
+        assert window.controller.document.name == "Given"
+    finally:
+        close_window(window)
+
+
+def test_after_restoring_other_work_the_given_file_still_opens_once_that_is_settled(
+    qtbot: QtBot, catalog: Catalog, dialogs: DialogDriver, tmp_path: Path
+) -> None:
+    leave_crashed_recovery(IdSyncDocument(name="Old work"))
+    given = tmp_path / "given.json"
+    write_document(given, IdSyncDocument(name="Given"))
+    dialogs.expect("restoreDialog", "Restore")
+    dialogs.expect("unsavedChangesDialog", QMessageBox.StandardButton.Discard)
+    window = _started(qtbot, catalog, [given])
+    try:
+        assert dialogs.pending == 0
+        assert window.controller.document.name == "Given"
+    finally:
+        close_window(window)
+
+
+def test_restoring_the_given_files_own_unsaved_work_keeps_it(
+    qtbot: QtBot, catalog: Catalog, dialogs: DialogDriver, tmp_path: Path
+) -> None:
+    given = tmp_path / "given.json"
+    write_document(given, IdSyncDocument(name="Given"))
+    leave_crashed_recovery(IdSyncDocument(name="Given, edited"), given)
+    dialogs.expect("restoreDialog", "Restore")
+    window = _started(qtbot, catalog, [given])
+    try:
+        assert window.controller.document.name == "Given, edited"
+        assert window.controller.path == given and window.isWindowModified()
+    finally:
+        close_window(window)
+
+
+def _started(qtbot: QtBot, catalog: Catalog, paths: list[Path]) -> MainWindow:
+    window = MainWindow(catalog)
+    window.show()
+    qtbot.waitExposed(window)
+    window.start(paths)
+    return window
 
 
 def test_size_splitter_and_last_step_are_restored(
@@ -181,9 +292,9 @@ def test_a_file_where_the_state_folder_should_be_still_opens_the_given_document(
 
 
 def test_flushing_with_nothing_unsaved_survives_an_unusable_state_folder(
-    qtbot: QtBot, window: MainWindow, idsync_home: Path
+    qtbot: QtBot, window: MainWindow, idsync_home: Path, tmp_path: Path
 ) -> None:
-    (idsync_home / "state").rmdir()
+    (idsync_home / "state").rename(tmp_path / "state-was-here")
     (idsync_home / "state").write_text("not a folder", encoding="utf-8")
     assert not window.controller.is_dirty
     window.autosaver.flush()  # removes the (unreachable) recovery file: must not raise

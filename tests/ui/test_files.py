@@ -24,6 +24,7 @@ from app.storage.documents import dump_document, read_document, write_document
 from app.storage.settings import load_settings
 from app.ui.main_window import MainWindow
 from app.ui.pages.review import ExportKind
+from tests.helpers.damage import DAMAGE
 from tests.ui.conftest import DialogDriver, FileDialogs
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -484,3 +485,28 @@ def test_export_of_a_body_is_refused_listing_every_error(
         assert f"{finding.code} ({where[finding.code]}): {finding.message}" in seen.informative
     assert file_dialogs.save_calls == [], "no file was asked for"
     assert list(tmp_path.iterdir()) == [path]
+
+
+@pytest.mark.timeout(120)  # a FIFO that blocked the open would fail here
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        ("FIFO", "it is a named pipe (FIFO), not a document file"),
+        ("device", "it is a device, not a document file"),
+        ("deep nesting", "nested too deeply"),
+        ("huge integer", "a number with too many digits"),
+    ],
+)
+def test_opening_a_file_that_cannot_be_a_document_explains_and_keeps_the_document(
+    qtbot: QtBot, window: MainWindow, dialogs: DialogDriver, file_dialogs: FileDialogs,
+    tmp_path: Path, damage: str, words: str,
+) -> None:
+    path = tmp_path / "odd.json"
+    DAMAGE[damage](path)
+    file_dialogs.will_open(path)
+    dialogs.expect("openErrorDialog", QMessageBox.StandardButton.Ok)
+    qtbot.keyClick(window, Qt.Key.Key_O, CTRL)
+    assert dialogs.pending == 0
+    assert words in dialogs.seen[0].informative
+    assert window.controller.document == IdSyncDocument()
+    assert window.controller.path is None

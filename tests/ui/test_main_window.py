@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from app import APP_NAME, __version__
+from app import APP_NAME
 from app.core.findings import Severity
 from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument
 from app.storage.documents import write_document
@@ -106,14 +106,6 @@ def test_every_control_on_the_first_steps_has_an_accessible_name(window: MainWin
                     isinstance(control, QAbstractButton) and control.text()
                 )
                 assert named, f"{type(control).__name__} {control.objectName()!r} on {step}"
-
-
-def test_about_shows_the_version(window: MainWindow, dialogs: DialogDriver) -> None:
-    dialogs.expect("aboutDialog", QMessageBox.StandardButton.Ok)
-    window.about_action.trigger()
-    assert dialogs.pending == 0
-    assert __version__ in dialogs.seen[0].text
-    assert "segment.com/docs" in dialogs.seen[0].informative
 
 
 def test_double_clicking_a_row_finding_selects_its_cell(

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Builds the desktop app as a PyInstaller one-folder bundle, packs it as
+#   dist/idsync-configurator-<version>-<os>-<arch>.tar.gz
+# then unpacks that archive in a temporary folder, away from the source tree, and runs the
+# frozen `idsync --self-test` (offscreen) and `idsync check` on the examples it ships.
+# Any failure stops the build with a non-zero exit.
+#
+# PyInstaller lives only in its own virtual environment (build/pyinstaller-env), made here
+# with the project's runtime dependencies; it is never a dependency of the project.
+#   PYTHON=python3.12 packaging/build.sh     # another interpreter (default: python3)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+started=$(date +%s)
+PYTHON=${PYTHON:-python3}
+PYINSTALLER_SPEC='pyinstaller>=6.10,<7'
+
+version=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' app/__init__.py)
+[ -n "$version" ] || { echo "build.sh: no __version__ in app/__init__.py" >&2; exit 1; }
+case "$(uname -s)" in
+  Linux) os=linux ;;
+  Darwin) os=macos ;;
+  *) os=$(uname -s | tr '[:upper:]' '[:lower:]') ;;
+esac
+name=idsync-configurator-$version-$os-$(uname -m)
+work=build/pyinstaller
+archive=dist/$name.tar.gz
+
+step() { printf '\n== %s (%ss)\n' "$1" "$(($(date +%s) - started))"; }
+
+step "build environment"
+env_dir=build/pyinstaller-env
+stamp=$env_dir/.ready-$( (cat pyproject.toml; echo "$PYINSTALLER_SPEC") | cksum | cut -d" " -f1)
+if [ ! -e "$stamp" ]; then
+  rm -rf "$env_dir"
+  "$PYTHON" -m venv "$env_dir"
+  # The project itself (so pip resolves exactly its runtime dependencies), then PyInstaller.
+  "$env_dir/bin/python" -m pip install -q --disable-pip-version-check . "$PYINSTALLER_SPEC"
+  touch "$stamp"
+fi
+"$env_dir/bin/python" -m PyInstaller --version
+
+step "PyInstaller"
+rm -rf "$work/dist"
+"$env_dir/bin/python" -m PyInstaller --noconfirm --log-level WARN \
+  --distpath "$work/dist" --workpath "$work/work" packaging/idsync.spec
+bundle=$work/dist/idsync
+
+# Everything loaded at run time must be in the bundle.
+internal=$bundle/_internal
+for needed in \
+  app/resources/catalog/destinations.json app/resources/catalog/identifiers.json \
+  app/resources/examples/facebook-custom-audiences.json \
+  app/resources/profiles/returning-customer.json \
+  app/resources/icons/hicolor/256x256/apps/io.github.idsync_configurator.png \
+  PySide6/Qt/plugins/platforms/libqoffscreen.so PySide6/Qt/plugins/platforms/libqxcb.so; do
+  [ -e "$internal/$needed" ] || [ "$os" != linux ] || {
+    echo "build.sh: the bundle lacks $needed" >&2; exit 1; }
+done
+ls -d "$internal"/keyring-*.dist-info >/dev/null 2>&1 || {
+  echo "build.sh: the bundle lacks keyring's metadata (its backends would not be found)" >&2
+  exit 1; }
+modules=$("$env_dir/bin/pyi-archive_viewer" -r -b "$bundle/idsync")
+for module in keyring.backends.SecretService keyring.backends.macOS keyring.backends.Windows \
+  app.ui.application app.ui.self_test app.cli_push; do
+  grep -qx " *$module" <<<"$modules" || { echo "build.sh: the bundle lacks $module" >&2; exit 1; }
+done
+
+step "archive"
+mkdir -p dist
+staging=$work/staging
+rm -rf "$staging" && mkdir -p "$staging"
+cp -a "$bundle" "$staging/$name"
+tar -C "$staging" -czf "$archive" "$name"
+rm -rf "$staging"
+size=$(du -h "$archive" | cut -f1)
+echo "$archive ($size)"
+
+step "smoke test of the unpacked archive"
+try=$(mktemp -d)
+trap 'rm -rf "$try"' EXIT
+tar -C "$try" -xzf "$archive"
+app_dir=$try/$name
+examples=$app_dir/_internal/app/resources/examples
+cd "$try"  # away from the source tree
+# A clean environment: no source tree on any path, a throwaway home, Qt offscreen.
+run() {
+  env -i PATH=/usr/bin:/bin HOME="$try/home" IDSYNC_HOME="$try/idsync-home" LANG=C.UTF-8 \
+    QT_QPA_PLATFORM=offscreen "$app_dir/idsync" "$@"
+}
+report=$(run --self-test) || { echo "build.sh: the frozen self-test failed" >&2; exit 1; }
+echo "self-test: $report"
+case "$report" in
+  *'"self_test": "ok"'*'"error": 0'*) ;;
+  *) echo "build.sh: unexpected self-test report" >&2; exit 1 ;;
+esac
+run check -q "$examples"/*.json || { echo "build.sh: check of the valid examples failed" >&2; exit 1; }
+echo "check of the valid examples: exit 0"
+status=0
+run check -q "$examples" >/dev/null || status=$?
+[ "$status" -eq 1 ] || {
+  echo "build.sh: check of the examples folder (with invalid/) exited $status, not 1" >&2
+  exit 1; }
+echo "check of the examples folder (invalid/ included): exit 1, as documented"
+cd "$root"
+
+step "done"
+echo "archive: $archive ($size); build time: $(($(date +%s) - started)) s"

@@ -1,0 +1,1 @@
+"""Helpers shared by test packages (state files, damaged files, child processes)."""
