@@ -6,10 +6,13 @@ Every fact in the shipped catalog has its source in docs/sources.md.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
-from typing import Final, Literal
+from functools import cached_property
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing_extensions import Self
 
 from app.core.model import DestinationKind, Strategy
 
@@ -219,24 +222,39 @@ class Catalog(_Spec):
     destinations: tuple[DestinationSpec, ...]
     custom_identifier_kinds: tuple[CustomIdentifierKind, ...] = ()
 
+    # Lookups by key, built once on first use: the rules ask them for every row of every
+    # document. The first entry wins, as a search would (the loader refuses duplicates).
+    @cached_property
+    def _by_slug(self) -> dict[str, DestinationSpec]:
+        return {spec.slug: spec for spec in reversed(self.destinations)}
+
+    @cached_property
+    def _by_segment_slug(self) -> dict[str, DestinationSpec]:
+        return {
+            spec.segment_slug: spec
+            for spec in reversed(self.destinations)
+            if spec.segment_slug is not None
+        }
+
+    @cached_property
+    def _by_identifier(self) -> dict[str, IdentifierSpec]:
+        return {spec.id: spec for spec in reversed(self.identifiers)}
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        copied = super().model_copy(update=update, deep=deep)
+        for lookup in ("_by_slug", "_by_segment_slug", "_by_identifier"):
+            copied.__dict__.pop(lookup, None)  # built again from the copy's own entries
+        return copied
+
     def destination(self, slug: str) -> DestinationSpec | None:
-        for spec in self.destinations:
-            if spec.slug == slug:
-                return spec
-        return None
+        return self._by_slug.get(slug)
 
     def destination_for_segment_slug(self, segment_slug: str) -> DestinationSpec | None:
         """The entry for a live connection's ``metadata.slug``."""
-        for spec in self.destinations:
-            if spec.segment_slug == segment_slug:
-                return spec
-        return None
+        return self._by_segment_slug.get(segment_slug)
 
     def identifier(self, identifier_id: str) -> IdentifierSpec | None:
-        for spec in self.identifiers:
-            if spec.id == identifier_id:
-                return spec
-        return None
+        return self._by_identifier.get(identifier_id)
 
     def identifier_kind(self, identifier_id: str) -> ValueKind | None:
         """What an identifier holds: a default's kind, else a custom name's obvious kind."""
