@@ -25,8 +25,9 @@ IDENTIFIERS_FILE: Final = "identifiers.json"
 DESTINATIONS_FILE: Final = "destinations.json"
 SCHEMA_FILE: Final = "catalog.schema.json"
 
-# The shipped files are a few dozen kilobytes; anything this large is not a catalog.
-MAX_FILE_BYTES: Final = 2 * 1024 * 1024
+# The shipped files are a few dozen kilobytes and a workspace's full catalog a few megabytes
+# (5,000 destinations are about 3 MB); anything this large is not a catalog.
+MAX_FILE_BYTES: Final = 16 * 1024 * 1024
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _IDENTIFIER_ID = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$")

@@ -13,15 +13,29 @@ def plural(count: int, noun: str) -> str:
 
 def join_and(parts: tuple[str, ...] | list[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
+    return _join(parts, "and")
+
+
+def join_or(parts: tuple[str, ...] | list[str]) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    return _join(parts, "or")
+
+
+def _join(parts: tuple[str, ...] | list[str], word: str) -> str:
     if len(parts) <= 1:
         return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return ", ".join(parts[:-1]) + f" {word} " + parts[-1]
 
 
 def default_setup_sends(spec: DestinationSpec | None) -> str:
     """What Default Setup sends, in words: the catalog's identifiers and strategy."""
     if spec is None:
         return "the last or all values of email and user_id, depending on the destination"
+    constraints = spec.constraints
+    if constraints.matcher_identifiers and constraints.max_extra_identifiers is not None:
+        # The matchers are alternatives: the list matches on one of them (Google).
+        names = join_or(spec.default_identifiers)
+        return f"the last added {names} value, whichever the list matches on, to {spec.name}"
     names = join_and(spec.default_identifiers)
     if spec.default_strategy is Strategy.ALL:
         return f"all values of {names} to {spec.name}, one event per value"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.catalog import load_catalog, search_destinations
+from app.catalog.search import DestinationIndex
 from app.core.catalog import Catalog, DestinationSpec, IdentifierSpec
 from app.core.model import DestinationKind
 
@@ -75,3 +78,37 @@ def test_shipped_catalog_finds_facebook_and_audience_destinations() -> None:
     assert "braze" not in audiences
     functions = search_destinations(catalog, "function", kind=DestinationKind.FUNCTION)
     assert _slugs(functions) == ["destination-function"]
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet="abcdeghlmnorstu -", max_size=12),
+            st.sampled_from([None, DestinationKind.DESTINATION, DestinationKind.FUNCTION]),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_a_kept_index_answers_like_a_fresh_search(
+    queries: list[tuple[str, DestinationKind | None]],
+) -> None:
+    """The index narrows the last matches when a query only adds to the last one; every
+    answer must still be exactly what a fresh search gives."""
+    catalog = load_catalog()
+    index = DestinationIndex(catalog)
+    for text, kind in queries:
+        assert index.search(text, kind) == search_destinations(catalog, text, kind)
+
+
+def test_typing_letter_by_letter_narrows_like_a_fresh_search() -> None:
+    catalog = load_catalog()
+    index = DestinationIndex(catalog)
+    typed = ""
+    for char in "google ads":
+        typed += char
+        assert index.search(typed) == search_destinations(catalog, typed)
+    for _ in range(len(typed)):
+        typed = typed[:-1]
+        assert index.search(typed) == search_destinations(catalog, typed)

@@ -688,8 +688,8 @@ def test_default_setup_ignores_rows_that_would_break_rules() -> None:
         ),
         (
             "gads",
-            "the last added email, ios.idfa and android.idfa values to Google Ads Remarketing "
-            "Lists",
+            "the last added email, ios.idfa or android.idfa value, whichever the list "
+            "matches on, to Google Ads Remarketing Lists",
         ),
         ("acme-unknown", "depending on the destination"),
     ],

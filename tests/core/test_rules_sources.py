@@ -404,8 +404,8 @@ def test_default_setup_text_names_the_destinations_own_identifiers(catalog: Cata
         ),
         (
             GOOGLE,
-            "the last added email, ios.idfa and android.idfa values to Google Ads "
-            "Remarketing Lists",
+            "the last added email, ios.idfa or android.idfa value, whichever the list "
+            "matches on, to Google Ads Remarketing Lists",
         ),
         ("braze", "all values of email and user_id to Braze (classic)"),
     ):

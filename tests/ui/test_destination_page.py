@@ -91,6 +91,8 @@ def test_details_show_the_destinations_constraints(qtbot: QtBot, window: MainWin
     go_to_destination(qtbot, window)
     page = window.destination_page
     qtbot.keyClicks(page.search_edit, "google ads remarketing")
+    # The panel follows the first match once typing pauses.
+    qtbot.waitUntil(lambda: "Google Ads Remarketing Lists" in page.about_box.title())
     details = page.about_text.text()
     assert (
         "Matches profiles on one of <code>email</code>, <code>ios.idfa</code>, "
@@ -98,7 +100,10 @@ def test_details_show_the_destinations_constraints(qtbot: QtBot, window: MainWin
     )
     assert "At most 1 identifier beside the matcher, mapped to <code>phone</code>" in details
     assert "does not publish" in details
-    assert "Default Setup sends the last added email, ios.idfa and android.idfa values" in details
+    assert (
+        "Default Setup sends the last added email, ios.idfa or android.idfa value, whichever "
+        "the list matches on" in details
+    )
     qtbot.mouseClick(page.choose_button, Qt.MouseButton.LeftButton)
     assert window.controller.document.destination.slug == "adwords-remarketing-lists"
     assert not page.choose_button.isEnabled()
@@ -110,7 +115,7 @@ def test_details_say_when_send_mobile_ids_is_ignored(qtbot: QtBot, window: MainW
     qtbot.keyClicks(page.search_edit, "snap audiences (actions)")
     assert page.current_spec() is not None
     assert page.current_spec().slug == "actions-snap-audiences"
-    assert "Send Mobile IDs is ignored" in page.about_text.text()
+    qtbot.waitUntil(lambda: "Send Mobile IDs is ignored" in page.about_text.text())
 
 
 def test_instance_id_typing_is_checked_and_merged(qtbot: QtBot, window: MainWindow) -> None:

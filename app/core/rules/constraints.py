@@ -11,12 +11,7 @@ from app.core.model import IdentifierRow
 from app.core.rules.codes import RULES, make_finding
 from app.core.rules.context import RuleContext
 from app.core.rules.text import clip
-
-
-def _or_list(items: tuple[str, ...]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " or " + items[-1]
+from app.core.wording import join_or
 
 
 def _own_page(ctx: RuleContext) -> str:
@@ -43,7 +38,7 @@ def check_matcher(ctx: RuleContext) -> Iterator[Finding]:
         yield make_finding(
             "IDS112",
             f"{spec.name} matches profiles on "
-            f"{_or_list(spec.constraints.matcher_identifiers)}, and no row sends one. Add a "
+            f"{join_or(spec.constraints.matcher_identifiers)}, and no row sends one. Add a "
             f"row for the one your list uses.",
             field="identifiers",
             reference=_own_page(ctx),
@@ -60,7 +55,7 @@ def check_extra_identifiers(ctx: RuleContext) -> Iterator[Finding]:
     if spec is None or spec.constraints.max_extra_identifiers is None:
         return
     limit = spec.constraints.max_extra_identifiers
-    beside = _or_list(spec.constraints.matcher_identifiers) or "the matcher"
+    beside = join_or(spec.constraints.matcher_identifiers) or "the matcher"
     allowed = "no identifier" if limit == 0 else f"at most {limit} identifier" + (
         "" if limit == 1 else "s"
     )

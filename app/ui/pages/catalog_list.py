@@ -15,7 +15,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from app.catalog import search_destinations
+from app.catalog.search import DestinationIndex
 from app.core.catalog import Catalog, DestinationSpec
 from app.core.model import DestinationKind
 from app.ui.icons import avatar_icon
@@ -36,13 +36,39 @@ def subtitle(spec: DestinationSpec) -> str:
     return f"{kind} · {spec.category}" if spec.category else kind
 
 
+def _rows_by_slug(specs: tuple[DestinationSpec, ...]) -> dict[str, int]:
+    return {spec.slug: row for row, spec in enumerate(specs)}
+
+
+_MAX_REMOVED_RUNS = 16
+"""Past this many separate removals, one reset costs the view less than the signals."""
+
+
+def _removed_runs(shorter: tuple[DestinationSpec, ...], longer: tuple[DestinationSpec, ...]) -> int:
+    """How many separate runs of rows ``longer`` loses to become ``shorter``, or a number
+    past any limit when ``shorter`` is not ``longer`` with entries left out, in order."""
+    runs = 0
+    in_run = False
+    wanted = iter(shorter)
+    next_kept = next(wanted, None)
+    for spec in longer:
+        if spec is next_kept:
+            next_kept = next(wanted, None)
+            in_run = False
+        elif not in_run:
+            runs += 1
+            in_run = True
+    return runs if next_kept is None else len(longer) + 1
+
+
 class CatalogListModel(QAbstractListModel):
     """The catalog's destinations that match the current search text and kind."""
 
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._catalog = catalog
+        self._index = DestinationIndex(catalog)
         self._specs: tuple[DestinationSpec, ...] = catalog.destinations
+        self._rows = _rows_by_slug(self._specs)
         self._chosen_slug = ""
         self._icons: dict[str, QIcon] = {}
 
@@ -76,18 +102,36 @@ class CatalogListModel(QAbstractListModel):
         return self._specs[row] if 0 <= row < len(self._specs) else None
 
     def row_of(self, slug: str) -> int:
-        for row, spec in enumerate(self._specs):
-            if spec.slug == slug:
-                return row
-        return -1
+        return self._rows.get(slug, -1)
 
     def set_filter(self, text: str, kind: DestinationKind | None) -> None:
-        specs = search_destinations(self._catalog, text, kind)
+        specs = self._index.search(text, kind)
         if specs == self._specs:
             return
-        self.beginResetModel()
-        self._specs = specs
-        self.endResetModel()
+        old = self._specs
+        if len(specs) < len(old) and _removed_runs(specs, old) <= _MAX_REMOVED_RUNS:
+            # Typing one more letter narrows the list: remove the rows that went, in runs,
+            # so the view keeps its items (and the current one) instead of a full reset.
+            self._remove_missing(specs)
+        else:
+            self.beginResetModel()
+            self._specs = specs
+            self.endResetModel()
+        self._rows = _rows_by_slug(self._specs)
+
+    def _remove_missing(self, kept: tuple[DestinationSpec, ...]) -> None:
+        keep = {spec.slug for spec in kept}
+        row = len(self._specs) - 1
+        while row >= 0:
+            if self._specs[row].slug in keep:
+                row -= 1
+                continue
+            last = row
+            while row >= 0 and self._specs[row].slug not in keep:
+                row -= 1
+            self.beginRemoveRows(QModelIndex(), row + 1, last)
+            self._specs = self._specs[: row + 1] + self._specs[last + 1 :]
+            self.endRemoveRows()
 
     def set_chosen(self, slug: str) -> None:
         if slug == self._chosen_slug:

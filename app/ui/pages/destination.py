@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +37,9 @@ from app.ui.pages.catalog_list import (
 )
 from app.ui.theme import heading_font
 from app.ui.widgets import FieldFindings, PageHeader, mark_line_edit
+
+ABOUT_AFTER_TYPING_MS = 120
+LAYOUT_BATCH = 100
 
 KIND_FILTERS: tuple[tuple[str, DestinationKind | None], ...] = (
     ("All", None),
@@ -108,6 +111,14 @@ class DestinationPage(QWidget):
         self._controller = controller
         self._catalog = catalog
         self._syncing = False
+        self._about_shown: DestinationSpec | None = None
+        # While someone types, the list answers every key and the panel about the first
+        # match follows once typing pauses: laying out its text costs more than the list.
+        self._filtering = False
+        self._about_timer = QTimer(self)
+        self._about_timer.setSingleShot(True)
+        self._about_timer.setInterval(ABOUT_AFTER_TYPING_MS)
+        self._about_timer.timeout.connect(self._show_current_about)
 
         header = PageHeader(
             "Destination",
@@ -145,6 +156,10 @@ class DestinationPage(QWidget):
         self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list_view.setUniformItemSizes(True)
+        # Lay out a long list in batches, visible rows first, so a search over thousands
+        # of destinations answers the key at once and the scroll range catches up after.
+        self.list_view.setLayoutMode(QListView.LayoutMode.Batched)
+        self.list_view.setBatchSize(LAYOUT_BATCH)
         self.list_view.setMinimumWidth(320)
         self.list_view.activated.connect(self._on_activated)
         self.list_view.selectionModel().currentChanged.connect(self._on_current_changed)
@@ -305,7 +320,11 @@ class DestinationPage(QWidget):
         if row < 0 and self.model.rowCount() > 0:
             row = 0
         if row >= 0:
-            self.list_view.setCurrentIndex(self.model.index(row))
+            self._filtering = True
+            try:
+                self.list_view.setCurrentIndex(self.model.index(row))
+            finally:
+                self._filtering = False
         else:
             self._show_about(None)
         self.empty_label.setVisible(self.model.rowCount() == 0)
@@ -341,15 +360,28 @@ class DestinationPage(QWidget):
     # --- showing --------------------------------------------------------------------------
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        spec = current.data(SPEC_ROLE)
-        self._show_about(spec if isinstance(spec, DestinationSpec) else None)
+        if self._filtering:
+            self._about_timer.start()
+        else:
+            self._show_current_about()
         if current.isValid():
             self.list_view.scrollTo(current)
+
+    def _show_current_about(self) -> None:
+        self._about_timer.stop()
+        spec = self.list_view.currentIndex().data(SPEC_ROLE)
+        self._show_about(spec if isinstance(spec, DestinationSpec) else None)
 
     def _show_about(self, spec: DestinationSpec | None) -> None:
         self.about_box.setVisible(spec is not None)
         if spec is None:
+            self._about_shown = None
             return
+        if spec is self._about_shown:
+            # Typing often keeps the same destination first: its panel is already drawn.
+            self._update_choose_button(spec)
+            return
+        self._about_shown = spec
         self.about_box.setTitle(f"About {spec.name}")
         self.about_avatar.setPixmap(avatar_pixmap(spec.name, 40, self.palette()))
         self.about_title.setText(spec.name)
@@ -414,6 +446,8 @@ class DestinationPage(QWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self.model.clear_icon_cache()
+            shown, self._about_shown = self._about_shown, None
+            self._show_about(shown)  # its avatar follows the palette
 
     # --- navigation -----------------------------------------------------------------------
 

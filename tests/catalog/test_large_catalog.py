@@ -1,0 +1,30 @@
+"""A workspace-sized catalog (5,000 destinations) loads, and keeps its order and lookups."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from app.catalog import DESTINATIONS_FILE, load_catalog_from
+
+
+def test_five_thousand_destinations_load(catalog_copy: Path) -> None:
+    path = catalog_copy / DESTINATIONS_FILE
+    shipped = json.loads(path.read_text(encoding="utf-8"))["destinations"]
+    entries = []
+    for n in range(5000):
+        entry = dict(shipped[n % len(shipped)])
+        entry.pop("slug", None)
+        entry["segment_slug"] = f"{entry.get('segment_slug') or 'function'}-{n}"
+        entry["name"] = f"{entry['name']} {n}"
+        entries.append(entry)
+    path.write_text(json.dumps({"destinations": entries}), encoding="utf-8")
+    assert path.stat().st_size > 2 * 1024 * 1024  # past the old cap
+
+    catalog = load_catalog_from(catalog_copy)
+
+    assert len(catalog.destinations) == 5000
+    assert catalog.destinations[4999].name == entries[4999]["name"]
+    last = entries[4999]["segment_slug"]
+    assert catalog.destination(last) is catalog.destinations[4999]
+    assert catalog.destination_for_segment_slug(last) is catalog.destinations[4999]
