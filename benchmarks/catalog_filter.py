@@ -118,7 +118,10 @@ def main() -> int:
     base_first, base_key = measure(app, plain, args.runs)
     first, key = measure(app, page, args.runs)
     print(f"catalog filter, {args.size} destinations, typing {TYPED!r} (median of {args.runs})")
-    print(f"  plain filtered Qt list   first key {base_first:6.2f} ms   other keys {base_key:6.2f} ms")
+    print(
+        f"  plain filtered Qt list   first key {base_first:6.2f} ms   "
+        f"other keys {base_key:6.2f} ms"
+    )
     print(
         f"  Destination page         first key {first:6.2f} ms   other keys {key:6.2f} ms   "
         f"ratio {key / base_key:.2f}x (first {first / base_first:.2f}x)"
