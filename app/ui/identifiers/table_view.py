@@ -49,6 +49,10 @@ class IdentifierTableView(QTableView):
         rows.setDefaultSectionSize(delegate.row_height())
         rows.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         rows.setMinimumWidth(32)
+        # The row number of the selected cell stands out, and clicking a row number
+        # selects that row (Qt's own selectRow does nothing in single-item selection).
+        rows.setHighlightSections(True)
+        rows.sectionPressed.connect(self.select_row)
 
         columns = self.horizontalHeader()
         columns.setHighlightSections(False)
@@ -64,6 +68,20 @@ class IdentifierTableView(QTableView):
         self.setMinimumHeight(
             columns.minimumHeight() + VISIBLE_ROWS * delegate.row_height() + frame + 8
         )
+
+    def select_row(self, row: int) -> None:
+        """Make a cell of ``row`` current (in the current column), so Remove and the
+        move buttons act on it, and take focus so Delete does too."""
+        model = self.model()
+        if model is None or not self.isEnabled():
+            return
+        column = max(0, self.currentIndex().column())
+        index = model.index(row, column)
+        if not index.isValid():
+            return
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        self.setCurrentIndex(index)
+        self.scrollTo(index)
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
