@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME
 from app.core.catalog import Catalog
+from app.core.editing import new_document
 from app.core.findings import Finding
 from app.core.model import IdSyncDocument
 from app.core.rules import validate
@@ -81,7 +82,10 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.catalog = catalog
         self.settings = settings if settings is not None else load_settings()
-        self.controller = DocumentController(lambda doc: validate(doc, catalog), self)
+        # The first start shows a new document, as File > New does.
+        self.controller = DocumentController(
+            lambda doc: validate(doc, catalog), self, new_document()
+        )
         self.history = HistoryRecorder(self)
         self.history_dialog: HistoryDialog | None = None
         self.about_dialog: AboutDialog | None = None
@@ -268,7 +272,7 @@ class MainWindow(QMainWindow):
         key = QKeySequence.StandardKey
         self.new_action = self._action("&New", "newAction", [key.New, "Ctrl+N"],
                                        "Start a new configuration")
-        self.new_action.triggered.connect(self.files.new)
+        self.new_action.triggered.connect(self.new_document)
         self.open_action = self._action("&Open…", "openAction", [key.Open, "Ctrl+O"],
                                         "Open a configuration file")
         self.open_action.triggered.connect(self.files.open_dialog)
@@ -381,6 +385,13 @@ class MainWindow(QMainWindow):
         dialog = self.push_actions.dialog
         document = dialog.document if isinstance(dialog, PushDialog) else self.controller.document
         self.history.record_push(outcome, document, self.controller.path)
+
+    def new_document(self) -> bool:
+        """File > New: a new document, and the destination search and filter cleared."""
+        if not self.files.new():
+            return False
+        self.destination_page.clear_search()
+        return True
 
     def open_about(self) -> AboutDialog:
         """Help > About: version, licence, links, and where the app keeps its files."""
