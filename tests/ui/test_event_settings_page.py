@@ -337,7 +337,7 @@ def test_facebook_flow_mobile_id_error_and_three_all_limit_then_undo_to_empty(
     set_row(qtbot, page, controller, 3, "anonymous_id", "EXTERN_ID", "all")
     set_row(qtbot, page, controller, 0, "email", "EMAIL", "all")
     assert cell_codes(page, 3, 2) == ["T101"]
-    assert page.row_counter.text() == "4 of 5 identifiers · 4 of 3 using All"
+    assert page.row_counter.text() == "4 of 5 identifiers · 4 of 3 using All (1 too many)"
     set_row(qtbot, page, controller, 3, "anonymous_id", "EXTERN_ID", "first")
     assert cell_codes(page, 3, 2) == []
 

@@ -112,7 +112,7 @@ def test_a_fourth_all_row_flags_every_all_row_on_its_strategy_cell(qtbot, page, 
     # The row just changed carries the error, like every other row using All.
     assert codes(page.model, 0, 2) == ["IDS101"]
     assert codes(page.model, 3, 2) == ["IDS101"]
-    assert page.row_counter.text() == "4 of 5 identifiers · 4 of 3 using All"
+    assert page.row_counter.text() == "4 of 5 identifiers · 4 of 3 using All (1 too many)"
     controller.undo_stack.undo()
     assert codes(page.model, 3, 2) == []
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.core.catalog import Catalog, DestinationSpec
 from app.core.editing import add_row, apply_fix, choose_setup, move_row, remove_row
-from app.core.findings import Area, Finding, FindingFix, sort_findings
+from app.core.findings import Area, Finding, FindingFix, Severity, sort_findings
 from app.core.mapping import new_row
 from app.core.model import IdSyncDocument, Setup, Strategy
 from app.core.rules.limits import MAX_ALL_ROWS, MAX_ROWS
@@ -39,9 +39,10 @@ from app.ui.controller import DocumentController
 from app.ui.finding_detail import FindingDetail
 from app.ui.identifiers.banner import MobileIdsBanner
 from app.ui.identifiers.delegate import IdentifierDelegate
+from app.ui.identifiers.finding_style import severity_icon
 from app.ui.identifiers.table_model import IdentifierTableModel, column_for_field
 from app.ui.identifiers.table_view import IdentifierTableView
-from app.ui.theme import heading_font, secondary_text_color
+from app.ui.theme import heading_font, secondary_text_color, severity_color
 from app.ui.widgets import FieldFindings, PageHeader
 
 CELL_HINT = "F2 or typing edits this cell; the arrow keys move; Enter commits, Escape cancels."
@@ -177,9 +178,16 @@ class EventSettingsPage(QWidget):
         self.identifiers_heading = QLabel("&Identifiers")
         self.identifiers_heading.setFont(heading_font(self.identifiers_heading.font(), 1.1))
         self.row_counter = QLabel()
+        self.row_counter.setObjectName("rowCounter")
         self.row_counter.setAccessibleName("Identifier count")
+        # Shown beside the counter, with the counter in the error colour, when over a limit.
+        self.row_counter_icon = QLabel()
+        self.row_counter_icon.setObjectName("rowCounterIcon")
+        self.row_counter_icon.hide()
+        self._counter_over = False
         header.addWidget(self.identifiers_heading)
         header.addStretch(1)
+        header.addWidget(self.row_counter_icon)
         header.addWidget(self.row_counter)
         layout.addSpacing(4)
         layout.addLayout(header)
@@ -418,6 +426,10 @@ class EventSettingsPage(QWidget):
         self.add_action.setEnabled(self.add_button.isEnabled())
         self._update_row_buttons()
         self.row_counter.setText(self._counter_text(doc))
+        self._counter_over = (
+            len(doc.identifiers) > MAX_ROWS or self._using_all(doc) > MAX_ALL_ROWS
+        )
+        self._style_counter()
 
         self.send_mobile_ids_checkbox.setEnabled(
             doc.send_mobile_ids or spec is None or spec.supports_mobile_ids
@@ -528,12 +540,54 @@ class EventSettingsPage(QWidget):
         self._scroll.ensureWidgetVisible(widget)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _style_counter(self) -> None:
+        """Over a limit, the counter turns into a warning: error colour, icon, words."""
+        over = self._counter_over
+        palette = self.row_counter.palette()
+        wanted = (
+            severity_color(Severity.ERROR, QGuiApplication.palette())
+            if over
+            else QGuiApplication.palette().color(QPalette.ColorRole.WindowText)
+        )
+        if palette.color(QPalette.ColorRole.WindowText) != wanted:
+            palette.setColor(QPalette.ColorRole.WindowText, wanted)
+            self.row_counter.setPalette(palette)
+        font = self.row_counter.font()
+        if font.bold() != over:
+            font.setBold(over)
+            self.row_counter.setFont(font)
+        if over:
+            side = self.row_counter.fontMetrics().height()
+            self.row_counter_icon.setPixmap(severity_icon(Severity.ERROR).pixmap(side, side))
+        self.row_counter_icon.setVisible(over)
+        self.row_counter.setAccessibleDescription(
+            "Over Segment's limit: change or remove rows" if over else ""
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        changed = event.type() in (
+            QEvent.Type.PaletteChange,
+            QEvent.Type.ApplicationPaletteChange,
+        )
+        if changed and hasattr(self, "row_counter_icon"):  # not while being built
+            self._style_counter()
+
     @staticmethod
-    def _counter_text(doc: IdSyncDocument) -> str:
-        using_all = sum(1 for row in doc.identifiers if row.strategy is Strategy.ALL)
+    def _using_all(doc: IdSyncDocument) -> int:
+        return sum(1 for row in doc.identifiers if row.strategy is Strategy.ALL)
+
+    @classmethod
+    def _counter_text(cls, doc: IdSyncDocument) -> str:
+        rows = len(doc.identifiers)
+        using_all = cls._using_all(doc)
+
+        def over(count: int, limit: int) -> str:
+            return f" ({count - limit} too many)" if count > limit else ""
+
         return (
-            f"{len(doc.identifiers)} of {MAX_ROWS} identifiers · "
-            f"{using_all} of {MAX_ALL_ROWS} using All"
+            f"{rows} of {MAX_ROWS} identifiers{over(rows, MAX_ROWS)} · "
+            f"{using_all} of {MAX_ALL_ROWS} using All{over(using_all, MAX_ALL_ROWS)}"
         )
 
     @staticmethod
