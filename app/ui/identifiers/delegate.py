@@ -6,8 +6,9 @@ dropdown of preset keys for destinations that accept only those, otherwise an ed
 combo suggesting the catalog's known fields. Strategy: First added / Last added / All.
 
 Keyboard: F2 or typing opens the editor, arrows or typing choose, Enter commits, Esc
-cancels, Alt+Down opens the list. A double-click opens the list at once, and choosing
-from the list commits, so a mouse user needs one click per choice.
+cancels, Alt+Down opens the list. A click on a cell opens its list at once (the table
+view starts the edit), and choosing from the list commits, so a mouse user needs one
+click to open and one to choose.
 """
 
 from __future__ import annotations

@@ -47,6 +47,11 @@ from app.ui.widgets import FieldFindings, PageHeader
 
 CELL_HINT = "F2 or typing edits this cell; the arrow keys move; Enter commits, Escape cancels."
 
+TABLE_DESCRIPTION = (
+    "One row per identifier Segment sends. F2 or typing edits a cell, Enter commits, "
+    "Escape cancels."
+)
+
 INDENT = 26
 """Explanations sit under their radio button or checkbox, aligned with its text."""
 
@@ -194,10 +199,7 @@ class EventSettingsPage(QWidget):
 
         self.table = IdentifierTableView(self.model, self.delegate)
         self.table.setAccessibleName("Identifiers")
-        self.table.setAccessibleDescription(
-            "One row per identifier Segment sends. F2 or typing edits a cell, Enter "
-            "commits, Escape cancels."
-        )
+        self.table.setAccessibleDescription(TABLE_DESCRIPTION)
         self.table.placeholder_text = (
             "No identifiers yet. Press “+ Add Identifier” to add the first one."
         )
@@ -469,8 +471,12 @@ class EventSettingsPage(QWidget):
         index = self.table.currentIndex()
         if not index.isValid() or not self._customized():
             self.cell_detail.show_findings([])
+            self.table.setAccessibleDescription(TABLE_DESCRIPTION)
             return
         self.cell_detail.show_findings(self.model.findings_at(index), CELL_HINT)
+        # Screen readers hear the current cell's findings with the table, as they are
+        # shown under it.
+        self.table.setAccessibleDescription(self.cell_detail.accessibleDescription())
 
     def _apply_fix(self, fix: FindingFix) -> None:
         self._controller.edit(
