@@ -13,6 +13,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
+    QKeyEvent,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
@@ -59,6 +60,24 @@ _log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = QSize(1280, 800)
 STATUS_MESSAGE_MS = 8000
+
+
+_WHY_DISABLED = {
+    "undoAction": "there is nothing to undo",
+    "redoAction": "there is nothing to redo",
+}
+
+
+def disabled_reason(action: QAction) -> str:
+    """'Push is not available: Connect to Segment first …' for a disabled action; the
+    reason is its tooltip, which disabled actions keep up to date."""
+    name = action.text().replace("&", "").rstrip("…").strip()
+    tip = action.toolTip().strip()
+    if tip and tip.replace("&", "").rstrip("…").strip() != name:
+        reason = tip
+    else:
+        reason = _WHY_DISABLED.get(action.objectName(), "it does not apply here")
+    return f"{name} is not available: {reason[:1].lower()}{reason[1:]}"
 
 
 def _encode(data: QByteArray) -> str:
@@ -134,6 +153,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_menus()
+        self._explain_disabled_shortcuts()
 
         self.sidebar.currentRowChanged.connect(self._on_step_row_changed)
         self.review_page.findingActivated.connect(self.go_to_finding)
@@ -385,6 +405,25 @@ class MainWindow(QMainWindow):
         dialog = self.push_actions.dialog
         document = dialog.document if isinstance(dialog, PushDialog) else self.controller.document
         self.history.record_push(outcome, document, self.controller.path)
+
+    def _explain_disabled_shortcuts(self) -> None:
+        """A shortcut of a disabled action says in the status bar why nothing happened
+        (the key reaches the window when no control used it: ``keyPressEvent``)."""
+        self._shortcut_actions = [action for action in self.actions() if action.shortcuts()]
+        # The table's own keys (Delete, Insert, Ctrl+Shift+Up/Down) never get this far:
+        # the page reports them.
+        self.event_settings_page.shortcutRefused.connect(
+            lambda action: self.show_message(disabled_reason(action))
+        )
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        pressed = QKeySequence(event.keyCombination())
+        for action in self._shortcut_actions:
+            if not action.isEnabled() and pressed in action.shortcuts():
+                self.show_message(disabled_reason(action))
+                event.accept()
+                return
+        super().keyPressEvent(event)
 
     def new_document(self) -> bool:
         """File > New: a new document, and the destination search and filter cleared."""

@@ -231,8 +231,8 @@ class IdentifierDelegate(QStyledItemDelegate):
 
     def _finish(self, editor: ChoiceCombo) -> None:
         """The list closed after a choice: commit it and leave editing, like a dropdown."""
-        if editor.finished:
-            return
+        if editor.finished or not editor.isVisible():
+            return  # closed already (Escape, or focus moved on) before the list reported
         editor.finished = True
         self.commitData.emit(editor)
         self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -65,6 +65,9 @@ def parse_identifier_list(text: str) -> tuple[str, ...]:
 
 
 class EventSettingsPage(QWidget):
+    # The QAction whose shortcut was pressed in the table while it is disabled.
+    shortcutRefused = Signal(object)
+
     def __init__(
         self,
         controller: DocumentController,
@@ -139,6 +142,10 @@ class EventSettingsPage(QWidget):
         remaining = self.model.rowCount()
         if remaining:
             self.table.setCurrentIndex(self.model.index(min(row, remaining - 1), column))
+
+    def actions_with_shortcuts(self) -> list[QAction]:
+        """The page's own keyboard actions (Insert, Delete, Ctrl+Shift+Up/Down)."""
+        return [self.add_action, self.remove_action, self.move_up_action, self.move_down_action]
 
     def move_current(self, offset: int) -> None:
         row = self.current_row()
@@ -364,6 +371,7 @@ class EventSettingsPage(QWidget):
             self,
             on_page,
         )
+        self.table.installEventFilter(self)
         selection = self.table.selectionModel()
         selection.currentChanged.connect(lambda *_: self._update_row_buttons())
         selection.currentChanged.connect(lambda *_: self._show_cell_detail())
@@ -426,6 +434,11 @@ class EventSettingsPage(QWidget):
             else f"Segment accepts at most {MAX_ROWS} identifiers; remove one to add another."
         )
         self.add_action.setEnabled(self.add_button.isEnabled())
+        self.add_action.setToolTip(
+            self.add_button.toolTip()
+            if customized
+            else "Default Setup sends no rows of its own; choose Customized Setup"
+        )
         self._update_row_buttons()
         self.row_counter.setText(self._counter_text(doc))
         self._counter_over = (
@@ -497,6 +510,16 @@ class EventSettingsPage(QWidget):
         self.remove_action.setEnabled(self.remove_button.isEnabled())
         self.move_up_action.setEnabled(self.move_up_button.isEnabled())
         self.move_down_action.setEnabled(self.move_down_button.isEnabled())
+        # Said in the status bar when the shortcut of a disabled action is pressed.
+        if not customized:
+            why = "Default Setup sends no rows of its own; choose Customized Setup"
+        elif not has_row:
+            why = "select a row first"
+        else:
+            why = ""
+        self.remove_action.setToolTip(why or "Remove the selected row")
+        self.move_up_action.setToolTip(why or "the first row cannot move up")
+        self.move_down_action.setToolTip(why or "the last row cannot move down")
 
     # -- edits from the controls --------------------------------------------------------
 
@@ -569,6 +592,20 @@ class EventSettingsPage(QWidget):
         self.row_counter.setAccessibleDescription(
             "Over Segment's limit: change or remove rows" if over else ""
         )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A disabled action's key would otherwise scroll the page or do nothing visible.
+        if (
+            watched is self.table
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+        ):
+            pressed = QKeySequence(event.keyCombination())
+            for action in self.actions_with_shortcuts():
+                if not action.isEnabled() and pressed in action.shortcuts():
+                    self.shortcutRefused.emit(action)
+                    return True
+        return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
