@@ -4,7 +4,8 @@ window, asserting what the person sees."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QImage, QPalette
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.editing import new_document
@@ -289,3 +290,58 @@ def test_a_disabled_actions_shortcut_says_why_in_the_status_bar(
         "Move identifier up is not available: the first row cannot move up"
     )
     assert segments(window)[0] == "email"
+
+
+# -- focus is visible --------------------------------------------------------------------------
+
+
+def test_focus_on_the_step_list_and_the_table_can_be_seen(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    show_identifiers(qtbot, window, FIVE_ROWS)
+    sidebar = window.sidebar
+    table = window.event_settings_page.table
+
+    def looks(widget: QWidget) -> QImage:
+        widget.repaint()
+        return widget.grab().toImage()
+
+    current = sidebar.visualItemRect(sidebar.currentItem())
+    # Where the focus ring runs: the left edge inside the current step.
+    ring = QPoint(current.left() + 4, current.center().y())
+    ring_colour = sidebar.palette().color(QPalette.ColorRole.HighlightedText)
+
+    def distance(image: QImage) -> int:
+        seen = image.pixelColor(ring)
+        return (
+            abs(seen.red() - ring_colour.red())
+            + abs(seen.green() - ring_colour.green())
+            + abs(seen.blue() - ring_colour.blue())
+        )
+
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    assert distance(looks(sidebar)) > 150  # the selection colour only
+    table_focused = looks(table.viewport())
+
+    sidebar.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(sidebar.hasFocus)
+    assert distance(looks(sidebar)) < 60  # the ring, in the selection's text colour
+    assert looks(table.viewport()) != table_focused
+
+
+def test_journey_fields_never_say_an_id_is_needed_to_push(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    press(qtbot, window, K.Key_1)
+    page = window.target_page
+    click(qtbot, page.journey_radio)
+    assert window.controller.document.target.kind == "journey"
+    shown = " ".join(
+        label.text() for label in page.findChildren(QLabel) if label.isVisible()
+    )
+    assert "journey" in shown.lower()
+    assert "to push" not in shown
+    assert "cannot be pushed" in shown or any(
+        f.code == "IDS904" for f in window.controller.findings
+    )
