@@ -16,6 +16,13 @@ from app.core.model import IdentifierRow, IdSyncDocument, Setup, Strategy
 RowField = Literal["segment", "destination", "strategy"]
 
 
+def new_document() -> IdSyncDocument:
+    """A new configuration as Segment starts one: Default Setup, so it starts valid; the
+    first switch to Customized Setup seeds the destination's default rows
+    (``choose_setup``)."""
+    return IdSyncDocument(setup=Setup.DEFAULT)
+
+
 def add_row(doc: IdSyncDocument, row: IdentifierRow, at: int | None = None) -> IdSyncDocument:
     rows = list(doc.identifiers)
     rows.insert(len(rows) if at is None else max(0, min(at, len(rows))), row)

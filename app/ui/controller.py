@@ -59,10 +59,15 @@ class DocumentController(QObject):
     findingsChanged = Signal(list)
     pathChanged = Signal(object)
 
-    def __init__(self, validator: Validator, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        validator: Validator,
+        parent: QObject | None = None,
+        document: IdSyncDocument | None = None,
+    ) -> None:
         super().__init__(parent)
         self._validator = validator
-        self._document = IdSyncDocument()
+        self._document = document if document is not None else IdSyncDocument()
         self._findings: list[Finding] = validator(self._document)
         self._path: Path | None = None
         self.undo_stack = QUndoStack(self)

@@ -13,8 +13,8 @@ from PySide6.QtCore import QDir, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.core.api_mapping import NotPushable
+from app.core.editing import new_document
 from app.core.findings import Severity
-from app.core.model import IdSyncDocument
 from app.core.wording import plural
 from app.storage.documents import DocumentError, read_document, write_document, write_export
 from app.storage.history import HistoryEvent
@@ -94,7 +94,7 @@ class DocumentFiles(QObject):
     def new(self) -> bool:
         if not self.confirm_discard():
             return False
-        self._controller.load(IdSyncDocument(), None)
+        self._controller.load(new_document(), None)
         self.message.emit("New configuration")
         return True
 

@@ -13,6 +13,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QGuiApplication,
+    QKeyEvent,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME
 from app.core.catalog import Catalog
+from app.core.editing import new_document
 from app.core.findings import Finding
 from app.core.model import IdSyncDocument
 from app.core.rules import validate
@@ -60,6 +62,24 @@ DEFAULT_SIZE = QSize(1280, 800)
 STATUS_MESSAGE_MS = 8000
 
 
+_WHY_DISABLED = {
+    "undoAction": "there is nothing to undo",
+    "redoAction": "there is nothing to redo",
+}
+
+
+def disabled_reason(action: QAction) -> str:
+    """'Push is not available: Connect to Segment first …' for a disabled action; the
+    reason is its tooltip, which disabled actions keep up to date."""
+    name = action.text().replace("&", "").rstrip("…").strip()
+    tip = action.toolTip().strip()
+    if tip and tip.replace("&", "").rstrip("…").strip() != name:
+        reason = tip
+    else:
+        reason = _WHY_DISABLED.get(action.objectName(), "it does not apply here")
+    return f"{name} is not available: {reason[:1].lower()}{reason[1:]}"
+
+
 def _encode(data: QByteArray) -> str:
     return bytes(data.toBase64().data()).decode("ascii")
 
@@ -81,7 +101,10 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.catalog = catalog
         self.settings = settings if settings is not None else load_settings()
-        self.controller = DocumentController(lambda doc: validate(doc, catalog), self)
+        # The first start shows a new document, as File > New does.
+        self.controller = DocumentController(
+            lambda doc: validate(doc, catalog), self, new_document()
+        )
         self.history = HistoryRecorder(self)
         self.history_dialog: HistoryDialog | None = None
         self.about_dialog: AboutDialog | None = None
@@ -130,6 +153,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_menus()
+        self._explain_disabled_shortcuts()
 
         self.sidebar.currentRowChanged.connect(self._on_step_row_changed)
         self.review_page.findingActivated.connect(self.go_to_finding)
@@ -268,7 +292,7 @@ class MainWindow(QMainWindow):
         key = QKeySequence.StandardKey
         self.new_action = self._action("&New", "newAction", [key.New, "Ctrl+N"],
                                        "Start a new configuration")
-        self.new_action.triggered.connect(self.files.new)
+        self.new_action.triggered.connect(self.new_document)
         self.open_action = self._action("&Open…", "openAction", [key.Open, "Ctrl+O"],
                                         "Open a configuration file")
         self.open_action.triggered.connect(self.files.open_dialog)
@@ -381,6 +405,32 @@ class MainWindow(QMainWindow):
         dialog = self.push_actions.dialog
         document = dialog.document if isinstance(dialog, PushDialog) else self.controller.document
         self.history.record_push(outcome, document, self.controller.path)
+
+    def _explain_disabled_shortcuts(self) -> None:
+        """A shortcut of a disabled action says in the status bar why nothing happened
+        (the key reaches the window when no control used it: ``keyPressEvent``)."""
+        self._shortcut_actions = [action for action in self.actions() if action.shortcuts()]
+        # The table's own keys (Delete, Insert, Ctrl+Shift+Up/Down) never get this far:
+        # the page reports them.
+        self.event_settings_page.shortcutRefused.connect(
+            lambda action: self.show_message(disabled_reason(action))
+        )
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        pressed = QKeySequence(event.keyCombination())
+        for action in self._shortcut_actions:
+            if not action.isEnabled() and pressed in action.shortcuts():
+                self.show_message(disabled_reason(action))
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+    def new_document(self) -> bool:
+        """File > New: a new document, and the destination search and filter cleared."""
+        if not self.files.new():
+            return False
+        self.destination_page.clear_search()
+        return True
 
     def open_about(self) -> AboutDialog:
         """Help > About: version, licence, links, and where the app keeps its files."""

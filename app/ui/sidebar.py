@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QListWidget,
@@ -53,6 +53,18 @@ class _StepDelegate(QStyledItemDelegate):
         palette: QPalette = opt.palette
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        if opt.state & QStyle.StateFlag.State_HasFocus:
+            # Keyboard focus on the list: a ring inside the current step, in the colour
+            # that contrasts with what is under it (light and dark palettes alike). The
+            # selection colour alone looks the same with or without focus.
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            ring = QPen(palette.color(text_role if selected else QPalette.ColorRole.Highlight))
+            ring.setWidthF(2.0)
+            painter.setPen(ring)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(QRectF(opt.rect).adjusted(3, 3, -3, -3), 4, 4)
+            painter.restore()
         rect = opt.rect.adjusted(12, 0, -10, 0)
         metrics = QFontMetrics(opt.font)
 

@@ -180,8 +180,8 @@ FAILING: tuple[Failing, ...] = (
         ),
         ERR,
         Area.IDENTIFIERS,
-        ((3, "strategy"),),
-        "Change its strategy to Last added",
+        ((0, "strategy"), (1, "strategy"), (2, "strategy"), (3, "strategy")),
+        "to Last added or First added",
     ),
     Failing(
         "IDS102",
@@ -644,19 +644,21 @@ def test_clean_document_has_only_push_notes() -> None:
     assert codes(findings) == {"IDS901", "IDS902", "IDS903"}
 
 
-def test_more_than_three_all_rows_flags_each_row_beyond_the_third() -> None:
+def test_more_than_three_all_rows_flags_every_row_using_all() -> None:
     rows = [
         row(s, "", ALL) for s in ("email", "user_id", "anonymous_id", "ios.idfa", "android.idfa")
     ]
     findings = with_code(
         validate(make_doc(*rows, slug="fn", send_mobile_ids=True), CATALOG), "IDS101"
     )
-    assert [f.row for f in findings] == [3, 4]
-    assert "4th row using All" in findings[0].message
-    assert "5th row using All" in findings[1].message
+    # Whichever row the person set to All last carries the error, whatever its place.
+    assert [f.row for f in findings] == [0, 1, 2, 3, 4]
+    assert all(f.field == "strategy" for f in findings)
+    assert "5 rows use All, but at most 3 may" in findings[0].message
+    assert "Change 2 of them" in findings[0].message
 
 
-def test_all_rows_count_only_rows_with_all() -> None:
+def test_all_rows_count_only_rows_with_all_and_do_not_move_with_order() -> None:
     rows = [
         row("email", "", ALL),
         row("user_id", "", LAST),
@@ -667,7 +669,19 @@ def test_all_rows_count_only_rows_with_all() -> None:
     findings = with_code(
         validate(make_doc(*rows, slug="fn", send_mobile_ids=True), CATALOG), "IDS101"
     )
-    assert [f.row for f in findings] == [4]
+    assert [f.row for f in findings] == [0, 2, 3, 4]
+    assert "4 rows use All" in findings[0].message
+    assert "this row or another one using All" in findings[0].message
+    flagged = {rows[f.row].segment for f in findings}
+    reordered = list(reversed(rows))
+    again = with_code(
+        validate(make_doc(*reordered, slug="fn", send_mobile_ids=True), CATALOG), "IDS101"
+    )
+    assert {reordered[f.row].segment for f in again} == flagged
+    three = [rows[0], rows[1], rows[2], rows[3], row("android.idfa", "", LAST)]
+    assert not with_code(
+        validate(make_doc(*three, slug="fn", send_mobile_ids=True), CATALOG), "IDS101"
+    )
 
 
 def test_default_setup_ignores_rows_that_would_break_rules() -> None:

@@ -9,8 +9,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from app.core.editing import new_document
 from app.core.findings import Severity
-from app.core.model import IdentifierRow, IdSyncDocument, Setup, Strategy
+from app.core.model import IdentifierRow, Setup, Strategy
 from app.storage.documents import read_document
 from app.ui.identifiers import FINDINGS_ROLE
 from app.ui.identifiers.delegate import ChoiceCombo
@@ -131,7 +132,7 @@ def test_new_facebook_configuration_by_keys_and_clicks(
     qtbot: QtBot, window: MainWindow, file_dialogs: FileDialogs, tmp_path: Path
 ) -> None:
     press(qtbot, window, K.Key_N)
-    assert window.controller.document == IdSyncDocument()
+    assert window.controller.document == new_document()
 
     # Destination: type, Enter.
     press(qtbot, window, K.Key_2)
@@ -179,9 +180,11 @@ def test_new_facebook_configuration_by_keys_and_clicks(
     add_row(qtbot, window)
     set_row(qtbot, window, 3, "user_id", "EXTERN_ID", "all")
     set_row(qtbot, window, 0, "email", "EMAIL", "all")
-    assert cell_codes(window, 3, 2) == ["IDS101"]
-    assert errors_on_identifiers(window) == ["IDS101"]
-    assert window.sidebar.error_count(Step.IDENTIFIERS) == 1
+    # Every row using All carries it, the row just changed among them.
+    for row in range(4):
+        assert cell_codes(window, row, 2) == ["IDS101"]
+    assert errors_on_identifiers(window) == ["IDS101"] * 4
+    assert window.sidebar.error_count(Step.IDENTIFIERS) == 4
     review_codes = [f.code for f in window.review_page.findings_list.findings]
     assert "IDS101" in review_codes
 
@@ -209,7 +212,7 @@ def test_new_facebook_configuration_by_keys_and_clicks(
     assert steps >= 15
     for _ in range(steps):
         press(qtbot, window, K.Key_Z)
-    assert window.controller.document == IdSyncDocument()
+    assert window.controller.document == new_document()
     assert window.isWindowModified()
     for _ in range(steps):
         press(qtbot, window, K.Key_Z, CTRL | SHIFT)
@@ -218,7 +221,7 @@ def test_new_facebook_configuration_by_keys_and_clicks(
 
     # New, then reopen: the same document.
     press(qtbot, window, K.Key_N)
-    assert window.controller.document == IdSyncDocument()
+    assert window.controller.document == new_document()
     file_dialogs.will_open(saved)
     press(qtbot, window, K.Key_O)
     assert window.controller.document == finished

@@ -104,13 +104,15 @@ def test_mobile_id_warning_sits_on_the_row_and_goes_with_send_mobile_ids(
     assert page.banner.isVisible()
 
 
-def test_fourth_all_row_is_flagged_on_its_strategy_cell(qtbot, page, controller) -> None:
+def test_a_fourth_all_row_flags_every_all_row_on_its_strategy_cell(qtbot, page, controller) -> None:
     user = IdentifierRow(segment="user_id", destination="EXTERN_ID", strategy=Strategy.ALL)
     controller.load(facebook(EMAIL, PHONE, IDFA, user, send_mobile_ids=True), None)
     assert codes(page.model, 3, 2) == []
     assert page.model.setData(page.model.index(0, 2), "All")
+    # The row just changed carries the error, like every other row using All.
+    assert codes(page.model, 0, 2) == ["IDS101"]
     assert codes(page.model, 3, 2) == ["IDS101"]
-    assert page.row_counter.text() == "4 of 5 identifiers · 4 of 3 using All"
+    assert page.row_counter.text() == "4 of 5 identifiers · 4 of 3 using All (1 too many)"
     controller.undo_stack.undo()
     assert codes(page.model, 3, 2) == []
 

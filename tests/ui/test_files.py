@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app import APP_NAME
+from app.core.editing import new_document
 from app.core.model import (
     AudienceTarget,
     DestinationRef,
@@ -91,7 +92,7 @@ def test_save_as_then_reopen_gives_the_same_document(
     edited = window.controller.document
 
     qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
-    assert window.controller.document == IdSyncDocument()
+    assert window.controller.document == new_document()
     file_dialogs.will_open(saved)
     qtbot.keyClick(window, Qt.Key.Key_O, CTRL)
     assert window.controller.document == edited
@@ -220,7 +221,7 @@ def test_opening_a_document_of_the_wrong_shape_names_the_field(
     dialogs.expect("openErrorDialog", QMessageBox.StandardButton.Ok)
     qtbot.keyClick(window, Qt.Key.Key_O, CTRL)
     assert "identifiers[0].strategy" in dialogs.seen[0].informative
-    assert window.controller.document == IdSyncDocument()
+    assert window.controller.document == new_document()
 
 
 # --- the unsaved-changes guard ----------------------------------------------------------------
@@ -244,7 +245,7 @@ def test_new_with_unsaved_changes_can_discard_them(
     type_space_id(qtbot, window, "spa_1")
     dialogs.expect("unsavedChangesDialog", QMessageBox.StandardButton.Discard)
     qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
-    assert window.controller.document == IdSyncDocument()
+    assert window.controller.document == new_document()
     assert not window.isWindowModified()
 
 
@@ -508,5 +509,5 @@ def test_opening_a_file_that_cannot_be_a_document_explains_and_keeps_the_documen
     qtbot.keyClick(window, Qt.Key.Key_O, CTRL)
     assert dialogs.pending == 0
     assert words in dialogs.seen[0].informative
-    assert window.controller.document == IdSyncDocument()
+    assert window.controller.document == new_document()
     assert window.controller.path is None

@@ -17,28 +17,30 @@ MAX_ROWS: Final = 5
 """The Public API accepts at most five idSyncConfiguration entries."""
 
 
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def check_all_rows(ctx: RuleContext) -> Iterator[Finding]:
-    # Only the rows beyond the third are flagged: those are the ones to change, and the
-    # first three remain a valid configuration on their own.
-    all_seen = 0
-    for index, row in enumerate(ctx.rows):
-        if row.strategy is not Strategy.ALL:
-            continue
-        all_seen += 1
-        if all_seen > MAX_ALL_ROWS:
-            yield make_finding(
-                "IDS101",
-                f"This is the {_ordinal(all_seen)} row using All, but at most {MAX_ALL_ROWS} "
-                f"rows may use All. Change its strategy to Last added or First added, "
-                f"or remove the row.",
-                row=index,
-                field="strategy",
-            )
+    # Every row using All is flagged once there are too many: which one to change is the
+    # person's choice, and the rules see only the document, not which row was edited
+    # last. So the row just set to All always carries the error (the editor's current
+    # cell shows it), the findings do not move when rows are reordered, and they all go
+    # once few enough rows use All.
+    using_all = [index for index, row in enumerate(ctx.rows) if row.strategy is Strategy.ALL]
+    count = len(using_all)
+    if count <= MAX_ALL_ROWS:
+        return
+    excess = count - MAX_ALL_ROWS
+    which = (
+        "this row or another one using All"
+        if excess == 1
+        else f"{excess} of them (this row or others)"
+    )
+    for index in using_all:
+        yield make_finding(
+            "IDS101",
+            f"{count} rows use All, but at most {MAX_ALL_ROWS} may. Change {which} to "
+            f"Last added or First added, or remove {'one' if excess == 1 else excess}.",
+            row=index,
+            field="strategy",
+        )
 
 
 def check_row_count(ctx: RuleContext) -> Iterator[Finding]:

@@ -6,8 +6,9 @@ dropdown of preset keys for destinations that accept only those, otherwise an ed
 combo suggesting the catalog's known fields. Strategy: First added / Last added / All.
 
 Keyboard: F2 or typing opens the editor, arrows or typing choose, Enter commits, Esc
-cancels, Alt+Down opens the list. A double-click opens the list at once, and choosing
-from the list commits, so a mouse user needs one click per choice.
+cancels, Alt+Down opens the list. A click on a cell opens its list at once (the table
+view starts the edit), and choosing from the list commits, so a mouse user needs one
+click to open and one to choose.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QElapsedTimer,
     QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     QSize,
@@ -29,6 +32,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QCompleter,
     QStyle,
@@ -70,6 +74,32 @@ class ChoiceCombo(QComboBox):
         self.setFrame(False)
         self.finished = False
         """Set once the delegate has closed this editor, so it is closed only once."""
+        self._shown_by_mouse = QElapsedTimer()
+
+    def show_popup_for_mouse(self) -> None:
+        """Open the list after a click; the second click of a double-click, landing on
+        the list just opened, must not choose from it and close it again."""
+        self.showPopup()
+        viewport = self.view().viewport()
+        if viewport is not None:
+            viewport.removeEventFilter(self)
+            viewport.installEventFilter(self)
+        self._shown_by_mouse.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            self._shown_by_mouse.isValid()
+            and event.type()
+            in (
+                QEvent.Type.MouseButtonPress,
+                QEvent.Type.MouseButtonRelease,
+                QEvent.Type.MouseButtonDblClick,
+            )
+        ):
+            if self._shown_by_mouse.elapsed() < QApplication.doubleClickInterval():
+                return True
+            self._shown_by_mouse.invalidate()
+        return super().eventFilter(watched, event)
 
     def add_choices(self, choices: Sequence[Choice]) -> None:
         group = None
@@ -139,7 +169,7 @@ class IdentifierDelegate(QStyledItemDelegate):
         if self._mouse_started:
             # Opened by the mouse: show the list straight away, as a dropdown does.
             self._mouse_started = False
-            QTimer.singleShot(0, editor, editor.showPopup)
+            QTimer.singleShot(0, editor, editor.show_popup_for_mouse)
         return editor
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
@@ -230,8 +260,8 @@ class IdentifierDelegate(QStyledItemDelegate):
 
     def _finish(self, editor: ChoiceCombo) -> None:
         """The list closed after a choice: commit it and leave editing, like a dropdown."""
-        if editor.finished:
-            return
+        if editor.finished or not editor.isVisible():
+            return  # closed already (Escape, or focus moved on) before the list reported
         editor.finished = True
         self.commitData.emit(editor)
         self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)

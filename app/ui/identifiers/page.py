@@ -10,8 +10,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QPalette
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.core.catalog import Catalog, DestinationSpec
 from app.core.editing import add_row, apply_fix, choose_setup, move_row, remove_row
-from app.core.findings import Area, Finding, FindingFix, sort_findings
+from app.core.findings import Area, Finding, FindingFix, Severity, sort_findings
 from app.core.mapping import new_row
 from app.core.model import IdSyncDocument, Setup, Strategy
 from app.core.rules.limits import MAX_ALL_ROWS, MAX_ROWS
@@ -39,12 +39,18 @@ from app.ui.controller import DocumentController
 from app.ui.finding_detail import FindingDetail
 from app.ui.identifiers.banner import MobileIdsBanner
 from app.ui.identifiers.delegate import IdentifierDelegate
+from app.ui.identifiers.finding_style import severity_icon
 from app.ui.identifiers.table_model import IdentifierTableModel, column_for_field
 from app.ui.identifiers.table_view import IdentifierTableView
-from app.ui.theme import heading_font, secondary_text_color
+from app.ui.theme import heading_font, secondary_text_color, severity_color
 from app.ui.widgets import FieldFindings, PageHeader
 
 CELL_HINT = "F2 or typing edits this cell; the arrow keys move; Enter commits, Escape cancels."
+
+TABLE_DESCRIPTION = (
+    "One row per identifier Segment sends. F2 or typing edits a cell, Enter commits, "
+    "Escape cancels."
+)
 
 INDENT = 26
 """Explanations sit under their radio button or checkbox, aligned with its text."""
@@ -59,6 +65,9 @@ def parse_identifier_list(text: str) -> tuple[str, ...]:
 
 
 class EventSettingsPage(QWidget):
+    # The QAction whose shortcut was pressed in the table while it is disabled.
+    shortcutRefused = Signal(object)
+
     def __init__(
         self,
         controller: DocumentController,
@@ -134,6 +143,10 @@ class EventSettingsPage(QWidget):
         if remaining:
             self.table.setCurrentIndex(self.model.index(min(row, remaining - 1), column))
 
+    def actions_with_shortcuts(self) -> list[QAction]:
+        """The page's own keyboard actions (Insert, Delete, Ctrl+Shift+Up/Down)."""
+        return [self.add_action, self.remove_action, self.move_up_action, self.move_down_action]
+
     def move_current(self, offset: int) -> None:
         row = self.current_row()
         doc = self._controller.document
@@ -177,19 +190,23 @@ class EventSettingsPage(QWidget):
         self.identifiers_heading = QLabel("&Identifiers")
         self.identifiers_heading.setFont(heading_font(self.identifiers_heading.font(), 1.1))
         self.row_counter = QLabel()
+        self.row_counter.setObjectName("rowCounter")
         self.row_counter.setAccessibleName("Identifier count")
+        # Shown beside the counter, with the counter in the error colour, when over a limit.
+        self.row_counter_icon = QLabel()
+        self.row_counter_icon.setObjectName("rowCounterIcon")
+        self.row_counter_icon.hide()
+        self._counter_over = False
         header.addWidget(self.identifiers_heading)
         header.addStretch(1)
+        header.addWidget(self.row_counter_icon)
         header.addWidget(self.row_counter)
         layout.addSpacing(4)
         layout.addLayout(header)
 
         self.table = IdentifierTableView(self.model, self.delegate)
         self.table.setAccessibleName("Identifiers")
-        self.table.setAccessibleDescription(
-            "One row per identifier Segment sends. F2 or typing edits a cell, Enter "
-            "commits, Escape cancels."
-        )
+        self.table.setAccessibleDescription(TABLE_DESCRIPTION)
         self.table.placeholder_text = (
             "No identifiers yet. Press “+ Add Identifier” to add the first one."
         )
@@ -354,6 +371,7 @@ class EventSettingsPage(QWidget):
             self,
             on_page,
         )
+        self.table.installEventFilter(self)
         selection = self.table.selectionModel()
         selection.currentChanged.connect(lambda *_: self._update_row_buttons())
         selection.currentChanged.connect(lambda *_: self._show_cell_detail())
@@ -416,8 +434,17 @@ class EventSettingsPage(QWidget):
             else f"Segment accepts at most {MAX_ROWS} identifiers; remove one to add another."
         )
         self.add_action.setEnabled(self.add_button.isEnabled())
+        self.add_action.setToolTip(
+            self.add_button.toolTip()
+            if customized
+            else "Default Setup sends no rows of its own; choose Customized Setup"
+        )
         self._update_row_buttons()
         self.row_counter.setText(self._counter_text(doc))
+        self._counter_over = (
+            len(doc.identifiers) > MAX_ROWS or self._using_all(doc) > MAX_ALL_ROWS
+        )
+        self._style_counter()
 
         self.send_mobile_ids_checkbox.setEnabled(
             doc.send_mobile_ids or spec is None or spec.supports_mobile_ids
@@ -457,8 +484,12 @@ class EventSettingsPage(QWidget):
         index = self.table.currentIndex()
         if not index.isValid() or not self._customized():
             self.cell_detail.show_findings([])
+            self.table.setAccessibleDescription(TABLE_DESCRIPTION)
             return
         self.cell_detail.show_findings(self.model.findings_at(index), CELL_HINT)
+        # Screen readers hear the current cell's findings with the table, as they are
+        # shown under it.
+        self.table.setAccessibleDescription(self.cell_detail.accessibleDescription())
 
     def _apply_fix(self, fix: FindingFix) -> None:
         self._controller.edit(
@@ -479,6 +510,16 @@ class EventSettingsPage(QWidget):
         self.remove_action.setEnabled(self.remove_button.isEnabled())
         self.move_up_action.setEnabled(self.move_up_button.isEnabled())
         self.move_down_action.setEnabled(self.move_down_button.isEnabled())
+        # Said in the status bar when the shortcut of a disabled action is pressed.
+        if not customized:
+            why = "Default Setup sends no rows of its own; choose Customized Setup"
+        elif not has_row:
+            why = "select a row first"
+        else:
+            why = ""
+        self.remove_action.setToolTip(why or "Remove the selected row")
+        self.move_up_action.setToolTip(why or "the first row cannot move up")
+        self.move_down_action.setToolTip(why or "the last row cannot move down")
 
     # -- edits from the controls --------------------------------------------------------
 
@@ -528,12 +569,68 @@ class EventSettingsPage(QWidget):
         self._scroll.ensureWidgetVisible(widget)
         widget.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _style_counter(self) -> None:
+        """Over a limit, the counter turns into a warning: error colour, icon, words."""
+        over = self._counter_over
+        palette = self.row_counter.palette()
+        wanted = (
+            severity_color(Severity.ERROR, QGuiApplication.palette())
+            if over
+            else QGuiApplication.palette().color(QPalette.ColorRole.WindowText)
+        )
+        if palette.color(QPalette.ColorRole.WindowText) != wanted:
+            palette.setColor(QPalette.ColorRole.WindowText, wanted)
+            self.row_counter.setPalette(palette)
+        font = self.row_counter.font()
+        if font.bold() != over:
+            font.setBold(over)
+            self.row_counter.setFont(font)
+        if over:
+            side = self.row_counter.fontMetrics().height()
+            self.row_counter_icon.setPixmap(severity_icon(Severity.ERROR).pixmap(side, side))
+        self.row_counter_icon.setVisible(over)
+        self.row_counter.setAccessibleDescription(
+            "Over Segment's limit: change or remove rows" if over else ""
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A disabled action's key would otherwise scroll the page or do nothing visible.
+        if (
+            watched is self.table
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+        ):
+            pressed = QKeySequence(event.keyCombination())
+            for action in self.actions_with_shortcuts():
+                if not action.isEnabled() and pressed in action.shortcuts():
+                    self.shortcutRefused.emit(action)
+                    return True
+        return super().eventFilter(watched, event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        changed = event.type() in (
+            QEvent.Type.PaletteChange,
+            QEvent.Type.ApplicationPaletteChange,
+        )
+        if changed and hasattr(self, "row_counter_icon"):  # not while being built
+            self._style_counter()
+
     @staticmethod
-    def _counter_text(doc: IdSyncDocument) -> str:
-        using_all = sum(1 for row in doc.identifiers if row.strategy is Strategy.ALL)
+    def _using_all(doc: IdSyncDocument) -> int:
+        return sum(1 for row in doc.identifiers if row.strategy is Strategy.ALL)
+
+    @classmethod
+    def _counter_text(cls, doc: IdSyncDocument) -> str:
+        rows = len(doc.identifiers)
+        using_all = cls._using_all(doc)
+
+        def over(count: int, limit: int) -> str:
+            return f" ({count - limit} too many)" if count > limit else ""
+
         return (
-            f"{len(doc.identifiers)} of {MAX_ROWS} identifiers · "
-            f"{using_all} of {MAX_ALL_ROWS} using All"
+            f"{rows} of {MAX_ROWS} identifiers{over(rows, MAX_ROWS)} · "
+            f"{using_all} of {MAX_ALL_ROWS} using All{over(using_all, MAX_ALL_ROWS)}"
         )
 
     @staticmethod

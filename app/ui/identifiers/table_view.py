@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QPersistentModelIndex, QSize, Qt
+from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.ui.identifiers.delegate import IdentifierDelegate
@@ -27,6 +27,7 @@ class IdentifierTableView(QTableView):
     ) -> None:
         super().__init__(parent)
         self.placeholder_text = ""
+        self._pressed = QPersistentModelIndex()
         self.setModel(model)
         self.setItemDelegate(delegate)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
@@ -49,6 +50,10 @@ class IdentifierTableView(QTableView):
         rows.setDefaultSectionSize(delegate.row_height())
         rows.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         rows.setMinimumWidth(32)
+        # The row number of the selected cell stands out, and clicking a row number
+        # selects that row (Qt's own selectRow does nothing in single-item selection).
+        rows.setHighlightSections(True)
+        rows.sectionPressed.connect(self.select_row)
 
         columns = self.horizontalHeader()
         columns.setHighlightSections(False)
@@ -64,6 +69,48 @@ class IdentifierTableView(QTableView):
         self.setMinimumHeight(
             columns.minimumHeight() + VISIBLE_ROWS * delegate.row_height() + frame + 8
         )
+
+    def select_row(self, row: int) -> None:
+        """Make a cell of ``row`` current (in the current column), so Remove and the
+        move buttons act on it, and take focus so Delete does too."""
+        model = self.model()
+        if model is None or not self.isEnabled():
+            return
+        column = max(0, self.currentIndex().column())
+        index = model.index(row, column)
+        if not index.isValid():
+            return
+        self.setFocus(Qt.FocusReason.MouseFocusReason)
+        self.setCurrentIndex(index)
+        self.scrollTo(index)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        left = event.button() == Qt.MouseButton.LeftButton
+        at = self.indexAt(event.position().toPoint())
+        self._pressed = QPersistentModelIndex(at) if left else QPersistentModelIndex()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        pressed = self._pressed
+        self._pressed = QPersistentModelIndex()
+        super().mouseReleaseEvent(event)
+        # Every column is a dropdown: one click opens its list, as a combo box does (the
+        # delegate shows the list when a mouse opened the editor). Qt alone would
+        # select on the first click and edit on a second, slower one.
+        if (
+            event.button() != Qt.MouseButton.LeftButton
+            or event.modifiers() != Qt.KeyboardModifier.NoModifier
+            or self.state() == QAbstractItemView.State.EditingState
+        ):
+            return
+        index = self.indexAt(event.position().toPoint())
+        if (
+            index.isValid()
+            and pressed.isValid()
+            and QPersistentModelIndex(index) == pressed
+            and index.flags() & Qt.ItemFlag.ItemIsEditable
+        ):
+            self.edit(index)
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()

@@ -312,6 +312,11 @@ class DestinationPage(QWidget):
 
     # --- search ---------------------------------------------------------------------------
 
+    def clear_search(self) -> None:
+        """Back to the whole catalog (File > New): no search text, every kind shown."""
+        self.search_edit.clear()
+        self.kind_combo.setCurrentIndex(0)
+
     def _apply_filter(self) -> None:
         current = self.current_spec()
         kind = KIND_FILTERS[max(0, self.kind_combo.currentIndex())][1]

@@ -123,6 +123,10 @@ class ConnectDialog(QDialog):
         self._lookup_worker: Worker | None = None
         self._lookup_worker_generation = 0
         self._lookup_profile: ConnectionProfile | None = None
+        # Where focus was when a test started, and where Qt moved it when the controls
+        # were disabled: a finished test puts it back (never onto Cancel).
+        self._focus_before: QWidget | None = None
+        self._focus_parked: QWidget | None = None
 
         intro = QLabel(
             "The app reads your spaces, audiences and destination connections, and changes "
@@ -203,6 +207,8 @@ class ConnectDialog(QDialog):
             "Connect", QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.connect_button.setObjectName("connectButton")
+        # Enter anywhere in the dialog connects (a focused Cancel would otherwise take it).
+        self.connect_button.setDefault(True)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self._connect_clicked)
         self.buttons.rejected.connect(self.reject)
@@ -431,6 +437,8 @@ class ConnectDialog(QDialog):
             return
         self._passed = inputs
         self._passed_token = outcome.token
+        # The endpoint that worked is offered first next time, even if this is cancelled.
+        self.session.last_profile = inputs[0]
         self.status.set_ok(f"Connected: {plural(len(spaces), 'space')}.")
         if self._accept_after_test:
             self._finish(inputs[0], outcome.token)
@@ -452,9 +460,26 @@ class ConnectDialog(QDialog):
         self.status.clear()
 
     def _set_busy(self, busy: bool) -> None:
+        if busy:
+            self._focus_before = self.focusWidget()
         self.test_button.setEnabled(not busy)
         self.connect_button.setEnabled(not busy)
         self.endpoint.setEnabled(not busy)
+        if busy:
+            self._focus_parked = self.focusWidget()
+            return
+        before, parked = self._focus_before, self._focus_parked
+        self._focus_before = self._focus_parked = None
+        # Put focus back unless the person moved it meanwhile.
+        if (
+            before is not None
+            and before is not parked
+            and self.focusWidget() is parked
+            and before.isEnabled()
+            and before.isVisible()
+        ):
+            before.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.connect_button.setDefault(True)
 
     def _finish(self, profile: ConnectionProfile, token: str) -> None:
         self.storage_kind = self.session.connect_to(
