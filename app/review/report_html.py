@@ -53,6 +53,8 @@ pre { background: #f6f8fa; border: 1px solid #e6e9ee; border-radius: 6px; paddin
 .sev-error { background: #fde2e1; color: #9b1c1c; }
 .sev-warning { background: #fff1d6; color: #7a4a00; }
 .sev-info { background: #e3ecfb; color: #1e4a8a; }
+.bodies { display: grid; grid-template-columns: 1fr 1fr; gap: 0 16px; }
+.bodies > div { min-width: 0; }
 .unreadable { border-color: #e8a3a1; }
 .clean { color: #276749; }
 .muted { color: #6b7280; }
@@ -234,18 +236,19 @@ def _reference(finding: Finding) -> str:
 
 
 def _bodies(doc: IdSyncDocument) -> list[str]:
-    out = ["<h3>Public API request bodies</h3>"]
+    out = ["<h3>Public API request bodies</h3>", '<div class="bodies">']
     for label, build in (
         ("Create (POST, Add Destination to Audience)", create_body),
         ("Update (PATCH, Update Destination for Audience)", update_body),
     ):
-        out.append(f"<p><b>{_e(label)}</b></p>")
+        out.append(f"<div><p><b>{_e(label)}</b></p>")
         try:
             body = build(doc)
         except NotPushable as reason:
-            out.append(f'<p class="muted">Not buildable: {_e(str(reason))}</p>')
+            out.append(f'<p class="muted">Not buildable: {_e(str(reason))}</p></div>')
             continue
-        out.append(f"<pre>{_e(json.dumps(body, indent=2, ensure_ascii=False))}</pre>")
+        out.append(f"<pre>{_e(json.dumps(body, indent=2, ensure_ascii=False))}</pre></div>")
+    out.append("</div>")
     notes = api_limitations(doc)
     if notes:
         out.append("<ul>")
