@@ -91,6 +91,18 @@ class ReviewActions(QObject):
             self.panel.openRequested.connect(self._open_requested)
             self.panel.message.connect(self.message)
             self._window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.panel)
+            # The editor's pages leave a docked table a few rows at most: the workspace
+            # starts as its own window over the editor (double-click its title to dock it).
+            self.panel.setFloating(True)
+            frame = self._window.geometry()
+            width = min(1200, max(800, frame.width() - 60))
+            height = min(640, max(420, frame.height() - 120))
+            self.panel.setGeometry(
+                frame.x() + (frame.width() - width) // 2,
+                frame.y() + (frame.height() - height) // 2,
+                width,
+                height,
+            )
         self.panel.show()
         self.panel.raise_()
         self.panel.open_folder(folder)

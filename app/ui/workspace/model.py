@@ -242,6 +242,8 @@ class WorkspaceModel(QAbstractTableModel):
             return str(entry.result.error)
         if column is Column.NAME:
             return self._relative(entry.path)
+        if column in (Column.TARGET, Column.DESTINATION):
+            return self._display(entry, column) or None  # the whole text when cut short
         return None
 
     def _foreground(self, entry: WorkspaceEntry, column: Column) -> Any:

@@ -117,11 +117,13 @@ class WorkspacePanel(QDockWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         for column, width in (
-            (Column.NAME, 220), (Column.TARGET, 250), (Column.DESTINATION, 200),
-            (Column.SETUP, 100), (Column.ROWS, 50), (Column.ERRORS, 56),
+            (Column.NAME, 240), (Column.TARGET, 300), (Column.DESTINATION, 200),
+            (Column.SETUP, 130), (Column.ROWS, 50), (Column.ERRORS, 56),
             (Column.WARNINGS, 70), (Column.NOTES, 52), (Column.MODIFIED, 130),
         ):
             self.table.setColumnWidth(column, width)
+        # The target (ids, or why a file is unreadable) takes the room that is left.
+        header.setSectionResizeMode(Column.TARGET, QHeaderView.ResizeMode.Stretch)
         self.table.activated.connect(self._open_index)
 
         self.progress = QProgressBar()
