@@ -263,3 +263,26 @@ def test_export_report_of_the_folder(
     for name in ("Facebook email", "Wrong key", "Mobile", "broken.json"):
         assert name in html
     assert "Wrote the review report of 4 configs" in window.statusBar().currentMessage()
+
+
+def test_export_review_report_of_the_open_config_escapes_every_value(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, file_dialogs: object
+) -> None:
+    hostile = WRONG_KEY.model_copy(update={"name": "<script>alert(1)</script>"})
+    path = write(tmp_path / "hostile.json", hostile)
+    assert window.files.open_path(path)
+    assert window.review_actions.report_action in window.file_menu.actions()
+    target = tmp_path / "hostile-review.html"
+    file_dialogs.will_save(target)  # type: ignore[attr-defined]
+    window.review_actions.report_action.trigger()
+    html = target.read_text(encoding="utf-8")
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "IDS110" in html and str(path) in html
+    assert "Exported the review report" in window.statusBar().currentMessage()
+    # Unsaved edits are reported as they stand, with the lines they will have.
+    window.controller.edit(hostile.model_copy(update={"name": "Edited"}), "name")
+    file_dialogs.will_save(target)  # type: ignore[attr-defined]
+    window.review_actions.report_action.trigger()
+    html = target.read_text(encoding="utf-8")
+    assert "Edited" in html and "(unsaved changes)" in html
