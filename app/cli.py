@@ -14,7 +14,7 @@ import importlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
@@ -22,8 +22,7 @@ import app.clock  # noqa: F401  (starts the self-test clock where /proc cannot t
 from app import __version__
 from app.core.api_mapping import NotPushable, create_body, update_body
 from app.core.catalog import Catalog
-from app.core.diff import diff_documents
-from app.core.findings import Finding, Severity
+from app.core.findings import Finding
 from app.core.model import IdSyncDocument
 from app.core.schema import document_json_schema
 from app.core.wording import plural
@@ -94,8 +93,8 @@ def _run(argv: list[str]) -> int:
         wrong = next(arg for arg in argv if not Path(arg).is_file())
         if Path(wrong).is_dir():
             _error(
-                f"{wrong} is a folder: the editor opens files; to check every document in it, "
-                f"run `{PROG} check {wrong}`"
+                f"{wrong} is a folder: open it on its own (`{PROG} {wrong}`) to review every "
+                f"document in it, or run `{PROG} check {wrong}`"
             )
         else:
             _error(f"{wrong}: no such file or command (see `{PROG} --help`)")
@@ -129,19 +128,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    from app.review.commands import CHECK_DESCRIPTION, add_check_arguments
+
     check = subparsers.add_parser(
         "check",
         help="check documents (files or folders of *.json) like a linter",
-        description="Check documents against the ID Sync rules. Output lines read "
-        "PATH:ROW: CODE SEVERITY: MESSAGE (ROW is 1-based, '-' for the whole document; "
-        "rows are 1-based in --format json too). Unreadable files are reported on stderr "
-        "and the rest are still checked.",
+        description=CHECK_DESCRIPTION,
     )
-    check.add_argument("paths", nargs="+", metavar="PATH", help="document file or folder")
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument(
-        "-q", "--quiet", action="store_true", help="hide info findings and the summary line"
-    )
+    add_check_arguments(check)
     check.set_defaults(handler=_cmd_check)
 
     export = subparsers.add_parser(
@@ -165,13 +159,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(handler=_cmd_export)
 
+    from app.review.commands import DIFF_DESCRIPTION, add_diff_arguments
+
     diff = subparsers.add_parser(
         "diff",
-        help="compare two documents field by field and row by row",
-        description="Show what changes from A to B. Exit 0 when they are the same, 1 when not.",
+        help="compare two documents (or one with its live connection) field by field and row "
+        "by row",
+        description=DIFF_DESCRIPTION,
     )
-    diff.add_argument("old", metavar="A")
-    diff.add_argument("new", metavar="B")
+    add_diff_arguments(diff)
     diff.set_defaults(handler=_cmd_diff)
 
     schema = subparsers.add_parser("schema", help="print the JSON Schema of the document format")
@@ -262,6 +258,8 @@ def _gui_request(argv: list[str], commands: set[str]) -> list[str] | None:
         return None
     if all(Path(arg).is_file() for arg in argv):
         return list(argv)
+    if len(argv) == 1 and Path(argv[0]).is_dir():
+        return list(argv)  # a folder opens in the review workspace (app/ui/workspace)
     return None
 
 
@@ -355,131 +353,15 @@ def _gui_import_problem(exc: ImportError) -> str:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    files, missing = _collect_json_files(args.paths)
-    for line in missing:
-        _report(line)
-    results: list[tuple[str, IdSyncDocument | None, DocumentError | None]] = []
-    for path in files:
-        try:
-            results.append((path, read_document(path), None))
-        except DocumentError as exc:
-            _report(str(exc))
-            results.append((path, None, exc))
+    from app.review.commands import run_check
 
-    catalog: Catalog | None = None
-    report: list[tuple[str, DocumentError | None, list[Finding]]] = []
-    for path, doc, problem in results:
-        findings: list[Finding] = []
-        if doc is not None:
-            if catalog is None:
-                catalog = _load_catalog()
-                if catalog is None:
-                    return EXIT_INTERNAL
-            findings = _validate(doc, catalog)
-            if args.quiet:
-                findings = [f for f in findings if f.severity is not Severity.INFO]
-        report.append((path, problem, findings))
-
-    unreadable = len(missing) + sum(1 for entry in report if entry[1] is not None)
-    all_findings = [f for entry in report for f in entry[2]]
-    if args.format == "json":
-        _print_check_json(report, unreadable)
-    else:
-        for path, _, findings in report:
-            for finding in findings:
-                _out(_finding_line(path, finding))
-        if not args.quiet:
-            _out(_summary(len(files), all_findings, unreadable))
-    if unreadable:
-        return EXIT_UNREADABLE
-    if any(f.is_error for f in all_findings):
-        return EXIT_FINDINGS
-    return EXIT_OK
-
-
-def _collect_json_files(paths: Iterable[str]) -> tuple[list[str], list[str]]:
-    files: list[str] = []
-    problems: list[str] = []
-    seen: set[str] = set()
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = list(_json_files_under(path))
-            if not found:
-                problems.append(f"{raw}: no .json files in this folder")
-            candidates = [str(p) for p in found]
-        elif path.exists():
-            candidates = [raw]
-        else:
-            problems.append(f"{raw}: no such file or folder")
-            continue
-        for candidate in candidates:
-            key = os.path.normcase(os.path.abspath(candidate))
-            if key not in seen:
-                seen.add(key)
-                files.append(candidate)
-    return files, problems
-
-
-def _json_files_under(folder: Path) -> Iterator[Path]:
-    # Hidden folders (.git, .venv) and hidden files are never documents to check.
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            if name.lower().endswith(".json") and not name.startswith("."):
-                yield Path(root) / name
+    return run_check(args, out=_out, report=_report, load_catalog=_load_catalog)
 
 
 def _finding_line(path: str, finding: Finding) -> str:
-    row = "-" if finding.row is None else str(finding.row + 1)
-    return f"{path}:{row}: {finding.code} {finding.severity.value}: {finding.message}"
+    from app.review.commands import finding_line
 
-
-def _summary(file_count: int, findings: list[Finding], unreadable: int) -> str:
-    counts = {severity: 0 for severity in Severity}
-    for finding in findings:
-        counts[finding.severity] += 1
-    parts = [
-        plural(counts[Severity.ERROR], "error"),
-        plural(counts[Severity.WARNING], "warning"),
-        f"{counts[Severity.INFO]} info",
-    ]
-    if unreadable:
-        parts.append(f"{unreadable} unreadable")
-    return f"{plural(file_count, 'file')} checked: {', '.join(parts)}"
-
-
-def _print_check_json(
-    report: list[tuple[str, DocumentError | None, list[Finding]]], unreadable: int
-) -> None:
-    files_out: list[dict[str, Any]] = []
-    for path, problem, findings in report:
-        files_out.append(
-            {
-                "path": path,
-                "readable": problem is None,
-                "error": None
-                if problem is None
-                else {
-                    "message": str(problem),
-                    "reason": problem.reason,
-                    "line": problem.line,
-                    "column": problem.column,
-                    "field": problem.field,
-                },
-                "findings": [f.to_json() for f in findings],
-            }
-        )
-    all_findings = [f for entry in report for f in entry[2]]
-    summary = {
-        "files": len(report),
-        "unreadable": unreadable,
-        "errors": sum(1 for f in all_findings if f.severity is Severity.ERROR),
-        "warnings": sum(1 for f in all_findings if f.severity is Severity.WARNING),
-        "info": sum(1 for f in all_findings if f.severity is Severity.INFO),
-    }
-    _out(json.dumps({"files": files_out, "summary": summary}, indent=2, ensure_ascii=False))
-
+    return finding_line(path, finding)
 
 
 def _load_catalog() -> Catalog | None:
@@ -502,8 +384,10 @@ def _validate(doc: IdSyncDocument, catalog: Catalog) -> list[Finding]:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from app.review.checked import read_located
+
     try:
-        doc = read_document(args.file)
+        doc, positions = read_located(args.file)
     except DocumentError as exc:
         _report(str(exc))
         return EXIT_UNREADABLE
@@ -513,7 +397,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         catalog = _load_catalog()
         if catalog is None:
             return EXIT_INTERNAL
-        errors = [f for f in _validate(doc, catalog) if f.is_error]
+        errors = [f for f in positions.locate(_validate(doc, catalog)) if f.is_error]
         if errors and not args.force:
             _report(
                 f"{args.file}: cannot export {args.export_as}: the document has "
@@ -542,17 +426,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    docs: list[IdSyncDocument] = []
-    for path in (args.old, args.new):
-        try:
-            docs.append(read_document(path))
-        except DocumentError as exc:
-            _report(str(exc))
-            return EXIT_UNREADABLE
-    difference = diff_documents(docs[0], docs[1])
-    for line in difference.render_text():
-        _out(line)
-    return EXIT_OK if difference.is_empty else EXIT_FINDINGS
+    from app.review.commands import run_diff
+
+    return run_diff(args, out=_out, report=_report, error=_error)
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:

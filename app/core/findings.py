@@ -88,6 +88,9 @@ class Finding(BaseModel):
     reference: str = ""
     """A URL documenting the fact this finding applies (a destination field's meaning),
     beside the rule's own source; empty when the source says it all."""
+    line: int | None = None
+    """The 1-based line in the document's file of the finding's row (or of its field, for
+    document-level findings), when it was read from a file; None otherwise."""
 
     @property
     def is_error(self) -> bool:
@@ -113,6 +116,8 @@ class Finding(BaseModel):
             "field": self.field,
             "source": self.source,
         }
+        if self.line is not None:
+            data["line"] = self.line
         if self.reference:
             data["reference"] = self.reference
         if self.fix is not None:

@@ -55,6 +55,7 @@ from app.ui.push.push_flow import PushOutcome
 from app.ui.push.session import ConnectionProfile, EndpointKind, SegmentSession
 from app.ui.sidebar import StepSidebar
 from app.ui.steps import Step, step_of, summary
+from app.ui.workspace.actions import ReviewActions
 
 _log = logging.getLogger(__name__)
 
@@ -154,6 +155,14 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._explain_disabled_shortcuts()
+        # Open Folder… (the review workspace), Compare…, Export Review Report….
+        self.review_actions = ReviewActions(
+            self, self.controller, catalog, self.files.open_path, self.segment_session
+        )
+        self.review_actions.install(
+            self.file_menu, after=self.open_action, before=self.history_action
+        )
+        self.review_actions.message.connect(self.show_message)
 
         self.sidebar.currentRowChanged.connect(self._on_step_row_changed)
         self.review_page.findingActivated.connect(self.go_to_finding)
@@ -185,6 +194,9 @@ class MainWindow(QMainWindow):
         restored = self.offer_recovery()
         for path in paths[:1]:
             given = Path(path).absolute()
+            if given.is_dir():  # `idsync FOLDER`: the review workspace
+                self.review_actions.open_folder(given)
+                continue
             if restored and self.controller.path == given:
                 continue  # the restored work is this file's newer, unsaved state
             self.files.open_path(given)
@@ -359,6 +371,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        self.file_menu = file_menu
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.open_action)
         self.recent_menu = QMenu("Open &Recent", self)

@@ -74,3 +74,12 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> Result:
     code = main(list(argv))
     captured = capsys.readouterr()
     return Result(code, captured.out, captured.err)
+
+
+def row_line(path: Path, row: int) -> int:
+    """The 1-based line where identifier row ``row`` (1-based) opens in a document written
+    by :func:`write` (indent 2: each row opens with ``    {`` under ``"identifiers"``)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, text in enumerate(lines) if text.startswith('  "identifiers"'))
+    openings = [i + 1 for i, text in enumerate(lines) if i > start and text == "    {"]
+    return openings[row - 1]

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from app.core import sources
-from tests.cli.helpers import BROKEN_JSON, CLEAN, MOBILE_WITHOUT_TOGGLE, WRONG_KEY, run, write
+from tests.cli.helpers import (
+    BROKEN_JSON,
+    CLEAN,
+    MOBILE_WITHOUT_TOGGLE,
+    WRONG_KEY,
+    row_line,
+    run,
+    write,
+)
 
 
 def test_clean_document_exits_0_with_only_info(
@@ -40,7 +48,7 @@ def test_error_finding_exits_1_with_row_and_code(
     assert result.code == 1
     assert len(result.out_lines) == 1
     line = result.out_lines[0]
-    assert line.startswith(f"{path}:2: IDS110 error: ")
+    assert line.startswith(f"{path}:{row_line(path, 2)}: IDS110 error: ")
     assert "'EXTERNAL_ID' is not a Facebook Custom Audiences key" in line
     assert "Choose 'EXTERN_ID'" in line
 
@@ -52,7 +60,7 @@ def test_warnings_alone_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert result.code == 0
     assert len(result.out_lines) == 1
     line = result.out_lines[0]
-    assert line.startswith(f"{path}:2: IDS109 warning: ")
+    assert line.startswith(f"{path}:{row_line(path, 2)}: IDS109 warning: ")
     assert "Send Mobile IDs" in line
 
 
@@ -85,7 +93,7 @@ def test_bad_file_is_reported_on_stderr_and_the_rest_is_checked(
     assert result.err_lines == [
         f"{broken}:5:3: Expecting ',' delimiter — fix the JSON and open it again."
     ]
-    assert result.out_lines[0].startswith(f"{wrong}:2: IDS110 error:")
+    assert result.out_lines[0].startswith(f"{wrong}:{row_line(wrong, 2)}: IDS110 error:")
 
 
 def test_missing_path_and_empty_folder_are_unreadable(
@@ -130,6 +138,7 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
             "message": errors[0]["message"],
             "area": "identifiers",
             "row": 2,
+            "line": row_line(wrong, 2),
             "field": "destination",
             "source": sources.FACEBOOK_SCHEMA_KEYS,
             "fix": {

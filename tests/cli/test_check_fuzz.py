@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from app.cli import main
 from app.core.model import IdSyncDocument
 from app.storage.documents import dump_document
-from tests.cli.helpers import WRONG_KEY, write
+from tests.cli.helpers import WRONG_KEY, row_line, write
 from tests.storage.strategies import damaged_documents, documents, json_values
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,5 +71,5 @@ def test_python_dash_m_app_check(tmp_path: Path) -> None:
         timeout=120,
     )
     assert completed.returncode == 1, completed.stderr
-    assert completed.stdout.startswith(f"{path}:2: IDS110 error: ")
+    assert completed.stdout.startswith(f"{path}:{row_line(path, 2)}: IDS110 error: ")
     assert completed.stderr == ""

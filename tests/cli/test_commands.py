@@ -15,7 +15,15 @@ from app.core.model import IdentifierRow, Setup, Strategy
 from app.core.rules import RULES
 from app.core.schema import document_json_schema
 from app.storage.documents import dump_document
-from tests.cli.helpers import CLEAN, JOURNEY, MOBILE_WITHOUT_TOGGLE, WRONG_KEY, run, write
+from tests.cli.helpers import (
+    CLEAN,
+    JOURNEY,
+    MOBILE_WITHOUT_TOGGLE,
+    WRONG_KEY,
+    row_line,
+    run,
+    write,
+)
 
 # --- export ----------------------------------------------------------------------------
 
@@ -295,7 +303,7 @@ def test_export_of_a_body_with_error_findings_is_refused_unless_forced(
     assert refused.err_lines[0].startswith(
         f"{path}: cannot export update-body: the document has 1 error"
     )
-    assert refused.err_lines[1].startswith(f"{path}:2: IDS110 error:")
+    assert refused.err_lines[1].startswith(f"{path}:{row_line(path, 2)}: IDS110 error:")
     assert not out.exists()
 
     forced = run(capsys, "export", str(path), "--as", "update-body", "--force", "-o", str(out))
@@ -329,12 +337,15 @@ def test_export_of_the_document_itself_is_allowed_with_errors(
     assert result.out.encode() == path.read_bytes()
 
 
-def test_a_folder_given_to_the_editor_suggests_check(
+def test_a_folder_beside_a_file_says_how_to_review_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    result = run(capsys, str(tmp_path))
+    # A folder alone opens the review workspace (tests/cli/test_gui_and_extensions.py);
+    # beside a file it cannot, and the message says both ways to review it.
+    doc = write(tmp_path / "clean.json", CLEAN)
+    result = run(capsys, str(doc), str(tmp_path))
     assert result.code == 2
     assert result.err_lines == [
-        f"idsync: {tmp_path} is a folder: the editor opens files; to check every document "
-        f"in it, run `idsync check {tmp_path}`"
+        f"idsync: {tmp_path} is a folder: open it on its own (`idsync {tmp_path}`) to review "
+        f"every document in it, or run `idsync check {tmp_path}`"
     ]

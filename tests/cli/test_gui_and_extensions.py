@@ -55,6 +55,16 @@ def test_a_file_argument_opens_it_in_the_editor(
     assert _opened() == [[str(doc)]]
 
 
+def test_a_folder_argument_opens_the_review_workspace(
+    editor_folder: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (editor_folder / "application.py").write_text(FAKE_EDITOR)
+    folder = tmp_path / "configs"
+    write(folder / "clean.json", CLEAN)
+    assert run(capsys, str(folder)).code == 7
+    assert _opened() == [[str(folder)]]
+
+
 def test_a_file_named_like_a_command_runs_the_command(
     editor_folder: Path,
     tmp_path: Path,

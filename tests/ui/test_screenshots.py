@@ -21,7 +21,9 @@ DOCS_SHOTS = ROOT / "docs" / "screenshots"
 NAMES = {"target.png", "destination.png", "event-settings.png", "review.png"}
 # Pictures of one feature or dialog, taken by hand under Xvfb with a window manager at
 # the size that shows it; not rendered by the script.
-FEATURE_SHOTS = frozenset({"wrong-mapping.png", "about.png"})
+FEATURE_SHOTS = frozenset(
+    {"wrong-mapping.png", "about.png", "workspace.png", "compare.png", "report.png"}
+)
 SIZE = (1280, 800)
 # A blank or single-colour image has a handful of colours; a rendered page with
 # antialiased text, icons and a table has hundreds.

@@ -1,0 +1,127 @@
+"""A document file read through the bounded reader and checked, findings with their lines."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from app.core.catalog import Catalog
+from app.core.findings import Finding, Severity
+from app.core.model import IdSyncDocument
+from app.core.positions import DocumentPositions, document_positions
+from app.storage.bounded import MAX_DOCUMENT_BYTES, ReadError, decode_utf8, read_bytes
+from app.storage.documents import DocumentError, parse_document
+from app.storage.documents import _read_problem as _read_problem
+
+DOCUMENT_SUFFIX: Final = ".json"
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """One file: its document and findings (with lines), or why it could not be read."""
+
+    path: str
+    document: IdSyncDocument | None = None
+    findings: tuple[Finding, ...] = ()
+    error: DocumentError | None = None
+    positions: DocumentPositions = field(default_factory=DocumentPositions)
+    modified: float | None = None
+    """The file's modification time (seconds since the epoch) when it was read."""
+
+    @property
+    def readable(self) -> bool:
+        return self.document is not None
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    @property
+    def errors(self) -> int:
+        return self.count(Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return self.count(Severity.WARNING)
+
+    @property
+    def notes(self) -> int:
+        return self.count(Severity.INFO)
+
+
+def read_located(path: Path | str) -> tuple[IdSyncDocument, DocumentPositions]:
+    """The document at ``path`` and where its rows and fields are; DocumentError if not."""
+    source = str(path)
+    try:
+        data = read_bytes(path, MAX_DOCUMENT_BYTES)
+    except ReadError as exc:
+        # Worded exactly as every other document read words it.
+        raise _read_problem(source, exc) from None
+    document = parse_document(data, source)
+    # parse_document decoded the same bytes already, so this cannot fail.
+    return document, document_positions(decode_utf8(data))
+
+
+def check_file(path: Path | str, catalog: Catalog, *, quiet: bool = False) -> CheckedFile:
+    """Read and check ``path``; ``quiet`` leaves out info findings."""
+    from app.core.rules import validate
+
+    source = str(path)
+    modified = _mtime(path)
+    try:
+        document, positions = read_located(path)
+    except DocumentError as error:
+        return CheckedFile(source, error=error, modified=modified)
+    findings = validate(document, catalog)
+    if quiet:
+        findings = [f for f in findings if f.severity is not Severity.INFO]
+    return CheckedFile(
+        source,
+        document=document,
+        findings=tuple(positions.locate(findings)),
+        positions=positions,
+        modified=modified,
+    )
+
+
+def document_files(folder: Path | str) -> Iterator[Path]:
+    """Every ``*.json`` under ``folder`` and its subfolders, in a stable order; hidden
+    folders (.git, .venv) and hidden files are never documents."""
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name.lower().endswith(DOCUMENT_SUFFIX) and not name.startswith("."):
+                yield Path(root) / name
+
+
+def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The files named by ``paths`` (folders searched), each once; and what was missing."""
+    files: list[str] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = [str(p) for p in document_files(path)]
+            if not found:
+                problems.append(f"{raw}: no .json files in this folder")
+        elif path.exists():
+            found = [raw]
+        else:
+            problems.append(f"{raw}: no such file or folder")
+            continue
+        for candidate in found:
+            key = os.path.normcase(os.path.abspath(candidate))
+            if key not in seen:
+                seen.add(key)
+                files.append(candidate)
+    return files, problems
+
+
+def _mtime(path: Path | str) -> float | None:
+    try:
+        return os.stat(path).st_mtime
+    except OSError:
+        return None

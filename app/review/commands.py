@@ -1,0 +1,286 @@
+"""The bodies of ``idsync check`` and ``idsync diff``: kept out of the CLI's entry module
+so it only declares the arguments (``add_check_arguments`` / ``add_diff_arguments``) and
+calls :func:`run_check` / :func:`run_diff` with its output functions.
+
+Never imports Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Final
+
+from app.core.catalog import Catalog
+from app.core.diff import diff_documents
+from app.core.findings import Finding, Severity
+from app.core.model import IdSyncDocument
+from app.core.wording import plural
+from app.review.annotations import github_commands, sarif_log
+from app.review.checked import CheckedFile, check_file, expand_paths
+from app.review.compare import diff_json
+from app.storage.documents import DocumentError, read_document, write_export
+
+EXIT_OK: Final = 0
+EXIT_FINDINGS: Final = 1
+EXIT_UNREADABLE: Final = 2
+EXIT_INTERNAL: Final = 3
+CHECK_FORMATS: Final = ("text", "json", "sarif", "github")
+DIFF_FORMATS: Final = ("text", "json")
+
+Write = Callable[[str], None]
+LoadCatalog = Callable[[], "Catalog | None"]
+
+
+# --- arguments ---------------------------------------------------------------------------
+
+
+def add_check_arguments(check: argparse.ArgumentParser) -> None:
+    check.add_argument("paths", nargs="+", metavar="PATH", help="document file or folder")
+    check.add_argument(
+        "--format",
+        choices=CHECK_FORMATS,
+        default="text",
+        help="text (PATH:LINE: CODE SEVERITY: MESSAGE), json, sarif (SARIF 2.1.0 for code "
+        "scanning) or github (workflow commands that annotate a pull request)",
+    )
+    check.add_argument(
+        "-q", "--quiet", action="store_true", help="hide info findings and the summary line"
+    )
+    check.add_argument(
+        "--report",
+        metavar="FILE.html",
+        help="also write a self-contained HTML review report (totals, rows, findings with "
+        "their sources, the exact API bodies) to hand on or print",
+    )
+
+
+CHECK_DESCRIPTION: Final = (
+    "Check documents against the ID Sync rules. Text output lines read "
+    "PATH:LINE: CODE SEVERITY: MESSAGE (LINE is the 1-based line of the finding's row, or "
+    "of its field for document-level findings, '-' when unknown); --format json gives the "
+    "row (1-based) and the line of each finding. Unreadable files are reported on stderr "
+    "and the rest are still checked."
+)
+
+
+def add_diff_arguments(diff: argparse.ArgumentParser) -> None:
+    diff.add_argument("old", metavar="A", help="document (with --live: the only one)")
+    diff.add_argument("new", metavar="B", nargs="?", help="document to compare A with")
+    diff.add_argument("--format", choices=DIFF_FORMATS, default="text")
+    diff.add_argument(
+        "--live",
+        action="store_true",
+        help="compare A's live connection in Segment (read only) with A: what a push of A "
+        "would change",
+    )
+    where = diff.add_mutually_exclusive_group()
+    where.add_argument("--region", choices=("us", "eu"), default=None, help="with --live")
+    where.add_argument("--base-url", metavar="URL", help="with --live: a custom API base URL")
+    diff.add_argument(
+        "--timeout", type=float, default=20.0, metavar="SECONDS", help="with --live"
+    )
+
+
+DIFF_DESCRIPTION: Final = (
+    "Show what changes from A to B, or with --live from A's live connection to A. "
+    "Exit 0 when they are the same, 1 when not, 2 unreadable input, 3 the live connection "
+    "could not be read."
+)
+
+
+# --- check -------------------------------------------------------------------------------
+
+
+def run_check(
+    args: argparse.Namespace, *, out: Write, report: Write, load_catalog: LoadCatalog
+) -> int:
+    files, missing = expand_paths(args.paths)
+    for line in missing:
+        report(line)
+    checked: list[CheckedFile] = []
+    catalog: Catalog | None = None
+    for path in files:
+        if catalog is None:
+            catalog = load_catalog()
+            if catalog is None:
+                return EXIT_INTERNAL
+        result = check_file(path, catalog, quiet=args.quiet)
+        if result.error is not None:
+            report(str(result.error))
+        checked.append(result)
+
+    unreadable = len(missing) + sum(1 for c in checked if c.error is not None)
+    findings = [f for c in checked for f in c.findings]
+    if args.format == "json":
+        out(json.dumps(_check_json(checked, unreadable), indent=2, ensure_ascii=False))
+    elif args.format == "sarif":
+        out(json.dumps(sarif_log(checked, missing), indent=2, ensure_ascii=False))
+    elif args.format == "github":
+        for line in github_commands(checked, missing):
+            out(line)
+    else:
+        for result in checked:
+            for finding in result.findings:
+                out(finding_line(result.path, finding))
+        if not args.quiet:
+            out(summary_line(len(files), findings, unreadable))
+    if getattr(args, "report", None):
+        code = _write_report(args.report, checked, missing, report)
+        if code != EXIT_OK:
+            return code
+    if unreadable:
+        return EXIT_UNREADABLE
+    if any(f.is_error for f in findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def finding_line(path: str, finding: Finding) -> str:
+    """``PATH:LINE: CODE severity: message``, as compilers and linters print them."""
+    line = "-" if finding.line is None else str(finding.line)
+    return f"{path}:{line}: {finding.code} {finding.severity.value}: {finding.message}"
+
+
+def summary_line(file_count: int, findings: Sequence[Finding], unreadable: int) -> str:
+    counts = {severity: 0 for severity in Severity}
+    for finding in findings:
+        counts[finding.severity] += 1
+    parts = [
+        plural(counts[Severity.ERROR], "error"),
+        plural(counts[Severity.WARNING], "warning"),
+        f"{counts[Severity.INFO]} info",
+    ]
+    if unreadable:
+        parts.append(f"{unreadable} unreadable")
+    return f"{plural(file_count, 'file')} checked: {', '.join(parts)}"
+
+
+def _check_json(checked: Sequence[CheckedFile], unreadable: int) -> dict[str, object]:
+    files_out: list[dict[str, object]] = []
+    for result in checked:
+        problem = result.error
+        files_out.append(
+            {
+                "path": result.path,
+                "readable": problem is None,
+                "error": None
+                if problem is None
+                else {
+                    "message": str(problem),
+                    "reason": problem.reason,
+                    "line": problem.line,
+                    "column": problem.column,
+                    "field": problem.field,
+                },
+                "findings": [{**f.to_json(), "line": f.line} for f in result.findings],
+            }
+        )
+    findings = [f for c in checked for f in c.findings]
+    summary = {
+        "files": len(checked),
+        "unreadable": unreadable,
+        "errors": sum(1 for f in findings if f.severity is Severity.ERROR),
+        "warnings": sum(1 for f in findings if f.severity is Severity.WARNING),
+        "info": sum(1 for f in findings if f.severity is Severity.INFO),
+    }
+    return {"files": files_out, "summary": summary}
+
+
+def _write_report(
+    target: str, checked: Sequence[CheckedFile], missing: Sequence[str], report: Write
+) -> int:
+    from app.review.report_html import render_report
+
+    html = render_report(checked, missing=missing, generated_at=datetime.now().astimezone())
+    try:
+        write_export(target, html.encode("utf-8"))
+    except DocumentError as error:
+        report(f"{error} (the report was not written)")
+        return EXIT_UNREADABLE
+    return EXIT_OK
+
+
+# --- diff --------------------------------------------------------------------------------
+
+
+def run_diff(args: argparse.Namespace, *, out: Write, report: Write, error: Write) -> int:
+    if args.live and args.new is not None:
+        error("diff --live compares one document with its live connection: give only A")
+        return EXIT_UNREADABLE
+    if not args.live and args.new is None:
+        error("diff needs two documents, A and B (or one with --live)")
+        return EXIT_UNREADABLE
+    if not args.live and (args.region or args.base_url):
+        error("--region and --base-url go with --live")
+        return EXIT_UNREADABLE
+    try:
+        old_doc = read_document(args.old)
+    except DocumentError as exc:
+        report(str(exc))
+        return EXIT_UNREADABLE
+    if args.live:
+        live = _read_live(args, old_doc, error)
+        if isinstance(live, int):
+            return live
+        old_label, new_label = live[1], args.old
+        before, after = live[0], old_doc
+    else:
+        try:
+            new_doc = read_document(args.new)
+        except DocumentError as exc:
+            report(str(exc))
+            return EXIT_UNREADABLE
+        old_label, new_label = args.old, args.new
+        before, after = old_doc, new_doc
+    difference = diff_documents(before, after)
+    if args.format == "json":
+        out(json.dumps(diff_json(difference, old=old_label, new=new_label), indent=2,
+                       ensure_ascii=False))
+    else:
+        for line in difference.render_text():
+            out(line)
+    return EXIT_OK if difference.is_empty else EXIT_FINDINGS
+
+
+def _read_live(
+    args: argparse.Namespace, doc: IdSyncDocument, error: Write
+) -> tuple[IdSyncDocument, str] | int:
+    """The live side, or the exit code after saying why it cannot be read."""
+    from app.review.compare import LiveCompareError, live_ids, read_live_side
+    from app.segment.client import SegmentClient
+    from app.segment.errors import SegmentError
+    from app.segment.regions import resolve_base_url
+    from app.storage.secrets import TOKEN_ENV_VAR, TokenStore
+
+    if args.timeout <= 0:
+        error("--timeout must be a positive number of seconds")
+        return EXIT_UNREADABLE
+    try:
+        live_ids(doc)
+        base_url = resolve_base_url(args.region, args.base_url)
+    except LiveCompareError as exc:
+        error(f"{args.old}: {exc}")
+        return EXIT_UNREADABLE
+    except SegmentError as exc:
+        error(str(exc))
+        return EXIT_UNREADABLE
+    token = TokenStore(base_url).get()
+    if not token:
+        error(
+            f"No Segment API token for {base_url}. Set {TOKEN_ENV_VAR}, or connect once in "
+            "the app (it keeps the token in the system keychain)."
+        )
+        return EXIT_INTERNAL
+    try:
+        with SegmentClient(token, base_url=base_url, timeout=args.timeout) as client:
+            side = read_live_side(client, doc)
+    except LiveCompareError as exc:
+        error(f"{args.old}: {exc}")
+        return EXIT_FINDINGS
+    except SegmentError as exc:
+        error(f"the live connection could not be read: {exc}")
+        return EXIT_INTERNAL
+    return side.document, side.label

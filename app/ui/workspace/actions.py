@@ -1,0 +1,177 @@
+"""The review actions of the main window: File > Open Folder…, File > Compare…, and
+File > Export Review Report…, installed into the window's File menu from outside it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
+
+from app.core.catalog import Catalog
+from app.core.positions import document_positions
+from app.review.checked import CheckedFile, check_file
+from app.review.report_html import render_report
+from app.storage.documents import DocumentError, dump_document, write_export
+from app.ui.controller import DocumentController
+from app.ui.workspace.panel import REPORT_FILTER, WorkspacePanel
+
+if TYPE_CHECKING:
+    from app.ui.compare_dialog import CompareDialog
+    from app.ui.push.session import SegmentSession
+
+
+class ReviewActions(QObject):
+    message = Signal(str)
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        controller: DocumentController,
+        catalog: Catalog,
+        open_path: object,
+        session: SegmentSession | None = None,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._controller = controller
+        self._catalog = catalog
+        self._open_path = open_path
+        self._session = session
+        self.panel: WorkspacePanel | None = None
+        self.compare_dialog: CompareDialog | None = None
+        self.open_folder_action = self._action(
+            "Open &Folder…", "openFolderAction", "Ctrl+Shift+O",
+            "Review every config in a folder and its subfolders",
+        )
+        self.open_folder_action.triggered.connect(self.choose_folder)
+        self.compare_action = self._action(
+            "Co&mpare…", "compareAction", "Ctrl+Shift+D",
+            "Compare two configs side by side: files, history versions or the live connection",
+        )
+        self.compare_action.triggered.connect(self.open_compare)
+        self.report_action = self._action(
+            "Export Review &Report…", "exportReportAction", "",
+            "Write the open config's review as one HTML file to hand on or print",
+        )
+        self.report_action.triggered.connect(lambda: self.export_report())
+
+    def _action(self, text: str, name: str, shortcut: str, tip: str) -> QAction:
+        action = QAction(text, self._window)
+        action.setObjectName(name)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        self._window.addAction(action)
+        return action
+
+    def install(self, file_menu: QMenu, *, after: QAction, before: QAction) -> None:
+        """Open Folder… after ``after`` (File > Open…); Compare… and Export Review Report…
+        before ``before`` (File > History…)."""
+        actions = file_menu.actions()
+        index = actions.index(after) + 1
+        following = actions[index] if index < len(actions) else None
+        file_menu.insertAction(following, self.open_folder_action)  # type: ignore[arg-type]
+        file_menu.insertAction(before, self.report_action)
+        file_menu.insertAction(before, self.compare_action)
+
+    # -- the workspace ------------------------------------------------------------------------
+
+    def choose_folder(self) -> WorkspacePanel | None:
+        start = str(self.panel.root) if self.panel and self.panel.root else str(Path.home())
+        chosen = QFileDialog.getExistingDirectory(self._window, "Open folder to review", start)
+        return self.open_folder(Path(chosen)) if chosen else None
+
+    def open_folder(self, folder: Path) -> WorkspacePanel:
+        if self.panel is None:
+            self.panel = WorkspacePanel(self._catalog, self._window)
+            self.panel.openRequested.connect(self._open_requested)
+            self.panel.message.connect(self.message)
+            self._window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.panel)
+            # The editor's pages leave a docked table a few rows at most: the workspace
+            # starts as its own window over the editor (double-click its title to dock it).
+            self.panel.setFloating(True)
+            frame = self._window.geometry()
+            width = min(1200, max(800, frame.width() - 60))
+            height = min(640, max(420, frame.height() - 120))
+            self.panel.setGeometry(
+                frame.x() + (frame.width() - width) // 2,
+                frame.y() + (frame.height() - height) // 2,
+                width,
+                height,
+            )
+        self.panel.show()
+        self.panel.raise_()
+        self.panel.open_folder(folder)
+        self.message.emit(f"Reviewing {folder}")
+        return self.panel
+
+    def _open_requested(self, path: Path) -> None:
+        opener = self._open_path
+        assert callable(opener)
+        opener(path)  # the editor's own open: reads first, then the unsaved-changes guard
+
+    # -- compare ------------------------------------------------------------------------------
+
+    def open_compare(self) -> CompareDialog:
+        from app.ui.compare_dialog import CompareDialog
+
+        if self.compare_dialog is not None:
+            self.compare_dialog.deleteLater()
+        dialog = CompareDialog(self._controller, session=self._session, parent=self._window)
+        self.compare_dialog = dialog
+        dialog.open()
+        return dialog
+
+    # -- the report of the open config --------------------------------------------------------
+
+    def current_review(self) -> CheckedFile:
+        """The open config as the report shows it: the file's own lines when it is saved
+        and unchanged, else the lines it will have when saved."""
+        controller = self._controller
+        path = controller.path
+        if path is not None and not controller.is_dirty:
+            on_disk = check_file(path, self._catalog)
+            if on_disk.document == controller.document:
+                return on_disk
+        doc = controller.document
+        positions = document_positions(dump_document(doc).decode("utf-8"))
+        label = str(path) if path is not None else "Untitled (not saved)"
+        if path is not None and controller.is_dirty:
+            label += " (unsaved changes)"
+        return CheckedFile(
+            label,
+            document=doc,
+            findings=tuple(positions.locate(list(controller.findings))),
+            positions=positions,
+        )
+
+    def export_report(self, target: Path | str | None = None) -> Path | None:
+        review = self.current_review()
+        if target is None:
+            path = self._controller.path
+            folder = path.parent if path is not None else Path.home()
+            stem = path.stem if path is not None else "idsync-config"
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self._window, "Export review report", str(folder / f"{stem}-review.html"),
+                REPORT_FILTER,
+            )
+            if not chosen:
+                return None
+            target = chosen
+        out = Path(target)
+        if not out.suffix:
+            out = out.with_suffix(".html")
+        html = render_report([review], generated_at=datetime.now().astimezone())
+        try:
+            write_export(out, html.encode("utf-8"))
+        except DocumentError as error:
+            from app.ui import dialogs
+
+            dialogs.show_export_error(self._window, out, error.reason)
+            return None
+        self.message.emit(f"Exported the review report to {out}")
+        return out

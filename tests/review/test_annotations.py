@@ -1,0 +1,115 @@
+"""`idsync check --format sarif` (validated against the official SARIF 2.1.0 schema) and
+`--format github` (workflow commands)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from app.core.rules import RULES
+from app.review.annotations import artifact_uri, escape_data, escape_property
+from tests.cli.helpers import BROKEN_JSON, CLEAN, WRONG_KEY, row_line, run, write
+
+SCHEMA = json.loads(
+    (Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
+)
+
+
+def _validate(log: object) -> None:
+    validator = jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+    errors = sorted(validator.iter_errors(log), key=lambda e: list(e.path))
+    assert errors == [], "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+
+def test_sarif_is_valid_and_points_at_the_rows_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = write(tmp_path / "wrong.json", WRONG_KEY)
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(BROKEN_JSON)
+    result = run(capsys, "check", "--format", "sarif", str(wrong), str(broken))
+    assert result.code == 2
+    log = json.loads(result.out)
+    _validate(log)
+    assert log["version"] == "2.1.0"
+    (run_,) = log["runs"]
+    rules = {rule["id"]: rule for rule in run_["tool"]["driver"]["rules"]}
+    assert set(rules) == set(RULES)
+    assert rules["IDS110"]["helpUri"] == RULES["IDS110"].source
+    assert "House rule" in rules["IDS107"]["shortDescription"]["text"]
+    assert "helpUri" not in rules["IDS107"], "house rules have no source page"
+    (error,) = [r for r in run_["results"] if r["level"] == "error"]
+    assert error["ruleId"] == "IDS110"
+    assert run_["tool"]["driver"]["rules"][error["ruleIndex"]]["id"] == "IDS110"
+    assert "EXTERNAL_ID" in error["message"]["text"]
+    location = error["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == Path(wrong).as_uri()
+    assert location["region"]["startLine"] == row_line(wrong, 2)
+    assert {r["level"] for r in run_["results"]} == {"error", "note"}
+    (invocation,) = run_["invocations"]
+    assert invocation["executionSuccessful"] is False
+    (unreadable,) = invocation["toolExecutionNotifications"]
+    assert unreadable["locations"][0]["physicalLocation"]["region"]["startLine"] == 5
+
+
+def test_sarif_of_clean_files_is_valid_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "configs" / "a b.json", CLEAN)
+    result = run(capsys, "check", "-q", "--format", "sarif", "configs")
+    assert result.code == 0
+    log = json.loads(result.out)
+    _validate(log)
+    assert log["runs"][0]["results"] == []
+    assert log["runs"][0]["invocations"][0]["executionSuccessful"] is True
+
+
+def test_a_broken_log_fails_the_schema() -> None:
+    # The schema is really applied: a result without a message is refused.
+    bad = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}},
+                                          "results": [{"ruleId": "IDS110"}]}]}
+    with pytest.raises(AssertionError):
+        _validate(bad)
+
+
+def test_relative_paths_stay_relative_uris() -> None:
+    assert artifact_uri("configs/a b.json") == "configs/a%20b.json"
+    assert artifact_uri("/tmp/x.json") == "file:///tmp/x.json"
+    assert artifact_uri("C:\\work\\x.json") == "file:///C:/work/x.json"
+
+
+def test_github_commands_annotate_the_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = write(tmp_path / "wrong.json", WRONG_KEY)
+    result = run(capsys, "check", "--format", "github", str(wrong))
+    assert result.code == 1
+    error, *notices = result.out_lines
+    assert error.startswith(
+        f"::error file={escape_property(str(wrong))},line={row_line(wrong, 2)},"
+        "title=IDS110 (Segment limit)::'EXTERNAL_ID' is not a Facebook Custom Audiences key"
+    )
+    assert notices and all(line.startswith("::notice file=") for line in notices)
+    quiet = run(capsys, "check", "-q", "--format", "github", str(wrong))
+    assert len(quiet.out_lines) == 1, "-q leaves out the notices"
+
+
+def test_github_warning_and_unreadable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.cli.helpers import MOBILE_WITHOUT_TOGGLE
+
+    mobile = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(BROKEN_JSON)
+    result = run(capsys, "check", "-q", "--format", "github", str(mobile), str(broken))
+    assert result.code == 2
+    assert result.out_lines[0].startswith(f"::warning file={mobile},line={row_line(mobile, 2)},")
+    assert result.out_lines[1].startswith(f"::error file={broken},line=5,title=unreadable::")
+
+
+def test_github_escaping() -> None:
+    assert escape_data("100% done\r\nnext") == "100%25 done%0D%0Anext"
+    assert escape_property("C:\\a,b:c%\n") == "C%3A\\a%2Cb%3Ac%25%0A"

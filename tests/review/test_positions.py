@@ -1,0 +1,63 @@
+"""Lines of rows and fields, found in the JSON text (app/core/positions.py)."""
+
+from __future__ import annotations
+
+import json
+
+from app.core.findings import Area, Finding, Severity
+from app.core.positions import document_positions
+
+TEXT = """{
+  "format": "idsync-config",
+  "version": 2,
+  "name": "x",
+  "target": {"kind": "audience",
+             "space_id": "spa_1",
+    "audience_id": "aud_1"},
+  "identifiers": [
+    {"segment": "email", "destination": "EMAIL", "strategy": "last"},
+
+    {
+      "segment": "user_id",
+      "destination": "EXTERNAL_ID",
+      "strategy": "all"
+    }
+  ]
+}
+"""
+
+
+def _finding(row: int | None = None, field: str | None = None) -> Finding:
+    return Finding(
+        code="IDS110", severity=Severity.ERROR, message="m", area=Area.IDENTIFIERS,
+        row=row, field=field,
+    )
+
+
+def test_rows_and_fields_have_their_lines() -> None:
+    json.loads(TEXT)  # the sample is real JSON
+    positions = document_positions(TEXT)
+    assert positions.rows == (9, 11)
+    assert positions.field_line("name") == 4
+    assert positions.field_line("target.space_id") == 6
+    assert positions.field_line("target.audience_id") == 7
+    # A field not in the file falls back to the object that holds it.
+    assert positions.field_line("target.journey_id") == 5
+    assert positions.field_line("destination.slug") is None
+
+
+def test_findings_get_the_row_line_or_the_field_line() -> None:
+    positions = document_positions(TEXT)
+    row, field, nothing, gone = positions.locate(
+        [_finding(row=1, field="destination"), _finding(field="target.space_id"), _finding(),
+         _finding(row=7)]
+    )
+    assert (row.line, field.line, nothing.line, gone.line) == (11, 6, None, None)
+    assert row.to_json()["line"] == 11 and row.to_json()["row"] == 2
+    assert "line" not in nothing.to_json()
+
+
+def test_text_that_is_not_an_object_has_no_positions() -> None:
+    for text in ("", "[1, 2]", "{\"a\": ", "null"):
+        positions = document_positions(text)
+        assert positions.rows == () and dict(positions.fields) == {}

@@ -1,0 +1,135 @@
+"""The HTML review report: self-contained, escaped, with sources, bodies and print styles."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from app.core.catalog import Catalog
+from app.core.model import DestinationRef, IdentifierRow, JourneyTarget, Strategy
+from app.core.rules import RULES
+from app.review.checked import check_file
+from app.review.report_html import render_report
+from tests.cli.helpers import BROKEN_JSON, CLEAN, WRONG_KEY, row_line, run, write
+
+WHEN = datetime(2025, 1, 2, 3, 4, tzinfo=timezone.utc)
+
+
+class _Collect(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _parse(html: str) -> _Collect:
+    parser = _Collect()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def test_every_value_is_escaped(tmp_path: Path, catalog: Catalog) -> None:
+    hostile = WRONG_KEY.model_copy(
+        update={
+            "name": "<script>alert(1)</script>",
+            "notes": '"><img src=x onerror=alert(2)>',
+            "destination": DestinationRef(
+                slug="personas-facebook-custom-audiences",
+                name="<marquee>Facebook</marquee>",
+                instance_id="dst_<i>",
+            ),
+        }
+    ).with_rows(
+        [IdentifierRow(segment="<u>email</u>", destination="</td>EMAIL", strategy=Strategy.ALL)]
+    )
+    path = write(tmp_path / "<evil>.json", hostile)
+    html = render_report([check_file(path, catalog)], generated_at=WHEN)
+    parsed = _parse(html)
+    tags = {tag for tag, _ in parsed.tags}
+    assert not tags & {"script", "img", "marquee", "i", "u", "iframe", "link"}
+    text = "".join(parsed.text)
+    assert "<script>alert(1)</script>" in text, "the name shows as text"
+    assert '"><img src=x onerror=alert(2)>' in text
+    assert "</td>EMAIL" in text and "<evil>.json" in text
+    assert "&lt;script&gt;" in html
+
+
+def test_self_contained_no_requests(tmp_path: Path, catalog: Catalog) -> None:
+    path = write(tmp_path / "wrong.json", WRONG_KEY)
+    html = render_report([check_file(path, catalog)], generated_at=WHEN)
+    parsed = _parse(html)
+    for tag, attrs in parsed.tags:
+        assert tag not in ("script", "link", "img", "iframe", "object", "embed", "base")
+        assert "src" not in attrs and "style" not in attrs
+        if tag == "a":
+            assert (attrs["href"] or "").startswith("https://")
+    # Outside <a href>, no URL is ever referenced (no url(), no @import).
+    without_links = re.sub(r'<a href="[^"]*">', "", html)
+    assert "url(" not in without_links and "@import" not in without_links
+    assert not re.search(r"(?:src|href)\s*=", without_links)
+    assert "@page { size: A4" in html and "break-inside: avoid" in html
+
+
+def test_report_content(tmp_path: Path, catalog: Catalog) -> None:
+    wrong = write(tmp_path / "wrong.json", WRONG_KEY)
+    journey = write(
+        tmp_path / "journey.json",
+        CLEAN.model_copy(update={"target": JourneyTarget(space_id="spa_1", journey_id="jou_1",
+                                                          step="Welcome")}),
+    )
+    broken = tmp_path / "broken.json"
+    broken.write_bytes(BROKEN_JSON)
+    files = [check_file(p, catalog) for p in (wrong, journey, broken)]
+    html = render_report(files, generated_at=WHEN, missing=[f"{tmp_path}/gone: no such file"])
+    text = " ".join(" ".join(_parse(html).text).split())
+    assert "Files 4" in text.replace("4 Files", "Files 4") or "4Files" in text.replace(" ", "")
+    assert "Audience aud_1 in space spa_1" in text
+    assert "Journey jou_1, step Welcome, in space spa_1" in text
+    assert "Facebook Custom Audiences (personas-facebook-custom-audiences, destination)" in text
+    assert "Customized Setup" in text or "Customized" in text
+    # The IDS110 finding: severity, code, row, line and its source link.
+    line = row_line(wrong, 2)
+    row = re.search(r"<tr><td><span class=\"sev sev-error\">Error</span></td>"
+                    r"<td><code>IDS110</code></td><td>2</td><td>(\d+)</td>", html)
+    assert row is not None and int(row.group(1)) == line
+    assert f'<a href="{RULES["IDS110"].source}">' in html
+    # The exact API bodies, or why not.
+    assert "&quot;idSyncConfiguration&quot;: [" in html
+    assert "&quot;externalId&quot;: &quot;user_id&quot;" in html
+    assert "Not buildable: Journey steps have no ID Sync field" in html
+    assert "Expecting &#x27;,&#x27; delimiter" in html and "Unreadable" in html
+    assert "gone: no such file" in html
+
+
+def test_house_rules_say_so_without_a_link(tmp_path: Path, catalog: Catalog) -> None:
+    twice = write(tmp_path / "twice.json", CLEAN.with_rows([*CLEAN.identifiers] * 2))
+    html = render_report([check_file(twice, catalog)], generated_at=WHEN)
+    row = re.search(r"<code>IDS107</code>.*?</tr>", html)
+    assert row is not None
+    assert "<td>House rule</td>" in row.group(0) and "href" not in row.group(0)
+
+
+def test_check_report_option_writes_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = write(tmp_path / "wrong.json", WRONG_KEY)
+    target = tmp_path / "out" / "report.html"
+    target.parent.mkdir()
+    result = run(capsys, "check", "-q", str(wrong), "--report", str(target))
+    assert result.code == 1, "the exit code is the check's"
+    html = target.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "IDS110" in html
+    unwritable = run(capsys, "check", "-q", str(wrong), "--report", str(tmp_path / "no" / "r.html"))
+    assert unwritable.code == 2
+    assert "the report was not written" in unwritable.err
