@@ -13,16 +13,14 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from app.core.model import IdSyncDocument
+from app.push.history import record_push
+from app.push.outcome import TargetOutcome
 from app.storage.history import (
     HistoryEntry,
     HistoryEvent,
     HistoryStore,
     history_failure_reason,
-    push_detail,
-    push_outcome,
-    pushed_connection,
 )
-from app.ui.push.push_flow import PushOutcome
 
 _log = logging.getLogger(__name__)
 
@@ -65,19 +63,11 @@ class HistoryRecorder(QObject):
         self.recorded.emit(entry)
         return entry
 
-    def record_push(
-        self, outcome: PushOutcome, document: IdSyncDocument, source_path: Path | None
-    ) -> HistoryEntry | None:
-        plan = outcome.plan
-        written = outcome.written.connection_id if outcome.written is not None else None
-        detail = push_detail(
-            space_id=plan.space_id,
-            audience_id=plan.audience_id,
-            connection_id=pushed_connection(plan, written),
-            result=push_outcome(
-                verified=outcome.matches,
-                unverified=outcome.verify_error is not None,
-                skipped=outcome.verify_skipped,
-            ),
-        )
-        return self.record(document, HistoryEvent.PUSH, source_path, detail)
+    def record_push(self, outcome: TargetOutcome) -> HistoryEntry | None:
+        """Keep an applied push (the same way the CLI does); never raises."""
+        kept = record_push(outcome, self._store_factory)
+        if kept.note is not None:
+            self.message.emit(kept.note)
+        if kept.entry is not None:
+            self.recorded.emit(kept.entry)
+        return kept.entry

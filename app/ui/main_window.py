@@ -30,6 +30,7 @@ from app.core.catalog import Catalog
 from app.core.findings import Finding
 from app.core.model import IdSyncDocument
 from app.core.rules import validate
+from app.push.outcome import TargetOutcome
 from app.segment.errors import SegmentError
 from app.storage.autosave import OrphanedRecovery, RecoverySession, claim_orphans
 from app.storage.damage import report_lines, take_reports
@@ -48,8 +49,6 @@ from app.ui.pages.destination import DestinationPage
 from app.ui.pages.review import ExportKind, ReviewPage
 from app.ui.pages.target import TargetPage
 from app.ui.push.actions import PushActions
-from app.ui.push.push_dialog import PushDialog
-from app.ui.push.push_flow import PushOutcome
 from app.ui.push.session import ConnectionProfile, EndpointKind, SegmentSession
 from app.ui.sidebar import StepSidebar
 from app.ui.steps import Step, step_of, summary
@@ -376,11 +375,9 @@ class MainWindow(QMainWindow):
         self.push_actions = PushActions(self, self.controller, self.segment_session)
         self.push_actions.install(self.menuBar())
 
-    def _record_push(self, outcome: PushOutcome) -> None:
-        # The document the push dialog planned with: what was actually sent.
-        dialog = self.push_actions.dialog
-        document = dialog.document if isinstance(dialog, PushDialog) else self.controller.document
-        self.history.record_push(outcome, document, self.controller.path)
+    def _record_push(self, outcome: TargetOutcome) -> None:
+        # The outcome carries the document the dialog planned with: what was actually sent.
+        self.history.record_push(outcome)
 
     def open_about(self) -> AboutDialog:
         """Help > About: version, licence, links, and where the app keeps its files."""

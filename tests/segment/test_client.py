@@ -25,9 +25,9 @@ from app.segment.errors import (
     ValidationFailed,
 )
 from app.segment.sandbox import Sandbox
+from tests.helpers.network import RecordingSleeper, closed_port
+from tests.helpers.sandbox import ClientFactory
 from tests.secrets_support import TokenRegistry
-from tests.segment.conftest import ClientFactory
-from tests.segment.helpers import RecordingSleeper, closed_port
 
 SPACE = "spa_example_marketing"
 AUDIENCE = "aud_example_high_value"

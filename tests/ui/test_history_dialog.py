@@ -215,7 +215,8 @@ def test_a_push_from_the_window_is_kept_without_the_token(
     entries = HistoryStore().entries()
     assert [entry.event for entry in entries] == [HistoryEvent.PUSH]
     assert entries[0].detail.startswith(f"pushed to {SPACE}/aud_high_value (")
-    assert entries[0].detail.endswith(": written and verified")
+    assert entries[0].detail.endswith(": applied and verified")
+    assert f" at {live_sandbox.url}:" in entries[0].detail
     assert HistoryStore().load(entries[0]) == document
     click(qtbot, dialog.close_button)
     history = open_history(qtbot, window)

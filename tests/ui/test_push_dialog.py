@@ -14,13 +14,15 @@ from app.core.catalog import Catalog
 from app.core.findings import Finding
 from app.core.model import IdSyncDocument, Strategy
 from app.core.rules import validate
+from app.push.engine import MAX_READ_AGE_SECONDS
+from app.push.outcome import TargetOutcome
 from app.segment.sandbox import Sandbox
 from app.ui.controller import DocumentController
 from app.ui.push.actions import PushActions
 from app.ui.push.push_dialog import NOTHING_TO_PUSH, PushDialog, PushStep
-from app.ui.push.push_flow import PushOutcome
 from app.ui.push.session import SegmentSession
 from app.ui.push.status import StatusKind
+from tests.helpers.clock import ManualClock
 from tests.ui.test_push_support import (
     ITERABLE,
     SEEDED_ITERABLE_ROWS,
@@ -126,7 +128,7 @@ def test_push_create_connects_and_verifies(
     with qtbot.waitSignal(dialog.pushed, timeout=10000) as pushed:
         click(qtbot, dialog.push_button)
     wait_result(qtbot, dialog)
-    assert isinstance(pushed.args[0], PushOutcome)
+    assert isinstance(pushed.args[0], TargetOutcome)
     assert dialog.result_headline.text() == f"Pushed to {SPACE}/aud_churn_risk"
     assert "Live configuration matches" in dialog.result_text.text()
     assert live_rows(live_sandbox, "aud_churn_risk", ITERABLE) == [
@@ -297,10 +299,14 @@ def test_the_window_keeps_working_while_the_plan_loads(
 def test_a_plan_that_changed_meanwhile_is_shown_again_and_nothing_is_written(
     qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
 ) -> None:
+    clock = ManualClock()
+    connected_session.clock = clock
     doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
     dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
     wait_plan(qtbot, dialog)
-    # Someone else changes the connection in Segment between plan and push.
+    # The person reads the plan for a while; someone else changes the connection in
+    # Segment meanwhile. The plan's read is now too old to write on, so it is read again.
+    clock.advance(MAX_READ_AGE_SECONDS + 1)
     with live_sandbox.state.lock:
         for connection in live_sandbox.state.connections[(SPACE, HIGH_VALUE)]:
             if connection["destinationId"] == ITERABLE:
@@ -350,7 +356,8 @@ def test_refused_token_during_push_then_retry_plans_again(
     assert status.kind is StatusKind.ERROR
     assert "token was refused (HTTP 401)" in status.text
     assert "nothing is applied twice" in status.text
-    assert writes(live_sandbox) == 0
+    assert live_sandbox.count(method="PATCH", status=200) == 0
+    assert live_rows(live_sandbox, HIGH_VALUE, ITERABLE) == SEEDED_ENTRIES
 
     live_sandbox.token = real
     click(qtbot, status.retry_button)

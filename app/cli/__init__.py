@@ -10,7 +10,6 @@ input or a usage error, 3 internal error. Every failure is one line on stderr.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import sys
@@ -38,7 +37,6 @@ EXIT_UNREADABLE: Final = 2
 EXIT_INTERNAL: Final = 3
 
 Handler = Callable[[argparse.Namespace], int]
-_EXTENSION_MODULE: Final = "app.cli_push"
 
 
 class _UsageError(Exception):
@@ -214,30 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     history.set_defaults(handler=_cmd_history)
 
-    _register_extra_commands(subparsers)
+    from app.cli import push
+
+    push.register(subparsers)
     return parser
-
-
-def _register_extra_commands(subparsers: Any) -> None:
-    """Extension point: ``app.cli_push``, when present, adds its commands here.
-
-    The module provides ``register(subparsers)``; each parser it adds sets
-    ``handler=<callable(argparse.Namespace) -> int>`` via ``set_defaults``, like the
-    commands above. The core commands keep working when the module is absent or broken.
-    """
-    try:
-        module = importlib.import_module(_EXTENSION_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name == _EXTENSION_MODULE:
-            return
-        _error(f"warning: push commands unavailable: {exc}")
-        return
-    except Exception as exc:
-        _error(f"warning: push commands unavailable: {type(exc).__name__}: {exc}")
-        return
-    register = getattr(module, "register", None)
-    if callable(register):
-        register(subparsers)
 
 
 def _command_names(parser: argparse.ArgumentParser) -> set[str]:

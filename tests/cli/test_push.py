@@ -17,6 +17,8 @@ from app.storage.documents import read_document, write_document
 from app.storage.secrets import TOKEN_ENV_VAR, TokenStore
 from tests.secrets_support import MemoryKeyring, TokenRegistry
 
+pytestmark = pytest.mark.usefixtures("token_never_leaks")
+
 SPACE = "spa_example_marketing"
 AUDIENCE = "aud_example_high_value"
 
@@ -99,8 +101,9 @@ def test_dry_run_never_writes_even_with_yes(cli: Cli, facebook: Path, sandbox: S
 def test_yes_applies_and_a_second_run_finds_nothing_to_do(
     cli: Cli, facebook: Path, google: Path, sandbox: Sandbox
 ) -> None:
-    assert cli("--yes", str(facebook), str(google)) == 10
-    assert cli.out.count("result: applied (Segment answered with exactly the rows sent)") == 2
+    assert cli("--yes", str(facebook), str(google)) == 0
+    assert cli.out.count("result: Pushed to") == 2
+    assert cli.out.count("✓ Live configuration matches") == 2
     stored = sandbox.state.find_connection(SPACE, AUDIENCE, "ii_example_facebook")
     assert stored is not None
     assert [e["externalId"] for e in stored["idSyncConfiguration"]] == [
@@ -110,7 +113,7 @@ def test_yes_applies_and_a_second_run_finds_nothing_to_do(
 
     writes = _writes(sandbox)
     assert cli("--yes", str(facebook), str(google)) == 0
-    assert cli.out.count("result: unchanged") == 2
+    assert cli.out.count("result: No change needed") == 2
     assert _writes(sandbox) == writes
 
 
@@ -153,10 +156,11 @@ def test_api_failure_is_exit_3_and_rerun_continues(
 ) -> None:
     sandbox.fail_next(1, status=500, method="PATCH")
     assert cli("--yes", str(facebook), str(google)) == 3
-    assert "failed: Segment had a problem" in cli.out
-    assert "running the same command again continues safely" in cli.out
-    assert cli("--yes", str(facebook), str(google)) == 10
-    assert "result: applied" in cli.out and "result: unchanged" in cli.out
+    assert "result: Not applied" in cli.out
+    assert "Segment had a problem" in cli.out
+    assert "Running the push again is safe" in cli.out
+    assert cli("--yes", str(facebook), str(google)) == 0
+    assert "result: Pushed to" in cli.out and "result: No change needed" in cli.out
 
 
 def test_no_token_is_exit_3_with_what_to_do(
@@ -198,9 +202,9 @@ def test_wrong_token_is_exit_3(
 
 def test_one_template_to_many_audiences(cli: Cli, facebook: Path, sandbox: Sandbox) -> None:
     targets = ["aud_cart_abandoners", "aud_churn_risk", "aud_lapsed_buyers"]
-    assert cli("--yes", "--audiences", ",".join(targets), str(facebook)) == 10
+    assert cli("--yes", "--audiences", ",".join(targets), str(facebook)) == 0
     assert f"[3/3] {facebook} -> aud_lapsed_buyers" in cli.out
-    assert "3 items: 3 applied." in cli.out
+    assert "3 targets: 3 applied." in cli.out
     expected = [r.segment for r in read_document(facebook).identifiers]
     for audience in targets:
         stored = sandbox.state.find_connection(SPACE, audience, "ii_example_facebook")
@@ -214,7 +218,7 @@ def test_audiences_takes_one_file(cli: Cli, facebook: Path, google: Path) -> Non
 
 
 def test_space_and_audience_overrides(cli: Cli, facebook: Path, sandbox: Sandbox) -> None:
-    assert cli("--yes", "--audience", "aud_newsletter", str(facebook)) == 10
+    assert cli("--yes", "--audience", "aud_newsletter", str(facebook)) == 0
     assert sandbox.state.find_connection(SPACE, "aud_newsletter", "ii_example_facebook")
     assert cli("--space", "spa_nowhere", str(facebook)) == 3
     assert "spa_nowhere" in cli.out
@@ -224,7 +228,7 @@ def test_json_format(cli: Cli, facebook: Path, google: Path) -> None:
     assert cli("--format", "json", str(facebook), str(google)) == 10
     report = json.loads(cli.out)
     assert report["mode"] == "plan"
-    assert [i["status"] for i in report["items"]] == ["planned", "planned"]
+    assert [i["status"] for i in report["items"]] == ["pending", "pending"]
     assert [i["method"] for i in report["items"]] == ["PATCH", "POST"]
     assert report["items"][0]["body"]["idSyncConfiguration"][0]["externalId"] == "email"
     assert report["exit_code"] == 10
@@ -241,7 +245,8 @@ def test_plain_http_to_a_remote_host_is_refused(
 def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["push", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
-    assert "0 nothing to change, 10 changes applied or planned, 1 refused" in text
+    assert "0 everything applied or already in place, 10 changes pending" in text
+    assert "1 refused" in text and "3 failed" in text and "130 cancelled" in text
 
 
 def test_applied_pushes_are_kept_in_the_local_history(
@@ -252,12 +257,12 @@ def test_applied_pushes_are_kept_in_the_local_history(
     assert cli("--dry-run", "--yes", str(facebook)) == 10
     assert HistoryStore().entries() == []
 
-    assert cli("--yes", str(facebook), str(google)) == 10
+    assert cli("--yes", str(facebook), str(google)) == 0
     pushes = [e for e in HistoryStore().entries() if e.event is HistoryEvent.PUSH]
     assert len(pushes) == 2
     details = sorted(e.detail for e in pushes)
     assert details[0].startswith(f"pushed to {SPACE}/{AUDIENCE} (")
-    assert all(d.endswith(": written and verified") for d in details)
+    assert all(f"at {cli.sandbox.url}: applied and verified" in d for d in details)
     kept = [HistoryStore().load(e).destination for e in pushes]
     assert sorted(d.slug for d in kept if d is not None) == [
         "adwords-remarketing-lists",
