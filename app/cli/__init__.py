@@ -19,7 +19,7 @@ from typing import Any, Final, NoReturn
 
 import app.clock  # noqa: F401  (starts the self-test clock where /proc cannot tell)
 from app import __version__
-from app.core.api_mapping import NotPushable, create_body, update_body
+from app.core.api_mapping import NotPushable
 from app.core.catalog import Catalog
 from app.core.diff import diff_documents
 from app.core.findings import Finding, Severity
@@ -27,6 +27,7 @@ from app.core.model import IdSyncDocument
 from app.core.schema import document_json_schema
 from app.core.wording import plural
 from app.storage.documents import DocumentError, dump_document, read_document, write_export
+from app.storage.exports import ExportKind, body_text, record_export
 
 PROG: Final = "idsync"
 SELF_TEST: Final = "--self-test"
@@ -485,9 +486,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except DocumentError as exc:
         _report(str(exc))
         return EXIT_UNREADABLE
-    if args.export_as == "document":
-        data = dump_document(doc)
-    else:
+    kind = ExportKind(args.export_as)
+    if kind is not ExportKind.DOCUMENT:
         catalog = _load_catalog()
         if catalog is None:
             return EXIT_INTERNAL
@@ -501,13 +501,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
             for finding in errors:
                 _report(_finding_line(args.file, finding))
             return EXIT_FINDINGS
-        build = create_body if args.export_as == "create-body" else update_body
-        try:
-            body = build(doc)
-        except NotPushable as exc:
-            _report(f"{args.file}: cannot export {args.export_as}: {exc}")
-            return EXIT_FINDINGS
-        data = (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    try:
+        data = body_text(kind, doc).encode("utf-8")
+    except NotPushable as exc:
+        _report(f"{args.file}: cannot export {args.export_as}: {exc}")
+        return EXIT_FINDINGS
     if args.output:
         try:
             write_export(args.output, data)
@@ -516,7 +514,19 @@ def _cmd_export(args: argparse.Namespace) -> int:
             return EXIT_UNREADABLE
     else:
         _out_bytes(data)
+    _keep_export(doc, kind, args.file, args.output)
     return EXIT_OK
+
+
+def _keep_export(doc: IdSyncDocument, kind: ExportKind, source: str, output: str | None) -> None:
+    """Every export is kept in history, as the window keeps its exports; the export has
+    happened, so a history that cannot keep it costs a warning, never the exit code."""
+    from app.storage.history import HistoryStore, history_failure_reason
+
+    try:
+        record_export(HistoryStore(), doc, kind, source_path=source, written_to=output)
+    except (OSError, UnicodeEncodeError) as exc:
+        _error(f"warning: exported, but history could not keep it ({history_failure_reason(exc)})")
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:

@@ -29,6 +29,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from enum import Enum
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -55,12 +56,23 @@ _DEFAULT_PAGE_SIZE = 200
 # -- faults --------------------------------------------------------------------------
 
 
+class RateLimitHint(str, Enum):
+    """Which hint a simulated 429 carries about when to come back."""
+
+    RETRY_AFTER = "retry-after"  # Retry-After in whole seconds, and msBeforeNext
+    RESET_SECONDS = "reset-seconds"  # X-RateLimit-Reset as seconds to wait
+    RESET_DATE = "reset-date"  # X-RateLimit-Reset as an HTTP date
+    MS_BEFORE_NEXT = "ms-before-next"  # only errors[].data.msBeforeNext
+    NONE = "none"  # no hint at all
+
+
 @dataclass
 class _QueuedFault:
     status: int
     remaining: int
     retry_after: float | None
     method: str | None
+    hint: RateLimitHint = RateLimitHint.RETRY_AFTER
 
 
 @dataclass
@@ -339,13 +351,14 @@ class Sandbox:
         status: int = 500,
         retry_after: float | None = None,
         method: str | None = None,
+        hint: RateLimitHint = RateLimitHint.RETRY_AFTER,
     ) -> None:
         """Answer the next ``count`` requests (of ``method``, if given) with ``status``.
 
-        For 429 the answer carries ``Retry-After`` (whole seconds) and ``msBeforeNext``.
+        A 429 says when to come back as ``hint`` chooses (``retry_after`` seconds).
         """
         with self._fault_lock:
-            self._faults.queued.append(_QueuedFault(status, count, retry_after, method))
+            self._faults.queued.append(_QueuedFault(status, count, retry_after, method, hint))
 
     def lose_answer_after_apply(
         self, mode: LostAnswer, *, method: str | None = None, count: int = 1
@@ -419,7 +432,8 @@ class Sandbox:
             raise rate_limited
         if queued is not None:
             if queued.status == 429:
-                raise _too_many(queued.retry_after if queued.retry_after is not None else 1.0)
+                wait = queued.retry_after if queued.retry_after is not None else 1.0
+                raise _too_many(wait, hint=queued.hint)
             raise ApiFailure(
                 queued.status,
                 f"Simulated failure (HTTP {queued.status}).",
@@ -643,16 +657,31 @@ class Sandbox:
         return page, pagination
 
 
-def _too_many(seconds: float, consumed: int | None = None) -> ApiFailure:
+def _too_many(
+    seconds: float,
+    consumed: int | None = None,
+    *,
+    hint: RateLimitHint = RateLimitHint.RETRY_AFTER,
+) -> ApiFailure:
     wait = max(0.0, seconds)
-    data: JsonObject = {"msBeforeNext": math.ceil(wait * 1000), "remainingPoints": 0}
+    data: JsonObject = {"remainingPoints": 0}
+    if hint in (RateLimitHint.RETRY_AFTER, RateLimitHint.MS_BEFORE_NEXT):
+        data["msBeforeNext"] = math.ceil(wait * 1000)
     if consumed is not None:
         data["consumedPoints"] = consumed
+    headers: dict[str, str] = {}
+    if hint is RateLimitHint.RETRY_AFTER:
+        headers["Retry-After"] = str(max(1, math.ceil(wait)))
+    elif hint is RateLimitHint.RESET_SECONDS:
+        headers["X-RateLimit-Reset"] = str(max(1, math.ceil(wait)))
+    elif hint is RateLimitHint.RESET_DATE:
+        # An HTTP date has whole seconds; the server's Date header is the clock it
+        # counts from, so round up from now to the next whole second.
+        headers["X-RateLimit-Reset"] = formatdate(
+            math.ceil(time.time()) + max(1, math.ceil(wait)), usegmt=True
+        )
     return ApiFailure(
-        429,
-        "Too many requests: the rate limit was exceeded.",
-        data=data,
-        headers={"Retry-After": str(max(1, math.ceil(wait)))},
+        429, "Too many requests: the rate limit was exceeded.", data=data, headers=headers
     )
 
 

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from app.core.model import IdSyncDocument
 from app.push.history import record_push
 from app.push.outcome import TargetOutcome
+from app.storage.exports import ExportKind, record_export
 from app.storage.history import (
     HistoryEntry,
     HistoryEvent,
@@ -53,12 +54,33 @@ class HistoryRecorder(QObject):
         try:
             entry = self.store().record(document, event, source_path=source_path, detail=detail)
         except (OSError, UnicodeEncodeError) as error:
-            reason = history_failure_reason(error)
-            _log.warning("Could not record a %s in the history: %s", event.value, reason)
-            self.message.emit(
-                f"{event.label}, but History could not keep this version ({reason}). "
-                "Check that the app's data folder is writable."
+            self._not_kept(event, error)
+            return None
+        self.recorded.emit(entry)
+        return entry
+
+    def _not_kept(self, event: HistoryEvent, error: OSError | UnicodeEncodeError) -> None:
+        reason = history_failure_reason(error)
+        _log.warning("Could not record a %s in the history: %s", event.value, reason)
+        self.message.emit(
+            f"{event.label}, but History could not keep this version ({reason}). "
+            "Check that the app's data folder is writable."
+        )
+
+    def record_export(
+        self,
+        document: IdSyncDocument,
+        kind: ExportKind,
+        source_path: Path | None,
+        written_to: Path,
+    ) -> HistoryEntry | None:
+        """Keep an export (the same way the CLI does)."""
+        try:
+            entry = record_export(
+                self.store(), document, kind, source_path=source_path, written_to=written_to
             )
+        except (OSError, UnicodeEncodeError) as error:
+            self._not_kept(HistoryEvent.EXPORT, error)
             return None
         self.recorded.emit(entry)
         return entry

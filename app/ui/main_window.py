@@ -34,6 +34,7 @@ from app.push.outcome import TargetOutcome
 from app.segment.errors import SegmentError
 from app.storage.autosave import OrphanedRecovery, RecoverySession, claim_orphans
 from app.storage.damage import report_lines, take_reports
+from app.storage.exports import ExportKind
 from app.storage.leftovers import remove_stale_leftovers
 from app.storage.settings import Settings, load_settings, save_settings
 from app.ui import dialogs
@@ -46,7 +47,7 @@ from app.ui.history_recorder import HistoryRecorder
 from app.ui.icons import app_icon
 from app.ui.identifiers import EventSettingsPage
 from app.ui.pages.destination import DestinationPage
-from app.ui.pages.review import ExportKind, ReviewPage
+from app.ui.pages.review import ReviewPage
 from app.ui.pages.target import TargetPage
 from app.ui.push.actions import PushActions
 from app.ui.push.session import ConnectionProfile, EndpointKind, SegmentSession

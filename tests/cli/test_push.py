@@ -268,3 +268,72 @@ def test_applied_pushes_are_kept_in_the_local_history(
         "adwords-remarketing-lists",
         "personas-facebook-custom-audiences",
     ]
+
+
+def test_a_lost_answer_after_an_applied_write_is_applied_and_exits_0(
+    cli: Cli, google: Path, sandbox: Sandbox
+) -> None:
+    from app.segment.sandbox import LostAnswer
+    from app.storage.history import HistoryEvent, HistoryStore
+
+    sandbox.lose_answer_after_apply(LostAnswer.STATUS_503, method="POST")
+    assert cli("--yes", str(google)) == 0
+    assert "result: Pushed to" in cli.out
+    assert "Segment's answer was lost, so the connection was read back" in cli.out
+    assert sandbox.count(method="POST") == 1
+    pushes = [e for e in HistoryStore().entries() if e.event is HistoryEvent.PUSH]
+    assert [e.detail.rpartition(": ")[2] for e in pushes] == [
+        "applied (answer lost, confirmed by reading back)"
+    ]
+    # The next run finds the version in place, and history already has it.
+    assert cli("--yes", str(google)) == 0
+    assert "result: No change needed" in cli.out
+
+
+def test_a_lost_answer_after_a_write_that_was_not_applied_exits_3_and_says_re_run(
+    cli: Cli, facebook: Path, sandbox: Sandbox
+) -> None:
+    sandbox.fail_next(1, status=502, method="PATCH")
+    assert cli("--yes", str(facebook)) == 3
+    assert "result: Not applied" in cli.out
+    assert "does not hold the rows sent, so the change was not applied" in cli.out
+    assert "Running the push again is safe" in cli.out
+
+
+def test_dry_run_exit_codes_say_whether_changes_are_pending(
+    cli: Cli, facebook: Path, sandbox: Sandbox
+) -> None:
+    assert cli("--dry-run", str(facebook)) == 10
+    assert cli("--yes", str(facebook)) == 0
+    assert cli("--dry-run", str(facebook)) == 0
+    assert "result: No change needed" in cli.out
+
+
+def test_a_damaged_history_never_fails_an_applied_push(
+    cli: Cli, facebook: Path, sandbox: Sandbox
+) -> None:
+    from app.storage.history import HistoryEvent, HistoryStore
+
+    doc = read_document(facebook)
+    entry = HistoryStore().record(doc, HistoryEvent.SAVE, source_path=facebook)
+    # An entry nested a thousand levels deep beside the one the push will add.
+    deep = "[" * 1000 + "]" * 1000
+    entry.path.write_text(f'{{"format": "idsync-history", "document": {deep}}}')
+    assert cli("--yes", str(facebook)) == 0
+    assert "result: Pushed to" in cli.out
+    assert sandbox.count(method="PATCH") == 1
+
+
+def test_an_unwritable_history_is_a_note_not_a_failure(
+    cli: Cli, facebook: Path, sandbox: Sandbox
+) -> None:
+    from app.storage.paths import history_dir
+
+    folder = history_dir()
+    if folder.is_dir():
+        folder.rmdir()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("a file where the history folder should be")
+    assert cli("--yes", str(facebook)) == 0
+    assert "History could not keep this version" in cli.out
+    assert sandbox.count(method="PATCH") == 1
