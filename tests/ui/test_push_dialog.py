@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -492,3 +493,41 @@ def test_going_back_to_default_setup_is_refused_with_the_reason(
     assert "Segment app" in dialog.plan_reasons.text()
     assert not dialog.next_button.isEnabled()
     assert writes(live_sandbox) == 0
+
+
+def test_the_window_and_the_cli_say_the_same_about_the_same_push(
+    qtbot: QtBot,
+    connected_session: SegmentSession,
+    live_sandbox: Sandbox,
+    catalog: Catalog,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app.cli import main
+    from app.storage.documents import write_document
+    from app.storage.secrets import TOKEN_ENV_VAR
+
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    path = tmp_path / "iterable.json"
+    write_document(path, doc)
+    monkeypatch.setenv(TOKEN_ENV_VAR, live_sandbox.token)
+    assert main(["push", "--yes", "--base-url", live_sandbox.url, str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    start = next(i for i, line in enumerate(out) if line.startswith("  result: "))
+    cli_text = [out[start].removeprefix("  result: ")]
+    cli_text += [line.removeprefix("    ") for line in out[start + 1 :] if line.startswith("    ")]
+
+    # The same push again from the window, over the same live connection as before.
+    with live_sandbox.state.lock:
+        for connection in live_sandbox.state.connections[(SPACE, HIGH_VALUE)]:
+            if connection["destinationId"] == ITERABLE:
+                connection["idSyncConfiguration"] = SEEDED_ENTRIES
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+    confirm_and_push(qtbot, dialog)
+    wait_result(qtbot, dialog)
+    window_text = [dialog.result_headline.text(), *dialog.result_text.text().split("\n")]
+
+    assert window_text == cli_text
+    assert "✓ Live configuration matches" in window_text[1]
