@@ -26,9 +26,10 @@ from types import FrameType
 from typing import Any, Final
 
 from app.catalog import CatalogError, load_catalog
+from app.core.api_mapping import ApiLimitation
 from app.core.editing import set_audience_ids
 from app.core.model import IdSyncDocument
-from app.core.plan import PlanAction, PlanNote, make_plan
+from app.core.plan import PlanAction, make_plan
 from app.core.wording import plural
 from app.push.engine import PushEngine
 from app.push.history import recorder
@@ -326,8 +327,8 @@ def _summary_line(run: PushRun, unreadable: Sequence[_Unreadable]) -> str:
     return f"{plural(total, 'target')}: {', '.join(parts) or 'nothing to do'}."
 
 
-def _unique_notes(run: PushRun) -> list[PlanNote]:
-    notes: list[PlanNote] = []
+def _unique_notes(run: PushRun) -> list[ApiLimitation]:
+    notes: list[ApiLimitation] = []
     for outcome in run.outcomes:
         if outcome.plan.action is PlanAction.REFUSED:
             continue
@@ -338,7 +339,7 @@ def _unique_notes(run: PushRun) -> list[PlanNote]:
 def _json_report(
     run: PushRun,
     unreadable: Sequence[_Unreadable],
-    notes: Sequence[PlanNote],
+    notes: Sequence[ApiLimitation],
     base_url: str,
     apply: bool,
     dry_run: bool,

@@ -88,7 +88,7 @@ def test_without_yes_it_plans_and_writes_nothing(
     assert "row 3 added: ios.idfa -> MADID (all)" in cli.out
     assert "Run again with --yes to apply 2 changes" in cli.out
     assert "about five minutes" in cli.out and "not resynced" in cli.out
-    assert "Send Mobile IDs is not sent by the API" in cli.out
+    assert "Send Mobile IDs is not part of the request" in cli.out
     assert _writes(sandbox) == 0
 
 
