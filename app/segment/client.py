@@ -41,7 +41,6 @@ from app.segment.models import (
     Connection,
     JsonObject,
     Space,
-    SupportedDestination,
     WriteResult,
 )
 from app.segment.ratelimit import RateLimiter
@@ -51,7 +50,6 @@ log = logging.getLogger(__name__)
 
 ALPHA_MEDIA_TYPE = "application/vnd.segment.v1alpha+json"
 ACCEPT = f"{ALPHA_MEDIA_TYPE}, application/json"
-AUDIENCE_TYPES = ("USERS", "ACCOUNTS", "LINKED")
 SEARCH_TYPES = ("NAME", "KEY", "DEFINITION")
 
 _MAX_PAGES = 1000
@@ -152,29 +150,6 @@ class SegmentClient:
             path, "connections", subject=f"audience {audience_id} in space {space_id}"
         )
         return [Connection.from_json(item) for item in items]
-
-    def list_supported_destinations(
-        self, space_id: str, audience_type: str = "USERS"
-    ) -> list[SupportedDestination]:
-        kind = audience_type.upper()
-        if kind not in AUDIENCE_TYPES:
-            raise ValueError(f"audience_type must be one of {', '.join(AUDIENCE_TYPES)}")
-        path = f"/spaces/{_segment(space_id, 'space')}/audienceType/{kind}/supported-destinations"
-        data = self._request("GET", path, subject=f"space {space_id}")
-        found = data.get("destinations")
-        # Documented as a free-form map: accept a list of objects or an id -> object map.
-        if isinstance(found, list):
-            return [SupportedDestination.from_json(d) for d in found if isinstance(d, dict)]
-        if isinstance(found, dict):
-            return [
-                SupportedDestination.from_json(d, fallback_id=str(key))
-                for key, d in found.items()
-                if isinstance(d, dict)
-            ]
-        raise UnexpectedResponse(
-            f"{self.host} answered without a destinations list for space {space_id}; "
-            "check the base URL points at the Segment Public API."
-        )
 
     def add_destination_to_audience(
         self, space_id: str, audience_id: str, body: Mapping[str, Any]

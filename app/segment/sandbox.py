@@ -725,14 +725,6 @@ def _iter_seed_summary(state: SandboxState) -> Iterator[str]:
         yield f"  space {space['id']} ({space['name']}): {len(audiences)} audiences"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="idsync sandbox", description="Run the local Segment API sandbox until Ctrl-C."
-    )
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)"
@@ -778,6 +770,3 @@ def run(args: argparse.Namespace) -> int:
         sandbox.stop()
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -71,13 +71,6 @@ def test_list_connections_reads_id_sync(make_client: ClientFactory) -> None:
     )
 
 
-def test_list_supported_destinations(make_client: ClientFactory) -> None:
-    found = make_client().list_supported_destinations(SPACE, "users")
-    slugs = {d.slug for d in found}
-    assert {"personas-facebook-custom-audiences", "adwords-remarketing-lists"} <= slugs
-    assert all(d.id for d in found)
-
-
 def test_requests_carry_the_documented_media_types(
     sandbox: Sandbox, make_client: ClientFactory
 ) -> None:
