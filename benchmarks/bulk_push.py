@@ -28,7 +28,8 @@ from app.core.model import (
     IdSyncDocument,
     Strategy,
 )
-from app.segment.bulk import ItemStatus, PushItem, push_items
+from app.push.engine import PushEngine
+from app.push.outcome import Status, Target
 from app.segment.client import SegmentClient
 from app.segment.ratelimit import RateLimiter, minimum_duration
 from app.segment.sandbox import Sandbox
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         ]
         sandbox.set_rate_limit(args.limit, args.period)
         items = [
-            PushItem(
+            Target(
                 audience,
                 IdSyncDocument(
                     target=AudienceTarget(space_id=EXAMPLE_SPACE, audience_id=audience),
@@ -70,12 +71,12 @@ def main(argv: list[str] | None = None) -> int:
         ]
         limiter = RateLimiter(args.limit, args.period)
         with SegmentClient(sandbox.token, base_url=sandbox.url, limiter=limiter) as client:
-            report = push_items(client, items, apply=True)
+            report = PushEngine(client).run(items, apply=True)
         rejected = sandbox.count(status=429)
 
     minimum = minimum_duration(report.requests, args.limit, args.period)
     ratio = report.elapsed_seconds / minimum if minimum else float("nan")
-    print(f"configs applied   {report.count(ItemStatus.APPLIED)}/{args.configs}")
+    print(f"configs applied   {report.count(Status.APPLIED)}/{args.configs}")
     print(f"requests          {report.requests} (429 answers: {rejected})")
     print(f"limit             {args.limit} per {args.period:g} s")
     print(f"elapsed           {report.elapsed_seconds:.2f} s")
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"elapsed/minimum   {ratio:.3f}")
     print(f"limiter waited    {limiter.waited_seconds:.2f} s in {limiter.waits} waits")
     too_slow = report.elapsed_seconds > minimum * args.tolerance + args.period
-    ok = rejected == 0 and report.count(ItemStatus.APPLIED) == args.configs and not too_slow
+    ok = rejected == 0 and report.count(Status.APPLIED) == args.configs and not too_slow
     print("result            " + ("ok" if ok else "NOT OK"))
     return 0 if ok else 1
 

@@ -11,6 +11,8 @@ from hypothesis import settings
 
 from app.storage.damage import take_reports
 
+pytest_plugins = ("tests.helpers.sandbox",)
+
 # No per-example deadline: a loaded 2-core CI machine must not turn slowness into failures.
 # On CI the examples are derandomized, so a red run can be reproduced exactly.
 settings.register_profile("dev", deadline=None)

@@ -1,4 +1,4 @@
-"""Dependencies point inward: the core and the CLI never need Qt (DESIGN.md)."""
+"""Dependencies point inward, layer by layer; the core and the CLI never need Qt (DESIGN.md)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app"
 FORBIDDEN_IN_CORE = ("PySide6", "shiboken6", "app.ui", "app.storage", "app.segment",
-                     "app.catalog", "httpx")
+                     "app.catalog", "app.push", "app.cli", "httpx")
 
 HEADLESS_RUN = textwrap.dedent(
     """
@@ -22,7 +22,8 @@ HEADLESS_RUN = textwrap.dedent(
     import app
 
     imported = []
-    for package in ("app.core", "app.catalog", "app.storage", "app.segment"):
+    for package in ("app.core", "app.catalog", "app.storage", "app.segment", "app.push",
+                    "app.cli"):
         module = importlib.import_module(package)
         for info in pkgutil.walk_packages(module.__path__, package + "."):
             importlib.import_module(info.name)
@@ -99,11 +100,56 @@ def test_core_imports_nothing_outward(path: Path) -> None:
     assert bad == [], f"{path.relative_to(ROOT)} imports outward: {bad}"
 
 
-def test_cli_does_not_import_qt_at_module_level() -> None:
-    modules = [module for _, module in _imports(APP / "cli.py", top_level_only=True)]
-    assert "app.core.model" in modules, "the scan sees the CLI's imports"
-    assert [m for m in modules if m.split(".")[0] in ("PySide6", "shiboken6")] == []
-    assert [m for m in modules if m == "app.ui" or m.startswith("app.ui.")] == []
+# --- every layer points inward: core < catalog, storage, segment < push < cli, ui ------------
+
+QT = ("PySide6", "shiboken6")
+OUTER = ("app.push", "app.cli", "app.ui")
+LAYER_FORBIDS: dict[str, tuple[str, ...]] = {
+    "catalog": (*QT, "app.segment", *OUTER),
+    "storage": (*QT, "app.segment", "app.catalog", "app.core.plan", *OUTER),
+    "segment": (*QT, "app.storage", "app.catalog", "app.core", *OUTER),
+    "push": (*QT, "app.cli", "app.ui"),
+    "ui": ("app.cli",),
+}
+
+
+def _matches(module: str, names: tuple[str, ...]) -> bool:
+    return any(module == name or module.startswith(name + ".") for name in names)
+
+
+LAYER_FILES = [
+    (layer, path) for layer in LAYER_FORBIDS for path in sorted(APP.joinpath(layer).rglob("*.py"))
+]
+
+
+@pytest.mark.parametrize(
+    ("layer", "path"), LAYER_FILES, ids=[str(p.relative_to(APP)) for _, p in LAYER_FILES]
+)
+def test_each_layer_imports_only_inward(layer: str, path: Path) -> None:
+    forbidden = LAYER_FORBIDS[layer]
+    bad = [
+        f"line {line}: {module}" for line, module in _imports(path) if _matches(module, forbidden)
+    ]
+    assert bad == [], f"{path.relative_to(ROOT)} imports outward: {bad}"
+
+
+def test_every_layer_is_checked() -> None:
+    layers = {p.name for p in APP.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert layers == {"core", *LAYER_FORBIDS, "cli"}
+
+
+CLI_FILES = sorted(APP.joinpath("cli").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", CLI_FILES, ids=lambda p: str(p.relative_to(APP)))
+def test_cli_imports_qt_only_to_launch_the_window(path: Path) -> None:
+    top = [module for _, module in _imports(path, top_level_only=True)]
+    assert [m for m in top if _matches(m, (*QT, "app.ui"))] == []
+    later = {module for _, module in _imports(path)} - set(top)
+    # Inside functions: only the window and its self-test, which are the point of launching.
+    assert {m for m in later if _matches(m, (*QT, "app.ui"))} <= {
+        "app.ui.application", "app.ui.self_test"
+    }
 
 
 def test_the_scan_catches_outward_imports_in_any_form(tmp_path: Path) -> None:

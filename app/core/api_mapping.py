@@ -68,12 +68,24 @@ class ConnectionFormatError(ValueError):
 
 @dataclass(frozen=True)
 class ApiLimitation:
-    """Something the API body cannot carry that the person may expect it to."""
+    """What the API cannot do that the person may expect it to; the one source of these
+    words for the plan, the push result, the review page and the IDS901-904 findings.
+    ``code`` is stable for the UI."""
 
     code: str
     message: str
 
 
+NEW_DATA_ONLY: Final = ApiLimitation(
+    "new-data-only",
+    "ID Sync applies to new data only, about five minutes after the change is saved in "
+    "Segment. Wait about five minutes before checking events in the destination.",
+)
+NO_RESYNC: Final = ApiLimitation(
+    "no-resync",
+    "Existing members are not resynced: only events sent after the change carry the new "
+    "identifiers. If existing members need them, ask Segment support about a resync.",
+)
 SEND_MOBILE_IDS_NOT_SENT: Final = ApiLimitation(
     "send-mobile-ids-not-sent",
     "Send Mobile IDs is not part of the request: Segment has not published the "

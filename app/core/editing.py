@@ -11,7 +11,7 @@ from typing import Literal
 from app.core.catalog import Catalog
 from app.core.findings import FindingFix
 from app.core.mapping import default_rows, destination_spec, retarget
-from app.core.model import IdentifierRow, IdSyncDocument, Setup, Strategy
+from app.core.model import AudienceTarget, IdentifierRow, IdSyncDocument, Setup, Strategy
 
 RowField = Literal["segment", "destination", "strategy"]
 
@@ -99,3 +99,18 @@ def choose_setup(doc: IdSyncDocument, setup: Setup, catalog: Catalog) -> IdSyncD
 def _check_index(rows: list[IdentifierRow], index: int) -> None:
     if not 0 <= index < len(rows):
         raise IndexError(f"row {index} does not exist (the table has {len(rows)} rows)")
+
+
+def set_audience_ids(
+    doc: IdSyncDocument, *, space_id: str | None = None, audience_id: str | None = None
+) -> IdSyncDocument:
+    """Point the document at another space and/or audience (a journey keeps its journey
+    and step; only its space changes). None leaves an id as it is."""
+    update: dict[str, str] = {}
+    if space_id is not None:
+        update["space_id"] = space_id.strip()
+    if audience_id is not None and isinstance(doc.target, AudienceTarget):
+        update["audience_id"] = audience_id.strip()
+    if not update:
+        return doc
+    return doc.model_copy(update={"target": doc.target.model_copy(update=update)})

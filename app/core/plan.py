@@ -14,6 +14,9 @@ from enum import Enum
 from typing import Final
 
 from app.core.api_mapping import (
+    NEW_DATA_ONLY,
+    NO_RESYNC,
+    ApiLimitation,
     ConnectionFormatError,
     CreateBody,
     NotPushable,
@@ -48,46 +51,6 @@ _ACTION_LABELS: Final = {
 
 
 @dataclass(frozen=True)
-class PlanNote:
-    """A limit of the API worth knowing at push time; ``code`` is stable for the UI."""
-
-    code: str
-    message: str
-
-
-NEW_DATA_ONLY: Final = PlanNote(
-    "new-data-only",
-    "Changes reach new data only, about five minutes after Segment saves them.",
-)
-NO_RESYNC: Final = PlanNote(
-    "no-resync",
-    "Existing audience members are not resynced: only events sent after the change carry "
-    "the new identifiers.",
-)
-EMPTY_LIST_IS_NO_OP: Final = PlanNote(
-    "empty-list-no-op",
-    "An empty list changes nothing through the API, so going back to Default Setup cannot "
-    "be pushed; do that in the Segment app.",
-)
-JOURNEYS_NOT_PUSHABLE: Final = PlanNote(
-    "journeys-not-pushable",
-    "Journeys cannot be pushed through the API: export the config and set it on the "
-    "journey step in the Segment app.",
-)
-SEND_MOBILE_IDS_NOT_SENT: Final = PlanNote(
-    "send-mobile-ids-not-sent",
-    "Send Mobile IDs is not sent by the API: switch it on in Segment, in the audience's "
-    "destination connection settings.",
-)
-
-_LIMITATION_NOTES: Final = {
-    "journey-no-api": JOURNEYS_NOT_PUSHABLE,
-    "send-mobile-ids-not-sent": SEND_MOBILE_IDS_NOT_SENT,
-    "default-setup-update": EMPTY_LIST_IS_NO_OP,
-}
-
-
-@dataclass(frozen=True)
 class PushPlan:
     action: PlanAction
     space_id: str
@@ -99,7 +62,8 @@ class PushPlan:
     new_rows: tuple[IdentifierRow, ...]
     changes: tuple[RowChange, ...]
     body: CreateBody | UpdateBody | None
-    notes: tuple[PlanNote, ...]
+    # What the API cannot do that matters to this push (app.core.api_mapping).
+    notes: tuple[ApiLimitation, ...]
 
     @property
     def writes(self) -> bool:
@@ -229,15 +193,11 @@ def _audience_ids(doc: IdSyncDocument) -> tuple[str, str]:
     return doc.target.space_id.strip(), ""
 
 
-def _notes(doc: IdSyncDocument) -> tuple[PlanNote, ...]:
-    notes = [NEW_DATA_ONLY, NO_RESYNC]
-    for limitation in api_limitations(doc):
-        note = _LIMITATION_NOTES.get(limitation.code)
-        notes.append(note if note is not None else PlanNote(limitation.code, limitation.message))
-    return tuple(notes)
+def _notes(doc: IdSyncDocument) -> tuple[ApiLimitation, ...]:
+    return (NEW_DATA_ONLY, NO_RESYNC, *api_limitations(doc))
 
 
-def _without_timing(notes: tuple[PlanNote, ...]) -> tuple[PlanNote, ...]:
+def _without_timing(notes: tuple[ApiLimitation, ...]) -> tuple[ApiLimitation, ...]:
     # Timing and resync only matter when something is written.
     return tuple(n for n in notes if n not in (NEW_DATA_ONLY, NO_RESYNC))
 

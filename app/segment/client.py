@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -40,7 +41,6 @@ from app.segment.models import (
     Connection,
     JsonObject,
     Space,
-    SupportedDestination,
     WriteResult,
 )
 from app.segment.ratelimit import RateLimiter
@@ -50,7 +50,6 @@ log = logging.getLogger(__name__)
 
 ALPHA_MEDIA_TYPE = "application/vnd.segment.v1alpha+json"
 ACCEPT = f"{ALPHA_MEDIA_TYPE}, application/json"
-AUDIENCE_TYPES = ("USERS", "ACCOUNTS", "LINKED")
 SEARCH_TYPES = ("NAME", "KEY", "DEFINITION")
 
 _MAX_PAGES = 1000
@@ -67,11 +66,14 @@ class RetryPolicy:
     backoff_max: float = 8.0
     rate_limit_retries: int = 3
     max_rate_limit_wait: float = 60.0
-    # Used when a 429 names no wait at all.
-    default_rate_limit_wait: float = 2.0
+    # A number in [0, 1); spreads the waits of many clients so they do not retry in step.
+    jitter: Callable[[], float] = field(default=random.random, compare=False, repr=False)
 
     def backoff(self, retry_number: int) -> float:
-        return float(min(self.backoff_max, self.backoff_initial * (2**retry_number)))
+        """Exponential, capped at ``backoff_max``, with "equal jitter": between half and
+        all of the exponential step."""
+        step = min(self.backoff_max, self.backoff_initial * (2**retry_number))
+        return float(step / 2 + step / 2 * self.jitter())
 
 
 class SegmentClient:
@@ -148,29 +150,6 @@ class SegmentClient:
             path, "connections", subject=f"audience {audience_id} in space {space_id}"
         )
         return [Connection.from_json(item) for item in items]
-
-    def list_supported_destinations(
-        self, space_id: str, audience_type: str = "USERS"
-    ) -> list[SupportedDestination]:
-        kind = audience_type.upper()
-        if kind not in AUDIENCE_TYPES:
-            raise ValueError(f"audience_type must be one of {', '.join(AUDIENCE_TYPES)}")
-        path = f"/spaces/{_segment(space_id, 'space')}/audienceType/{kind}/supported-destinations"
-        data = self._request("GET", path, subject=f"space {space_id}")
-        found = data.get("destinations")
-        # Documented as a free-form map: accept a list of objects or an id -> object map.
-        if isinstance(found, list):
-            return [SupportedDestination.from_json(d) for d in found if isinstance(d, dict)]
-        if isinstance(found, dict):
-            return [
-                SupportedDestination.from_json(d, fallback_id=str(key))
-                for key, d in found.items()
-                if isinstance(d, dict)
-            ]
-        raise UnexpectedResponse(
-            f"{self.host} answered without a destinations list for space {space_id}; "
-            "check the base URL points at the Segment Public API."
-        )
 
     def add_destination_to_audience(
         self, space_id: str, audience_id: str, body: Mapping[str, Any]
@@ -274,7 +253,8 @@ class SegmentClient:
                 return self._data(response)
             if status == 429:
                 wait = _rate_limit_wait(response)
-                bounded = wait if wait is not None else self.retry.default_rate_limit_wait
+                # No hint from Segment: back off exponentially, as for a 5xx.
+                bounded = wait if wait is not None else self.retry.backoff(rate_limit_hits)
                 if (
                     rate_limit_hits < self.retry.rate_limit_retries
                     and bounded <= self.retry.max_rate_limit_wait
@@ -437,22 +417,58 @@ def _first_error(response: httpx.Response) -> dict[str, str]:
 
 
 def _rate_limit_wait(response: httpx.Response) -> float | None:
-    """Seconds to wait after a 429: Retry-After (seconds or date) first, then msBeforeNext."""
-    header = response.headers.get("Retry-After", "").strip()
-    if header:
-        if header.isdigit():
-            return float(header)
-        try:
-            when = parsedate_to_datetime(header)
-            date = response.headers.get("Date")
-            now = parsedate_to_datetime(date) if date else datetime.now(timezone.utc)
-            return max(0.0, (when - now).total_seconds())
-        except (TypeError, ValueError):
-            pass
+    """Seconds to wait after a 429, from the first hint present: ``Retry-After`` (seconds
+    or an HTTP date), ``X-RateLimit-Reset`` (seconds to wait, a Unix time, or an HTTP
+    date), then ``errors[].data.msBeforeNext``. None when Segment gave no hint."""
+    now = _server_now(response)
+    for name in ("Retry-After", "X-RateLimit-Reset"):
+        wait = _seconds_until(response.headers.get(name, "").strip(), now)
+        if wait is not None:
+            return wait
     ms = _first_error(response).get("msBeforeNext")
     if ms is not None:
         return max(0.0, float(ms) / 1000.0)
     return None
+
+
+# A number this large is a Unix time, not a count of seconds to wait (about 2001-09-09).
+_UNIX_TIME_FROM = 1_000_000_000
+
+
+def _seconds_until(value: str, now: datetime) -> float | None:
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        pass
+    else:
+        if number != number or number in (float("inf"), float("-inf")):
+            return None
+        if number >= _UNIX_TIME_FROM:
+            return max(0.0, number - now.timestamp())
+        return max(0.0, number)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - now).total_seconds())
+
+
+def _server_now(response: httpx.Response) -> datetime:
+    """The server's clock when it answered (its Date header), else ours: a reset time is
+    best compared with the clock that set it."""
+    date = response.headers.get("Date")
+    if date:
+        try:
+            when = parsedate_to_datetime(date)
+        except (TypeError, ValueError, IndexError):
+            when = None
+        if when is not None:
+            return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+    return datetime.now(timezone.utc)
 
 
 # Exposed for callers that want to tell retryable failures from final ones.

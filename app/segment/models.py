@@ -97,24 +97,6 @@ class Connection:
 
 
 @dataclass(frozen=True)
-class SupportedDestination:
-    id: str
-    name: str
-    slug: str
-    raw: JsonObject = field(default_factory=dict, repr=False, compare=False)
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any], fallback_id: str = "") -> SupportedDestination:
-        metadata = _object(data.get("metadata"))
-        return cls(
-            id=_text(data, "id") or fallback_id,
-            name=_text(data, "name") or _text(metadata, "name"),
-            slug=_text(data, "slug") or _text(metadata, "slug"),
-            raw=dict(data),
-        )
-
-
-@dataclass(frozen=True)
 class WriteResult:
     """What Add or Update answered: the connection id and the stored configuration."""
 

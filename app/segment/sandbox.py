@@ -15,18 +15,22 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
+import contextlib
 import copy
 import json
 import logging
 import math
 import re
 import secrets
+import socket
 import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from email.utils import formatdate
+from enum import Enum
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -52,12 +56,23 @@ _DEFAULT_PAGE_SIZE = 200
 # -- faults --------------------------------------------------------------------------
 
 
+class RateLimitHint(str, Enum):
+    """Which hint a simulated 429 carries about when to come back."""
+
+    RETRY_AFTER = "retry-after"  # Retry-After in whole seconds, and msBeforeNext
+    RESET_SECONDS = "reset-seconds"  # X-RateLimit-Reset as seconds to wait
+    RESET_DATE = "reset-date"  # X-RateLimit-Reset as an HTTP date
+    MS_BEFORE_NEXT = "ms-before-next"  # only errors[].data.msBeforeNext
+    NONE = "none"  # no hint at all
+
+
 @dataclass
 class _QueuedFault:
     status: int
     remaining: int
     retry_after: float | None
     method: str | None
+    hint: RateLimitHint = RateLimitHint.RETRY_AFTER
 
 
 @dataclass
@@ -72,9 +87,27 @@ class RecordedRequest:
     content_type: str = ""
 
 
+class LostAnswer(str, Enum):
+    """How the sandbox loses its answer to a write it has applied, as a real network or
+    a struggling API can: the client cannot tell from the answer whether it was applied."""
+
+    DROP = "drop"  # close the connection without answering (a reset)
+    STATUS_503 = "503"  # answer 503 with the error envelope
+    HANG = "hang"  # say nothing until the client has given up, then close
+    GARBLED = "garbled"  # answer 200 with a body that is not JSON
+
+
+@dataclass
+class _AfterApply:
+    mode: LostAnswer
+    method: str | None
+    remaining: int
+
+
 @dataclass
 class _Faults:
     queued: deque[_QueuedFault] = field(default_factory=deque)
+    after_apply: deque[_AfterApply] = field(default_factory=deque)
     slow_seconds: float = 0.0
     slow_remaining: int | None = None
     rate_limit: tuple[int, float] | None = None
@@ -168,6 +201,11 @@ class _Handler(BaseHTTPRequestHandler):
                 content_type=self.headers.get("Content-Type", ""),
             )
             status, headers = 200, {}
+            lost = sandbox._lost_answer(self.command)
+            if lost is not None:
+                sandbox._record(RecordedRequest(self.command, parts.path, 200, arrived))
+                self._lose_answer(lost)
+                return
         except ApiFailure as failure:
             status, payload, headers = failure.status, failure.envelope(), failure.headers
         except Exception:  # a sandbox bug must still answer with the documented envelope
@@ -198,6 +236,27 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             raise ApiFailure(413, "The request body is too large.")
         return self.rfile.read(length) if length > 0 else b""
+
+    def _lose_answer(self, mode: LostAnswer) -> None:
+        """The write is applied; now the client must not learn so from the answer."""
+        if mode is LostAnswer.STATUS_503:
+            failure = ApiFailure(503, "Service unavailable.", type_="internal")
+            self._send(503, failure.envelope(), {})
+            return
+        if mode is LostAnswer.GARBLED:
+            data = b"<html>Service temporarily unavailable</html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
+        if mode is LostAnswer.HANG:
+            # Until the sandbox stops or well past any client timeout a test sets.
+            self.server.sandbox._stopping.wait(self.server.sandbox.hang_seconds)
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_RDWR)
 
     def _send(self, status: int, payload: JsonObject, headers: dict[str, str]) -> None:
         data = json.dumps(payload).encode("utf-8")
@@ -230,6 +289,8 @@ class Sandbox:
         self.token = token or f"sbx_{secrets.token_urlsafe(18)}"
         self.state = state if state is not None else SandboxState.seeded()
         self.default_page_size = _DEFAULT_PAGE_SIZE
+        # How long LostAnswer.HANG keeps a connection silent.
+        self.hang_seconds = 10.0
         self.requests: list[RecordedRequest] = []
         self._faults = _Faults()
         self._fault_lock = threading.Lock()
@@ -290,13 +351,30 @@ class Sandbox:
         status: int = 500,
         retry_after: float | None = None,
         method: str | None = None,
+        hint: RateLimitHint = RateLimitHint.RETRY_AFTER,
     ) -> None:
         """Answer the next ``count`` requests (of ``method``, if given) with ``status``.
 
-        For 429 the answer carries ``Retry-After`` (whole seconds) and ``msBeforeNext``.
+        A 429 says when to come back as ``hint`` chooses (``retry_after`` seconds).
         """
         with self._fault_lock:
-            self._faults.queued.append(_QueuedFault(status, count, retry_after, method))
+            self._faults.queued.append(_QueuedFault(status, count, retry_after, method, hint))
+
+    def lose_answer_after_apply(
+        self, mode: LostAnswer, *, method: str | None = None, count: int = 1
+    ) -> None:
+        """Apply the next ``count`` successful requests (of ``method``, if given), then
+        lose the answer as ``mode`` says."""
+        with self._fault_lock:
+            self._faults.after_apply.append(_AfterApply(mode, method, count))
+
+    def _lost_answer(self, method: str) -> LostAnswer | None:
+        with self._fault_lock:
+            for fault in self._faults.after_apply:
+                if fault.remaining > 0 and fault.method in (None, method):
+                    fault.remaining -= 1
+                    return fault.mode
+            return None
 
     def slow(self, seconds: float, count: int | None = None) -> None:
         """Delay the next ``count`` answers (every answer when None) by ``seconds``."""
@@ -354,7 +432,8 @@ class Sandbox:
             raise rate_limited
         if queued is not None:
             if queued.status == 429:
-                raise _too_many(queued.retry_after if queued.retry_after is not None else 1.0)
+                wait = queued.retry_after if queued.retry_after is not None else 1.0
+                raise _too_many(wait, hint=queued.hint)
             raise ApiFailure(
                 queued.status,
                 f"Simulated failure (HTTP {queued.status}).",
@@ -578,16 +657,31 @@ class Sandbox:
         return page, pagination
 
 
-def _too_many(seconds: float, consumed: int | None = None) -> ApiFailure:
+def _too_many(
+    seconds: float,
+    consumed: int | None = None,
+    *,
+    hint: RateLimitHint = RateLimitHint.RETRY_AFTER,
+) -> ApiFailure:
     wait = max(0.0, seconds)
-    data: JsonObject = {"msBeforeNext": math.ceil(wait * 1000), "remainingPoints": 0}
+    data: JsonObject = {"remainingPoints": 0}
+    if hint in (RateLimitHint.RETRY_AFTER, RateLimitHint.MS_BEFORE_NEXT):
+        data["msBeforeNext"] = math.ceil(wait * 1000)
     if consumed is not None:
         data["consumedPoints"] = consumed
+    headers: dict[str, str] = {}
+    if hint is RateLimitHint.RETRY_AFTER:
+        headers["Retry-After"] = str(max(1, math.ceil(wait)))
+    elif hint is RateLimitHint.RESET_SECONDS:
+        headers["X-RateLimit-Reset"] = str(max(1, math.ceil(wait)))
+    elif hint is RateLimitHint.RESET_DATE:
+        # An HTTP date has whole seconds; the server's Date header is the clock it
+        # counts from, so round up from now to the next whole second.
+        headers["X-RateLimit-Reset"] = formatdate(
+            math.ceil(time.time()) + max(1, math.ceil(wait)), usegmt=True
+        )
     return ApiFailure(
-        429,
-        "Too many requests: the rate limit was exceeded.",
-        data=data,
-        headers={"Retry-After": str(max(1, math.ceil(wait)))},
+        429, "Too many requests: the rate limit was exceeded.", data=data, headers=headers
     )
 
 
@@ -629,14 +723,6 @@ def _iter_seed_summary(state: SandboxState) -> Iterator[str]:
     for space in state.spaces:
         audiences = state.audiences[space["id"]]
         yield f"  space {space['id']} ({space['name']}): {len(audiences)} audiences"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="idsync sandbox", description="Run the local Segment API sandbox until Ctrl-C."
-    )
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -684,6 +770,3 @@ def run(args: argparse.Namespace) -> int:
         sandbox.stop()
     return 0
 
-
-if __name__ == "__main__":
-    raise SystemExit(main())

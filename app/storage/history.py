@@ -40,7 +40,6 @@ from pathlib import Path
 from typing import Any, Final
 
 from app.core.model import AudienceTarget, IdSyncDocument
-from app.core.plan import PushPlan
 from app.storage.atomic import atomic_write_text
 from app.storage.bounded import MAX_STATE_BYTES, Problem, ReadError, read_json
 from app.storage.damage import StateFile, set_aside
@@ -125,37 +124,20 @@ def key_label(key: str) -> str:
     return "Untitled" if key == UNTITLED_KEY else key
 
 
-def push_detail(*, space_id: str, audience_id: str, connection_id: str, result: str) -> str:
+def push_detail(
+    *, base_url: str, space_id: str, audience_id: str, connection_id: str, result: str
+) -> str:
     """The detail of a push entry: where it went and how it ended, nothing else.
 
-    Built from the plan's ids and a result phrase only, so nothing from the connection
-    (a token, a header, a response body) can reach the history files.
+    Built from the base URL, the plan's ids and a result phrase only, so nothing from the
+    connection (a token, a header, a response body) can reach the history files. The base
+    URL is part of it so identical pushes to two workspaces stay two entries.
     """
     where = f"{space_id or '?'}/{audience_id or '?'}"
     connection = f" ({connection_id})" if connection_id else ""
-    text = f"pushed to {where}{connection}"
+    at = f" at {base_url}" if base_url else ""
+    text = f"pushed to {where}{connection}{at}"
     return f"{text}: {result}" if result else text
-
-
-def push_outcome(*, verified: bool | None, unverified: bool = False, skipped: bool = False) -> str:
-    """How a written push ended, in the words every push entry uses.
-
-    ``verified`` is whether the connection read back held the pushed rows (None when it
-    was not compared); ``unverified`` means the read-back failed, ``skipped`` that it was
-    cancelled.
-    """
-    if skipped:
-        return "written, check skipped (cancelled)"
-    if unverified:
-        return "written, not verified"
-    if verified is None:
-        return "written"
-    return "written and verified" if verified else "written, live configuration differs"
-
-
-def pushed_connection(plan: PushPlan, written_connection_id: str | None) -> str:
-    """The connection a push went to: the one Segment answered with, else the planned one."""
-    return written_connection_id or plan.connection_id or plan.destination_id
 
 
 def history_failure_reason(error: OSError | UnicodeEncodeError) -> str:
@@ -221,8 +203,9 @@ class HistoryStore:
     ) -> HistoryEntry:
         """Keep a copy of ``doc``; returns the entry (the newest one if it was a repeat).
 
-        A repeat is the same document, event and file as the newest entry of the same
-        identity: saving twice without a change keeps one entry. OSError propagates.
+        A repeat is the same document, event, file and detail as the newest entry of the
+        same identity: saving twice without a change keeps one entry, while the same push
+        to another workspace (another detail) is an entry of its own. OSError propagates.
         """
         kind = HistoryEvent(event)
         data = dump_document(doc)
@@ -233,7 +216,12 @@ class HistoryStore:
         existing = self._read_folder(folder, key)
         if existing:
             newest = existing[0]
-            if newest.event is kind and newest.digest == digest and newest.source_path == source:
+            if (
+                newest.event is kind
+                and newest.digest == digest
+                and newest.source_path == source
+                and newest.detail == _clean_detail(detail)
+            ):
                 return newest
         when = self._clock().astimezone(timezone.utc)
         if existing and when <= existing[0].recorded_at:

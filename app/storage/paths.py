@@ -65,11 +65,6 @@ def state_dir() -> Path:
     return _ensure(home / "state" if home else Path(_dirs.user_state_dir))
 
 
-def cache_dir() -> Path:
-    home = _home_override()
-    return _ensure(home / "cache" if home else Path(_dirs.user_cache_dir))
-
-
 def history_dir() -> Path:
     return _ensure(data_dir() / "history")
 

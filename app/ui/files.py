@@ -17,13 +17,13 @@ from app.core.editing import new_document
 from app.core.findings import Severity
 from app.core.wording import plural
 from app.storage.documents import DocumentError, read_document, write_document, write_export
+from app.storage.exports import ExportKind, body_text
 from app.storage.history import HistoryEvent
 from app.storage.recent import add_recent, prune_missing, remove_recent
 from app.storage.settings import Settings
 from app.ui import dialogs
 from app.ui.controller import DocumentController
 from app.ui.history_recorder import HistoryRecorder
-from app.ui.pages.review import ExportKind, body_text
 
 JSON_FILTER = "ID Sync configurations (*.json);;All files (*)"
 BODY_FILTER = "JSON files (*.json);;All files (*)"
@@ -194,12 +194,7 @@ class DocumentFiles(QObject):
         note = f" ({plural(warnings, 'warning')} — see Review)" if warnings else ""
         self.message.emit(f"Exported {what} to {path}{note}")
         if self._history is not None:
-            self._history.record(
-                document,
-                HistoryEvent.EXPORT,
-                self._controller.path or path,
-                f"{kind.label} exported to {path}",
-            )
+            self._history.record_export(document, kind, self._controller.path, path)
         return True
 
     # --- recent files -----------------------------------------------------------------------

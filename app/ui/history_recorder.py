@@ -13,16 +13,15 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from app.core.model import IdSyncDocument
+from app.push.history import record_push
+from app.push.outcome import TargetOutcome
+from app.storage.exports import ExportKind, record_export
 from app.storage.history import (
     HistoryEntry,
     HistoryEvent,
     HistoryStore,
     history_failure_reason,
-    push_detail,
-    push_outcome,
-    pushed_connection,
 )
-from app.ui.push.push_flow import PushOutcome
 
 _log = logging.getLogger(__name__)
 
@@ -55,29 +54,42 @@ class HistoryRecorder(QObject):
         try:
             entry = self.store().record(document, event, source_path=source_path, detail=detail)
         except (OSError, UnicodeEncodeError) as error:
-            reason = history_failure_reason(error)
-            _log.warning("Could not record a %s in the history: %s", event.value, reason)
-            self.message.emit(
-                f"{event.label}, but History could not keep this version ({reason}). "
-                "Check that the app's data folder is writable."
-            )
+            self._not_kept(event, error)
             return None
         self.recorded.emit(entry)
         return entry
 
-    def record_push(
-        self, outcome: PushOutcome, document: IdSyncDocument, source_path: Path | None
-    ) -> HistoryEntry | None:
-        plan = outcome.plan
-        written = outcome.written.connection_id if outcome.written is not None else None
-        detail = push_detail(
-            space_id=plan.space_id,
-            audience_id=plan.audience_id,
-            connection_id=pushed_connection(plan, written),
-            result=push_outcome(
-                verified=outcome.matches,
-                unverified=outcome.verify_error is not None,
-                skipped=outcome.verify_skipped,
-            ),
+    def _not_kept(self, event: HistoryEvent, error: OSError | UnicodeEncodeError) -> None:
+        reason = history_failure_reason(error)
+        _log.warning("Could not record a %s in the history: %s", event.value, reason)
+        self.message.emit(
+            f"{event.label}, but History could not keep this version ({reason}). "
+            "Check that the app's data folder is writable."
         )
-        return self.record(document, HistoryEvent.PUSH, source_path, detail)
+
+    def record_export(
+        self,
+        document: IdSyncDocument,
+        kind: ExportKind,
+        source_path: Path | None,
+        written_to: Path,
+    ) -> HistoryEntry | None:
+        """Keep an export (the same way the CLI does)."""
+        try:
+            entry = record_export(
+                self.store(), document, kind, source_path=source_path, written_to=written_to
+            )
+        except (OSError, UnicodeEncodeError) as error:
+            self._not_kept(HistoryEvent.EXPORT, error)
+            return None
+        self.recorded.emit(entry)
+        return entry
+
+    def record_push(self, outcome: TargetOutcome) -> HistoryEntry | None:
+        """Keep an applied push (the same way the CLI does); never raises."""
+        kept = record_push(outcome, self._store_factory)
+        if kept.note is not None:
+            self.message.emit(kept.note)
+        if kept.entry is not None:
+            self.recorded.emit(kept.entry)
+        return kept.entry

@@ -32,9 +32,11 @@ from app.core.editing import new_document
 from app.core.findings import Finding
 from app.core.model import IdSyncDocument
 from app.core.rules import validate
+from app.push.outcome import TargetOutcome
 from app.segment.errors import SegmentError
 from app.storage.autosave import OrphanedRecovery, RecoverySession, claim_orphans
 from app.storage.damage import report_lines, take_reports
+from app.storage.exports import ExportKind
 from app.storage.leftovers import remove_stale_leftovers
 from app.storage.settings import Settings, load_settings, save_settings
 from app.ui import dialogs
@@ -47,11 +49,9 @@ from app.ui.history_recorder import HistoryRecorder
 from app.ui.icons import app_icon
 from app.ui.identifiers import EventSettingsPage
 from app.ui.pages.destination import DestinationPage
-from app.ui.pages.review import ExportKind, ReviewPage
+from app.ui.pages.review import ReviewPage
 from app.ui.pages.target import TargetPage
 from app.ui.push.actions import PushActions
-from app.ui.push.push_dialog import PushDialog
-from app.ui.push.push_flow import PushOutcome
 from app.ui.push.session import ConnectionProfile, EndpointKind, SegmentSession
 from app.ui.sidebar import StepSidebar
 from app.ui.steps import Step, step_of, summary
@@ -413,11 +413,9 @@ class MainWindow(QMainWindow):
         self.push_actions = PushActions(self, self.controller, self.segment_session)
         self.push_actions.install(self.menuBar())
 
-    def _record_push(self, outcome: PushOutcome) -> None:
-        # The document the push dialog planned with: what was actually sent.
-        dialog = self.push_actions.dialog
-        document = dialog.document if isinstance(dialog, PushDialog) else self.controller.document
-        self.history.record_push(outcome, document, self.controller.path)
+    def _record_push(self, outcome: TargetOutcome) -> None:
+        # The outcome carries the document the dialog planned with: what was actually sent.
+        self.history.record_push(outcome)
 
     def _explain_disabled_shortcuts(self) -> None:
         """A shortcut of a disabled action says in the status bar why nothing happened

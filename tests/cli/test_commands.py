@@ -64,6 +64,23 @@ def test_export_update_body_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixt
     assert out.read_bytes().endswith(b"}\n")
 
 
+def test_every_export_is_kept_in_history_as_the_window_keeps_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.storage.history import HistoryEvent, HistoryStore
+
+    path = write(tmp_path / "clean.json", CLEAN)
+    out = tmp_path / "body.json"
+    assert run(capsys, "export", str(path), "--as", "update-body", "-o", str(out)).code == 0
+    assert run(capsys, "export", str(path)).code == 0
+    exports = [e for e in HistoryStore().entries() if e.event is HistoryEvent.EXPORT]
+    assert sorted(e.detail for e in exports) == [
+        "Document exported to standard output",
+        f"Update body exported to {out}",
+    ]
+    assert all(HistoryStore().load(e) == CLEAN for e in exports)
+
+
 @pytest.mark.parametrize(
     ("doc", "kind", "fragment"),
     [

@@ -1,7 +1,7 @@
-"""How `idsync` reaches the editor and the optional push commands, without editing cli.py.
+"""How `idsync` reaches the editor, found through the ordinary import system.
 
-The editor and the push module are found through the ordinary import system: the tests put
-real modules on ``app.ui.__path__`` / ``app.__path__`` in a temp folder.
+The tests put
+real modules on ``app.ui.__path__`` in a temp folder.
 """
 
 from __future__ import annotations
@@ -106,39 +106,3 @@ def test_missing_qt_system_library_names_the_library(
     assert len(result.err_lines) == 1
 
 
-PUSH_MODULE = '''
-def register(subparsers):
-    hello = subparsers.add_parser("hello", help="say hello")
-    hello.add_argument("who")
-    hello.set_defaults(handler=lambda args: print("hello", args.who) or 5)
-'''
-
-
-@pytest.fixture
-def extension_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "app_override"
-    folder.mkdir()
-    monkeypatch.setattr(app, "__path__", [str(folder), *app.__path__])
-    monkeypatch.delitem(sys.modules, "app.cli_push", raising=False)
-    return folder
-
-
-def test_extension_module_adds_commands(
-    extension_folder: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    (extension_folder / "cli_push.py").write_text(PUSH_MODULE)
-    result = run(capsys, "hello", "world")
-    assert (result.code, result.out) == (5, "hello world\n")
-    assert "hello" in run(capsys, "--help").out
-
-
-def test_broken_extension_leaves_the_core_commands_working(
-    extension_folder: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    (extension_folder / "cli_push.py").write_text("import httpx_that_does_not_exist\n")
-    result = run(capsys, "schema")
-    assert result.code == 0
-    assert result.err_lines == [
-        "idsync: warning: push commands unavailable: "
-        "No module named 'httpx_that_does_not_exist'"
-    ]

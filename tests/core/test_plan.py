@@ -7,6 +7,13 @@ from typing import Any
 import pytest
 
 from app.catalog import load_catalog
+from app.core.api_mapping import (
+    DEFAULT_SETUP_UPDATE,
+    JOURNEY_HAS_NO_API,
+    NEW_DATA_ONLY,
+    NO_RESYNC,
+    SEND_MOBILE_IDS_NOT_SENT,
+)
 from app.core.diff import RowChangeKind
 from app.core.findings import Area, Finding, Severity
 from app.core.model import (
@@ -18,15 +25,7 @@ from app.core.model import (
     Setup,
     Strategy,
 )
-from app.core.plan import (
-    EMPTY_LIST_IS_NO_OP,
-    JOURNEYS_NOT_PUSHABLE,
-    NEW_DATA_ONLY,
-    NO_RESYNC,
-    SEND_MOBILE_IDS_NOT_SENT,
-    PlanAction,
-    make_plan,
-)
+from app.core.plan import PlanAction, make_plan
 from app.core.rules import validate
 
 ROWS = (
@@ -185,7 +184,7 @@ def test_journey_is_refused_with_export_advice() -> None:
     plan = make_plan(doc, None)
     assert plan.action is PlanAction.REFUSED
     assert "Journey" in plan.reasons[0]
-    assert JOURNEYS_NOT_PUSHABLE in plan.notes
+    assert JOURNEY_HAS_NO_API in plan.notes
 
 
 def test_missing_audience_id_is_refused() -> None:
@@ -206,14 +205,14 @@ def test_default_setup_creates_without_a_list() -> None:
     assert plan.action is PlanAction.CREATE
     assert plan.body == {"destination": {"id": "ii_fb", "type": "destination"}}
     assert plan.new_rows == ()
-    assert EMPTY_LIST_IS_NO_OP in plan.notes
+    assert DEFAULT_SETUP_UPDATE in plan.notes
 
 
 def test_default_setup_over_a_customized_connection_is_refused() -> None:
     plan = make_plan(_doc(setup=Setup.DEFAULT), _live(LIVE_SAME))
     assert plan.action is PlanAction.REFUSED
     assert "Default Setup" in plan.reasons[0]
-    assert EMPTY_LIST_IS_NO_OP in plan.notes
+    assert DEFAULT_SETUP_UPDATE in plan.notes
 
 
 def test_default_setup_over_a_default_connection_is_unchanged() -> None:

@@ -449,7 +449,7 @@ FAILING: tuple[Failing, ...] = (
         INFO,
         Area.PUSH,
         ((None, "target.journey_id"),),
-        "Export it",
+        "export this configuration",
     ),
     Failing(
         "IDS905",

@@ -24,10 +24,10 @@ from app.segment.errors import (
     ServerError,
     ValidationFailed,
 )
-from app.segment.sandbox import Sandbox
+from app.segment.sandbox import RateLimitHint, Sandbox
+from tests.helpers.network import RecordingSleeper, closed_port
+from tests.helpers.sandbox import ClientFactory
 from tests.secrets_support import TokenRegistry
-from tests.segment.conftest import ClientFactory
-from tests.segment.helpers import RecordingSleeper, closed_port
 
 SPACE = "spa_example_marketing"
 AUDIENCE = "aud_example_high_value"
@@ -69,13 +69,6 @@ def test_list_connections_reads_id_sync(make_client: ClientFactory) -> None:
     assert facebook.id_sync_configuration == tuple(
         _rows(("email", "last", "EMAIL"), ("phone", "all", "PHONE"))
     )
-
-
-def test_list_supported_destinations(make_client: ClientFactory) -> None:
-    found = make_client().list_supported_destinations(SPACE, "users")
-    slugs = {d.slug for d in found}
-    assert {"personas-facebook-custom-audiences", "adwords-remarketing-lists"} <= slugs
-    assert all(d.id for d in found)
 
 
 def test_requests_carry_the_documented_media_types(
@@ -403,3 +396,59 @@ def test_ms_before_next_is_used_without_retry_after() -> None:
     assert _rate_limit_wait(response) == 1.5
     assert _rate_limit_wait(httpx.Response(429, headers={"Retry-After": "4"})) == 4.0
     assert _rate_limit_wait(httpx.Response(429)) is None
+
+
+@pytest.mark.parametrize(
+    ("hint", "retry_after", "low", "high"),
+    [
+        (RateLimitHint.RETRY_AFTER, 3, 3.0, 3.0),
+        (RateLimitHint.RESET_SECONDS, 3, 3.0, 3.0),
+        # An HTTP date has whole seconds, counted from the server's own Date header.
+        (RateLimitHint.RESET_DATE, 3, 3.0, 4.0),
+        (RateLimitHint.MS_BEFORE_NEXT, 1.5, 1.5, 1.5),
+    ],
+)
+def test_each_rate_limit_hint_sets_the_wait(
+    sandbox: Sandbox,
+    make_client: ClientFactory,
+    sleeper: RecordingSleeper,
+    hint: RateLimitHint,
+    retry_after: float,
+    low: float,
+    high: float,
+) -> None:
+    sandbox.fail_next(1, status=429, retry_after=retry_after, hint=hint)
+    assert len(make_client().list_spaces()) == 2
+    (wait,) = sleeper.waits
+    assert low <= wait <= high
+
+
+def test_a_429_without_a_hint_backs_off_exponentially_with_jitter(
+    sandbox: Sandbox, make_client: ClientFactory, sleeper: RecordingSleeper
+) -> None:
+    sandbox.fail_next(3, status=429, hint=RateLimitHint.NONE)
+    policy = RetryPolicy(backoff_initial=1.0, backoff_max=3.0, jitter=lambda: 0.5)
+    assert len(make_client(retry=policy).list_spaces()) == 2
+    # Steps 1, 2, 4 capped at 3; each wait between half and all of its step.
+    assert sleeper.waits == [0.75, 1.5, 2.25]
+
+
+def test_backoff_stays_within_half_and_all_of_the_capped_step() -> None:
+    low = RetryPolicy(backoff_initial=1.0, backoff_max=8.0, jitter=lambda: 0.0)
+    high = RetryPolicy(backoff_initial=1.0, backoff_max=8.0, jitter=lambda: 0.999999)
+    assert [low.backoff(n) for n in range(5)] == [0.5, 1.0, 2.0, 4.0, 4.0]
+    assert all(high.backoff(n) < min(8.0, 2.0**n) for n in range(10))
+
+
+def test_rate_limit_reset_as_a_unix_time_counts_from_the_servers_clock() -> None:
+    from app.segment.client import _rate_limit_wait
+
+    date = "Sun, 06 Nov 1994 08:49:37 GMT"  # 784111777 as a Unix time
+    # Larger than any wait: a Unix time, compared with the server's Date.
+    epoch = httpx.Response(429, headers={"Date": date, "X-RateLimit-Reset": "1784111782"})
+    assert _rate_limit_wait(epoch) == pytest.approx(1784111782 - 784111777)
+    dated = httpx.Response(
+        429, headers={"Date": date, "X-RateLimit-Reset": "Sun, 06 Nov 1994 08:49:44 GMT"}
+    )
+    assert _rate_limit_wait(dated) == 7.0
+    assert _rate_limit_wait(httpx.Response(429, headers={"X-RateLimit-Reset": "soon"})) is None

@@ -307,17 +307,23 @@ def test_details_are_one_short_line(store: HistoryStore) -> None:
     assert len(entry.detail) == MAX_DETAIL_CHARS
 
 
-def test_a_push_detail_holds_only_ids_and_the_result(store: HistoryStore) -> None:
+def test_a_push_detail_holds_only_where_it_went_and_the_result(store: HistoryStore) -> None:
     detail = push_detail(
-        space_id="spa_x", audience_id="aud_y", connection_id="con_z", result="written and verified"
+        base_url="https://api.segmentapis.com",
+        space_id="spa_x",
+        audience_id="aud_y",
+        connection_id="con_z",
+        result="applied and verified",
     )
-    assert detail == "pushed to spa_x/aud_y (con_z): written and verified"
-    # The builder takes nothing but ids and a result: there is no parameter a token or a
-    # response could come in through.
+    assert detail == (
+        "pushed to spa_x/aud_y (con_z) at https://api.segmentapis.com: applied and verified"
+    )
+    # The builder takes nothing but where and a result: there is no parameter a token or
+    # a response could come in through.
     with pytest.raises(TypeError):
         push_detail(  # type: ignore[call-arg]
-            space_id="spa_x", audience_id="aud_y", connection_id="con_z", result="ok",
-            token="sgp_secret",
+            base_url="", space_id="spa_x", audience_id="aud_y", connection_id="con_z",
+            result="ok", token="sgp_secret",
         )
     entry = store.record(connected(), "push", source_path=None, detail=detail)
     text = entry.path.read_text(encoding="utf-8")
@@ -328,19 +334,11 @@ def test_a_push_detail_holds_only_ids_and_the_result(store: HistoryStore) -> Non
     }
 
 
-@pytest.mark.parametrize(
-    ("options", "words"),
-    [
-        ({"verified": True}, "written and verified"),
-        ({"verified": False}, "written, live configuration differs"),
-        ({"verified": None}, "written"),
-        ({"verified": None, "unverified": True}, "written, not verified"),
-        ({"verified": True, "skipped": True}, "written, check skipped (cancelled)"),
-    ],
-)
-def test_push_outcome_words_are_shared_by_the_cli_and_the_window(
-    options: dict[str, bool | None], words: str
-) -> None:
-    from app.storage.history import push_outcome
-
-    assert push_outcome(**options) == words  # type: ignore[arg-type]
+def test_the_same_push_to_two_workspaces_is_two_entries(store: HistoryStore) -> None:
+    doc = connected()
+    for base_url in ("https://api.segmentapis.com", "https://eu1.api.segmentapis.com"):
+        detail = push_detail(
+            base_url=base_url, space_id="s", audience_id="a", connection_id="c", result="applied"
+        )
+        store.record(doc, "push", source_path=None, detail=detail)
+    assert len(store.entries()) == 2

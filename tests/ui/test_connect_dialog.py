@@ -25,8 +25,8 @@ from app.ui.push.connect_dialog import (
 )
 from app.ui.push.session import EndpointKind, SegmentSession
 from app.ui.push.status import StatusKind
+from tests.helpers.network import closed_port
 from tests.secrets_support import MemoryKeyring, TokenRegistry
-from tests.segment.helpers import closed_port
 from tests.ui.test_push_support import click, tick
 
 pytest_plugins = ("tests.ui.test_push_support",)

@@ -22,9 +22,9 @@ from app.core.model import (
     Strategy,
 )
 from app.storage.documents import dump_document, read_document, write_document
+from app.storage.exports import ExportKind
 from app.storage.settings import load_settings
 from app.ui.main_window import MainWindow
-from app.ui.pages.review import ExportKind
 from tests.helpers.damage import DAMAGE
 from tests.ui.conftest import DialogDriver, FileDialogs
 

@@ -13,10 +13,10 @@ from pytestqt.qtbot import QtBot
 from app.core.model import Strategy
 from app.segment.sandbox import Sandbox
 from app.storage.documents import read_document, write_document
+from app.storage.exports import ExportKind
 from app.storage.history import HistoryEvent, HistoryStore
 from app.ui.history_dialog import NO_HISTORY, NO_HISTORY_HERE, HistoryDialog
 from app.ui.main_window import MainWindow
-from app.ui.pages.review import ExportKind
 from app.ui.push.push_dialog import PushDialog, PushStep
 from app.ui.push.session import ConnectionProfile, EndpointKind
 from app.ui.push.status import StatusKind
@@ -215,7 +215,8 @@ def test_a_push_from_the_window_is_kept_without_the_token(
     entries = HistoryStore().entries()
     assert [entry.event for entry in entries] == [HistoryEvent.PUSH]
     assert entries[0].detail.startswith(f"pushed to {SPACE}/aud_high_value (")
-    assert entries[0].detail.endswith(": written and verified")
+    assert entries[0].detail.endswith(": applied and verified")
+    assert f" at {live_sandbox.url}:" in entries[0].detail
     assert HistoryStore().load(entries[0]) == document
     click(qtbot, dialog.close_button)
     history = open_history(qtbot, window)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -14,13 +15,15 @@ from app.core.catalog import Catalog
 from app.core.findings import Finding
 from app.core.model import IdSyncDocument, Strategy
 from app.core.rules import validate
+from app.push.engine import MAX_READ_AGE_SECONDS
+from app.push.outcome import TargetOutcome
 from app.segment.sandbox import Sandbox
 from app.ui.controller import DocumentController
 from app.ui.push.actions import PushActions
 from app.ui.push.push_dialog import NOTHING_TO_PUSH, PushDialog, PushStep
-from app.ui.push.push_flow import PushOutcome
 from app.ui.push.session import SegmentSession
 from app.ui.push.status import StatusKind
+from tests.helpers.clock import ManualClock
 from tests.ui.test_push_support import (
     ITERABLE,
     SEEDED_ITERABLE_ROWS,
@@ -126,7 +129,7 @@ def test_push_create_connects_and_verifies(
     with qtbot.waitSignal(dialog.pushed, timeout=10000) as pushed:
         click(qtbot, dialog.push_button)
     wait_result(qtbot, dialog)
-    assert isinstance(pushed.args[0], PushOutcome)
+    assert isinstance(pushed.args[0], TargetOutcome)
     assert dialog.result_headline.text() == f"Pushed to {SPACE}/aud_churn_risk"
     assert "Live configuration matches" in dialog.result_text.text()
     assert live_rows(live_sandbox, "aud_churn_risk", ITERABLE) == [
@@ -297,10 +300,14 @@ def test_the_window_keeps_working_while_the_plan_loads(
 def test_a_plan_that_changed_meanwhile_is_shown_again_and_nothing_is_written(
     qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
 ) -> None:
+    clock = ManualClock()
+    connected_session.clock = clock
     doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
     dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
     wait_plan(qtbot, dialog)
-    # Someone else changes the connection in Segment between plan and push.
+    # The person reads the plan for a while; someone else changes the connection in
+    # Segment meanwhile. The plan's read is now too old to write on, so it is read again.
+    clock.advance(MAX_READ_AGE_SECONDS + 1)
     with live_sandbox.state.lock:
         for connection in live_sandbox.state.connections[(SPACE, HIGH_VALUE)]:
             if connection["destinationId"] == ITERABLE:
@@ -350,7 +357,8 @@ def test_refused_token_during_push_then_retry_plans_again(
     assert status.kind is StatusKind.ERROR
     assert "token was refused (HTTP 401)" in status.text
     assert "nothing is applied twice" in status.text
-    assert writes(live_sandbox) == 0
+    assert live_sandbox.count(method="PATCH", status=200) == 0
+    assert live_rows(live_sandbox, HIGH_VALUE, ITERABLE) == SEEDED_ENTRIES
 
     live_sandbox.token = real
     click(qtbot, status.retry_button)
@@ -485,3 +493,41 @@ def test_going_back_to_default_setup_is_refused_with_the_reason(
     assert "Segment app" in dialog.plan_reasons.text()
     assert not dialog.next_button.isEnabled()
     assert writes(live_sandbox) == 0
+
+
+def test_the_window_and_the_cli_say_the_same_about_the_same_push(
+    qtbot: QtBot,
+    connected_session: SegmentSession,
+    live_sandbox: Sandbox,
+    catalog: Catalog,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from app.cli import main
+    from app.storage.documents import write_document
+    from app.storage.secrets import TOKEN_ENV_VAR
+
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    path = tmp_path / "iterable.json"
+    write_document(path, doc)
+    monkeypatch.setenv(TOKEN_ENV_VAR, live_sandbox.token)
+    assert main(["push", "--yes", "--base-url", live_sandbox.url, str(path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    start = next(i for i, line in enumerate(out) if line.startswith("  result: "))
+    cli_text = [out[start].removeprefix("  result: ")]
+    cli_text += [line.removeprefix("    ") for line in out[start + 1 :] if line.startswith("    ")]
+
+    # The same push again from the window, over the same live connection as before.
+    with live_sandbox.state.lock:
+        for connection in live_sandbox.state.connections[(SPACE, HIGH_VALUE)]:
+            if connection["destinationId"] == ITERABLE:
+                connection["idSyncConfiguration"] = SEEDED_ENTRIES
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+    confirm_and_push(qtbot, dialog)
+    wait_result(qtbot, dialog)
+    window_text = [dialog.result_headline.text(), *dialog.result_text.text().split("\n")]
+
+    assert window_text == cli_text
+    assert "✓ Live configuration matches" in window_text[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from app.core.api_mapping import JOURNEY_HAS_NO_API, NEW_DATA_ONLY, NO_RESYNC
 from app.core.findings import Finding
 from app.core.model import AudienceTarget, JourneyTarget, Strategy
 from app.core.rules.codes import make_finding
@@ -12,16 +13,8 @@ from app.core.rules.text import clip
 
 
 def check_push_notes(ctx: RuleContext) -> Iterator[Finding]:
-    yield make_finding(
-        "IDS901",
-        "ID Sync applies to new data only, about five minutes after the change is saved in "
-        "Segment. Wait about five minutes before checking events in the destination.",
-    )
-    yield make_finding(
-        "IDS902",
-        "Existing members are not resynced: only events sent after the change carry the new "
-        "identifiers. If existing members need them, ask Segment support about a resync.",
-    )
+    yield make_finding("IDS901", NEW_DATA_ONLY.message)
+    yield make_finding("IDS902", NO_RESYNC.message)
     if isinstance(ctx.doc.target, AudienceTarget):
         yield make_finding(
             "IDS903",
@@ -30,12 +23,7 @@ def check_push_notes(ctx: RuleContext) -> Iterator[Finding]:
             "events carrying any of the identifiers.",
         )
     if isinstance(ctx.doc.target, JourneyTarget):
-        yield make_finding(
-            "IDS904",
-            "Journeys have no Public API for ID Sync, so this configuration cannot be pushed. "
-            "Export it and set it on the journey step in the Segment app.",
-            field="target.journey_id",
-        )
+        yield make_finding("IDS904", JOURNEY_HAS_NO_API.message, field="target.journey_id")
 
 
 def check_event_volume(ctx: RuleContext) -> Iterator[Finding]:

@@ -3,47 +3,22 @@ the strategy preview for a sample profile."""
 
 from __future__ import annotations
 
-import json
-from enum import Enum
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from app.core.api_mapping import NotPushable, api_limitations, create_body, update_body
+from app.core.api_mapping import NotPushable, api_limitations
 from app.core.catalog import Catalog
 from app.core.editing import apply_fix
 from app.core.findings import Finding, FindingFix
 from app.core.model import IdSyncDocument
-from app.storage.documents import dump_document
+from app.storage.exports import ExportKind, body_text
 from app.ui.controller import DocumentController
 from app.ui.finding_detail import FindingDetail
 from app.ui.findings_list import FindingsList
 from app.ui.pages.preview_panel import StrategyPreviewPanel
 from app.ui.steps import summary
 from app.ui.widgets import CodeView, PageHeader
-
-
-class ExportKind(str, Enum):
-    DOCUMENT = "document"
-    CREATE_BODY = "create-body"
-    UPDATE_BODY = "update-body"
-
-    @property
-    def label(self) -> str:
-        return {
-            ExportKind.DOCUMENT: "Document",
-            ExportKind.CREATE_BODY: "Create body",
-            ExportKind.UPDATE_BODY: "Update body",
-        }[self]
-
-
-def body_text(kind: ExportKind, doc: IdSyncDocument) -> str:
-    """The text of an export; raises NotPushable for a body the document cannot make."""
-    if kind is ExportKind.DOCUMENT:
-        return dump_document(doc).decode("utf-8")
-    body = create_body(doc) if kind is ExportKind.CREATE_BODY else update_body(doc)
-    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
 class ReviewPage(QWidget):

@@ -28,7 +28,7 @@ NEEDS_CONNECTION = "Connect to Segment first (Segment > Connect to Segment…)."
 
 
 class PushActions(QObject):
-    # The PushOutcome of every push that wrote to Segment.
+    # The TargetOutcome of every push that reached Segment.
     pushed = Signal(object)
 
     def __init__(
@@ -157,8 +157,13 @@ class PushActions(QObject):
         if not self.push_action.isEnabled():
             self._status(self.push_action.toolTip())
             return None
+        path = self.controller.path
         dialog = PushDialog(
-            self.session, self.controller.document, self.controller.findings, self.window
+            self.session,
+            self.controller.document,
+            self.controller.findings,
+            self.window,
+            source_path=str(path) if path is not None else None,
         )
         dialog.pushed.connect(self.pushed)
         self._show(dialog)

@@ -25,12 +25,22 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.findings import Finding, Severity
-from app.core.model import IdentifierRow, IdSyncDocument
+from app.core.model import IdSyncDocument
 from app.core.plan import PlanAction, PushPlan, make_plan
 from app.core.wording import plural
+from app.push.engine import PushEngine
+from app.push.outcome import ReadPlan, Status, Target, TargetOutcome
+from app.push.wording import (
+    NOTHING_TO_PUSH,
+    outcome_headline,
+    outcome_lines,
+    plan_summary,
+    request_line,
+    row_text,
+    target_text,
+)
 from app.segment.errors import SegmentError
 from app.ui.push.diff_view import DiffTable
-from app.ui.push.push_flow import PushOutcome, push, read_plan, request_line
 from app.ui.push.session import SegmentSession
 from app.ui.push.status import StatusLine
 from app.ui.push.worker import Job, JobContext, Worker
@@ -46,7 +56,6 @@ class PushStep(IntEnum):
 
 
 _STEP_NAMES: Final = ("Plan", "Confirm", "Push", "Result")
-NOTHING_TO_PUSH: Final = "Nothing to push: the live connection already matches this document."
 STALE_PLAN: Final = (
     "The live connection changed after you reviewed the plan, so nothing was written. "
     "Review the updated plan below."
@@ -61,12 +70,6 @@ def _bullets(items: Sequence[str]) -> str:
     )
 
 
-def _row_text(row: IdentifierRow) -> str:
-    target = row.destination or "(no mapTo)"
-    return f"{row.segment} → {target}, {row.strategy.label}"
-
-
-
 def _wrapping_label(name: str) -> QLabel:
     label = QLabel()
     label.setObjectName(name)
@@ -77,7 +80,8 @@ def _wrapping_label(name: str) -> QLabel:
 
 
 class PushDialog(QDialog):
-    """Plans on open. ``pushed`` is emitted with the PushOutcome after a write."""
+    """Plans on open. ``pushed`` is emitted with the TargetOutcome after a push that
+    reached Segment (status APPLIED)."""
 
     pushed = Signal(object)
 
@@ -87,6 +91,8 @@ class PushDialog(QDialog):
         document: IdSyncDocument,
         findings: Sequence[Finding],
         parent: QWidget | None = None,
+        *,
+        source_path: str | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("pushDialog")
@@ -95,8 +101,9 @@ class PushDialog(QDialog):
         self.session = session
         self.document = document
         self.findings = tuple(findings)
-        self.plan: PushPlan | None = None
-        self.outcome: PushOutcome | None = None
+        self.target = Target("document", document, self.findings, source_path)
+        self.read: ReadPlan | None = None
+        self.outcome: TargetOutcome | None = None
         self._worker: Worker | None = None
         self._cancelling = False
 
@@ -236,6 +243,8 @@ class PushDialog(QDialog):
         self.result_headline.setFont(heading_font(self.font(), 1.3))
         self.result_headline.setWordWrap(True)
         self.result_text = _wrapping_label("resultText")
+        # Plain text: the outcome's words are shared with the CLI, line for line.
+        self.result_text.setTextFormat(Qt.TextFormat.PlainText)
         self.result_status = StatusLine("resultStatus")
         self.result_status.retryRequested.connect(self._start_plan)
         layout.addWidget(self.result_headline)
@@ -286,39 +295,43 @@ class PushDialog(QDialog):
             self.close_button.setDefault(True)
         self.push_button.setDefault(False)
 
+    @property
+    def plan(self) -> PushPlan | None:
+        return self.read.plan if self.read is not None else None
+
     # -- plan ----------------------------------------------------------------------
 
     def _start_plan(self) -> None:
         self._show_step(PushStep.PLAN)
-        self.plan = None
+        self.read = None
         self._show_plan_contents(False)
         offline = make_plan(self.document, None, self.findings)
         if offline.action is PlanAction.REFUSED:
             # Error findings and documents the API cannot carry need no request.
-            self._set_plan(offline)
+            self._set_read(ReadPlan(self.target, offline, None))
             return
         self.plan_status.set_busy(
             f"Reading the live connection of audience {offline.audience_id} in space "
             f"{offline.space_id}…"
         )
-        document, findings = self.document, self.findings
+        target = self.target
 
-        def job(context: JobContext) -> PushPlan:
+        def job(context: JobContext) -> ReadPlan:
             with self.session.new_client(context.cancel) as client:
-                return read_plan(client, document, findings)
+                return PushEngine(client, clock=self.session.clock).read_plan(target)
 
         self._run(job, "plan push", self._plan_ready, self._plan_failed, self._plan_cancelled)
 
-    def _plan_ready(self, plan: PushPlan) -> None:
+    def _plan_ready(self, read: ReadPlan) -> None:
         if not self._accepts_signal():
             return
         self._worker = None
-        self._set_plan(plan)
+        self._set_read(read)
 
-    def _set_plan(self, plan: PushPlan) -> None:
-        self.plan = plan
+    def _set_read(self, read: ReadPlan) -> None:
+        self.read = read
         self.plan_status.clear()
-        self._show_plan(plan)
+        self._show_plan(read.plan)
         self._update_buttons()
 
     def _plan_failed(self, error: SegmentError) -> None:
@@ -350,7 +363,7 @@ class PushDialog(QDialog):
         self.plan_headline.setText(
             NOTHING_TO_PUSH if plan.action is PlanAction.UNCHANGED else plan.action.label
         )
-        self.plan_target.setText(html.escape(self._target_text(plan)))
+        self.plan_target.setText(html.escape(target_text(plan, self.document)))
         refused = plan.action is PlanAction.REFUSED
         self.plan_tabs.setVisible(not refused)
         self.notes_box.setVisible(bool(plan.notes) and not refused)
@@ -365,7 +378,7 @@ class PushDialog(QDialog):
             return
         self.diff.set_changes(plan.changes, plan.new_rows)
         self.diff.setVisible(bool(plan.changes) or bool(plan.new_rows))
-        self.plan_summary.setText(html.escape(self._summary_text(plan)))
+        self.plan_summary.setText(html.escape(plan_summary(plan)))
         if plan.body is not None and plan.action is not PlanAction.UNCHANGED:
             self.request_line.setText(request_line(plan))
             self.body_view.set_content(json.dumps(plan.body, indent=2, ensure_ascii=False))
@@ -375,35 +388,6 @@ class PushDialog(QDialog):
                 "Nothing to send: the live connection already matches.", available=False
             )
         self.plan_notes.setText(_bullets([note.message for note in plan.notes]))
-
-    def _target_text(self, plan: PushPlan) -> str:
-        parts = [f"Space {plan.space_id or '(none)'}", f"audience {plan.audience_id or '(none)'}"]
-        if plan.destination_id:
-            name = self.document.destination.name if self.document.destination else ""
-            parts.append(f"destination {name + ' ' if name else ''}({plan.destination_id})")
-        if plan.connection_id:
-            parts.append(f"connection {plan.connection_id}")
-        return " · ".join(parts)
-
-    @staticmethod
-    def _summary_text(plan: PushPlan) -> str:
-        if plan.action is PlanAction.UNCHANGED:
-            return NOTHING_TO_PUSH
-        if plan.action is PlanAction.CREATE:
-            if not plan.new_rows:
-                return (
-                    "The destination will be connected with Default Setup: Segment chooses the "
-                    "identifiers (no idSyncConfiguration is sent)."
-                )
-            return (
-                f"The destination is not connected to this audience yet. Pushing connects "
-                f"it with {plural(len(plan.new_rows), 'identifier')}."
-            )
-        kept = len(plan.new_rows) - sum(1 for c in plan.changes if c.new_index is not None)
-        return (
-            f"{plural(len(plan.changes), 'change')} to the live list. The whole list is sent "
-            f"(the API replaces it), {plural(max(0, kept), 'row')} unchanged."
-        )
 
     # -- confirm -------------------------------------------------------------------
 
@@ -435,7 +419,7 @@ class PushDialog(QDialog):
             )
         after = (
             "<p>After the push the connection sends:</p>"
-            + _bullets([_row_text(r) for r in plan.new_rows])
+            + _bullets([row_text(r) for r in plan.new_rows])
             if plan.new_rows
             else ""
         )
@@ -455,16 +439,16 @@ class PushDialog(QDialog):
     # -- push ----------------------------------------------------------------------
 
     def _start_push(self) -> None:
-        plan = self.plan
-        if plan is None or not plan.writes or self.busy:
+        read = self.read
+        if read is None or not read.plan.writes or self.busy:
             return
         self._show_step(PushStep.PROGRESS)
-        self.progress_text.setText(f"Pushing to {plan.space_id}/{plan.audience_id}…")
-        document, findings = self.document, self.findings
+        self.progress_text.setText(f"Pushing to {read.plan.space_id}/{read.plan.audience_id}…")
 
-        def job(context: JobContext) -> PushOutcome:
+        def job(context: JobContext) -> TargetOutcome:
             with self.session.new_client(context.cancel) as client:
-                return push(client, plan, document, findings, context.report)
+                engine = PushEngine(client, progress=context.report, clock=self.session.clock)
+                return engine.push(read)
 
         worker = self._run(job, "push", self._push_done, self._push_failed, self._push_cancelled)
         worker.signals.progress.connect(self._push_progress)
@@ -473,13 +457,14 @@ class PushDialog(QDialog):
         if self._accepts_signal() and not self._cancelling:
             self.progress_text.setText(message)
 
-    def _push_done(self, outcome: PushOutcome) -> None:
+    def _push_done(self, outcome: TargetOutcome) -> None:
         if not self._accepts_signal():
             return
         self._worker = None
         self._cancelling = False
-        if outcome.stale:
-            self.plan = outcome.plan
+        if outcome.status is Status.STALE:
+            # Nothing was written: show the plan over the live connection as it is now.
+            self.read = outcome.read
             self._show_step(PushStep.PLAN)
             self._show_plan(outcome.plan)
             self.stale_banner.setText(f"<b>{html.escape(STALE_PLAN)}</b>")
@@ -488,7 +473,8 @@ class PushDialog(QDialog):
             return
         self.outcome = outcome
         self._show_result(outcome)
-        self.pushed.emit(outcome)
+        if outcome.status is Status.APPLIED:
+            self.pushed.emit(outcome)
 
     def _push_failed(self, error: SegmentError) -> None:
         if not self._accepts_signal():
@@ -515,43 +501,16 @@ class PushDialog(QDialog):
         )
         self._show_step(PushStep.RESULT)
 
-    def _show_result(self, outcome: PushOutcome) -> None:
-        plan = outcome.plan
-        self.result_status.clear()
-        self.result_headline.setText(f"Pushed to {plan.space_id}/{plan.audience_id}")
-        parts: list[str] = []
-        if outcome.verify_skipped:
-            parts.append(
-                "Segment received the change before you cancelled, so it is applied. The "
-                "check that reads the connection back was skipped: open Push again to see "
-                "the live configuration."
-            )
-        elif outcome.verify_error is not None:
-            parts.append(f"The change was sent, but reading it back failed: {outcome.verify_error}")
-        elif outcome.matches is True:
-            parts.append(
-                f"✓ Live configuration matches: connection "
-                f"{outcome.written.connection_id if outcome.written else plan.connection_id} "
-                f"now has the {plural(len(plan.new_rows), 'identifier')} pushed."
-            )
-        elif outcome.matches is False:
-            lines = [line for change in outcome.differences for line in change.render()]
-            parts.append(
-                "✗ The live configuration differs from what was pushed "
-                "(pushed → live):\n" + "\n".join(lines)
-            )
-        elif outcome.live_after is not None:
-            rows = ", ".join(f"{r.segment} ({r.strategy.value})" for r in outcome.live_after)
-            parts.append(f"Connected with Segment's default identifiers: {rows or 'none'}.")
-        text = "".join(f"<p>{html.escape(part)}</p>".replace("\n", "<br>") for part in parts)
-        if outcome.live_after:
-            text += "<p>Segment now has:</p>" + _bullets([_row_text(r) for r in outcome.live_after])
-        timing = [
-            note.message for note in plan.notes if note.code in ("new-data-only", "no-resync")
-        ]
-        if timing:
-            text += _bullets(timing)
-        self.result_text.setText(text)
+    def _show_result(self, outcome: TargetOutcome) -> None:
+        """The outcome in the words the CLI uses too (app.push.wording)."""
+        self.result_headline.setText(outcome_headline(outcome))
+        lines = outcome_lines(outcome)
+        if outcome.status in (Status.APPLIED, Status.CANCELLED, Status.UNCHANGED):
+            self.result_status.clear()
+            self.result_text.setText("\n".join(lines))
+        else:
+            self.result_status.set_error(" ".join(lines))
+            self.result_text.setText("")
         self._show_step(PushStep.RESULT)
 
     # -- workers -------------------------------------------------------------------

@@ -9,6 +9,7 @@ the region or base URL and never the token.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -99,6 +100,8 @@ class SegmentSession(QObject):
         # One limiter for every client of the session, so browsing and pushing together
         # stay under Segment's per-minute limit.
         self.limiter = limiter if limiter is not None else RateLimiter()
+        # The push engine's clock: how old a plan's live read is (tests move it by hand).
+        self.clock: Callable[[], float] = time.monotonic
         self._profile: ConnectionProfile | None = None
         # The endpoint of an earlier run, offered first by the Connect dialog.
         self.last_profile: ConnectionProfile | None = None

@@ -10,7 +10,6 @@ input or a usage error, 3 internal error. Every failure is one line on stderr.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import sys
@@ -20,13 +19,14 @@ from typing import Any, Final, NoReturn
 
 import app.clock  # noqa: F401  (starts the self-test clock where /proc cannot tell)
 from app import __version__
-from app.core.api_mapping import NotPushable, create_body, update_body
+from app.core.api_mapping import NotPushable
 from app.core.catalog import Catalog
 from app.core.findings import Finding
 from app.core.model import IdSyncDocument
 from app.core.schema import document_json_schema
 from app.core.wording import plural
 from app.storage.documents import DocumentError, dump_document, read_document, write_export
+from app.storage.exports import ExportKind, body_text, record_export
 
 PROG: Final = "idsync"
 SELF_TEST: Final = "--self-test"
@@ -37,7 +37,6 @@ EXIT_UNREADABLE: Final = 2
 EXIT_INTERNAL: Final = 3
 
 Handler = Callable[[argparse.Namespace], int]
-_EXTENSION_MODULE: Final = "app.cli_push"
 
 
 class _UsageError(Exception):
@@ -210,30 +209,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     history.set_defaults(handler=_cmd_history)
 
-    _register_extra_commands(subparsers)
+    from app.cli import push
+
+    push.register(subparsers)
     return parser
-
-
-def _register_extra_commands(subparsers: Any) -> None:
-    """Extension point: ``app.cli_push``, when present, adds its commands here.
-
-    The module provides ``register(subparsers)``; each parser it adds sets
-    ``handler=<callable(argparse.Namespace) -> int>`` via ``set_defaults``, like the
-    commands above. The core commands keep working when the module is absent or broken.
-    """
-    try:
-        module = importlib.import_module(_EXTENSION_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name == _EXTENSION_MODULE:
-            return
-        _error(f"warning: push commands unavailable: {exc}")
-        return
-    except Exception as exc:
-        _error(f"warning: push commands unavailable: {type(exc).__name__}: {exc}")
-        return
-    register = getattr(module, "register", None)
-    if callable(register):
-        register(subparsers)
 
 
 def _command_names(parser: argparse.ArgumentParser) -> set[str]:
@@ -391,9 +370,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except DocumentError as exc:
         _report(str(exc))
         return EXIT_UNREADABLE
-    if args.export_as == "document":
-        data = dump_document(doc)
-    else:
+    kind = ExportKind(args.export_as)
+    if kind is not ExportKind.DOCUMENT:
         catalog = _load_catalog()
         if catalog is None:
             return EXIT_INTERNAL
@@ -407,13 +385,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
             for finding in errors:
                 _report(_finding_line(args.file, finding))
             return EXIT_FINDINGS
-        build = create_body if args.export_as == "create-body" else update_body
-        try:
-            body = build(doc)
-        except NotPushable as exc:
-            _report(f"{args.file}: cannot export {args.export_as}: {exc}")
-            return EXIT_FINDINGS
-        data = (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    try:
+        data = body_text(kind, doc).encode("utf-8")
+    except NotPushable as exc:
+        _report(f"{args.file}: cannot export {args.export_as}: {exc}")
+        return EXIT_FINDINGS
     if args.output:
         try:
             write_export(args.output, data)
@@ -422,7 +398,19 @@ def _cmd_export(args: argparse.Namespace) -> int:
             return EXIT_UNREADABLE
     else:
         _out_bytes(data)
+    _keep_export(doc, kind, args.file, args.output)
     return EXIT_OK
+
+
+def _keep_export(doc: IdSyncDocument, kind: ExportKind, source: str, output: str | None) -> None:
+    """Every export is kept in history, as the window keeps its exports; the export has
+    happened, so a history that cannot keep it costs a warning, never the exit code."""
+    from app.storage.history import HistoryStore, history_failure_reason
+
+    try:
+        record_export(HistoryStore(), doc, kind, source_path=source, written_to=output)
+    except (OSError, UnicodeEncodeError) as exc:
+        _error(f"warning: exported, but history could not keep it ({history_failure_reason(exc)})")
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:

@@ -17,6 +17,8 @@ from app.storage.documents import read_document, write_document
 from app.storage.secrets import TOKEN_ENV_VAR, TokenStore
 from tests.secrets_support import MemoryKeyring, TokenRegistry
 
+pytestmark = pytest.mark.usefixtures("token_never_leaks")
+
 SPACE = "spa_example_marketing"
 AUDIENCE = "aud_example_high_value"
 
@@ -86,7 +88,7 @@ def test_without_yes_it_plans_and_writes_nothing(
     assert "row 3 added: ios.idfa -> MADID (all)" in cli.out
     assert "Run again with --yes to apply 2 changes" in cli.out
     assert "about five minutes" in cli.out and "not resynced" in cli.out
-    assert "Send Mobile IDs is not sent by the API" in cli.out
+    assert "Send Mobile IDs is not part of the request" in cli.out
     assert _writes(sandbox) == 0
 
 
@@ -99,8 +101,9 @@ def test_dry_run_never_writes_even_with_yes(cli: Cli, facebook: Path, sandbox: S
 def test_yes_applies_and_a_second_run_finds_nothing_to_do(
     cli: Cli, facebook: Path, google: Path, sandbox: Sandbox
 ) -> None:
-    assert cli("--yes", str(facebook), str(google)) == 10
-    assert cli.out.count("result: applied (Segment answered with exactly the rows sent)") == 2
+    assert cli("--yes", str(facebook), str(google)) == 0
+    assert cli.out.count("result: Pushed to") == 2
+    assert cli.out.count("✓ Live configuration matches") == 2
     stored = sandbox.state.find_connection(SPACE, AUDIENCE, "ii_example_facebook")
     assert stored is not None
     assert [e["externalId"] for e in stored["idSyncConfiguration"]] == [
@@ -110,7 +113,7 @@ def test_yes_applies_and_a_second_run_finds_nothing_to_do(
 
     writes = _writes(sandbox)
     assert cli("--yes", str(facebook), str(google)) == 0
-    assert cli.out.count("result: unchanged") == 2
+    assert cli.out.count("result: No change needed") == 2
     assert _writes(sandbox) == writes
 
 
@@ -153,10 +156,11 @@ def test_api_failure_is_exit_3_and_rerun_continues(
 ) -> None:
     sandbox.fail_next(1, status=500, method="PATCH")
     assert cli("--yes", str(facebook), str(google)) == 3
-    assert "failed: Segment had a problem" in cli.out
-    assert "running the same command again continues safely" in cli.out
-    assert cli("--yes", str(facebook), str(google)) == 10
-    assert "result: applied" in cli.out and "result: unchanged" in cli.out
+    assert "result: Not applied" in cli.out
+    assert "Segment had a problem" in cli.out
+    assert "Running the push again is safe" in cli.out
+    assert cli("--yes", str(facebook), str(google)) == 0
+    assert "result: Pushed to" in cli.out and "result: No change needed" in cli.out
 
 
 def test_no_token_is_exit_3_with_what_to_do(
@@ -198,9 +202,9 @@ def test_wrong_token_is_exit_3(
 
 def test_one_template_to_many_audiences(cli: Cli, facebook: Path, sandbox: Sandbox) -> None:
     targets = ["aud_cart_abandoners", "aud_churn_risk", "aud_lapsed_buyers"]
-    assert cli("--yes", "--audiences", ",".join(targets), str(facebook)) == 10
+    assert cli("--yes", "--audiences", ",".join(targets), str(facebook)) == 0
     assert f"[3/3] {facebook} -> aud_lapsed_buyers" in cli.out
-    assert "3 items: 3 applied." in cli.out
+    assert "3 targets: 3 applied." in cli.out
     expected = [r.segment for r in read_document(facebook).identifiers]
     for audience in targets:
         stored = sandbox.state.find_connection(SPACE, audience, "ii_example_facebook")
@@ -214,7 +218,7 @@ def test_audiences_takes_one_file(cli: Cli, facebook: Path, google: Path) -> Non
 
 
 def test_space_and_audience_overrides(cli: Cli, facebook: Path, sandbox: Sandbox) -> None:
-    assert cli("--yes", "--audience", "aud_newsletter", str(facebook)) == 10
+    assert cli("--yes", "--audience", "aud_newsletter", str(facebook)) == 0
     assert sandbox.state.find_connection(SPACE, "aud_newsletter", "ii_example_facebook")
     assert cli("--space", "spa_nowhere", str(facebook)) == 3
     assert "spa_nowhere" in cli.out
@@ -224,7 +228,7 @@ def test_json_format(cli: Cli, facebook: Path, google: Path) -> None:
     assert cli("--format", "json", str(facebook), str(google)) == 10
     report = json.loads(cli.out)
     assert report["mode"] == "plan"
-    assert [i["status"] for i in report["items"]] == ["planned", "planned"]
+    assert [i["status"] for i in report["items"]] == ["pending", "pending"]
     assert [i["method"] for i in report["items"]] == ["PATCH", "POST"]
     assert report["items"][0]["body"]["idSyncConfiguration"][0]["externalId"] == "email"
     assert report["exit_code"] == 10
@@ -241,7 +245,8 @@ def test_plain_http_to_a_remote_host_is_refused(
 def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["push", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
-    assert "0 nothing to change, 10 changes applied or planned, 1 refused" in text
+    assert "0 everything applied or already in place, 10 changes pending" in text
+    assert "1 refused" in text and "3 failed" in text and "130 cancelled" in text
 
 
 def test_applied_pushes_are_kept_in_the_local_history(
@@ -252,14 +257,83 @@ def test_applied_pushes_are_kept_in_the_local_history(
     assert cli("--dry-run", "--yes", str(facebook)) == 10
     assert HistoryStore().entries() == []
 
-    assert cli("--yes", str(facebook), str(google)) == 10
+    assert cli("--yes", str(facebook), str(google)) == 0
     pushes = [e for e in HistoryStore().entries() if e.event is HistoryEvent.PUSH]
     assert len(pushes) == 2
     details = sorted(e.detail for e in pushes)
     assert details[0].startswith(f"pushed to {SPACE}/{AUDIENCE} (")
-    assert all(d.endswith(": written and verified") for d in details)
+    assert all(f"at {cli.sandbox.url}: applied and verified" in d for d in details)
     kept = [HistoryStore().load(e).destination for e in pushes]
     assert sorted(d.slug for d in kept if d is not None) == [
         "adwords-remarketing-lists",
         "personas-facebook-custom-audiences",
     ]
+
+
+def test_a_lost_answer_after_an_applied_write_is_applied_and_exits_0(
+    cli: Cli, google: Path, sandbox: Sandbox
+) -> None:
+    from app.segment.sandbox import LostAnswer
+    from app.storage.history import HistoryEvent, HistoryStore
+
+    sandbox.lose_answer_after_apply(LostAnswer.STATUS_503, method="POST")
+    assert cli("--yes", str(google)) == 0
+    assert "result: Pushed to" in cli.out
+    assert "Segment's answer was lost, so the connection was read back" in cli.out
+    assert sandbox.count(method="POST") == 1
+    pushes = [e for e in HistoryStore().entries() if e.event is HistoryEvent.PUSH]
+    assert [e.detail.rpartition(": ")[2] for e in pushes] == [
+        "applied (answer lost, confirmed by reading back)"
+    ]
+    # The next run finds the version in place, and history already has it.
+    assert cli("--yes", str(google)) == 0
+    assert "result: No change needed" in cli.out
+
+
+def test_a_lost_answer_after_a_write_that_was_not_applied_exits_3_and_says_re_run(
+    cli: Cli, facebook: Path, sandbox: Sandbox
+) -> None:
+    sandbox.fail_next(1, status=502, method="PATCH")
+    assert cli("--yes", str(facebook)) == 3
+    assert "result: Not applied" in cli.out
+    assert "does not hold the rows sent, so the change was not applied" in cli.out
+    assert "Running the push again is safe" in cli.out
+
+
+def test_dry_run_exit_codes_say_whether_changes_are_pending(
+    cli: Cli, facebook: Path, sandbox: Sandbox
+) -> None:
+    assert cli("--dry-run", str(facebook)) == 10
+    assert cli("--yes", str(facebook)) == 0
+    assert cli("--dry-run", str(facebook)) == 0
+    assert "result: No change needed" in cli.out
+
+
+def test_a_damaged_history_never_fails_an_applied_push(
+    cli: Cli, facebook: Path, sandbox: Sandbox
+) -> None:
+    from app.storage.history import HistoryEvent, HistoryStore
+
+    doc = read_document(facebook)
+    entry = HistoryStore().record(doc, HistoryEvent.SAVE, source_path=facebook)
+    # An entry nested a thousand levels deep beside the one the push will add.
+    deep = "[" * 1000 + "]" * 1000
+    entry.path.write_text(f'{{"format": "idsync-history", "document": {deep}}}')
+    assert cli("--yes", str(facebook)) == 0
+    assert "result: Pushed to" in cli.out
+    assert sandbox.count(method="PATCH") == 1
+
+
+def test_an_unwritable_history_is_a_note_not_a_failure(
+    cli: Cli, facebook: Path, sandbox: Sandbox
+) -> None:
+    from app.storage.paths import history_dir
+
+    folder = history_dir()
+    if folder.is_dir():
+        folder.rmdir()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("a file where the history folder should be")
+    assert cli("--yes", str(facebook)) == 0
+    assert "History could not keep this version" in cli.out
+    assert sandbox.count(method="PATCH") == 1

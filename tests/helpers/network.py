@@ -1,4 +1,4 @@
-"""Small real helpers shared by the Segment tests."""
+"""Small real network helpers shared by the tests: recorded waits, a closed port."""
 
 from __future__ import annotations
 

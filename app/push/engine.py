@@ -1,0 +1,317 @@
+"""The push engine: read the live connection, plan, write once, and know what happened.
+
+Used by the window's worker and by ``idsync push``; no Qt. Rules it keeps:
+
+* A write rests on a read at most ``max_read_age`` seconds old. An older plan is read
+  again first, and if the live connection changed since the plan the person saw, nothing
+  is sent (STALE) and the fresh plan is returned to show.
+* One write per target (POST, or PATCH which replaces the whole array), never retried:
+  when its answer is lost (timeout, reset, 5xx, unparseable 200) the connection is read
+  back before anything else, and the outcome is APPLIED when it holds the rows sent,
+  NOT_APPLIED (safe to re-run) when it does not, UNKNOWN when it cannot be read.
+* Cancel (the client's CancelToken) is honoured before each request and during waits,
+  never in the middle of a write.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from app.core.api_mapping import ConnectionFormatError, rows_from_connection
+from app.core.model import IdentifierRow
+from app.core.plan import PlanAction, PushPlan, make_plan
+from app.push.outcome import CHECK_CANCELLED, PushRun, ReadPlan, Status, Target, TargetOutcome
+from app.segment.client import SegmentClient
+from app.segment.errors import (
+    AuthError,
+    Cancelled,
+    NetworkError,
+    RequestTimeout,
+    SegmentError,
+    ServerError,
+    UnexpectedResponse,
+)
+from app.segment.models import Connection
+
+MAX_READ_AGE_SECONDS = 10.0
+
+# Failures after which Segment may have applied the write without the client hearing so.
+_ANSWER_LOST = (RequestTimeout, NetworkError, ServerError, UnexpectedResponse)
+
+Progress = Callable[[str], None]
+# Keeps an applied push in history; returns a note when it could not (never raises).
+Recorder = Callable[[TargetOutcome], str | None]
+OutcomeCallback = Callable[[int, int, TargetOutcome], None]
+
+
+class PushEngine:
+    def __init__(
+        self,
+        client: SegmentClient,
+        *,
+        record: Recorder | None = None,
+        progress: Progress | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        max_read_age: float = MAX_READ_AGE_SECONDS,
+    ) -> None:
+        self.client = client
+        self._record = record
+        self._progress = progress
+        self._clock = clock
+        self.max_read_age = max_read_age
+        # Set when Segment refused the token on a write: every further write would fail.
+        self._refused_token = False
+
+    # -- one target ------------------------------------------------------------------
+
+    def read_plan(self, target: Target) -> ReadPlan:
+        """Read the live connection for ``target`` and plan it. Refusals that need no
+        live state (error findings, journeys, no instance id) cost no request."""
+        offline = make_plan(target.document, None, target.findings)
+        if offline.action is PlanAction.REFUSED:
+            return ReadPlan(target, offline, None)
+        self._say(
+            f"Reading the live connection of audience {offline.audience_id} in space "
+            f"{offline.space_id}…"
+        )
+        read_at = self._clock()
+        live = self._live(offline)
+        plan = make_plan(target.document, live.raw if live else None, target.findings)
+        return ReadPlan(target, plan, read_at)
+
+    def push(self, reviewed: ReadPlan) -> TargetOutcome:
+        """Write ``reviewed`` if it still holds; see the module's rules. SegmentErrors
+        from reading (before anything is sent) and Cancelled propagate."""
+        plan = reviewed.plan
+        if plan.action is PlanAction.REFUSED:
+            return self._outcome(reviewed, Status.REFUSED)
+        if plan.action is PlanAction.UNCHANGED:
+            return self._outcome(reviewed, Status.UNCHANGED)
+        basis = reviewed
+        if reviewed.read_at is None or self._clock() - reviewed.read_at > self.max_read_age:
+            self._say("Checking that the live connection has not changed since the plan…")
+            basis = self.read_plan(reviewed.target)
+            if not same_basis(plan, basis.plan):
+                return self._outcome(basis, Status.STALE)
+        return self._write(basis)
+
+    # -- many targets ----------------------------------------------------------------
+
+    def run(
+        self,
+        targets: Sequence[Target],
+        *,
+        apply: bool,
+        on_outcome: OutcomeCallback | None = None,
+    ) -> PushRun:
+        """Plan every target and, when ``apply``, write the ones that change.
+
+        Per-target failures are reported and the run goes on; a refused token, an
+        unreachable server or a cancel stops it and the remaining targets are SKIPPED.
+        """
+        run = PushRun()
+        started = self._clock()
+        requests_before = self.client.request_count
+        stopped: str | None = None
+        for index, target in enumerate(targets):
+            if stopped is not None:
+                offline = ReadPlan(target, make_plan(target.document, None, target.findings), None)
+                outcome = self._outcome(offline, Status.SKIPPED, error=stopped)
+            else:
+                outcome, stops = self._one(target, apply=apply)
+                if outcome.status is Status.CANCELLED:
+                    run.cancelled = True
+                    stopped = "Not attempted: the push was cancelled."
+                elif stops:
+                    # Every further target would fail the same way: stop, don't hammer.
+                    stopped = (
+                        f"Not attempted: the run stopped after an earlier error ({outcome.error})"
+                    )
+            run.outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(index, len(targets), outcome)
+        run.requests = self.client.request_count - requests_before
+        run.elapsed_seconds = self._clock() - started
+        return run
+
+    def _one(self, target: Target, *, apply: bool) -> tuple[TargetOutcome, bool]:
+        """The target's outcome, and whether the run should stop after it."""
+        read = ReadPlan(target, make_plan(target.document, None, target.findings), None)
+        try:
+            self._check_cancel()
+            read = self.read_plan(target)
+            if read.plan.writes and not apply:
+                return self._outcome(read, Status.PENDING), False
+            outcome = self.push(read)
+        except Cancelled as exc:
+            return self._outcome(read, Status.CANCELLED, error=str(exc)), False
+        except SegmentError as exc:
+            return self._outcome(read, Status.FAILED, error=str(exc)), _fatal(exc)
+        return outcome, outcome.status is Status.UNKNOWN or self._refused_token
+
+    # -- the write -------------------------------------------------------------------
+
+    def _write(self, read: ReadPlan) -> TargetOutcome:
+        plan = read.plan
+        self._check_cancel()
+        self._say(f"Sending {plan.method} to Segment…")
+        try:
+            written_id = self._send(plan)
+        except Cancelled as exc:
+            # Raised before the request left (limiter, 429 wait): nothing was sent.
+            return self._outcome(read, Status.CANCELLED, error=str(exc))
+        except _ANSWER_LOST as exc:
+            return self._resolve(read, exc)
+        except SegmentError as exc:
+            # Segment answered with a refusal (4xx, or 429 that did not clear): not applied.
+            self._refused_token = isinstance(exc, AuthError)
+            return self._outcome(read, Status.NOT_APPLIED, error=str(exc))
+        return self._read_back(read, written_id)
+
+    def _send(self, plan: PushPlan) -> str:
+        assert plan.body is not None
+        if plan.action is PlanAction.CREATE:
+            result = self.client.add_destination_to_audience(
+                plan.space_id, plan.audience_id, plan.body
+            )
+        else:
+            assert plan.connection_id is not None
+            result = self.client.update_destination_for_audience(
+                plan.space_id, plan.audience_id, plan.connection_id, plan.body
+            )
+        return result.connection_id
+
+    def _resolve(self, read: ReadPlan, lost: SegmentError) -> TargetOutcome:
+        """The write's answer was lost: read the connection back and decide from it."""
+        self._say("Segment's answer was lost: reading the connection back to see what it holds…")
+        try:
+            live = self._live(read.plan)
+            rows = _rows(live)
+        except (SegmentError, ConnectionFormatError) as exc:
+            return self._outcome(read, Status.UNKNOWN, error=f"{lost} {exc}", answer_lost=True)
+        if live is not None and rows is not None and _holds(read.plan, rows):
+            return self._applied(read, live.id, rows, answer_lost=True)
+        return self._outcome(
+            read, Status.NOT_APPLIED, error=str(lost), answer_lost=True, live_after=rows
+        )
+
+    def _read_back(self, read: ReadPlan, written_id: str) -> TargetOutcome:
+        self._say("Reading the connection back to check it…")
+        connection_id = written_id or read.plan.connection_id
+        try:
+            live = self._live(read.plan)
+            rows = _rows(live)
+        except Cancelled:
+            return self._applied(read, connection_id, None, check_skipped=CHECK_CANCELLED)
+        except (SegmentError, ConnectionFormatError) as exc:
+            return self._applied(read, connection_id, None, check_skipped=str(exc))
+        if live is None:
+            return self._applied(
+                read, connection_id, None, check_skipped="the connection was not found"
+            )
+        return self._applied(read, live.id or connection_id, rows)
+
+    def _applied(
+        self,
+        read: ReadPlan,
+        connection_id: str | None,
+        rows: tuple[IdentifierRow, ...] | None,
+        *,
+        answer_lost: bool = False,
+        check_skipped: str | None = None,
+    ) -> TargetOutcome:
+        outcome = self._outcome(
+            read,
+            Status.APPLIED,
+            connection_id=connection_id,
+            live_after=rows,
+            answer_lost=answer_lost,
+            check_skipped=check_skipped,
+        )
+        if self._record is None:
+            return outcome
+        note = self._record(outcome)
+        if note is None:
+            return outcome
+        return self._outcome(
+            read,
+            Status.APPLIED,
+            connection_id=connection_id,
+            live_after=rows,
+            answer_lost=answer_lost,
+            check_skipped=check_skipped,
+            history_note=note,
+        )
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _live(self, plan: PushPlan) -> Connection | None:
+        connections = self.client.list_connections(plan.space_id, plan.audience_id)
+        wanted = plan.connection_id or plan.destination_id
+        for connection in connections:
+            if connection.matches_destination(wanted) or connection.matches_destination(
+                plan.destination_id
+            ):
+                return connection
+        return None
+
+    def _outcome(
+        self,
+        read: ReadPlan,
+        status: Status,
+        *,
+        error: str | None = None,
+        connection_id: str | None = None,
+        live_after: tuple[IdentifierRow, ...] | None = None,
+        answer_lost: bool = False,
+        check_skipped: str | None = None,
+        history_note: str | None = None,
+    ) -> TargetOutcome:
+        return TargetOutcome(
+            read=read,
+            status=status,
+            base_url=self.client.base_url,
+            error=error,
+            connection_id=connection_id or read.plan.connection_id,
+            live_after=live_after,
+            answer_lost=answer_lost,
+            check_skipped=check_skipped,
+            history_note=history_note,
+        )
+
+    def _check_cancel(self) -> None:
+        if self.client.cancel is not None:
+            self.client.cancel.raise_if_cancelled()
+
+    def _say(self, message: str) -> None:
+        if self._progress is not None:
+            self._progress(message)
+
+
+def same_basis(reviewed: PushPlan, fresh: PushPlan) -> bool:
+    """Whether a freshly read plan would send exactly what the person reviewed, over the
+    same live configuration."""
+    return (
+        fresh.action is reviewed.action
+        and fresh.connection_id == reviewed.connection_id
+        and fresh.live_rows == reviewed.live_rows
+        and fresh.body == reviewed.body
+    )
+
+
+def _fatal(error: SegmentError) -> bool:
+    """A refused token or an unreachable server fails every further target alike."""
+    return isinstance(error, (AuthError, NetworkError))
+
+
+def _rows(live: Connection | None) -> tuple[IdentifierRow, ...] | None:
+    return rows_from_connection(live.raw) if live is not None else None
+
+
+def _holds(plan: PushPlan, rows: tuple[IdentifierRow, ...]) -> bool:
+    """Whether a connection read back holds what ``plan`` sent. A create with Default
+    Setup sends no rows: the connection existing at all is the sign it was applied."""
+    if plan.action is PlanAction.CREATE and not plan.new_rows:
+        return True
+    return rows == plan.new_rows

@@ -1,0 +1,212 @@
+"""The words of a push, for the window and the CLI alike (plain text, no Qt).
+
+Both sides render plans and outcomes only through these functions, so the same push
+reads the same wherever it ran.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from app.core.diff import RowChange, diff_rows
+from app.core.model import IdentifierRow, IdSyncDocument, JourneyTarget
+from app.core.plan import PlanAction, PushPlan
+from app.core.wording import plural
+from app.push.outcome import CHECK_CANCELLED, Status, TargetOutcome
+
+NOTHING_TO_PUSH: Final = "Nothing to push: the live connection already matches this document."
+SAFE_TO_RERUN: Final = (
+    "Running the push again is safe: it reads the live connection first, so nothing is "
+    "applied twice."
+)
+
+
+# -- plans -------------------------------------------------------------------------------
+
+
+def action_text(plan: PushPlan) -> str:
+    """create / update / no change / refused, with the HTTP method."""
+    return {
+        PlanAction.CREATE: "create (POST: connect the destination to the audience)",
+        PlanAction.UPDATE: "update (PATCH: replace the whole ID Sync list)",
+        PlanAction.UNCHANGED: "no change (the live connection already matches)",
+        PlanAction.REFUSED: "refused",
+    }[plan.action]
+
+
+def request_line(plan: PushPlan) -> str:
+    """``PATCH /spaces/…/destination-connections/…``: the request the plan would send."""
+    base = f"/spaces/{plan.space_id}/audiences/{plan.audience_id}/destination-connections"
+    if plan.action is PlanAction.CREATE:
+        return f"POST {base}"
+    if plan.action is PlanAction.UPDATE:
+        return f"PATCH {base}/{plan.connection_id}"
+    return ""
+
+
+def target_text(plan: PushPlan, doc: IdSyncDocument) -> str:
+    parts = [f"space {plan.space_id or '(none)'}"]
+    if isinstance(doc.target, JourneyTarget):
+        parts.append(
+            f"journey {doc.target.journey_id or '(none)'} step {doc.target.step or '(none)'}"
+        )
+    else:
+        parts.append(f"audience {plan.audience_id or '(none)'}")
+    if plan.destination_id:
+        name = doc.destination.name if doc.destination else ""
+        parts.append(f"destination {name + ' ' if name else ''}({plan.destination_id})")
+    if plan.connection_id:
+        parts.append(f"connection {plan.connection_id}")
+    return ", ".join(parts)
+
+
+def plan_summary(plan: PushPlan) -> str:
+    if plan.action is PlanAction.UNCHANGED:
+        return NOTHING_TO_PUSH
+    if plan.action is PlanAction.REFUSED:
+        return "Refused: nothing will be sent."
+    if plan.action is PlanAction.CREATE:
+        if not plan.new_rows:
+            return (
+                "The destination will be connected with Default Setup: Segment chooses the "
+                "identifiers (no idSyncConfiguration is sent)."
+            )
+        return (
+            f"The destination is not connected to this audience yet. Pushing connects "
+            f"it with {plural(len(plan.new_rows), 'identifier')}."
+        )
+    kept = len(plan.new_rows) - sum(1 for c in plan.changes if c.new_index is not None)
+    return (
+        f"{plural(len(plan.changes), 'change')} to the live list. The whole list is sent "
+        f"(the API replaces it), {plural(max(0, kept), 'row')} unchanged."
+    )
+
+
+def row_text(row: IdentifierRow) -> str:
+    target = row.destination or "(no mapTo)"
+    return f"{row.segment} → {target}, {row.strategy.label}"
+
+
+def change_lines(changes: Sequence[RowChange]) -> list[str]:
+    return [line for change in changes for line in change.render()]
+
+
+# -- outcomes ----------------------------------------------------------------------------
+
+
+def outcome_headline(outcome: TargetOutcome) -> str:
+    plan = outcome.plan
+    where = f"{plan.space_id}/{plan.audience_id}"
+    return {
+        Status.APPLIED: f"Pushed to {where}",
+        Status.UNCHANGED: "No change needed",
+        Status.PENDING: "Not written (planned)",
+        Status.REFUSED: "Refused: nothing was sent",
+        Status.STALE: "Not pushed: the live connection changed",
+        Status.NOT_APPLIED: "Not applied",
+        Status.UNKNOWN: "Unknown whether the push was applied",
+        Status.FAILED: "The push did not complete",
+        Status.CANCELLED: "Cancelled",
+        Status.SKIPPED: "Not attempted",
+    }[outcome.status]
+
+
+def outcome_lines(outcome: TargetOutcome) -> list[str]:
+    """What happened and what to do next, one sentence group per line."""
+    status = outcome.status
+    plan = outcome.plan
+    if status is Status.APPLIED:
+        return _applied_lines(outcome)
+    if status is Status.UNCHANGED:
+        return [NOTHING_TO_PUSH]
+    if status is Status.PENDING:
+        return [f"{plan.method} would be sent; nothing was written."]
+    if status is Status.REFUSED:
+        return list(plan.reasons)
+    if status is Status.STALE:
+        return [
+            "The live connection changed after the plan was made, so nothing was written. "
+            "Review the new plan and push again."
+        ]
+    if status is Status.NOT_APPLIED:
+        first = (
+            "Segment's answer was lost; the connection was read back and does not hold "
+            "the rows sent, so the change was not applied."
+            if outcome.answer_lost
+            else "Segment did not apply the change."
+        )
+        return [first, *([outcome.error] if outcome.error else []), SAFE_TO_RERUN]
+    if status is Status.UNKNOWN:
+        return [
+            "Segment's answer was lost and the connection could not be read back, so it is "
+            "not known whether the change was applied.",
+            *([outcome.error] if outcome.error else []),
+            SAFE_TO_RERUN,
+        ]
+    if status is Status.FAILED:
+        return [
+            "Nothing was sent: the live connection could not be read.",
+            *([outcome.error] if outcome.error else []),
+            SAFE_TO_RERUN,
+        ]
+    if status is Status.CANCELLED:
+        return ["Nothing was written: the live connection is as it was before."]
+    return [outcome.error or "Not attempted: nothing was sent."]
+
+
+def _applied_lines(outcome: TargetOutcome) -> list[str]:
+    plan = outcome.plan
+    lines: list[str] = []
+    if outcome.answer_lost:
+        lines.append(
+            "Segment's answer was lost, so the connection was read back: it holds the rows "
+            "sent, so the change is applied."
+        )
+    if outcome.check_skipped == CHECK_CANCELLED:
+        lines.append(
+            "Segment received the change before you cancelled, so it is applied. The check "
+            "that reads the connection back was skipped: open Push again to see the live "
+            "configuration."
+        )
+    elif outcome.check_skipped is not None:
+        lines.append(
+            "Segment applied the change; reading it back to check was not possible "
+            f"({outcome.check_skipped}). Open Push again to see the live configuration."
+        )
+    elif outcome.matches is True:
+        lines.append(
+            f"✓ Live configuration matches: connection {outcome.connection_id} now has the "
+            f"{plural(len(plan.new_rows), 'identifier')} pushed."
+        )
+    elif outcome.matches is False and outcome.live_after is not None:
+        differences = change_lines(diff_rows(plan.new_rows, outcome.live_after))
+        lines.append(
+            "✗ The live configuration differs from what was pushed (pushed → live): "
+            + "; ".join(differences)
+        )
+    elif outcome.live_after is not None:
+        rows = ", ".join(f"{r.segment} ({r.strategy.value})" for r in outcome.live_after)
+        lines.append(f"Connected with Segment's default identifiers: {rows or 'none'}.")
+    lines.extend(
+        note.message for note in plan.notes if note.code in ("new-data-only", "no-resync")
+    )
+    if outcome.history_note is not None:
+        lines.append(outcome.history_note)
+    return lines
+
+
+def outcome_text(outcome: TargetOutcome) -> str:
+    """Headline and lines, as both the window and the CLI show them."""
+    return "\n".join([outcome_headline(outcome), *outcome_lines(outcome)])
+
+
+def history_result(outcome: TargetOutcome) -> str:
+    """How an applied push ended, in the words every push entry in history uses."""
+    if outcome.answer_lost:
+        return "applied (answer lost, confirmed by reading back)"
+    if outcome.check_skipped is not None:
+        return "applied, not verified"
+    if outcome.matches is None:
+        return "applied"
+    return "applied and verified" if outcome.matches else "applied, live configuration differs"

@@ -1,0 +1,72 @@
+"""Fixtures for tests that talk to the API sandbox over loopback: a live sandbox, clients
+with fast (recorded) waits, and a guard that the token never reaches a file or a log line.
+
+A pytest plugin, loaded by the root conftest; ``token_never_leaks`` is used by the
+modules that talk to the sandbox (autouse in tests/segment).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.segment.client import RetryPolicy, SegmentClient
+from app.segment.ratelimit import RateLimiter
+from app.segment.sandbox import Sandbox
+from tests.helpers.network import RecordingSleeper
+from tests.secrets_support import TokenRegistry, assert_tokens_absent
+
+ClientFactory = Callable[..., SegmentClient]
+
+
+@pytest.fixture
+def secrets_used() -> TokenRegistry:
+    return TokenRegistry()
+
+
+@pytest.fixture
+def token_never_leaks(
+    secrets_used: TokenRegistry, caplog: pytest.LogCaptureFixture, idsync_home: Path
+) -> Iterator[None]:
+    caplog.set_level(logging.DEBUG)
+    yield
+    assert_tokens_absent(secrets_used.tokens, caplog, idsync_home)
+
+
+@pytest.fixture
+def sandbox(secrets_used: TokenRegistry) -> Iterator[Sandbox]:
+    with Sandbox() as running:
+        secrets_used.add(running.token)
+        yield running
+
+
+@pytest.fixture
+def sleeper() -> RecordingSleeper:
+    return RecordingSleeper()
+
+
+@pytest.fixture
+def make_client(sandbox: Sandbox, sleeper: RecordingSleeper) -> Iterator[ClientFactory]:
+    clients: list[SegmentClient] = []
+
+    def factory(**overrides: Any) -> SegmentClient:
+        options: dict[str, Any] = {
+            "base_url": sandbox.url,
+            "timeout": 5.0,
+            "retry": RetryPolicy(backoff_initial=0.01, backoff_max=0.05),
+            "limiter": RateLimiter(1000, 60.0),
+            "sleep": sleeper,
+        }
+        options.update(overrides)
+        token = options.pop("token", sandbox.token)
+        client = SegmentClient(token, **options)
+        clients.append(client)
+        return client
+
+    yield factory
+    for client in clients:
+        client.close()
