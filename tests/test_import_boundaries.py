@@ -100,7 +100,7 @@ def test_core_imports_nothing_outward(path: Path) -> None:
     assert bad == [], f"{path.relative_to(ROOT)} imports outward: {bad}"
 
 
-# --- every layer points inward: core < catalog, storage, segment < push < cli, ui ------------
+# --- every layer points inward: core < catalog, storage, segment < push, review < cli, ui --
 
 QT = ("PySide6", "shiboken6")
 OUTER = ("app.push", "app.cli", "app.ui")
@@ -109,6 +109,7 @@ LAYER_FORBIDS: dict[str, tuple[str, ...]] = {
     "storage": (*QT, "app.segment", "app.catalog", "app.core.plan", *OUTER),
     "segment": (*QT, "app.storage", "app.catalog", "app.core", *OUTER),
     "push": (*QT, "app.cli", "app.ui"),
+    "review": (*QT, "app.cli", "app.ui", "app.push"),
     "ui": ("app.cli",),
 }
 

@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    from app.review.commands import CHECK_DESCRIPTION, add_check_arguments
+    from app.cli.review import CHECK_DESCRIPTION, add_check_arguments
 
     check = subparsers.add_parser(
         "check",
@@ -158,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(handler=_cmd_export)
 
-    from app.review.commands import DIFF_DESCRIPTION, add_diff_arguments
+    from app.cli.review import DIFF_DESCRIPTION, add_diff_arguments
 
     diff = subparsers.add_parser(
         "diff",
@@ -332,13 +332,13 @@ def _gui_import_problem(exc: ImportError) -> str:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from app.review.commands import run_check
+    from app.cli.review import run_check
 
     return run_check(args, out=_out, report=_report, load_catalog=_load_catalog)
 
 
 def _finding_line(path: str, finding: Finding) -> str:
-    from app.review.commands import finding_line
+    from app.cli.review import finding_line
 
     return finding_line(path, finding)
 
@@ -414,7 +414,7 @@ def _keep_export(doc: IdSyncDocument, kind: ExportKind, source: str, output: str
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from app.review.commands import run_diff
+    from app.cli.review import run_diff
 
     return run_diff(args, out=_out, report=_report, error=_error)
 

@@ -247,14 +247,8 @@ class PushEngine:
     # -- helpers ---------------------------------------------------------------------
 
     def _live(self, plan: PushPlan) -> Connection | None:
-        connections = self.client.list_connections(plan.space_id, plan.audience_id)
-        wanted = plan.connection_id or plan.destination_id
-        for connection in connections:
-            if connection.matches_destination(wanted) or connection.matches_destination(
-                plan.destination_id
-            ):
-                return connection
-        return None
+        wanted = (plan.connection_id or "", plan.destination_id)
+        return self.client.find_connection(plan.space_id, plan.audience_id, *wanted)
 
     def _outcome(
         self,

@@ -110,10 +110,8 @@ def live_document(
 
 def read_live_side(client: Any, doc: IdSyncDocument) -> LiveSide:
     """Read (GET only) the live connection of ``doc`` through ``client``."""
-    from app.segment.bulk import read_live
-
     space, audience, instance = live_ids(doc)
-    connection = read_live(client, space, audience, instance)
+    connection = client.find_connection(space, audience, instance)
     raw = connection.raw if connection is not None else None
     document = live_document(doc, dict(raw) if raw is not None else None)
     connection_id = str(raw.get("id", "")) if raw is not None else ""

@@ -151,6 +151,18 @@ class SegmentClient:
         )
         return [Connection.from_json(item) for item in items]
 
+    def find_connection(
+        self, space_id: str, audience_id: str, *instance_ids: str
+    ) -> Connection | None:
+        """The audience's connection to the first of ``instance_ids`` it has (a
+        destination id or a connection id), or None: not connected."""
+        connections = self.list_connections(space_id, audience_id)
+        for wanted in instance_ids:
+            for connection in connections:
+                if connection.matches_destination(wanted):
+                    return connection
+        return None
+
     def add_destination_to_audience(
         self, space_id: str, audience_id: str, body: Mapping[str, Any]
     ) -> WriteResult:
