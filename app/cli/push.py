@@ -23,7 +23,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from types import FrameType
-from typing import Any, Final
+from typing import Any
 
 from app.catalog import CatalogError, load_catalog
 from app.core.api_mapping import ApiLimitation
@@ -54,68 +54,9 @@ from app.push.wording import (
 from app.segment.cancel import CancelToken
 from app.segment.client import SegmentClient
 from app.segment.errors import SegmentError
-from app.segment.regions import Region, resolve_base_url
+from app.segment.regions import resolve_base_url
 from app.storage.documents import DocumentError, read_document
 from app.storage.secrets import TOKEN_ENV_VAR, TokenStore
-
-EXIT_HELP: Final = (
-    "exit codes: 0 everything applied or already in place, 10 changes pending (--dry-run, "
-    "or without --yes), 1 refused (error findings, not pushable, or the live connection "
-    "changed since the plan: re-run), 2 unreadable input or usage error, 3 failed "
-    "(network, API, no token, not applied), 130 cancelled"
-)
-
-
-def register(subparsers: Any) -> None:
-    push = subparsers.add_parser(
-        "push",
-        help="push documents to Segment (plan first; writes only with --yes)",
-        description="Read each live connection, show the plan (create / update / no change) "
-        "with the row diff and the exact body, and write only with --yes. Re-running after "
-        "a failure is safe: live state is read again, so applied items show no change.",
-        epilog=EXIT_HELP,
-    )
-    push.add_argument("files", nargs="+", metavar="FILE", help="ID Sync documents (.json)")
-    where = push.add_mutually_exclusive_group()
-    where.add_argument(
-        "--region",
-        choices=[r.value for r in Region],
-        default=None,
-        help="Segment region (default: us)",
-    )
-    where.add_argument(
-        "--base-url",
-        metavar="URL",
-        help="custom API base URL (https, or http on localhost for the sandbox)",
-    )
-    push.add_argument("--space", metavar="ID", help="use this space id instead of the file's")
-    audience = push.add_mutually_exclusive_group()
-    audience.add_argument(
-        "--audience", metavar="ID", help="use this audience id instead of the file's"
-    )
-    audience.add_argument(
-        "--audiences",
-        metavar="ID,ID...",
-        help="apply one template FILE to each of these audiences",
-    )
-    push.add_argument("--dry-run", action="store_true", help="plan only; never writes")
-    push.add_argument("--yes", action="store_true", help="write the planned changes")
-    push.add_argument("--format", choices=["text", "json"], default="text")
-    push.add_argument(
-        "--timeout", type=float, default=20.0, metavar="SECONDS", help="per-request timeout"
-    )
-    push.set_defaults(handler=run_push)
-
-    sandbox = subparsers.add_parser(
-        "sandbox",
-        help="run a local stand-in for the Segment API (try push without an account)",
-        description="Serve the documented endpoints on 127.0.0.1 with sample data until "
-        "Ctrl-C; prints the URL and the token it accepts.",
-    )
-    from app.segment import sandbox as sandbox_module
-
-    sandbox_module.add_arguments(sandbox)
-    sandbox.set_defaults(handler=sandbox_module.run)
 
 
 @dataclass(frozen=True)

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Final
 
+from app.cli.output import error, out, report
 from app.core.catalog import Catalog
 from app.core.diff import diff_documents
 from app.core.findings import Finding, Severity
 from app.core.model import IdSyncDocument
 from app.core.wording import plural
 from app.review.annotations import github_commands, sarif_log
-from app.review.checked import CheckedFile, check_file, expand_paths
+from app.review.checked import CheckedFile, check_files, expand_paths
 from app.review.compare import diff_json
 from app.storage.documents import DocumentError, read_document, write_export
 
@@ -27,71 +28,21 @@ EXIT_OK: Final = 0
 EXIT_FINDINGS: Final = 1
 EXIT_UNREADABLE: Final = 2
 EXIT_INTERNAL: Final = 3
-CHECK_FORMATS: Final = ("text", "json", "sarif", "github")
-DIFF_FORMATS: Final = ("text", "json")
 
 Write = Callable[[str], None]
 LoadCatalog = Callable[[], "Catalog | None"]
 
 
-# --- arguments ---------------------------------------------------------------------------
-
-
-def add_check_arguments(check: argparse.ArgumentParser) -> None:
-    check.add_argument("paths", nargs="+", metavar="PATH", help="document file or folder")
-    check.add_argument(
-        "--format",
-        choices=CHECK_FORMATS,
-        default="text",
-        help="text (PATH:LINE: CODE SEVERITY: MESSAGE), json, sarif (SARIF 2.1.0 for code "
-        "scanning) or github (workflow commands that annotate a pull request)",
-    )
-    check.add_argument(
-        "-q", "--quiet", action="store_true", help="hide info findings and the summary line"
-    )
-    check.add_argument(
-        "--report",
-        metavar="FILE.html",
-        help="also write a self-contained HTML review report (totals, rows, findings with "
-        "their sources, the exact API bodies) to hand on or print",
-    )
-
-
-CHECK_DESCRIPTION: Final = (
-    "Check documents against the ID Sync rules. Text output lines read "
-    "PATH:LINE: CODE SEVERITY: MESSAGE (LINE is the 1-based line of the finding's row, or "
-    "of its field for document-level findings, '-' when unknown); --format json gives the "
-    "row (1-based) and the line of each finding. Unreadable files are reported on stderr "
-    "and the rest are still checked."
-)
-
-
-def add_diff_arguments(diff: argparse.ArgumentParser) -> None:
-    diff.add_argument("old", metavar="A", help="document (with --live: the only one)")
-    diff.add_argument("new", metavar="B", nargs="?", help="document to compare A with")
-    diff.add_argument("--format", choices=DIFF_FORMATS, default="text")
-    diff.add_argument(
-        "--live",
-        action="store_true",
-        help="compare A's live connection in Segment (read only) with A: what a push of A "
-        "would change",
-    )
-    where = diff.add_mutually_exclusive_group()
-    where.add_argument("--region", choices=("us", "eu"), default=None, help="with --live")
-    where.add_argument("--base-url", metavar="URL", help="with --live: a custom API base URL")
-    diff.add_argument(
-        "--timeout", type=float, default=20.0, metavar="SECONDS", help="with --live"
-    )
-
-
-DIFF_DESCRIPTION: Final = (
-    "Show what changes from A to B, or with --live from A's live connection to A. "
-    "Exit 0 when they are the same, 1 when not, 2 unreadable input, 3 the live connection "
-    "could not be read."
-)
-
-
 # --- check -------------------------------------------------------------------------------
+
+
+def check(args: argparse.Namespace) -> int:
+    """``idsync check``: each file is reported as it is checked (text and github), so a
+    folder of any size runs in flat memory; json, sarif and --report need every result
+    first and keep only findings (the report also the documents)."""
+    from app.cli.documents import load_catalog_or_none
+
+    return run_check(args, out=out, report=report, load_catalog=load_catalog_or_none)
 
 
 def run_check(
@@ -100,40 +51,56 @@ def run_check(
     files, missing = expand_paths(args.paths)
     for line in missing:
         report(line)
+    catalog = load_catalog() if files else None
+    if files and catalog is None:
+        return EXIT_INTERNAL
+    keep = bool(getattr(args, "report", None))
+    results = (
+        check_files(
+            files, catalog, quiet=args.quiet, jobs=getattr(args, "jobs", 0), keep_documents=keep
+        )
+        if catalog is not None
+        else iter(())
+    )
+    collect = keep or args.format in ("json", "sarif")
     checked: list[CheckedFile] = []
-    catalog: Catalog | None = None
-    for path in files:
-        if catalog is None:
-            catalog = load_catalog()
-            if catalog is None:
-                return EXIT_INTERNAL
-        result = check_file(path, catalog, quiet=args.quiet)
+    counts = {severity: 0 for severity in Severity}
+    unreadable = len(missing)
+    for result in results:
         if result.error is not None:
             report(str(result.error))
-        checked.append(result)
-
-    unreadable = len(missing) + sum(1 for c in checked if c.error is not None)
-    findings = [f for c in checked for f in c.findings]
+            unreadable += 1
+        for finding in result.findings:
+            counts[finding.severity] += 1
+        if collect:
+            checked.append(result)
+        elif args.format == "github":
+            for line in github_commands([result], ()):
+                out(line)
+        else:
+            for finding in result.findings:
+                out(finding_line(result.path, finding))
+    if args.format == "github":
+        for line in github_commands((), missing):
+            out(line)
     if args.format == "json":
         out(json.dumps(_check_json(checked, unreadable), indent=2, ensure_ascii=False))
     elif args.format == "sarif":
         out(json.dumps(sarif_log(checked, missing), indent=2, ensure_ascii=False))
-    elif args.format == "github":
-        for line in github_commands(checked, missing):
-            out(line)
-    else:
-        for result in checked:
-            for finding in result.findings:
-                out(finding_line(result.path, finding))
+    elif args.format == "text":
+        if collect:
+            for result in checked:
+                for finding in result.findings:
+                    out(finding_line(result.path, finding))
         if not args.quiet:
-            out(summary_line(len(files), findings, unreadable))
-    if getattr(args, "report", None):
+            out(summary_line(len(files), counts, unreadable))
+    if keep:
         code = _write_report(args.report, checked, missing, report)
         if code != EXIT_OK:
             return code
     if unreadable:
         return EXIT_UNREADABLE
-    if any(f.is_error for f in findings):
+    if counts[Severity.ERROR]:
         return EXIT_FINDINGS
     return EXIT_OK
 
@@ -144,10 +111,7 @@ def finding_line(path: str, finding: Finding) -> str:
     return f"{path}:{line}: {finding.code} {finding.severity.value}: {finding.message}"
 
 
-def summary_line(file_count: int, findings: Sequence[Finding], unreadable: int) -> str:
-    counts = {severity: 0 for severity in Severity}
-    for finding in findings:
-        counts[finding.severity] += 1
+def summary_line(file_count: int, counts: Mapping[Severity, int], unreadable: int) -> str:
     parts = [
         plural(counts[Severity.ERROR], "error"),
         plural(counts[Severity.WARNING], "warning"),
@@ -204,6 +168,10 @@ def _write_report(
 
 
 # --- diff --------------------------------------------------------------------------------
+
+
+def diff(args: argparse.Namespace) -> int:
+    return run_diff(args, out=out, report=report, error=error)
 
 
 def run_diff(args: argparse.Namespace, *, out: Write, report: Write, error: Write) -> int:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
 
@@ -17,6 +18,13 @@ from app.storage.documents import DocumentError, parse_document
 from app.storage.documents import _read_problem as _read_problem
 
 DOCUMENT_SUFFIX: Final = ".json"
+PARALLEL_FROM: Final = 400
+"""Below this many files, starting worker processes costs more than it saves."""
+CHUNK: Final = 64
+"""Files handed to a worker at a time: few round trips, output still in order."""
+
+
+_NO_POSITIONS: Final = DocumentPositions()
 
 
 @dataclass(frozen=True)
@@ -33,7 +41,12 @@ class CheckedFile:
 
     @property
     def readable(self) -> bool:
-        return self.document is not None
+        return self.error is None
+
+    def without_document(self) -> CheckedFile:
+        """The same result with only what a report line needs: a folder of thousands is
+        reported as it is read, and its documents are not kept."""
+        return replace(self, document=None, positions=_NO_POSITIONS)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -84,6 +97,49 @@ def check_file(path: Path | str, catalog: Catalog, *, quiet: bool = False) -> Ch
         positions=positions,
         modified=modified,
     )
+
+
+def check_files(
+    paths: Sequence[str],
+    catalog: Catalog,
+    *,
+    quiet: bool = False,
+    jobs: int = 0,
+    keep_documents: bool = False,
+) -> Iterator[CheckedFile]:
+    """Each file read and checked, in the order given, as soon as it is done.
+
+    ``jobs`` worker processes share the work of a long list (0: one per core, 1: none);
+    the results come back in order and without their documents, which only
+    ``keep_documents`` (the HTML report) keeps, in this process.
+    """
+    workers = (os.cpu_count() or 1) if jobs <= 0 else jobs
+    if keep_documents or workers <= 1 or len(paths) < PARALLEL_FROM:
+        for path in paths:
+            result = check_file(path, catalog, quiet=quiet)
+            yield result if keep_documents else result.without_document()
+        return
+    global _WORKER_CATALOG
+    _WORKER_CATALOG = catalog  # forked workers inherit it; others load the shipped one
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
+        quiet_flags = [quiet] * len(paths)
+        yield from pool.map(_check_in_worker, paths, quiet_flags, chunksize=CHUNK)
+
+
+_WORKER_CATALOG: Catalog | None = None
+
+
+def _start_worker() -> None:
+    global _WORKER_CATALOG
+    if _WORKER_CATALOG is None:
+        from app.catalog import load_catalog
+
+        _WORKER_CATALOG = load_catalog()
+
+
+def _check_in_worker(path: str, quiet: bool) -> CheckedFile:
+    assert _WORKER_CATALOG is not None, "the worker was started without its catalog"
+    return check_file(path, _WORKER_CATALOG, quiet=quiet).without_document()
 
 
 def document_files(folder: Path | str) -> Iterator[Path]:

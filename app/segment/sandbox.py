@@ -725,15 +725,6 @@ def _iter_seed_summary(state: SandboxState) -> Iterator[str]:
         yield f"  space {space['id']} ({space['name']}): {len(audiences)} audiences"
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)"
-    )
-    parser.add_argument(
-        "--token", default=None, help="token the sandbox accepts (default: a new random one)"
-    )
-
-
 def run(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:

@@ -31,6 +31,12 @@ from app.storage.bounded import (
 from app.storage.migrations import Migration, MigrationError, migrate, oldest_readable_version
 
 _FIX_JSON: Final = "fix the JSON and open it again."
+
+
+def _document_error(
+    path: str, reason: str, line: int | None, column: int | None, field: str | None
+) -> DocumentError:
+    return DocumentError(path, reason, line=line, column=column, field=field)
 _TARGET_KINDS: Final = ("audience", "journey")
 
 
@@ -58,6 +64,10 @@ class DocumentError(Exception):
         self.column = column
         self.field = field
         super().__init__(self._render())
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # Checks of large folders run in worker processes and send their errors back.
+        return _document_error, (self.path, self.reason, self.line, self.column, self.field)
 
     def _render(self) -> str:
         if self.line is not None:

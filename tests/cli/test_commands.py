@@ -8,7 +8,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-import app.cli
 from app import __version__
 from app.catalog import load_catalog
 from app.core.model import IdentifierRow, Setup, Strategy
@@ -300,7 +299,9 @@ def test_unexpected_exception_becomes_one_internal_error_line(
     def broken() -> dict[str, object]:
         raise RuntimeError("schema generator exploded")
 
-    monkeypatch.setattr(app.cli, "document_json_schema", broken)
+    import app.core.schema
+
+    monkeypatch.setattr(app.core.schema, "document_json_schema", broken)
     result = run(capsys, "schema")
     assert result.code == 3
     assert result.err_lines == [

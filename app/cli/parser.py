@@ -1,0 +1,275 @@
+"""The command line: every command's arguments and the module that runs it.
+
+Building the parser imports nothing but argparse and the small region list, so
+``idsync --help`` answers at once; a command's module (and pydantic, httpx, the catalog)
+is imported only when that command runs (``handler`` names it as ``module:function``).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Final, NoReturn, TypeAlias
+
+from app import __version__
+from app.cli.output import PROG
+from app.segment.regions import Region
+
+SELF_TEST: Final = "--self-test"
+
+CHECK_FORMATS: Final = ("text", "json", "sarif", "github")
+DIFF_FORMATS: Final = ("text", "json")
+
+CHECK_DESCRIPTION: Final = (
+    "Check documents against the ID Sync rules. Text output lines read "
+    "PATH:LINE: CODE SEVERITY: MESSAGE (LINE is the 1-based line of the finding's row, or "
+    "of its field for document-level findings, '-' when unknown); --format json gives the "
+    "row (1-based) and the line of each finding. Unreadable files are reported on stderr "
+    "and the rest are still checked. Large folders are checked on every core."
+)
+
+DIFF_DESCRIPTION: Final = (
+    "Show what changes from A to B, or with --live from A's live connection to A. "
+    "Exit 0 when they are the same, 1 when not, 2 unreadable input, 3 the live connection "
+    "could not be read."
+)
+
+PUSH_EXIT_HELP: Final = (
+    "exit codes: 0 everything applied or already in place, 10 changes pending (--dry-run, "
+    "or without --yes), 1 refused (error findings, not pushable, or the live connection "
+    "changed since the plan: re-run), 2 unreadable input or usage error, 3 failed "
+    "(network, API, no token, not applied), 130 cancelled"
+)
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports usage mistakes as one line instead of usage text + exit."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+_Commands: TypeAlias = "argparse._SubParsersAction[Parser]"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog=PROG,
+        description="Draft, check, compare and export Segment Engage ID Sync configurations. "
+        "Run without arguments (or with a document path, or a folder to review) to open the "
+        "desktop editor.",
+        epilog="Exit codes: 0 clean, 1 error findings / differences / not exportable, "
+        "2 unreadable input or usage error, 3 internal error (push: see `idsync push -h`).",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        SELF_TEST,
+        nargs="?",
+        metavar="FILE",
+        help="start the window (honours QT_QPA_PLATFORM), open FILE or a shipped example, "
+        "validate, paint once, print one JSON line of timings and findings, and exit",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _check(commands)
+    _export(commands)
+    _diff(commands)
+    schema = commands.add_parser("schema", help="print the JSON Schema of the document format")
+    schema.set_defaults(handler="app.cli.documents:run_schema")
+    _catalog(commands)
+    rules = commands.add_parser("rules", help="list the rule codes that check reports")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.set_defaults(handler="app.cli.documents:run_rules")
+    _preview(commands)
+    _history(commands)
+    _push(commands)
+    _sandbox(commands)
+    return parser
+
+
+def command_names(parser: argparse.ArgumentParser) -> list[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []
+
+
+def _check(commands: _Commands) -> None:
+    check = commands.add_parser(
+        "check",
+        help="check documents (files or folders of *.json) like a linter",
+        description=CHECK_DESCRIPTION,
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH", help="document file or folder")
+    check.add_argument(
+        "--format",
+        choices=CHECK_FORMATS,
+        default="text",
+        help="text (PATH:LINE: CODE SEVERITY: MESSAGE), json, sarif (SARIF 2.1.0 for code "
+        "scanning) or github (workflow commands that annotate a pull request)",
+    )
+    check.add_argument(
+        "-q", "--quiet", action="store_true", help="hide info findings and the summary line"
+    )
+    check.add_argument(
+        "--report",
+        metavar="FILE.html",
+        help="also write a self-contained HTML review report (totals, rows, findings with "
+        "their sources, the exact API bodies) to hand on or print",
+    )
+    check.add_argument(
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes for large folders (default: one per core; 1: none)",
+    )
+    check.set_defaults(handler="app.cli.review:check")
+
+
+def _export(commands: _Commands) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write a document, or the API request body built from it",
+        description="Export a document in its canonical form, or the body of the Public "
+        "API request (create: Add Destination to Audience; update: Update Destination).",
+    )
+    export.add_argument("file", metavar="FILE")
+    export.add_argument(
+        "--as",
+        dest="export_as",
+        choices=("document", "create-body", "update-body"),
+        default="document",
+    )
+    export.add_argument("-o", "--output", metavar="OUT", help="write here instead of stdout")
+    export.add_argument(
+        "--force",
+        action="store_true",
+        help="export an API body even when the document has error findings",
+    )
+    export.set_defaults(handler="app.cli.documents:run_export")
+
+
+def _diff(commands: _Commands) -> None:
+    diff = commands.add_parser(
+        "diff",
+        help="compare two documents (or one with its live connection) field by field and row "
+        "by row",
+        description=DIFF_DESCRIPTION,
+    )
+    diff.add_argument("old", metavar="A", help="document (with --live: the only one)")
+    diff.add_argument("new", metavar="B", nargs="?", help="document to compare A with")
+    diff.add_argument("--format", choices=DIFF_FORMATS, default="text")
+    diff.add_argument(
+        "--live",
+        action="store_true",
+        help="compare A's live connection in Segment (read only) with A: what a push of A "
+        "would change",
+    )
+    where = diff.add_mutually_exclusive_group()
+    where.add_argument(
+        "--region", choices=[r.value for r in Region], default=None, help="with --live"
+    )
+    where.add_argument("--base-url", metavar="URL", help="with --live: a custom API base URL")
+    diff.add_argument(
+        "--timeout", type=float, default=20.0, metavar="SECONDS", help="with --live"
+    )
+    diff.set_defaults(handler="app.cli.review:diff")
+
+
+def _catalog(commands: _Commands) -> None:
+    catalog = commands.add_parser(
+        "catalog", help="list the destinations and identifiers the app knows"
+    )
+    catalog.add_argument(
+        "section", nargs="?", choices=("destinations", "identifiers"), default=None
+    )
+    catalog.add_argument("--format", choices=("text", "json"), default="text")
+    catalog.set_defaults(handler="app.cli.documents:run_catalog")
+
+
+def _preview(commands: _Commands) -> None:
+    preview = commands.add_parser(
+        "preview",
+        help="show what each row would send for a sample profile",
+        description="Read a Profile API external_ids response (JSON) and show, per row, the "
+        "values First added / Last added / All would pick and how many events each row causes.",
+    )
+    preview.add_argument("file", metavar="FILE", help="ID Sync document")
+    preview.add_argument("profile", metavar="PROFILE", help="external_ids response (.json)")
+    preview.set_defaults(handler="app.cli.documents:run_preview")
+
+
+def _history(commands: _Commands) -> None:
+    history = commands.add_parser(
+        "history",
+        help="list the versions kept at each save, export and push, or print one",
+        description="List the kept versions of FILE's document (its connection, or the "
+        "file), or of every document with --all or without FILE, newest first. "
+        "--show N prints version N of that list as a document.",
+    )
+    history.add_argument("file", nargs="?", metavar="FILE", help="ID Sync document")
+    history.add_argument("--all", action="store_true", help="list every document's versions")
+    history.add_argument(
+        "--show", metavar="N", help="print version N (1 = newest) of the list as a document"
+    )
+    history.set_defaults(handler="app.cli.history:run_history")
+
+
+def _push(commands: _Commands) -> None:
+    push = commands.add_parser(
+        "push",
+        help="push documents to Segment (plan first; writes only with --yes)",
+        description="Read each live connection, show the plan (create / update / no change) "
+        "with the row diff and the exact body, and write only with --yes. Re-running after "
+        "a failure is safe: live state is read again, so applied items show no change.",
+        epilog=PUSH_EXIT_HELP,
+    )
+    push.add_argument("files", nargs="+", metavar="FILE", help="ID Sync documents (.json)")
+    where = push.add_mutually_exclusive_group()
+    where.add_argument(
+        "--region",
+        choices=[r.value for r in Region],
+        default=None,
+        help="Segment region (default: us)",
+    )
+    where.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="custom API base URL (https, or http on localhost for the sandbox)",
+    )
+    push.add_argument("--space", metavar="ID", help="use this space id instead of the file's")
+    audience = push.add_mutually_exclusive_group()
+    audience.add_argument(
+        "--audience", metavar="ID", help="use this audience id instead of the file's"
+    )
+    audience.add_argument(
+        "--audiences",
+        metavar="ID,ID...",
+        help="apply one template FILE to each of these audiences",
+    )
+    push.add_argument("--dry-run", action="store_true", help="plan only; never writes")
+    push.add_argument("--yes", action="store_true", help="write the planned changes")
+    push.add_argument("--format", choices=["text", "json"], default="text")
+    push.add_argument(
+        "--timeout", type=float, default=20.0, metavar="SECONDS", help="per-request timeout"
+    )
+    push.set_defaults(handler="app.cli.push:run_push")
+
+
+def _sandbox(commands: _Commands) -> None:
+    sandbox = commands.add_parser(
+        "sandbox",
+        help="run a local stand-in for the Segment API (try push without an account)",
+        description="Serve the documented endpoints on 127.0.0.1 with sample data until "
+        "Ctrl-C; prints the URL and the token it accepts.",
+    )
+    sandbox.add_argument(
+        "--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)"
+    )
+    sandbox.add_argument(
+        "--token", default=None, help="token the sandbox accepts (default: a new random one)"
+    )
+    sandbox.set_defaults(handler="app.segment.sandbox:run")
