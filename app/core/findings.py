@@ -3,9 +3,8 @@ renders these same objects."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from enum import Enum
-
-from pydantic import BaseModel, ConfigDict
 
 
 class Severity(str, Enum):
@@ -52,10 +51,9 @@ def source_title(source: str) -> str:
     return "Segment's docs"
 
 
-class FindingFix(BaseModel):
+@dataclass(frozen=True, slots=True)
+class FindingFix:
     """A one-click fix: put ``value`` in ``field`` of identifier row ``row``."""
-
-    model_config = ConfigDict(frozen=True)
 
     row: int
     field: str
@@ -64,16 +62,19 @@ class FindingFix(BaseModel):
     """What the fix button says, e.g. "Use EMAIL"."""
 
 
-class Finding(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Finding:
     """One problem or note about a document.
 
     ``row`` is the 0-based identifier row, or None for document-level findings.
     ``field`` names the cell or document field: ``segment``, ``destination``,
     ``strategy`` for rows; ``target.space_id``, ``destination.slug``,
     ``send_mobile_ids``, ``setup`` … otherwise.
-    """
 
-    model_config = ConfigDict(frozen=True)
+    A plain frozen dataclass, not a pydantic model: the rules make several per document
+    and a check of thousands of files makes them by the hundred thousand; every value
+    comes from the rule table and the rules themselves, so there is nothing to validate.
+    """
 
     code: str
     severity: Severity
@@ -91,6 +92,9 @@ class Finding(BaseModel):
     line: int | None = None
     """The 1-based line in the document's file of the finding's row (or of its field, for
     document-level findings), when it was read from a file; None otherwise."""
+
+    def with_line(self, line: int | None) -> Finding:
+        return replace(self, line=line)
 
     @property
     def is_error(self) -> bool:

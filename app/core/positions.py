@@ -9,24 +9,41 @@ Lines are 1-based, as editors count them; anything the walk cannot place has no 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Final
 
 from app.core.findings import Finding
 
 _DECODER: Final = json.JSONDecoder()
-_WHITESPACE: Final = " \t\n\r"
+_SPACES: Final = re.compile(r"[ \t\n\r]*")
 ROWS_FIELD: Final = "identifiers"
 
 
-@dataclass(frozen=True)
 class DocumentPositions:
     """1-based lines: ``fields`` by dotted name (``setup``, ``target.space_id``), and the
-    first line of each identifier row by its 0-based index."""
+    first line of each identifier row by its 0-based index.
 
-    fields: Mapping[str, int] = field(default_factory=dict)
-    rows: tuple[int, ...] = ()
+    The text is walked on the first question only: a check of thousands of files asks
+    for lines only for the files that have findings to place.
+    """
+
+    def __init__(self, text: str = "") -> None:
+        self._text = text
+        self._walked: tuple[Mapping[str, int], tuple[int, ...]] | None = None
+
+    def _walk_once(self) -> tuple[Mapping[str, int], tuple[int, ...]]:
+        if self._walked is None:
+            self._walked = _positions(self._text) if self._text else ({}, ())
+        return self._walked
+
+    @property
+    def fields(self) -> Mapping[str, int]:
+        return self._walk_once()[0]
+
+    @property
+    def rows(self) -> tuple[int, ...]:
+        return self._walk_once()[1]
 
     def row_line(self, row: int) -> int | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
@@ -51,26 +68,32 @@ class DocumentPositions:
 
     def locate(self, findings: list[Finding]) -> list[Finding]:
         """The same findings, each carrying its line where it is known."""
+        if not any(f.row is not None or f.field for f in findings):
+            return findings  # nothing to place: the text is not walked
         return [
-            f if (line := self.line_of(f)) is None else f.model_copy(update={"line": line})
+            f if (line := self.line_of(f)) is None else f.with_line(line)
             for f in findings
         ]
 
 
 def document_positions(text: str) -> DocumentPositions:
     """The positions in ``text``; empty when it is not a JSON object (nothing to place)."""
+    return DocumentPositions(text)
+
+
+def _positions(text: str) -> tuple[Mapping[str, int], tuple[int, ...]]:
     try:
         return _walk(text)
     except (ValueError, IndexError, RecursionError):
-        return DocumentPositions()
+        return {}, ()
 
 
-def _walk(text: str) -> DocumentPositions:
+def _walk(text: str) -> tuple[Mapping[str, int], tuple[int, ...]]:
     fields: dict[str, int] = {}
     rows: list[int] = []
     start = _skip(text, 0)
     if start >= len(text) or text[start] != "{":
-        return DocumentPositions()
+        return {}, ()
     for key, key_pos, value_pos in _members(text, start):
         fields.setdefault(key, _line(text, key_pos))
         if value_pos < len(text) and text[value_pos] == "{":
@@ -78,7 +101,7 @@ def _walk(text: str) -> DocumentPositions:
                 fields.setdefault(f"{key}.{inner}", _line(text, inner_pos))
         elif key == ROWS_FIELD and value_pos < len(text) and text[value_pos] == "[":
             rows = [_line(text, pos) for pos in _elements(text, value_pos)]
-    return DocumentPositions(fields, tuple(rows))
+    return fields, tuple(rows)
 
 
 def _members(text: str, pos: int) -> list[tuple[str, int, int]]:
@@ -107,9 +130,8 @@ def _elements(text: str, pos: int) -> list[int]:
 
 
 def _skip(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in _WHITESPACE:
-        pos += 1
-    return pos
+    match = _SPACES.match(text, pos)
+    return match.end() if match is not None else pos
 
 
 def _after_comma(text: str, pos: int) -> int:

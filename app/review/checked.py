@@ -113,7 +113,7 @@ def check_files(
     the results come back in order and without their documents, which only
     ``keep_documents`` (the HTML report) keeps, in this process.
     """
-    workers = (os.cpu_count() or 1) if jobs <= 0 else jobs
+    workers = _cores() if jobs <= 0 else jobs
     if keep_documents or workers <= 1 or len(paths) < PARALLEL_FROM:
         for path in paths:
             result = check_file(path, catalog, quiet=quiet)
@@ -127,6 +127,14 @@ def check_files(
 
 
 _WORKER_CATALOG: Catalog | None = None
+
+
+def _cores() -> int:
+    """The processors this process may run on (a container may allow fewer than exist)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
 
 
 def _start_worker() -> None:

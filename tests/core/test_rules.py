@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -1102,7 +1103,7 @@ def test_a_finding_as_json_counts_rows_from_one_like_the_text_output() -> None:
         "field": "segment",
         "source": "house",
     }
-    document_level = finding.model_copy(update={"row": None})
+    document_level = dataclasses.replace(finding, row=None)
     assert document_level.to_json()["row"] is None
 
 

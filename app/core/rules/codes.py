@@ -206,9 +206,7 @@ def make_finding(
     """Build a finding whose severity, area and source come from the registry, never ad
     hoc."""
     info = RULES[code]
-    # Every value here is already of its type (the registry's and the rule's own), so the
-    # finding is built without validating it again: checking runs on thousands of files.
-    return Finding.model_construct(
+    return Finding(
         code=code,
         severity=info.severity,
         message=message,
