@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from contextlib import suppress
 from typing import Final
 
 from app.core.findings import Finding
@@ -24,39 +25,76 @@ class DocumentPositions:
     """1-based lines: ``fields`` by dotted name (``setup``, ``target.space_id``), and the
     first line of each identifier row by its 0-based index.
 
-    The text is walked on the first question only: a check of thousands of files asks
-    for lines only for the files that have findings to place.
+    Only what a question needs is walked, when it is first asked: the top-level members,
+    then one nested object or the rows. A check of thousands of files asks for lines
+    only for the findings it has to place.
     """
 
     def __init__(self, text: str = "") -> None:
         self._text = text
-        self._walked: tuple[Mapping[str, int], tuple[int, ...]] | None = None
+        self._top: dict[str, tuple[int, int]] | None = None
+        self._nested: dict[str, dict[str, int]] = {}
+        self._rows: tuple[int, ...] | None = None
 
-    def _walk_once(self) -> tuple[Mapping[str, int], tuple[int, ...]]:
-        if self._walked is None:
-            self._walked = _positions(self._text) if self._text else ({}, ())
-        return self._walked
+    def _members(self) -> dict[str, tuple[int, int]]:
+        """Top-level key -> (offset of the key, offset of its value)."""
+        if self._top is None:
+            self._top = {}
+            start = _skip(self._text, 0)
+            if start < len(self._text) and self._text[start] == "{":
+                with suppress(ValueError, IndexError, RecursionError):
+                    for key, key_pos, value_pos in _members(self._text, start):
+                        self._top.setdefault(key, (key_pos, value_pos))
+        return self._top
 
-    @property
-    def fields(self) -> Mapping[str, int]:
-        return self._walk_once()[0]
+    def _inner(self, key: str) -> dict[str, int]:
+        if key not in self._nested:
+            inner: dict[str, int] = {}
+            where = self._members().get(key)
+            if where is not None and self._text[where[1] : where[1] + 1] == "{":
+                with suppress(ValueError, IndexError, RecursionError):
+                    for name, name_pos, _ in _members(self._text, where[1]):
+                        inner.setdefault(name, _line(self._text, name_pos))
+            self._nested[key] = inner
+        return self._nested[key]
 
     @property
     def rows(self) -> tuple[int, ...]:
-        return self._walk_once()[1]
+        if self._rows is None:
+            self._rows = ()
+            array = _only_key(self._text, ROWS_FIELD)
+            where = (0, array) if array is not None else self._members().get(ROWS_FIELD)
+            if where is not None and self._text[where[1] : where[1] + 1] == "[":
+                with suppress(ValueError, IndexError, RecursionError):
+                    self._rows = tuple(
+                        _line(self._text, pos) for pos in _elements(self._text, where[1])
+                    )
+        return self._rows
+
+    @property
+    def fields(self) -> Mapping[str, int]:
+        """Every field's line, top-level and nested (walks them all: for tests and tools)."""
+        found = {key: _line(self._text, pos) for key, (pos, _) in self._members().items()}
+        for key in list(self._members()):
+            found.update({f"{key}.{name}": line for name, line in self._inner(key).items()})
+        return found
 
     def row_line(self, row: int) -> int | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
+        rows = self.rows
+        return rows[row] if 0 <= row < len(rows) else None
 
     def field_line(self, name: str) -> int | None:
         """The line of ``name``, else of the nearest enclosing field that is in the file."""
-        parts = name.split(".")
-        while parts:
-            line = self.fields.get(".".join(parts))
+        last = name.rpartition(".")[2]
+        if last in _UNAMBIGUOUS_KEYS and (found := _only_key(self._text, last)) is not None:
+            return _line(self._text, found)
+        top, _, inner = name.partition(".")
+        if inner:
+            line = self._inner(top).get(inner.split(".")[0])
             if line is not None:
                 return line
-            parts.pop()
-        return None
+        where = self._members().get(top)
+        return _line(self._text, where[0]) if where is not None else None
 
     def line_of(self, finding: Finding) -> int | None:
         """The row's line for a row finding, the field's line for a document-level one."""
@@ -76,32 +114,38 @@ class DocumentPositions:
         ]
 
 
+_UNAMBIGUOUS_KEYS: Final = frozenset(
+    {
+        "format", "version", "notes", "target", "setup", "send_mobile_ids",
+        "custom_identifiers", "identifiers", "space_id", "audience_id", "journey_id",
+        "step", "slug", "instance_id",
+    }
+)
+"""Keys the document format has in one place only. A document that has been read has no
+other keys (its models refuse them), and a JSON string cannot hold an unescaped quote,
+so one match of ``"key":`` in its text is that field, found without walking it."""
+
+_KEY_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _only_key(text: str, key: str) -> int | None:
+    """The offset of the value of ``"key":`` when the text has exactly one (else None).
+
+    For the rows, the offset of their array's ``[``; for a field, of its key's quote.
+    """
+    pattern = _KEY_PATTERNS.get(key)
+    if pattern is None:
+        pattern = _KEY_PATTERNS[key] = re.compile(rf'"{re.escape(key)}"[ \t\n\r]*:[ \t\n\r]*')
+    matches = pattern.finditer(text)
+    first = next(matches, None)
+    if first is None or next(matches, None) is not None:
+        return None
+    return first.end() if key == ROWS_FIELD else first.start()
+
+
 def document_positions(text: str) -> DocumentPositions:
     """The positions in ``text``; empty when it is not a JSON object (nothing to place)."""
     return DocumentPositions(text)
-
-
-def _positions(text: str) -> tuple[Mapping[str, int], tuple[int, ...]]:
-    try:
-        return _walk(text)
-    except (ValueError, IndexError, RecursionError):
-        return {}, ()
-
-
-def _walk(text: str) -> tuple[Mapping[str, int], tuple[int, ...]]:
-    fields: dict[str, int] = {}
-    rows: list[int] = []
-    start = _skip(text, 0)
-    if start >= len(text) or text[start] != "{":
-        return {}, ()
-    for key, key_pos, value_pos in _members(text, start):
-        fields.setdefault(key, _line(text, key_pos))
-        if value_pos < len(text) and text[value_pos] == "{":
-            for inner, inner_pos, _ in _members(text, value_pos):
-                fields.setdefault(f"{key}.{inner}", _line(text, inner_pos))
-        elif key == ROWS_FIELD and value_pos < len(text) and text[value_pos] == "[":
-            rows = [_line(text, pos) for pos in _elements(text, value_pos)]
-    return fields, tuple(rows)
 
 
 def _members(text: str, pos: int) -> list[tuple[str, int, int]]:

@@ -113,6 +113,10 @@ def parse_document(
             raw = migrate(raw, version, migrations)
         except MigrationError as exc:
             raise DocumentError(source, f"{exc} — it cannot be opened.") from exc
+    elif "\\u" not in text:
+        # The text itself is what would be validated (no migration, and no \u escape
+        # that could hide an unpaired surrogate): skip writing it out again.
+        return _validate_json(text.encode("utf-8"), source)
     return _validate(raw, source)
 
 
@@ -229,6 +233,10 @@ def _validate(raw: dict[str, Any], source: str) -> IdSyncDocument:
             source,
             f"holds text with an unpaired UTF-16 surrogate escape (\\ud8xx) — {_FIX_JSON}",
         ) from None
+    return _validate_json(payload, source)
+
+
+def _validate_json(payload: bytes, source: str) -> IdSyncDocument:
     try:
         return IdSyncDocument.model_validate_json(payload, strict=True)
     except ValidationError as exc:

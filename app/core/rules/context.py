@@ -14,20 +14,21 @@ class RuleContext:
     catalog: Catalog
     spec: DestinationSpec | None
     """The catalog entry for the chosen destination; None when none is chosen or unknown."""
+    customized: bool
+    rows: tuple[IdentifierRow, ...]
+    """The rows that will be sent: Default Setup sends none of them."""
 
     @classmethod
     def build(cls, doc: IdSyncDocument, catalog: Catalog) -> RuleContext:
         slug = doc.destination.slug if doc.destination is not None else ""
-        return cls(doc=doc, catalog=catalog, spec=catalog.destination(slug) if slug else None)
-
-    @property
-    def customized(self) -> bool:
-        return self.doc.setup is Setup.CUSTOMIZED
-
-    @property
-    def rows(self) -> tuple[IdentifierRow, ...]:
-        """The rows that will be sent: Default Setup sends none of them."""
-        return self.doc.identifiers if self.customized else ()
+        customized = doc.setup is Setup.CUSTOMIZED
+        return cls(
+            doc=doc,
+            catalog=catalog,
+            spec=catalog.destination(slug) if slug else None,
+            customized=customized,
+            rows=doc.identifiers if customized else (),
+        )
 
     def identifier(self, segment: str) -> IdentifierSpec | None:
         return self.catalog.identifier(segment)
