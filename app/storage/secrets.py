@@ -16,11 +16,6 @@ from enum import Enum
 from typing import Final
 from urllib.parse import urlsplit
 
-import keyring
-import keyring.backends.fail
-import keyring.backends.null
-from keyring.errors import KeyringError, PasswordDeleteError
-
 from app import APP_ID
 
 log = logging.getLogger(__name__)
@@ -69,8 +64,16 @@ def environment_token() -> str | None:
     return value or None
 
 
+# keyring (and its backends' discovery) is imported at the first token question, not at
+# start-up: most sessions of the window and every headless command never ask one.
+
+
 def keyring_usable() -> bool:
     """False when keyring has only its fail or null backend (nothing would be stored)."""
+    import keyring
+    import keyring.backends.fail
+    import keyring.backends.null
+
     try:
         backend = keyring.get_keyring()
     except Exception:  # keyring's own discovery can fail on broken installs
@@ -99,6 +102,8 @@ class TokenStore:
         if env is not None:
             return env
         if not self._keyring_failed and keyring_usable():
+            import keyring
+
             try:
                 stored = keyring.get_password(SERVICE_NAME, self.account)
             except Exception as exc:  # any backend failure: fall back to the session
@@ -116,6 +121,8 @@ class TokenStore:
         if not token:
             raise ValueError("The token is empty; paste the token from Segment.")
         if not self._keyring_failed and keyring_usable():
+            import keyring
+
             try:
                 keyring.set_password(SERVICE_NAME, self.account, token)
             except Exception as exc:
@@ -134,6 +141,9 @@ class TokenStore:
             _session_tokens.pop(self.account, None)
         if self._keyring_failed or not keyring_usable():
             return
+        import keyring
+        from keyring.errors import PasswordDeleteError
+
         try:
             keyring.delete_password(SERVICE_NAME, self.account)
         except PasswordDeleteError:
@@ -142,6 +152,8 @@ class TokenStore:
             self._note_failure("delete", exc)
 
     def _note_failure(self, action: str, exc: Exception) -> None:
+        from keyring.errors import KeyringError
+
         self._keyring_failed = True
         # Only the exception type: a backend's message could quote what it was given.
         kind = "keyring error" if isinstance(exc, KeyringError) else "unexpected error"

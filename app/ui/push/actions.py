@@ -7,6 +7,8 @@ applied when they finish; the picker's choice becomes one undoable edit.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QMenuBar
@@ -15,11 +17,12 @@ from app.core.findings import has_errors
 from app.core.wording import plural
 from app.storage.secrets import StorageKind
 from app.ui.controller import DocumentController
-from app.ui.push.choice import apply_choice
-from app.ui.push.connect_dialog import ConnectDialog
-from app.ui.push.picker_dialog import LivePickerDialog
-from app.ui.push.push_dialog import PushDialog
-from app.ui.push.session import SegmentSession
+
+if TYPE_CHECKING:
+    from app.ui.push.connect_dialog import ConnectDialog
+    from app.ui.push.picker_dialog import LivePickerDialog
+    from app.ui.push.push_dialog import PushDialog
+    from app.ui.push.session import SegmentSession
 
 STATUS_MS = 8000
 CHOOSE_EDIT_TEXT = "Choose from workspace"
@@ -116,13 +119,19 @@ class PushActions(QObject):
         self.dialog = dialog
         dialog.open()
 
+    # The dialogs (and what they bring: the API client, the sandbox) load on first use.
+
     def open_connect(self) -> ConnectDialog:
+        from app.ui.push.connect_dialog import ConnectDialog
+
         dialog = ConnectDialog(self.session, self.window)
         dialog.accepted.connect(self._connected)
         self._show(dialog)
         return dialog
 
     def _connected(self) -> None:
+        from app.ui.push.connect_dialog import ConnectDialog
+
         dialog = self.dialog
         if not isinstance(dialog, ConnectDialog):
             return
@@ -138,12 +147,17 @@ class PushActions(QObject):
         if not self.session.is_connected:
             self._status(NEEDS_CONNECTION)
             return None
+        from app.ui.push.picker_dialog import LivePickerDialog
+
         dialog = LivePickerDialog(self.session, self.controller.document, self.window)
         dialog.accepted.connect(self._apply_picked)
         self._show(dialog)
         return dialog
 
     def _apply_picked(self) -> None:
+        from app.ui.push.choice import apply_choice
+        from app.ui.push.picker_dialog import LivePickerDialog
+
         dialog = self.dialog
         if not isinstance(dialog, LivePickerDialog):
             return
@@ -157,6 +171,8 @@ class PushActions(QObject):
         if not self.push_action.isEnabled():
             self._status(self.push_action.toolTip())
             return None
+        from app.ui.push.push_dialog import PushDialog
+
         path = self.controller.path
         dialog = PushDialog(
             self.session,

@@ -13,22 +13,25 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from app.segment.cancel import CancelToken
-from app.segment.client import RetryPolicy, SegmentClient
 from app.segment.errors import AuthError
 from app.segment.ratelimit import RateLimiter
 from app.segment.regions import Region, normalize_base_url
-from app.segment.sandbox import Sandbox
 from app.storage.secrets import StorageKind, TokenStore, environment_token
 from app.ui.push.worker import TaskRunner
 
 log = logging.getLogger(__name__)
 
-ClientFactory = Callable[[CancelToken | None], SegmentClient]
+if TYPE_CHECKING:
+    # The API client (httpx) and the sandbox load when the person first connects.
+    from app.segment.client import RetryPolicy, SegmentClient
+    from app.segment.sandbox import Sandbox
+
+ClientFactory = Callable[[CancelToken | None], "SegmentClient"]
 
 NOT_CONNECTED: Final = (
     "Not connected to Segment. Choose Segment > Connect to Segment… and enter a token "
@@ -140,6 +143,8 @@ class SegmentSession(QObject):
         """Clients for ``base_url`` and ``token`` (used by Test connection before OK)."""
 
         def make(cancel: CancelToken | None) -> SegmentClient:
+            from app.segment.client import SegmentClient
+
             return SegmentClient(
                 token,
                 base_url=base_url,
@@ -219,6 +224,8 @@ class SegmentSession(QObject):
         Raises OSError when no loopback port can be opened.
         """
         if self._sandbox is None:
+            from app.segment.sandbox import Sandbox
+
             self._sandbox = Sandbox().start()
             log.info("Started the local sandbox at %s", self._sandbox.url)
         return self._sandbox

@@ -12,16 +12,15 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
 
 from app.core.catalog import Catalog
-from app.core.positions import document_positions
-from app.review.checked import CheckedFile, check_file
-from app.review.report_html import render_report
 from app.storage.documents import DocumentError, dump_document, write_export
 from app.ui.controller import DocumentController
-from app.ui.workspace.panel import REPORT_FILTER, WorkspacePanel
 
 if TYPE_CHECKING:
+    # The workspace, the report and the folder checker load when first used.
+    from app.review.checked import CheckedFile
     from app.ui.compare_dialog import CompareDialog
     from app.ui.push.session import SegmentSession
+    from app.ui.workspace.panel import WorkspacePanel
 
 
 class ReviewActions(QObject):
@@ -86,6 +85,8 @@ class ReviewActions(QObject):
         return self.open_folder(Path(chosen)) if chosen else None
 
     def open_folder(self, folder: Path) -> WorkspacePanel:
+        from app.ui.workspace.panel import WorkspacePanel
+
         if self.panel is None:
             self.panel = WorkspacePanel(self._catalog, self._window)
             self.panel.openRequested.connect(self._open_requested)
@@ -131,6 +132,9 @@ class ReviewActions(QObject):
     def current_review(self) -> CheckedFile:
         """The open config as the report shows it: the file's own lines when it is saved
         and unchanged, else the lines it will have when saved."""
+        from app.core.positions import document_positions
+        from app.review.checked import CheckedFile, check_file
+
         controller = self._controller
         path = controller.path
         if path is not None and not controller.is_dirty:
@@ -150,6 +154,9 @@ class ReviewActions(QObject):
         )
 
     def export_report(self, target: Path | str | None = None) -> Path | None:
+        from app.review.report_html import render_report
+        from app.ui.workspace.panel import REPORT_FILTER
+
         review = self.current_review()
         if target is None:
             path = self._controller.path
