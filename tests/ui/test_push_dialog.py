@@ -151,9 +151,9 @@ def test_push_update_shows_the_changed_strategy(
         "~ Changed | 1 | Strategy of email | Last added (last) | First added (first)",
         "= Same | 2 | Whole row | user_id -> userId (last) | user_id -> userId (last)",
     ]
-    assert "connection con_high_value_iterable" in dialog.plan_target.text()
+    assert "connection ii_high_value_iterable" in dialog.plan_target.text()
     assert dialog.request_line.text().startswith("PATCH ")
-    assert dialog.request_line.text().endswith("/con_high_value_iterable")
+    assert dialog.request_line.text().endswith("/ii_high_value_iterable")
     assert "1 change to the live list" in dialog.plan_summary.text()
 
     confirm_and_push(qtbot, dialog)

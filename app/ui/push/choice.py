@@ -20,7 +20,7 @@ class WorkspaceChoice:
         """The destination instance id the document stores (what Push connects to)."""
         if self.connection is None:
             return ""
-        return self.connection.destination_id or self.connection.id
+        return self.connection.destination_id
 
 
 def apply_choice(doc: IdSyncDocument, choice: WorkspaceChoice) -> IdSyncDocument:
