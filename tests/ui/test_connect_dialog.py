@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLineEdit, QMainWindow
 from pytestqt.qtbot import QtBot
 
 from app.core.model import IdentifierRow, IdSyncDocument
+from app.segment.endpoints import EndpointKind
 from app.segment.regions import Region
 from app.segment.sandbox import Sandbox
 from app.storage.secrets import SERVICE_NAME, TOKEN_ENV_VAR, StorageKind, account_for
@@ -23,7 +24,7 @@ from app.ui.push.connect_dialog import (
     PLACEHOLDER_SAVED,
     ConnectDialog,
 )
-from app.ui.push.session import EndpointKind, SegmentSession
+from app.ui.push.session import SegmentSession
 from app.ui.push.status import StatusKind
 from tests.helpers.network import closed_port
 from tests.secrets_support import MemoryKeyring, TokenRegistry

@@ -411,7 +411,7 @@ def test_server_gone_before_the_push_gives_the_network_message(
 def test_a_slow_server_times_out_with_a_message(
     qtbot: QtBot, live_sandbox: Sandbox, catalog: Catalog, memory_keyring: object
 ) -> None:
-    from app.ui.push.session import ConnectionProfile, EndpointKind
+    from app.segment.endpoints import ConnectionProfile, EndpointKind
 
     segment_session = fast_session(timeout=0.3)
     try:

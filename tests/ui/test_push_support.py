@@ -39,12 +39,13 @@ from app.core.model import (
 )
 from app.core.rules import validate
 from app.segment.client import RetryPolicy
+from app.segment.endpoints import ConnectionProfile, EndpointKind
 from app.segment.ratelimit import RateLimiter
 from app.segment.sandbox import Sandbox
 from app.segment.sandbox_state import SandboxState
 from app.storage.secrets import clear_session_tokens
 from app.ui.controller import DocumentController
-from app.ui.push.session import ConnectionProfile, EndpointKind, SegmentSession
+from app.ui.push.session import SegmentSession
 from tests.secrets_support import MemoryKeyring, TokenRegistry, assert_tokens_absent
 
 LEFT = Qt.MouseButton.LeftButton

@@ -4,12 +4,13 @@ The lead wires it with ``PushActions(window, controller, SegmentSession(window))
 .install(window.menuBar())`` and calls ``session.shutdown()`` when the window closes.
 """
 
+from app.segment.endpoints import ConnectionProfile, EndpointKind
 from app.ui.push.actions import PushActions
 from app.ui.push.choice import WorkspaceChoice, apply_choice
 from app.ui.push.connect_dialog import ConnectDialog
 from app.ui.push.picker_dialog import LivePickerDialog
 from app.ui.push.push_dialog import PushDialog
-from app.ui.push.session import ConnectionProfile, EndpointKind, SegmentSession
+from app.ui.push.session import SegmentSession
 
 __all__ = [
     "ConnectDialog",
