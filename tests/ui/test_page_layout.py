@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.core.steps import Step
 from app.resources import resource_path
 from app.ui.main_window import MainWindow
-from tests.ui.layout_checks import clipped_texts
+from tests.helpers.layout_checks import clipped_texts
 
 EXAMPLES = ("facebook-custom-audiences.json", "journey-step.json")
 STEPS = (Step.TARGET, Step.DESTINATION, Step.REVIEW)

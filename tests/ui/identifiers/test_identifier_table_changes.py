@@ -30,7 +30,7 @@ from app.core.row_changes import (
     classify_row_change,
     moved_index,
 )
-from tests.ui.test_identifier_table_fixtures import (
+from tests.helpers.identifier_table import (
     FACEBOOK,
     ITERABLE,
     facebook_document,

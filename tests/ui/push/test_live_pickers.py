@@ -14,7 +14,7 @@ from app.ui.push.actions import CHOOSE_EDIT_TEXT, PushActions
 from app.ui.push.picker_dialog import LivePickerDialog
 from app.ui.push.session import SegmentSession
 from app.ui.push.status import StatusKind
-from tests.ui.test_push_support import (
+from tests.helpers.push_support import (
     FACEBOOK,
     ITERABLE,
     SEEDED_ITERABLE_ROWS,
@@ -25,7 +25,7 @@ from tests.ui.test_push_support import (
     texts_of,
 )
 
-pytest_plugins = ("tests.ui.test_push_support",)
+pytest_plugins = ("tests.helpers.push_support",)
 pytestmark = pytest.mark.usefixtures("token_guard")
 
 

@@ -24,7 +24,7 @@ from app.ui.push.push_dialog import NOTHING_TO_PUSH, PushDialog, PushStep
 from app.ui.push.session import SegmentSession
 from app.ui.push.status import StatusKind
 from tests.helpers.clock import ManualClock
-from tests.ui.test_push_support import (
+from tests.helpers.push_support import (
     ITERABLE,
     SEEDED_ITERABLE_ROWS,
     SPACE,
@@ -36,7 +36,7 @@ from tests.ui.test_push_support import (
     row,
 )
 
-pytest_plugins = ("tests.ui.test_push_support",)
+pytest_plugins = ("tests.helpers.push_support",)
 pytestmark = pytest.mark.usefixtures("token_guard")
 
 HIGH_VALUE = "aud_high_value"
