@@ -68,10 +68,10 @@ def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.catalog import load_catalog
+    from app.core.steps import Step
     from app.storage.settings import Settings
     from app.ui.application import create_application
     from app.ui.main_window import MainWindow
-    from app.ui.steps import Step
 
     output = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
     output.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,10 @@ from hypothesis import settings
 
 from app.storage.damage import take_reports
 
+# Helpers assert too (a failed check inside one should say what differed); register them
+# for rewriting before any test module imports one.
+pytest.register_assert_rewrite("tests.helpers")
+
 pytest_plugins = ("tests.helpers.sandbox",)
 
 # No per-example deadline: a loaded 2-core CI machine must not turn slowness into failures.

@@ -6,12 +6,22 @@ is one of these functions plus a description.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Literal
 
 from app.core.catalog import Catalog
 from app.core.findings import FindingFix
 from app.core.mapping import default_rows, destination_spec, retarget
-from app.core.model import AudienceTarget, IdentifierRow, IdSyncDocument, Setup, Strategy
+from app.core.model import (
+    AudienceTarget,
+    DestinationKind,
+    DestinationRef,
+    IdentifierRow,
+    IdSyncDocument,
+    JourneyTarget,
+    Setup,
+    Strategy,
+)
 
 RowField = Literal["segment", "destination", "strategy"]
 
@@ -114,3 +124,75 @@ def set_audience_ids(
     if not update:
         return doc
     return doc.model_copy(update={"target": doc.target.model_copy(update=update)})
+
+
+# -- the Target and Destination steps, and the Event settings' switches ------------------
+
+TargetKind = Literal["audience", "journey"]
+
+
+def set_target_field(doc: IdSyncDocument, field: str, value: str) -> IdSyncDocument:
+    """One field of the target (``space_id``, ``audience_id``, ``journey_id``, ``step``;
+    a ``target.`` prefix, as findings name fields, is allowed) as typed: kept as is, the
+    rules flag stray spaces."""
+    field = field.removeprefix("target.")
+    if field == "kind" or field not in type(doc.target).model_fields:
+        raise ValueError(f"a {doc.target.kind} target has no {field}")
+    return doc.model_copy(update={"target": doc.target.model_copy(update={field: value})})
+
+
+def choose_target_kind(doc: IdSyncDocument, kind: TargetKind) -> IdSyncDocument:
+    """Target an audience or a journey step; the space stays, the other ids are cleared
+    because they name things of the other kind."""
+    if doc.target.kind == kind:
+        return doc
+    space_id = doc.target.space_id
+    target: AudienceTarget | JourneyTarget
+    if kind == "audience":
+        target = AudienceTarget(space_id=space_id)
+    else:
+        target = JourneyTarget(space_id=space_id)
+    return doc.model_copy(update={"target": target})
+
+
+def set_name(doc: IdSyncDocument, name: str) -> IdSyncDocument:
+    return doc.model_copy(update={"name": name})
+
+
+def set_notes(doc: IdSyncDocument, notes: str) -> IdSyncDocument:
+    return doc.model_copy(update={"notes": notes})
+
+
+def choose_destination(
+    doc: IdSyncDocument,
+    slug: str,
+    *,
+    name: str = "",
+    kind: DestinationKind = DestinationKind.DESTINATION,
+    instance_id: str = "",
+) -> IdSyncDocument:
+    """Another catalog destination. Its instance id is given or left empty: an instance
+    id names one destination in the space, so it never carries over from another."""
+    ref = DestinationRef(slug=slug, name=name, kind=kind, instance_id=instance_id)
+    return doc.model_copy(update={"destination": ref})
+
+
+def set_instance_id(doc: IdSyncDocument, instance_id: str) -> IdSyncDocument:
+    """The workspace destination's id, as typed; a document without a destination has
+    nowhere to keep one and is returned as it is."""
+    if doc.destination is None:
+        return doc
+    ref = doc.destination.model_copy(update={"instance_id": instance_id})
+    return doc.model_copy(update={"destination": ref})
+
+
+def set_send_mobile_ids(doc: IdSyncDocument, on: bool) -> IdSyncDocument:
+    return doc if doc.send_mobile_ids == on else doc.model_copy(update={"send_mobile_ids": on})
+
+
+def set_custom_identifiers(doc: IdSyncDocument, names: Iterable[str]) -> IdSyncDocument:
+    """The space's custom identifier types, in the order given."""
+    wanted = tuple(names)
+    if wanted == doc.custom_identifiers:
+        return doc
+    return doc.model_copy(update={"custom_identifiers": wanted})

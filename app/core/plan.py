@@ -146,7 +146,9 @@ def make_plan(
                 "Check it in the Segment app."
             ],
         )
-    if destination_id and destination_id not in (_text(live, "destinationId"), connection_id):
+    # The document holds the workspace destination's id; the connection's own id is an
+    # integration id (ii_…) and never stands in for it.
+    if destination_id and destination_id != _text(live, "destinationId"):
         return plan(
             PlanAction.REFUSED,
             reasons=[

@@ -8,7 +8,9 @@ Used by the window's worker and by ``idsync push``; no Qt. Rules it keeps:
 * One write per target (POST, or PATCH which replaces the whole array), never retried:
   when its answer is lost (timeout, reset, 5xx, unparseable 200) the connection is read
   back before anything else, and the outcome is APPLIED when it holds the rows sent,
-  NOT_APPLIED (safe to re-run) when it does not, UNKNOWN when it cannot be read.
+  NOT_APPLIED (safe to re-run) when it does not, UNKNOWN when it cannot be read. A write
+  that never left (the connection could not be made) lost no answer: it is NOT_APPLIED
+  without a read-back.
 * Cancel (the client's CancelToken) is honoured before each request and during waits,
   never in the middle of a write.
 """
@@ -27,6 +29,7 @@ from app.segment.errors import (
     AuthError,
     Cancelled,
     NetworkError,
+    NotConnected,
     RequestTimeout,
     SegmentError,
     ServerError,
@@ -148,7 +151,9 @@ class PushEngine:
             return self._outcome(read, Status.CANCELLED, error=str(exc)), False
         except SegmentError as exc:
             return self._outcome(read, Status.FAILED, error=str(exc)), _fatal(exc)
-        return outcome, outcome.status is Status.UNKNOWN or self._refused_token
+        # An unreachable server fails every further write alike, as it does every read.
+        stops = outcome.status is Status.UNKNOWN or outcome.not_sent or self._refused_token
+        return outcome, stops
 
     # -- the write -------------------------------------------------------------------
 
@@ -161,6 +166,10 @@ class PushEngine:
         except Cancelled as exc:
             # Raised before the request left (limiter, 429 wait): nothing was sent.
             return self._outcome(read, Status.CANCELLED, error=str(exc))
+        except NotConnected as exc:
+            # Checked before the lost answers (it is a NetworkError): no byte of the
+            # request left, so Segment cannot hold it and there is nothing to read back.
+            return self._outcome(read, Status.NOT_APPLIED, error=str(exc), not_sent=True)
         except _ANSWER_LOST as exc:
             return self._resolve(read, exc)
         except SegmentError as exc:
@@ -247,8 +256,9 @@ class PushEngine:
     # -- helpers ---------------------------------------------------------------------
 
     def _live(self, plan: PushPlan) -> Connection | None:
-        wanted = (plan.connection_id or "", plan.destination_id)
-        return self.client.find_connection(plan.space_id, plan.audience_id, *wanted)
+        return self.client.find_connection(
+            plan.space_id, plan.audience_id, plan.destination_id, connection_id=plan.connection_id
+        )
 
     def _outcome(
         self,
@@ -261,6 +271,7 @@ class PushEngine:
         answer_lost: bool = False,
         check_skipped: str | None = None,
         history_note: str | None = None,
+        not_sent: bool = False,
     ) -> TargetOutcome:
         return TargetOutcome(
             read=read,
@@ -272,6 +283,7 @@ class PushEngine:
             answer_lost=answer_lost,
             check_skipped=check_skipped,
             history_note=history_note,
+            not_sent=not_sent,
         )
 
     def _check_cancel(self) -> None:

@@ -75,6 +75,8 @@ class TargetOutcome:
     check_skipped: str | None = None
     # Said when history could not keep an applied push (the push itself stands).
     history_note: str | None = None
+    # The write never left: the connection could not be made (NOT_APPLIED, no read-back).
+    not_sent: bool = False
 
     @property
     def target(self) -> Target:

@@ -130,12 +130,15 @@ def outcome_lines(outcome: TargetOutcome) -> list[str]:
             "Review the new plan and push again."
         ]
     if status is Status.NOT_APPLIED:
-        first = (
-            "Segment's answer was lost; the connection was read back and does not hold "
-            "the rows sent, so the change was not applied."
-            if outcome.answer_lost
-            else "Segment did not apply the change."
-        )
+        if outcome.not_sent:
+            first = "The request never reached Segment, so the change was not applied."
+        elif outcome.answer_lost:
+            first = (
+                "Segment's answer was lost; the connection was read back and does not hold "
+                "the rows sent, so the change was not applied."
+            )
+        else:
+            first = "Segment did not apply the change."
         return [first, *([outcome.error] if outcome.error else []), SAFE_TO_RERUN]
     if status is Status.UNKNOWN:
         return [

@@ -28,6 +28,7 @@ from app.segment.errors import (
     AuthError,
     ConflictError,
     NetworkError,
+    NotConnected,
     NotFoundError,
     RateLimited,
     RequestTimeout,
@@ -152,15 +153,24 @@ class SegmentClient:
         return [Connection.from_json(item) for item in items]
 
     def find_connection(
-        self, space_id: str, audience_id: str, *instance_ids: str
+        self,
+        space_id: str,
+        audience_id: str,
+        destination_id: str,
+        *,
+        connection_id: str | None = None,
     ) -> Connection | None:
-        """The audience's connection to the first of ``instance_ids`` it has (a
-        destination id or a connection id), or None: not connected."""
+        """The audience's connection with the id ``connection_id`` when given and
+        present, else its connection to the workspace destination ``destination_id``;
+        None: not connected."""
         connections = self.list_connections(space_id, audience_id)
-        for wanted in instance_ids:
+        if connection_id:
             for connection in connections:
-                if connection.matches_destination(wanted):
+                if connection.id == connection_id:
                     return connection
+        for connection in connections:
+            if connection.matches_destination(destination_id):
+                return connection
         return None
 
     def add_destination_to_audience(
@@ -248,10 +258,14 @@ class SegmentClient:
                     response = self._http.request(
                         method, path, params=params, content=content, headers=headers
                     )
+                except httpx.ConnectTimeout:
+                    failure = self._not_connected(f"no connection within {self.timeout:g} s")
                 except httpx.TimeoutException:
-                    failure = self._timeout_error(is_read)
+                    failure = self._timeout_error(method)
+                except httpx.ConnectError as exc:
+                    failure = self._not_connected(self._redact(str(exc)) or type(exc).__name__)
                 except httpx.TransportError as exc:
-                    failure = self._network_error(exc, is_read)
+                    failure = self._network_error(exc, method)
             if failure is not None:
                 if is_read and isinstance(failure, NetworkError) and self._can_retry(retries):
                     log.info("%s %s: connection problem, retrying", method, path)
@@ -275,13 +289,13 @@ class SegmentClient:
                     self._sleep(bounded, self.cancel)
                     rate_limit_hits += 1
                     continue
-                raise self._error(response, subject)
+                raise self._error(response, subject, method)
             if status >= 500 and is_read and self._can_retry(retries):
                 log.info("%s %s: server error %d, retrying", method, path, status)
                 self._sleep(self.retry.backoff(retries), self.cancel)
                 retries += 1
                 continue
-            raise self._error(response, subject)
+            raise self._error(response, subject, method)
 
     def _can_retry(self, retries_so_far: int) -> bool:
         return retries_so_far + 1 < self.retry.get_attempts
@@ -302,34 +316,37 @@ class SegmentClient:
     def _redact(self, text: str) -> str:
         return text.replace(self._token, "[token]") if self._token else text
 
-    def _timeout_error(self, is_read: bool) -> RequestTimeout:
-        tail = (
-            "Try again; if it keeps happening, check your network or raise the timeout."
-            if is_read
-            else "Segment may or may not have applied the change: run the push again "
-            "(it re-reads the live connection first, so nothing is applied twice)."
+    # A write's failure says only what happened to the request: whether Segment applied
+    # it is for the push engine to say, after reading the connection back.
+
+    def _timeout_error(self, method: str) -> RequestTimeout:
+        if method == "GET":
+            return RequestTimeout(
+                f"{self.host} did not answer within {self.timeout:g} s. Try again; if it "
+                "keeps happening, check your network or raise the timeout."
+            )
+        return RequestTimeout(
+            f"{self.host} did not answer the {method} within {self.timeout:g} s: the "
+            "request was sent, its answer never came."
         )
-        return RequestTimeout(f"{self.host} did not answer within {self.timeout:g} s. {tail}")
 
-    def _network_error(self, exc: httpx.TransportError, is_read: bool) -> NetworkError:
+    def _not_connected(self, reason: str) -> NotConnected:
+        return NotConnected(
+            f"Could not connect to {self.host} ({reason}), so the request was not sent. "
+            "Check your internet connection and proxy settings, the region or base URL, "
+            "or that the local sandbox is running."
+        )
+
+    def _network_error(self, exc: httpx.TransportError, method: str) -> NetworkError:
         reason = self._redact(str(exc)) or type(exc).__name__
-        if isinstance(exc, httpx.ConnectError):
-            what = f"Could not connect to {self.host} ({reason})."
-            tail = (
-                "Check your internet connection and proxy settings, the region or base "
-                "URL, or that the local sandbox is running."
-            )
-        else:
-            what = f"The connection to {self.host} dropped ({reason})."
-            tail = (
-                "Try again."
-                if is_read
-                else "Segment may or may not have applied the change: run the push again "
-                "(it re-reads the live connection first, so nothing is applied twice)."
-            )
-        return NetworkError(f"{what} {tail}")
+        if method == "GET":
+            return NetworkError(f"The connection to {self.host} dropped ({reason}). Try again.")
+        return NetworkError(
+            f"The connection to {self.host} dropped before the answer to the {method} "
+            f"arrived ({reason}): the request was sent, its answer never came."
+        )
 
-    def _error(self, response: httpx.Response, subject: str) -> SegmentError:
+    def _error(self, response: httpx.Response, subject: str, method: str) -> SegmentError:
         status = response.status_code
         detail = _first_error(response)
         message = self._redact(detail.get("message", "")).strip().rstrip(".")
@@ -367,6 +384,11 @@ class SegmentClient:
                 f"Segment's rate limit was reached and did not clear in time (HTTP 429)."
                 f"{after} run it again; a re-run continues where this one stopped.",
                 retry_after=wait,
+            )
+        if status >= 500 and method != "GET":
+            return ServerError(
+                f"Segment answered the {method} for {subject} with HTTP {status}.{said}",
+                status=status,
             )
         if status >= 500:
             return ServerError(

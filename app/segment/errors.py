@@ -67,6 +67,11 @@ class NetworkError(SegmentError):
     """The connection could not be made or was dropped (refused, DNS, reset)."""
 
 
+class NotConnected(NetworkError):
+    """The connection could not be made (refused, DNS, TLS, connect timeout): the
+    request never left, so a write it carried cannot have been applied."""
+
+
 class RequestTimeout(SegmentError):
     """The server did not answer within the timeout."""
 

@@ -59,8 +59,10 @@ class Audience:
 class Connection:
     """A destination connected to an audience (the API's SimpleDestination).
 
-    ``id`` is the connection id used by Update; ``destination_id`` the destination's
-    instance id in the space (what a document's ``destination.instance_id`` holds).
+    ``id`` is the connection's own integration id (``ii_…``), which Update and Remove
+    take in the path; ``destination_id`` the workspace destination's id (List
+    Destinations), which Add takes as ``destination.id`` and a document's
+    ``destination.instance_id`` holds. The two are never interchangeable.
     """
 
     id: str
@@ -92,8 +94,9 @@ class Connection:
             raw=dict(data),
         )
 
-    def matches_destination(self, instance_id: str) -> bool:
-        return bool(instance_id) and instance_id in (self.destination_id, self.id)
+    def matches_destination(self, destination_id: str) -> bool:
+        """Whether this connects the workspace destination ``destination_id``."""
+        return bool(destination_id) and destination_id == self.destination_id
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,7 @@ class _Faults:
 
 _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("GET", re.compile(r"^/spaces$"), "list_spaces"),
+    ("GET", re.compile(r"^/destinations$"), "list_destinations"),
     ("GET", re.compile(r"^/spaces/([^/]+)/audiences$"), "list_audiences"),
     (
         "GET",
@@ -180,6 +181,25 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_PUT(self) -> None:
         self._handle()
+
+    # Methods no route takes still get the routing's answer (405 with Allow, or 404),
+    # in the error envelope like every other error.
+    do_HEAD = do_OPTIONS = do_TRACE = do_CONNECT = do_PUT
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own errors (an unknown method, a malformed request line, a
+        header too long) answer in Segment's JSON error envelope, not an HTML page."""
+        if code == 501:
+            # A method http.server has no handler for at all: not allowed on any path.
+            code, message = 405, f"{self.command} is not supported."
+        failure = ApiFailure(code, message or explain or "The request could not be read.")
+        # An unreadable request line leaves http.server assuming HTTP/0.9, which has no
+        # status line; answer as the HTTP/1.1 server this is.
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+            self.request_version = self.protocol_version
+        self.close_connection = True
+        with contextlib.suppress(OSError):
+            self._send(code, failure.envelope(), {"Connection": "close"})
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("sandbox: " + format, *args)
@@ -266,7 +286,9 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(data)
+        # A HEAD answer has headers only; a body would corrupt the next kept-alive answer.
+        if self.command != "HEAD":
+            self.wfile.write(data)
 
 
 class Sandbox:
@@ -487,7 +509,12 @@ class Sandbox:
                 data = handler(*args, query=query, body=payload)
             return {"data": data}
         if allowed:
-            raise ApiFailure(405, f"{method} is not supported on {path}.")
+            raise ApiFailure(
+                405,
+                f"{method} is not supported on {path}.",
+                type_="method-not-allowed",
+                headers={"Allow": ", ".join(allowed)},
+            )
         raise ApiFailure(404, f"No endpoint at {path}.", type_="not-found")
 
     # -- operations ----------------------------------------------------------------
@@ -495,6 +522,16 @@ class Sandbox:
     def _op_list_spaces(self, *, query: dict[str, list[str]], body: None) -> JsonObject:
         page, pagination = self._page(self.state.spaces, query, 1000)
         return {"spaces": copy.deepcopy(page), "pagination": pagination}
+
+    def _op_list_destinations(self, *, query: dict[str, list[str]], body: None) -> JsonObject:
+        # DestinationsApi.listDestinations: every destination of the workspace, which in
+        # the sandbox means those of every space's source.
+        instances = [d for space in self.state.spaces for d in self.state.destinations[space["id"]]]
+        page, pagination = self._page(instances, query, 200)
+        return {
+            "destinations": [_destination_v1(d) for d in page],
+            "pagination": pagination,
+        }
 
     def _op_list_audiences(
         self, space_id: str, *, query: dict[str, list[str]], body: None
@@ -526,8 +563,10 @@ class Sandbox:
         if audience_type not in ("USERS", "ACCOUNTS", "LINKED"):
             raise ApiFailure(422, f"Unknown audience type {audience_type}.", field="audienceType")
         slug = _param(query, "slug")
-        found = [
-            {
+        # model/listSupportedDestinationsFromAudienceAlphaOutput.ts: an object keyed by
+        # the destination's id, not an array.
+        found = {
+            d["id"]: {
                 "id": d["id"],
                 "name": d["name"],
                 "slug": d["metadata"]["slug"],
@@ -536,7 +575,7 @@ class Sandbox:
             }
             for d in self.state.destinations[space_id]
             if not slug or d["metadata"]["slug"] == slug
-        ]
+        }
         return {"destinations": found}
 
     def _op_add_connection(
@@ -586,9 +625,11 @@ class Sandbox:
         self.state.require_audience(space_id, audience_id)
         connection = self._connection(space_id, audience_id, connection_id)
         if "idSyncConfiguration" not in body and "connectionSettings" not in body:
+            # model/updateDestinationForAudienceAlphaInput.ts: both fields are optional,
+            # and an update that names neither has nothing to do.
             raise ApiFailure(
                 400,
-                "Provide idSyncConfiguration or connectionSettings (or both).",
+                "At least one of idSyncConfiguration or connectionSettings must be provided.",
                 type_="BadRequest",
             )
         no_other_keys(body, ("idSyncConfiguration", "connectionSettings"))
@@ -655,6 +696,37 @@ class Sandbox:
         if start > 0:
             pagination["previous"] = _cursor(max(0, start - count))
         return page, pagination
+
+
+def _destination_v1(instance: JsonObject) -> JsonObject:
+    """A workspace destination as model/destinationV1.ts has it, with the metadata
+    fields model/destinationMetadataV1.ts requires (the sandbox knows only a few)."""
+    meta = instance["metadata"]
+    return {
+        "id": instance["id"],
+        "name": instance["name"],
+        "enabled": instance["enabled"],
+        "sourceId": instance["sourceId"],
+        "settings": copy.deepcopy(instance["settings"]),
+        "metadata": {
+            "id": meta["id"],
+            "name": meta["name"],
+            "slug": meta["slug"],
+            "description": "",
+            "logos": {"default": ""},
+            "options": [],
+            "status": "PUBLIC",
+            "previousNames": [],
+            "categories": [],
+            "website": "",
+            "components": [],
+            "supportedFeatures": {},
+            "supportedMethods": {},
+            "supportedPlatforms": {},
+            "actions": [],
+            "presets": [],
+        },
+    }
 
 
 def _too_many(
@@ -760,4 +832,3 @@ def run(args: argparse.Namespace) -> int:
     finally:
         sandbox.stop()
     return 0
-

@@ -52,18 +52,24 @@ class ApiFailure(Exception):
 
 # -- sample data ---------------------------------------------------------------------
 
-# (slug, display name, instance id in the example space). The example space and its ids
-# match resources/examples, so the shipped examples push to the sandbox as they are.
+# (slug, display name, workspace destination id in the example space). The example
+# space and its ids match resources/examples, so the shipped examples push to the sandbox
+# as they are. Two kinds of id, as in Segment (model/simpleDestination.ts): the workspace
+# destination's id (List Destinations; what a document's instance_id holds and a create
+# sends as destination.id) and the connection's own integration id (``ii_…``), which
+# Update and Remove take in the path. Real destination ids are opaque; these are readable.
 _DESTINATIONS = (
-    ("personas-facebook-custom-audiences", "Facebook Custom Audiences", "ii_example_facebook"),
-    ("adwords-remarketing-lists", "Google Ads Remarketing Lists", "ii_example_google_ads"),
-    ("iterable", "Iterable", "ii_example_iterable"),
-    ("braze", "Braze", "ii_example_braze"),
-    ("actions-webhook", "Webhooks (Actions)", "ii_example_webhooks"),
-    ("destination-function", "Lead Scoring Function", "ii_example_function"),
+    ("personas-facebook-custom-audiences", "Facebook Custom Audiences", "dst_example_facebook"),
+    ("adwords-remarketing-lists", "Google Ads Remarketing Lists", "dst_example_google_ads"),
+    ("iterable", "Iterable", "dst_example_iterable"),
+    ("braze", "Braze", "dst_example_braze"),
+    ("actions-webhook", "Webhooks (Actions)", "dst_example_webhooks"),
+    ("destination-function", "Lead Scoring Function", "dst_example_function"),
 )
 EXAMPLE_SPACE = "spa_example_marketing"
 MOBILE_SPACE = "spa_demo_mobile"
+# Who created the sample audiences (the SDK requires createdBy and updatedBy).
+SAMPLE_USER = "usr_sandbox"
 
 
 def now_stamp() -> str:
@@ -96,7 +102,7 @@ class SandboxState:
         for slug, title, instance_id in _DESTINATIONS:
             state.add_destination(EXAMPLE_SPACE, instance_id, slug, title)
             state.add_destination(
-                MOBILE_SPACE, instance_id.replace("ii_example_", "ii_mobile_"), slug, title
+                MOBILE_SPACE, instance_id.replace("dst_example_", "dst_mobile_"), slug, title
             )
         for audience_id, title, kind in (
             ("aud_example_high_value", "High value customers", "USERS"),
@@ -116,37 +122,37 @@ class SandboxState:
         state.connect(
             EXAMPLE_SPACE,
             "aud_example_high_value",
-            "ii_example_facebook",
+            "dst_example_facebook",
             [_entry("email", "last", "EMAIL"), _entry("phone", "all", "PHONE")],
-            connection_id="con_high_value_facebook",
+            connection_id="ii_high_value_facebook",
         )
         state.connect(
             EXAMPLE_SPACE,
             "aud_example_high_value",
-            "ii_example_iterable",
+            "dst_example_iterable",
             [_entry("email", "last", "email"), _entry("user_id", "last", "userId")],
-            connection_id="con_high_value_iterable",
+            connection_id="ii_high_value_iterable",
         )
         state.connect(
             EXAMPLE_SPACE,
             "aud_cart_abandoners",
-            "ii_example_google_ads",
+            "dst_example_google_ads",
             [_entry("email", "last", "email")],
-            connection_id="con_cart_google",
+            connection_id="ii_cart_google",
         )
         state.connect(
             EXAMPLE_SPACE,
             "aud_newsletter",
-            "ii_example_braze",
+            "dst_example_braze",
             None,
-            connection_id="con_newsletter_braze",
+            connection_id="ii_newsletter_braze",
         )
         state.connect(
             MOBILE_SPACE,
             "aud_app_power_users",
-            "ii_mobile_facebook",
+            "dst_mobile_facebook",
             [_entry("ios.idfa", "all", "MADID"), _entry("email", "last", "EMAIL")],
-            connection_id="con_power_users_facebook",
+            connection_id="ii_power_users_facebook",
             settings={"sendMobileIds": True},
         )
         return state
@@ -184,6 +190,8 @@ class SandboxState:
             self._serial += 1
             new_id = audience_id or f"aud_{self._serial:04d}_{secrets.token_hex(3)}"
             key = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+            stamp = now_stamp()
+            # Every field model/audienceSummaryWithAudienceTypeAndLookback.ts requires.
             self.audiences[space_id].append(
                 {
                     "id": new_id,
@@ -193,6 +201,13 @@ class SandboxState:
                     "description": "",
                     "audienceType": audience_type,
                     "enabled": True,
+                    "status": "Live",
+                    "computeCadence": {"type": "BATCH"},
+                    "definition": {"query": "event('Order Completed').count() >= 1"},
+                    "createdBy": SAMPLE_USER,
+                    "updatedBy": SAMPLE_USER,
+                    "createdAt": stamp,
+                    "updatedAt": stamp,
                 }
             )
             return new_id
@@ -212,7 +227,7 @@ class SandboxState:
             self._serial += 1
             stamp = now_stamp()
             connection: JsonObject = {
-                "id": connection_id or f"con_{secrets.token_hex(6)}",
+                "id": connection_id or f"ii_{secrets.token_hex(8)}",
                 "name": instance["name"],
                 "sourceId": instance["sourceId"],
                 "enabled": True,
@@ -234,10 +249,18 @@ class SandboxState:
     def find_connection(
         self, space_id: str, audience_id: str, destination_id: str
     ) -> JsonObject | None:
-        """The connection of that destination instance (or connection id), as a copy."""
+        """The audience's connection to that workspace destination, as a copy."""
         with self.lock:
             for connection in self.connections.get((space_id, audience_id), []):
-                if destination_id in (connection["destinationId"], connection["id"]):
+                if connection["destinationId"] == destination_id:
+                    return copy.deepcopy(connection)
+            return None
+
+    def connection(self, space_id: str, audience_id: str, connection_id: str) -> JsonObject | None:
+        """The connection with that (``ii_…``) id, as a copy."""
+        with self.lock:
+            for connection in self.connections.get((space_id, audience_id), []):
+                if connection["id"] == connection_id:
                     return copy.deepcopy(connection)
             return None
 

@@ -32,7 +32,9 @@ from app.core.editing import new_document
 from app.core.findings import Finding
 from app.core.model import IdSyncDocument
 from app.core.rules import validate
+from app.core.steps import Step, step_of, summary
 from app.push.outcome import TargetOutcome
+from app.segment.endpoints import ConnectionProfile, EndpointKind
 from app.segment.errors import SegmentError
 from app.storage.autosave import OrphanedRecovery, RecoverySession, claim_orphans
 from app.storage.damage import report_lines, take_reports
@@ -50,11 +52,11 @@ from app.ui.icons import app_icon
 from app.ui.identifiers import EventSettingsPage
 from app.ui.pages.destination import DestinationPage
 from app.ui.pages.review import ReviewPage
+from app.ui.pages.step_page import StepPage
 from app.ui.pages.target import TargetPage
 from app.ui.push.actions import PushActions
-from app.ui.push.session import ConnectionProfile, EndpointKind, SegmentSession
+from app.ui.push.session import SegmentSession
 from app.ui.sidebar import StepSidebar
-from app.ui.steps import Step, step_of, summary
 from app.ui.workspace.actions import ReviewActions
 
 _log = logging.getLogger(__name__)
@@ -126,6 +128,13 @@ class MainWindow(QMainWindow):
         )
         self.review_page = ReviewPage(self.controller, catalog)
         self.pages: dict[Step, QWidget] = {
+            Step.TARGET: self.target_page,
+            Step.DESTINATION: self.destination_page,
+            Step.IDENTIFIERS: self.event_settings_page,
+            Step.REVIEW: self.review_page,
+        }
+        # The same pages as the StepPage protocol, so mypy checks each one has it.
+        self._step_pages: dict[Step, StepPage] = {
             Step.TARGET: self.target_page,
             Step.DESTINATION: self.destination_page,
             Step.IDENTIFIERS: self.event_settings_page,
@@ -495,10 +504,7 @@ class MainWindow(QMainWindow):
     def go_to_finding(self, finding: Finding) -> None:
         step = step_of(finding)
         self.go_to_step(step)
-        page = self.pages[step]
-        focus = getattr(page, "focus_finding", None)
-        if callable(focus):
-            focus(finding)
+        self._step_pages[step].focus_finding(finding)
 
     def _step_by(self, delta: int) -> None:
         steps = list(Step)

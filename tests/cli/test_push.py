@@ -104,12 +104,12 @@ def test_yes_applies_and_a_second_run_finds_nothing_to_do(
     assert cli("--yes", str(facebook), str(google)) == 0
     assert cli.out.count("result: Pushed to") == 2
     assert cli.out.count("✓ Live configuration matches") == 2
-    stored = sandbox.state.find_connection(SPACE, AUDIENCE, "ii_example_facebook")
+    stored = sandbox.state.find_connection(SPACE, AUDIENCE, "dst_example_facebook")
     assert stored is not None
     assert [e["externalId"] for e in stored["idSyncConfiguration"]] == [
         r.segment for r in read_document(facebook).identifiers
     ]
-    assert sandbox.state.find_connection(SPACE, AUDIENCE, "ii_example_google_ads") is not None
+    assert sandbox.state.find_connection(SPACE, AUDIENCE, "dst_example_google_ads") is not None
 
     writes = _writes(sandbox)
     assert cli("--yes", str(facebook), str(google)) == 0
@@ -157,7 +157,7 @@ def test_api_failure_is_exit_3_and_rerun_continues(
     sandbox.fail_next(1, status=500, method="PATCH")
     assert cli("--yes", str(facebook), str(google)) == 3
     assert "result: Not applied" in cli.out
-    assert "Segment had a problem" in cli.out
+    assert "with HTTP 500" in cli.out
     assert "Running the push again is safe" in cli.out
     assert cli("--yes", str(facebook), str(google)) == 0
     assert "result: Pushed to" in cli.out and "result: No change needed" in cli.out
@@ -207,7 +207,7 @@ def test_one_template_to_many_audiences(cli: Cli, facebook: Path, sandbox: Sandb
     assert "3 targets: 3 applied." in cli.out
     expected = [r.segment for r in read_document(facebook).identifiers]
     for audience in targets:
-        stored = sandbox.state.find_connection(SPACE, audience, "ii_example_facebook")
+        stored = sandbox.state.find_connection(SPACE, audience, "dst_example_facebook")
         assert stored is not None
         assert [e["externalId"] for e in stored["idSyncConfiguration"]] == expected
 
@@ -219,7 +219,7 @@ def test_audiences_takes_one_file(cli: Cli, facebook: Path, google: Path) -> Non
 
 def test_space_and_audience_overrides(cli: Cli, facebook: Path, sandbox: Sandbox) -> None:
     assert cli("--yes", "--audience", "aud_newsletter", str(facebook)) == 0
-    assert sandbox.state.find_connection(SPACE, "aud_newsletter", "ii_example_facebook")
+    assert sandbox.state.find_connection(SPACE, "aud_newsletter", "dst_example_facebook")
     assert cli("--space", "spa_nowhere", str(facebook)) == 3
     assert "spa_nowhere" in cli.out
 

@@ -12,10 +12,18 @@ from app.core.editing import (
     add_row,
     apply_fix,
     change_identifier,
+    choose_destination,
     choose_setup,
+    choose_target_kind,
     move_row,
     remove_row,
+    set_custom_identifiers,
+    set_instance_id,
+    set_name,
+    set_notes,
     set_row_field,
+    set_send_mobile_ids,
+    set_target_field,
 )
 from app.core.findings import FindingFix, Severity
 from app.core.model import (
@@ -23,6 +31,7 @@ from app.core.model import (
     DestinationRef,
     IdentifierRow,
     IdSyncDocument,
+    JourneyTarget,
     Setup,
     Strategy,
 )
@@ -276,3 +285,51 @@ def test_a_fix_for_a_row_that_is_gone_changes_nothing() -> None:
     assert apply_fix(doc, fix) == doc
     odd = FindingFix(row=0, field="strategy", value="all", label="Use all")
     assert apply_fix(doc, odd) == doc
+
+
+# -- the Target and Destination steps, and the Event settings' switches ------------------
+
+
+def test_target_fields_and_kind() -> None:
+    doc = doc_for("iterable")
+    edited = set_target_field(doc, "target.space_id", "spa_2")
+    assert edited.target.space_id == "spa_2" and doc.target.space_id != "spa_2"
+    assert set_target_field(edited, "audience_id", " aud_9").target.audience_id == " aud_9"
+    with pytest.raises(ValueError):
+        set_target_field(doc, "step", "Send")  # an audience target has no step
+    journey = choose_target_kind(edited, "journey")
+    assert isinstance(journey.target, JourneyTarget) and journey.target.space_id == "spa_2"
+    stepped = set_target_field(journey, "step", "Send").target
+    assert isinstance(stepped, JourneyTarget) and stepped.step == "Send"
+    assert choose_target_kind(journey, "journey") is journey
+    back = choose_target_kind(journey, "audience")
+    assert isinstance(back.target, AudienceTarget) and back.target.audience_id == ""
+
+
+def test_name_notes_and_switches() -> None:
+    doc = doc_for("iterable")
+    assert set_name(doc, "Sync").name == "Sync"
+    assert set_notes(doc, "why").notes == "why"
+    on = set_send_mobile_ids(doc, True)
+    assert on.send_mobile_ids and set_send_mobile_ids(on, True) is on
+    custom = set_custom_identifiers(doc, ["crm_id", "loyalty"])
+    assert custom.custom_identifiers == ("crm_id", "loyalty")
+    assert set_custom_identifiers(custom, ("crm_id", "loyalty")) is custom
+
+
+def test_choosing_a_destination_never_carries_an_instance_id_over() -> None:
+    doc = doc_for("iterable")
+    assert doc.destination is not None and doc.destination.instance_id
+    chosen = choose_destination(doc, "braze", name="Braze")
+    assert chosen.destination == DestinationRef(slug="braze", name="Braze")
+    given = choose_destination(doc, "braze", instance_id="dst_1")
+    assert given.destination is not None and given.destination.instance_id == "dst_1"
+    assert chosen.identifiers == doc.identifiers
+
+
+def test_instance_id_needs_a_destination() -> None:
+    doc = doc_for("iterable")
+    edited = set_instance_id(doc, "dst_2")
+    assert edited.destination is not None and edited.destination.instance_id == "dst_2"
+    bare = doc_for(None)
+    assert set_instance_id(bare, "dst_2") is bare

@@ -40,7 +40,7 @@ def _doc(**changes: Any) -> IdSyncDocument:
         destination=DestinationRef(
             slug="personas-facebook-custom-audiences",
             name="Facebook Custom Audiences",
-            instance_id="ii_fb",
+            instance_id="dst_fb",
         ),
         identifiers=ROWS,
     )
@@ -48,7 +48,7 @@ def _doc(**changes: Any) -> IdSyncDocument:
 
 
 def _live(entries: list[dict[str, str]] | None, **extra: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": "con_1", "destinationId": "ii_fb", "enabled": True}
+    data: dict[str, Any] = {"id": "ii_1", "destinationId": "dst_fb", "enabled": True}
     if entries is not None:
         data["idSyncConfiguration"] = entries
     data.update(extra)
@@ -67,12 +67,12 @@ def test_no_connection_plans_a_create_with_the_full_body() -> None:
     assert plan.method == "POST"
     assert plan.writes
     assert plan.body == {
-        "destination": {"id": "ii_fb", "type": "destination"},
+        "destination": {"id": "dst_fb", "type": "destination"},
         "idSyncConfiguration": LIVE_SAME,
     }
     assert [c.kind for c in plan.changes] == [RowChangeKind.ADDED, RowChangeKind.ADDED]
     assert plan.connection_id is None
-    assert (plan.space_id, plan.audience_id, plan.destination_id) == ("spa_1", "aud_1", "ii_fb")
+    assert (plan.space_id, plan.audience_id, plan.destination_id) == ("spa_1", "aud_1", "dst_fb")
 
 
 def test_matching_live_connection_is_unchanged() -> None:
@@ -80,7 +80,7 @@ def test_matching_live_connection_is_unchanged() -> None:
     assert plan.action is PlanAction.UNCHANGED
     assert not plan.writes and plan.method is None
     assert plan.changes == ()
-    assert plan.connection_id == "con_1"
+    assert plan.connection_id == "ii_1"
     # Timing and resync notes only matter when something is written.
     assert NEW_DATA_ONLY not in plan.notes and NO_RESYNC not in plan.notes
 
@@ -203,7 +203,7 @@ def test_missing_instance_id_is_refused() -> None:
 def test_default_setup_creates_without_a_list() -> None:
     plan = make_plan(_doc(setup=Setup.DEFAULT, identifiers=()), None)
     assert plan.action is PlanAction.CREATE
-    assert plan.body == {"destination": {"id": "ii_fb", "type": "destination"}}
+    assert plan.body == {"destination": {"id": "dst_fb", "type": "destination"}}
     assert plan.new_rows == ()
     assert DEFAULT_SETUP_UPDATE in plan.notes
 
@@ -233,9 +233,9 @@ def test_unreadable_live_connection_is_refused() -> None:
 
 
 def test_live_connection_of_another_destination_is_refused() -> None:
-    plan = make_plan(_doc(), _live(LIVE_SAME, destinationId="ii_other"))
+    plan = make_plan(_doc(), _live(LIVE_SAME, destinationId="dst_other"))
     assert plan.action is PlanAction.REFUSED
-    assert "ii_other" in plan.reasons[0]
+    assert "dst_other" in plan.reasons[0]
 
 
 @pytest.mark.parametrize("send_mobile_ids", [True, False])

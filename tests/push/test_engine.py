@@ -20,11 +20,12 @@ from app.segment.sandbox import LostAnswer, Sandbox
 from app.segment.sandbox_state import EXAMPLE_SPACE
 from app.storage.history import HistoryEvent, HistoryStore
 from tests.helpers.clock import ManualClock
+from tests.helpers.network import closed_port
 from tests.helpers.sandbox import ClientFactory
 
 HIGH_VALUE = "aud_example_high_value"
 CHURN = "aud_churn_risk"
-FACEBOOK = "ii_example_facebook"
+FACEBOOK = "dst_example_facebook"
 ROWS = (
     IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.ALL),
     IdentifierRow(segment="phone", destination="PHONE", strategy=Strategy.LAST),
@@ -51,8 +52,10 @@ def stored(sandbox: Sandbox, audience: str) -> list[dict[str, str]] | None:
 
 
 def entries(rows: tuple[IdentifierRow, ...]) -> list[dict[str, str]]:
-    return [{"externalId": r.segment, "strategy": r.strategy.value, "mapTo": r.destination}
-            for r in rows]
+    return [
+        {"externalId": r.segment, "strategy": r.strategy.value, "mapTo": r.destination}
+        for r in rows
+    ]
 
 
 def pushes() -> list[str]:
@@ -87,7 +90,7 @@ def test_an_applied_update_whose_answer_is_lost_is_applied(
     engine = PushEngine(make_client(), record=recorder())
     (outcome,) = engine.run([target(HIGH_VALUE)], apply=True).outcomes
     assert outcome.status is Status.APPLIED and outcome.answer_lost
-    assert outcome.connection_id == "con_high_value_facebook"
+    assert outcome.connection_id == "ii_high_value_facebook"
     assert stored(sandbox, HIGH_VALUE) == entries(ROWS)
     assert sandbox.count(method="PATCH") == 1
     assert len(pushes()) == 1
@@ -111,6 +114,37 @@ def test_a_write_that_was_not_applied_is_said_to_be_safe_to_re_run(
 
     (again,) = engine.run([target(HIGH_VALUE)], apply=True).outcomes
     assert again.status is Status.APPLIED and not again.answer_lost
+
+
+def test_a_write_that_could_not_connect_was_not_sent_and_needs_no_read_back(
+    sandbox: Sandbox, make_client: ClientFactory
+) -> None:
+    before = stored(sandbox, HIGH_VALUE)
+    read = PushEngine(make_client()).read_plan(target(HIGH_VALUE))
+    # The same fresh plan, written through a client whose server refuses connections.
+    unreachable = make_client(base_url=f"http://127.0.0.1:{closed_port()}")
+    outcome = PushEngine(unreachable, record=recorder()).push(read)
+
+    assert outcome.status is Status.NOT_APPLIED
+    assert outcome.not_sent and not outcome.answer_lost
+    assert unreachable.request_count == 1, "the refused write only: nothing to read back"
+    assert stored(sandbox, HIGH_VALUE) == before
+    text = outcome_text(outcome)
+    assert "never reached Segment, so the change was not applied" in text
+    assert "the request was not sent" in text
+    assert "may or may not" not in text
+    assert pushes() == []
+
+
+def test_a_lost_answer_is_worded_once_by_the_engine(
+    sandbox: Sandbox, make_client: ClientFactory
+) -> None:
+    sandbox.fail_next(1, status=503, method="PATCH")
+    (outcome,) = PushEngine(make_client()).run([target(HIGH_VALUE)], apply=True).outcomes
+    text = outcome_text(outcome)
+    # The client said what happened to the request; only the engine's verdict remains.
+    assert "not applied" in text
+    assert "may or may not" not in text and "try again in a few minutes" not in text.lower()
 
 
 def test_a_lost_answer_that_cannot_be_read_back_is_unknown_never_guessed(
@@ -189,9 +223,7 @@ def test_many_targets_then_nothing_left(sandbox: Sandbox, make_client: ClientFac
     assert [o.status for o in again.outcomes] == [Status.UNCHANGED] * 3
 
 
-def test_a_refused_token_stops_the_run(
-    sandbox: Sandbox, make_client: ClientFactory
-) -> None:
+def test_a_refused_token_stops_the_run(sandbox: Sandbox, make_client: ClientFactory) -> None:
     engine = PushEngine(make_client(token="sbx_wrong_token_123"))
     run = engine.run([target(HIGH_VALUE), target(CHURN)], apply=True)
     assert [o.status for o in run.outcomes] == [Status.FAILED, Status.SKIPPED]

@@ -18,20 +18,22 @@ from app.segment.errors import (
     ConflictError,
     InvalidBaseUrl,
     NetworkError,
+    NotConnected,
     NotFoundError,
     RateLimited,
     RequestTimeout,
+    SegmentError,
     ServerError,
     ValidationFailed,
 )
-from app.segment.sandbox import RateLimitHint, Sandbox
+from app.segment.sandbox import LostAnswer, RateLimitHint, Sandbox
 from tests.helpers.network import RecordingSleeper, closed_port
 from tests.helpers.sandbox import ClientFactory
 from tests.secrets_support import TokenRegistry
 
 SPACE = "spa_example_marketing"
 AUDIENCE = "aud_example_high_value"
-FACEBOOK_CONNECTION = "con_high_value_facebook"
+FACEBOOK_CONNECTION = "ii_high_value_facebook"
 
 
 def _rows(*entries: tuple[str, str, str]) -> list[dict[str, str]]:
@@ -63,7 +65,7 @@ def test_list_audiences_pages_and_search(sandbox: Sandbox, make_client: ClientFa
 def test_list_connections_reads_id_sync(make_client: ClientFactory) -> None:
     connections = make_client().list_connections(SPACE, AUDIENCE)
     facebook = next(c for c in connections if c.id == FACEBOOK_CONNECTION)
-    assert facebook.destination_id == "ii_example_facebook"
+    assert facebook.destination_id == "dst_example_facebook"
     # metadata.slug is Segment's own slug, which the catalog and documents store too.
     assert facebook.slug == "personas-facebook-custom-audiences"
     assert facebook.id_sync_configuration == tuple(
@@ -90,12 +92,12 @@ def test_requests_carry_the_documented_media_types(
 
 def test_create_connects_destination(sandbox: Sandbox, make_client: ClientFactory) -> None:
     body = {
-        "destination": {"id": "ii_example_google_ads", "type": "destination"},
+        "destination": {"id": "dst_example_google_ads", "type": "destination"},
         "idSyncConfiguration": _rows(("email", "last", "email"), ("phone", "last", "phone")),
     }
     result = make_client().add_destination_to_audience(SPACE, AUDIENCE, body)
     assert result.connection_id
-    stored = sandbox.state.find_connection(SPACE, AUDIENCE, "ii_example_google_ads")
+    stored = sandbox.state.find_connection(SPACE, AUDIENCE, "dst_example_google_ads")
     assert stored is not None
     assert stored["id"] == result.connection_id
     assert stored["idSyncConfiguration"] == body["idSyncConfiguration"]
@@ -108,25 +110,25 @@ def test_update_replaces_the_whole_array(sandbox: Sandbox, make_client: ClientFa
         SPACE, AUDIENCE, FACEBOOK_CONNECTION, {"idSyncConfiguration": new}
     )
     assert result.connection_id == FACEBOOK_CONNECTION
-    stored = sandbox.state.find_connection(SPACE, AUDIENCE, FACEBOOK_CONNECTION)
+    stored = sandbox.state.connection(SPACE, AUDIENCE, FACEBOOK_CONNECTION)
     assert stored is not None and stored["idSyncConfiguration"] == new
 
 
 def test_update_with_same_array_changes_nothing(
     sandbox: Sandbox, make_client: ClientFactory
 ) -> None:
-    before = sandbox.state.find_connection(SPACE, AUDIENCE, FACEBOOK_CONNECTION)
+    before = sandbox.state.connection(SPACE, AUDIENCE, FACEBOOK_CONNECTION)
     assert before is not None
     make_client().update_destination_for_audience(
         SPACE, AUDIENCE, FACEBOOK_CONNECTION, {"idSyncConfiguration": before["idSyncConfiguration"]}
     )
-    after = sandbox.state.find_connection(SPACE, AUDIENCE, FACEBOOK_CONNECTION)
+    after = sandbox.state.connection(SPACE, AUDIENCE, FACEBOOK_CONNECTION)
     assert after is not None
     assert after["idSyncConfiguration"] == before["idSyncConfiguration"]
 
 
 def test_update_with_empty_array_is_a_no_op(sandbox: Sandbox, make_client: ClientFactory) -> None:
-    before = sandbox.state.find_connection(SPACE, AUDIENCE, FACEBOOK_CONNECTION)
+    before = sandbox.state.connection(SPACE, AUDIENCE, FACEBOOK_CONNECTION)
     result = make_client().update_destination_for_audience(
         SPACE, AUDIENCE, FACEBOOK_CONNECTION, {"idSyncConfiguration": []}
     )
@@ -159,9 +161,9 @@ def test_unknown_audience_is_not_found_naming_it(make_client: ClientFactory) -> 
 def test_unknown_connection_is_not_found(make_client: ClientFactory) -> None:
     with pytest.raises(NotFoundError) as caught:
         make_client().update_destination_for_audience(
-            SPACE, AUDIENCE, "con_missing", {"idSyncConfiguration": _rows(("email", "last", ""))}
+            SPACE, AUDIENCE, "ii_missing", {"idSyncConfiguration": _rows(("email", "last", ""))}
         )
-    assert "con_missing" in caught.value.resource
+    assert "ii_missing" in caught.value.resource
 
 
 @pytest.mark.parametrize(
@@ -178,7 +180,7 @@ def test_unknown_connection_is_not_found(make_client: ClientFactory) -> None:
 def test_invalid_body_is_validation_failed_with_field(
     sandbox: Sandbox, make_client: ClientFactory, entries: list[dict[str, str]], field: str
 ) -> None:
-    before = sandbox.state.find_connection(SPACE, AUDIENCE, FACEBOOK_CONNECTION)
+    before = sandbox.state.connection(SPACE, AUDIENCE, FACEBOOK_CONNECTION)
     with pytest.raises(ValidationFailed) as caught:
         make_client().update_destination_for_audience(
             SPACE, AUDIENCE, FACEBOOK_CONNECTION, {"idSyncConfiguration": entries}
@@ -186,11 +188,11 @@ def test_invalid_body_is_validation_failed_with_field(
     assert caught.value.field == field
     assert caught.value.status == 422
     assert field in str(caught.value)
-    assert sandbox.state.find_connection(SPACE, AUDIENCE, FACEBOOK_CONNECTION) == before
+    assert sandbox.state.connection(SPACE, AUDIENCE, FACEBOOK_CONNECTION) == before
 
 
 def test_connecting_twice_is_a_conflict(make_client: ClientFactory) -> None:
-    body = {"destination": {"id": "ii_example_facebook", "type": "destination"}}
+    body = {"destination": {"id": "dst_example_facebook", "type": "destination"}}
     with pytest.raises(ConflictError) as caught:
         make_client().add_destination_to_audience(SPACE, AUDIENCE, body)
     assert caught.value.status == 409
@@ -293,12 +295,38 @@ def test_connection_refused_on_a_write_is_not_retried(
     make_client: ClientFactory, sleeper: RecordingSleeper
 ) -> None:
     client = make_client(base_url=f"http://127.0.0.1:{closed_port()}")
-    with pytest.raises(NetworkError):
+    with pytest.raises(NotConnected) as caught:
         client.add_destination_to_audience(
             SPACE, AUDIENCE, {"destination": {"id": "x", "type": "destination"}}
         )
     assert client.request_count == 1
     assert sleeper.waits == []
+    assert "the request was not sent" in str(caught.value)
+
+
+# A write's failure says what happened to the request, never whether Segment applied it:
+# the push engine decides that by reading the connection back.
+_VERDICTS = ("may or may not", "applied", "try again", "run the push again")
+
+
+@pytest.mark.parametrize(
+    "mode", [LostAnswer.HANG, LostAnswer.DROP, LostAnswer.STATUS_503, LostAnswer.GARBLED]
+)
+def test_a_lost_write_answer_is_worded_neutrally(
+    sandbox: Sandbox, make_client: ClientFactory, mode: LostAnswer
+) -> None:
+    sandbox.hang_seconds = 5.0
+    sandbox.lose_answer_after_apply(mode, method="PATCH")
+    client = make_client(timeout=0.5)
+    with pytest.raises(SegmentError) as caught:
+        client.update_destination_for_audience(
+            SPACE,
+            AUDIENCE,
+            FACEBOOK_CONNECTION,
+            {"idSyncConfiguration": _rows(("email", "all", ""))},
+        )
+    message = str(caught.value).lower()
+    assert not [verdict for verdict in _VERDICTS if verdict in message], message
 
 
 def test_cancelled_client_sends_nothing(sandbox: Sandbox, make_client: ClientFactory) -> None:

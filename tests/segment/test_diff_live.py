@@ -66,7 +66,7 @@ def test_live_diff_shows_what_a_push_would_change_and_writes_nothing(
 def test_live_diff_of_a_matching_file_is_empty(
     tmp_path: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    stored = sandbox.state.find_connection(SPACE, AUDIENCE, "ii_example_facebook")
+    stored = sandbox.state.find_connection(SPACE, AUDIENCE, "dst_example_facebook")
     assert stored is not None
     rows = [
         IdentifierRow(

@@ -99,52 +99,52 @@ def test_bad_pagination_is_422_with_field(
 def test_invalid_id_sync_is_422_with_field(
     sandbox: Sandbox, http: httpx.Client, entries: object, field: str
 ) -> None:
-    before = sandbox.state.find_connection(SPACE, AUDIENCE, "con_high_value_facebook")
+    before = sandbox.state.connection(SPACE, AUDIENCE, "ii_high_value_facebook")
     response = http.patch(
-        f"{CONNECTIONS}/con_high_value_facebook", json={"idSyncConfiguration": entries}
+        f"{CONNECTIONS}/ii_high_value_facebook", json={"idSyncConfiguration": entries}
     )
     assert response.status_code == 422
     assert _first_error(response)["field"] == field
-    assert sandbox.state.find_connection(SPACE, AUDIENCE, "con_high_value_facebook") == before
+    assert sandbox.state.connection(SPACE, AUDIENCE, "ii_high_value_facebook") == before
 
 
 def test_patch_replaces_and_empty_array_keeps(sandbox: Sandbox, http: httpx.Client) -> None:
-    url = f"{CONNECTIONS}/con_high_value_facebook"
+    url = f"{CONNECTIONS}/ii_high_value_facebook"
     new = [{"externalId": "phone", "strategy": "first", "mapTo": "PHONE"}]
     assert http.patch(url, json={"idSyncConfiguration": new}).status_code == 200
     assert (
         http.patch(url, json={"idSyncConfiguration": []}).json()["data"]["idSyncConfiguration"]
         == new
     )
-    stored = sandbox.state.find_connection(SPACE, AUDIENCE, "con_high_value_facebook")
+    stored = sandbox.state.connection(SPACE, AUDIENCE, "ii_high_value_facebook")
     assert stored is not None and stored["idSyncConfiguration"] == new
 
 
 def test_patch_without_either_field_is_400(http: httpx.Client) -> None:
-    response = http.patch(f"{CONNECTIONS}/con_high_value_facebook", json={})
+    response = http.patch(f"{CONNECTIONS}/ii_high_value_facebook", json={})
     assert response.status_code == 400
 
 
 def test_create_without_config_stores_the_default(sandbox: Sandbox, http: httpx.Client) -> None:
     response = http.post(
-        CONNECTIONS, json={"destination": {"id": "ii_example_webhooks", "type": "destination"}}
+        CONNECTIONS, json={"destination": {"id": "dst_example_webhooks", "type": "destination"}}
     )
     assert response.status_code == 200
     data = response.json()["data"]
     assert [e["externalId"] for e in data["idSyncConfiguration"]] == ["email", "user_id"]
-    assert sandbox.state.find_connection(SPACE, AUDIENCE, data["connection"]["id"]) is not None
+    assert sandbox.state.connection(SPACE, AUDIENCE, data["connection"]["id"]) is not None
 
 
 def test_create_for_unknown_destination_is_404(http: httpx.Client) -> None:
     response = http.post(
-        CONNECTIONS, json={"destination": {"id": "ii_nowhere", "type": "destination"}}
+        CONNECTIONS, json={"destination": {"id": "dst_nowhere", "type": "destination"}}
     )
     assert response.status_code == 404
-    assert "ii_nowhere" in _first_error(response)["message"]
+    assert "dst_nowhere" in _first_error(response)["message"]
 
 
 def test_wrong_media_type_and_bad_json(sandbox: Sandbox) -> None:
-    url = f"{sandbox.url}{CONNECTIONS}/con_high_value_facebook"
+    url = f"{sandbox.url}{CONNECTIONS}/ii_high_value_facebook"
     auth = {"Authorization": f"Bearer {sandbox.token}"}
     text = httpx.patch(url, content=b"{}", headers={**auth, "Content-Type": "text/plain"})
     assert text.status_code == 415
@@ -154,7 +154,7 @@ def test_wrong_media_type_and_bad_json(sandbox: Sandbox) -> None:
 
 def test_unknown_path_and_method(http: httpx.Client) -> None:
     assert http.get("/nowhere").status_code == 404
-    assert http.put(f"{CONNECTIONS}/con_high_value_facebook", json={}).status_code == 405
+    assert http.put(f"{CONNECTIONS}/ii_high_value_facebook", json={}).status_code == 405
 
 
 def test_rate_limit_answers_429_with_retry_after(sandbox: Sandbox, http: httpx.Client) -> None:
@@ -173,7 +173,7 @@ def test_queued_faults_hit_only_their_method(sandbox: Sandbox, http: httpx.Clien
     sandbox.fail_next(1, status=503, method="PATCH")
     assert http.get("/spaces").status_code == 200
     response = http.patch(
-        f"{CONNECTIONS}/con_high_value_facebook",
+        f"{CONNECTIONS}/ii_high_value_facebook",
         json={"idSyncConfiguration": [{"externalId": "email", "strategy": "all"}]},
     )
     assert response.status_code == 503

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from app import APP_NAME, __version__
 from app.ui.about import AboutDialog
 from app.ui.main_window import MainWindow
-from tests.ui.layout_checks import clipped_texts
+from tests.helpers.layout_checks import clipped_texts
 
 
 def _menu_action(window: MainWindow, menu_title: str, action_text: str) -> QMenu:

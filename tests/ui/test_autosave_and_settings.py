@@ -12,13 +12,13 @@ from pytestqt.qtbot import QtBot
 from app.core.catalog import Catalog
 from app.core.editing import new_document
 from app.core.model import AudienceTarget, IdSyncDocument
+from app.core.steps import Step
 from app.storage.autosave import read_recovery
 from app.storage.documents import write_document
 from app.storage.locks import FileLock
 from app.storage.paths import state_dir
 from app.storage.settings import load_settings
 from app.ui.main_window import MainWindow
-from app.ui.steps import Step
 from tests.helpers.recovery import leave_crashed_recovery
 from tests.ui.conftest import DialogDriver, FileDialogs, close_window, open_window
 

@@ -15,12 +15,13 @@ from pytestqt.qtbot import QtBot
 from app.core.diff import diff_documents
 from app.core.model import IdentifierRow, Strategy
 from app.resources import resource_path
+from app.segment.endpoints import ConnectionProfile, EndpointKind
 from app.segment.sandbox import Sandbox
 from app.storage.documents import read_document, write_document
 from app.storage.history import HistoryEvent, HistoryStore
 from app.ui.compare_dialog import CompareDialog, LeftKind, Mark, mark_color
 from app.ui.main_window import MainWindow
-from app.ui.push.session import ConnectionProfile, EndpointKind, SegmentSession
+from app.ui.push.session import SegmentSession
 from tests.cli.helpers import CLEAN, write
 from tests.ui.conftest import FileDialogs
 

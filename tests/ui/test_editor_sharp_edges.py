@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from app.core.editing import new_document
 from app.core.findings import Severity
 from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Setup, Strategy
+from app.core.steps import Step
 from app.ui.main_window import MainWindow
-from app.ui.steps import Step
 from tests.ui.test_end_to_end import (
     cell_codes,
     click,

@@ -12,11 +12,11 @@ from pytestqt.qtbot import QtBot
 from app.core.editing import new_document
 from app.core.findings import Severity
 from app.core.model import IdentifierRow, Setup, Strategy
+from app.core.steps import Step
 from app.storage.documents import read_document
 from app.ui.identifiers import FINDINGS_ROLE
 from app.ui.identifiers.delegate import ChoiceCombo
 from app.ui.main_window import MainWindow
-from app.ui.steps import Step
 from tests.ui.conftest import FileDialogs
 
 K = Qt.Key

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.core.model import Strategy
+from app.segment.endpoints import ConnectionProfile, EndpointKind
 from app.segment.sandbox import Sandbox
 from app.storage.documents import read_document, write_document
 from app.storage.exports import ExportKind
@@ -18,12 +19,8 @@ from app.storage.history import HistoryEvent, HistoryStore
 from app.ui.history_dialog import NO_HISTORY, NO_HISTORY_HERE, HistoryDialog
 from app.ui.main_window import MainWindow
 from app.ui.push.push_dialog import PushDialog, PushStep
-from app.ui.push.session import ConnectionProfile, EndpointKind
 from app.ui.push.status import StatusKind
-from tests.ui.conftest import FileDialogs
-from tests.ui.test_end_to_end import set_cell
-from tests.ui.test_files import facebook_document
-from tests.ui.test_push_support import (
+from tests.helpers.push_support import (
     ITERABLE,
     SPACE,
     click,
@@ -32,8 +29,11 @@ from tests.ui.test_push_support import (
     row,
     tick,
 )
+from tests.ui.conftest import FileDialogs
+from tests.ui.test_end_to_end import set_cell
+from tests.ui.test_files import facebook_document
 
-pytest_plugins = ("tests.ui.test_push_support",)
+pytest_plugins = ("tests.helpers.push_support",)
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier

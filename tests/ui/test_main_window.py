@@ -11,10 +11,10 @@ from pytestqt.qtbot import QtBot
 from app import APP_NAME
 from app.core.findings import Severity
 from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument
+from app.core.steps import Step, step_of
 from app.storage.documents import write_document
 from app.ui.application import run_gui
 from app.ui.main_window import MainWindow
-from app.ui.steps import Step, step_of
 from tests.ui.conftest import DialogDriver, double_click
 
 

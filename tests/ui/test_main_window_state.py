@@ -10,11 +10,11 @@ from pytestqt.qtbot import QtBot
 
 from app.core.catalog import Catalog
 from app.core.model import AudienceTarget, DestinationRef, IdSyncDocument
+from app.core.steps import Step
 from app.storage.atomic import is_temp_name
 from app.storage.history import HistoryStore
 from app.storage.settings import Settings, load_settings, save_settings, settings_path
 from app.ui.main_window import MainWindow
-from app.ui.steps import Step
 from tests.helpers.damage import DAMAGE
 from tests.helpers.killed_save import kill_during_save
 from tests.ui.conftest import DialogDriver, close_window, open_window

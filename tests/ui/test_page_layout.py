@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from app.core.steps import Step
 from app.resources import resource_path
 from app.ui.main_window import MainWindow
-from app.ui.steps import Step
-from tests.ui.layout_checks import clipped_texts
+from tests.helpers.layout_checks import clipped_texts
 
 EXAMPLES = ("facebook-custom-audiences.json", "journey-step.json")
 STEPS = (Step.TARGET, Step.DESTINATION, Step.REVIEW)

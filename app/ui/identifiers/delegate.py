@@ -43,13 +43,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.catalog import Catalog
-from app.ui.controller import DocumentController
-from app.ui.identifiers.choices import (
+from app.core.choices import (
     Choice,
     destination_identifier_choices,
     segment_identifier_choices,
     strategy_choices,
 )
+from app.ui.controller import DocumentController
 from app.ui.identifiers.table_model import (
     COLUMN_TITLES,
     DESTINATION_COLUMN,

@@ -29,7 +29,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.catalog import Catalog, DestinationSpec
-from app.core.editing import add_row, apply_fix, choose_setup, move_row, remove_row
+from app.core.editing import (
+    add_row,
+    apply_fix,
+    choose_setup,
+    move_row,
+    remove_row,
+    set_custom_identifiers,
+    set_send_mobile_ids,
+)
 from app.core.findings import Area, Finding, FindingFix, Severity, sort_findings
 from app.core.mapping import new_row
 from app.core.model import IdSyncDocument, Setup, Strategy
@@ -539,7 +547,7 @@ class EventSettingsPage(QWidget):
         doc = self._controller.document
         if doc.send_mobile_ids != on:
             self._controller.edit(
-                doc.model_copy(update={"send_mobile_ids": on}),
+                set_send_mobile_ids(doc, on),
                 "Turn on Send Mobile IDs" if on else "Turn off Send Mobile IDs",
             )
 
@@ -548,7 +556,7 @@ class EventSettingsPage(QWidget):
         wanted = parse_identifier_list(self.custom_identifiers_edit.text())
         if wanted != doc.custom_identifiers:
             self._controller.edit(
-                doc.model_copy(update={"custom_identifiers": wanted}), "Change custom identifiers"
+                set_custom_identifiers(doc, wanted), "Change custom identifiers"
             )
         self.custom_identifiers_edit.setText(
             ", ".join(self._controller.document.custom_identifiers)

@@ -19,18 +19,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush
 
 from app.core.catalog import Catalog, DestinationSpec
+from app.core.choices import STRATEGY_DESCRIPTIONS, preset_key_label
 from app.core.editing import RowField, change_identifier, set_row_field
 from app.core.findings import Finding
 from app.core.model import IdentifierRow, IdSyncDocument, Setup, Strategy
-from app.ui.controller import DocumentController
-from app.ui.identifiers.choices import STRATEGY_DESCRIPTIONS, preset_key_label
-from app.ui.identifiers.finding_style import (
-    findings_tooltip,
-    severity_icon,
-    severity_tint,
-    worst_severity,
-)
-from app.ui.identifiers.row_changes import (
+from app.core.row_changes import (
     CellsChanged,
     Replaced,
     RowInserted,
@@ -39,6 +32,13 @@ from app.ui.identifiers.row_changes import (
     Unchanged,
     classify_row_change,
     moved_index,
+)
+from app.ui.controller import DocumentController
+from app.ui.identifiers.finding_style import (
+    findings_tooltip,
+    severity_icon,
+    severity_tint,
+    worst_severity,
 )
 
 Index = QModelIndex | QPersistentModelIndex

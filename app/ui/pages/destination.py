@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.catalog import Catalog, DestinationSpec
+from app.core.editing import choose_destination, set_instance_id
 from app.core.findings import Area, Finding
-from app.core.model import DestinationKind, DestinationRef, IdSyncDocument
+from app.core.model import DestinationKind, IdSyncDocument
 from app.core.wording import default_setup_sends
 from app.ui.controller import DocumentController
 from app.ui.icons import avatar_pixmap
@@ -288,10 +289,9 @@ class DestinationPage(QWidget):
         doc = self._controller.document
         if doc.destination is not None and doc.destination.slug == spec.slug:
             return
-        # An instance id names one destination in the space, so it cannot carry over.
-        ref = DestinationRef(slug=spec.slug, name=spec.name, kind=spec.kind)
         self._controller.edit(
-            doc.model_copy(update={"destination": ref}), f"Choose destination {spec.name}"
+            choose_destination(doc, spec.slug, name=spec.name, kind=spec.kind),
+            f"Choose destination {spec.name}",
         )
 
     def _on_activated(self, index: QModelIndex) -> None:
@@ -303,9 +303,8 @@ class DestinationPage(QWidget):
         doc = self._controller.document
         if self._syncing or doc.destination is None:
             return
-        ref = doc.destination.model_copy(update={"instance_id": text})
         self._controller.edit(
-            doc.model_copy(update={"destination": ref}),
+            set_instance_id(doc, text),
             "Edit destination instance id",
             "destination.instance_id",
         )

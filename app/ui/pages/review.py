@@ -12,12 +12,12 @@ from app.core.catalog import Catalog
 from app.core.editing import apply_fix
 from app.core.findings import Finding, FindingFix
 from app.core.model import IdSyncDocument
+from app.core.steps import summary
 from app.storage.exports import ExportKind, body_text
 from app.ui.controller import DocumentController
 from app.ui.finding_detail import FindingDetail
 from app.ui.findings_list import FindingsList
 from app.ui.pages.preview_panel import StrategyPreviewPanel
-from app.ui.steps import summary
 from app.ui.widgets import CodeView, PageHeader
 
 

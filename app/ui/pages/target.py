@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.editing import choose_target_kind, set_name, set_notes, set_target_field
 from app.core.findings import Area, Finding
-from app.core.model import AudienceTarget, IdSyncDocument, JourneyTarget
+from app.core.model import IdSyncDocument, JourneyTarget
 from app.ui.controller import DocumentController
 from app.ui.widgets import FieldFindings, PageHeader, mark_line_edit
 
@@ -36,12 +37,6 @@ _TARGET_FIELDS = (
     ("target.step", "S&tep", "The id or name of the journey step that sends to the destination",
      "e.g. Send to Facebook"),
 )
-
-
-def _with_target_field(doc: IdSyncDocument, field: str, value: str) -> IdSyncDocument:
-    attribute = field.removeprefix("target.")
-    target = doc.target.model_copy(update={attribute: value})
-    return doc.model_copy(update={"target": target})
 
 
 class TargetPage(QWidget):
@@ -165,7 +160,7 @@ class TargetPage(QWidget):
             if self._syncing:
                 return
             doc = self._controller.document
-            self._controller.edit(_with_target_field(doc, field, text), f"Edit {words}", field)
+            self._controller.edit(set_target_field(doc, field, text), f"Edit {words}", field)
 
         return edit
 
@@ -173,26 +168,22 @@ class TargetPage(QWidget):
         doc = self._controller.document
         if doc.target.kind == kind:
             return
-        space_id = doc.target.space_id
         if kind == "audience":
-            target: AudienceTarget | JourneyTarget = AudienceTarget(space_id=space_id)
-            text = "Target an audience"
+            self._controller.edit(choose_target_kind(doc, "audience"), "Target an audience")
         else:
-            target = JourneyTarget(space_id=space_id)
-            text = "Target a journey step"
-        self._controller.edit(doc.model_copy(update={"target": target}), text)
+            self._controller.edit(choose_target_kind(doc, "journey"), "Target a journey step")
 
     def _on_name_edited(self, text: str) -> None:
         if not self._syncing:
             doc = self._controller.document
-            self._controller.edit(doc.model_copy(update={"name": text}), "Edit name", "name")
+            self._controller.edit(set_name(doc, text), "Edit name", "name")
 
     def _on_notes_changed(self) -> None:
         if self._syncing:
             return
         doc = self._controller.document
         text = self.notes_edit.toPlainText()
-        self._controller.edit(doc.model_copy(update={"notes": text}), "Edit notes", "notes")
+        self._controller.edit(set_notes(doc, text), "Edit notes", "notes")
 
     # --- showing the document -------------------------------------------------------------
 

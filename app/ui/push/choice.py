@@ -1,10 +1,17 @@
-"""What "Choose from workspace" picked, and the one document edit it makes (no Qt)."""
+"""What "Choose from workspace" picked, and the document edit it makes through
+``core.editing`` (no Qt)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.core.model import AudienceTarget, DestinationRef, IdSyncDocument
+from app.core.editing import (
+    choose_destination,
+    choose_target_kind,
+    set_audience_ids,
+    set_instance_id,
+)
+from app.core.model import AudienceTarget, IdSyncDocument
 from app.segment.models import Connection
 
 
@@ -20,7 +27,7 @@ class WorkspaceChoice:
         """The destination instance id the document stores (what Push connects to)."""
         if self.connection is None:
             return ""
-        return self.connection.destination_id or self.connection.id
+        return self.connection.destination_id
 
 
 def apply_choice(doc: IdSyncDocument, choice: WorkspaceChoice) -> IdSyncDocument:
@@ -30,19 +37,18 @@ def apply_choice(doc: IdSyncDocument, choice: WorkspaceChoice) -> IdSyncDocument
     destination (slug and name from Segment), so the instance id never points at a
     destination the rows were not written for without the person seeing it change.
     """
-    update: dict[str, object] = {
-        "target": AudienceTarget(space_id=choice.space_id, audience_id=choice.audience_id)
-    }
+    if not isinstance(doc.target, AudienceTarget):
+        doc = choose_target_kind(doc, "audience")
+    doc = set_audience_ids(doc, space_id=choice.space_id, audience_id=choice.audience_id)
     connection = choice.connection
-    if connection is not None:
-        current = doc.destination
-        same = current is not None and (not connection.slug or connection.slug == current.slug)
-        if current is not None and same:
-            update["destination"] = current.model_copy(update={"instance_id": choice.instance_id})
-        else:
-            update["destination"] = DestinationRef(
-                slug=connection.slug or connection.destination_id,
-                name=connection.name,
-                instance_id=choice.instance_id,
-            )
-    return doc.model_copy(update=update)
+    if connection is None:
+        return doc
+    current = doc.destination
+    if current is not None and (not connection.slug or connection.slug == current.slug):
+        return set_instance_id(doc, choice.instance_id)
+    return choose_destination(
+        doc,
+        connection.slug or connection.destination_id,
+        name=connection.name,
+        instance_id=choice.instance_id,
+    )

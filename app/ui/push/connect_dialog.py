@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.wording import plural
+from app.segment.endpoints import ConnectionProfile, EndpointKind
 from app.segment.errors import SegmentError
 from app.segment.models import Space
 from app.storage.secrets import TOKEN_ENV_VAR, StorageKind, environment_token, keyring_usable
-from app.ui.push.session import ClientFactory, ConnectionProfile, EndpointKind, SegmentSession
+from app.ui.push.session import ClientFactory, SegmentSession
 from app.ui.push.status import StatusLine
 from app.ui.push.worker import Job, JobContext, Worker
 

@@ -11,16 +11,14 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import Enum
 from typing import TYPE_CHECKING, Final
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from app.segment.cancel import CancelToken
+from app.segment.endpoints import ConnectionProfile, EndpointKind
 from app.segment.errors import AuthError
 from app.segment.ratelimit import RateLimiter
-from app.segment.regions import Region, normalize_base_url
 from app.storage.secrets import StorageKind, TokenStore, environment_token
 from app.ui.push.worker import TaskRunner
 
@@ -37,50 +35,6 @@ NOT_CONNECTED: Final = (
     "Not connected to Segment. Choose Segment > Connect to Segment… and enter a token "
     "(or pick the local sandbox)."
 )
-
-
-class EndpointKind(str, Enum):
-    US = "us"
-    EU = "eu"
-    CUSTOM = "custom"
-    SANDBOX = "sandbox"
-
-    @property
-    def label(self) -> str:
-        return _KIND_LABELS[self]
-
-
-_KIND_LABELS: Final = {
-    EndpointKind.US: Region.US.label,
-    EndpointKind.EU: Region.EU.label,
-    EndpointKind.CUSTOM: "Custom base URL",
-    EndpointKind.SANDBOX: "Local sandbox (practice server on this computer)",
-}
-
-
-@dataclass(frozen=True)
-class ConnectionProfile:
-    """Where the app talks to: safe to remember between runs (it holds no secret)."""
-
-    kind: EndpointKind
-    base_url: str
-
-    @classmethod
-    def create(cls, kind: EndpointKind, base_url: str = "") -> ConnectionProfile:
-        """Raises InvalidBaseUrl (with what to change) for a bad custom URL."""
-        if kind is EndpointKind.US:
-            return cls(kind, Region.US.base_url)
-        if kind is EndpointKind.EU:
-            return cls(kind, Region.EU.base_url)
-        return cls(kind, normalize_base_url(base_url))
-
-    @property
-    def label(self) -> str:
-        if self.kind is EndpointKind.SANDBOX:
-            return f"the local sandbox ({self.base_url})"
-        if self.kind is EndpointKind.CUSTOM:
-            return self.base_url
-        return self.kind.label
 
 
 class SegmentSession(QObject):

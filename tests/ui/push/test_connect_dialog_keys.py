@@ -8,13 +8,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from app.segment.endpoints import EndpointKind
 from app.ui.push.connect_dialog import ConnectDialog
-from app.ui.push.session import EndpointKind, SegmentSession
+from app.ui.push.session import SegmentSession
 from app.ui.push.status import StatusKind
-from tests.ui.test_connect_dialog import choose_endpoint, open_dialog
-from tests.ui.test_push_support import click
+from tests.helpers.push_support import click
+from tests.ui.push.test_connect_dialog import choose_endpoint, open_dialog
 
-pytest_plugins = ("tests.ui.test_push_support",)
+pytest_plugins = ("tests.helpers.push_support",)
 pytestmark = pytest.mark.usefixtures("token_guard")
 
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLineEdit, QMainWindow
 from pytestqt.qtbot import QtBot
 
 from app.core.model import IdentifierRow, IdSyncDocument
+from app.segment.endpoints import EndpointKind
 from app.segment.regions import Region
 from app.segment.sandbox import Sandbox
 from app.storage.secrets import SERVICE_NAME, TOKEN_ENV_VAR, StorageKind, account_for
@@ -23,13 +24,13 @@ from app.ui.push.connect_dialog import (
     PLACEHOLDER_SAVED,
     ConnectDialog,
 )
-from app.ui.push.session import EndpointKind, SegmentSession
+from app.ui.push.session import SegmentSession
 from app.ui.push.status import StatusKind
 from tests.helpers.network import closed_port
+from tests.helpers.push_support import click, tick
 from tests.secrets_support import MemoryKeyring, TokenRegistry
-from tests.ui.test_push_support import click, tick
 
-pytest_plugins = ("tests.ui.test_push_support",)
+pytest_plugins = ("tests.helpers.push_support",)
 pytestmark = pytest.mark.usefixtures("token_guard")
 
 
@@ -212,7 +213,7 @@ def test_unticking_remember_keeps_it_for_the_session_and_drops_a_saved_copy(
 def test_without_a_keyring_backend_it_says_session_only(
     qtbot: QtBot, live_sandbox: Sandbox, used_tokens: TokenRegistry
 ) -> None:
-    from tests.ui.test_push_support import fast_session
+    from tests.helpers.push_support import fast_session
 
     segment_session = fast_session()
     try:

@@ -13,7 +13,7 @@ from app.core.editing import add_row, move_row, remove_row
 from app.core.model import IdentifierRow, IdSyncDocument, Setup, Strategy
 from app.ui.controller import DocumentController
 from app.ui.identifiers import FINDINGS_ROLE, IdentifierTableModel
-from tests.ui.test_identifier_table_fixtures import (
+from tests.helpers.identifier_table import (
     facebook_document,
     realistic_facebook_rows,
     small_catalog,

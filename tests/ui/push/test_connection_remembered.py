@@ -6,16 +6,16 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.core.catalog import Catalog
+from app.segment.endpoints import EndpointKind
 from app.segment.sandbox import Sandbox
 from app.storage.settings import load_settings, settings_path
 from app.ui.push.connect_dialog import ConnectDialog
-from app.ui.push.session import EndpointKind
+from tests.helpers.push_support import click
 from tests.secrets_support import MemoryKeyring
 from tests.ui.conftest import close_window, open_window
-from tests.ui.test_connect_dialog import type_into, use_custom_url
-from tests.ui.test_push_support import click
+from tests.ui.push.test_connect_dialog import type_into, use_custom_url
 
-pytest_plugins = ("tests.ui.test_push_support",)
+pytest_plugins = ("tests.helpers.push_support",)
 pytestmark = pytest.mark.usefixtures("token_guard")
 
 

@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.core.model import DestinationKind, DestinationRef
+from app.core.steps import Step
 from app.ui.main_window import MainWindow
 from app.ui.pages.catalog_list import SPEC_ROLE
-from app.ui.steps import Step
 
 
 def go_to_destination(qtbot: QtBot, window: MainWindow) -> None:

@@ -24,6 +24,7 @@ from app.core.model import (
     Strategy,
 )
 from app.core.preview import LAST_IS_APPROXIMATE
+from app.core.steps import Step
 from app.resources import resource_path
 from app.ui.main_window import MainWindow
 from app.ui.pages.preview_panel import (
@@ -36,7 +37,6 @@ from app.ui.pages.preview_panel import (
     StrategyPreviewPanel,
     readable_name,
 )
-from app.ui.steps import Step
 from tests.ui.conftest import FileDialogs
 
 K = Qt.Key

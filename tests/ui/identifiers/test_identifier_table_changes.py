@@ -11,16 +11,16 @@ from app.core.catalog import (
     DestinationSpec,
     ValueKind,
 )
-from app.core.mapping import new_row
-from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Strategy
-from app.ui.identifiers.choices import (
+from app.core.choices import (
     ChoiceGroup,
     destination_identifier_choices,
     preset_key_label,
     segment_identifier_choices,
     strategy_choices,
 )
-from app.ui.identifiers.row_changes import (
+from app.core.mapping import new_row
+from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Strategy
+from app.core.row_changes import (
     CellsChanged,
     Replaced,
     RowInserted,
@@ -30,7 +30,7 @@ from app.ui.identifiers.row_changes import (
     classify_row_change,
     moved_index,
 )
-from tests.ui.test_identifier_table_fixtures import (
+from tests.helpers.identifier_table import (
     FACEBOOK,
     ITERABLE,
     facebook_document,

@@ -15,12 +15,12 @@ from pytestqt.qtbot import QtBot
 from app.core.api_mapping import NotPushable, create_body, update_body
 from app.core.findings import Finding
 from app.core.model import IdentifierRow, IdSyncDocument
+from app.core.steps import Step
 from app.resources import resource_path
 from app.storage.documents import dump_document, read_document, write_document
 from app.storage.exports import ExportKind
 from app.ui.findings_list import FINDING_ROLE
 from app.ui.main_window import MainWindow
-from app.ui.steps import Step
 from app.ui.widgets import CodeView
 from tests.ui.conftest import double_click
 

@@ -13,7 +13,7 @@ from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Setup,
 from app.ui.controller import DocumentController
 from app.ui.identifiers import FINDINGS_ROLE, EventSettingsPage
 from app.ui.identifiers.delegate import ChoiceCombo
-from tests.ui.test_identifier_table_fixtures import (
+from tests.helpers.identifier_table import (
     ITERABLE,
     facebook_document,
     realistic_facebook_rows,

@@ -14,7 +14,7 @@ from app.ui.push.actions import CHOOSE_EDIT_TEXT, PushActions
 from app.ui.push.picker_dialog import LivePickerDialog
 from app.ui.push.session import SegmentSession
 from app.ui.push.status import StatusKind
-from tests.ui.test_push_support import (
+from tests.helpers.push_support import (
     FACEBOOK,
     ITERABLE,
     SEEDED_ITERABLE_ROWS,
@@ -25,7 +25,7 @@ from tests.ui.test_push_support import (
     texts_of,
 )
 
-pytest_plugins = ("tests.ui.test_push_support",)
+pytest_plugins = ("tests.helpers.push_support",)
 pytestmark = pytest.mark.usefixtures("token_guard")
 
 
@@ -80,15 +80,15 @@ def test_picks_space_audience_and_connection_as_one_undo_step(
     click_item(qtbot, dialog.audiences.view, "High value customers")
     qtbot.waitUntil(lambda: len(texts_of(dialog.connections.view)) == 2)
     assert texts_of(dialog.connections.view, 2) == [
-        "con_high_value_iterable",
-        "con_high_value_facebook",
+        "ii_high_value_iterable",
+        "ii_high_value_facebook",
     ]
     assert texts_of(dialog.connections.view, 1) == [
         "iterable",
         "personas-facebook-custom-audiences",
     ]
 
-    click_item(qtbot, dialog.connections.view, "con_high_value_iterable")
+    click_item(qtbot, dialog.connections.view, "ii_high_value_iterable")
     assert ITERABLE in dialog.hint.text()
     click(qtbot, dialog.use_button)
 
@@ -111,7 +111,7 @@ def test_a_connection_to_another_destination_replaces_the_destination(
     dialog = open_picker(qtbot, connected_session, doc)
     # The document's space and audience are chosen for the person.
     qtbot.waitUntil(lambda: len(texts_of(dialog.connections.view)) == 2)
-    click_item(qtbot, dialog.connections.view, "con_high_value_facebook")
+    click_item(qtbot, dialog.connections.view, "ii_high_value_facebook")
     assert "destination changes from Iterable to Facebook Custom Audiences" in dialog.hint.text()
     choice = dialog.choice()
     assert choice is not None

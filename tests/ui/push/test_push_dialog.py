@@ -24,7 +24,7 @@ from app.ui.push.push_dialog import NOTHING_TO_PUSH, PushDialog, PushStep
 from app.ui.push.session import SegmentSession
 from app.ui.push.status import StatusKind
 from tests.helpers.clock import ManualClock
-from tests.ui.test_push_support import (
+from tests.helpers.push_support import (
     ITERABLE,
     SEEDED_ITERABLE_ROWS,
     SPACE,
@@ -36,7 +36,7 @@ from tests.ui.test_push_support import (
     row,
 )
 
-pytest_plugins = ("tests.ui.test_push_support",)
+pytest_plugins = ("tests.helpers.push_support",)
 pytestmark = pytest.mark.usefixtures("token_guard")
 
 HIGH_VALUE = "aud_high_value"
@@ -151,9 +151,9 @@ def test_push_update_shows_the_changed_strategy(
         "~ Changed | 1 | Strategy of email | Last added (last) | First added (first)",
         "= Same | 2 | Whole row | user_id -> userId (last) | user_id -> userId (last)",
     ]
-    assert "connection con_high_value_iterable" in dialog.plan_target.text()
+    assert "connection ii_high_value_iterable" in dialog.plan_target.text()
     assert dialog.request_line.text().startswith("PATCH ")
-    assert dialog.request_line.text().endswith("/con_high_value_iterable")
+    assert dialog.request_line.text().endswith("/ii_high_value_iterable")
     assert "1 change to the live list" in dialog.plan_summary.text()
 
     confirm_and_push(qtbot, dialog)
@@ -411,7 +411,7 @@ def test_server_gone_before_the_push_gives_the_network_message(
 def test_a_slow_server_times_out_with_a_message(
     qtbot: QtBot, live_sandbox: Sandbox, catalog: Catalog, memory_keyring: object
 ) -> None:
-    from app.ui.push.session import ConnectionProfile, EndpointKind
+    from app.segment.endpoints import ConnectionProfile, EndpointKind
 
     segment_session = fast_session(timeout=0.3)
     try:

@@ -39,12 +39,13 @@ from app.core.model import (
 )
 from app.core.rules import validate
 from app.segment.client import RetryPolicy
+from app.segment.endpoints import ConnectionProfile, EndpointKind
 from app.segment.ratelimit import RateLimiter
 from app.segment.sandbox import Sandbox
 from app.segment.sandbox_state import SandboxState
 from app.storage.secrets import clear_session_tokens
 from app.ui.controller import DocumentController
-from app.ui.push.session import ConnectionProfile, EndpointKind, SegmentSession
+from app.ui.push.session import SegmentSession
 from tests.secrets_support import MemoryKeyring, TokenRegistry, assert_tokens_absent
 
 LEFT = Qt.MouseButton.LeftButton
@@ -97,7 +98,7 @@ def token_guard(
     assert_tokens_absent(used_tokens.tokens, caplog, idsync_home)
 
 
-# The sandbox connection con_high_value_iterable starts with exactly these.
+# The sandbox connection ii_high_value_iterable starts with exactly these.
 SEEDED_ITERABLE_ROWS = (
     IdentifierRow(segment="email", destination="email", strategy=Strategy.LAST),
     IdentifierRow(segment="user_id", destination="userId", strategy=Strategy.LAST),
@@ -126,14 +127,14 @@ def workspace_state() -> SandboxState:
             {"externalId": r.segment, "strategy": r.strategy.value, "mapTo": r.destination}
             for r in SEEDED_ITERABLE_ROWS
         ],
-        connection_id="con_high_value_iterable",
+        connection_id="ii_high_value_iterable",
     )
     state.connect(
         SPACE,
         "aud_high_value",
         FACEBOOK,
         [{"externalId": "email", "strategy": "all", "mapTo": "EMAIL"}],
-        connection_id="con_high_value_facebook",
+        connection_id="ii_high_value_facebook",
     )
     return state
 
