@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
                 IdSyncDocument(
                     target=AudienceTarget(space_id=EXAMPLE_SPACE, audience_id=audience),
                     destination=DestinationRef(
-                        slug="personas-facebook-custom-audiences", instance_id="dst_example_facebook"
+                        slug="personas-facebook-custom-audiences",
+                        instance_id="dst_example_facebook",
                     ),
                     identifiers=TEMPLATE_ROWS,
                 ),
