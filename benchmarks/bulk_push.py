@@ -86,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"limiter waited    {limiter.waited_seconds:.2f} s in {limiter.waits} waits")
     too_slow = report.elapsed_seconds > minimum * args.tolerance + args.period
     ok = rejected == 0 and report.count(Status.APPLIED) == args.configs and not too_slow
+    kept = 100 / ratio if ratio else float("nan")
+    print(
+        f"rate kept         {kept:.1f}% of the allowed rate, {rejected} answers 429 "
+        f"(target >= 95% and none: {'met' if kept >= 95 and rejected == 0 else 'NOT met'})"
+    )
     print("result            " + ("ok" if ok else "NOT OK"))
     return 0 if ok else 1
 
