@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+from app.cli.common import load_catalog_or_none, validate
 from app.cli.output import (
     EXIT_FINDINGS,
     EXIT_INTERNAL,
@@ -25,23 +26,6 @@ from app.core.model import IdSyncDocument
 from app.core.wording import plural
 from app.storage.documents import DocumentError, read_document, write_export
 from app.storage.exports import ExportKind, body_text, record_export
-
-
-def load_catalog_or_none() -> Catalog | None:
-    """The shipped catalog, or None after saying why it cannot be used."""
-    from app.catalog import load_catalog
-
-    try:
-        return load_catalog()
-    except Exception as exc:
-        error(f"the shipped destination catalog cannot be loaded ({exc}); reinstall the app")
-        return None
-
-
-def validate(doc: IdSyncDocument, catalog: Catalog) -> list[Finding]:
-    from app.core.rules import validate as check
-
-    return check(doc, catalog)
 
 
 def finding_line(path: str, finding: Finding) -> str:

@@ -11,18 +11,18 @@ import argparse
 import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from app.cli.output import error, out, report
-from app.core.catalog import Catalog
-from app.core.diff import diff_documents
 from app.core.findings import Finding, Severity
-from app.core.model import IdSyncDocument
 from app.core.wording import plural
-from app.review.annotations import github_commands, sarif_log
 from app.review.checked import CheckedFile, check_files, expand_paths
-from app.review.compare import diff_json
 from app.storage.documents import DocumentError, read_document, write_export
+
+if TYPE_CHECKING:
+    # Each output format, and diff, imports its own module when it is asked for.
+    from app.core.catalog import Catalog
+    from app.core.model import IdSyncDocument
 
 EXIT_OK: Final = 0
 EXIT_FINDINGS: Final = 1
@@ -40,7 +40,7 @@ def check(args: argparse.Namespace) -> int:
     """``idsync check``: each file is reported as it is checked (text and github), so a
     folder of any size runs in flat memory; json, sarif and --report need every result
     first and keep only findings (the report also the documents)."""
-    from app.cli.documents import load_catalog_or_none
+    from app.cli.common import load_catalog_or_none
 
     return run_check(args, out=out, report=report, load_catalog=load_catalog_or_none)
 
@@ -75,17 +75,23 @@ def run_check(
         if collect:
             checked.append(result)
         elif args.format == "github":
+            from app.review.annotations import github_commands
+
             for line in github_commands([result], ()):
                 out(line)
         else:
             for finding in result.findings:
                 out(finding_line(result.path, finding))
     if args.format == "github":
+        from app.review.annotations import github_commands
+
         for line in github_commands((), missing):
             out(line)
     if args.format == "json":
         out(json.dumps(_check_json(checked, unreadable), indent=2, ensure_ascii=False))
     elif args.format == "sarif":
+        from app.review.annotations import sarif_log
+
         out(json.dumps(sarif_log(checked, missing), indent=2, ensure_ascii=False))
     elif args.format == "text":
         if collect:
@@ -203,6 +209,9 @@ def run_diff(args: argparse.Namespace, *, out: Write, report: Write, error: Writ
             return EXIT_UNREADABLE
         old_label, new_label = args.old, args.new
         before, after = old_doc, new_doc
+    from app.core.diff import diff_documents
+    from app.review.compare import diff_json
+
     difference = diff_documents(before, after)
     if args.format == "json":
         out(json.dumps(diff_json(difference, old=old_label, new=new_label), indent=2,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
@@ -119,6 +118,8 @@ def check_files(
             result = check_file(path, catalog, quiet=quiet)
             yield result if keep_documents else result.without_document()
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     global _WORKER_CATALOG
     _WORKER_CATALOG = catalog  # forked workers inherit it; others load the shipped one
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:

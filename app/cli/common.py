@@ -1,0 +1,29 @@
+"""What several commands need: the shipped catalog, and the rules."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from app.cli.output import error
+
+if TYPE_CHECKING:
+    from app.core.catalog import Catalog
+    from app.core.findings import Finding
+    from app.core.model import IdSyncDocument
+
+
+def load_catalog_or_none() -> Catalog | None:
+    """The shipped catalog, or None after saying why it cannot be used."""
+    from app.catalog import load_catalog
+
+    try:
+        return load_catalog()
+    except Exception as exc:
+        error(f"the shipped destination catalog cannot be loaded ({exc}); reinstall the app")
+        return None
+
+
+def validate(doc: IdSyncDocument, catalog: Catalog) -> list[Finding]:
+    from app.core.rules import validate as check
+
+    return check(doc, catalog)
