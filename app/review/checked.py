@@ -76,12 +76,15 @@ def read_located(path: Path | str) -> tuple[IdSyncDocument, DocumentPositions]:
     return document, document_positions(decode_utf8(data))
 
 
-def check_file(path: Path | str, catalog: Catalog, *, quiet: bool = False) -> CheckedFile:
-    """Read and check ``path``; ``quiet`` leaves out info findings."""
+def check_file(
+    path: Path | str, catalog: Catalog, *, quiet: bool = False, with_mtime: bool = True
+) -> CheckedFile:
+    """Read and check ``path``; ``quiet`` leaves out info findings; ``with_mtime`` notes
+    when the file was changed (the workspace shows it; a folder check does not need it)."""
     from app.core.rules import validate
 
     source = str(path)
-    modified = _mtime(path)
+    modified = _mtime(path) if with_mtime else None
     try:
         document, positions = read_located(path)
     except DocumentError as error:
@@ -115,7 +118,7 @@ def check_files(
     workers = _cores() if jobs <= 0 else jobs
     if keep_documents or workers <= 1 or len(paths) < PARALLEL_FROM:
         for path in paths:
-            result = check_file(path, catalog, quiet=quiet)
+            result = check_file(path, catalog, quiet=quiet, with_mtime=False)
             yield result if keep_documents else result.without_document()
         return
     from concurrent.futures import ProcessPoolExecutor
@@ -148,7 +151,7 @@ def _start_worker() -> None:
 
 def _check_in_worker(path: str, quiet: bool) -> CheckedFile:
     assert _WORKER_CATALOG is not None, "the worker was started without its catalog"
-    return check_file(path, _WORKER_CATALOG, quiet=quiet).without_document()
+    return check_file(path, _WORKER_CATALOG, quiet=quiet, with_mtime=False).without_document()
 
 
 def document_files(folder: Path | str) -> Iterator[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 
 from app.core.api_mapping import JOURNEY_HAS_NO_API, NEW_DATA_ONLY, NO_RESYNC
 from app.core.findings import Finding
@@ -12,18 +13,29 @@ from app.core.rules.context import RuleContext
 from app.core.rules.text import clip
 
 
-def check_push_notes(ctx: RuleContext) -> Iterator[Finding]:
-    yield make_finding("IDS901", NEW_DATA_ONLY.message)
-    yield make_finding("IDS902", NO_RESYNC.message)
-    if isinstance(ctx.doc.target, AudienceTarget):
-        yield make_finding(
-            "IDS903",
+@cache
+def _note(code: str) -> Finding:
+    """These notes say the same for every document, and findings are immutable: each is
+    made once (a check of thousands of files would make it thousands of times)."""
+    if code == "IDS903":
+        return make_finding(
+            code,
             "Audience Exited events ignore ID Sync: Segment sends every identifier combination "
             "when a profile leaves the audience. Make sure the destination handles exit "
             "events carrying any of the identifiers.",
         )
+    if code == "IDS904":
+        return make_finding(code, JOURNEY_HAS_NO_API.message, field="target.journey_id")
+    return make_finding(code, (NEW_DATA_ONLY if code == "IDS901" else NO_RESYNC).message)
+
+
+def check_push_notes(ctx: RuleContext) -> Iterator[Finding]:
+    yield _note("IDS901")
+    yield _note("IDS902")
+    if isinstance(ctx.doc.target, AudienceTarget):
+        yield _note("IDS903")
     if isinstance(ctx.doc.target, JourneyTarget):
-        yield make_finding("IDS904", JOURNEY_HAS_NO_API.message, field="target.journey_id")
+        yield _note("IDS904")
 
 
 def check_event_volume(ctx: RuleContext) -> Iterator[Finding]:
