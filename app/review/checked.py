@@ -170,22 +170,39 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[str]]:
     problems: list[str] = []
     seen: set[str] = set()
     for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = [str(p) for p in document_files(path)]
+        if os.path.isdir(raw):
+            found = _document_paths(raw)
             if not found:
                 problems.append(f"{raw}: no .json files in this folder")
-        elif path.exists():
+        elif os.path.exists(raw):
             found = [raw]
         else:
             problems.append(f"{raw}: no such file or folder")
             continue
+        # One folder's files are distinct already; the same file named twice (or found
+        # through two arguments) is checked once.
+        base = os.path.normcase(os.path.abspath(raw))
         for candidate in found:
-            key = os.path.normcase(os.path.abspath(candidate))
+            rest = candidate[len(raw) :].lstrip("/" + os.sep)
+            key = os.path.normcase(os.path.join(base, rest)) if rest else base
             if key not in seen:
                 seen.add(key)
                 files.append(candidate)
     return files, problems
+
+
+def _document_paths(folder: str) -> list[str]:
+    """:func:`document_files` as strings, walked with ``os.walk`` alone (a folder of
+    thousands is listed before the first file is checked)."""
+    found: list[str] = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(
+            os.path.join(root, name)
+            for name in sorted(names)
+            if name.lower().endswith(DOCUMENT_SUFFIX) and not name.startswith(".")
+        )
+    return found
 
 
 def _mtime(path: Path | str) -> float | None:
