@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -122,15 +124,35 @@ def check_files(
             yield result if keep_documents else result.without_document()
         return
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     global _WORKER_CATALOG
     _WORKER_CATALOG = catalog  # forked workers inherit it; others load the shipped one
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker) as pool:
-        quiet_flags = [quiet] * len(paths)
-        yield from pool.map(_check_in_worker, paths, quiet_flags, chunksize=CHUNK)
+    done = 0
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=_process_context(), initializer=_start_worker
+        ) as pool:
+            quiet_flags = [quiet] * len(paths)
+            for result in pool.map(_check_in_worker, paths, quiet_flags, chunksize=CHUNK):
+                done += 1
+                yield result
+    except (BrokenProcessPool, OSError):
+        # Workers that cannot start or die (a sandbox without fork, memory pressure) cost
+        # speed, never results: the rest is checked here, in order.
+        for path in paths[done:]:
+            yield check_file(path, catalog, quiet=quiet, with_mtime=False).without_document()
 
 
 _WORKER_CATALOG: Catalog | None = None
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    """Fork where it is safe (POSIX, and no other thread that a fork would copy mid-work);
+    otherwise start fresh interpreters."""
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def _cores() -> int:

@@ -161,3 +161,28 @@ def test_json_format_quiet_leaves_out_info(
     report = json.loads(run(capsys, "check", "--format", "json", "-q", str(path)).out)
     assert report["files"][0]["findings"] == []
     assert report["summary"]["info"] == 0
+
+
+def test_a_large_folder_checked_by_workers_reports_like_one_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Past PARALLEL_FROM files the work is shared among processes; the output is the
+    same, in the same order, as checking them one by one."""
+    from app.review.checked import PARALLEL_FROM
+
+    root = Path(__file__).resolve().parents[2]
+    examples = sorted((root / "resources" / "examples").rglob("*.json"))
+    for n in range(PARALLEL_FROM + 25):
+        source = examples[n % len(examples)]
+        target = tmp_path / f"batch-{n // 100}" / f"{n:04d}-{source.name}"
+        target.parent.mkdir(exist_ok=True)
+        target.write_bytes(source.read_bytes())
+    (tmp_path / "batch-0" / "0000-broken.json").write_bytes(BROKEN_JSON)
+
+    alone = run(capsys, "check", "--jobs", "1", str(tmp_path))
+    shared = run(capsys, "check", "--jobs", "2", str(tmp_path))
+
+    assert (shared.code, shared.out, shared.err) == (alone.code, alone.out, alone.err)
+    assert alone.code == 2  # the broken file: unreadable wins over error findings
+    assert f"{PARALLEL_FROM + 26} files checked" in alone.out_lines[-1]
+    assert " IDS110 error: " in alone.out
