@@ -40,10 +40,34 @@ from pathlib import Path
 from typing import Any, Final
 
 from app.core.model import AudienceTarget, IdSyncDocument
-from app.storage.atomic import atomic_write_text
+from app.storage.atomic import atomic_write_bytes
 from app.storage.bounded import MAX_STATE_BYTES, Problem, ReadError, read_json
 from app.storage.damage import StateFile, set_aside
 from app.storage.documents import DocumentError, dump_document, parse_document
+from app.storage.history_index import (
+    ENTRY_SUFFIX,
+    INDEX_NAME,
+    SOURCES_NAME,
+    USAGE_LINES,
+    USAGE_NAME,
+    IndexRow,
+    KeyIndex,
+    Sources,
+    append_usage,
+    dump_index,
+    dump_sources,
+    is_entry_name,
+    is_folder_name,
+    newest_first,
+    parse_index,
+    parse_sources,
+    read_cache,
+    read_usage,
+    remove_cache,
+    row_stamp,
+    write_cache,
+    write_usage,
+)
 from app.storage.paths import ensure_private_folder, history_dir
 
 _log = logging.getLogger(__name__)
@@ -54,7 +78,6 @@ MAX_ENTRIES_PER_KEY: Final = 200
 MAX_TOTAL_BYTES: Final = 32 * 1024 * 1024
 MAX_DETAIL_CHARS: Final = 300
 UNTITLED_KEY: Final = "untitled"
-_ENTRY_SUFFIX: Final = ".json"
 _STAMP_FORMAT: Final = "%Y%m%dT%H%M%S.%fZ"
 
 
@@ -175,6 +198,13 @@ class HistoryStore:
     """Records and lists history entries under ``root`` (the app's history folder).
 
     ``clock`` gives the recording time (UTC); tests pass a fixed one.
+
+    Saves and listings go through the caches of :mod:`app.storage.history_index`: a save
+    reads its key folder's index (not its entries) and the usage ledger (not the whole
+    store); listing one document reads the indexes of the folders that can hold its
+    entries. Each index is checked against its folder's listing of entry names at every
+    use (a listing is cheap, parsing entries is not), and rebuilt from the entry files
+    when it is missing, damaged or out of step, parsing only the entries it lacks.
     """
 
     def __init__(
@@ -205,97 +235,146 @@ class HistoryStore:
 
         A repeat is the same document, event, file and detail as the newest entry of the
         same identity: saving twice without a change keeps one entry, while the same push
-        to another workspace (another detail) is an entry of its own. OSError propagates.
+        to another workspace (another detail) is an entry of its own. OSError propagates
+        from writing the entry; the caches never fail a save.
         """
         kind = HistoryEvent(event)
         data = dump_document(doc)
         digest = hashlib.sha256(data).hexdigest()
-        source = Path(_normal_path(source_path)) if source_path is not None else None
+        source = str(Path(_normal_path(source_path))) if source_path is not None else None
         key = history_key(doc, source_path)
+        clean_detail = _clean_detail(detail)
         folder = ensure_private_folder(self.root / _folder_name(key))
-        existing = self._read_folder(folder, key)
+        index = self._folder_index(folder, key)
+        existing = [row for row in index.rows if row.key == key]
         if existing:
             newest = existing[0]
             if (
-                newest.event is kind
+                newest.event == kind.value
                 and newest.digest == digest
-                and newest.source_path == source
-                and newest.detail == _clean_detail(detail)
+                and newest.source == source
+                and newest.detail == clean_detail
             ):
-                return newest
+                return _entry(folder, newest)
         when = self._clock().astimezone(timezone.utc)
         if existing and when <= existing[0].recorded_at:
             # A clock that stepped back (or a coarse one) must not reorder entries.
             when = existing[0].recorded_at + timedelta(microseconds=1)
-        clean_detail = _clean_detail(detail)
         envelope = {
             "format": HISTORY_FORMAT,
             "version": HISTORY_VERSION,
             "recorded_at": when.isoformat(timespec="microseconds"),
             "event": kind.value,
             "key": key,
-            "source_path": str(source) if source is not None else None,
+            "source_path": source,
             "detail": clean_detail,
             "sha256": digest,
             "document": json.loads(data.decode("utf-8")),
         }
-        path = folder / f"{when.strftime(_STAMP_FORMAT)}-{kind.value}{_ENTRY_SUFFIX}"
-        atomic_write_text(
-            path, json.dumps(envelope, indent=2, ensure_ascii=False) + "\n", private=True
+        name = f"{when.strftime(_STAMP_FORMAT)}-{kind.value}{ENTRY_SUFFIX}"
+        payload = (json.dumps(envelope, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        atomic_write_bytes(folder / name, payload, private=True)
+        row = IndexRow(
+            name, kind.value, when, key, source, clean_detail, digest, doc.name, len(payload),
+            row_stamp(when),
         )
-        entry = HistoryEntry(
-            path=path,
-            key=key,
-            event=kind,
-            recorded_at=when,
-            source_path=source,
-            detail=clean_detail,
-            digest=digest,
-            name=doc.name,
+        new_source = not index.rows or (
+            source is not None and all(old.source != source for old in index.rows)
         )
-        self._keep_newest(existing, self.max_per_key - 1)
-        self._cap_total(keep=path)
-        return entry
+        beyond = existing[max(0, self.max_per_key - 1) :]
+        for old in beyond:
+            _remove_file(folder / old.name)
+        dropped = {old.name for old in beyond}
+        kept = [old for old in index.rows if old.name not in dropped and old.name != name]
+        index.rows = newest_first([row, *kept])
+        self._save_index(folder, index)
+        if new_source:
+            self._note_source(folder.name, row)
+        self._cap_total(len(payload), sum(old.size for old in beyond), keep=folder / name)
+        return _entry(folder, row)
 
-    def _keep_newest(self, older: list[HistoryEntry], count: int) -> None:
-        for entry in older[max(0, count):]:
-            self._remove(entry.path)
+    def _cap_total(self, added: int, removed: int, keep: Path) -> None:
+        """Keep the store under the total-size cap, oldest entries of any document first.
 
-    def _cap_total(self, keep: Path) -> None:
-        """Drop the oldest entries of any document while the folder is over the cap."""
-        files: list[tuple[str, Path, int]] = []
-        for path in self._entry_files():
-            try:
-                files.append((path.name, path, path.stat().st_size))
-            except OSError:
-                continue
-        total = sum(size for _name, _path, size in files)
+        The total is a running count in the usage ledger that each save adjusts, so a save
+        neither lists nor stats the store. Only when the count passes the cap is the store
+        swept (:meth:`_sweep`): every folder's index is read (no entry file), the total
+        counted afresh, and the oldest entries dropped until the store is 1/64 under the
+        cap. That margin makes a full store sweep once per 1/64 of the cap written (some
+        250 saves at the default cap), not at every save. A count that drifted (a save of
+        another process lost in a race, entries an older version of the app added) is set
+        right by the next sweep, by every listing of all documents (:meth:`entries` reads
+        every index anyway) and by rebuilding the ledger when it is missing or damaged.
+        """
+        path = self.root / USAGE_NAME
+        usage = read_usage(path)
+        if usage is None:
+            total = sum(index.size for index in self._all_indexes().values())  # new one in
+            rewrite = True
+        else:
+            total = usage.total + added - removed
+            rewrite = usage.lines >= USAGE_LINES
+        if total > self.max_total_bytes:
+            total = self._sweep(keep)
+            rewrite = True
+        if rewrite or not append_usage(path, added - removed):
+            write_usage(path, total)
+
+    def _sweep(self, keep: Path) -> int:
+        """Drop the oldest entries until the store is 1/64 under the cap; its new total."""
+        indexes = self._all_indexes()
+        total = sum(index.size for index in indexes.values())
+        if total <= self.max_total_bytes:
+            return total
+        goal = self.max_total_bytes - self.max_total_bytes // 64
         # File names start with the recording time, so name order is age order.
-        for _name, path, size in sorted(files):
-            if total <= self.max_total_bytes:
+        oldest_first = sorted(
+            (row.name, folder, row.size) for folder, index in indexes.items() for row in index.rows
+        )
+        dropped: dict[str, set[str]] = {}
+        for name, folder, size in oldest_first:
+            if total <= goal:
                 break
-            if path == keep:
+            if self.root / folder / name == keep:
                 continue
-            self._remove(path)
+            _remove_file(self.root / folder / name)
+            dropped.setdefault(folder, set()).add(name)
             total -= size
+        for folder, names in dropped.items():
+            index = indexes[folder]
+            index.rows = [row for row in index.rows if row.name not in names]
+            if index.rows or index.skipped:
+                self._save_index(self.root / folder, index)
+            else:
+                remove_cache(self.root / folder / INDEX_NAME)
+                with contextlib.suppress(OSError):  # something else in it: kept
+                    (self.root / folder).rmdir()
+        return total
 
-    @staticmethod
-    def _remove(path: Path) -> None:
-        try:
-            path.unlink(missing_ok=True)
-        except OSError as error:
-            _log.warning("Could not remove old history entry %s: %s", path, error)
-            return
-        with contextlib.suppress(OSError):  # not empty: the usual case
-            path.parent.rmdir()
+    def _note_source(self, folder_name: str, row: IndexRow) -> None:
+        """A new folder, or the first entry of a file in it: the sources map learns it."""
+        sources = self._load_sources()
+        if sources is None:
+            sources = self._rebuild_sources(self._all_indexes())
+        else:
+            sources.add(folder_name, [row])
+        write_cache(self.root / SOURCES_NAME, dump_sources(sources))
 
     # -- reading -------------------------------------------------------------------------
 
     def entries(self, key: str | None = None) -> list[HistoryEntry]:
         """Entries newest first: of one identity, or of every document with ``None``."""
         if key is not None:
-            return self._read_folder(self.root / _folder_name(key), key)
-        found = [entry for path in self._entry_files() if (entry := _read_entry(path))]
+            folder = self.root / _folder_name(key)
+            return [
+                _entry(folder, row) for row in self._folder_index(folder, key).rows
+                if row.key == key
+            ]
+        indexes = self._all_indexes()
+        found = [
+            _entry(self.root / name, row) for name, index in indexes.items() for row in index.rows
+        ]
+        self._refresh_root_caches(indexes)
         return _newest_first(found)
 
     def entries_for(
@@ -304,14 +383,27 @@ class HistoryStore:
         """Entries of this document: its identity, or saved from/to the same file.
 
         A document that gained its ids after being saved keeps its earlier file entries.
+        Reads only the indexes of its own folder and of the folders the sources map
+        names for the file.
         """
         key = history_key(doc, source_path)
         if source_path is None:
             return self.entries(key)
-        source = Path(_normal_path(source_path))
-        return [
-            entry for entry in self.entries() if entry.key == key or entry.source_path == source
-        ]
+        source = str(Path(_normal_path(source_path)))
+        own = _folder_name(key)
+        indexes: dict[str, KeyIndex] = {}
+        sources = self._current_sources(indexes)
+        found: list[HistoryEntry] = []
+        for name in {own} | sources.sources.get(source, set()):
+            index = indexes.get(name)
+            if index is None:
+                index = self._folder_index(self.root / name, key if name == own else None)
+            found.extend(
+                _entry(self.root / name, row)
+                for row in index.rows
+                if row.key == key or row.source == source
+            )
+        return _newest_first(found)
 
     def load(self, entry: HistoryEntry) -> IdSyncDocument:
         """The document kept in ``entry``; HistoryError says why it cannot be read."""
@@ -338,36 +430,156 @@ class HistoryStore:
                 f"The history entry {entry.path} holds no usable document: {error}"
             ) from error
 
-    def _read_folder(self, folder: Path, key: str) -> list[HistoryEntry]:
+    # -- the caches ----------------------------------------------------------------------
+
+    def _folder_index(self, folder: Path, key: str | None) -> KeyIndex:
+        """The folder's index, made to agree with the folder; never raises.
+
+        Missing or damaged (unreadable, not JSON, too big or deep, any other shape), it
+        is rebuilt by parsing the folder's entries; out of step with the folder's listing
+        (entries added or removed behind its back: another process, an older version of
+        the app, a person), rows of vanished files are dropped and only the entry files
+        it does not list are parsed. Damaged entries met on the way are moved aside and
+        reported as always (:func:`_read_entry`). An entry file is never rewritten by
+        the app, so a listed name stands for the content indexed when it was added.
+        """
         try:
-            paths = [path for path in folder.iterdir() if _is_entry_file(path)]
+            names = {name for name in os.listdir(folder) if is_entry_name(name)}
         except FileNotFoundError:
-            return []
+            return KeyIndex(key)
         except OSError as error:
             _log.warning("Could not list history folder %s: %s", folder, error)
-            return []
-        found = [entry for path in paths if (entry := _read_entry(path)) and entry.key == key]
-        return _newest_first(found)
+            return KeyIndex(key)
+        raw = read_cache(folder / INDEX_NAME)
+        index = parse_index(raw, _EVENT_NAMES) if raw is not None else None
+        if index is not None and index.names() == names:
+            return index
+        if raw is not None and index is None:
+            _log.info("Rebuilding the history index of %s: not an index this app wrote", folder)
+        known = {row.name: row for row in index.rows} if index is not None else {}
+        skipped_before = set(index.skipped) if index is not None else set()
+        rows = [row for row in known.values() if row.name in names]
+        skipped = sorted(skipped_before & names)
+        for name in sorted(names - known.keys() - skipped_before):
+            row = _read_row(folder / name)
+            if row is not None:
+                rows.append(row)
+            elif os.path.lexists(folder / name):
+                skipped.append(name)  # a newer version's entry, or one that could not move
+        index_key = key if key is not None else index.key if index is not None else None
+        if index_key is None and rows:
+            index_key = rows[0].key
+        rebuilt = KeyIndex(index_key, newest_first(rows), skipped)
+        if names or index is not None:
+            self._save_index(folder, rebuilt)
+        return rebuilt
 
-    def _entry_files(self) -> list[Path]:
-        files: list[Path] = []
+    def _save_index(self, folder: Path, index: KeyIndex) -> None:
+        write_cache(folder / INDEX_NAME, dump_index(index))
+
+    def _folder_names(self) -> list[str]:
         try:
-            folders = [path for path in self.root.iterdir() if path.is_dir()]
+            with os.scandir(self.root) as found:
+                return [item.name for item in found if is_folder_name(item.name) and item.is_dir()]
         except OSError as error:
-            if not isinstance(error, FileNotFoundError):
+            if not isinstance(error, (FileNotFoundError, NotADirectoryError)):
                 _log.warning("Could not list the history folder %s: %s", self.root, error)
-            return files
-        for folder in folders:
-            try:
-                files.extend(path for path in folder.iterdir() if _is_entry_file(path))
-            except OSError as error:
-                _log.warning("Could not list history folder %s: %s", folder, error)
-        return files
+            return []
+
+    def _all_indexes(self) -> dict[str, KeyIndex]:
+        return {name: self._folder_index(self.root / name, None) for name in self._folder_names()}
+
+    def _load_sources(self) -> Sources | None:
+        raw = read_cache(self.root / SOURCES_NAME)
+        return parse_sources(raw) if raw is not None else None
+
+    @staticmethod
+    def _rebuild_sources(indexes: dict[str, KeyIndex]) -> Sources:
+        sources = Sources()
+        for name, index in indexes.items():
+            sources.add(name, index.rows)
+        return sources
+
+    def _current_sources(self, indexes: dict[str, KeyIndex]) -> Sources:
+        """The sources map, rebuilt when missing or damaged, and made to agree with the
+        root's listing of key folders (folders it has not seen are read and added, gone
+        ones dropped); indexes read on the way are left in ``indexes``."""
+        names = self._folder_names()
+        sources = self._load_sources()
+        if sources is None:
+            indexes.update((name, self._folder_index(self.root / name, None)) for name in names)
+            sources = self._rebuild_sources(indexes)
+            if names:
+                write_cache(self.root / SOURCES_NAME, dump_sources(sources))
+            return sources
+        present = set(names)
+        unseen, gone = present - sources.folders, sources.folders - present
+        for name in unseen:
+            indexes[name] = self._folder_index(self.root / name, None)
+            sources.add(name, indexes[name].rows)
+        for name in gone:
+            sources.forget(name)
+        if unseen or gone:
+            write_cache(self.root / SOURCES_NAME, dump_sources(sources))
+        return sources
+
+    def _refresh_root_caches(self, indexes: dict[str, KeyIndex]) -> None:
+        """After reading every index: the usage ledger and sources map made exact."""
+        if not indexes and not self.root.is_dir():
+            return
+        total = sum(index.size for index in indexes.values())
+        usage = read_usage(self.root / USAGE_NAME)
+        if usage is None or usage.total != total:
+            write_usage(self.root / USAGE_NAME, total)
+        sources = self._rebuild_sources(indexes)
+        if self._load_sources() != sources:
+            write_cache(self.root / SOURCES_NAME, dump_sources(sources))
 
 
-def _is_entry_file(path: Path) -> bool:
-    # Dot-files are the atomic writer's temporary files.
-    return path.name.endswith(_ENTRY_SUFFIX) and not path.name.startswith(".")
+_EVENT_NAMES: Final = frozenset(event.value for event in HistoryEvent)
+
+
+def _entry(folder: Path, row: IndexRow) -> HistoryEntry:
+    return HistoryEntry(
+        path=folder / row.name,
+        key=row.key,
+        event=HistoryEvent(row.event),
+        recorded_at=row.recorded_at,
+        source_path=Path(row.source) if row.source else None,
+        detail=row.detail,
+        digest=row.digest,
+        name=row.doc_name,
+    )
+
+
+def _read_row(path: Path) -> IndexRow | None:
+    entry = _read_entry(path)
+    if entry is None:
+        return None
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    stamp = row_stamp(entry.recorded_at)
+    return IndexRow(
+        path.name,
+        entry.event.value,
+        datetime.fromisoformat(stamp),  # in UTC, as when read back from the index
+        entry.key,
+        str(entry.source_path) if entry.source_path else None,
+        entry.detail,
+        entry.digest,
+        entry.name,
+        size,
+        stamp,
+    )
+
+
+def _remove_file(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as error:
+        _log.warning("Could not remove old history entry %s: %s", path, error)
 
 
 def _newest_first(entries: list[HistoryEntry]) -> list[HistoryEntry]:
@@ -430,6 +642,7 @@ def _entry_from(path: Path, raw: Any) -> HistoryEntry:
         when = when.replace(tzinfo=timezone.utc)
     try:
         when.astimezone()  # what every listing does; year 1 in a local zone overflows
+        when.astimezone(timezone.utc)  # what the index keeps
     except (OverflowError, ValueError, OSError):
         raise _BadEntry(f"recorded_at {recorded[:40]!r} is out of range") from None
     source = raw.get("source_path")

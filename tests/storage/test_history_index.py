@@ -1,0 +1,181 @@
+"""The history's caches (per-key index, usage journal, sources map): used by saves and
+listings, and rebuilt from the entry files when missing, damaged or out of step."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from app.core.model import Strategy
+from app.storage.damage import StateFile, take_reports
+from app.storage.history import HistoryEntry, HistoryStore
+from app.storage.history_index import INDEX_NAME, SOURCES_NAME, USAGE_NAME, read_usage
+from tests.storage.test_history import connected, draft, ticking_clock
+
+
+def replace_with_folder(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
+DAMAGE: dict[str, Callable[[Path], None]] = {
+    "invalid JSON": lambda path: path.write_text("{ not json", encoding="utf-8"),
+    "wrong shape": lambda path: path.write_text(
+        json.dumps({"format": "idsync-history-index", "version": 1, "key": None,
+                    "entries": ["only", "three", "values"], "skipped": []}),
+        encoding="utf-8",
+    ),
+    "a list": lambda path: path.write_text("[1, 2]", encoding="utf-8"),
+    "deep": lambda path: path.write_text("[" * 5000 + "]" * 5000, encoding="utf-8"),
+    "huge": lambda path: path.write_bytes(b" " * (6 * 1024 * 1024)),
+    "a folder": lambda path: replace_with_folder(path),
+    "outside names": lambda path: path.write_text(
+        json.dumps({"format": "idsync-history-index", "version": 1, "key": "k",
+                    "entries": ["../../x.json", "save", "2025-03-01T09:30:00.000000+00:00",
+                                None, None, "", "", "", 1], "skipped": []}),
+        encoding="utf-8",
+    ),
+}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> HistoryStore:
+    return HistoryStore(tmp_path / "history", clock=ticking_clock())
+
+
+def three_versions(store: HistoryStore, tmp_path: Path) -> list[HistoryEntry]:
+    return [
+        store.record(connected(strategy=s), "save", source_path=tmp_path / "a.json")
+        for s in (Strategy.FIRST, Strategy.LAST, Strategy.ALL)
+    ]
+
+
+def test_a_save_writes_the_index_beside_the_entries(store: HistoryStore, tmp_path: Path) -> None:
+    made = three_versions(store, tmp_path)
+    index = made[0].path.parent / INDEX_NAME
+    raw = json.loads(index.read_text(encoding="utf-8"))
+    assert raw["format"] == "idsync-history-index" and raw["key"] == made[0].key
+    assert raw["entries"][0::9] == [entry.path.name for entry in reversed(made)]
+    assert index.stat().st_mode & 0o777 == 0o600
+    assert store.entries(made[0].key) == list(reversed(made))
+
+
+def test_repeat_detection_and_the_per_key_cap_go_through_the_index(tmp_path: Path) -> None:
+    store = HistoryStore(tmp_path / "history", max_per_key=2, clock=ticking_clock())
+    made = three_versions(store, tmp_path)
+    assert not made[0].path.exists()
+    again = store.record(connected(strategy=Strategy.ALL), "save", source_path=tmp_path / "a.json")
+    assert again == made[2]
+    assert store.entries(made[0].key) == [made[2], made[1]]
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGE))
+def test_a_damaged_index_is_rebuilt_and_the_listing_is_right(
+    store: HistoryStore, tmp_path: Path, damage: str
+) -> None:
+    made = three_versions(store, tmp_path)
+    index = made[0].path.parent / INDEX_NAME
+    DAMAGE[damage](index)
+    assert store.entries(made[0].key) == list(reversed(made))
+    assert take_reports() == [], "a rebuilt cache is not a damaged entry"
+    assert not (tmp_path / "x.json").exists()
+    newer = store.record(connected(), "save", source_path=tmp_path / "a.json")
+    assert store.entries(made[0].key) == [newer, *reversed(made)]
+
+
+def test_a_missing_index_is_rebuilt(store: HistoryStore, tmp_path: Path) -> None:
+    made = three_versions(store, tmp_path)
+    (made[0].path.parent / INDEX_NAME).unlink()
+    again = store.record(connected(strategy=Strategy.ALL), "save", source_path=tmp_path / "a.json")
+    assert again == made[2], "the repeat is still found"
+    assert (made[0].path.parent / INDEX_NAME).is_file()
+
+
+def test_an_entry_added_or_removed_behind_the_index_is_noticed(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    made = three_versions(store, tmp_path)
+    folder = made[0].path.parent
+    # Another process (or an older version of the app) adds one entry and removes another.
+    added = folder / "20990101T000000.000000Z-save.json"
+    envelope = json.loads(made[2].path.read_text(encoding="utf-8"))
+    envelope["recorded_at"] = "2099-01-01T00:00:00.000000+00:00"
+    envelope["detail"] = "from elsewhere"
+    added.write_text(json.dumps(envelope), encoding="utf-8")
+    made[0].path.unlink()
+    listed = store.entries(made[0].key)
+    assert [entry.path for entry in listed] == [added, made[2].path, made[1].path]
+    assert listed[0].detail == "from elsewhere"
+    # A damaged one added behind its back is set aside and reported, as always.
+    (folder / "20980101T000000.000000Z-save.json").write_text("{", encoding="utf-8")
+    assert len(store.entries()) == 3
+    assert [report.kind for report in take_reports()] == [StateFile.HISTORY]
+
+
+def test_the_usage_journal_counts_saves_and_is_recounted_when_damaged(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    made = three_versions(store, tmp_path)
+    sizes = sum(entry.path.stat().st_size for entry in made)
+    usage = read_usage(store.root / USAGE_NAME)
+    assert usage is not None and usage.total == sizes
+    (store.root / USAGE_NAME).write_text("garbage\n", encoding="utf-8")
+    newer = store.record(connected(), "save", source_path=tmp_path / "a.json")
+    usage = read_usage(store.root / USAGE_NAME)
+    assert usage is not None and usage.total == sizes + newer.path.stat().st_size
+
+
+def test_the_size_cap_holds_with_a_missing_usage_journal(tmp_path: Path) -> None:
+    probe = HistoryStore(root=tmp_path / "probe", clock=ticking_clock())
+    size = probe.record(connected(), "save", source_path=None).path.stat().st_size
+    store = HistoryStore(tmp_path / "history", max_total_bytes=int(size * 2.5),
+                         clock=ticking_clock())
+    oldest = store.record(connected("aud_1"), "save", source_path=None)
+    store.record(connected("aud_2"), "save", source_path=None)
+    (store.root / USAGE_NAME).unlink()
+    store.record(connected("aud_3"), "save", source_path=None)
+    assert len(store.entries()) == 2 and not oldest.path.exists()
+
+
+@pytest.mark.parametrize("damage", ["missing", "invalid JSON", "stale"])
+def test_the_sources_map_finds_a_files_entries_under_other_keys(
+    store: HistoryStore, tmp_path: Path, damage: str
+) -> None:
+    path = tmp_path / "a.json"
+    early = store.record(draft(), "save", source_path=path)
+    later = store.record(connected(), "save", source_path=path)
+    store.record(draft("Other"), "save", source_path=tmp_path / "b.json")
+    sources = store.root / SOURCES_NAME
+    if damage == "missing":
+        sources.unlink()
+    elif damage == "invalid JSON":
+        sources.write_text("{", encoding="utf-8")
+    else:  # written before the draft's folder existed (a save lost in a race)
+        raw = json.loads(sources.read_text(encoding="utf-8"))
+        folder = early.path.parent.name
+        raw["folders"].remove(folder)
+        raw["sources"] = {k: [f for f in v if f != folder] for k, v in raw["sources"].items()}
+        sources.write_text(json.dumps(raw), encoding="utf-8")
+    assert store.entries_for(connected(), path) == [later, early]
+    assert store.entries_for(connected(), path) == [later, early]
+    raw = json.loads(sources.read_text(encoding="utf-8"))
+    assert early.path.parent.name in raw["sources"][str(path)]
+
+
+def test_a_listing_of_every_document_reads_indexes_not_entries(
+    store: HistoryStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = three_versions(store, tmp_path)
+    store.record(draft(), "save", source_path=tmp_path / "b.json")
+    import app.storage.history as history
+
+    def no_entry_reads(path: Path) -> None:
+        raise AssertionError(f"read an entry file: {path}")
+
+    monkeypatch.setattr(history, "_read_entry", no_entry_reads)
+    assert len(store.entries()) == 4
+    assert store.entries_for(connected(), tmp_path / "a.json") == list(reversed(made))
+    store.record(connected(), "save", source_path=tmp_path / "a.json")
