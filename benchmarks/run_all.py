@@ -27,7 +27,7 @@ BENCHMARKS: tuple[tuple[str, list[str], list[str]], ...] = (
     ("check_scale.py", ["--runs", "3"], ["--runs", "1", "--small", "1000", "--large", "6000"]),
     ("catalog_filter.py", ["--runs", "5"], ["--runs", "2"]),
     ("table_edit.py", ["--edits", "40"], ["--edits", "15"]),
-    ("history_save.py", [], ["--quick"]),
+    ("history_save.py", [], ["--entries", "3000", "--rounds", "15"]),
     ("bulk_push.py", [], ["--configs", "15"]),
 )
 VERDICT = re.compile(r"\b(met|NOT met|ok|NOT OK)\b")
