@@ -390,6 +390,8 @@ class EventSettingsPage(QWidget):
             self.customized_radio,
             self.banner.turn_on_button,
             self.table,
+            # The current cell's one-click fix, next to the cell it fixes.
+            self.cell_detail.fix_button,
             self.add_button,
             self.remove_button,
             self.move_up_button,
