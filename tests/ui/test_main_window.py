@@ -181,3 +181,41 @@ def test_the_segment_menu_sits_before_help_and_push_waits_for_a_connection(
     assert window.push_actions is not None
     assert not window.push_actions.push_action.isEnabled()
     assert "Connect to Segment first" in window.push_actions.push_action.toolTip()
+
+
+def _mnemonic(text: str) -> str | None:
+    """The letter after a single '&' (Alt+letter), or None."""
+    plain = text.replace("&&", "")
+    at = plain.find("&")
+    return plain[at + 1].lower() if 0 <= at < len(plain) - 1 else None
+
+
+def test_no_step_page_takes_a_menus_alt_letter(qtbot: QtBot, window: MainWindow) -> None:
+    """A label or button on a page with Alt+F or Alt+S would take the key from the File or
+    Segment menu while that page is shown: the menu could not be opened by its letter."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    menus = {
+        letter
+        for action in window.menuBar().actions()
+        if (letter := _mnemonic(action.text())) is not None
+    }
+    assert {"f", "e", "v", "s", "h"} <= menus
+    taken = []
+    for step, page in window.pages.items():
+        for widget in [*page.findChildren(QLabel), *page.findChildren(QAbstractButton)]:
+            letter = _mnemonic(widget.text())
+            if letter in menus:
+                taken.append((step.value, widget.text()))
+    assert taken == []
+
+
+def test_alt_f_opens_the_file_menu_on_the_destination_step(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    window.go_to_step(Step.DESTINATION)
+    qtbot.waitUntil(window.pages[Step.DESTINATION].isVisible)
+    file_menu = window.menuBar().actions()[0].menu()
+    QTimer.singleShot(200, file_menu.close)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(file_menu.isVisible, timeout=1000)

@@ -223,6 +223,13 @@ class EventSettingsPage(QWidget):
         self.cell_detail = FindingDetail("cellDetail")
         self.cell_detail.setAccessibleName("About the current cell")
         self.cell_detail.fixRequested.connect(self._apply_fix)
+        # Room for the hint and a two-line finding, so the row buttons below do not jump
+        # as the arrow keys move between clean cells and cells with a finding.
+        lines = self.cell_detail.fontMetrics().lineSpacing()
+        self.cell_detail.setMinimumHeight(3 * lines + 8)
+        self.cell_detail.text_label.setAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+        )
         layout.addWidget(self.cell_detail)
         layout.addLayout(self._build_row_buttons())
 
@@ -390,6 +397,8 @@ class EventSettingsPage(QWidget):
             self.customized_radio,
             self.banner.turn_on_button,
             self.table,
+            # The current cell's one-click fix, next to the cell it fixes.
+            self.cell_detail.fix_button,
             self.add_button,
             self.remove_button,
             self.move_up_button,

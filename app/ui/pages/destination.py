@@ -138,9 +138,9 @@ class DestinationPage(QWidget):
         self.kind_combo.setAccessibleName("Show kind")
         for label, _kind in KIND_FILTERS:
             self.kind_combo.addItem(label)
-        search_label = QLabel("&Find")
+        search_label = QLabel("Fi&nd")
         search_label.setBuddy(self.search_edit)
-        kind_label = QLabel("&Show")
+        kind_label = QLabel("Sho&w")
         kind_label.setBuddy(self.kind_combo)
         search_row = QHBoxLayout()
         search_row.addWidget(search_label)

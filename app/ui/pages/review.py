@@ -49,7 +49,7 @@ class ReviewPage(QWidget):
         findings_panel = QWidget()
         findings_layout = QVBoxLayout(findings_panel)
         findings_layout.setContentsMargins(0, 0, 0, 0)
-        findings_label = QLabel("&Findings")
+        findings_label = QLabel("F&indings")
         findings_label.setBuddy(self.findings_list)
         findings_layout.addWidget(findings_label)
         findings_layout.addWidget(self.summary_label)

@@ -29,7 +29,7 @@ from app.ui.widgets import FieldFindings, PageHeader, mark_line_edit
 # Fields of the target, in the order they are shown: (document field, label, accessible
 # description, placeholder).
 _TARGET_FIELDS = (
-    ("target.space_id", "&Space id", "The Engage space's id", "e.g. spa_9f2KxQe7LmN3"),
+    ("target.space_id", "Spa&ce id", "The Engage space's id", "e.g. spa_9f2KxQe7LmN3"),
     ("target.audience_id", "&Audience id", "The audience's id in the space",
      "e.g. aud_2bLq8TtW5vYx"),
     ("target.journey_id", "&Journey id", "The journey's id in the space",

@@ -197,3 +197,37 @@ def test_inside_the_main_window_at_1280_by_800_nothing_is_clipped(qtbot, real_ca
     window.controller.undo_stack.setClean()
     window.close()
     assert QApplication.activeModalWidget() is None
+
+
+def test_tab_from_the_table_reaches_the_current_cells_fix(qtbot, page, controller) -> None:
+    """The fix shown under the table is one Tab away from its cell, not for the mouse only."""
+    wrong = IdentifierRow(segment="email", destination="email", strategy=Strategy.LAST)
+    controller.load(facebook(wrong), None)
+    table = page.table
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    table.setCurrentIndex(page.model.index(0, 1))
+    qtbot.waitUntil(page.cell_detail.fix_button.isVisible)
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is page.cell_detail.fix_button
+    qtbot.keyClick(page.cell_detail.fix_button, Qt.Key.Key_Space)
+    assert controller.document.identifiers[0].destination == "EMAIL"
+
+
+def test_the_row_buttons_stay_put_between_a_clean_cell_and_one_with_a_finding(
+    qtbot, page, controller
+) -> None:
+    wrong = IdentifierRow(segment="email", destination="email", strategy=Strategy.LAST)
+    controller.load(facebook(wrong), None)
+    table = page.table
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    table.setCurrentIndex(page.model.index(0, 0))  # clean: only the editing hint
+    qtbot.wait(20)
+    clean_y = page.add_button.mapTo(page, QPoint(0, 0)).y()
+    table.setCurrentIndex(page.model.index(0, 1))  # IDS110 with its fix
+    qtbot.waitUntil(page.cell_detail.fix_button.isVisible)
+    qtbot.wait(20)
+    assert page.add_button.mapTo(page, QPoint(0, 0)).y() == clean_y
+    # The text starts at the top of the reserved room, right under the table.
+    assert page.cell_detail.text_label.alignment() & Qt.AlignmentFlag.AlignTop
