@@ -45,8 +45,8 @@ def main() -> int:
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv)
 
+    from app.core.steps import Step
     from app.ui.main_window import MainWindow
-    from app.ui.steps import Step
 
     window = MainWindow(load_catalog())
     window.resize(1280, 800)
