@@ -346,37 +346,38 @@ class CompareDialog(QDialog):
         self._refresh()
 
     def choose_left_file(self, path: Path | str | None = None) -> bool:
-        if path is None:
-            chosen, _filter = QFileDialog.getOpenFileName(
-                self, "Compare with file", self._folder(), JSON_FILTER
-            )
-            if not chosen:
-                return False
-            path = chosen
-        doc = self._read(Path(path))
-        if doc is None:
+        picked = self._pick_file("Compare with file", path)
+        if picked is None:
             return False
-        self.left_doc, self.left_label = doc, f"File: {path}"
+        self.left_doc, self.left_label = picked[0], f"File: {picked[1]}"
         self._refresh()
         return True
 
     def choose_right_file(self, path: Path | str | None = None) -> bool:
-        if path is None:
-            chosen, _filter = QFileDialog.getOpenFileName(
-                self, "Compare file", self._folder(), JSON_FILTER
-            )
-            if not chosen:
-                return False
-            path = chosen
-        doc = self._read(Path(path))
-        if doc is None:
+        picked = self._pick_file("Compare file", path)
+        if picked is None:
             return False
-        self.right_doc, self.right_path = doc, Path(path)
-        self.right_label = f"File: {path}"
+        self.right_doc, self.right_path = picked
+        self.right_label = f"File: {picked[1]}"
         if self.kind is LeftKind.HISTORY:
             self._load_history()
         self._refresh()
         return True
+
+    def _pick_file(
+        self, title: str, path: Path | str | None
+    ) -> tuple[IdSyncDocument, Path] | None:
+        """The document at ``path``, or at the file the person chooses (None: cancelled
+        or unreadable, with the reason in the status line)."""
+        if path is None:
+            chosen, _filter = QFileDialog.getOpenFileName(
+                self, title, self._folder(), JSON_FILTER
+            )
+            if not chosen:
+                return None
+            path = chosen
+        doc = self._read(Path(path))
+        return (doc, Path(path)) if doc is not None else None
 
     def _folder(self) -> str:
         path = self.right_path or self._controller.path
