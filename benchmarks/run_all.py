@@ -30,7 +30,7 @@ BENCHMARKS: tuple[tuple[str, list[str], list[str]], ...] = (
     ("history_save.py", [], ["--entries", "3000", "--rounds", "15"]),
     ("bulk_push.py", [], ["--configs", "15"]),
 )
-VERDICT = re.compile(r"\b(met|NOT met|ok|NOT OK)\b")
+VERDICT = re.compile(r"\b(met|NOT met|ok|NOT OK)\b|ratio ")
 
 
 def main() -> int:
