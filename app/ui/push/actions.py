@@ -155,7 +155,7 @@ class PushActions(QObject):
         return dialog
 
     def _apply_picked(self) -> None:
-        from app.ui.push.choice import apply_choice
+        from app.push.choice import apply_choice
         from app.ui.push.picker_dialog import LivePickerDialog
 
         dialog = self.dialog

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.model import AudienceTarget, IdSyncDocument
+from app.push.choice import WorkspaceChoice
 from app.segment.client import SegmentClient
 from app.segment.errors import SegmentError
 from app.segment.models import Audience, Connection, Space
-from app.ui.push.choice import WorkspaceChoice
 from app.ui.push.session import SegmentSession
 from app.ui.push.status import StatusLine
 from app.ui.push.worker import JobContext, Worker

@@ -118,7 +118,7 @@ def test_a_connection_to_another_destination_replaces_the_destination(
     assert (choice.space_id, choice.audience_id) == (SPACE, "aud_high_value")
     assert choice.instance_id == FACEBOOK
 
-    from app.ui.push.choice import apply_choice
+    from app.push.choice import apply_choice
 
     changed = apply_choice(doc, choice)
     assert changed.destination == DestinationRef(
