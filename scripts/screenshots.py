@@ -44,7 +44,7 @@ def facebook_document() -> IdSyncDocument:
         "Approved by the growth team.",
         target=AudienceTarget(space_id="spa_9f2KxQe7LmN3", audience_id="aud_2bLq8TtW5vYx"),
         destination=DestinationRef(
-            slug="facebook-custom-audiences",
+            slug="personas-facebook-custom-audiences",
             name="Facebook Custom Audiences",
             instance_id="64f1c2a9e3b8d70012ab34cd",
         ),

@@ -55,6 +55,9 @@ class FindingDetail(QFrame):
             Qt.TextInteractionFlag.TextBrowserInteraction
         )
         self.text_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        self.text_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # As tall as its text: a list above it keeps the room it does not need.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.fix_button = QPushButton()
         self.fix_button.setObjectName(f"{object_name}:fix")
         self.fix_button.setAccessibleName("Apply the suggested fix")
