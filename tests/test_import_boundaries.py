@@ -42,7 +42,7 @@ HEADLESS_RUN = textwrap.dedent(
 
 
 def test_headless_modules_and_check_do_not_load_qt(tmp_path: Path) -> None:
-    from tests.cli.helpers import WRONG_KEY, write
+    from tests.helpers.documents import WRONG_KEY, write
 
     path = write(tmp_path / "doc.json", WRONG_KEY)
     completed = subprocess.run(

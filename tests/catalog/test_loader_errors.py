@@ -9,7 +9,7 @@ import pytest
 
 from app.catalog import DESTINATIONS_FILE, IDENTIFIERS_FILE, CatalogError, load_catalog_from
 from app.catalog.loader import MAX_FILE_BYTES
-from tests.catalog.jsonfiles import read_json, write_json
+from tests.helpers.jsonfiles import read_json, write_json
 
 
 def _line_of(path: Path, needle: str, occurrence: int = 1) -> int:

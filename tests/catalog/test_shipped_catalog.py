@@ -27,7 +27,7 @@ from app.core.catalog import (
     ValueKind,
 )
 from app.core.model import DestinationKind, Strategy
-from tests.catalog.jsonfiles import read_json
+from tests.helpers.jsonfiles import read_json
 
 FACEBOOK_KEYS = (
     "EXTERN_ID", "EMAIL", "PHONE", "FN", "LN", "FI", "GEN",

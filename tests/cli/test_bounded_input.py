@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.helpers import CLEAN, run, write
+from tests.helpers.cli import run
 from tests.helpers.damage import DAMAGE
+from tests.helpers.documents import CLEAN, write
 
 pytestmark = pytest.mark.timeout(60)  # a FIFO read that blocks fails here, not at 300 s
 

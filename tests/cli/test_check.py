@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from app.core import sources
-from tests.cli.helpers import (
+from tests.helpers.cli import run
+from tests.helpers.documents import (
     BROKEN_JSON,
     CLEAN,
     MOBILE_WITHOUT_TOGGLE,
     WRONG_KEY,
     row_line,
-    run,
     write,
 )
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from app.cli import main
 from app.core.model import IdSyncDocument
 from app.storage.documents import dump_document
-from tests.cli.helpers import WRONG_KEY, row_line, write
-from tests.storage.strategies import damaged_documents, documents, json_values
+from tests.helpers.documents import WRONG_KEY, row_line, write
+from tests.helpers.strategies import damaged_documents, documents, json_values
 
 ROOT = Path(__file__).resolve().parents[2]
 # capsys is not used: output goes to pytest's own capture, and each example only needs

@@ -14,13 +14,13 @@ from app.core.model import IdentifierRow, Setup, Strategy
 from app.core.rules import RULES
 from app.core.schema import document_json_schema
 from app.storage.documents import dump_document
-from tests.cli.helpers import (
+from tests.helpers.cli import run
+from tests.helpers.documents import (
     CLEAN,
     JOURNEY,
     MOBILE_WITHOUT_TOGGLE,
     WRONG_KEY,
     row_line,
-    run,
     write,
 )
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.resources import resource_path
-from tests.cli.helpers import run
+from tests.helpers.cli import run
 
 EXAMPLES = resource_path("examples")
 INVALID = sorted((EXAMPLES / "invalid").glob("*.json"))

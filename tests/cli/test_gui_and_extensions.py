@@ -13,7 +13,8 @@ import pytest
 
 import app
 import app.ui
-from tests.cli.helpers import CLEAN, run, write
+from tests.helpers.cli import run
+from tests.helpers.documents import CLEAN, write
 
 FAKE_EDITOR = '''
 opened = []

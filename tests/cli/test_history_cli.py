@@ -11,8 +11,9 @@ import pytest
 from app.core.model import IdentifierRow, Strategy
 from app.storage.documents import dump_document
 from app.storage.history import HistoryStore
-from tests.cli.helpers import CLEAN, run, write
+from tests.helpers.cli import run
 from tests.helpers.damage import DAMAGE
+from tests.helpers.documents import CLEAN, write
 from tests.helpers.killed_save import kill_during_save
 
 START = datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)

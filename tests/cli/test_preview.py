@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.resources import resource_path
-from tests.cli.helpers import run
+from tests.helpers.cli import run
 from tests.helpers.damage import DAMAGE
 
 FACEBOOK = resource_path("examples", "facebook-custom-audiences.json")

@@ -15,7 +15,7 @@ from app.resources import resource_path
 from app.segment.sandbox import Sandbox
 from app.storage.documents import read_document, write_document
 from app.storage.secrets import TOKEN_ENV_VAR, TokenStore
-from tests.secrets_support import MemoryKeyring, TokenRegistry
+from tests.helpers.keyrings import MemoryKeyring, TokenRegistry
 
 pytestmark = pytest.mark.usefixtures("token_never_leaks")
 

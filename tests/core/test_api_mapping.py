@@ -28,7 +28,7 @@ from app.core.model import (
     Setup,
     Strategy,
 )
-from tests.storage.strategies import rows as generated_rows
+from tests.helpers.strategies import rows as generated_rows
 
 FB = DestinationRef(slug="facebook-custom-audiences", instance_id="dst_fb")
 ROWS = (

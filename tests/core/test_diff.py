@@ -17,8 +17,8 @@ from app.core.model import (
     Setup,
     Strategy,
 )
-from tests.storage.strategies import documents
-from tests.storage.strategies import rows as generated_rows
+from tests.helpers.strategies import documents
+from tests.helpers.strategies import rows as generated_rows
 
 EMAIL = IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST)
 PHONE = IdentifierRow(segment="phone", destination="PHONE", strategy=Strategy.ALL)

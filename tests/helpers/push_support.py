@@ -46,7 +46,7 @@ from app.segment.sandbox_state import SandboxState
 from app.storage.secrets import clear_session_tokens
 from app.ui.controller import DocumentController
 from app.ui.push.session import SegmentSession
-from tests.secrets_support import MemoryKeyring, TokenRegistry, assert_tokens_absent
+from tests.helpers.keyrings import MemoryKeyring, TokenRegistry, assert_tokens_absent
 
 LEFT = Qt.MouseButton.LeftButton
 SPACE = "spa_test_main"

@@ -17,8 +17,8 @@ import pytest
 from app.segment.client import RetryPolicy, SegmentClient
 from app.segment.ratelimit import RateLimiter
 from app.segment.sandbox import Sandbox
+from tests.helpers.keyrings import TokenRegistry, assert_tokens_absent
 from tests.helpers.network import RecordingSleeper
-from tests.secrets_support import TokenRegistry, assert_tokens_absent
 
 ClientFactory = Callable[..., SegmentClient]
 

@@ -11,7 +11,8 @@ import pytest
 
 from app.core.rules import RULES
 from app.review.annotations import artifact_uri, escape_data, escape_property
-from tests.cli.helpers import BROKEN_JSON, CLEAN, WRONG_KEY, row_line, run, write
+from tests.helpers.cli import run
+from tests.helpers.documents import BROKEN_JSON, CLEAN, WRONG_KEY, row_line, write
 
 SCHEMA = json.loads(
     (Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
@@ -99,7 +100,7 @@ def test_github_commands_annotate_the_line(
 
 
 def test_github_warning_and_unreadable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from tests.cli.helpers import MOBILE_WITHOUT_TOGGLE
+    from tests.helpers.documents import MOBILE_WITHOUT_TOGGLE
 
     mobile = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
     broken = tmp_path / "broken.json"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from app.core.model import IdentifierRow, Strategy
-from tests.cli.helpers import CLEAN, run, write
+from tests.helpers.cli import run
+from tests.helpers.documents import CLEAN, write
 
 
 def test_json_diff_matches_the_text_diff(

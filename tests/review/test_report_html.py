@@ -14,7 +14,8 @@ from app.core.model import DestinationRef, IdentifierRow, JourneyTarget, Strateg
 from app.core.rules import RULES
 from app.review.checked import check_file
 from app.review.report_html import render_report
-from tests.cli.helpers import BROKEN_JSON, CLEAN, WRONG_KEY, row_line, run, write
+from tests.helpers.cli import run
+from tests.helpers.documents import BROKEN_JSON, CLEAN, WRONG_KEY, row_line, write
 
 WHEN = datetime(2025, 1, 2, 3, 4, tzinfo=timezone.utc)
 

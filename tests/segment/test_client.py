@@ -27,9 +27,9 @@ from app.segment.errors import (
     ValidationFailed,
 )
 from app.segment.sandbox import LostAnswer, RateLimitHint, Sandbox
+from tests.helpers.keyrings import TokenRegistry
 from tests.helpers.network import RecordingSleeper, closed_port
 from tests.helpers.sandbox import ClientFactory
-from tests.secrets_support import TokenRegistry
 
 SPACE = "spa_example_marketing"
 AUDIENCE = "aud_example_high_value"

@@ -14,7 +14,7 @@ from app.resources import resource_path
 from app.segment.sandbox import Sandbox
 from app.storage.documents import read_document, write_document
 from app.storage.secrets import TOKEN_ENV_VAR
-from tests.cli.helpers import Result
+from tests.helpers.cli import Result
 
 SPACE = "spa_example_marketing"
 AUDIENCE = "aud_example_high_value"

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from app.segment.sandbox import Sandbox
-from tests.secrets_support import TokenRegistry
+from tests.helpers.keyrings import TokenRegistry
 
 SPACE = "spa_example_marketing"
 AUDIENCE = "aud_example_high_value"

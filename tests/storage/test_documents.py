@@ -27,8 +27,8 @@ from app.storage.documents import (
     read_document,
     write_document,
 )
-from tests.storage.readonly import only_entries, read_only_folder
-from tests.storage.strategies import damaged_documents, documents, json_values
+from tests.helpers.readonly import only_entries, read_only_folder
+from tests.helpers.strategies import damaged_documents, documents, json_values
 
 CANONICAL = """{
   "format": "idsync-config",

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from app.core.model import (
-    AudienceTarget,
     DestinationRef,
-    IdentifierRow,
-    IdSyncDocument,
     JourneyTarget,
     Strategy,
 )
@@ -30,31 +26,7 @@ from app.storage.history import (
     key_label,
     push_detail,
 )
-
-START = datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)
-
-
-def ticking_clock(step: timedelta = timedelta(minutes=1)) -> Callable[[], datetime]:
-    """A clock that moves one step per reading, so entry times are known."""
-    times = iter(START + step * n for n in range(10_000))
-    return lambda: next(times)
-
-
-def connected(audience: str = "aud_1", strategy: Strategy = Strategy.LAST) -> IdSyncDocument:
-    return IdSyncDocument(
-        name="Iterable sync",
-        target=AudienceTarget(space_id="spa_1", audience_id=audience),
-        destination=DestinationRef(slug="iterable", name="Iterable", instance_id="dst_1"),
-        identifiers=(IdentifierRow(segment="email", destination="email", strategy=strategy),),
-    )
-
-
-def draft(name: str = "Draft") -> IdSyncDocument:
-    """No ids yet: grouped by its file."""
-    return IdSyncDocument(
-        name=name,
-        identifiers=(IdentifierRow(segment="user_id", destination="", strategy=Strategy.FIRST),),
-    )
+from tests.helpers.history import START, connected, draft, ticking_clock
 
 
 @pytest.fixture

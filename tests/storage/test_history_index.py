@@ -13,7 +13,7 @@ from app.core.model import Strategy
 from app.storage.damage import StateFile, take_reports
 from app.storage.history import HistoryEntry, HistoryStore
 from app.storage.history_index import INDEX_NAME, SOURCES_NAME, USAGE_NAME, read_usage
-from tests.storage.test_history import connected, draft, ticking_clock
+from tests.helpers.history import connected, draft, ticking_clock
 
 
 def replace_with_folder(path: Path) -> None:

@@ -20,7 +20,7 @@ from app.storage.secrets import (
     account_for,
     clear_session_tokens,
 )
-from tests.secrets_support import MemoryKeyring
+from tests.helpers.keyrings import MemoryKeyring
 
 US = "https://api.segmentapis.com"
 EU = "https://eu1.api.segmentapis.com"

@@ -19,8 +19,9 @@ from app.storage.locks import FileLock
 from app.storage.paths import state_dir
 from app.storage.settings import load_settings
 from app.ui.main_window import MainWindow
+from tests.helpers.dialogs import DialogDriver, FileDialogs
 from tests.helpers.recovery import leave_crashed_recovery
-from tests.ui.conftest import DialogDriver, FileDialogs, close_window, open_window
+from tests.helpers.windows import close_window, open_window
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

@@ -22,8 +22,8 @@ from app.storage.history import HistoryEvent, HistoryStore
 from app.ui.compare_dialog import CompareDialog, LeftKind, Mark, mark_color
 from app.ui.main_window import MainWindow
 from app.ui.push.session import SegmentSession
-from tests.cli.helpers import CLEAN, write
-from tests.ui.conftest import FileDialogs
+from tests.helpers.dialogs import FileDialogs
+from tests.helpers.documents import CLEAN, write
 
 PHONE = IdentifierRow(segment="phone", destination="PHONE", strategy=Strategy.LAST)
 

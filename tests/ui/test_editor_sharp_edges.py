@@ -13,14 +13,7 @@ from app.core.findings import Severity
 from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Setup, Strategy
 from app.core.steps import Step
 from app.ui.main_window import MainWindow
-from tests.ui.test_end_to_end import (
-    cell_codes,
-    click,
-    open_editor,
-    press,
-    reactivate,
-    set_cell,
-)
+from tests.helpers.editing import cell_codes, click, open_editor, press, reactivate, set_cell
 
 K = Qt.Key
 LEFT = Qt.MouseButton.LeftButton

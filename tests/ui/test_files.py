@@ -15,38 +15,19 @@ from pytestqt.qtbot import QtBot
 from app import APP_NAME
 from app.core.editing import new_document
 from app.core.model import (
-    AudienceTarget,
-    DestinationRef,
     IdentifierRow,
     IdSyncDocument,
-    Strategy,
 )
 from app.storage.documents import dump_document, read_document, write_document
 from app.storage.exports import ExportKind
 from app.storage.settings import load_settings
 from app.ui.main_window import MainWindow
 from tests.helpers.damage import DAMAGE
-from tests.ui.conftest import DialogDriver, FileDialogs
+from tests.helpers.dialogs import DialogDriver, FileDialogs
+from tests.helpers.documents import facebook_document
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
-
-
-def facebook_document(**changes: object) -> IdSyncDocument:
-    doc = IdSyncDocument(
-        name="VIP buyers to Facebook",
-        target=AudienceTarget(space_id="spa_9f2KxQe7", audience_id="aud_2bLq8TtW"),
-        destination=DestinationRef(
-            slug="personas-facebook-custom-audiences",
-            name="Facebook Custom Audiences",
-            instance_id="64f1c2a9e3b8d70012ab34cd",
-        ),
-        identifiers=(
-            IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST),
-            IdentifierRow(segment="user_id", destination="EXTERN_ID", strategy=Strategy.FIRST),
-        ),
-    )
-    return doc.model_copy(update=changes)
 
 
 def drop_file(qtbot: QtBot, window: MainWindow, path: Path) -> None:

@@ -20,6 +20,9 @@ from app.ui.history_dialog import NO_HISTORY, NO_HISTORY_HERE, HistoryDialog
 from app.ui.main_window import MainWindow
 from app.ui.push.push_dialog import PushDialog, PushStep
 from app.ui.push.status import StatusKind
+from tests.helpers.dialogs import FileDialogs
+from tests.helpers.documents import facebook_document
+from tests.helpers.editing import set_cell
 from tests.helpers.push_support import (
     ITERABLE,
     SPACE,
@@ -29,9 +32,6 @@ from tests.helpers.push_support import (
     row,
     tick,
 )
-from tests.ui.conftest import FileDialogs
-from tests.ui.test_end_to_end import set_cell
-from tests.ui.test_files import facebook_document
 
 pytest_plugins = ("tests.helpers.push_support",)
 

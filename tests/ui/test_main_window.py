@@ -15,7 +15,8 @@ from app.core.steps import Step, step_of
 from app.storage.documents import write_document
 from app.ui.application import run_gui
 from app.ui.main_window import MainWindow
-from tests.ui.conftest import DialogDriver, double_click
+from tests.helpers.dialogs import DialogDriver
+from tests.helpers.windows import double_click
 
 
 def click_step(qtbot: QtBot, window: MainWindow, step: Step) -> None:

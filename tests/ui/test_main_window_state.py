@@ -16,8 +16,9 @@ from app.storage.history import HistoryStore
 from app.storage.settings import Settings, load_settings, save_settings, settings_path
 from app.ui.main_window import MainWindow
 from tests.helpers.damage import DAMAGE
+from tests.helpers.dialogs import DialogDriver
 from tests.helpers.killed_save import kill_during_save
-from tests.ui.conftest import DialogDriver, close_window, open_window
+from tests.helpers.windows import close_window, open_window
 
 pytestmark = pytest.mark.timeout(120)
 

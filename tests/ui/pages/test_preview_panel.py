@@ -37,7 +37,7 @@ from app.ui.pages.preview_panel import (
     StrategyPreviewPanel,
     readable_name,
 )
-from tests.ui.conftest import FileDialogs
+from tests.helpers.dialogs import FileDialogs
 
 K = Qt.Key
 PROFILES = resource_path("profiles")

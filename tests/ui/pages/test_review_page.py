@@ -22,7 +22,7 @@ from app.storage.exports import ExportKind
 from app.ui.findings_list import FINDING_ROLE
 from app.ui.main_window import MainWindow
 from app.ui.widgets import CodeView
-from tests.ui.conftest import double_click
+from tests.helpers.windows import double_click
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 BODY_KINDS = (ExportKind.CREATE_BODY, ExportKind.UPDATE_BODY)

@@ -12,8 +12,8 @@ from app.segment.endpoints import EndpointKind
 from app.ui.push.connect_dialog import ConnectDialog
 from app.ui.push.session import SegmentSession
 from app.ui.push.status import StatusKind
+from tests.helpers.connect import choose_endpoint, open_dialog
 from tests.helpers.push_support import click
-from tests.ui.push.test_connect_dialog import choose_endpoint, open_dialog
 
 pytest_plugins = ("tests.helpers.push_support",)
 pytestmark = pytest.mark.usefixtures("token_guard")

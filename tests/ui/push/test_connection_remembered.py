@@ -10,10 +10,10 @@ from app.segment.endpoints import EndpointKind
 from app.segment.sandbox import Sandbox
 from app.storage.settings import load_settings, settings_path
 from app.ui.push.connect_dialog import ConnectDialog
+from tests.helpers.connect import type_into, use_custom_url
+from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.push_support import click
-from tests.secrets_support import MemoryKeyring
-from tests.ui.conftest import close_window, open_window
-from tests.ui.push.test_connect_dialog import type_into, use_custom_url
+from tests.helpers.windows import close_window, open_window
 
 pytest_plugins = ("tests.helpers.push_support",)
 pytestmark = pytest.mark.usefixtures("token_guard")

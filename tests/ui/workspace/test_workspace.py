@@ -20,8 +20,9 @@ from app.ui.main_window import MainWindow
 from app.ui.workspace import scanner
 from app.ui.workspace.model import Column, WorkspaceFilter, WorkspaceModel
 from app.ui.workspace.panel import WorkspacePanel
-from tests.cli.helpers import BROKEN_JSON, CLEAN, MOBILE_WITHOUT_TOGGLE, WRONG_KEY, write
-from tests.ui.conftest import DialogDriver, double_click
+from tests.helpers.dialogs import DialogDriver
+from tests.helpers.documents import BROKEN_JSON, CLEAN, MOBILE_WITHOUT_TOGGLE, WRONG_KEY, write
+from tests.helpers.windows import double_click
 
 
 @pytest.fixture

@@ -1,13 +1,9 @@
-"""Documents and a runner shared by the CLI tests."""
+"""Sample documents shared by the CLI, review and UI tests, and how to write them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
-from app.cli import main
 from app.core.model import (
     AudienceTarget,
     DestinationRef,
@@ -54,28 +50,6 @@ def write(path: Path, doc: IdSyncDocument) -> Path:
     return path
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def out_lines(self) -> list[str]:
-        return self.out.splitlines()
-
-    @property
-    def err_lines(self) -> list[str]:
-        return self.err.splitlines()
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> Result:
-    capsys.readouterr()
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return Result(code, captured.out, captured.err)
-
-
 def row_line(path: Path, row: int) -> int:
     """The 1-based line where identifier row ``row`` (1-based) opens in a document written
     by :func:`write` (indent 2: each row opens with ``    {`` under ``"identifiers"``)."""
@@ -83,3 +57,20 @@ def row_line(path: Path, row: int) -> int:
     start = next(i for i, text in enumerate(lines) if text.startswith('  "identifiers"'))
     openings = [i + 1 for i, text in enumerate(lines) if i > start and text == "    {"]
     return openings[row - 1]
+
+
+def facebook_document(**changes: object) -> IdSyncDocument:
+    doc = IdSyncDocument(
+        name="VIP buyers to Facebook",
+        target=AudienceTarget(space_id="spa_9f2KxQe7", audience_id="aud_2bLq8TtW"),
+        destination=DestinationRef(
+            slug="personas-facebook-custom-audiences",
+            name="Facebook Custom Audiences",
+            instance_id="64f1c2a9e3b8d70012ab34cd",
+        ),
+        identifiers=(
+            IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST),
+            IdentifierRow(segment="user_id", destination="EXTERN_ID", strategy=Strategy.FIRST),
+        ),
+    )
+    return doc.model_copy(update=changes)

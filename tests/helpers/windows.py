@@ -1,0 +1,36 @@
+"""The real main window as the tests start and close it, and a person's double-click."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from app.core.catalog import Catalog
+from app.ui.main_window import MainWindow
+
+_LEFT = Qt.MouseButton.LeftButton
+
+
+def double_click(qtbot: QtBot, widget: QWidget, pos: QPoint) -> None:
+    """What a person's double-click delivers: a click, then the double-click event."""
+    qtbot.mouseClick(widget, _LEFT, pos=pos)
+    qtbot.mouseDClick(widget, _LEFT, pos=pos)
+
+
+def open_window(qtbot: QtBot, catalog: Catalog) -> MainWindow:
+    """A shown, active main window, started as the app starts it (recovery offered)."""
+    window = MainWindow(catalog)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.start([])
+    return window
+
+
+def close_window(window: MainWindow) -> None:
+    """Close without the unsaved-changes question (tests that want it ask for it)."""
+    window.controller.undo_stack.setClean()
+    window.close()
+    window.deleteLater()
