@@ -2,4 +2,8 @@ from app.cli import main
 
 # Guarded: worker processes started fresh (spawn) import this module again.
 if __name__ == "__main__":
+    import multiprocessing
+
+    # In a frozen build, a worker of `idsync check` starts as this program: let it be one.
+    multiprocessing.freeze_support()
     raise SystemExit(main())

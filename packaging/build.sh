@@ -62,7 +62,8 @@ ls -d "$internal"/keyring-*.dist-info >/dev/null 2>&1 || {
   exit 1; }
 modules=$("$env_dir/bin/pyi-archive_viewer" -r -b "$bundle/idsync")
 for module in keyring.backends.SecretService keyring.backends.macOS keyring.backends.Windows \
-  app.ui.application app.ui.self_test app.cli_push; do
+  app.ui.application app.ui.self_test app.cli.push app.cli.review app.cli.documents \
+  app.segment.sandbox; do
   grep -qx " *$module" <<<"$modules" || { echo "build.sh: the bundle lacks $module" >&2; exit 1; }
 done
 
