@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import (
@@ -49,15 +50,17 @@ from app.ui.files import DocumentFiles
 from app.ui.history_dialog import HistoryDialog
 from app.ui.history_recorder import HistoryRecorder
 from app.ui.icons import app_icon
-from app.ui.identifiers import EventSettingsPage
-from app.ui.pages.destination import DestinationPage
-from app.ui.pages.review import ReviewPage
 from app.ui.pages.step_page import StepPage
-from app.ui.pages.target import TargetPage
 from app.ui.push.actions import PushActions
 from app.ui.push.session import SegmentSession
 from app.ui.sidebar import StepSidebar
 from app.ui.workspace.actions import ReviewActions
+
+if TYPE_CHECKING:
+    from app.ui.identifiers import EventSettingsPage
+    from app.ui.pages.destination import DestinationPage
+    from app.ui.pages.review import ReviewPage
+    from app.ui.pages.target import TargetPage
 
 _log = logging.getLogger(__name__)
 
@@ -91,6 +94,26 @@ def _decode(text: str) -> QByteArray:
     return QByteArray.fromBase64(QByteArray(text.encode("ascii")))
 
 
+PAGES_AFTER_START_MS = 300
+"""The other steps' pages are built this long after start, once the window is up."""
+
+
+class _Pages(Mapping[Step, QWidget]):
+    """``window.pages[step]``: each page, built on first use."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+
+    def __getitem__(self, step: Step) -> QWidget:
+        return self._window.page(step)
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(Step)
+
+    def __len__(self) -> int:
+        return len(Step)
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -121,27 +144,13 @@ class MainWindow(QMainWindow):
         self.sidebar = StepSidebar()
         self.stack = QStackedWidget()
         self.stack.setObjectName("stepPages")
-        self.target_page = TargetPage(self.controller)
-        self.destination_page = DestinationPage(self.controller, catalog)
-        self.event_settings_page = EventSettingsPage(
-            self.controller, catalog, self.remembered_identifiers
-        )
-        self.review_page = ReviewPage(self.controller, catalog)
-        self.pages: dict[Step, QWidget] = {
-            Step.TARGET: self.target_page,
-            Step.DESTINATION: self.destination_page,
-            Step.IDENTIFIERS: self.event_settings_page,
-            Step.REVIEW: self.review_page,
-        }
-        # The same pages as the StepPage protocol, so mypy checks each one has it.
-        self._step_pages: dict[Step, StepPage] = {
-            Step.TARGET: self.target_page,
-            Step.DESTINATION: self.destination_page,
-            Step.IDENTIFIERS: self.event_settings_page,
-            Step.REVIEW: self.review_page,
-        }
-        for step in Step:
-            self.stack.addWidget(self.pages[step])
+        # Pages are built when first shown (the starting one at once, the rest once the
+        # window is up): the first paint waits for one page, not four. A placeholder holds
+        # each one's place in the stack until then.
+        self._built: dict[Step, QWidget] = {}
+        for _step in Step:
+            self.stack.addWidget(QWidget())
+        self.pages: Mapping[Step, QWidget] = _Pages(self)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -174,8 +183,6 @@ class MainWindow(QMainWindow):
         self.review_actions.message.connect(self.show_message)
 
         self.sidebar.currentRowChanged.connect(self._on_step_row_changed)
-        self.review_page.findingActivated.connect(self.go_to_finding)
-        self.review_page.exportRequested.connect(self.files.export)
         self.files.message.connect(self.show_message)
         self.files.saved.connect(self._on_saved)
         self.files.recentChanged.connect(self._rebuild_recent_menu)
@@ -215,6 +222,7 @@ class MainWindow(QMainWindow):
             notes.insert(0, self.autosave_off_reason)
         if notes:
             self.show_message(" ".join(notes))
+        QTimer.singleShot(PAGES_AFTER_START_MS, self.build_remaining_pages)
 
     def report_damaged_files(self, *_args: object) -> None:
         """Show, once, the files of the app's own found damaged and set aside since."""
@@ -431,10 +439,7 @@ class MainWindow(QMainWindow):
         (the key reaches the window when no control used it: ``keyPressEvent``)."""
         self._shortcut_actions = [action for action in self.actions() if action.shortcuts()]
         # The table's own keys (Delete, Insert, Ctrl+Shift+Up/Down) never get this far:
-        # the page reports them.
-        self.event_settings_page.shortcutRefused.connect(
-            lambda action: self.show_message(disabled_reason(action))
-        )
+        # the Event settings page reports them (connected when it is built).
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         pressed = QKeySequence(event.keyCombination())
@@ -449,7 +454,8 @@ class MainWindow(QMainWindow):
         """File > New: a new document, and the destination search and filter cleared."""
         if not self.files.new():
             return False
-        self.destination_page.clear_search()
+        if Step.DESTINATION in self._built:
+            self.destination_page.clear_search()
         return True
 
     def open_about(self) -> AboutDialog:
@@ -498,13 +504,82 @@ class MainWindow(QMainWindow):
         return list(Step)[max(0, self.stack.currentIndex())]
 
     def go_to_step(self, step: Step) -> None:
+        self.page(step)
         self.sidebar.setCurrentRow(step.position)
         self.stack.setCurrentIndex(step.position)
 
     def go_to_finding(self, finding: Finding) -> None:
         step = step_of(finding)
         self.go_to_step(step)
-        self._step_pages[step].focus_finding(finding)
+        cast(StepPage, self.page(step)).focus_finding(finding)
+
+    # --- the step pages, built on first use ----------------------------------------------
+
+    @property
+    def target_page(self) -> TargetPage:
+        return cast("TargetPage", self.page(Step.TARGET))
+
+    @property
+    def destination_page(self) -> DestinationPage:
+        return cast("DestinationPage", self.page(Step.DESTINATION))
+
+    @property
+    def event_settings_page(self) -> EventSettingsPage:
+        return cast("EventSettingsPage", self.page(Step.IDENTIFIERS))
+
+    @property
+    def review_page(self) -> ReviewPage:
+        return cast("ReviewPage", self.page(Step.REVIEW))
+
+    def page(self, step: Step) -> QWidget:
+        """The page of ``step``, built (and put in its place in the stack) on first use."""
+        built = self._built.get(step)
+        if built is not None:
+            return built
+        built = self._build_page(step)
+        self._built[step] = built
+        current = self.stack.currentIndex()
+        placeholder = self.stack.widget(step.position)
+        self.stack.insertWidget(step.position, built)
+        if placeholder is not None:
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        self.stack.setCurrentIndex(current)
+        return built
+
+    def _build_page(self, step: Step) -> QWidget:
+        if step is Step.TARGET:
+            from app.ui.pages.target import TargetPage
+
+            return TargetPage(self.controller)
+        if step is Step.DESTINATION:
+            from app.ui.pages.destination import DestinationPage
+
+            return DestinationPage(self.controller, self.catalog)
+        if step is Step.IDENTIFIERS:
+            from app.ui.identifiers import EventSettingsPage
+
+            event_settings = EventSettingsPage(
+                self.controller, self.catalog, self.remembered_identifiers
+            )
+            event_settings.shortcutRefused.connect(
+                lambda action: self.show_message(disabled_reason(action))
+            )
+            return event_settings
+        from app.ui.pages.review import ReviewPage
+
+        review = ReviewPage(self.controller, self.catalog)
+        review.findingActivated.connect(self.go_to_finding)
+        review.exportRequested.connect(self.files.export)
+        return review
+
+    def build_remaining_pages(self) -> None:
+        """Build the pages not shown yet, one per turn of the event loop, so each step is
+        ready when the person goes to it and the window never waits for all at once."""
+        missing = [step for step in Step if step not in self._built]
+        if missing and self.isVisible():  # a window closed meanwhile needs none
+            self.page(missing[0])
+            QTimer.singleShot(0, self.build_remaining_pages)
 
     def _step_by(self, delta: int) -> None:
         steps = list(Step)
@@ -512,6 +587,7 @@ class MainWindow(QMainWindow):
 
     def _on_step_row_changed(self, row: int) -> None:
         if row >= 0:
+            self.page(list(Step)[row])
             self.stack.setCurrentIndex(row)
 
     def _show_findings(self, findings: list[Finding]) -> None:
