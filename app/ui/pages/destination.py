@@ -271,8 +271,11 @@ class DestinationPage(QWidget):
         controller.findingsChanged.connect(self._show_findings)
         self._show_document(controller.document)
         self._show_findings(controller.findings)
-        if not self.list_view.currentIndex().isValid():
-            self.list_view.setCurrentIndex(self.model.index(0))
+        # Built after a document is open (pages are built on first use): start on its
+        # destination, as a document opened later would.
+        chosen = controller.document.destination
+        row = self.model.row_of(chosen.slug) if chosen is not None else -1
+        self.list_view.setCurrentIndex(self.model.index(max(row, 0)))
 
     # --- choosing -------------------------------------------------------------------------
 

@@ -132,3 +132,20 @@ def test_instance_id_typing_is_checked_and_merged(qtbot: QtBot, window: MainWind
     assert window.controller.document.destination.instance_id == "64f1c2a9"
     assert not page.instance_findings.isVisible()
     assert window.controller.undo_stack.count() == 2  # choose, then all of the typing
+
+
+def test_a_page_built_after_a_document_opened_starts_on_its_destination(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    # Pages are built on first use; this one is built with a document already open.
+    from app.core.editing import choose_destination
+
+    doc = window.controller.document
+    spec = window.catalog.destination("adwords-remarketing-lists")
+    assert spec is not None
+    window.controller.edit(choose_destination(doc, spec.slug, name=spec.name), "choose")
+    from app.ui.pages.destination import DestinationPage
+
+    page = DestinationPage(window.controller, window.catalog)
+    qtbot.addWidget(page)
+    assert page.current_spec() is spec
