@@ -8,33 +8,16 @@ import pytest
 from app.catalog import load_catalog
 from app.core.catalog import Catalog
 from app.core.model import (
-    AudienceTarget,
-    DestinationRef,
-    IdentifierRow,
     IdSyncDocument,
-    Strategy,
 )
 from app.core.rules import validate
 from app.core.rules.text import destination_field_problems, segment_identifier_problems
+from tests.helpers.documents import catalog_document as doc_for
 
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
     return load_catalog()
-
-
-def doc_for(
-    catalog: Catalog, slug: str, *rows: tuple[str, str], **changes: object
-) -> IdSyncDocument:
-    spec = catalog.destination(slug)
-    assert spec is not None, slug
-    return IdSyncDocument(
-        target=AudienceTarget(space_id="spa_1", audience_id="aud_1"),
-        destination=DestinationRef(slug=slug, name=spec.name, kind=spec.kind, instance_id="ii_1"),
-        identifiers=tuple(
-            IdentifierRow(segment=s, destination=d, strategy=Strategy.LAST) for s, d in rows
-        ),
-    ).model_copy(update=changes)
 
 
 def codes(doc: IdSyncDocument, catalog: Catalog) -> set[str]:

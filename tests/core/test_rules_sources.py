@@ -15,13 +15,10 @@ from app.core import sources
 from app.core.catalog import Catalog
 from app.core.findings import Finding, FindingFix, Severity
 from app.core.model import (
-    AudienceTarget,
-    DestinationRef,
-    IdentifierRow,
     IdSyncDocument,
-    Strategy,
 )
 from app.core.rules import RULES, validate
+from tests.helpers.documents import catalog_document as doc_for
 
 ROOT = Path(__file__).resolve().parents[2]
 FACEBOOK = "personas-facebook-custom-audiences"
@@ -34,20 +31,6 @@ SOURCE_URL = re.compile(r"https://(segment\.com/docs/|github\.com/segmentio/)\S+
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
     return load_catalog()
-
-
-def doc_for(
-    catalog: Catalog, slug: str, *rows: tuple[str, str], **changes: object
-) -> IdSyncDocument:
-    spec = catalog.destination(slug)
-    assert spec is not None, slug
-    return IdSyncDocument(
-        target=AudienceTarget(space_id="spa_1", audience_id="aud_1"),
-        destination=DestinationRef(slug=slug, name=spec.name, kind=spec.kind, instance_id="ii_1"),
-        identifiers=tuple(
-            IdentifierRow(segment=s, destination=d, strategy=Strategy.LAST) for s, d in rows
-        ),
-    ).model_copy(update=changes)
 
 
 def findings(doc: IdSyncDocument, catalog: Catalog, code: str | None = None) -> list[Finding]:

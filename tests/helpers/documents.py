@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.core.catalog import Catalog
 from app.core.model import (
     AudienceTarget,
     DestinationRef,
@@ -74,3 +75,19 @@ def facebook_document(**changes: object) -> IdSyncDocument:
         ),
     )
     return doc.model_copy(update=changes)
+
+
+def catalog_document(
+    catalog: Catalog, slug: str, *rows: tuple[str, str], **changes: object
+) -> IdSyncDocument:
+    """A complete audience document for the catalog entry ``slug``, with ``rows`` as
+    (Segment identifier, destination field) pairs sending the last value."""
+    spec = catalog.destination(slug)
+    assert spec is not None, slug
+    return IdSyncDocument(
+        target=AudienceTarget(space_id="spa_1", audience_id="aud_1"),
+        destination=DestinationRef(slug=slug, name=spec.name, kind=spec.kind, instance_id="ii_1"),
+        identifiers=tuple(
+            IdentifierRow(segment=s, destination=d, strategy=Strategy.LAST) for s, d in rows
+        ),
+    ).model_copy(update=changes)
