@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -36,14 +37,18 @@ LEGACY_FILE_NAME: Final = "autosave.json"
 _JSON: Final = ".json"
 _LOCK: Final = ".lock"
 
+_log = logging.getLogger(__name__)
+
 
 class AutosaveError(Exception):
     """A recovery file exists but cannot be used; ``reason`` says why, without the path."""
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path, reason: str, *, damaged: bool = True) -> None:
         super().__init__(f"The recovery file {path} cannot be used: {reason}")
         self.path = path
         self.reason = reason
+        self.damaged = damaged
+        """False when this attempt failed, not the file: it is kept for a later start."""
 
 
 @dataclass(frozen=True)
@@ -167,7 +172,7 @@ def read_recovery(path: Path) -> Recovery | None:
     except ReadError as error:
         if error.problem is Problem.MISSING:
             return None
-        raise AutosaveError(path, error.reason) from None
+        raise AutosaveError(path, error.reason, damaged=error.is_damage) from None
     if not isinstance(payload, dict) or payload.get("format") != AUTOSAVE_FORMAT:
         raise AutosaveError(path, "it is not a recovery file this app wrote")
     try:
@@ -205,8 +210,12 @@ def _claim(path: Path) -> OrphanedRecovery | None:
     try:
         recovery = read_recovery(path)
     except AutosaveError as error:
-        set_aside(path, error.reason, StateFile.RECOVERY)
-        lock.release(remove=True)
+        if error.damaged:
+            set_aside(path, error.reason, StateFile.RECOVERY)
+            lock.release(remove=True)
+        else:
+            _log.warning("Could not read the recovery file %s this time: %s", path, error.reason)
+            lock.release(remove=False)  # its file stays, to be offered at a later start
         return None
     if recovery is None:
         # Its window closed cleanly while we looked.

@@ -42,6 +42,13 @@ _CHUNK: Final = 1024 * 1024
 _NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)  # Windows has no FIFOs to guard against
 
 
+_BROKEN_FILE_ERRNOS: Final = frozenset(
+    {errno.EACCES, errno.EPERM, errno.ELOOP, errno.ENOTDIR, errno.EISDIR, errno.ENXIO}
+)
+"""Opening failed because of what the file is (no permission, a symlink loop…), not
+because of the moment."""
+
+
 class Problem(str, Enum):
     MISSING = "missing"
     NOT_A_FILE = "not-a-file"
@@ -90,6 +97,18 @@ class ReadError(Exception):
         self.os_error = os_error
         self.kind = kind
         self.detail = detail
+
+    @property
+    def is_damage(self) -> bool:
+        """Whether the file itself is bad (set it aside), rather than this attempt to read
+        it: a missing file, a passing OS failure (too many open files, an I/O error) or
+        a lack of memory leaves a good file where it is."""
+        if self.problem in (Problem.MISSING, Problem.OUT_OF_MEMORY):
+            return False
+        if self.problem is Problem.CANNOT_OPEN:
+            errno_ = self.os_error.errno if self.os_error is not None else None
+            return errno_ in _BROKEN_FILE_ERRNOS
+        return True
 
     @property
     def is_folder(self) -> bool:

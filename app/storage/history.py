@@ -598,6 +598,9 @@ def _read_entry(path: Path) -> HistoryEntry | None:
     except ReadError as error:
         if error.problem is Problem.MISSING:
             return None  # removed while listing (another window dropped old entries)
+        if not error.is_damage:
+            _log.warning("Skipping history entry %s this time: %s", path, error.reason)
+            return None
         reason = error.reason
     except _NewerEntry as error:
         _log.warning("Skipping history entry %s: %s", path, error)

@@ -70,8 +70,10 @@ def load_settings(path: Path | None = None) -> Settings:
     try:
         data = read_json(path, MAX_STATE_BYTES)
     except ReadError as error:
-        if error.problem is not Problem.MISSING:
+        if error.is_damage:
             set_aside(path, error.reason, StateFile.SETTINGS)
+        elif error.problem is not Problem.MISSING:
+            _log.warning("Could not read the settings %s this time: %s", path, error.reason)
         return Settings()
     if not isinstance(data, dict):
         set_aside(path, "it is not a JSON object", StateFile.SETTINGS)

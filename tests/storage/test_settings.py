@@ -129,3 +129,43 @@ def test_a_file_where_the_config_folder_should_be_gives_defaults_and_a_warning(
         assert load_settings() == Settings()
     assert "using default settings" in caplog.text
     assert str(idsync_home / "config") in caplog.text
+
+
+def test_a_passing_read_failure_keeps_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Too many open files, an I/O error: this attempt failed, not the file, so it stays
+    where it is for the next start (only a damaged file is set aside)."""
+    import errno
+
+    import app.storage.settings as settings_module
+    from app.storage.bounded import Problem, ReadError
+
+    save_settings(Settings(last_step="review"))
+    path = settings_path()
+
+    def fails(*_args: object, **_kwargs: object) -> object:
+        raise ReadError(
+            Problem.CANNOT_OPEN,
+            "it cannot be opened",
+            os_error=OSError(errno.EMFILE, "Too many open files"),
+        )
+
+    with monkeypatch.context() as patched:
+        patched.setattr(settings_module, "read_json", fails)
+        assert load_settings() == Settings()
+    assert path.exists() and take_reports() == []
+    assert load_settings().last_step == "review"
+
+
+def test_read_errors_tell_damage_from_a_passing_failure() -> None:
+    import errno
+
+    from app.storage.bounded import Problem, ReadError
+
+    def opening(code: int) -> ReadError:
+        return ReadError(Problem.CANNOT_OPEN, "x", os_error=OSError(code, "x"))
+
+    assert opening(errno.EACCES).is_damage and opening(errno.ELOOP).is_damage
+    assert not opening(errno.EMFILE).is_damage and not opening(errno.EIO).is_damage
+    assert not ReadError(Problem.MISSING, "x").is_damage
+    assert not ReadError(Problem.OUT_OF_MEMORY, "x").is_damage
+    assert ReadError(Problem.NOT_JSON, "x").is_damage
