@@ -26,6 +26,7 @@ from types import FrameType
 from typing import Any
 
 from app.catalog import CatalogError, load_catalog
+from app.cli.output import error, out, report
 from app.core.api_mapping import ApiLimitation
 from app.core.editing import set_audience_ids
 from app.core.model import IdSyncDocument
@@ -194,11 +195,11 @@ class _Output:
         if self.json:
             _print(json.dumps({"error": message, "exit_code": code}, indent=2))
         else:
-            print(f"error: {message}", file=sys.stderr)
+            error(message)
         return code
 
     def note(self, message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+        report(message)
 
     def item(self, index: int, total: int, outcome: TargetOutcome) -> None:
         if self.json:
@@ -227,7 +228,7 @@ class _Output:
             )
             return code
         for problem in unreadable:
-            print(f"{problem.message}", file=sys.stderr)
+            report(problem.message)
         if notes:
             _print("Notes:")
             for note in notes:
@@ -321,4 +322,7 @@ def _json_item(outcome: TargetOutcome) -> dict[str, Any]:
 
 
 def _print(line: str) -> None:
-    print(line, flush=True)
+    # Through the CLI's own writer: a console that cannot show a character still gets the
+    # line, so a label never stops a run halfway.
+    out(line)
+    sys.stdout.flush()

@@ -123,7 +123,9 @@ class PushEngine:
                 outcome = self._outcome(offline, Status.SKIPPED, error=stopped)
             else:
                 outcome, stops = self._one(target, apply=apply)
-                if outcome.status is Status.CANCELLED:
+                if outcome.status is Status.CANCELLED or self._cancel_requested():
+                    # A cancel can land during a read-back too, whose outcome stays what it
+                    # is (unknown, say): the run still ends as cancelled.
                     run.cancelled = True
                     stopped = "Not attempted: the push was cancelled."
                 elif stops:
@@ -285,6 +287,9 @@ class PushEngine:
             history_note=history_note,
             not_sent=not_sent,
         )
+
+    def _cancel_requested(self) -> bool:
+        return self.client.cancel is not None and self.client.cancel.cancelled
 
     def _check_cancel(self) -> None:
         if self.client.cancel is not None:

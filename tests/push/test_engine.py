@@ -228,3 +228,30 @@ def test_a_refused_token_stops_the_run(sandbox: Sandbox, make_client: ClientFact
     run = engine.run([target(HIGH_VALUE), target(CHURN)], apply=True)
     assert [o.status for o in run.outcomes] == [Status.FAILED, Status.SKIPPED]
     assert sandbox.count() == 1
+
+
+def test_a_cancel_during_the_read_back_ends_the_run_as_cancelled(
+    sandbox: Sandbox, make_client: ClientFactory
+) -> None:
+    """The write's answer was lost and the person cancels while the engine reads back:
+    that target's outcome is unknown (nothing read), and the run ends as cancelled (130),
+    not as a failure (3)."""
+    from app.push.outcome import exit_code
+    from app.segment.cancel import CancelToken
+
+    cancel = CancelToken()
+
+    def progress(message: str) -> None:
+        if "reading the connection back" in message:
+            cancel.cancel()
+
+    sandbox.lose_answer_after_apply(LostAnswer.STATUS_503, method="POST")
+    engine = PushEngine(make_client(cancel=cancel), record=recorder(), progress=progress)
+    run = engine.run([target(CHURN), target("aud_lapsed_buyers")], apply=True)
+
+    assert run.cancelled
+    assert run.outcomes[0].status is Status.UNKNOWN
+    assert run.outcomes[1].status is Status.SKIPPED
+    assert "cancelled" in (run.outcomes[1].error or "")
+    assert exit_code(run) == 130
+    assert sandbox.count(method="POST") == 1
