@@ -7,7 +7,6 @@ the text allows, the line and column, so a broken catalog is fixed in one look.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -19,7 +18,7 @@ from pydantic_core import ErrorDetails
 from app.catalog.jsonpos import line_and_column, offset_of
 from app.core.catalog import Catalog, CustomIdentifierKind, DestinationSpec, IdentifierSpec
 from app.resources import resource_path
-from app.storage.bounded import Problem, ReadError, decode_utf8, read_bytes
+from app.storage.bounded import Problem, ReadError, decode_utf8, parse_json, read_bytes
 
 IDENTIFIERS_FILE: Final = "identifiers.json"
 DESTINATIONS_FILE: Final = "destinations.json"
@@ -113,14 +112,17 @@ def _read_text(path: Path) -> str:
 
 
 def _parse_json(path: Path, text: str) -> Any:
+    # The app's one JSON reader: deep nesting, over-long numbers and a lack of memory
+    # become this file's error like any syntax error.
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CatalogError(
-            path, f"not valid JSON: {exc.msg}", line=exc.lineno, column=exc.colno
-        ) from None
-    except RecursionError:
-        raise CatalogError(path, "not usable JSON: nested too deeply") from None
+        return parse_json(text)
+    except ReadError as exc:
+        if exc.problem is Problem.NOT_JSON:
+            raise CatalogError(
+                path, f"not valid JSON: {exc.detail or exc.reason}", line=exc.line,
+                column=exc.column,
+            ) from None
+        raise CatalogError(path, f"not usable JSON: {exc.reason}") from None
 
 
 # ---------------------------------------------------------------------------- locations

@@ -28,3 +28,16 @@ def test_five_thousand_destinations_load(catalog_copy: Path) -> None:
     last = entries[4999]["segment_slug"]
     assert catalog.destination(last) is catalog.destinations[4999]
     assert catalog.destination_for_segment_slug(last) is catalog.destinations[4999]
+
+
+def test_a_catalog_with_a_number_too_long_is_a_catalog_error(catalog_copy: Path) -> None:
+    import pytest
+
+    from app.catalog import CatalogError
+
+    path = catalog_copy / DESTINATIONS_FILE
+    path.write_text('{"destinations": [' + "1" * 5000 + "]}", encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        load_catalog_from(catalog_copy)
+    assert "number with too many digits" in str(caught.value)
+    assert str(path) in str(caught.value)
