@@ -19,7 +19,8 @@ def load_catalog_or_none() -> Catalog | None:
     try:
         return load_catalog()
     except Exception as exc:
-        error(f"the shipped destination catalog cannot be loaded ({exc}); reinstall the app")
+        # The catalog's own error names the file and says to reinstall.
+        error(f"the shipped destination catalog cannot be loaded: {exc}")
         return None
 
 

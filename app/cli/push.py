@@ -87,9 +87,7 @@ def run_push(args: argparse.Namespace) -> int:
     try:
         targets, unreadable = _load_targets(args, audiences)
     except CatalogError as exc:
-        return out.fail(
-            EXIT_FAILED, f"the shipped destination catalog cannot be loaded ({exc}); reinstall"
-        )
+        return out.fail(EXIT_FAILED, f"the shipped destination catalog cannot be loaded: {exc}")
     apply = bool(args.yes) and not args.dry_run
     offline = [make_plan(t.document, None, t.findings) for t in targets]
     if all(plan.action is PlanAction.REFUSED for plan in offline):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from app.core.api_mapping import ConnectionFormatError, rows_from_connection
 from app.core.model import IdentifierRow
@@ -243,17 +244,7 @@ class PushEngine:
         if self._record is None:
             return outcome
         note = self._record(outcome)
-        if note is None:
-            return outcome
-        return self._outcome(
-            read,
-            Status.APPLIED,
-            connection_id=connection_id,
-            live_after=rows,
-            answer_lost=answer_lost,
-            check_skipped=check_skipped,
-            history_note=note,
-        )
+        return outcome if note is None else replace(outcome, history_note=note)
 
     # -- helpers ---------------------------------------------------------------------
 

@@ -28,11 +28,6 @@ class Status(str, Enum):
     CANCELLED = "cancelled"  # cancelled before the write left: nothing sent
     SKIPPED = "skipped"  # not attempted: the run was cancelled or stopped earlier
 
-    @property
-    def reached_segment(self) -> bool:
-        return self is Status.APPLIED
-
-
 # ``TargetOutcome.check_skipped`` when the cancel came after Segment had the write.
 CHECK_CANCELLED: Final = "cancelled"
 

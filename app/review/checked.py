@@ -126,12 +126,13 @@ def check_files(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    global _WORKER_CATALOG
-    _WORKER_CATALOG = catalog  # forked workers inherit it; others load the shipped one
     done = 0
     try:
         with ProcessPoolExecutor(
-            max_workers=workers, mp_context=_process_context(), initializer=_start_worker
+            max_workers=workers,
+            mp_context=_process_context(),
+            initializer=_start_worker,
+            initargs=(catalog,),
         ) as pool:
             quiet_flags = [quiet] * len(paths)
             for result in pool.map(_check_in_worker, paths, quiet_flags, chunksize=CHUNK):
@@ -163,12 +164,11 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def _start_worker() -> None:
+def _start_worker(catalog: Catalog) -> None:
+    # Each worker checks against the caller's catalog (inherited when forked, sent when
+    # the worker starts fresh), never a different one.
     global _WORKER_CATALOG
-    if _WORKER_CATALOG is None:
-        from app.catalog import load_catalog
-
-        _WORKER_CATALOG = load_catalog()
+    _WORKER_CATALOG = catalog
 
 
 def _check_in_worker(path: str, quiet: bool) -> CheckedFile:

@@ -87,10 +87,6 @@ class RecoverySession:
     def lock_path(self) -> Path:
         return self._lock.path
 
-    @property
-    def is_open(self) -> bool:
-        return self._lock.held
-
     def write(self, document: IdSyncDocument, original_path: Path | None) -> Path:
         """Write this window's recovery file atomically; an OSError propagates."""
         atomic_write_text(self.path, _payload(document, original_path), private=True)

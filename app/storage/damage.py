@@ -119,10 +119,6 @@ def damaged_entries_note(count: int) -> str:
     return f"{count} damaged {noun} skipped (moved aside as NAME{DAMAGED_MARK}<time>)"
 
 
-def is_damaged_name(name: str) -> bool:
-    return DAMAGED_MARK in name
-
-
 def _move_aside(path: Path) -> Path:
     stamp = datetime.now(timezone.utc).strftime(_STAMP)
     base = f"{path.name}{DAMAGED_MARK}{stamp}"

@@ -471,9 +471,6 @@ class CompareDialog(QDialog):
         self.live_button.setEnabled(True)
         self.status.setText(f"The live configuration could not be read: {error}")
 
-    def wait_for_live(self, msecs: int = 10_000) -> bool:
-        return self._runner is None or bool(self._runner.wait(msecs))
-
     # -- the comparison -------------------------------------------------------------------------
 
     def _refresh(self) -> None:

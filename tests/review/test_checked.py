@@ -44,7 +44,7 @@ def test_workers_that_die_cost_speed_not_results(
     catalog = load_catalog()
     expected = _summary(list(check_files(files, catalog, jobs=1)))
     # Forked workers inherit this: each dies as it starts, so the pool breaks.
-    monkeypatch.setattr(checked, "_start_worker", lambda: os._exit(1))
+    monkeypatch.setattr(checked, "_start_worker", lambda _catalog: os._exit(1))
     monkeypatch.setattr(
         checked, "_process_context", lambda: checked.multiprocessing.get_context("fork")
     )

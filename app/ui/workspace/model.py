@@ -332,10 +332,6 @@ class WorkspaceFilter(QSortFilterProxyModel):
     def text(self) -> str:
         return self._text
 
-    @property
-    def only_errors(self) -> bool:
-        return self._only_errors
-
     def set_text(self, text: str) -> None:
         text = text.strip().casefold()
         if text != self._text:
