@@ -77,12 +77,12 @@ def run_export(args: argparse.Namespace) -> int:
 def keep_export(doc: IdSyncDocument, kind: ExportKind, source: str, output: str | None) -> None:
     """Every export is kept in history, as the window keeps its exports; the export has
     happened, so a history that cannot keep it costs a warning, never the exit code."""
-    from app.storage.history import HistoryStore, history_failure_reason
+    from app.storage.history import HistoryEvent, HistoryStore, not_kept_message
 
     try:
         record_export(HistoryStore(), doc, kind, source_path=source, written_to=output)
     except (OSError, UnicodeEncodeError) as exc:
-        error(f"warning: exported, but history could not keep it ({history_failure_reason(exc)})")
+        error(f"warning: {not_kept_message(HistoryEvent.EXPORT, exc)}")
 
 
 def run_schema(args: argparse.Namespace) -> int:

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 
 from app.push.outcome import TargetOutcome
 from app.push.wording import history_result
-from app.storage.history import HistoryEntry, HistoryEvent, HistoryStore, push_detail
+from app.storage.history import (
+    HistoryEntry,
+    HistoryEvent,
+    HistoryStore,
+    history_failure_reason,
+    not_kept_message,
+    push_detail,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -44,13 +51,8 @@ def record_push(
             detail=detail,
         )
     except Exception as error:  # the push stands, whatever history does
-        reason = _reason(error)
-        _log.warning("Could not record a push in the history: %s", reason)
-        return Recorded(
-            None,
-            f"Pushed, but History could not keep this version ({reason}). Check that the "
-            "app's data folder is writable.",
-        )
+        _log.warning("Could not record a push in the history: %s", history_failure_reason(error))
+        return Recorded(None, not_kept_message(HistoryEvent.PUSH, error))
     return Recorded(entry, None)
 
 
@@ -63,13 +65,3 @@ def recorder(store_factory: Callable[[], HistoryStore] = HistoryStore) -> Callab
         return record_push(outcome, store_factory).note
 
     return record
-
-
-def _reason(error: BaseException) -> str:
-    if isinstance(error, OSError):
-        return error.strerror or str(error)
-    if isinstance(error, UnicodeEncodeError):
-        return "text that cannot be saved"
-    if isinstance(error, RecursionError):
-        return "a damaged history entry"
-    return type(error).__name__

@@ -163,10 +163,24 @@ def push_detail(
     return f"{text}: {result}" if result else text
 
 
-def history_failure_reason(error: OSError | UnicodeEncodeError) -> str:
+def history_failure_reason(error: BaseException) -> str:
+    """Why history could not keep a version, in a few words (never the document)."""
     if isinstance(error, OSError):
         return error.strerror or str(error)
-    return "text that cannot be saved"
+    if isinstance(error, UnicodeEncodeError):
+        return "text that cannot be saved"
+    if isinstance(error, RecursionError):
+        return "a damaged history entry"
+    return type(error).__name__
+
+
+def not_kept_message(event: HistoryEvent, error: BaseException) -> str:
+    """What to tell the person when a save, export or push happened but history could not
+    keep its version: the one wording for the window and the CLI."""
+    return (
+        f"{event.label}, but History could not keep this version "
+        f"({history_failure_reason(error)}). Check that the app's data folder is writable."
+    )
 
 
 def _normal_path(path: Path | str) -> str:

@@ -21,6 +21,7 @@ from app.storage.history import (
     HistoryEvent,
     HistoryStore,
     history_failure_reason,
+    not_kept_message,
 )
 
 _log = logging.getLogger(__name__)
@@ -62,10 +63,7 @@ class HistoryRecorder(QObject):
     def _not_kept(self, event: HistoryEvent, error: OSError | UnicodeEncodeError) -> None:
         reason = history_failure_reason(error)
         _log.warning("Could not record a %s in the history: %s", event.value, reason)
-        self.message.emit(
-            f"{event.label}, but History could not keep this version ({reason}). "
-            "Check that the app's data folder is writable."
-        )
+        self.message.emit(not_kept_message(event, error))
 
     def record_export(
         self,
