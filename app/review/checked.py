@@ -179,11 +179,7 @@ def _check_in_worker(path: str, quiet: bool) -> CheckedFile:
 def document_files(folder: Path | str) -> Iterator[Path]:
     """Every ``*.json`` under ``folder`` and its subfolders, in a stable order; hidden
     folders (.git, .venv) and hidden files are never documents."""
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            if name.lower().endswith(DOCUMENT_SUFFIX) and not name.startswith("."):
-                yield Path(root) / name
+    return map(Path, _document_paths(str(folder)))
 
 
 def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -214,8 +210,8 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[str]]:
 
 
 def _document_paths(folder: str) -> list[str]:
-    """:func:`document_files` as strings, walked with ``os.walk`` alone (a folder of
-    thousands is listed before the first file is checked)."""
+    """:func:`document_files` as strings (a folder of thousands is listed before the
+    first file is checked)."""
     found: list[str] = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
