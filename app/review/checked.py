@@ -14,9 +14,8 @@ from app.core.catalog import Catalog
 from app.core.findings import Finding, Severity
 from app.core.model import IdSyncDocument
 from app.core.positions import DocumentPositions, document_positions
-from app.storage.bounded import MAX_DOCUMENT_BYTES, ReadError, decode_utf8, read_bytes
-from app.storage.documents import DocumentError, parse_document
-from app.storage.documents import _read_problem as _read_problem
+from app.storage.bounded import decode_utf8
+from app.storage.documents import DocumentError, parse_document, read_document_bytes
 
 DOCUMENT_SUFFIX: Final = ".json"
 PARALLEL_FROM: Final = 400
@@ -67,13 +66,8 @@ class CheckedFile:
 
 def read_located(path: Path | str) -> tuple[IdSyncDocument, DocumentPositions]:
     """The document at ``path`` and where its rows and fields are; DocumentError if not."""
-    source = str(path)
-    try:
-        data = read_bytes(path, MAX_DOCUMENT_BYTES)
-    except ReadError as exc:
-        # Worded exactly as every other document read words it.
-        raise _read_problem(source, exc) from None
-    document = parse_document(data, source)
+    data = read_document_bytes(path)
+    document = parse_document(data, str(path))
     # parse_document decoded the same bytes already, so this cannot fail.
     return document, document_positions(decode_utf8(data))
 

@@ -85,12 +85,16 @@ class DocumentError(Exception):
 def read_document(
     path: Path | str, *, migrations: Mapping[int, Migration] | None = None
 ) -> IdSyncDocument:
-    source = str(path)
+    return parse_document(read_document_bytes(path), str(path), migrations=migrations)
+
+
+def read_document_bytes(path: Path | str) -> bytes:
+    """The bytes of the document file at ``path`` (bounded, never a FIFO or a device);
+    DocumentError worded as every document read words it."""
     try:
-        data = read_bytes(path, MAX_DOCUMENT_BYTES)
+        return read_bytes(path, MAX_DOCUMENT_BYTES)
     except ReadError as exc:
-        raise _read_problem(source, exc) from None
-    return parse_document(data, source, migrations=migrations)
+        raise _read_problem(str(path), exc) from None
 
 
 def parse_document(
