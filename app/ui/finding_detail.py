@@ -56,6 +56,9 @@ class FindingDetail(QFrame):
         )
         self.text_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         self.text_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # A wrapped label's own minimum assumes a narrow column (several lines for one
+        # sentence); its height for the width it really gets is what the layout should use.
+        self.text_label.setMinimumSize(1, 1)
         # As tall as its text: a list above it keeps the room it does not need.
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.fix_button = QPushButton()
