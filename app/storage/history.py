@@ -458,16 +458,27 @@ class HistoryStore:
         the app, so a listed name stands for the content indexed when it was added.
         """
         try:
-            names = {name for name in os.listdir(folder) if is_entry_name(name)}
+            listing = set(os.listdir(folder))
         except FileNotFoundError:
             return KeyIndex(key)
         except OSError as error:
             _log.warning("Could not list history folder %s: %s", folder, error)
             return KeyIndex(key)
-        raw = read_cache(folder / INDEX_NAME)
-        index = parse_index(raw, _EVENT_NAMES) if raw is not None else None
-        if index is not None and index.names() == names:
-            return index
+        index_path = folder / INDEX_NAME
+        index = _remembered_index(index_path)
+        raw = None
+        if index is None:
+            raw = read_cache(index_path)
+            index = parse_index(raw, _EVENT_NAMES) if raw is not None else None
+            if index is not None:
+                _remember_index(index_path, index)
+        if index is not None:
+            # The index agrees with the folder when every name it lists is there and
+            # nothing else there is an entry: set arithmetic, not a look at every name.
+            indexed = index.names()
+            if indexed <= listing and not any(map(is_entry_name, listing - indexed)):
+                return index
+        names = {name for name in listing if is_entry_name(name)}
         if raw is not None and index is None:
             _log.info("Rebuilding the history index of %s: not an index this app wrote", folder)
         known = {row.name: row for row in index.rows} if index is not None else {}
@@ -489,7 +500,9 @@ class HistoryStore:
         return rebuilt
 
     def _save_index(self, folder: Path, index: KeyIndex) -> None:
-        write_cache(folder / INDEX_NAME, dump_index(index))
+        path = folder / INDEX_NAME
+        if write_cache(path, dump_index(index)):
+            _remember_index(path, index)
 
     def _folder_names(self) -> list[str]:
         try:
@@ -679,3 +692,36 @@ def _entry_from(path: Path, raw: Any) -> HistoryEntry:
         digest=digest,
         name=name if isinstance(name, str) else "",
     )
+
+
+# The indexes this process read or wrote last, by the identity of their file (a new file at
+# every write: the cache is replaced, never rewritten): a window saving again and again
+# parses its document's index once, while an index another process wrote is read afresh.
+_INDEXES: dict[Path, tuple[tuple[int, int, int], KeyIndex]] = {}
+_MAX_REMEMBERED = 64
+
+
+def _file_identity(path: Path) -> tuple[int, int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_ino, found.st_mtime_ns, found.st_size
+
+
+def _remembered_index(path: Path) -> KeyIndex | None:
+    remembered = _INDEXES.get(path)
+    if remembered is None or remembered[0] != _file_identity(path):
+        return None
+    index = remembered[1]
+    # A copy: the caller may change its rows before saving them.
+    return KeyIndex(index.key, list(index.rows), list(index.skipped))
+
+
+def _remember_index(path: Path, index: KeyIndex) -> None:
+    identity = _file_identity(path)
+    if identity is None:
+        return
+    if len(_INDEXES) >= _MAX_REMEMBERED and path not in _INDEXES:
+        _INDEXES.pop(next(iter(_INDEXES)))
+    _INDEXES[path] = (identity, KeyIndex(index.key, list(index.rows), list(index.skipped)))

@@ -179,3 +179,26 @@ def test_a_listing_of_every_document_reads_indexes_not_entries(
     assert len(store.entries()) == 4
     assert store.entries_for(connected(), tmp_path / "a.json") == list(reversed(made))
     store.record(connected(), "save", source_path=tmp_path / "a.json")
+
+
+def test_an_index_another_process_rewrote_is_read_again(tmp_path: Path) -> None:
+    """This process remembers the index it wrote by its file's identity; another process
+    that saves meanwhile writes a new index file, which is read afresh here."""
+    import subprocess
+    import sys
+
+    store = HistoryStore(tmp_path)
+    source = tmp_path / "doc.json"
+    store.record(draft("one"), "save", source_path=source)
+    assert [e.name for e in store.entries_for(draft(), source)] == ["one"]
+    script = (
+        "import sys; from pathlib import Path; from app.storage.history import HistoryStore; "
+        "from tests.helpers.history import draft; "
+        "HistoryStore(Path(sys.argv[1])).record(draft('two'), 'save', "
+        "source_path=Path(sys.argv[2]))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path), str(source)], cwd=root, check=True
+    )
+    assert [e.name for e in store.entries_for(draft(), source)] == ["two", "one"]
