@@ -283,10 +283,9 @@ class HistoryStore:
             "source_path": source,
             "detail": clean_detail,
             "sha256": digest,
-            "document": json.loads(data.decode("utf-8")),
         }
         name = f"{when.strftime(_STAMP_FORMAT)}-{kind.value}{ENTRY_SUFFIX}"
-        payload = (json.dumps(envelope, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        payload = entry_payload(envelope, data)
         atomic_write_bytes(folder / name, payload, private=True)
         row = IndexRow(
             name, kind.value, when, key, source, clean_detail, digest, doc.name, len(payload),
@@ -565,6 +564,24 @@ class HistoryStore:
 
 _EVENT_NAMES: Final = frozenset(event.value for event in HistoryEvent)
 
+
+
+def entry_payload(head: dict[str, object], document: bytes) -> bytes:
+    """An entry file's bytes: ``head`` then ``"document"`` holding ``document``, the
+    canonical bytes of :func:`dump_document`, byte for byte what ``json.dumps(envelope,
+    indent=2)`` gives.
+
+    The document is spliced in, one level deeper, rather than parsed and encoded again:
+    with ``indent`` set, ``json`` encodes in Python, and that second pass was a third of
+    a save's time. A newline in JSON text is only ever whitespace (a string holds it
+    escaped), so indenting after each newline cannot change a value.
+    """
+    lines = [
+        f"  {json.dumps(field)}: {json.dumps(value, ensure_ascii=False)},"
+        for field, value in head.items()
+    ]
+    nested = document.rstrip(b"\n").replace(b"\n", b"\n  ")
+    return ("{\n" + "\n".join(lines) + '\n  "document": ').encode("utf-8") + nested + b"\n}\n"
 
 def _entry(folder: Path, row: IndexRow) -> HistoryEntry:
     return HistoryEntry(

@@ -9,9 +9,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.core.model import (
     DestinationRef,
+    IdSyncDocument,
     JourneyTarget,
     Strategy,
 )
@@ -22,11 +25,13 @@ from app.storage.history import (
     HistoryError,
     HistoryEvent,
     HistoryStore,
+    entry_payload,
     history_key,
     key_label,
     push_detail,
 )
 from tests.helpers.history import START, connected, draft, ticking_clock
+from tests.helpers.strategies import documents
 
 
 @pytest.fixture
@@ -68,6 +73,25 @@ def test_the_file_is_an_envelope_around_the_canonical_document(
     assert envelope["detail"] == "Create body exported to /x/body.json"
     assert (json.dumps(envelope["document"], indent=2) + "\n").encode() == dump_document(doc)
 
+
+
+_encodable = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=150)
+@given(doc=documents, detail=_encodable, source=st.none() | _encodable)
+def test_the_spliced_entry_is_byte_for_byte_the_encoded_envelope(
+    doc: IdSyncDocument, detail: str, source: str | None
+) -> None:
+    try:
+        data = dump_document(doc)
+    except UnicodeEncodeError:
+        return  # a lone surrogate: dump_document refuses it before any entry is written
+    head = {"format": "idsync-history", "version": 1, "event": "save", "key": "k",
+            "source_path": source, "detail": detail, "sha256": "0" * 64}
+    whole = {**head, "document": json.loads(data)}
+    expected = json.dumps(whole, indent=2, ensure_ascii=False) + "\n"
+    assert entry_payload(head, data) == expected.encode("utf-8")
 
 def test_entries_are_newest_first(store: HistoryStore, tmp_path: Path) -> None:
     path = tmp_path / "a.json"
