@@ -300,7 +300,7 @@ class HistoryStore:
         dropped = {old.name for old in beyond}
         kept = [old for old in index.rows if old.name not in dropped and old.name != name]
         index.rows = newest_first([row, *kept])
-        self._save_index(folder, index)
+        self._save_index(folder, index, lazily=True)
         if new_source:
             self._note_source(folder.name, row)
         self._cap_total(len(payload), sum(old.size for old in beyond), keep=folder / name)
@@ -498,8 +498,20 @@ class HistoryStore:
             self._save_index(folder, rebuilt)
         return rebuilt
 
-    def _save_index(self, folder: Path, index: KeyIndex) -> None:
+    def _save_index(self, folder: Path, index: KeyIndex, *, lazily: bool = False) -> None:
+        """Write the folder's index; ``lazily`` (a save's), it may stay in memory only.
+
+        Rewriting the index file is a temp file and a rename: half again the cost of the
+        entry's own write. The index is a cache checked against the folder's listing at
+        every use, so a file that lags behind by a few entries is still correct: another
+        process (or this one, after the process ends) parses just the entries it lacks
+        and writes the index afresh. A save therefore updates the index this process
+        remembers, and writes the file only at every :data:`INDEX_LAG` saves, or when
+        the file is not the one this process last wrote.
+        """
         path = folder / INDEX_NAME
+        if lazily and _defer_index(path, index):
+            return
         if write_cache(path, dump_index(index)):
             _remember_index(path, index)
 
@@ -714,8 +726,10 @@ def _entry_from(path: Path, raw: Any) -> HistoryEntry:
 # The indexes this process read or wrote last, by the identity of their file (a new file at
 # every write: the cache is replaced, never rewritten): a window saving again and again
 # parses its document's index once, while an index another process wrote is read afresh.
-_INDEXES: dict[Path, tuple[tuple[int, int, int], KeyIndex]] = {}
+# Each with the number of saves it holds that its file does not (see _save_index).
+_INDEXES: dict[Path, tuple[tuple[int, int, int], KeyIndex, int]] = {}
 _MAX_REMEMBERED = 64
+INDEX_LAG: Final = 8
 
 
 def _file_identity(path: Path) -> tuple[int, int, int] | None:
@@ -741,4 +755,17 @@ def _remember_index(path: Path, index: KeyIndex) -> None:
         return
     if len(_INDEXES) >= _MAX_REMEMBERED and path not in _INDEXES:
         _INDEXES.pop(next(iter(_INDEXES)))
-    _INDEXES[path] = (identity, KeyIndex(index.key, list(index.rows), list(index.skipped)))
+    _INDEXES[path] = (identity, KeyIndex(index.key, list(index.rows), list(index.skipped)), 0)
+
+
+def _defer_index(path: Path, index: KeyIndex) -> bool:
+    """Keep a save's ``index`` in memory only; False when its file must be written now."""
+    remembered = _INDEXES.get(path)
+    if remembered is None:
+        return False
+    identity, _, behind = remembered
+    if behind + 1 >= INDEX_LAG or identity != _file_identity(path):
+        return False
+    kept = KeyIndex(index.key, list(index.rows), list(index.skipped))
+    _INDEXES[path] = (identity, kept, behind + 1)
+    return True

@@ -4,6 +4,8 @@ listings, and rebuilt from the entry files when missing, damaged or out of step.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import pytest
 
 from app.core.model import Strategy
 from app.storage.damage import StateFile, take_reports
-from app.storage.history import HistoryEntry, HistoryStore
+from app.storage.history import INDEX_LAG, HistoryEntry, HistoryStore
 from app.storage.history_index import INDEX_NAME, SOURCES_NAME, USAGE_NAME, read_usage
 from tests.helpers.history import connected, draft, ticking_clock
 
@@ -53,14 +55,73 @@ def three_versions(store: HistoryStore, tmp_path: Path) -> list[HistoryEntry]:
     ]
 
 
+def indexed_names(index: Path) -> list[str]:
+    raw = json.loads(index.read_text(encoding="utf-8"))
+    assert raw["format"] == "idsync-history-index"
+    names: list[str] = raw["entries"][0::9]
+    return names
+
+
 def test_a_save_writes_the_index_beside_the_entries(store: HistoryStore, tmp_path: Path) -> None:
     made = three_versions(store, tmp_path)
     index = made[0].path.parent / INDEX_NAME
     raw = json.loads(index.read_text(encoding="utf-8"))
     assert raw["format"] == "idsync-history-index" and raw["key"] == made[0].key
-    assert raw["entries"][0::9] == [entry.path.name for entry in reversed(made)]
+    assert indexed_names(index)[-1] == made[0].path.name
     assert index.stat().st_mode & 0o777 == 0o600
     assert store.entries(made[0].key) == list(reversed(made))
+
+
+def test_the_index_file_lags_a_few_saves_and_catches_up(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    def save(number: int) -> HistoryEntry:
+        doc = connected().model_copy(update={"name": f"v{number}"})
+        return store.record(doc, "save", source_path=tmp_path / "a.json")
+
+    made = [save(number) for number in range(INDEX_LAG)]
+    index = made[0].path.parent / INDEX_NAME
+    # The first save wrote the file; the next ones are in memory only, INDEX_LAG - 1 at most.
+    assert indexed_names(index) == [made[0].path.name]
+    assert store.entries(made[0].key) == list(reversed(made))
+    made.append(save(INDEX_LAG))
+    assert indexed_names(index) == [entry.path.name for entry in reversed(made)]
+
+
+def test_another_process_sees_every_save_through_a_lagging_index(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    made = three_versions(store, tmp_path)
+    index = made[0].path.parent / INDEX_NAME
+    assert indexed_names(index) == [made[0].path.name]
+    script = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from app.storage.history import HistoryStore\n"
+        "store = HistoryStore(Path(sys.argv[1]))\n"
+        "print(json.dumps([e.path.name for e in store.entries(sys.argv[2])]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(store.root), made[0].key],
+        capture_output=True, text=True, check=True, timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    names = [entry.path.name for entry in reversed(made)]
+    assert json.loads(done.stdout) == names
+    assert indexed_names(index) == names  # and it wrote the index afresh
+
+
+def test_an_index_file_another_process_replaced_is_brought_up_to_date_at_the_next_save(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    made = three_versions(store, tmp_path)
+    index = made[0].path.parent / INDEX_NAME
+    stale = index.read_bytes()
+    index.unlink()
+    index.write_bytes(stale)  # a new file, as another process's write is
+    store.record(connected(audience="aud_1").model_copy(update={"name": "after"}), "save",
+                 source_path=tmp_path / "a.json")
+    assert indexed_names(index) == [entry.path.name for entry in reversed(made)]
 
 
 def test_repeat_detection_and_the_per_key_cap_go_through_the_index(tmp_path: Path) -> None:
