@@ -60,8 +60,9 @@ USAGE_NAME: Final = ".usage"
 SOURCES_NAME: Final = ".sources.json"
 INDEX_FORMAT: Final = "idsync-history-index"
 USAGE_HEADER: Final = "idsync-history-usage 1"
-USAGE_LINES: Final = 256
-"""A journal with more lines than this is rewritten as one."""
+USAGE_LINES: Final = 32
+"""A journal with more lines than this is rewritten as one: every read parses it whole,
+so it stays short; the rewrite (a temp file and a rename) comes once per 32 saves."""
 USAGE_CAP: Final = 64 * 1024
 _COUNT: Final = re.compile(r"-?[0-9]{1,15}")
 SOURCES_FORMAT: Final = "idsync-history-sources"
