@@ -7,7 +7,8 @@ missing, damaged or out of step (so deleting any of them loses nothing):
   name, event, time, key, source path, detail, sha256, document name and file size),
   plus the names of files that were looked at and skipped (entries of a newer version
   of the app), so they are not parsed again at every use. A save reads this one small
-  file instead of every entry of the document.
+  file instead of every entry of the document, and may leave it a few entries behind
+  (``HistoryStore._save_index``).
 - ``<history>/.usage``: a journal of the total bytes of the store's entries, so the
   total-size cap is checked without listing or statting the store (see
   ``HistoryStore._cap_total`` and :func:`read_usage`).
