@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
-from app.segment.client import RetryPolicy, SegmentClient
+from app.segment.client import ALPHA_MEDIA_TYPE, RetryPolicy, SegmentClient
 from app.segment.ratelimit import RateLimiter
 from app.segment.sandbox import Sandbox
 from tests.helpers.keyrings import TokenRegistry, assert_tokens_absent
@@ -43,6 +44,17 @@ def sandbox(secrets_used: TokenRegistry) -> Iterator[Sandbox]:
         secrets_used.add(running.token)
         yield running
 
+
+
+@pytest.fixture
+def http(sandbox: Sandbox) -> Iterator[httpx.Client]:
+    """A plain HTTP client on the sandbox, for tests of the server's own answers."""
+    with httpx.Client(
+        base_url=sandbox.url,
+        headers={"Authorization": f"Bearer {sandbox.token}", "Content-Type": ALPHA_MEDIA_TYPE},
+        trust_env=False,
+    ) as client:
+        yield client
 
 @pytest.fixture
 def sleeper() -> RecordingSleeper:

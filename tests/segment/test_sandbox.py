@@ -6,30 +6,19 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from app.segment.client import ALPHA_MEDIA_TYPE as ALPHA
 from app.segment.sandbox import Sandbox
 from tests.helpers.keyrings import TokenRegistry
 
 SPACE = "spa_example_marketing"
 AUDIENCE = "aud_example_high_value"
 CONNECTIONS = f"/spaces/{SPACE}/audiences/{AUDIENCE}/destination-connections"
-ALPHA = "application/vnd.segment.v1alpha+json"
-
-
-@pytest.fixture
-def http(sandbox: Sandbox) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=sandbox.url,
-        headers={"Authorization": f"Bearer {sandbox.token}", "Content-Type": ALPHA},
-        trust_env=False,
-    ) as client:
-        yield client
 
 
 def _first_error(response: httpx.Response) -> dict[str, Any]:

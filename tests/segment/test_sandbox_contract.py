@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -16,17 +15,6 @@ from tests.helpers.sdk_models import missing_fields
 SPACE = "spa_example_marketing"
 AUDIENCE = "aud_example_high_value"
 CONNECTIONS = f"/spaces/{SPACE}/audiences/{AUDIENCE}/destination-connections"
-ALPHA = "application/vnd.segment.v1alpha+json"
-
-
-@pytest.fixture
-def http(sandbox: Sandbox) -> Iterator[httpx.Client]:
-    with httpx.Client(
-        base_url=sandbox.url,
-        headers={"Authorization": f"Bearer {sandbox.token}", "Content-Type": ALPHA},
-        trust_env=False,
-    ) as client:
-        yield client
 
 
 def data_of(response: httpx.Response, model: str) -> dict[str, Any]:
