@@ -95,39 +95,25 @@ def test_pip_install_into_a_fresh_venv_gives_a_working_idsync_script(
     script = python.parent / ("idsync.exe" if os.name == "nt" else "idsync")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    example = ROOT / "resources" / "examples" / "facebook-custom-audiences.json"
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    clean = subprocess.run(
-        [str(script), "check", "-q", str(example)],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    examples = ROOT / "resources" / "examples"
+
+    def check(example: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(script), "check", "-q", str(examples / example)],
+            cwd=elsewhere,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    clean = check("facebook-custom-audiences.json")
     assert (clean.returncode, clean.stdout, clean.stderr) == (0, "", "")
-    invalid = ROOT / "resources" / "examples" / "invalid"
-    invalid = invalid / "IDS110-not-a-preset-key.json"
-    found = subprocess.run(
-        [str(script), "check", "-q", str(invalid)],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    found = check("invalid/IDS110-not-a-preset-key.json")
     assert found.returncode == 1
     assert " IDS110 error: " in found.stdout
-    warning = ROOT / "resources" / "examples" / "warnings"
-    warning = warning / "IDS109-mobile-id-needs-send-mobile-ids.json"
-    warned = subprocess.run(
-        [str(script), "check", "-q", str(warning)],
-        cwd=elsewhere,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    warned = check("warnings/IDS109-mobile-id-needs-send-mobile-ids.json")
     assert warned.returncode == 0, warned.stderr
     assert " IDS109 warning: " in warned.stdout
 
