@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bytecode import compile_app
+
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = """
 import json, os, sys
@@ -66,6 +68,7 @@ def main() -> int:
     parser.add_argument("--large", type=int, default=20000)
     parser.add_argument("--runs", type=int, default=3, help="best of this many runs")
     args = parser.parse_args()
+    compile_app()
     scratch = Path(tempfile.mkdtemp(prefix="idsync-check-bench-"))
     try:
         small = make_folder(scratch, args.small)

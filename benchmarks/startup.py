@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from bytecode import compile_app
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 EXAMPLE = ROOT / "resources" / "examples" / "facebook-custom-audiences.json"
@@ -61,6 +63,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    compile_app()
     runs = args.runs
 
     bare_command = [PYTHON, str(ROOT / "benchmarks" / "bare_window.py")]
