@@ -1,9 +1,13 @@
+import sys
+
 from app.cli import main
 
 # Guarded: worker processes started fresh (spawn) import this module again.
 if __name__ == "__main__":
-    import multiprocessing
+    if getattr(sys, "frozen", False):
+        import multiprocessing
 
-    # In a frozen build, a worker of `idsync check` starts as this program: let it be one.
-    multiprocessing.freeze_support()
+        # In a frozen build, a worker of `idsync check` starts as this program: let it be
+        # one. Imported only there: multiprocessing costs every other start 5 ms.
+        multiprocessing.freeze_support()
     raise SystemExit(main())

@@ -66,20 +66,25 @@ def self_test(argv: list[str], commands: Sequence[str]) -> int:
         from app.resources import resource_path
 
         path = resource_path(*SELF_TEST_EXAMPLE)
-    from app.storage.documents import DocumentError, read_document
+    from app.storage.document_text import DocumentError, read_document_json
 
     try:
-        read_document(path)
+        # Before Qt, and without the model: a missing file or broken JSON is one line on
+        # stderr, as every command says it. The model's own checks come in the window.
+        read_document_json(path)
     except DocumentError as exc:
         error(f"self-test: {exc}")
         return EXIT_UNREADABLE
     try:
-        from app.ui.self_test import SelfTestError, run_self_test
+        from app.ui.self_test import SelfTestError, SelfTestUnreadable, run_self_test
     except ImportError as exc:
         error(_gui_import_problem(exc))
         return EXIT_UNREADABLE
     try:
         report = run_self_test(path)
+    except SelfTestUnreadable as exc:
+        error(f"self-test: {exc}")
+        return EXIT_UNREADABLE
     except SelfTestError as exc:
         error(f"self-test failed: {exc}")
         return EXIT_INTERNAL

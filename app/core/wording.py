@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from app.core.catalog import DestinationSpec
-from app.core.model import Strategy
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.core.catalog import DestinationSpec
 
 
 def plural(count: int, noun: str) -> str:
@@ -29,6 +31,8 @@ def _join(parts: tuple[str, ...] | list[str], word: str) -> str:
 
 def default_setup_sends(spec: DestinationSpec | None) -> str:
     """What Default Setup sends, in words: the catalog's identifiers and strategy."""
+    from app.core.model import Strategy  # here: plural() and the joins need no pydantic
+
     if spec is None:
         return "the last or all values of email and user_id, depending on the destination"
     constraints = spec.constraints

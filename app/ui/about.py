@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME, HOMEPAGE, LICENSE, __version__
 from app.storage.paths import config_dir, history_dir, state_dir
-from app.ui.icons import app_icon
+from app.ui.app_icon import app_icon
 from app.ui.theme import heading_font
 
 ID_SYNC_DOCS: Final = "https://segment.com/docs/engage/trait-activation/id-sync/"

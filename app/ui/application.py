@@ -1,16 +1,20 @@
-"""Start the desktop editor: ``idsync`` (empty document) or ``idsync FILE``."""
+"""Start the desktop editor: ``idsync`` (empty document) or ``idsync FILE``.
+
+The window's frame paints first; the document model, the rules and the catalog load
+after that paint, and the frame is filled (``MainWindow.populate``). So this module, and
+everything it imports at the top, imports Qt and light modules only.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import APP_NAME, DESKTOP_ID, __version__
-from app.catalog import CatalogError, load_catalog
-from app.ui.icons import app_icon
+from app.ui.app_icon import app_icon
+from app.ui.first_paint import FirstPaint
 from app.ui.main_window import MainWindow
 
 ORGANIZATION = "idsync-configurator"
@@ -32,20 +36,42 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
-def run_gui(paths: list[str]) -> int:
-    """Open the window (and the first of ``paths``, if any); returns the exit code."""
-    app = create_application()
+def populate(window: MainWindow) -> bool:
+    """Load the shipped catalog and fill ``window``; False (the person told, the window
+    closed) when the catalog cannot be read."""
+    from app.catalog import CatalogError, load_catalog
+
     try:
         catalog = load_catalog()
     except CatalogError as error:
         QMessageBox.critical(
-            None,
+            window,
             APP_NAME,
             f"The destination catalog shipped with the app cannot be read:\n\n{error}\n\n"
             "Reinstall ID Sync Configurator.",
         )
-        return 2
-    window = MainWindow(catalog)
+        window.close()
+        return False
+    window.populate(catalog)
+    return True
+
+
+def run_gui(paths: list[str]) -> int:
+    """Open the window (and the first of ``paths``, if any); returns the exit code."""
+    app = create_application()
+    window = MainWindow()
+    first_paint = FirstPaint(window)
+    failed: list[bool] = []
+
+    def fill() -> None:
+        first_paint.stop()
+        if populate(window):
+            window.start(paths)
+        else:
+            failed.append(True)
+            app.exit(2)
+
+    first_paint.then(fill)
     window.show()
-    QTimer.singleShot(0, lambda: window.start(paths))
-    return app.exec()
+    code = app.exec()
+    return 2 if failed else code

@@ -1,12 +1,10 @@
-"""Icons painted at run time from the palette (severities, destination avatars), and the
-app icon loaded from its shipped PNGs.
+"""Icons painted at run time from the palette: severities and destination avatars (the app
+icon, from its shipped PNGs, is in ``app.ui.app_icon``).
 
 Painting the small ones keeps the app free of image files that would need a dark variant.
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -20,9 +18,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication
 
-from app import DESKTOP_ID
 from app.core.findings import Severity
-from app.resources import resource_path
 from app.ui.theme import avatar_color, on_color, severity_color
 
 _SIZES = (16, 24, 32, 48)
@@ -127,23 +123,4 @@ def avatar_icon(name: str, palette: QPalette | None = None) -> QIcon:
     icon = QIcon()
     for size in _SIZES:
         icon.addPixmap(avatar_pixmap(name, size, palette))
-    return icon
-
-
-APP_ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
-
-
-def app_icon_files() -> list[Path]:
-    """The shipped PNGs of the app icon, smallest first (rendered from its SVG by
-    scripts/render_icons.py)."""
-    root = resource_path("icons", "hicolor")
-    return [root / f"{n}x{n}" / "apps" / f"{DESKTOP_ID}.png" for n in APP_ICON_SIZES]
-
-
-def app_icon() -> QIcon:
-    """The app icon from the shipped PNGs: a profile node linked to a destination node."""
-    icon = QIcon()
-    for path in app_icon_files():
-        if path.is_file():
-            icon.addFile(str(path))
     return icon

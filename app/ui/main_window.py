@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import linecache
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -28,44 +29,43 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
-from app.core.catalog import Catalog
-from app.core.editing import new_document
-from app.core.findings import Finding
-from app.core.model import IdSyncDocument
-from app.core.rules import validate
 from app.core.steps import Step, step_of, summary
-from app.push.outcome import TargetOutcome
-from app.segment.endpoints import ConnectionProfile, EndpointKind
-from app.segment.errors import SegmentError
-from app.storage.autosave import OrphanedRecovery, RecoverySession, claim_orphans
-from app.storage.damage import report_lines, take_reports
-from app.storage.exports import ExportKind
-from app.storage.leftovers import remove_stale_leftovers
 from app.storage.settings import Settings, load_settings, save_settings
-from app.ui import dialogs
-from app.ui.about import AboutDialog
-from app.ui.autosaver import Autosaver
-from app.ui.controller import DocumentController
-from app.ui.files import DocumentFiles
-from app.ui.history_dialog import HistoryDialog
-from app.ui.history_recorder import HistoryRecorder
-from app.ui.icons import app_icon
-from app.ui.pages.step_page import StepPage
-from app.ui.push.actions import PushActions
-from app.ui.push.session import SegmentSession
+from app.ui.app_icon import app_icon
 from app.ui.sidebar import StepSidebar
-from app.ui.workspace.actions import ReviewActions
 
 if TYPE_CHECKING:
+    # The window paints before these load (see ``populate``): they bring pydantic, the
+    # rules and the catalog, which the first paint does not need.
+    from app.core.catalog import Catalog
+    from app.core.findings import Finding
+    from app.core.model import IdSyncDocument
+    from app.push.outcome import TargetOutcome
+    from app.segment.endpoints import ConnectionProfile
+    from app.storage.autosave import OrphanedRecovery, RecoverySession
+    from app.storage.exports import ExportKind
+    from app.ui.about import AboutDialog
+    from app.ui.autosaver import Autosaver
+    from app.ui.controller import DocumentController
+    from app.ui.files import DocumentFiles
+    from app.ui.history_dialog import HistoryDialog
+    from app.ui.history_recorder import HistoryRecorder
     from app.ui.identifiers import EventSettingsPage
     from app.ui.pages.destination import DestinationPage
     from app.ui.pages.review import ReviewPage
+    from app.ui.pages.step_page import StepPage
     from app.ui.pages.target import TargetPage
+    from app.ui.push.actions import PushActions
+    from app.ui.push.session import SegmentSession
+    from app.ui.workspace.actions import ReviewActions
 
 _log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = QSize(1280, 800)
 STATUS_MESSAGE_MS = 8000
+SETTINGS_WRITE_DELAY_MS = 500
+"""Preferences changed by an action (a recent file, a remembered identifier) are written
+this long after the last change, in one write, not while the action runs."""
 
 
 _WHY_DISABLED = {
@@ -98,6 +98,16 @@ PAGES_AFTER_START_MS = 300
 """The other steps' pages are built this long after start, once the window is up."""
 
 
+def _forget_module_sources() -> None:
+    """Empty ``linecache`` after a batch of imports.
+
+    PySide6 reads the source of every module imported after it (to see whether it asks
+    for ``from __feature__ import ...``), and ``linecache`` keeps what it read: about
+    4 MB of text for the modules the window loads, which nothing here reads again (a
+    traceback reads its lines anew). Emptied, that memory serves what is built next."""
+    linecache.clearcache()
+
+
 class _Pages(Mapping[Step, QWidget]):
     """``window.pages[step]``: each page, built on first use."""
 
@@ -115,31 +125,43 @@ class _Pages(Mapping[Step, QWidget]):
 
 
 class MainWindow(QMainWindow):
+    """The editor window, in two stages: the frame (this constructor: sidebar, empty
+    pages, status bar, the menu titles, the remembered geometry) paints at once; then
+    ``populate`` loads the document model, the rules and the catalog and fills it.
+    ``MainWindow(catalog)`` does both at once."""
+
+    catalog: Catalog
+    controller: DocumentController
+    history: HistoryRecorder
+    files: DocumentFiles
+    autosaver: Autosaver
+    review_actions: ReviewActions
+    segment_session: SegmentSession
+    push_actions: PushActions
+
     def __init__(
         self,
-        catalog: Catalog,
+        catalog: Catalog | None = None,
         settings: Settings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        _forget_module_sources()  # the frame's modules are loaded
         self.setObjectName("mainWindow")
         self.setWindowIcon(app_icon())
+        self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
-        self.catalog = catalog
         self.settings = settings if settings is not None else load_settings()
-        # The first start shows a new document, as File > New does.
-        self.controller = DocumentController(
-            lambda doc: validate(doc, catalog), self, new_document()
-        )
-        self.history = HistoryRecorder(self)
+        self.populated = False
         self.history_dialog: HistoryDialog | None = None
         self.about_dialog: AboutDialog | None = None
-        self.files = DocumentFiles(
-            self, self.controller, self.settings, self.persist_settings, self.history
-        )
-        self.autosaver = Autosaver(self.controller, parent=self)
         self.autosave_off_reason: str | None = None
         """Why autosave could not start (shown in the status bar); None while it works."""
+        self._shortcut_actions: list[QAction] = []
+        self._settings_write = QTimer(self)
+        self._settings_write.setSingleShot(True)
+        self._settings_write.setInterval(SETTINGS_WRITE_DELAY_MS)
+        self._settings_write.timeout.connect(self.write_settings)
 
         self.sidebar = StepSidebar()
         self.stack = QStackedWidget()
@@ -165,10 +187,52 @@ class MainWindow(QMainWindow):
         self.findings_button.setObjectName("statusFindings")
         self.findings_button.setFlat(True)
         self.findings_button.setToolTip("Show all findings on the Review step")
-        self.findings_button.clicked.connect(lambda: self.go_to_step(Step.REVIEW))
         self.path_label = QLabel()
         self.statusBar().addPermanentWidget(self.path_label)
         self.statusBar().addPermanentWidget(self.findings_button)
+
+        # The menu titles are there from the first paint, so nothing moves when the
+        # menus are filled; they open once the window is ready.
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        self.edit_menu = bar.addMenu("&Edit")
+        self.view_menu = bar.addMenu("&View")
+        self.segment_menu = bar.addMenu("&Segment")
+        self.help_menu = bar.addMenu("&Help")
+        for menu in self._menus():
+            menu.setEnabled(False)
+        self._restore_geometry()
+        self.statusBar().showMessage("Opening…")
+        if catalog is not None:
+            self.populate(catalog)
+
+    def _menus(self) -> tuple[QMenu, ...]:
+        return (self.file_menu, self.edit_menu, self.view_menu, self.segment_menu,
+                self.help_menu)
+
+    def populate(self, catalog: Catalog) -> None:
+        """Fill the frame: the document, its rules, the menus, the starting page."""
+        # Imported here, not at the top: these bring pydantic, the rules and the
+        # storage modules, which the frame's first paint does not wait for.
+        from app.core.editing import new_document
+        from app.core.rules import validate
+        from app.ui.autosaver import Autosaver
+        from app.ui.controller import DocumentController
+        from app.ui.files import DocumentFiles
+        from app.ui.history_recorder import HistoryRecorder
+        from app.ui.workspace.actions import ReviewActions
+
+        _forget_module_sources()
+        self.catalog = catalog
+        # The first start shows a new document, as File > New does.
+        self.controller = DocumentController(
+            lambda doc: validate(doc, catalog), self, new_document()
+        )
+        self.history = HistoryRecorder(self)
+        self.files = DocumentFiles(
+            self, self.controller, self.settings, self.persist_settings, self.history
+        )
+        self.autosaver = Autosaver(self.controller, parent=self)
 
         self._build_actions()
         self._build_menus()
@@ -183,6 +247,7 @@ class MainWindow(QMainWindow):
         self.review_actions.message.connect(self.show_message)
 
         self.sidebar.currentRowChanged.connect(self._on_step_row_changed)
+        self.findings_button.clicked.connect(lambda: self.go_to_step(Step.REVIEW))
         self.files.message.connect(self.show_message)
         self.files.saved.connect(self._on_saved)
         self.files.recentChanged.connect(self._rebuild_recent_menu)
@@ -199,13 +264,22 @@ class MainWindow(QMainWindow):
 
         self._show_findings(self.controller.findings)
         self._update_title()
-        self._restore_layout()
+        for menu in self._menus():
+            menu.setEnabled(True)
+        self.populated = True
+        self.statusBar().clearMessage()
+        self.go_to_step(Step.from_name(self.settings.last_step))
 
     # --- start ----------------------------------------------------------------------------
 
     def start(self, paths: Sequence[str | Path] = ()) -> None:
         """After the window is shown: clear leftovers of killed sessions, offer crash
         recovery, then open the given file, and say what was found damaged."""
+        if not self.populated:
+            raise RuntimeError("MainWindow.start() needs populate() first")
+        from app.storage.damage import report_lines, take_reports
+        from app.storage.leftovers import remove_stale_leftovers
+
         remove_stale_leftovers()
         restored = self.offer_recovery()
         for path in paths[:1]:
@@ -226,6 +300,8 @@ class MainWindow(QMainWindow):
 
     def report_damaged_files(self, *_args: object) -> None:
         """Show, once, the files of the app's own found damaged and set aside since."""
+        from app.storage.damage import report_lines, take_reports
+
         notes = report_lines(take_reports())
         if notes:
             self.show_message(" ".join(notes))
@@ -233,6 +309,8 @@ class MainWindow(QMainWindow):
     def offer_recovery(self) -> bool:
         """Start this window's own recovery file, then offer the work autosaved by
         windows that are gone (never by one still open); True when work was restored."""
+        from app.storage.autosave import RecoverySession, claim_orphans
+
         try:
             session = RecoverySession.begin()
         except OSError as error:
@@ -255,6 +333,8 @@ class MainWindow(QMainWindow):
         return restored
 
     def _offer(self, orphan: OrphanedRecovery, session: RecoverySession) -> bool:
+        from app.ui import dialogs
+
         recovery = orphan.recovery
         if not dialogs.ask_restore(self, recovery):
             try:
@@ -318,6 +398,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        from app.storage.exports import ExportKind
+
         key = QKeySequence.StandardKey
         self.new_action = self._action("&New", "newAction", [key.New, "Ctrl+N"],
                                        "Start a new configuration")
@@ -386,9 +468,7 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self.open_about)
 
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.file_menu = file_menu
+        file_menu = self.file_menu
         file_menu.addAction(self.new_action)
         file_menu.addAction(self.open_action)
         self.recent_menu = QMenu("Open &Recent", self)
@@ -405,11 +485,11 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
-        edit_menu = bar.addMenu("&Edit")
+        edit_menu = self.edit_menu
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
 
-        view_menu = bar.addMenu("&View")
+        view_menu = self.view_menu
         for action in self.step_actions.values():
             view_menu.addAction(action)
         view_menu.addSeparator()
@@ -418,17 +498,19 @@ class MainWindow(QMainWindow):
 
         self._install_segment_menu()
 
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.about_action)
+        self.help_menu.addAction(self.about_action)
         self._rebuild_recent_menu()
 
     def _install_segment_menu(self) -> None:
         """Connect, choose from the workspace and push."""
+        from app.ui.push.actions import PushActions
+        from app.ui.push.session import SegmentSession
+
         self.segment_session = SegmentSession(self)
         self.segment_session.last_profile = self._remembered_connection()
         self.segment_session.connectedChanged.connect(self._remember_connection)
         self.push_actions = PushActions(self, self.controller, self.segment_session)
-        self.push_actions.install(self.menuBar())
+        self.push_actions.install(self.segment_menu)
 
     def _record_push(self, outcome: TargetOutcome) -> None:
         # The outcome carries the document the dialog planned with: what was actually sent.
@@ -460,6 +542,8 @@ class MainWindow(QMainWindow):
 
     def open_about(self) -> AboutDialog:
         """Help > About: version, licence, links, and where the app keeps its files."""
+        from app.ui.about import AboutDialog
+
         if self.about_dialog is not None:
             self.about_dialog.deleteLater()
         self.about_dialog = AboutDialog(self)
@@ -468,6 +552,8 @@ class MainWindow(QMainWindow):
 
     def open_history(self) -> HistoryDialog:
         """File > History: the kept versions, their diff, and an undoable Restore."""
+        from app.ui.history_dialog import HistoryDialog
+
         if self.history_dialog is not None:
             self.history_dialog.deleteLater()
         dialog = HistoryDialog(self.controller, parent=self)
@@ -511,7 +597,7 @@ class MainWindow(QMainWindow):
     def go_to_finding(self, finding: Finding) -> None:
         step = step_of(finding)
         self.go_to_step(step)
-        cast(StepPage, self.page(step)).focus_finding(finding)
+        cast("StepPage", self.page(step)).focus_finding(finding)
 
     # --- the step pages, built on first use ----------------------------------------------
 
@@ -579,7 +665,10 @@ class MainWindow(QMainWindow):
         missing = [step for step in Step if step not in self._built]
         if missing and self.isVisible():  # a window closed meanwhile needs none
             self.page(missing[0])
-            QTimer.singleShot(0, self.build_remaining_pages)
+            if len(missing) > 1:
+                QTimer.singleShot(0, self.build_remaining_pages)
+            else:
+                _forget_module_sources()  # the pages' own modules are all loaded now
 
     def _step_by(self, delta: int) -> None:
         steps = list(Step)
@@ -631,7 +720,7 @@ class MainWindow(QMainWindow):
         return None
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._dropped_file(event) is not None:
+        if self.populated and self._dropped_file(event) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -640,7 +729,7 @@ class MainWindow(QMainWindow):
         self.dragEnterEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        path = self._dropped_file(event)
+        path = self._dropped_file(event) if self.populated else None
         if path is None:
             event.ignore()
             return
@@ -651,7 +740,7 @@ class MainWindow(QMainWindow):
 
     # --- layout memory and closing ------------------------------------------------------------
 
-    def _restore_layout(self) -> None:
+    def _restore_geometry(self) -> None:
         restored = False
         if self.settings.window_geometry:
             restored = self.restoreGeometry(_decode(self.settings.window_geometry))
@@ -665,7 +754,6 @@ class MainWindow(QMainWindow):
         ):
             sidebar_width = self.sidebar.sizeHint().width()
             self.splitter.setSizes([sidebar_width, max(400, self.width() - sidebar_width)])
-        self.go_to_step(Step.from_name(self.settings.last_step))
 
     def _default_size(self) -> QSize:
         screen = QGuiApplication.primaryScreen()
@@ -678,9 +766,13 @@ class MainWindow(QMainWindow):
         self.settings.window_geometry = _encode(self.saveGeometry())
         self.settings.window_state = _encode(self.saveState())
         self.settings.splitter_state = _encode(self.splitter.saveState())
-        self.settings.last_step = self.current_step.value
+        if self.populated:  # before, no step was shown: keep the remembered one
+            self.settings.last_step = self.current_step.value
 
     def _remembered_connection(self) -> ConnectionProfile | None:
+        from app.segment.endpoints import ConnectionProfile, EndpointKind
+        from app.segment.errors import SegmentError
+
         try:
             kind = EndpointKind(self.settings.segment_endpoint)
             if kind is EndpointKind.SANDBOX:
@@ -690,6 +782,8 @@ class MainWindow(QMainWindow):
             return None  # nothing remembered yet, or a hand-edited value: start from US
 
     def _remember_connection(self, connected: bool) -> None:
+        from app.segment.endpoints import EndpointKind
+
         profile = self.segment_session.profile
         if not connected or profile is None:
             return
@@ -700,16 +794,28 @@ class MainWindow(QMainWindow):
         self.persist_settings()
 
     def persist_settings(self) -> None:
+        """Write the preferences soon: opening a file changes two of them at once, and
+        each write waits for the disk (a crash in between loses only that change)."""
+        self._settings_write.start()
+
+    def write_settings(self) -> None:
+        """Write the preferences now (at close, and when the delay has passed)."""
+        self._settings_write.stop()
         try:
             save_settings(self.settings)
         except OSError as error:
             _log.warning("Could not save settings: %s", error)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.populated:  # closed while starting: nothing is open to lose yet
+            self.remember_layout()
+            self.write_settings()
+            event.accept()
+            return
         if not self.files.confirm_discard():
             event.ignore()
             return
         self.remember_layout()
-        self.persist_settings()
+        self.write_settings()
         self.autosaver.close()
         event.accept()

@@ -27,15 +27,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
 
 from app import __version__
-from app.catalog import CatalogError, load_catalog
 from app.clock import CLOCK, seconds_since_start
-from app.core.findings import Severity
 from app.ui.application import create_application
+from app.ui.first_paint import FirstPaint
 from app.ui.main_window import MainWindow
 
 WATCHDOG_MS: Final = 60_000
@@ -45,6 +43,10 @@ start) fails instead of hanging a build or a pipeline."""
 
 class SelfTestError(Exception):
     """The self-test failed; the message is one line for the person."""
+
+
+class SelfTestUnreadable(SelfTestError):
+    """FILE cannot be read as a document (the message names it and says why)."""
 
 
 def resident_mb() -> float | None:
@@ -77,72 +79,36 @@ def _throwaway_home() -> Iterator[None]:
                 os.environ["IDSYNC_HOME"] = before
 
 
-class _PaintWatch(QObject):
-    """Notes when any widget of ``window`` paints."""
-
-    def __init__(self, window: QWidget) -> None:
-        super().__init__()
-        self.window = window
-        self.paints = 0
-        self.first_paint_s: float | None = None
-        self.on_first_paint: list[Any] = []
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.Paint
-            and isinstance(watched, QWidget)
-            and watched.window() is self.window
-        ):
-            self.paints += 1
-            if self.first_paint_s is None:
-                self.first_paint_s = seconds_since_start()
-                for callback in self.on_first_paint:
-                    QTimer.singleShot(0, callback)
-        return False
-
-
 def run_self_test(path: Path) -> dict[str, Any]:
     with _throwaway_home():
         return _run(path)
 
 
 def _run(path: Path) -> dict[str, Any]:
+    """As ``idsync`` starts: the frame paints first, then it is filled and FILE opened."""
     app = create_application()
-    try:
-        catalog = load_catalog()
-    except CatalogError as error:
-        raise SelfTestError(f"the shipped destination catalog cannot be read: {error}") from error
-    window = MainWindow(catalog)
-    watch = _PaintWatch(window)
-    app.installEventFilter(watch)
+    window = MainWindow()
+    watch = FirstPaint(window, clock=seconds_since_start)
     result: dict[str, Any] = {}
-    failure: list[str] = []
+    failure: list[SelfTestError] = []
 
     def finish() -> None:
         try:
-            window.start([path])
-            if window.controller.path != path.absolute():
-                failure.append(f"the window did not open {path}")
-                return
-            painted_before = watch.paints
-            window.repaint()
-            if watch.paints == painted_before:
-                failure.append("the window did not paint the opened document")
-                return
-            result["ready_s"] = seconds_since_start()
-            result["findings"] = window.controller.findings
+            _fill_and_open(window, watch, path, result)
+        except SelfTestError as exc:
+            failure.append(exc)
         except Exception as exc:  # reported as the self-test's one line
-            failure.append(f"{type(exc).__name__}: {exc}")
+            failure.append(SelfTestError(f"{type(exc).__name__}: {exc}"))
         finally:
             app.exit(0)
 
     def give_up() -> None:
-        failure.append(
+        failure.append(SelfTestError(
             f"the window did not finish opening {path} within {WATCHDOG_MS // 1000} s"
-        )
+        ))
         app.exit(1)
 
-    watch.on_first_paint.append(finish)
+    watch.then(finish)
     watchdog = QTimer()
     watchdog.setSingleShot(True)
     watchdog.timeout.connect(give_up)
@@ -152,14 +118,17 @@ def _run(path: Path) -> dict[str, Any]:
         app.exec()
     finally:
         watchdog.stop()
-        app.removeEventFilter(watch)
-        window.controller.undo_stack.setClean()
+        watch.stop()
+        if window.populated:
+            window.controller.undo_stack.setClean()
         window.close()
         window.deleteLater()
     if failure:
-        raise SelfTestError(failure[0])
-    if watch.first_paint_s is None or "ready_s" not in result:
+        raise failure[0]
+    if watch.at is None or "ready_s" not in result:
         raise SelfTestError("the window never painted")
+    from app.core.findings import Severity
+
     findings = result["findings"]
     counts = {severity.value: 0 for severity in Severity}
     for finding in findings:
@@ -170,9 +139,37 @@ def _run(path: Path) -> dict[str, Any]:
         "platform": QGuiApplication.platformName(),
         "file": str(path),
         "clock": CLOCK,
-        "first_paint_s": round(watch.first_paint_s, 3),
+        "first_paint_s": round(watch.at, 3),
         "ready_s": round(result["ready_s"], 3),
         "rss_mb": resident_mb(),
         "findings": counts,
         "codes": sorted({finding.code for finding in findings}),
     }
+
+
+def _fill_and_open(
+    window: MainWindow, watch: FirstPaint, path: Path, result: dict[str, Any]
+) -> None:
+    from app.catalog import CatalogError, load_catalog
+    from app.storage.documents import DocumentError, read_document
+
+    try:
+        read_document(path)
+    except DocumentError as exc:
+        raise SelfTestUnreadable(str(exc)) from exc
+    try:
+        catalog = load_catalog()
+    except CatalogError as error:
+        raise SelfTestError(
+            f"the shipped destination catalog cannot be read: {error}"
+        ) from error
+    window.populate(catalog)
+    window.start([path])
+    if window.controller.path != path.absolute():
+        raise SelfTestError(f"the window did not open {path}")
+    painted_before = watch.paints
+    window.repaint()
+    if watch.paints == painted_before:
+        raise SelfTestError("the window did not paint the opened document")
+    result["ready_s"] = seconds_since_start()
+    result["findings"] = window.controller.findings

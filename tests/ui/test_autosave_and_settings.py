@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -17,7 +18,8 @@ from app.storage.autosave import read_recovery
 from app.storage.documents import write_document
 from app.storage.locks import FileLock
 from app.storage.paths import state_dir
-from app.storage.settings import load_settings
+from app.storage.settings import Settings, load_settings
+from app.ui import main_window as main_window_module
 from app.ui.main_window import MainWindow
 from tests.helpers.dialogs import DialogDriver, FileDialogs
 from tests.helpers.recovery import leave_crashed_recovery
@@ -266,7 +268,7 @@ def test_custom_identifiers_of_a_document_are_remembered(
     write_document(path, IdSyncDocument(custom_identifiers=("phone", "loyalty_id")))
     assert window.files.open_path(path)
     assert window.remembered_identifiers() == ("phone", "loyalty_id")
-    assert load_settings().custom_identifiers == ["phone", "loyalty_id"]
+    qtbot.waitUntil(lambda: load_settings().custom_identifiers == ["phone", "loyalty_id"])
 
 
 # --- an unusable state folder ------------------------------------------------------------
@@ -303,3 +305,34 @@ def test_flushing_with_nothing_unsaved_survives_an_unusable_state_folder(
     assert not window.controller.is_dirty
     window.autosaver.flush()  # removes the (unreachable) recovery file: must not raise
     assert (idsync_home / "state").is_file()
+
+
+def test_opening_a_file_writes_the_preferences_once_and_after_the_open(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written: list[tuple[list[str], list[str]]] = []
+    real_save = main_window_module.save_settings
+
+    def save(settings: Settings) -> None:
+        written.append((list(settings.recent_files), list(settings.custom_identifiers)))
+        real_save(settings)
+
+    monkeypatch.setattr(main_window_module, "save_settings", save)
+    path = tmp_path / "custom.json"
+    write_document(path, IdSyncDocument(custom_identifiers=("phone",)))
+    assert window.files.open_path(path)
+    assert written == []  # the open did not wait for the disk
+    qtbot.waitUntil(lambda: written != [])
+    qtbot.wait(main_window_module.SETTINGS_WRITE_DELAY_MS + 100)
+    assert written == [([str(path)], ["phone"])]  # both changes, in one write
+
+
+def test_closing_the_window_writes_pending_preferences_at_once(
+    qtbot: QtBot, catalog: Catalog, tmp_path: Path
+) -> None:
+    window = open_window(qtbot, catalog)
+    path = tmp_path / "closing.json"
+    write_document(path, IdSyncDocument(name="closing"))
+    assert window.files.open_path(path)
+    close_window(window)
+    assert load_settings().recent_files == [str(path)]

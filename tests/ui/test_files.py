@@ -276,7 +276,8 @@ def test_recent_files_are_listed_newest_first_and_persisted(
         write_document(path, facebook_document(name=path.stem))
         assert window.files.open_path(path)
     assert recent_entries(window) == [str(p) for p in reversed(paths)]
-    assert load_settings().recent_files == [str(p) for p in reversed(paths)]
+    # Written once the opening is over (a moment later), not while each file opens.
+    qtbot.waitUntil(lambda: load_settings().recent_files == [str(p) for p in reversed(paths)])
 
     # Choosing an entry from the menu opens it; a deleted file disappears from the menu.
     paths[2].unlink()

@@ -155,7 +155,11 @@ def test_run_gui_opens_the_file_named_on_the_command_line(
 
     def close_when_open() -> None:
         for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, MainWindow) and widget.controller.path == path:
+            if (
+                isinstance(widget, MainWindow)
+                and widget.populated  # the frame paints first, then it is filled
+                and widget.controller.path == path
+            ):
                 seen.append(widget.controller.document)
                 widget.close()
                 return

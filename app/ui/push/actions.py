@@ -1,6 +1,6 @@
 """The Segment menu: Connect, Choose from workspace, Push, Disconnect.
 
-``PushActions(main_window, controller, session).install(menu_bar)`` is all the window
+``PushActions(main_window, controller, session).install(segment_menu)`` is all the window
 needs. Dialogs open window-modal without blocking (``open()``), and their results are
 applied when they finish; the picker's choice becomes one undoable edit.
 """
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QMainWindow, QMenu, QMenuBar
+from PySide6.QtWidgets import QDialog, QMainWindow, QMenu
 
 from app.core.findings import has_errors
 from app.core.wording import plural
@@ -72,8 +72,8 @@ class PushActions(QObject):
     def actions(self) -> list[QAction]:
         return [self.connect_action, self.choose_action, self.push_action, self.sign_out_action]
 
-    def install(self, menu_bar: QMenuBar) -> QMenu:
-        menu = menu_bar.addMenu("&Segment")
+    def install(self, menu: QMenu) -> QMenu:
+        """Fill ``menu`` (the window's Segment menu, which it places among its menus)."""
         menu.setObjectName("segmentMenu")
         # Disabled items explain themselves in their tooltip.
         menu.setToolTipsVisible(True)

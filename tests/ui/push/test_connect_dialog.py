@@ -247,7 +247,7 @@ def test_segment_menu_connects_and_enables_the_other_actions(
     plain_window: QMainWindow,
 ) -> None:
     actions = PushActions(plain_window, doc_controller, segment_session)
-    menu = actions.install(plain_window.menuBar())
+    menu = actions.install(plain_window.menuBar().addMenu("&Segment"))
     assert [a.text() for a in menu.actions() if not a.isSeparator()] == [
         "&Connect to Segment…",
         "C&hoose from Workspace…",

@@ -32,8 +32,10 @@ def test_next_run_offers_the_last_endpoint_and_keeps_no_token_in_settings(
     click(qtbot, dialog.connect_button)
     qtbot.waitUntil(lambda: first.segment_session.is_connected, timeout=8000)
 
-    saved = load_settings()
-    assert (saved.segment_endpoint, saved.segment_base_url) == ("custom", live_sandbox.url)
+    qtbot.waitUntil(
+        lambda: (load_settings().segment_endpoint, load_settings().segment_base_url)
+        == ("custom", live_sandbox.url)
+    )
     assert live_sandbox.token not in settings_path().read_text(encoding="utf-8")
     close_window(first)
 

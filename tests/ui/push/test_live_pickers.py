@@ -57,7 +57,7 @@ def test_picks_space_audience_and_connection_as_one_undo_step(
     )
     doc_controller.load(start, None)
     actions = PushActions(plain_window, doc_controller, connected_session)
-    actions.install(plain_window.menuBar())
+    actions.install(plain_window.menuBar().addMenu("&Segment"))
     assert actions.choose_action.isEnabled()
 
     actions.choose_action.trigger()

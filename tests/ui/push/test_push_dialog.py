@@ -441,7 +441,7 @@ def test_push_from_the_menu_shortcut(
 ) -> None:
     doc_controller.load(iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS), None)
     actions = PushActions(plain_window, doc_controller, connected_session)
-    actions.install(plain_window.menuBar())
+    actions.install(plain_window.menuBar().addMenu("&Segment"))
     assert actions.push_action.isEnabled()
     plain_window.activateWindow()
     qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is plain_window.windowHandle())
