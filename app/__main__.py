@@ -1,6 +1,6 @@
 import sys
 
-from app.cli import main
+from app.cli import run
 
 # Guarded: worker processes started fresh (spawn) import this module again.
 if __name__ == "__main__":
@@ -10,4 +10,4 @@ if __name__ == "__main__":
         # In a frozen build, a worker of `idsync check` starts as this program: let it be
         # one. Imported only there: multiprocessing costs every other start 5 ms.
         multiprocessing.freeze_support()
-    raise SystemExit(main())
+    run()

@@ -34,7 +34,7 @@ def test_wheel_contains_catalog_examples_and_entry_point(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-        assert "idsync = app.cli:main" in archive.read(entry_points).decode()
+        assert "idsync = app.cli:run" in archive.read(entry_points).decode()
     assert "app/resources/catalog/destinations.json" in names
     assert "app/resources/catalog/identifiers.json" in names
     assert "app/resources/examples/facebook-custom-audiences.json" in names

@@ -7,6 +7,7 @@ everything it imports at the top, imports Qt and light modules only.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -67,6 +68,10 @@ def run_gui(paths: list[str]) -> int:
         first_paint.stop()
         if populate(window):
             window.start(paths)
+            # What start-up made (modules, the catalog, the pages) lives as long as the
+            # app: set it aside from the collector, so a full collection while the
+            # person types walks only what editing made (one took 15-25 ms here).
+            window.pagesBuilt.connect(gc.freeze)
         else:
             failed.append(True)
             app.exit(2)

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -129,6 +129,9 @@ class MainWindow(QMainWindow):
     pages, status bar, the menu titles, the remembered geometry) paints at once; then
     ``populate`` loads the document model, the rules and the catalog and fills it.
     ``MainWindow(catalog)`` does both at once."""
+
+    pagesBuilt = Signal()
+    """Every step's page is built: what the window loads at start is loaded."""
 
     catalog: Catalog
     controller: DocumentController
@@ -669,6 +672,7 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, self.build_remaining_pages)
             else:
                 _forget_module_sources()  # the pages' own modules are all loaded now
+                self.pagesBuilt.emit()
 
     def _step_by(self, delta: int) -> None:
         steps = list(Step)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from app import APP_NAME
@@ -224,3 +225,38 @@ def test_alt_f_opens_the_file_menu_on_the_destination_step(
     QTimer.singleShot(200, file_menu.close)
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(file_menu.isVisible, timeout=1000)
+
+
+def test_after_start_every_page_is_built_and_the_window_says_so(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    with qtbot.waitSignal(window.pagesBuilt, timeout=5000):
+        pass  # the window fixture has started it
+    for step in Step:
+        assert type(window.stack.widget(step.position)) is not QWidget  # no placeholder
+
+
+def test_run_gui_sets_what_start_up_made_aside_from_the_collector(
+    qtbot: QtBot, tmp_path: Path, dialogs: DialogDriver
+) -> None:
+    assert gc.get_freeze_count() == 0
+
+    def close_when_frozen() -> None:
+        if gc.get_freeze_count() > 0:
+            for widget in QApplication.topLevelWidgets():
+                if isinstance(widget, MainWindow):
+                    widget.close()
+            return
+        QTimer.singleShot(20, close_when_frozen)
+
+    QTimer.singleShot(20, close_when_frozen)
+    give_up = QTimer()
+    give_up.setSingleShot(True)
+    give_up.timeout.connect(lambda: QApplication.instance().exit(3))
+    give_up.start(10_000)
+    try:
+        assert run_gui([]) == 0
+        assert gc.get_freeze_count() > 0
+    finally:
+        give_up.stop()
+        gc.unfreeze()  # the rest of the test run collects as usual
