@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.api_mapping import create_body, update_body
 from app.core.model import IdSyncDocument
 from app.storage.documents import dump_document
-from app.storage.history import HistoryEntry, HistoryEvent, HistoryStore
+
+if TYPE_CHECKING:
+    from app.storage.history import HistoryEntry, HistoryStore
 
 
 class ExportKind(str, Enum):
@@ -52,6 +55,8 @@ def record_export(
     OSError and UnicodeEncodeError propagate: the caller says so beside the export,
     which has already happened and stands.
     """
+    from app.storage.history import HistoryEvent  # the store is loaded by the caller
+
     where = str(written_to) if written_to is not None else "standard output"
     return store.record(
         doc,

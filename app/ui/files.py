@@ -18,7 +18,6 @@ from app.core.findings import Severity
 from app.core.wording import plural
 from app.storage.documents import DocumentError, read_document, write_document, write_export
 from app.storage.exports import ExportKind, body_text
-from app.storage.history import HistoryEvent
 from app.storage.recent import add_recent, prune_missing, remove_recent
 from app.storage.settings import Settings
 from app.ui import dialogs
@@ -157,6 +156,8 @@ class DocumentFiles(QObject):
         else:
             self.message.emit(f"Saved {path.name} in {path.parent}")
         if self._history is not None:
+            from app.storage.history import HistoryEvent
+
             self._history.record(document, HistoryEvent.SAVE, path)
         self.saved.emit(path)
         return True

@@ -9,20 +9,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from app.core.model import IdSyncDocument
-from app.push.history import record_push
-from app.push.outcome import TargetOutcome
-from app.storage.exports import ExportKind, record_export
-from app.storage.history import (
-    HistoryEntry,
-    HistoryEvent,
-    HistoryStore,
-    history_failure_reason,
-    not_kept_message,
-)
+if TYPE_CHECKING:
+    # Loaded at the first save, export or push, not with the window.
+    from app.core.model import IdSyncDocument
+    from app.push.outcome import TargetOutcome
+    from app.storage.exports import ExportKind
+    from app.storage.history import HistoryEntry, HistoryEvent, HistoryStore
 
 _log = logging.getLogger(__name__)
 
@@ -36,11 +32,11 @@ class HistoryRecorder(QObject):
     def __init__(
         self,
         parent: QObject | None = None,
-        store_factory: Callable[[], HistoryStore] = HistoryStore,
+        store_factory: Callable[[], HistoryStore] | None = None,
     ) -> None:
         super().__init__(parent)
         # A factory, so the history folder is looked up when used (IDSYNC_HOME in tests).
-        self._store_factory = store_factory
+        self._store_factory = store_factory or _default_store
 
     def store(self) -> HistoryStore:
         return self._store_factory()
@@ -61,6 +57,8 @@ class HistoryRecorder(QObject):
         return entry
 
     def _not_kept(self, event: HistoryEvent, error: OSError | UnicodeEncodeError) -> None:
+        from app.storage.history import history_failure_reason, not_kept_message
+
         reason = history_failure_reason(error)
         _log.warning("Could not record a %s in the history: %s", event.value, reason)
         self.message.emit(not_kept_message(event, error))
@@ -73,6 +71,9 @@ class HistoryRecorder(QObject):
         written_to: Path,
     ) -> HistoryEntry | None:
         """Keep an export (the same way the CLI does)."""
+        from app.storage.exports import record_export
+        from app.storage.history import HistoryEvent
+
         try:
             entry = record_export(
                 self.store(), document, kind, source_path=source_path, written_to=written_to
@@ -85,9 +86,17 @@ class HistoryRecorder(QObject):
 
     def record_push(self, outcome: TargetOutcome) -> HistoryEntry | None:
         """Keep an applied push (the same way the CLI does); never raises."""
+        from app.push.history import record_push
+
         kept = record_push(outcome, self._store_factory)
         if kept.note is not None:
             self.message.emit(kept.note)
         if kept.entry is not None:
             self.recorded.emit(kept.entry)
         return kept.entry
+
+
+def _default_store() -> HistoryStore:
+    from app.storage.history import HistoryStore
+
+    return HistoryStore()
