@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import NoReturn, cast
 
 import app.clock  # noqa: F401  (starts the self-test clock where /proc cannot tell)
+from app.cli.names import COMMAND_NAMES, SELF_TEST
 from app.cli.output import (
     EXIT_CANCELLED,
     EXIT_FINDINGS,
@@ -32,7 +33,6 @@ from app.cli.output import (
     error,
     silence_stdout,
 )
-from app.cli.parser import SELF_TEST, UsageError, build_parser, command_names
 
 __all__ = ["main", "run"]
 
@@ -88,8 +88,7 @@ def _report_damaged_state() -> None:
 
 
 def _run(argv: list[str]) -> int:
-    parser = build_parser()
-    commands = command_names(parser)
+    commands = COMMAND_NAMES
     if argv and argv[0] == SELF_TEST:
         from app.cli.window import self_test
 
@@ -110,6 +109,9 @@ def _run(argv: list[str]) -> int:
         else:
             error(f"{wrong}: no such file or command (see `{PROG} --help`)")
         return EXIT_UNREADABLE
+    from app.cli.parser import UsageError, build_parser
+
+    parser = build_parser()
     try:
         namespace = parser.parse_args(argv)
     except UsageError as exc:

@@ -11,10 +11,9 @@ import argparse
 from typing import Final, NoReturn, TypeAlias
 
 from app import __version__
+from app.cli.names import SELF_TEST
 from app.cli.output import PROG
 from app.segment.regions import Region
-
-SELF_TEST: Final = "--self-test"
 
 CHECK_FORMATS: Final = ("text", "json", "sarif", "github")
 DIFF_FORMATS: Final = ("text", "json")

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
+from app.cli.names import SELF_TEST
 from app.cli.output import EXIT_INTERNAL, EXIT_OK, EXIT_UNREADABLE, PROG, error, out
-from app.cli.parser import SELF_TEST
 
 SELF_TEST_EXAMPLE: Final = ("examples", "facebook-custom-audiences.json")
 

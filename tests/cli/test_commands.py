@@ -382,3 +382,10 @@ def test_the_cli_keeps_pydantic_from_searching_the_environment_for_plugins(
     monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "")
     assert run(capsys, "--version").code == 0
     assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == ""
+
+
+def test_the_names_the_window_is_told_apart_by_are_the_parsers_commands() -> None:
+    from app.cli.names import COMMAND_NAMES
+    from app.cli.parser import build_parser, command_names
+
+    assert list(COMMAND_NAMES) == command_names(build_parser())

@@ -111,3 +111,22 @@ def test_the_frame_and_the_app_module_load_no_model_rules_or_catalog() -> None:
     heavy = {"pydantic", "app.core.model", "app.core.catalog", "app.core.rules",
              "app.catalog", "app.storage.documents", "httpx", "keyring", "multiprocessing"}
     assert heavy & loaded == set()
+
+
+def test_the_window_is_opened_without_building_the_command_line_parser() -> None:
+    script = textwrap.dedent(
+        """
+        import sys
+        from app.cli import _run
+        import app.cli.window
+        app.cli.window.launch_gui = lambda paths, commands: print(sorted(commands)) or 0
+        _run([])
+        print("argparse" in sys.modules, "app.cli.parser" in sys.modules)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    names, loaded = done.stdout.splitlines()
+    assert "check" in names and "push" in names
+    assert loaded == "False False"
