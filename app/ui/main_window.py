@@ -9,15 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QGuiApplication,
-    QKeyEvent,
-    QKeySequence,
-)
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -35,6 +27,10 @@ from app.ui.app_icon import app_icon
 from app.ui.sidebar import StepSidebar
 
 if TYPE_CHECKING:
+    # Events the window handles: PySide6 creates each Python type on first use, and
+    # these are first used when such an event comes (a key, a drop, the close).
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent
+
     # The window paints before these load (see ``populate``): they bring pydantic, the
     # rules and the catalog, which the first paint does not need.
     from app.core.catalog import Catalog
