@@ -5,8 +5,9 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from app import APP_NAME
@@ -260,3 +261,21 @@ def test_run_gui_sets_what_start_up_made_aside_from_the_collector(
     finally:
         give_up.stop()
         gc.unfreeze()  # the rest of the test run collects as usual
+
+
+def test_run_gui_says_so_and_ends_with_2_when_the_shipped_catalog_is_damaged(
+    qtbot: QtBot, dialogs: DialogDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import app.catalog
+    from app.catalog import CatalogError
+
+    def damaged() -> object:
+        raise CatalogError(Path("destinations.json"), "is not JSON", line=3, column=1)
+
+    monkeypatch.setattr(app.catalog, "load_catalog", damaged)
+    dialogs.expect("catalogErrorDialog", QMessageBox.StandardButton.Ok)
+    assert run_gui([]) == 2
+    (seen,) = dialogs.seen
+    assert "destinations.json" in seen.text and "Reinstall" in seen.text
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)
+                and w.isVisible()]
