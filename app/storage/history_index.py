@@ -38,6 +38,7 @@ import json
 import logging
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -65,6 +66,7 @@ USAGE_LINES: Final = 32
 """A journal with more lines than this is rewritten as one: every read parses it whole,
 so it stays short; the rewrite (a temp file and a rename) comes once per 32 saves."""
 USAGE_CAP: Final = 64 * 1024
+_NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
 _COUNT: Final = re.compile(r"-?[0-9]{1,15}")
 SOURCES_FORMAT: Final = "idsync-history-sources"
 CACHE_VERSION: Final = 1
@@ -250,20 +252,50 @@ def write_usage(path: Path, total: int) -> bool:
     return write_cache(path, f"{USAGE_HEADER}\n{total}\n")
 
 
-def append_usage(path: Path, delta: int) -> bool:
-    """Add ``delta`` to the journal; False when it is missing or cannot be written."""
+def usage_line(delta: int) -> bytes:
+    return f"{delta}\n".encode("ascii")
+
+
+def append_usage(path: Path, delta: int) -> FileIdentity | None:
+    """Add ``delta`` to the journal; the journal's identity just after, or None when it is
+    missing, not a regular file or cannot be written (then it is written afresh).
+
+    The identity is taken from the open file, so it is the one this line produced: a
+    caller can tell from its size whether another process appended in the meantime.
+    """
+    # O_NONBLOCK: a journal swapped for a FIFO must not block the save at open.
+    flags = os.O_WRONLY | os.O_APPEND | _NONBLOCK | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_BINARY", 0))
+        fd = os.open(path, flags)
     except OSError:
-        return False
+        return None
     try:
-        os.write(fd, f"{delta}\n".encode("ascii"))
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        os.write(fd, usage_line(delta))
+        return identity_of(os.fstat(fd))
     except OSError as error:
         _log.warning("Could not write the history cache %s: %s", path, error)
-        return False
+        return None
     finally:
         os.close(fd)
-    return True
+
+
+FileIdentity = tuple[int, int, int, int]
+"""What tells one state of a file or folder from another: inode, size, mtime and ctime
+(in ns). A cache file is replaced, never rewritten, so a new write is a new inode; the
+journal only grows; a folder's times change with every name added or removed."""
+
+
+def identity_of(found: os.stat_result) -> FileIdentity:
+    return found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
+
+
+def file_identity(path: Path) -> FileIdentity | None:
+    try:
+        return identity_of(os.stat(path))
+    except OSError:
+        return None
 
 
 def parse_sources(raw: Any) -> Sources | None:
