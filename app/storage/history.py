@@ -227,7 +227,10 @@ class HistoryStore:
     store); listing one document reads the indexes of the folders that can hold its
     entries. Each index is checked against its folder's listing of entry names at every
     use (a listing is cheap, parsing entries is not), and rebuilt from the entry files
-    when it is missing, damaged or out of step, parsing only the entries it lacks.
+    when it is missing, damaged or out of step, parsing only the entries it lacks. The
+    one exception is a save that follows a save of this process in the same folder with
+    nothing changed in between (:func:`_saved_view`): it goes on from what that save
+    left, with two stats instead of the folder's listing.
     """
 
     def __init__(

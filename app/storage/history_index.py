@@ -11,7 +11,9 @@ missing, damaged or out of step (so deleting any of them loses nothing):
   (``HistoryStore._save_index``).
 - ``<history>/.usage``: a journal of the total bytes of the store's entries, so the
   total-size cap is checked without listing or statting the store (see
-  ``HistoryStore._cap_total`` and :func:`read_usage`).
+  ``HistoryStore._cap_total`` and :func:`read_usage`). Every save appends its line to
+  it (or writes it afresh), so it also tells a process whether any other one saved
+  since its own last save: then a save need not list its folder (``_saved_view``).
 - ``<history>/.sources.json``: each source path → the key folders holding entries saved
   from or to it (and the folders it has seen), so listing one document's versions reads
   only the folders that can hold them.
@@ -22,10 +24,17 @@ takes an index for a damaged entry.
 
 A cache is written by :func:`write_cache`: a temp file renamed over the old one, so a
 reader sees the old or the new file, never half; unlike the entry files it is not
-fsynced. Losing the latest write of a cache to a power cut only makes it stale, which
-its next reader notices (the folder's listing of entry names differs from the index's,
-or the index is damaged or empty) and repairs from the entry files, so durability would
-buy nothing, while an fsync costs as much as writing the entry itself.
+fsynced, and neither is a line appended to the journal. Losing the latest write of a
+cache to a power cut only makes it stale, which its next reader notices (the folder's
+listing of entry names differs from the index's, or the index is damaged or empty) and
+repairs from the entry files, so durability would buy nothing, while an fsync costs as
+much as writing the entry itself. So a save pays for one durable write, its entry's
+(the file and its folder fsynced, as every atomic write of the app): after a crash at
+any point of a save the entry is whole or absent, and every cache is correct, stale
+(repaired at its next use) or damaged (rebuilt), never trusted wrongly. What a process
+keeps in memory between saves (an index a few saves ahead of its file, the journal's
+total, the view of a folder its last save left) dies with it and is never needed to
+read the store.
 
 Nothing here knows the entries' envelope: :mod:`app.storage.history` builds rows from
 entry files and entries from rows.
