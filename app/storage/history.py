@@ -27,15 +27,18 @@ never part of a document, and push details are built from ids and the result onl
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import logging
 import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any, Final
 
@@ -50,12 +53,16 @@ from app.storage.history_index import (
     SOURCES_NAME,
     USAGE_LINES,
     USAGE_NAME,
+    FileIdentity,
     IndexRow,
     KeyIndex,
     Sources,
+    UsageCount,
     append_usage,
     dump_index,
     dump_sources,
+    file_identity,
+    identity_of,
     is_entry_name,
     is_folder_name,
     newest_first,
@@ -65,6 +72,7 @@ from app.storage.history_index import (
     read_usage,
     remove_cache,
     row_stamp,
+    usage_line,
     write_cache,
     write_usage,
 )
@@ -195,6 +203,7 @@ def _clean_detail(text: str) -> str:
     return one_line
 
 
+@functools.lru_cache(maxsize=256)
 def _folder_name(key: str) -> str:
     readable = re.sub(r"[^a-z0-9]+", "-", key.casefold()).strip("-")[-40:].strip("-")
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
@@ -218,7 +227,10 @@ class HistoryStore:
     store); listing one document reads the indexes of the folders that can hold its
     entries. Each index is checked against its folder's listing of entry names at every
     use (a listing is cheap, parsing entries is not), and rebuilt from the entry files
-    when it is missing, damaged or out of step, parsing only the entries it lacks.
+    when it is missing, damaged or out of step, parsing only the entries it lacks. The
+    one exception is a save that follows a save of this process in the same folder with
+    nothing changed in between (:func:`_saved_view`): it goes on from what that save
+    left, with two stats instead of the folder's listing.
     """
 
     def __init__(
@@ -258,8 +270,14 @@ class HistoryStore:
         source = str(Path(_normal_path(source_path))) if source_path is not None else None
         key = history_key(doc, source_path)
         clean_detail = _clean_detail(detail)
-        folder = ensure_private_folder(self.root / _folder_name(key))
-        index = self._folder_index(folder, key)
+        folder = self.root / _folder_name(key)
+        # Taken before anything is looked at: a save of another process that appends to
+        # the journal after this point makes the view this save leaves untrusted.
+        usage_before = file_identity(self.root / USAGE_NAME)
+        index = _saved_view(folder, usage_before)
+        if index is None:
+            ensure_private_folder(folder)
+            index = self._folder_index(folder, key)
         existing = [row for row in index.rows if row.key == key]
         if existing:
             newest = existing[0]
@@ -274,10 +292,11 @@ class HistoryStore:
         if existing and when <= existing[0].recorded_at:
             # A clock that stepped back (or a coarse one) must not reorder entries.
             when = existing[0].recorded_at + timedelta(microseconds=1)
+        stamp = when.isoformat(timespec="microseconds")
         envelope = {
             "format": HISTORY_FORMAT,
             "version": HISTORY_VERSION,
-            "recorded_at": when.isoformat(timespec="microseconds"),
+            "recorded_at": stamp,
             "event": kind.value,
             "key": key,
             "source_path": source,
@@ -286,10 +305,11 @@ class HistoryStore:
         }
         name = f"{when.strftime(_STAMP_FORMAT)}-{kind.value}{ENTRY_SUFFIX}"
         payload = entry_payload(envelope, data)
-        atomic_write_bytes(folder / name, payload, private=True)
+        path = folder / name
+        atomic_write_bytes(path, payload, private=True)
         row = IndexRow(
             name, kind.value, when, key, source, clean_detail, digest, doc.name, len(payload),
-            row_stamp(when),
+            stamp,
         )
         new_source = not index.rows or (
             source is not None and all(old.source != source for old in index.rows)
@@ -297,16 +317,22 @@ class HistoryStore:
         beyond = existing[max(0, self.max_per_key - 1) :]
         for old in beyond:
             _remove_file(folder / old.name)
-        dropped = {old.name for old in beyond}
-        kept = [old for old in index.rows if old.name not in dropped and old.name != name]
-        index.rows = newest_first([row, *kept])
-        self._save_index(folder, index, lazily=True)
+        index.rows = _with_newest(row, index.rows, {old.name for old in beyond})
+        remembered = self._save_index(folder, index, lazily=True)
         if new_source:
             self._note_source(folder.name, row)
-        self._cap_total(len(payload), sum(old.size for old in beyond), keep=folder / name)
-        return _entry(folder, row)
+        folder_after = _folder_identity(folder)
+        usage_after = self._cap_total(
+            len(payload), sum(old.size for old in beyond), path, usage_before
+        )
+        _VIEWS.pop(folder, None)
+        if remembered and folder_after is not None and usage_after is not None:
+            _remember_view(folder, folder_after, usage_after)
+        return _entry(folder, row, path)
 
-    def _cap_total(self, added: int, removed: int, keep: Path) -> None:
+    def _cap_total(
+        self, added: int, removed: int, keep: Path, before: FileIdentity | None
+    ) -> FileIdentity | None:
         """Keep the store under the total-size cap, oldest entries of any document first.
 
         The total is a running count in the usage ledger that each save adjusts, so a save
@@ -318,9 +344,22 @@ class HistoryStore:
         another process lost in a race, entries an older version of the app added) is set
         right by the next sweep, by every listing of all documents (:meth:`entries` reads
         every index anyway) and by rebuilding the ledger when it is missing or damaged.
+
+        ``before`` is the ledger's identity when the save began. While it is the one this
+        process's last append left, the total this process remembers is the ledger's and
+        the file is not read. Returns the ledger's identity after this save's own line
+        when no other process appended between ``before`` and that line (the save's view
+        of its folder can then be trusted by the next save, see :func:`_saved_view`),
+        else None.
         """
         path = self.root / USAGE_NAME
-        usage = read_usage(path)
+        remembered = _USAGE.get(path)
+        usage: UsageCount | None
+        if remembered is not None and before is not None and remembered[0] == before:
+            usage = remembered[1]
+        else:
+            _USAGE.pop(path, None)
+            usage = read_usage(path)
         if usage is None:
             total = sum(index.size for index in self._all_indexes().values())  # new one in
             rewrite = True
@@ -330,8 +369,22 @@ class HistoryStore:
         if total > self.max_total_bytes:
             total = self._sweep(keep)
             rewrite = True
-        if rewrite or not append_usage(path, added - removed):
+        after = None if rewrite else append_usage(path, added - removed)
+        if after is None:
+            # A journal started afresh is not remembered: a line another process added
+            # between reading the old one and replacing it is lost, and the next save
+            # should read what is really there.
+            _USAGE.pop(path, None)
             write_usage(path, total)
+            return None
+        if before is None or after[0] != before[0] or after[1] != before[1] + len(
+            usage_line(added - removed)
+        ):
+            _USAGE.pop(path, None)  # another process's line came in between
+            return None
+        lines = usage.lines if usage is not None else 0
+        _USAGE[path] = (after, UsageCount(total, lines + 1))
+        return after
 
     def _sweep(self, keep: Path) -> int:
         """Drop the oldest entries until the store is 1/64 under the cap; its new total."""
@@ -498,8 +551,9 @@ class HistoryStore:
             self._save_index(folder, rebuilt)
         return rebuilt
 
-    def _save_index(self, folder: Path, index: KeyIndex, *, lazily: bool = False) -> None:
+    def _save_index(self, folder: Path, index: KeyIndex, *, lazily: bool = False) -> bool:
         """Write the folder's index; ``lazily`` (a save's), it may stay in memory only.
+        True when this process remembers ``index`` as the folder's afterwards.
 
         Rewriting the index file is a temp file and a rename: half again the cost of the
         entry's own write. The index is a cache checked against the folder's listing at
@@ -511,9 +565,10 @@ class HistoryStore:
         """
         path = folder / INDEX_NAME
         if lazily and _defer_index(path, index):
-            return
+            return True
         if write_cache(path, dump_index(index)):
-            _remember_index(path, index)
+            return _remember_index(path, index)
+        return False
 
     def _folder_names(self) -> list[str]:
         try:
@@ -588,16 +643,22 @@ def entry_payload(head: dict[str, object], document: bytes) -> bytes:
     a save's time. A newline in JSON text is only ever whitespace (a string holds it
     escaped), so indenting after each newline cannot change a value.
     """
-    lines = [
-        f"  {json.dumps(field)}: {json.dumps(value, ensure_ascii=False)},"
-        for field, value in head.items()
-    ]
+    lines = [f"  {_json_value(field)}: {_json_value(value)}," for field, value in head.items()]
     nested = document.rstrip(b"\n").replace(b"\n", b"\n  ")
     return ("{\n" + "\n".join(lines) + '\n  "document": ').encode("utf-8") + nested + b"\n}\n"
 
-def _entry(folder: Path, row: IndexRow) -> HistoryEntry:
+def _json_value(value: object) -> str:
+    # json.dumps builds an encoder per call; for the envelope's strings (all but one of
+    # its values) the encoder's own string function gives the same text at a tenth of
+    # the cost.
+    if type(value) is str:
+        return encode_basestring(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _entry(folder: Path, row: IndexRow, path: Path | None = None) -> HistoryEntry:
     return HistoryEntry(
-        path=folder / row.name,
+        path=folder / row.name if path is None else path,
         key=row.key,
         event=HistoryEvent(row.event),
         recorded_at=row.recorded_at,
@@ -727,35 +788,35 @@ def _entry_from(path: Path, raw: Any) -> HistoryEntry:
 # every write: the cache is replaced, never rewritten): a window saving again and again
 # parses its document's index once, while an index another process wrote is read afresh.
 # Each with the number of saves it holds that its file does not (see _save_index).
-_INDEXES: dict[Path, tuple[tuple[int, int, int], KeyIndex, int]] = {}
+_INDEXES: dict[Path, tuple[FileIdentity, KeyIndex, int]] = {}
 _MAX_REMEMBERED = 64
 INDEX_LAG: Final = 8
 
-
-def _file_identity(path: Path) -> tuple[int, int, int] | None:
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return found.st_ino, found.st_mtime_ns, found.st_size
+# What the last save of this process left in a key folder: the folder's identity after
+# the save and the usage journal's after the save's own line (see _saved_view).
+_VIEWS: dict[Path, tuple[FileIdentity, FileIdentity]] = {}
+# The usage journal's total as this process's last append left it, with the journal's
+# identity then: while the file is still that one, a save need not read it.
+_USAGE: dict[Path, tuple[FileIdentity, UsageCount]] = {}
 
 
 def _remembered_index(path: Path) -> KeyIndex | None:
     remembered = _INDEXES.get(path)
-    if remembered is None or remembered[0] != _file_identity(path):
+    if remembered is None or remembered[0] != file_identity(path):
         return None
     index = remembered[1]
     # A copy: the caller may change its rows before saving them.
     return KeyIndex(index.key, list(index.rows), list(index.skipped))
 
 
-def _remember_index(path: Path, index: KeyIndex) -> None:
-    identity = _file_identity(path)
+def _remember_index(path: Path, index: KeyIndex) -> bool:
+    identity = file_identity(path)
     if identity is None:
-        return
+        return False
     if len(_INDEXES) >= _MAX_REMEMBERED and path not in _INDEXES:
         _INDEXES.pop(next(iter(_INDEXES)))
     _INDEXES[path] = (identity, KeyIndex(index.key, list(index.rows), list(index.skipped)), 0)
+    return True
 
 
 def _defer_index(path: Path, index: KeyIndex) -> bool:
@@ -764,8 +825,67 @@ def _defer_index(path: Path, index: KeyIndex) -> bool:
     if remembered is None:
         return False
     identity, _, behind = remembered
-    if behind + 1 >= INDEX_LAG or identity != _file_identity(path):
+    if behind + 1 >= INDEX_LAG or identity != file_identity(path):
         return False
     kept = KeyIndex(index.key, list(index.rows), list(index.skipped))
     _INDEXES[path] = (identity, kept, behind + 1)
     return True
+
+
+def _folder_identity(folder: Path) -> FileIdentity | None:
+    try:
+        found = os.stat(folder)
+    except OSError:
+        return None
+    return identity_of(found) if stat.S_ISDIR(found.st_mode) else None
+
+
+def _remember_view(folder: Path, after: FileIdentity, usage: FileIdentity) -> None:
+    if len(_VIEWS) >= _MAX_REMEMBERED:
+        _VIEWS.pop(next(iter(_VIEWS)))
+    _VIEWS[folder] = (after, usage)
+
+
+def _saved_view(folder: Path, usage: FileIdentity | None) -> KeyIndex | None:
+    """The folder's index as this process's last save in it left it, when nothing can have
+    changed the folder since; None when the folder must be listed (and the index checked
+    against it) as at any other use.
+
+    A save is the one use of an index that skips the folder's listing, and only under two
+    conditions, checked with two stats instead of reading the folder's names:
+
+    - the folder's identity (inode, size, modification and change times) is the one the
+      last save took after all its own changes: an entry added or removed by anyone else
+      since (a person, an older version of the app) changes the folder's times;
+    - the usage journal is the file, and of the size, that the last save's own line left:
+      every save of this app appends to it (or replaces it) after writing its entry, so a
+      save of another process in the meantime shows there even when the folder's times,
+      on a file system that keeps them coarsely, did not move. The last save itself
+      trusted its view only if no other line came in between its start and its line.
+
+    What the view can miss is only what a save racing another one always could: a save
+    has never been atomic with respect to other processes' saves. Listings are not
+    concerned: they list the folder at every use, as before, so they see every entry.
+    """
+    remembered = _VIEWS.get(folder)
+    if remembered is None or usage is None or remembered[1] != usage:
+        return None
+    if remembered[0] != _folder_identity(folder):
+        return None
+    cached = _INDEXES.get(folder / INDEX_NAME)
+    if cached is None:
+        return None
+    index = cached[1]
+    return KeyIndex(index.key, list(index.rows), list(index.skipped))
+
+
+def _with_newest(row: IndexRow, rows: list[IndexRow], dropped: set[str]) -> list[IndexRow]:
+    """``rows`` (newest first) with ``row`` added and the names in ``dropped`` left out.
+
+    A new entry is almost always newer than every other one in its folder: then it goes
+    first, without sorting the folder's rows again at every save.
+    """
+    kept = [old for old in rows if old.name not in dropped and old.name != row.name]
+    if not kept or (row.recorded_at, row.name) > (kept[0].recorded_at, kept[0].name):
+        return [row, *kept]
+    return newest_first([row, *kept])

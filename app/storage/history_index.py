@@ -11,7 +11,9 @@ missing, damaged or out of step (so deleting any of them loses nothing):
   (``HistoryStore._save_index``).
 - ``<history>/.usage``: a journal of the total bytes of the store's entries, so the
   total-size cap is checked without listing or statting the store (see
-  ``HistoryStore._cap_total`` and :func:`read_usage`).
+  ``HistoryStore._cap_total`` and :func:`read_usage`). Every save appends its line to
+  it (or writes it afresh), so it also tells a process whether any other one saved
+  since its own last save: then a save need not list its folder (``_saved_view``).
 - ``<history>/.sources.json``: each source path → the key folders holding entries saved
   from or to it (and the folders it has seen), so listing one document's versions reads
   only the folders that can hold them.
@@ -22,10 +24,17 @@ takes an index for a damaged entry.
 
 A cache is written by :func:`write_cache`: a temp file renamed over the old one, so a
 reader sees the old or the new file, never half; unlike the entry files it is not
-fsynced. Losing the latest write of a cache to a power cut only makes it stale, which
-its next reader notices (the folder's listing of entry names differs from the index's,
-or the index is damaged or empty) and repairs from the entry files, so durability would
-buy nothing, while an fsync costs as much as writing the entry itself.
+fsynced, and neither is a line appended to the journal. Losing the latest write of a
+cache to a power cut only makes it stale, which its next reader notices (the folder's
+listing of entry names differs from the index's, or the index is damaged or empty) and
+repairs from the entry files, so durability would buy nothing, while an fsync costs as
+much as writing the entry itself. So a save pays for one durable write, its entry's
+(the file and its folder fsynced, as every atomic write of the app): after a crash at
+any point of a save the entry is whole or absent, and every cache is correct, stale
+(repaired at its next use) or damaged (rebuilt), never trusted wrongly. What a process
+keeps in memory between saves (an index a few saves ahead of its file, the journal's
+total, the view of a folder its last save left) dies with it and is never needed to
+read the store.
 
 Nothing here knows the entries' envelope: :mod:`app.storage.history` builds rows from
 entry files and entries from rows.
@@ -38,6 +47,7 @@ import json
 import logging
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -65,6 +75,7 @@ USAGE_LINES: Final = 32
 """A journal with more lines than this is rewritten as one: every read parses it whole,
 so it stays short; the rewrite (a temp file and a rename) comes once per 32 saves."""
 USAGE_CAP: Final = 64 * 1024
+_NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
 _COUNT: Final = re.compile(r"-?[0-9]{1,15}")
 SOURCES_FORMAT: Final = "idsync-history-sources"
 CACHE_VERSION: Final = 1
@@ -250,20 +261,50 @@ def write_usage(path: Path, total: int) -> bool:
     return write_cache(path, f"{USAGE_HEADER}\n{total}\n")
 
 
-def append_usage(path: Path, delta: int) -> bool:
-    """Add ``delta`` to the journal; False when it is missing or cannot be written."""
+def usage_line(delta: int) -> bytes:
+    return f"{delta}\n".encode("ascii")
+
+
+def append_usage(path: Path, delta: int) -> FileIdentity | None:
+    """Add ``delta`` to the journal; the journal's identity just after, or None when it is
+    missing, not a regular file or cannot be written (then it is written afresh).
+
+    The identity is taken from the open file, so it is the one this line produced: a
+    caller can tell from its size whether another process appended in the meantime.
+    """
+    # O_NONBLOCK: a journal swapped for a FIFO must not block the save at open.
+    flags = os.O_WRONLY | os.O_APPEND | _NONBLOCK | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_BINARY", 0))
+        fd = os.open(path, flags)
     except OSError:
-        return False
+        return None
     try:
-        os.write(fd, f"{delta}\n".encode("ascii"))
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        os.write(fd, usage_line(delta))
+        return identity_of(os.fstat(fd))
     except OSError as error:
         _log.warning("Could not write the history cache %s: %s", path, error)
-        return False
+        return None
     finally:
         os.close(fd)
-    return True
+
+
+FileIdentity = tuple[int, int, int, int]
+"""What tells one state of a file or folder from another: inode, size, mtime and ctime
+(in ns). A cache file is replaced, never rewritten, so a new write is a new inode; the
+journal only grows; a folder's times change with every name added or removed."""
+
+
+def identity_of(found: os.stat_result) -> FileIdentity:
+    return found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
+
+
+def file_identity(path: Path) -> FileIdentity | None:
+    try:
+        return identity_of(os.stat(path))
+    except OSError:
+        return None
 
 
 def parse_sources(raw: Any) -> Sources | None:

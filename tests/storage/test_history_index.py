@@ -4,6 +4,7 @@ listings, and rebuilt from the entry files when missing, damaged or out of step.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from app.core.model import Strategy
 from app.storage.damage import StateFile, take_reports
 from app.storage.history import INDEX_LAG, HistoryEntry, HistoryStore
 from app.storage.history_index import INDEX_NAME, SOURCES_NAME, USAGE_NAME, read_usage
+from tests.helpers.damage import DAMAGE as FILE_DAMAGE
+from tests.helpers.damage import DAMAGE_KINDS
 from tests.helpers.history import connected, draft, ticking_clock
 
 
@@ -263,3 +266,83 @@ def test_an_index_another_process_rewrote_is_read_again(tmp_path: Path) -> None:
         [sys.executable, "-c", script, str(tmp_path), str(source)], cwd=root, check=True
     )
     assert [e.name for e in store.entries_for(draft(), source)] == ["two", "one"]
+
+
+def test_a_save_after_a_save_of_this_process_does_not_list_the_folder(
+    store: HistoryStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first save starts the usage journal: a save that writes the journal afresh
+    # leaves no view to trust (a line of another process may have been lost in between).
+    first = store.record(connected(), "save", source_path=tmp_path / "a.json")
+    first_listed = store.record(connected(strategy=Strategy.FIRST), "save",
+                                source_path=tmp_path / "a.json")
+
+    def no_listing(self: HistoryStore, folder: Path, key: str | None) -> None:
+        raise AssertionError(f"listed {folder}")
+
+    monkeypatch.setattr(HistoryStore, "_folder_index", no_listing)
+    second = store.record(connected(strategy=Strategy.ALL), "save",
+                          source_path=tmp_path / "a.json")
+    again = store.record(connected(strategy=Strategy.ALL), "save",
+                         source_path=tmp_path / "a.json")
+    assert again == second, "the repeat is found in the view the last save left"
+    monkeypatch.undo()
+    assert store.entries(first.key) == [second, first_listed, first]
+
+
+def test_a_save_of_another_process_in_between_is_seen_by_the_next_save(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    path = tmp_path / "a.json"
+    mine = store.record(connected(), "save", source_path=path)
+    script = (
+        "import sys; from pathlib import Path; from app.core.model import Strategy; "
+        "from app.storage.history import HistoryStore; "
+        "from tests.helpers.history import connected; "
+        "HistoryStore(Path(sys.argv[1])).record(connected(strategy=Strategy.ALL), 'save', "
+        "source_path=Path(sys.argv[2]))"
+    )
+    subprocess.run([sys.executable, "-c", script, str(store.root), str(path)],
+                   cwd=Path(__file__).resolve().parents[2], check=True, timeout=60)
+    theirs = store.entries(mine.key)[0]
+    assert theirs != mine
+    # The same document again is a repeat of the other process's entry, not a new one.
+    assert store.record(connected(strategy=Strategy.ALL), "save", source_path=path) == theirs
+    newer = store.record(connected(), "save", source_path=path)
+    assert store.entries(mine.key) == [newer, theirs, mine]
+    usage = read_usage(store.root / USAGE_NAME)
+    sizes = sum(entry.path.stat().st_size for entry in (mine, theirs, newer))
+    assert usage is not None and usage.total == sizes, "their line is counted, not lost"
+
+
+def test_an_entry_a_person_adds_between_two_saves_is_seen_by_the_next_save(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    made = three_versions(store, tmp_path)
+    folder = made[0].path.parent
+    added = folder / "20990101T000000.000000Z-save.json"
+    envelope = json.loads(made[0].path.read_text(encoding="utf-8"))
+    envelope["recorded_at"] = "2099-01-01T00:00:00.000000+00:00"
+    added.write_text(json.dumps(envelope), encoding="utf-8")
+    # A folder's times are kept as finely as its file system does: make sure they moved,
+    # as they do on any file system once its clock has ticked.
+    when = folder.stat().st_mtime_ns
+    os.utime(folder, ns=(when, when + 1_000_000_000))
+    again = store.record(connected(strategy=Strategy.FIRST), "save",
+                         source_path=tmp_path / "a.json")
+    assert again.path == added, "the newest entry is the one added behind the save's back"
+
+
+@pytest.mark.parametrize("damage", DAMAGE_KINDS)
+def test_a_damaged_usage_journal_between_two_saves_is_written_afresh(
+    store: HistoryStore, tmp_path: Path, damage: str
+) -> None:
+    made = three_versions(store, tmp_path)
+    journal = store.root / USAGE_NAME
+    FILE_DAMAGE[damage](journal)
+    newer = store.record(connected(), "save", source_path=tmp_path / "a.json")
+    assert store.entries(made[0].key) == [newer, *reversed(made)]
+    if damage != "folder":  # a folder in its place cannot be replaced: it stays uncounted
+        usage = read_usage(journal)
+        sizes = sum(entry.path.stat().st_size for entry in (*made, newer))
+        assert usage is not None and usage.total == sizes
