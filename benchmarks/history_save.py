@@ -107,10 +107,17 @@ def main() -> int:
         sample = mine[0].path
         text = sample.read_text(encoding="utf-8")
         counter = iter(range(1_000_000))
+        # The baseline writes into a folder of its own holding as many files as the
+        # document's folder: written into the document's folder, its files would change
+        # that folder under every measured save (a save notices, and lists it again).
+        beside = root / "baseline"
+        beside.mkdir()
+        for n in range(len(mine)):
+            (beside / f"filler-{n}.json").write_text(text, encoding="utf-8")
+        os.sync()  # what building the store left unwritten is not paid by either side
 
         def write_one() -> None:
-            atomic_write_text(sample.with_name(f"bench-{next(counter)}.tmpjson"), text,
-                              private=True)
+            atomic_write_text(beside / f"bench-{next(counter)}.json", text, private=True)
 
         def save_one() -> None:
             n = next(counter)
