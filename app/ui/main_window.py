@@ -201,6 +201,8 @@ class MainWindow(QMainWindow):
         for menu in self._menus():
             menu.setEnabled(False)
         self._restore_geometry()
+        # The remembered step is marked at once; its page comes with ``populate``.
+        self.sidebar.setCurrentRow(Step.from_name(self.settings.last_step).position)
         self.statusBar().showMessage("Opening…")
         if catalog is not None:
             self.populate(catalog)

@@ -53,6 +53,7 @@ def test_populate_fills_the_frame_as_the_one_step_constructor_does(
 ) -> None:
     save_settings(Settings(last_step=Step.DESTINATION.value))
     window = _frame(qtbot)
+    assert window.sidebar.currentRow() == Step.DESTINATION.position  # marked at once
     window.populate(catalog)
     window.start([])
     assert window.populated
