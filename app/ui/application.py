@@ -47,6 +47,9 @@ def populate(window: MainWindow) -> bool:
     except CatalogError as error:
         from PySide6.QtWidgets import QMessageBox  # its Python type costs the start 4 ms
 
+        # The window goes first: there is nothing it could show, and the message stays
+        # on screen on its own until it is read.
+        window.close()
         box = QMessageBox(
             QMessageBox.Icon.Critical,
             APP_NAME,
@@ -57,7 +60,6 @@ def populate(window: MainWindow) -> bool:
         )
         box.setObjectName("catalogErrorDialog")
         box.exec()
-        window.close()
         return False
     window.populate(catalog)
     return True
