@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from app.cli.output import error, out, report
 from app.core.findings import Finding, Severity
 from app.core.wording import plural
-from app.review.checked import CheckedFile, check_files, expand_paths
+from app.review.checked import CheckedFile, check_files, check_rendered, expand_paths
 from app.storage.documents import DocumentError, read_document, write_export
 
 if TYPE_CHECKING:
@@ -55,33 +55,29 @@ def run_check(
     if files and catalog is None:
         return EXIT_INTERNAL
     keep = bool(getattr(args, "report", None))
-    results = (
-        check_files(
-            files, catalog, quiet=args.quiet, jobs=getattr(args, "jobs", 0), keep_documents=keep
-        )
-        if catalog is not None
-        else iter(())
-    )
+    jobs = getattr(args, "jobs", 0)
     collect = keep or args.format in ("json", "sarif")
     checked: list[CheckedFile] = []
+    reports: Iterator[FileReport]
+    if catalog is None:
+        reports = iter(())
+    elif collect:
+        results = check_files(files, catalog, quiet=args.quiet, jobs=jobs, keep_documents=keep)
+        reports = _collecting(results, checked)
+    else:
+        render = _github_report if args.format == "github" else _text_report
+        reports = check_rendered(files, catalog, render, quiet=args.quiet, jobs=jobs)
     counts = {severity: 0 for severity in Severity}
     unreadable = len(missing)
-    for result in results:
-        if result.error is not None:
-            report(str(result.error))
+    for file_report in reports:
+        if file_report.error is not None:
+            report(file_report.error)
             unreadable += 1
-        for finding in result.findings:
-            counts[finding.severity] += 1
-        if collect:
-            checked.append(result)
-        elif args.format == "github":
-            from app.review.annotations import github_commands
-
-            for line in github_commands([result], ()):
-                out(line)
-        else:
-            for finding in result.findings:
-                out(finding_line(result.path, finding))
+        counts[Severity.ERROR] += file_report.errors
+        counts[Severity.WARNING] += file_report.warnings
+        counts[Severity.INFO] += file_report.notes
+        for line in file_report.lines:
+            out(line)
     if args.format == "github":
         from app.review.annotations import github_commands
 
@@ -109,6 +105,52 @@ def run_check(
     if counts[Severity.ERROR]:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+class FileReport(NamedTuple):
+    """What ``check`` says about one file: its stderr line if it could not be read, its
+    findings counted, and the stdout lines to print as it goes (none when the output
+    needs every result first). A tuple of strings and numbers: workers build it, so
+    this is all that travels back to the parent."""
+
+    error: str | None
+    errors: int
+    warnings: int
+    notes: int
+    lines: tuple[str, ...] = ()
+
+
+def _file_report(result: CheckedFile, lines: tuple[str, ...]) -> FileReport:
+    error = None if result.error is None else str(result.error)
+    errors = warnings = notes = 0
+    for finding in result.findings:
+        severity = finding.severity
+        if severity is Severity.ERROR:
+            errors += 1
+        elif severity is Severity.WARNING:
+            warnings += 1
+        else:
+            notes += 1
+    return FileReport(error, errors, warnings, notes, lines)
+
+
+def _text_report(result: CheckedFile) -> FileReport:
+    path = result.path
+    return _file_report(result, tuple(finding_line(path, f) for f in result.findings))
+
+
+def _github_report(result: CheckedFile) -> FileReport:
+    from app.review.annotations import github_commands
+
+    return _file_report(result, tuple(github_commands([result], ())))
+
+
+def _collecting(results: Iterable[CheckedFile], checked: list[CheckedFile]) -> Iterator[FileReport]:
+    """Each result kept in ``checked`` (for an output that needs them all), reported
+    without lines."""
+    for result in results:
+        checked.append(result)
+        yield _file_report(result, ())
 
 
 def finding_line(path: str, finding: Finding) -> str:

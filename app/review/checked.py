@@ -5,10 +5,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 from app.core.catalog import Catalog
 from app.core.findings import Finding, Severity
@@ -22,9 +24,12 @@ PARALLEL_FROM: Final = 400
 """Below this many files, starting worker processes costs more than it saves."""
 CHUNK: Final = 64
 """Files handed to a worker at a time: few round trips, output still in order."""
+IN_FLIGHT: Final = 3
+"""Chunks per worker submitted ahead of the one being read."""
 
 
 _NO_POSITIONS: Final = DocumentPositions()
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -111,13 +116,34 @@ def check_files(
     the results come back in order and without their documents, which only
     ``keep_documents`` (the HTML report) keeps, in this process.
     """
-    workers = _cores() if jobs <= 0 else jobs
-    if keep_documents or workers <= 1 or len(paths) < PARALLEL_FROM:
+    if keep_documents:
         for path in paths:
-            result = check_file(path, catalog, quiet=quiet, with_mtime=False)
-            yield result if keep_documents else result.without_document()
+            yield check_file(path, catalog, quiet=quiet, with_mtime=False)
         return
-    from concurrent.futures import ProcessPoolExecutor
+    yield from check_rendered(paths, catalog, _without_document, quiet=quiet, jobs=jobs)
+
+
+def check_rendered(
+    paths: Sequence[str],
+    catalog: Catalog,
+    render: Callable[[CheckedFile], T],
+    *,
+    quiet: bool = False,
+    jobs: int = 0,
+) -> Iterator[T]:
+    """``render`` of each file's result, in the order given, as soon as it is done.
+
+    With workers (as for :func:`check_files`), ``render`` runs in them and only what it
+    returns comes back: a caller that prints lines gets a few strings per file instead of
+    findings to unpickle, which costs the parent more than printing them. ``render`` must
+    be a module-level function (a fresh worker receives it by name).
+    """
+    workers = _cores() if jobs <= 0 else jobs
+    if workers <= 1 or len(paths) < PARALLEL_FROM:
+        for path in paths:
+            yield render(check_file(path, catalog, quiet=quiet, with_mtime=False))
+        return
+    from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     done = 0
@@ -128,15 +154,24 @@ def check_files(
             initializer=_start_worker,
             initargs=(catalog,),
         ) as pool:
-            quiet_flags = [quiet] * len(paths)
-            for result in pool.map(_check_in_worker, paths, quiet_flags, chunksize=CHUNK):
-                done += 1
-                yield result
+            chunks = (paths[start : start + CHUNK] for start in range(0, len(paths), CHUNK))
+            pending: deque[Future[list[T]]] = deque()
+            # A few chunks per worker in flight keeps every worker busy, while results a
+            # slow reader has not taken yet never pile up: memory stays flat.
+            for chunk in islice(chunks, workers * IN_FLIGHT):
+                pending.append(pool.submit(_check_chunk, chunk, quiet, render))
+            while pending:
+                results = pending.popleft().result()
+                for chunk in islice(chunks, 1):
+                    pending.append(pool.submit(_check_chunk, chunk, quiet, render))
+                for result in results:
+                    done += 1
+                    yield result
     except (BrokenProcessPool, OSError):
         # Workers that cannot start or die (a sandbox without fork, memory pressure) cost
         # speed, never results: the rest is checked here, in order.
         for path in paths[done:]:
-            yield check_file(path, catalog, quiet=quiet, with_mtime=False).without_document()
+            yield render(check_file(path, catalog, quiet=quiet, with_mtime=False))
 
 
 _WORKER_CATALOG: Catalog | None = None
@@ -165,9 +200,14 @@ def _start_worker(catalog: Catalog) -> None:
     _WORKER_CATALOG = catalog
 
 
-def _check_in_worker(path: str, quiet: bool) -> CheckedFile:
-    assert _WORKER_CATALOG is not None, "the worker was started without its catalog"
-    return check_file(path, _WORKER_CATALOG, quiet=quiet, with_mtime=False).without_document()
+def _check_chunk(paths: Sequence[str], quiet: bool, render: Callable[[CheckedFile], T]) -> list[T]:
+    catalog = _WORKER_CATALOG
+    assert catalog is not None, "the worker was started without its catalog"
+    return [render(check_file(path, catalog, quiet=quiet, with_mtime=False)) for path in paths]
+
+
+def _without_document(result: CheckedFile) -> CheckedFile:
+    return result.without_document()
 
 
 def document_files(folder: Path | str) -> Iterator[Path]:
