@@ -90,9 +90,7 @@ def check_file(
         document, positions = read_located(path)
     except DocumentError as error:
         return CheckedFile(source, error=error, modified=modified)
-    findings = validate(document, catalog)
-    if quiet:
-        findings = [f for f in findings if f.severity is not Severity.INFO]
+    findings = validate(document, catalog, notes=not quiet)
     return CheckedFile(
         source,
         document=document,
