@@ -7,7 +7,7 @@ A default is the field that fits, or empty; never a field of another kind.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from app.core.catalog import Catalog, DestinationField, DestinationSpec, ValueKind
 from app.core.model import IdentifierRow, IdSyncDocument, Strategy
@@ -61,6 +61,12 @@ def _lookups(spec: DestinationSpec) -> _EntryLookups:
             _LOOKUPS.clear()
         found = _LOOKUPS[id(spec)] = _EntryLookups(spec)
     return found
+
+
+def destination_fields(spec: DestinationSpec) -> Mapping[str, DestinationField]:
+    """Every field of ``spec`` by key: ``.get(key)`` is ``spec.field(key)`` without the
+    search."""
+    return _lookups(spec).by_key
 
 
 def destination_field(spec: DestinationSpec, key: str) -> DestinationField | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.core.findings import Finding, FindingFix
-from app.core.mapping import destination_field, field_kind, fitting_field, is_preset_key
+from app.core.mapping import destination_fields, fitting_field, is_preset_key
 from app.core.rules.codes import make_finding
 from app.core.rules.context import RuleContext
 from app.core.rules.text import clip
@@ -17,17 +17,18 @@ def check_field_kinds(ctx: RuleContext) -> Iterator[Finding]:
     spec = ctx.spec
     if spec is None:
         return
-    used = [row.destination for row in ctx.rows]
+    fields = destination_fields(spec)
     for index, row in enumerate(ctx.rows):
-        field = field_kind(spec, row.destination)
-        if field is None:
+        shown = fields.get(row.destination) if row.destination else None
+        field = shown.kind if shown is not None else None
+        if shown is None or field is None:
             continue
         identifier = ctx.catalog.identifier_kind(row.segment)
         if identifier is None or field.takes(identifier):
             continue
+        used = [other.destination for other in ctx.rows]
         fitting = fitting_field(spec, ctx.catalog, row.segment, used)
-        shown = destination_field(spec, row.destination)
-        name = shown.display if shown is not None else row.destination
+        name = shown.display
         if fitting is not None:
             advice = f"Map it to {fitting.display} instead."
             fix = FindingFix(
