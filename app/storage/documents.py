@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from app.core.model import FORMAT_NAME, FORMAT_VERSION, IdSyncDocument
@@ -99,9 +99,11 @@ def _plain_current_document(text: str) -> IdSyncDocument | None:
         return None
     # Each member of an object has one colon outside strings, and the document keeps one
     # member per key: a repeated key leaves more colons in the text than the document
-    # has members. (So does a colon inside a string, or a nested object not counted
-    # here: such texts take the steps below, never a wrong answer.)
-    if text.count(":") != _member_count(document):
+    # has members and colons in its strings. (So would a nested object not counted
+    # here: such a text takes the steps below, never a wrong answer.)
+    colons = text.count(":")
+    members = _member_count(document)
+    if colons != members and colons != members + _colons_in_values(document):
         return None
     return document
 
@@ -121,6 +123,19 @@ def _member_count(document: IdSyncDocument) -> int:
         count += len(document.destination.model_fields_set)
     for row in document.identifiers:
         count += len(row.model_fields_set)
+    return count
+
+
+def _colons_in_values(model: BaseModel) -> int:
+    """The colons in the text values ``model`` was given (and its nested models')."""
+    count = 0
+    for name in model.model_fields_set:
+        value = getattr(model, name)
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, str):
+                count += item.count(":")
+            elif isinstance(item, BaseModel):
+                count += _colons_in_values(item)
     return count
 
 

@@ -199,6 +199,8 @@ ODD_BUT_NEARLY_PLAIN = [
     _current(', "identifiers": [{"segment": "email", "segment": "phone"}]'),
     _current(', "notes": "a: b", "name": "c", "name": "d"'),
     _current(', "notes": "a: b"'),
+    _current(', "notes": "a:b", "notes": "c"'),
+    _current(', "target": {"kind": "journey", "step": "1:2:3", "step": "4"}'),
     _current(', "name": "\\u00e9"'),
     _current(', "name": "\\ud800"'),
     "\ufeff" + _current(),
@@ -237,10 +239,12 @@ def test_the_one_pass_reading_leaves_the_odd_ones_to_the_steps() -> None:
     plain = documents_module._plain_current_document
     assert plain(_current()) is not None
     assert plain(_current(f', "identifiers": [{_ROW}, {_ROW}], "destination": null')) is not None
+    assert plain(_current(', "notes": "see https://example.com: a:b"')) is not None
     for odd in (
         '{"format": "idsync-config", "version": 2.0}',
         '{"version": 2}',
         _current(', "name": "a", "name": "b"'),
+        _current(', "notes": "a:b", "notes": "c"'),
         _current(', "identifiers": [{"segment": "email", "segment": "phone"}]'),
         _current(', "name": "\\u00e9"'),
     ):
