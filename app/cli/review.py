@@ -58,7 +58,7 @@ def run_check(
     jobs = getattr(args, "jobs", 0)
     collect = keep or args.format in ("json", "sarif")
     checked: list[CheckedFile] = []
-    reports: Iterator[FileReport]
+    reports: Iterator[Report]
     if catalog is None:
         reports = iter(())
     elif collect:
@@ -69,15 +69,13 @@ def run_check(
         reports = check_rendered(files, catalog, render, quiet=args.quiet, jobs=jobs)
     counts = {severity: 0 for severity in Severity}
     unreadable = len(missing)
-    for file_report in reports:
-        if file_report.error is not None:
-            report(file_report.error)
-            unreadable += 1
-        counts[Severity.ERROR] += file_report.errors
-        counts[Severity.WARNING] += file_report.warnings
-        counts[Severity.INFO] += file_report.notes
-        for line in file_report.lines:
-            out(line)
+    for part in reports:
+        unreadable += part.unreadable
+        counts[Severity.ERROR] += part.errors
+        counts[Severity.WARNING] += part.warnings
+        counts[Severity.INFO] += part.notes
+        for to_stderr, text in part.output:
+            (report if to_stderr else out)(text)
     if args.format == "github":
         from app.review.annotations import github_commands
 
@@ -107,50 +105,74 @@ def run_check(
     return EXIT_OK
 
 
-class FileReport(NamedTuple):
-    """What ``check`` says about one file: its stderr line if it could not be read, its
-    findings counted, and the stdout lines to print as it goes (none when the output
-    needs every result first). A tuple of strings and numbers: workers build it, so
-    this is all that travels back to the parent."""
+class Report(NamedTuple):
+    """What ``check`` says about a run of files: their findings and unreadable files
+    counted, and what to print as it goes, in order: ``(True, line)`` for stderr (a file
+    that could not be read), ``(False, lines)`` for stdout (findings, joined by newlines).
+    Strings and numbers only: workers build it, and this is all that travels back."""
 
-    error: str | None
     errors: int
     warnings: int
     notes: int
-    lines: tuple[str, ...] = ()
+    unreadable: int
+    output: tuple[tuple[bool, str], ...] = ()
 
 
-def _file_report(result: CheckedFile, lines: tuple[str, ...]) -> FileReport:
-    error = None if result.error is None else str(result.error)
-    errors = warnings = notes = 0
-    for finding in result.findings:
-        severity = finding.severity
-        if severity is Severity.ERROR:
-            errors += 1
-        elif severity is Severity.WARNING:
-            warnings += 1
-        else:
-            notes += 1
-    return FileReport(error, errors, warnings, notes, lines)
+def _report(
+    results: Sequence[CheckedFile], lines: Callable[[CheckedFile], list[str]] | None
+) -> Report:
+    errors = warnings = notes = unreadable = 0
+    output: list[tuple[bool, str]] = []
+    waiting: list[str] = []
+    for result in results:
+        if result.error is not None:
+            unreadable += 1
+            if waiting:
+                output.append((False, "\n".join(waiting)))
+                waiting = []
+            output.append((True, str(result.error)))
+        for finding in result.findings:
+            severity = finding.severity
+            if severity is Severity.ERROR:
+                errors += 1
+            elif severity is Severity.WARNING:
+                warnings += 1
+            else:
+                notes += 1
+        if lines is not None:
+            waiting += lines(result)
+    if waiting:
+        output.append((False, "\n".join(waiting)))
+    return Report(errors, warnings, notes, unreadable, tuple(output))
 
 
-def _text_report(result: CheckedFile) -> FileReport:
-    path = result.path
-    return _file_report(result, tuple(finding_line(path, f) for f in result.findings))
+def _text_lines(result: CheckedFile) -> list[str]:
+    return [finding_line(result.path, finding) for finding in result.findings]
 
 
-def _github_report(result: CheckedFile) -> FileReport:
+def _github_lines(result: CheckedFile) -> list[str]:
     from app.review.annotations import github_commands
 
-    return _file_report(result, tuple(github_commands([result], ())))
+    # The unreadable-file annotation too: on stdout, after the line on stderr.
+    return github_commands([result], ())
 
 
-def _collecting(results: Iterable[CheckedFile], checked: list[CheckedFile]) -> Iterator[FileReport]:
-    """Each result kept in ``checked`` (for an output that needs them all), reported
-    without lines."""
+def _text_report(results: Sequence[CheckedFile]) -> Report:
+    return _report(results, _text_lines)
+
+
+def _github_report(results: Sequence[CheckedFile]) -> Report:
+    return _report(results, _github_lines)
+
+
+def _collecting(
+    results: Iterable[CheckedFile], checked: list[CheckedFile]
+) -> Iterator[Report]:
+    """Each result kept in ``checked`` (for an output that needs them all), and reported
+    with nothing to print yet but its unreadable line."""
     for result in results:
         checked.append(result)
-        yield _file_report(result, ())
+        yield _report([result], None)
 
 
 def finding_line(path: str, finding: Finding) -> str:

@@ -120,28 +120,31 @@ def check_files(
         for path in paths:
             yield check_file(path, catalog, quiet=quiet, with_mtime=False)
         return
-    yield from check_rendered(paths, catalog, _without_document, quiet=quiet, jobs=jobs)
+    for results in check_rendered(paths, catalog, _without_documents, quiet=quiet, jobs=jobs):
+        yield from results
 
 
 def check_rendered(
     paths: Sequence[str],
     catalog: Catalog,
-    render: Callable[[CheckedFile], T],
+    render: Callable[[Sequence[CheckedFile]], T],
     *,
     quiet: bool = False,
     jobs: int = 0,
 ) -> Iterator[T]:
-    """``render`` of each file's result, in the order given, as soon as it is done.
+    """``render`` of the results of consecutive runs of the files, in the order given,
+    each as soon as it is done: one file at a time in this process, a chunk at a time
+    from workers (as for :func:`check_files`).
 
-    With workers (as for :func:`check_files`), ``render`` runs in them and only what it
-    returns comes back: a caller that prints lines gets a few strings per file instead of
-    findings to unpickle, which costs the parent more than printing them. ``render`` must
-    be a module-level function (a fresh worker receives it by name).
+    With workers, ``render`` runs in them and only what it returns comes back: a caller
+    that prints lines gets a few strings per chunk instead of findings to unpickle,
+    which cost the parent more than printing them. ``render`` must be a module-level
+    function (a fresh worker receives it by name).
     """
     workers = _cores() if jobs <= 0 else jobs
     if workers <= 1 or len(paths) < PARALLEL_FROM:
         for path in paths:
-            yield render(check_file(path, catalog, quiet=quiet, with_mtime=False))
+            yield render([check_file(path, catalog, quiet=quiet, with_mtime=False)])
         return
     from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -157,23 +160,23 @@ def check_rendered(
             # Smaller chunks for a shorter list, so that each worker gets several.
             size = min(CHUNK, -(-len(paths) // (workers * 4)))
             chunks = (paths[start : start + size] for start in range(0, len(paths), size))
-            pending: deque[Future[list[T]]] = deque()
+            pending: deque[tuple[int, Future[T]]] = deque()
             # A few chunks per worker in flight keeps every worker busy, while results a
             # slow reader has not taken yet never pile up: memory stays flat.
             for chunk in islice(chunks, workers * IN_FLIGHT):
-                pending.append(pool.submit(_check_chunk, chunk, quiet, render))
+                pending.append((len(chunk), pool.submit(_check_chunk, chunk, quiet, render)))
             while pending:
-                results = pending.popleft().result()
+                count, future = pending.popleft()
+                rendered = future.result()
                 for chunk in islice(chunks, 1):
-                    pending.append(pool.submit(_check_chunk, chunk, quiet, render))
-                for result in results:
-                    done += 1
-                    yield result
+                    pending.append((len(chunk), pool.submit(_check_chunk, chunk, quiet, render)))
+                yield rendered
+                done += count
     except (BrokenProcessPool, OSError):
         # Workers that cannot start or die (a sandbox without fork, memory pressure) cost
         # speed, never results: the rest is checked here, in order.
         for path in paths[done:]:
-            yield render(check_file(path, catalog, quiet=quiet, with_mtime=False))
+            yield render([check_file(path, catalog, quiet=quiet, with_mtime=False)])
 
 
 _WORKER_CATALOG: Catalog | None = None
@@ -202,14 +205,16 @@ def _start_worker(catalog: Catalog) -> None:
     _WORKER_CATALOG = catalog
 
 
-def _check_chunk(paths: Sequence[str], quiet: bool, render: Callable[[CheckedFile], T]) -> list[T]:
+def _check_chunk(
+    paths: Sequence[str], quiet: bool, render: Callable[[Sequence[CheckedFile]], T]
+) -> T:
     catalog = _WORKER_CATALOG
     assert catalog is not None, "the worker was started without its catalog"
-    return [render(check_file(path, catalog, quiet=quiet, with_mtime=False)) for path in paths]
+    return render([check_file(path, catalog, quiet=quiet, with_mtime=False) for path in paths])
 
 
-def _without_document(result: CheckedFile) -> CheckedFile:
-    return result.without_document()
+def _without_documents(results: Sequence[CheckedFile]) -> list[CheckedFile]:
+    return [result.without_document() for result in results]
 
 
 def document_files(folder: Path | str) -> Iterator[Path]:
