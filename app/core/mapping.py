@@ -74,6 +74,11 @@ def destination_field(spec: DestinationSpec, key: str) -> DestinationField | Non
     return _lookups(spec).by_key.get(key)
 
 
+def preset_keys(spec: DestinationSpec) -> frozenset[str]:
+    """``spec.accepted_keys()`` as a set, built once."""
+    return _lookups(spec).preset_keys
+
+
 def is_preset_key(spec: DestinationSpec, key: str) -> bool:
     """Whether ``key`` is in ``spec.accepted_keys()``, without building the tuple."""
     return key in _lookups(spec).preset_keys

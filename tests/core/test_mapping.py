@@ -25,6 +25,7 @@ from app.core.mapping import (
     is_preset_key,
     new_row,
     next_identifier,
+    preset_keys,
     retarget,
     suggested_identifiers,
 )
@@ -360,6 +361,7 @@ def test_field_lookups_answer_as_the_catalog_entry_does() -> None:
     first = catalog.destinations[0]
     changed = first.model_copy(update={"preset_keys": (DestinationField(key="ONLY_KEY"),)})
     for spec in (*catalog.destinations, changed):
+        assert preset_keys(spec) == set(spec.accepted_keys())
         keys = [f.key for f in spec.fields()] + ["", "not-a-key", "email"]
         for key in keys:
             assert destination_field(spec, key) == spec.field(key)

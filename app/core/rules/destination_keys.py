@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from app.core.catalog import DestinationSpec
 from app.core.findings import Finding, FindingFix
-from app.core.mapping import fits, fitting_field, is_preset_key
+from app.core.mapping import fits, fitting_field, preset_keys
 from app.core.rules.codes import make_finding
 from app.core.rules.context import RuleContext
 from app.core.rules.text import clip, destination_field_problems
@@ -35,12 +35,13 @@ def check_preset_keys(ctx: RuleContext) -> Iterator[Finding]:
     spec = ctx.spec
     if spec is None or spec.identifier_mode != "preset":
         return
+    accepted = preset_keys(spec)
     for index, row in enumerate(ctx.rows):
-        if is_preset_key(spec, row.destination) or destination_field_problems(row.destination):
+        if row.destination in accepted or destination_field_problems(row.destination):
             continue
         keys = listing(spec.accepted_keys())
         fitting = fitting_field(spec, ctx.catalog, row.segment)
-        suggested = fitting.key if fitting is not None and is_preset_key(spec, fitting.key) else ""
+        suggested = fitting.key if fitting is not None and fitting.key in accepted else ""
         if not row.destination:
             if not spec.keys_documented:
                 continue  # IDS908 says it is sent under its Segment name
