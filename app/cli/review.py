@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from app.cli.output import error, out, report
 from app.core.findings import Finding, Severity
 from app.core.wording import plural
-from app.review.checked import CheckedFile, check_files, expand_paths
+from app.review.checked import CheckedFile, check_files, check_rendered, expand_paths
 from app.storage.documents import DocumentError, read_document, write_export
 
 if TYPE_CHECKING:
@@ -55,33 +55,27 @@ def run_check(
     if files and catalog is None:
         return EXIT_INTERNAL
     keep = bool(getattr(args, "report", None))
-    results = (
-        check_files(
-            files, catalog, quiet=args.quiet, jobs=getattr(args, "jobs", 0), keep_documents=keep
-        )
-        if catalog is not None
-        else iter(())
-    )
+    jobs = getattr(args, "jobs", 0)
     collect = keep or args.format in ("json", "sarif")
     checked: list[CheckedFile] = []
+    reports: Iterator[Report]
+    if catalog is None:
+        reports = iter(())
+    elif collect:
+        results = check_files(files, catalog, quiet=args.quiet, jobs=jobs, keep_documents=keep)
+        reports = _collecting(results, checked)
+    else:
+        render = _github_report if args.format == "github" else _text_report
+        reports = check_rendered(files, catalog, render, quiet=args.quiet, jobs=jobs)
     counts = {severity: 0 for severity in Severity}
     unreadable = len(missing)
-    for result in results:
-        if result.error is not None:
-            report(str(result.error))
-            unreadable += 1
-        for finding in result.findings:
-            counts[finding.severity] += 1
-        if collect:
-            checked.append(result)
-        elif args.format == "github":
-            from app.review.annotations import github_commands
-
-            for line in github_commands([result], ()):
-                out(line)
-        else:
-            for finding in result.findings:
-                out(finding_line(result.path, finding))
+    for part in reports:
+        unreadable += part.unreadable
+        counts[Severity.ERROR] += part.errors
+        counts[Severity.WARNING] += part.warnings
+        counts[Severity.INFO] += part.notes
+        for to_stderr, text in part.output:
+            (report if to_stderr else out)(text)
     if args.format == "github":
         from app.review.annotations import github_commands
 
@@ -109,6 +103,76 @@ def run_check(
     if counts[Severity.ERROR]:
         return EXIT_FINDINGS
     return EXIT_OK
+
+
+class Report(NamedTuple):
+    """What ``check`` says about a run of files: their findings and unreadable files
+    counted, and what to print as it goes, in order: ``(True, line)`` for stderr (a file
+    that could not be read), ``(False, lines)`` for stdout (findings, joined by newlines).
+    Strings and numbers only: workers build it, and this is all that travels back."""
+
+    errors: int
+    warnings: int
+    notes: int
+    unreadable: int
+    output: tuple[tuple[bool, str], ...] = ()
+
+
+def _report(
+    results: Sequence[CheckedFile], lines: Callable[[CheckedFile], list[str]] | None
+) -> Report:
+    errors = warnings = notes = unreadable = 0
+    output: list[tuple[bool, str]] = []
+    waiting: list[str] = []
+    for result in results:
+        if result.error is not None:
+            unreadable += 1
+            if waiting:
+                output.append((False, "\n".join(waiting)))
+                waiting = []
+            output.append((True, str(result.error)))
+        for finding in result.findings:
+            severity = finding.severity
+            if severity is Severity.ERROR:
+                errors += 1
+            elif severity is Severity.WARNING:
+                warnings += 1
+            else:
+                notes += 1
+        if lines is not None:
+            waiting += lines(result)
+    if waiting:
+        output.append((False, "\n".join(waiting)))
+    return Report(errors, warnings, notes, unreadable, tuple(output))
+
+
+def _text_lines(result: CheckedFile) -> list[str]:
+    return [finding_line(result.path, finding) for finding in result.findings]
+
+
+def _github_lines(result: CheckedFile) -> list[str]:
+    from app.review.annotations import github_commands
+
+    # The unreadable-file annotation too: on stdout, after the line on stderr.
+    return github_commands([result], ())
+
+
+def _text_report(results: Sequence[CheckedFile]) -> Report:
+    return _report(results, _text_lines)
+
+
+def _github_report(results: Sequence[CheckedFile]) -> Report:
+    return _report(results, _github_lines)
+
+
+def _collecting(
+    results: Iterable[CheckedFile], checked: list[CheckedFile]
+) -> Iterator[Report]:
+    """Each result kept in ``checked`` (for an output that needs them all), and reported
+    with nothing to print yet but its unreadable line."""
+    for result in results:
+        checked.append(result)
+        yield _report([result], None)
 
 
 def finding_line(path: str, finding: Finding) -> str:

@@ -7,7 +7,7 @@ A default is the field that fits, or empty; never a field of another kind.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from app.core.catalog import Catalog, DestinationField, DestinationSpec, ValueKind
 from app.core.model import IdentifierRow, IdSyncDocument, Strategy
@@ -20,10 +20,74 @@ def destination_spec(doc: IdSyncDocument, catalog: Catalog) -> DestinationSpec |
     return catalog.destination(doc.destination.slug) if doc.destination is not None else None
 
 
+class _EntryLookups:
+    """One destination entry's fields by key and by the kind they take, worked out once:
+    the rules ask them for every row of every document, and an entry never changes (its
+    model is frozen)."""
+
+    __slots__ = ("by_key", "by_kind", "entry", "preset_keys")
+
+    def __init__(self, entry: DestinationSpec) -> None:
+        self.entry = entry
+        self.by_key: dict[str, DestinationField] = {}
+        for field in entry.fields():
+            self.by_key.setdefault(field.key, field)  # the first wins, as entry.field does
+        self.preset_keys = frozenset(entry.accepted_keys())
+        self.by_kind: dict[ValueKind, tuple[DestinationField, ...]] = {}
+
+    def fitting(self, kind: ValueKind) -> tuple[DestinationField, ...]:
+        """The fields that take ``kind``, those exactly of it first (EMAIL for email,
+        before EXTERN_ID takes a device id)."""
+        found = self.by_kind.get(kind)
+        if found is None:
+            found = self.by_kind[kind] = tuple(
+                sorted(self.entry.fields_of_kind(kind), key=lambda f: f.kind is not kind)
+            )
+        return found
+
+
+_LOOKUPS: dict[int, _EntryLookups] = {}
+_MAX_LOOKUPS = 512
+"""Entries of every catalog loaded so far; a long session that reloads the catalog often
+starts again rather than keeping old ones."""
+
+
+def _lookups(spec: DestinationSpec) -> _EntryLookups:
+    # Keyed by identity: hashing a whole entry would cost more than the search it saves.
+    # The cached object holds its entry, so no other object can take its id meanwhile.
+    found = _LOOKUPS.get(id(spec))
+    if found is None or found.entry is not spec:
+        if len(_LOOKUPS) >= _MAX_LOOKUPS:
+            _LOOKUPS.clear()
+        found = _LOOKUPS[id(spec)] = _EntryLookups(spec)
+    return found
+
+
+def destination_fields(spec: DestinationSpec) -> Mapping[str, DestinationField]:
+    """Every field of ``spec`` by key: ``.get(key)`` is ``spec.field(key)`` without the
+    search."""
+    return _lookups(spec).by_key
+
+
+def destination_field(spec: DestinationSpec, key: str) -> DestinationField | None:
+    """``spec.field(key)``, without searching the entry's fields."""
+    return _lookups(spec).by_key.get(key)
+
+
+def preset_keys(spec: DestinationSpec) -> frozenset[str]:
+    """``spec.accepted_keys()`` as a set, built once."""
+    return _lookups(spec).preset_keys
+
+
+def is_preset_key(spec: DestinationSpec, key: str) -> bool:
+    """Whether ``key`` is in ``spec.accepted_keys()``, without building the tuple."""
+    return key in _lookups(spec).preset_keys
+
+
 def field_kind(spec: DestinationSpec | None, key: str) -> ValueKind | None:
     if spec is None or not key:
         return None
-    field = spec.field(key)
+    field = destination_field(spec, key)
     return field.kind if field is not None else None
 
 
@@ -46,10 +110,7 @@ def fitting_field(
     kind = catalog.identifier_kind(segment)
     if spec is None or kind is None:
         return None
-    candidates = spec.fields_of_kind(kind)
-    # A field exactly of the identifier's kind beats one that merely takes it
-    # (EMAIL for email, before EXTERN_ID takes a device id).
-    candidates = tuple(sorted(candidates, key=lambda f: f.kind is not kind))
+    candidates = _lookups(spec).fitting(kind)
     taken = set(used)
     return next((f for f in candidates if f.key not in taken), None) or next(
         iter(candidates), None

@@ -5,10 +5,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeVar
 
 from app.core.catalog import Catalog
 from app.core.findings import Finding, Severity
@@ -20,11 +22,16 @@ from app.storage.documents import DocumentError, parse_document, read_document_b
 DOCUMENT_SUFFIX: Final = ".json"
 PARALLEL_FROM: Final = 400
 """Below this many files, starting worker processes costs more than it saves."""
-CHUNK: Final = 64
-"""Files handed to a worker at a time: few round trips, output still in order."""
+CHUNK: Final = 256
+"""Most files handed to a worker at a time. The pool queues one chunk beyond those being
+checked, so a worker that finishes may wait (about half a millisecond) for the parent to
+hand it the next: chunks of a few milliseconds' work keep those waits rare."""
+IN_FLIGHT: Final = 3
+"""Chunks per worker submitted ahead of the one being read."""
 
 
 _NO_POSITIONS: Final = DocumentPositions()
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -85,9 +92,7 @@ def check_file(
         document, positions = read_located(path)
     except DocumentError as error:
         return CheckedFile(source, error=error, modified=modified)
-    findings = validate(document, catalog)
-    if quiet:
-        findings = [f for f in findings if f.severity is not Severity.INFO]
+    findings = validate(document, catalog, notes=not quiet)
     return CheckedFile(
         source,
         document=document,
@@ -111,13 +116,37 @@ def check_files(
     the results come back in order and without their documents, which only
     ``keep_documents`` (the HTML report) keeps, in this process.
     """
-    workers = _cores() if jobs <= 0 else jobs
-    if keep_documents or workers <= 1 or len(paths) < PARALLEL_FROM:
+    if keep_documents:
         for path in paths:
-            result = check_file(path, catalog, quiet=quiet, with_mtime=False)
-            yield result if keep_documents else result.without_document()
+            yield check_file(path, catalog, quiet=quiet, with_mtime=False)
         return
-    from concurrent.futures import ProcessPoolExecutor
+    for results in check_rendered(paths, catalog, _without_documents, quiet=quiet, jobs=jobs):
+        yield from results
+
+
+def check_rendered(
+    paths: Sequence[str],
+    catalog: Catalog,
+    render: Callable[[Sequence[CheckedFile]], T],
+    *,
+    quiet: bool = False,
+    jobs: int = 0,
+) -> Iterator[T]:
+    """``render`` of the results of consecutive runs of the files, in the order given,
+    each as soon as it is done: one file at a time in this process, a chunk at a time
+    from workers (as for :func:`check_files`).
+
+    With workers, ``render`` runs in them and only what it returns comes back: a caller
+    that prints lines gets a few strings per chunk instead of findings to unpickle,
+    which cost the parent more than printing them. ``render`` must be a module-level
+    function (a fresh worker receives it by name).
+    """
+    workers = _cores() if jobs <= 0 else jobs
+    if workers <= 1 or len(paths) < PARALLEL_FROM:
+        for path in paths:
+            yield render([check_file(path, catalog, quiet=quiet, with_mtime=False)])
+        return
+    from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     done = 0
@@ -128,15 +157,26 @@ def check_files(
             initializer=_start_worker,
             initargs=(catalog,),
         ) as pool:
-            quiet_flags = [quiet] * len(paths)
-            for result in pool.map(_check_in_worker, paths, quiet_flags, chunksize=CHUNK):
-                done += 1
-                yield result
+            # Smaller chunks for a shorter list, so that each worker gets several.
+            size = min(CHUNK, -(-len(paths) // (workers * 4)))
+            chunks = (paths[start : start + size] for start in range(0, len(paths), size))
+            pending: deque[tuple[int, Future[T]]] = deque()
+            # A few chunks per worker in flight keeps every worker busy, while results a
+            # slow reader has not taken yet never pile up: memory stays flat.
+            for chunk in islice(chunks, workers * IN_FLIGHT):
+                pending.append((len(chunk), pool.submit(_check_chunk, chunk, quiet, render)))
+            while pending:
+                count, future = pending.popleft()
+                rendered = future.result()
+                for chunk in islice(chunks, 1):
+                    pending.append((len(chunk), pool.submit(_check_chunk, chunk, quiet, render)))
+                yield rendered
+                done += count
     except (BrokenProcessPool, OSError):
         # Workers that cannot start or die (a sandbox without fork, memory pressure) cost
         # speed, never results: the rest is checked here, in order.
         for path in paths[done:]:
-            yield check_file(path, catalog, quiet=quiet, with_mtime=False).without_document()
+            yield render([check_file(path, catalog, quiet=quiet, with_mtime=False)])
 
 
 _WORKER_CATALOG: Catalog | None = None
@@ -165,9 +205,16 @@ def _start_worker(catalog: Catalog) -> None:
     _WORKER_CATALOG = catalog
 
 
-def _check_in_worker(path: str, quiet: bool) -> CheckedFile:
-    assert _WORKER_CATALOG is not None, "the worker was started without its catalog"
-    return check_file(path, _WORKER_CATALOG, quiet=quiet, with_mtime=False).without_document()
+def _check_chunk(
+    paths: Sequence[str], quiet: bool, render: Callable[[Sequence[CheckedFile]], T]
+) -> T:
+    catalog = _WORKER_CATALOG
+    assert catalog is not None, "the worker was started without its catalog"
+    return render([check_file(path, catalog, quiet=quiet, with_mtime=False) for path in paths])
+
+
+def _without_documents(results: Sequence[CheckedFile]) -> list[CheckedFile]:
+    return [result.without_document() for result in results]
 
 
 def document_files(folder: Path | str) -> Iterator[Path]:

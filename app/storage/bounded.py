@@ -242,7 +242,12 @@ def parse_json(text: str, *, strict: bool = False) -> Any:
     if not text.strip():
         raise ReadError(Problem.EMPTY, "it is empty")
     try:
-        if strict:
+        if strict and not text.startswith("\ufeff"):
+            # json.loads builds a new decoder on every call that passes hooks; a check of
+            # thousands of documents reuses one. (A text that still starts with a mark
+            # goes through json.loads for its own message about it.)
+            value = _STRICT_DECODER.decode(text)
+        elif strict:
             value = json.loads(
                 text, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant
             )
@@ -301,6 +306,11 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _refuse_constant(name: str) -> Any:
     raise _Refused(f"{name} is not valid JSON")
+
+
+_STRICT_DECODER: Final = json.JSONDecoder(
+    object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant
+)
 
 
 def _depth_exceeds(value: Any, limit: int) -> bool:

@@ -163,11 +163,13 @@ def test_json_format_quiet_leaves_out_info(
     assert report["summary"]["info"] == 0
 
 
+@pytest.mark.parametrize("output", ["text", "github"])
 def test_a_large_folder_checked_by_workers_reports_like_one_process(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], output: str
 ) -> None:
-    """Past PARALLEL_FROM files the work is shared among processes; the output is the
-    same, in the same order, as checking them one by one."""
+    """Past PARALLEL_FROM files the work is shared among processes, which print-ready
+    lines come back from; the output is the same, byte for byte and in the same order,
+    as checking them one by one: findings, unreadable files and the exit code."""
     from app.review.checked import PARALLEL_FROM
 
     root = Path(__file__).resolve().parents[2]
@@ -177,12 +179,23 @@ def test_a_large_folder_checked_by_workers_reports_like_one_process(
         target = tmp_path / f"batch-{n // 100}" / f"{n:04d}-{source.name}"
         target.parent.mkdir(exist_ok=True)
         target.write_bytes(source.read_bytes())
-    (tmp_path / "batch-0" / "0000-broken.json").write_bytes(BROKEN_JSON)
+    damaged = {
+        "0000-broken.json": BROKEN_JSON,
+        "0150-not-utf8.json": b'{"format": "idsync-config", "name": "\xff"}',
+        "0300-empty.json": b"",
+        "0450-a-list.json": b"[1, 2]",
+    }
+    for n, (name, data) in enumerate(damaged.items()):
+        (tmp_path / f"batch-{n}" / name).write_bytes(data)
 
-    alone = run(capsys, "check", "--jobs", "1", str(tmp_path))
-    shared = run(capsys, "check", "--jobs", "2", str(tmp_path))
+    alone = run(capsys, "check", "--format", output, "--jobs", "1", str(tmp_path))
+    shared = run(capsys, "check", "--format", output, "--jobs", "2", str(tmp_path))
 
     assert (shared.code, shared.out, shared.err) == (alone.code, alone.out, alone.err)
-    assert alone.code == 2  # the broken file: unreadable wins over error findings
-    assert f"{PARALLEL_FROM + 26} files checked" in alone.out_lines[-1]
-    assert " IDS110 error: " in alone.out
+    assert alone.code == 2  # the damaged files: unreadable wins over error findings
+    assert len(alone.err_lines) == len(damaged)
+    if output == "text":
+        assert f"{PARALLEL_FROM + 25 + len(damaged)} files checked" in alone.out_lines[-1]
+        assert " IDS110 error: " in alone.out
+    else:
+        assert "::error file=" in alone.out and "title=IDS110" in alone.out

@@ -1083,6 +1083,25 @@ def test_any_document_gives_sorted_registered_findings(
         assert finding.message.endswith((".", "?"))
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.lists(_rows, max_size=8),
+    slug=st.sampled_from(["fb", "gads", "crm", "snap", "fn", "nope", ""]),
+    setup=st.sampled_from(list(Setup)),
+    mobile=st.booleans(),
+    journey=st.booleans(),
+)
+def test_leaving_notes_out_gives_the_other_findings_in_their_order(
+    rows: list[IdentifierRow], slug: str, setup: Setup, mobile: bool, journey: bool
+) -> None:
+    # `idsync check --quiet` skips the checks that make only notes; nothing else changes.
+    doc = make_doc(slug=slug, setup=setup, send_mobile_ids=mobile).with_rows(rows)
+    if journey:
+        doc = doc.model_copy(update={"target": JourneyTarget(space_id="s", journey_id="j")})
+    expected = [f for f in validate(doc, CATALOG) if f.severity is not INFO]
+    assert validate(doc, CATALOG, notes=False) == expected
+
+
 def test_a_finding_as_json_counts_rows_from_one_like_the_text_output() -> None:
     from app.core.findings import Area, Finding, Severity
 

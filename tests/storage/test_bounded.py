@@ -129,6 +129,21 @@ def test_strict_json_refuses_duplicates_and_nan() -> None:
             parse_json(text, strict=True)
 
 
+def test_strict_json_words_syntax_errors_as_plain_json_does() -> None:
+    # Strict parsing reuses one decoder; a second mark left after the first is dropped
+    # still gets json's own words about it.
+    for text in ("\ufeff{}", '{"a": 1,}', "", "[1] 2", '{"a": "b\x01"}'):
+        with pytest.raises(ReadError) as plain:
+            parse_json(text)
+        with pytest.raises(ReadError) as strict:
+            parse_json(text, strict=True)
+        assert (strict.value.problem, str(strict.value)) == (plain.value.problem, str(plain.value))
+    assert parse_json('{"a": [{"b": 1}], "c": {"d": null}}', strict=True) == {
+        "a": [{"b": 1}],
+        "c": {"d": None},
+    }
+
+
 def test_running_out_of_memory_is_a_read_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

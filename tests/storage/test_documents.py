@@ -19,6 +19,7 @@ from app.core.model import (
     JourneyTarget,
     Strategy,
 )
+from app.storage import documents as documents_module
 from app.storage.documents import (
     MAX_DOCUMENT_BYTES,
     DocumentError,
@@ -173,6 +174,98 @@ def _parse_or_clean_error(data: bytes) -> None:
         assert exc.reason and exc.reason in message
     else:
         assert isinstance(doc, IdSyncDocument)
+
+
+# --- the one-pass reading of a plain current document ----------------------------------
+
+def _current(members: str = "") -> str:
+    """A version 2 document's text: the header, then ``members``."""
+    return '{"format": "idsync-config", "version": 2' + members + "}"
+
+
+_ROW = '{"segment": "email", "destination": "EMAIL", "strategy": "last"}'
+ODD_BUT_NEARLY_PLAIN = [
+    _current(),
+    '{"format": "idsync-config", "version": 2.0}',
+    '{"format": "idsync-config", "version": 2e0}',
+    '{"format": "idsync-config", "version": 20e-1}',
+    '{"format": "idsync-config", "version": true}',
+    '{"version": 2}',
+    '{"format": "idsync-config"}',
+    _current(', "version": 2'),
+    _current(', "name": "a", "name": "b"'),
+    _current(', "target": {"kind": "audience", "space_id": "a", "space_id": "b"}'),
+    _current(', "destination": {"slug": "x", "slug": "y"}'),
+    _current(', "identifiers": [{"segment": "email", "segment": "phone"}]'),
+    _current(', "notes": "a: b", "name": "c", "name": "d"'),
+    _current(', "notes": "a: b"'),
+    _current(', "notes": "a:b", "notes": "c"'),
+    _current(', "target": {"kind": "journey", "step": "1:2:3", "step": "4"}'),
+    _current(', "name": "\\u00e9"'),
+    _current(', "name": "\\ud800"'),
+    "\ufeff" + _current(),
+    _current(', "name": NaN'),
+    _current(', "name": "x",'),
+    _current(f', "identifiers": [{_ROW}, {_ROW}], "destination": null'),
+    _current(', "target": {"kind": "journey", "journey_id": "j", "step": "s"}'),
+    _current(', "extra": 1'),
+    '{"format": "idsync-config", "version": 1, "identifiers": [' + _ROW + "]}",
+    '{"name": "\\"version\\": 2", "format": "idsync-config", "version": 2.0}',
+]
+
+
+def _reading(data: bytes) -> object:
+    try:
+        return parse_document(data, "doc.json")
+    except DocumentError as exc:
+        return (str(exc), exc.field, exc.line, exc.column)
+
+
+def _step_by_step(data: bytes, monkeypatch: pytest.MonkeyPatch) -> object:
+    with monkeypatch.context() as patched:
+        patched.setattr(documents_module, "_plain_current_document", lambda _text: None)
+        return _reading(data)
+
+
+@pytest.mark.parametrize("text", ODD_BUT_NEARLY_PLAIN)
+def test_a_plain_document_read_in_one_pass_reads_as_step_by_step(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = text.encode("utf-8")
+    assert _reading(data) == _step_by_step(data, monkeypatch)
+
+
+def test_the_one_pass_reading_leaves_the_odd_ones_to_the_steps() -> None:
+    plain = documents_module._plain_current_document
+    assert plain(_current()) is not None
+    assert plain(_current(f', "identifiers": [{_ROW}, {_ROW}], "destination": null')) is not None
+    assert plain(_current(', "notes": "see https://example.com: a:b"')) is not None
+    for odd in (
+        '{"format": "idsync-config", "version": 2.0}',
+        '{"version": 2}',
+        _current(', "name": "a", "name": "b"'),
+        _current(', "notes": "a:b", "notes": "c"'),
+        _current(', "identifiers": [{"segment": "email", "segment": "phone"}]'),
+        _current(', "name": "\\u00e9"'),
+    ):
+        assert plain(odd) is None, odd
+
+
+@settings(max_examples=150)
+@given(documents, st.integers(min_value=0, max_value=40), st.booleans())
+def test_any_document_reads_in_one_pass_as_step_by_step(
+    doc: IdSyncDocument, where: int, repeat: bool
+) -> None:
+    # With a key of the written document repeated (or not): only the steps say which.
+    text = dump_document(doc).decode("utf-8")
+    lines = text.splitlines(keepends=True)
+    keyed = [n for n, line in enumerate(lines) if line.rstrip().endswith(",") and ":" in line]
+    if repeat and keyed:
+        line = lines[keyed[where % len(keyed)]]
+        lines.insert(keyed[where % len(keyed)], line)
+    data = "".join(lines).encode("utf-8")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        assert _reading(data) == _step_by_step(data, monkeypatch)
 
 
 # --- error messages --------------------------------------------------------------------

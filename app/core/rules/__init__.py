@@ -5,17 +5,30 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from app.core.catalog import Catalog
-from app.core.findings import Finding, sort_findings
+from app.core.findings import Finding, Severity, sort_findings
 from app.core.model import IdSyncDocument
 from app.core.rules.codes import RULES, RuleInfo
 from app.core.rules.context import RuleContext
-from app.core.rules.registry import CHECKS
+from app.core.rules.registry import CHECKS, NOTE_CHECKS
 
 __all__ = ["RULES", "RuleInfo", "validate"]
 
 
-def validate(doc: IdSyncDocument, catalog: Catalog) -> list[Finding]:
-    """Check ``doc`` against the rules and the ``catalog``; errors first, then by row."""
+_WITHOUT_NOTES: Final = tuple(check for check in CHECKS if check not in NOTE_CHECKS)
+
+
+def validate(doc: IdSyncDocument, catalog: Catalog, *, notes: bool = True) -> list[Finding]:
+    """Check ``doc`` against the rules and the ``catalog``; errors first, then by row.
+
+    ``notes=False`` leaves out info findings, as filtering them out afterwards would
+    (the other findings keep their order), without running the checks that make only
+    notes.
+    """
     ctx = RuleContext.build(doc, catalog)
-    return sort_findings([finding for check in CHECKS for finding in check(ctx)])
+    if notes:
+        return sort_findings([finding for check in CHECKS for finding in check(ctx)])
+    findings = [finding for check in _WITHOUT_NOTES for finding in check(ctx)]
+    return sort_findings([f for f in findings if f.severity is not Severity.INFO])

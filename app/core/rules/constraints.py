@@ -22,19 +22,11 @@ def _own_page(ctx: RuleContext) -> str:
     return "" if spec.constraints.source == RULES["IDS112"].source else spec.constraints.source
 
 
-def _matcher_index(ctx: RuleContext) -> int | None:
-    """The row the destination matches on: the first row for a matcher identifier."""
-    if ctx.spec is None:
-        return None
-    matchers = set(ctx.spec.constraints.matcher_identifiers)
-    return next((i for i, row in enumerate(ctx.rows) if row.segment in matchers), None)
-
-
 def check_matcher(ctx: RuleContext) -> Iterator[Finding]:
     spec = ctx.spec
     if spec is None or not ctx.rows or not spec.constraints.matcher_identifiers:
         return  # an empty Customized Setup is IDS103 already
-    if _matcher_index(ctx) is None:
+    if ctx.matcher_index is None:
         yield make_finding(
             "IDS112",
             f"{spec.name} matches profiles on "
@@ -46,7 +38,7 @@ def check_matcher(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _extras(ctx: RuleContext) -> list[tuple[int, IdentifierRow]]:
-    matcher = _matcher_index(ctx)
+    matcher = ctx.matcher_index
     return [(i, row) for i, row in enumerate(ctx.rows) if i != matcher]
 
 
@@ -55,13 +47,13 @@ def check_extra_identifiers(ctx: RuleContext) -> Iterator[Finding]:
     if spec is None or spec.constraints.max_extra_identifiers is None:
         return
     limit = spec.constraints.max_extra_identifiers
-    beside = join_or(spec.constraints.matcher_identifiers) or "the matcher"
-    allowed = "no identifier" if limit == 0 else f"at most {limit} identifier" + (
-        "" if limit == 1 else "s"
-    )
     for count, (index, row) in enumerate(_extras(ctx), start=1):
         if count <= limit:
             continue
+        beside = join_or(spec.constraints.matcher_identifiers) or "the matcher"
+        allowed = "no identifier" if limit == 0 else f"at most {limit} identifier" + (
+            "" if limit == 1 else "s"
+        )
         yield make_finding(
             "IDS113",
             f"{spec.name} accepts {allowed} beside its matcher ({beside}); the "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from app.core.catalog import Catalog, DestinationSpec, IdentifierSpec
 from app.core.model import IdentifierRow, IdSyncDocument, Setup
@@ -29,6 +30,16 @@ class RuleContext:
             customized=customized,
             rows=doc.identifiers if customized else (),
         )
+
+    @cached_property
+    def matcher_index(self) -> int | None:
+        """The row the destination matches profiles on: the first row for one of its
+        matcher identifiers (None when none, or no destination is known). Three rules
+        ask, for every document."""
+        if self.spec is None:
+            return None
+        matchers = self.spec.constraints.matcher_identifiers
+        return next((i for i, row in enumerate(self.rows) if row.segment in matchers), None)
 
     def identifier(self, segment: str) -> IdentifierSpec | None:
         return self.catalog.identifier(segment)

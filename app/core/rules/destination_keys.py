@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from app.core.catalog import DestinationSpec
 from app.core.findings import Finding, FindingFix
-from app.core.mapping import fits, fitting_field
+from app.core.mapping import fits, fitting_field, preset_keys
 from app.core.rules.codes import make_finding
 from app.core.rules.context import RuleContext
 from app.core.rules.text import clip, destination_field_problems
@@ -35,11 +35,11 @@ def check_preset_keys(ctx: RuleContext) -> Iterator[Finding]:
     spec = ctx.spec
     if spec is None or spec.identifier_mode != "preset":
         return
-    accepted = set(spec.accepted_keys())
-    keys = listing(spec.accepted_keys())
+    accepted = preset_keys(spec)
     for index, row in enumerate(ctx.rows):
         if row.destination in accepted or destination_field_problems(row.destination):
             continue
+        keys = listing(spec.accepted_keys())
         fitting = fitting_field(spec, ctx.catalog, row.segment)
         suggested = fitting.key if fitting is not None and fitting.key in accepted else ""
         if not row.destination:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.core.findings import Finding, FindingFix
-from app.core.mapping import field_kind, fitting_field
+from app.core.mapping import destination_fields, fitting_field, is_preset_key
 from app.core.rules.codes import make_finding
 from app.core.rules.context import RuleContext
 from app.core.rules.text import clip
@@ -17,15 +17,18 @@ def check_field_kinds(ctx: RuleContext) -> Iterator[Finding]:
     spec = ctx.spec
     if spec is None:
         return
-    used = [row.destination for row in ctx.rows]
+    fields = destination_fields(spec)
     for index, row in enumerate(ctx.rows):
-        identifier = ctx.catalog.identifier_kind(row.segment)
-        field = field_kind(spec, row.destination)
-        if identifier is None or field is None or field.takes(identifier):
+        shown = fields.get(row.destination) if row.destination else None
+        field = shown.kind if shown is not None else None
+        if shown is None or field is None:
             continue
+        identifier = ctx.catalog.identifier_kind(row.segment)
+        if identifier is None or field.takes(identifier):
+            continue
+        used = [other.destination for other in ctx.rows]
         fitting = fitting_field(spec, ctx.catalog, row.segment, used)
-        shown = spec.field(row.destination)
-        name = shown.display if shown is not None else row.destination
+        name = shown.display
         if fitting is not None:
             advice = f"Map it to {fitting.display} instead."
             fix = FindingFix(
@@ -37,7 +40,7 @@ def check_field_kinds(ctx: RuleContext) -> Iterator[Finding]:
                 f"the identifier that {name} is for."
             )
             fix = None
-        documented_keys = spec.keys_source if row.destination in spec.accepted_keys() else ""
+        documented_keys = spec.keys_source if is_preset_key(spec, row.destination) else ""
         yield make_finding(
             "IDS312",
             f"{clip(row.segment)} holds {identifier.label}, but {name} takes {field.label}, "

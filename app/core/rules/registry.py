@@ -49,3 +49,14 @@ CHECKS: Final[tuple[Check, ...]] = (
     push_notes.check_event_volume,
     setup.check_default_setup,
 )
+
+NOTE_CHECKS: Final[frozenset[Check]] = frozenset(
+    {
+        destination_keys.check_empty_destination,
+        push_notes.check_push_notes,
+        push_notes.check_event_volume,
+        setup.check_default_setup,
+    }
+)
+"""The checks whose every finding is a note (info): a validation that leaves notes out
+(``idsync check --quiet``, on thousands of files) does not run them."""

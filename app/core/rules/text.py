@@ -16,6 +16,7 @@ _SEGMENT_IDENTIFIER: Final = re.compile(r"[a-z0-9_]+(?:\.[a-z0-9_]+)*")
 _SEGMENT_CHARACTERS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789._")
 _URL_BREAKING: Final = frozenset("/?#%\\")
 _INNER_SPACE: Final = re.compile(r"\s")
+_SPACE_OR_URL_BREAKING: Final = re.compile(r"[\s/?#%\\]")
 
 
 def _is_invisible(ch: str) -> bool:
@@ -71,6 +72,8 @@ def suggest_segment_identifier(name: str) -> str:
 
 def destination_field_problems(field: str) -> str:
     """Why ``field`` cannot be sent as a destination field name ('' when it can)."""
+    if len(field) <= MAX_NAME_LENGTH and field.isprintable() and field == field.strip():
+        return ""  # the usual case, settled by C-speed tests (printable: nothing invisible)
     problems: list[str] = []
     if field != field.strip():
         problems.append("has spaces at the start or end")
@@ -86,6 +89,13 @@ def id_problems(value: str, *, free_text: bool = False) -> str:
 
     ``free_text`` allows inner spaces and URL characters (a journey step may be a name).
     """
+    if (
+        len(value) <= MAX_NAME_LENGTH
+        and value.isprintable()
+        and value == value.strip()
+        and (free_text or _SPACE_OR_URL_BREAKING.search(value) is None)
+    ):
+        return ""  # the usual case, settled by C-speed tests (printable: nothing invisible)
     problems: list[str] = []
     if value != value.strip():
         problems.append("has spaces at the start or end")
