@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -47,6 +46,8 @@ def run() -> NoReturn:
     code = main()
     if "PySide6.QtWidgets" not in sys.modules:
         sys.exit(code)
+    import logging  # loaded with Qt already
+
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         # A reader that went away, or a stream already closed: nothing left to keep.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections import deque
@@ -10,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
-from typing import Final, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from app.core.catalog import Catalog
 from app.core.findings import Finding, Severity
@@ -18,6 +17,9 @@ from app.core.model import IdSyncDocument
 from app.core.positions import DocumentPositions, document_positions
 from app.storage.bounded import decode_utf8
 from app.storage.documents import DocumentError, parse_document, read_document_bytes
+
+if TYPE_CHECKING:
+    import multiprocessing.context
 
 DOCUMENT_SUFFIX: Final = ".json"
 PARALLEL_FROM: Final = 400
@@ -185,6 +187,8 @@ _WORKER_CATALOG: Catalog | None = None
 def _process_context() -> multiprocessing.context.BaseContext:
     """Fork where it is safe (POSIX, and no other thread that a fork would copy mid-work);
     otherwise start fresh interpreters."""
+    import multiprocessing  # only for a folder large enough to share: 5 ms for any other
+
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def test_workers_give_the_results_of_one_process_in_order(tmp_path: Path) -> Non
 def test_workers_that_die_cost_speed_not_results(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if "fork" not in checked.multiprocessing.get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("a forked worker is how this test breaks the pool")
     files = _folder(tmp_path, PARALLEL_FROM + 10)
     catalog = load_catalog()
@@ -46,7 +47,7 @@ def test_workers_that_die_cost_speed_not_results(
     # Forked workers inherit this: each dies as it starts, so the pool breaks.
     monkeypatch.setattr(checked, "_start_worker", lambda _catalog: os._exit(1))
     monkeypatch.setattr(
-        checked, "_process_context", lambda: checked.multiprocessing.get_context("fork")
+        checked, "_process_context", lambda: multiprocessing.get_context("fork")
     )
     assert _summary(list(check_files(files, catalog, jobs=2))) == expected
 
