@@ -42,7 +42,10 @@ def run() -> NoReturn:
     After the window it ends at once (``os._exit``): what the app keeps was written when
     the window closed (settings, recovery, history) and its workers stopped at
     ``aboutToQuit``, so all that is left is Python tearing down Qt and every module one
-    object at a time, about 40 ms after the window is gone."""
+    object at a time, about 40 ms after the window is gone. The contract this makes:
+    after a window run nothing runs once ``exec()`` has returned (no atexit handler, no
+    ``weakref.finalize``, no waiting for a thread), so everything the app keeps is
+    written by the window's close or by ``aboutToQuit``."""
     code = main()
     if "PySide6.QtWidgets" not in sys.modules:
         sys.exit(code)
@@ -50,9 +53,11 @@ def run() -> NoReturn:
 
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
-        # A reader that went away, or a stream already closed: nothing left to keep.
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
+        # None: a build without a console (PyInstaller's windowed one, pythonw). A reader
+        # that went away, or a stream already closed: nothing left to keep either.
+        if stream is not None:
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
     os._exit(code)
 
 

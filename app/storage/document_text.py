@@ -172,4 +172,3 @@ def os_reason(exc: OSError, *, writing: bool) -> str:
         return f"could not {verb}: the file name is too long."
     detail = exc.strerror or str(exc)
     return f"could not {verb}: {detail}."
-

@@ -70,6 +70,7 @@ from app.storage.history_index import (
     parse_sources,
     read_cache,
     read_usage,
+    recency,
     remove_cache,
     row_stamp,
     usage_line,
@@ -292,7 +293,7 @@ class HistoryStore:
         if existing and when <= existing[0].recorded_at:
             # A clock that stepped back (or a coarse one) must not reorder entries.
             when = existing[0].recorded_at + timedelta(microseconds=1)
-        stamp = when.isoformat(timespec="microseconds")
+        stamp = row_stamp(when)
         envelope = {
             "format": HISTORY_FORMAT,
             "version": HISTORY_VERSION,
@@ -886,6 +887,6 @@ def _with_newest(row: IndexRow, rows: list[IndexRow], dropped: set[str]) -> list
     first, without sorting the folder's rows again at every save.
     """
     kept = [old for old in rows if old.name not in dropped and old.name != row.name]
-    if not kept or (row.recorded_at, row.name) > (kept[0].recorded_at, kept[0].name):
+    if not kept or recency(row) > recency(kept[0]):
         return [row, *kept]
     return newest_first([row, *kept])

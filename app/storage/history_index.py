@@ -31,7 +31,9 @@ repairs from the entry files, so durability would buy nothing, while an fsync co
 much as writing the entry itself. So a save pays for one durable write, its entry's
 (the file and its folder fsynced, as every atomic write of the app): after a crash at
 any point of a save the entry is whole or absent, and every cache is correct, stale
-(repaired at its next use) or damaged (rebuilt), never trusted wrongly. What a process
+(repaired at its next use) or damaged (rebuilt). One gap is known: the usage journal's
+line for a save lost in a crash goes unnoticed (the total runs a little low) until the
+next sweep or full listing counts the store again. What a process
 keeps in memory between saves (an index a few saves ahead of its file, the journal's
 total, the view of a folder its last save left) dies with it and is never needed to
 read the store.
@@ -119,8 +121,14 @@ def row_stamp(when: datetime) -> str:
     return when.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
+def recency(row: IndexRow) -> tuple[datetime, str]:
+    """What orders a folder's rows: the time recorded, then the name (two entries of one
+    microsecond)."""
+    return (row.recorded_at, row.name)
+
+
 def newest_first(rows: Iterable[IndexRow]) -> list[IndexRow]:
-    return sorted(rows, key=lambda row: (row.recorded_at, row.name), reverse=True)
+    return sorted(rows, key=recency, reverse=True)
 
 
 @dataclass

@@ -37,7 +37,7 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
-def populate(window: MainWindow) -> bool:
+def fill_window(window: MainWindow) -> bool:
     """Load the shipped catalog and fill ``window``; False (the person told, the window
     closed) when the catalog cannot be read."""
     from app.catalog import CatalogError, load_catalog
@@ -70,21 +70,41 @@ def run_gui(paths: list[str]) -> int:
     app = create_application()
     window = MainWindow()
     first_paint = FirstPaint(window)
-    failed: list[bool] = []
+    failed: list[int] = []
+    crashed: list[BaseException] = []
 
     def fill() -> None:
         first_paint.stop()
-        if populate(window):
+        if not window.isVisible():
+            return  # closed while it was starting: nothing to fill, the app is ending
+        try:
+            if not fill_window(window):
+                failed.append(2)
+                app.exit(2)
+                return
+            window.pagesBuilt.connect(_set_start_up_aside)
             window.start(paths)
-            # What start-up made (modules, the catalog, the pages) lives as long as the
-            # app: set it aside from the collector, so a full collection while the
-            # person types walks only what editing made (one took 15-25 ms here).
-            window.pagesBuilt.connect(gc.freeze)
-        else:
-            failed.append(True)
-            app.exit(2)
+        except Exception as exc:
+            # Raised here, inside a Qt timer, it would be printed and lost, and the frame
+            # would say "Opening…" for ever: end the run and let the CLI report it.
+            crashed.append(exc)
+            # hide, not close: a close would also post a quit, left queued once this
+            # loop has ended (and it would write settings from a half-built window).
+            window.hide()
+            app.exit(3)
 
     first_paint.then(fill)
     window.show()
     code = app.exec()
-    return 2 if failed else code
+    if crashed:
+        raise crashed[0]
+    return failed[0] if failed else code
+
+
+def _set_start_up_aside() -> None:
+    """What start-up made (modules, the catalog, the pages) lives as long as the app:
+    set it aside from the collector, so a full collection while the person types walks
+    only what editing made (one over start-up's objects took 15-25 ms here). Garbage
+    first, or it would be kept for good."""
+    gc.collect()
+    gc.freeze()

@@ -21,9 +21,15 @@ LATEST_MS: Final = 1000
 class FirstPaint(QObject):
     """Watches every widget of ``window``; on its first paint, notes the time (through
     ``clock``) and schedules each callback for the next turn of the event loop (after
-    the paint, not inside it). Without a paint, the callbacks run after ``LATEST_MS``."""
+    the paint, not inside it). Without a paint, the callbacks run after ``latest_ms``
+    (``LATEST_MS`` unless given; None waits for the paint however long it takes)."""
 
-    def __init__(self, window: QWidget, clock: Callable[[], float] | None = None) -> None:
+    def __init__(
+        self,
+        window: QWidget,
+        clock: Callable[[], float] | None = None,
+        latest_ms: int | None = LATEST_MS,
+    ) -> None:
         super().__init__(window)
         self.watched = window
         self.paints = 0
@@ -31,6 +37,7 @@ class FirstPaint(QObject):
         self._clock = clock
         self._callbacks: list[Callable[[], object]] = []
         self._fired = False
+        self._latest_ms = latest_ms
         self._latest = QTimer(self)
         self._latest.setSingleShot(True)
         self._latest.timeout.connect(self._fire)
@@ -39,9 +46,12 @@ class FirstPaint(QObject):
         app.installEventFilter(self)
 
     def then(self, callback: Callable[[], object]) -> None:
+        if self._fired:  # the paint has been: run it as the others ran
+            QTimer.singleShot(0, callback)
+            return
         self._callbacks.append(callback)
-        if not self._fired:
-            self._latest.start(LATEST_MS)
+        if self._latest_ms is not None:
+            self._latest.start(self._latest_ms)
 
     def _fire(self) -> None:
         if self._fired:

@@ -161,6 +161,13 @@ class MainWindow(QMainWindow):
         self._settings_write.setSingleShot(True)
         self._settings_write.setInterval(SETTINGS_WRITE_DELAY_MS)
         self._settings_write.timeout.connect(self.write_settings)
+        self._pages_announced = False
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            # Qt 6 ends a desktop session without closing windows: keep what closing
+            # would keep. aboutToQuit: a quit that did not come through a close.
+            app.commitDataRequest.connect(self._on_session_ending)
+            app.aboutToQuit.connect(self._write_pending_settings)
 
         self.sidebar = StepSidebar()
         self.stack = QStackedWidget()
@@ -663,14 +670,17 @@ class MainWindow(QMainWindow):
     def build_remaining_pages(self) -> None:
         """Build the pages not shown yet, one per turn of the event loop, so each step is
         ready when the person goes to it and the window never waits for all at once."""
+        if not self.isVisible() or self._pages_announced:
+            return  # a window closed meanwhile needs none; a second start, no more
         missing = [step for step in Step if step not in self._built]
-        if missing and self.isVisible():  # a window closed meanwhile needs none
+        if missing:
             self.page(missing[0])
-            if len(missing) > 1:
-                QTimer.singleShot(0, self.build_remaining_pages)
-            else:
-                _forget_module_sources()  # the pages' own modules are all loaded now
-                self.pagesBuilt.emit()
+        if len(missing) > 1:
+            QTimer.singleShot(0, self.build_remaining_pages)
+            return
+        _forget_module_sources()  # the pages' own modules are all loaded now
+        self._pages_announced = True
+        self.pagesBuilt.emit()
 
     def _step_by(self, delta: int) -> None:
         steps = list(Step)
@@ -799,6 +809,14 @@ class MainWindow(QMainWindow):
         """Write the preferences soon: opening a file changes two of them at once, and
         each write waits for the disk (a crash in between loses only that change)."""
         self._settings_write.start()
+
+    def _on_session_ending(self, *_manager: object) -> None:
+        self.remember_layout()
+        self.write_settings()
+
+    def _write_pending_settings(self) -> None:
+        if self._settings_write.isActive():
+            self.write_settings()
 
     def write_settings(self) -> None:
         """Write the preferences now (at close, and when the delay has passed)."""

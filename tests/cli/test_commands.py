@@ -370,7 +370,6 @@ def test_a_folder_beside_a_file_says_how_to_review_it(
     ]
 
 
-
 def test_the_cli_keeps_pydantic_from_searching_the_environment_for_plugins(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

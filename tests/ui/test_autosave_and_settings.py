@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.core.catalog import Catalog
@@ -335,4 +335,16 @@ def test_closing_the_window_writes_pending_preferences_at_once(
     write_document(path, IdSyncDocument(name="closing"))
     assert window.files.open_path(path)
     close_window(window)
+    assert load_settings().recent_files == [str(path)]
+
+
+def test_a_quit_that_comes_without_a_close_still_writes_pending_preferences(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = tmp_path / "quit.json"
+    write_document(path, IdSyncDocument(name="quit"))
+    assert window.files.open_path(path)
+    app = QApplication.instance()
+    assert app is not None
+    app.aboutToQuit.emit()  # what the end of a session, or app.quit() alone, sends
     assert load_settings().recent_files == [str(path)]

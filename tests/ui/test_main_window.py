@@ -279,3 +279,32 @@ def test_run_gui_says_so_and_ends_with_2_when_the_shipped_catalog_is_damaged(
     assert "destinations.json" in seen.text and "Reinstall" in seen.text
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)
                 and w.isVisible()]
+
+
+def test_a_failure_while_filling_the_window_ends_the_run_instead_of_hanging(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: MainWindow, catalog: object) -> None:
+        raise RuntimeError("the editor could not be built")
+
+    monkeypatch.setattr(MainWindow, "populate", broken)
+    give_up = QTimer()
+    give_up.setSingleShot(True)
+    give_up.timeout.connect(lambda: QApplication.instance().exit(99))
+    give_up.start(10_000)
+    try:
+        with pytest.raises(RuntimeError, match="could not be built"):
+            run_gui([])  # the CLI reports it as an internal error, exit 3
+    finally:
+        give_up.stop()
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)
+                and w.isVisible()]
+
+
+def test_every_page_built_before_the_timer_still_counts_as_all_built(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    for step in Step:
+        window.go_to_step(step)  # a quick person visits every step at once
+    with qtbot.waitSignal(window.pagesBuilt, timeout=5000):
+        pass
