@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QListWidget,
     QListWidgetItem,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
@@ -36,24 +35,29 @@ class _StepDelegate(QStyledItemDelegate):
         return QSize(metrics.horizontalAdvance("Event settings") + 90,
                      int(metrics.height() * _ROW_HEIGHT_LINES))
 
+    def initStyleOption(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        option.text = ""  # the style draws the row; number, title and badge come below
+
     def paint(
         self,
         painter: QPainter,
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        title = opt.text
-        opt.text = ""
-        style = opt.widget.style() if opt.widget is not None else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-
-        palette: QPalette = opt.palette
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        # The style's own row (background, selection) through the base class, so this
+        # module never touches QStyle: its Python type costs the first paint 4 ms.
+        super().paint(painter, option, index)
+        view = self.parent()
+        assert isinstance(view, QListWidget)
+        item = view.item(index.row())
+        title = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        palette: QPalette = option.palette
+        selected = item is not None and item.isSelected()
         text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        if opt.state & QStyle.StateFlag.State_HasFocus:
+        if view.hasFocus() and view.currentIndex() == index:
             # Keyboard focus on the list: a ring inside the current step, in the colour
             # that contrasts with what is under it (light and dark palettes alike). The
             # selection colour alone looks the same with or without focus.
@@ -63,10 +67,10 @@ class _StepDelegate(QStyledItemDelegate):
             ring.setWidthF(2.0)
             painter.setPen(ring)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(QRectF(opt.rect).adjusted(3, 3, -3, -3), 4, 4)
+            painter.drawRoundedRect(QRectF(option.rect).adjusted(3, 3, -3, -3), 4, 4)
             painter.restore()
-        rect = opt.rect.adjusted(12, 0, -10, 0)
-        metrics = QFontMetrics(opt.font)
+        rect = option.rect.adjusted(12, 0, -10, 0)
+        metrics = QFontMetrics(option.font)
 
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -87,7 +91,7 @@ class _StepDelegate(QStyledItemDelegate):
         if errors or warnings:
             severity = Severity.ERROR if errors else Severity.WARNING
             count = errors or warnings
-            badge_font = QFont(opt.font)
+            badge_font = QFont(option.font)
             badge_font.setBold(True)
             badge_metrics = QFontMetrics(badge_font)
             label = str(count)
@@ -113,7 +117,7 @@ class _StepDelegate(QStyledItemDelegate):
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
             badge_right = badge.left() - 6
 
-        painter.setFont(opt.font)
+        painter.setFont(option.font)
         painter.setPen(palette.color(text_role))
         title_rect = QRect(
             rect.left() + number_width, rect.top(), badge_right - rect.left() - number_width,
