@@ -38,12 +38,8 @@ def big_catalog(size: int) -> Catalog:
     for n in range(size):
         spec = shipped.destinations[n % len(shipped.destinations)]
         specs.append(
-            spec.model_copy(
-                update={
-                    "slug": f"{spec.slug}-{n}",
-                    "segment_slug": f"{spec.slug}-{n}",
-                    "name": f"{spec.name} {n}",
-                }
+            spec.replace(
+                slug=f"{spec.slug}-{n}", segment_slug=f"{spec.slug}-{n}", name=f"{spec.name} {n}"
             )
         )
     return Catalog(identifiers=shipped.identifiers, destinations=tuple(specs))

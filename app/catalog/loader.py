@@ -8,15 +8,24 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final, TypeVar
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from pydantic_core import ErrorDetails
+from typing import Any, ClassVar, Final, TypeVar
 
 from app.catalog.jsonpos import line_and_column, offset_of
 from app.core.catalog import Catalog, CustomIdentifierKind, DestinationSpec, IdentifierSpec
+from app.core.shape_reader import build
+from app.core.shapes import (
+    Frozen,
+    Kind,
+    ListOf,
+    Nested,
+    Record,
+    ShapeError,
+    ShapeProblem,
+    describe,
+)
 from app.resources import resource_path
 from app.storage.bounded import Problem, ReadError, decode_utf8, parse_json, read_bytes
 
@@ -72,22 +81,30 @@ class CatalogError(Exception):
         return f"{text} {_HINT}"
 
 
-_FileModel = TypeVar("_FileModel", bound=BaseModel)
+_FileRecord = TypeVar("_FileRecord", bound=Record)
+
+_SCHEMA_REF: Final = "$schema"
+"""A file may name its JSON Schema; the member is checked, then set aside."""
 
 
-class _IdentifiersFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    schema_ref: str | None = Field(default=None, alias="$schema")
-    identifiers: tuple[IdentifierSpec, ...] = Field(min_length=1)
+@dataclass(frozen=True, kw_only=True)
+class _IdentifiersFile(Frozen):
+    identifiers: tuple[IdentifierSpec, ...]
     custom_identifier_kinds: tuple[CustomIdentifierKind, ...] = ()
 
+    SHAPE: ClassVar[Mapping[str, Kind]] = {
+        "identifiers": ListOf(Nested(IdentifierSpec), at_least=1),
+        "custom_identifier_kinds": ListOf(Nested(CustomIdentifierKind)),
+    }
 
-class _DestinationsFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    schema_ref: str | None = Field(default=None, alias="$schema")
-    destinations: tuple[DestinationSpec, ...] = Field(min_length=1)
+@dataclass(frozen=True, kw_only=True)
+class _DestinationsFile(Frozen):
+    destinations: tuple[DestinationSpec, ...]
+
+    SHAPE: ClassVar[Mapping[str, Kind]] = {
+        "destinations": ListOf(Nested(DestinationSpec), at_least=1),
+    }
 
 
 # ---------------------------------------------------------------------------- reading
@@ -163,27 +180,33 @@ def _error_at(
     )
 
 
-def _readable(error: ErrorDetails) -> str:
-    kind = error["type"]
-    if kind == "missing":
+def _readable(problem: ShapeProblem) -> str:
+    if problem.type == "missing":
         return "this required field is missing"
-    if kind == "extra_forbidden":
+    if problem.type == "unknown_field":
         return "unknown field (check its spelling, or remove it)"
-    return error["msg"]
+    if problem.type == "not_flag":
+        return f"should be a boolean (true or false), not {describe(problem.input)}"
+    return problem.message
 
 
-def _validate(path: Path, text: str, data: Any, model: type[_FileModel]) -> _FileModel:
+def _validate(path: Path, text: str, data: Any, record: type[_FileRecord]) -> _FileRecord:
     if not isinstance(data, dict):
         raise CatalogError(
             path, 'the file must hold one JSON object, like {"...": [...]}', line=1, column=1
         )
-    try:
-        return model.model_validate_json(text, strict=True)
-    except ValidationError as exc:
-        errors = exc.errors()
-        first = errors[0]
+    members = dict(data)
+    schema_ref = members.pop(_SCHEMA_REF, None)
+    if schema_ref is not None and not isinstance(schema_ref, str):
         raise _error_at(
-            path, text, data, first["loc"], _readable(first), more=len(errors) - 1
+            path, text, data, [_SCHEMA_REF], f"should be text, not {describe(schema_ref)}"
+        )
+    try:
+        return build(record, members)
+    except ShapeError as exc:
+        first = exc.problems[0]
+        raise _error_at(
+            path, text, data, first.loc, _readable(first), more=len(exc.problems) - 1
         ) from None
 
 

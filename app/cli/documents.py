@@ -23,6 +23,7 @@ from app.core.api_mapping import NotPushable
 from app.core.catalog import Catalog
 from app.core.findings import Finding
 from app.core.model import IdSyncDocument
+from app.core.shapes import to_data
 from app.core.wording import plural
 from app.storage.documents import DocumentError, read_document, write_export
 from app.storage.exports import ExportKind, body_text, record_export
@@ -120,7 +121,7 @@ def run_catalog(args: argparse.Namespace) -> int:
         return EXIT_INTERNAL
     sections = [args.section] if args.section else ["destinations", "identifiers"]
     if args.format == "json":
-        data = catalog.model_dump(mode="json")
+        data = to_data(catalog)
         out(json.dumps({name: data[name] for name in sections}, indent=2, ensure_ascii=False))
         return EXIT_OK
     for index, section in enumerate(sections):

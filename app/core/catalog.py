@@ -7,14 +7,24 @@ Every fact in the shipped catalog has its source in docs/sources.md.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
-from typing import Any, Final, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-from typing_extensions import Self
+from typing import ClassVar, Final, Literal
 
 from app.core.model import DestinationKind, Strategy
+from app.core.shapes import (
+    FLAG,
+    TEXT,
+    WHOLE,
+    Choice,
+    Exactly,
+    Frozen,
+    Kind,
+    ListOf,
+    Maybe,
+    Nested,
+)
 
 
 class ValueKind(str, Enum):
@@ -79,29 +89,38 @@ _KIND_LABELS: Final = {
 }
 
 
-class _Spec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class IdentifierSpec(_Spec):
+@dataclass(frozen=True, kw_only=True)
+class IdentifierSpec(Frozen):
     """An Identity Resolution default identifier type."""
 
-    id: str = Field(description="Identifier type as stored on the profile, e.g. ios.idfa")
+    id: str = field(metadata={"doc": "Identifier type as stored on the profile, e.g. ios.idfa"})
     name: str
-    description: str = Field(description="One line: where Segment takes the value from")
-    kind: ValueKind | None = Field(default=None, description="What kind of value it holds")
-    mobile_ad_id: bool = Field(
+    description: str = field(metadata={"doc": "One line: where Segment takes the value from"})
+    kind: ValueKind | None = field(default=None, metadata={"doc": "What kind of value it holds"})
+    mobile_ad_id: bool = field(
         default=False,
-        description="An advertising ID that is only sent with Send Mobile IDs on",
+        metadata={"doc": "An advertising ID that is only sent with Send Mobile IDs on"},
     )
-    legacy: bool = Field(default=False, description="Default only in legacy spaces")
+    legacy: bool = field(default=False, metadata={"doc": "Default only in legacy spaces"})
+
+    SHAPE: ClassVar[Mapping[str, Kind]] = {
+        "id": TEXT,
+        "name": TEXT,
+        "description": TEXT,
+        "kind": Maybe(Choice(ValueKind)),
+        "mobile_ad_id": FLAG,
+        "legacy": FLAG,
+    }
 
 
-class CustomIdentifierKind(_Spec):
+@dataclass(frozen=True, kw_only=True)
+class CustomIdentifierKind(Frozen):
     """The kind of a custom identifier, told by its name: ``phone`` holds a phone number."""
 
-    name: str = Field(description="An exact custom identifier name, or a suffix with '*'")
+    name: str = field(metadata={"doc": "An exact custom identifier name, or a suffix with '*'"})
     kind: ValueKind
+
+    SHAPE: ClassVar[Mapping[str, Kind]] = {"name": TEXT, "kind": Choice(ValueKind)}
 
     def matches(self, identifier: str) -> bool:
         if self.name.startswith("*"):
@@ -109,13 +128,21 @@ class CustomIdentifierKind(_Spec):
         return identifier == self.name
 
 
-class DestinationField(_Spec):
+@dataclass(frozen=True, kw_only=True)
+class DestinationField(Frozen):
     """A destination identifier: a preset key of a dropdown, or a known free-text field."""
 
     key: str
     label: str = ""
     description: str = ""
-    kind: ValueKind | None = Field(default=None, description="What kind of value it takes")
+    kind: ValueKind | None = field(default=None, metadata={"doc": "What kind of value it takes"})
+
+    SHAPE: ClassVar[Mapping[str, Kind]] = {
+        "key": TEXT,
+        "label": TEXT,
+        "description": TEXT,
+        "kind": Maybe(Choice(ValueKind)),
+    }
 
     @property
     def display(self) -> str:
@@ -125,76 +152,110 @@ class DestinationField(_Spec):
         return f"{self.label} ({self.key})"
 
 
-class DestinationConstraints(_Spec):
-    matcher_identifiers: tuple[str, ...] = Field(
+@dataclass(frozen=True, kw_only=True)
+class DestinationConstraints(Frozen):
+    matcher_identifiers: tuple[str, ...] = field(
         default=(),
-        description="The destination matches profiles on one of these; one must be a row",
+        metadata={"doc": "The destination matches profiles on one of these; one must be a row"},
     )
-    max_extra_identifiers: int | None = Field(
-        default=None, description="How many rows beside the matcher are accepted"
+    max_extra_identifiers: int | None = field(
+        default=None, metadata={"doc": "How many rows beside the matcher are accepted"}
     )
-    extra_identifier_field: str = Field(
-        default="", description="The destination field an extra row should map to"
+    extra_identifier_field: str = field(
+        default="", metadata={"doc": "The destination field an extra row should map to"}
     )
-    source: str = Field(default="", description="Where these constraints are documented")
+    source: str = field(default="", metadata={"doc": "Where these constraints are documented"})
     notes: tuple[str, ...] = ()
+
+    SHAPE: ClassVar[Mapping[str, Kind]] = {
+        "matcher_identifiers": ListOf(TEXT),
+        "max_extra_identifiers": Maybe(WHOLE),
+        "extra_identifier_field": TEXT,
+        "source": TEXT,
+        "notes": ListOf(TEXT),
+    }
 
 
 DEFAULT_SETUP_IDENTIFIERS: Final[tuple[str, ...]] = ("email", "user_id")
 """What Default Setup sends unless the catalog says otherwise (the create input's text)."""
 
 
-class DestinationSpec(_Spec):
-    slug: str = Field(
+@dataclass(frozen=True, kw_only=True)
+class DestinationSpec(Frozen):
+    slug: str = field(
         default="",
-        description="The key documents store; Segment's slug unless Segment has none",
+        metadata={"doc": "The key documents store; Segment's slug unless Segment has none"},
     )
-    segment_slug: str | None = Field(
+    segment_slug: str | None = field(
         default=None,
-        description="Segment's own slug (a live connection's metadata.slug); None for "
-        "entries Segment's catalog does not list, such as destination functions",
+        metadata={
+            "doc": "Segment's own slug (a live connection's metadata.slug); None for entries "
+            "Segment's catalog does not list, such as destination functions"
+        },
     )
     name: str
     kind: DestinationKind = DestinationKind.DESTINATION
     category: str = ""
-    identifier_mode: Literal["preset", "free"] = Field(
+    identifier_mode: Literal["preset", "free"] = field(
         default="free",
-        description="preset: the destination offers a dropdown of preset_keys; free: any "
-        "field name, with known_fields as suggestions",
+        metadata={
+            "doc": "preset: the destination offers a dropdown of preset_keys; free: any "
+            "field name, with known_fields as suggestions"
+        },
     )
-    keys_source: str = Field(
+    keys_source: str = field(
         default="",
-        description="Where the preset key list is documented; empty when Segment does not "
-        "publish it, and then a key outside the list is only a warning",
+        metadata={
+            "doc": "Where the preset key list is documented; empty when Segment does not "
+            "publish it, and then a key outside the list is only a warning"
+        },
     )
     preset_keys: tuple[DestinationField, ...] = ()
-    known_fields: tuple[DestinationField, ...] = Field(
-        default=(), description="Destination fields known to accept identifiers (suggestions)"
+    known_fields: tuple[DestinationField, ...] = field(
+        default=(),
+        metadata={"doc": "Destination fields known to accept identifiers (suggestions)"},
     )
     supports_mobile_ids: bool = False
-    send_mobile_ids_setting: bool = Field(
+    send_mobile_ids_setting: bool = field(
         default=True,
-        description="Mobile advertising IDs are sent only with the Send Mobile IDs setting "
-        "on; false where the destination's docs say to ignore that setting",
+        metadata={
+            "doc": "Mobile advertising IDs are sent only with the Send Mobile IDs setting "
+            "on; false where the destination's docs say to ignore that setting"
+        },
     )
-    default_identifiers: tuple[str, ...] = Field(
-        default=DEFAULT_SETUP_IDENTIFIERS, description="What Default Setup sends"
+    default_identifiers: tuple[str, ...] = field(
+        default=DEFAULT_SETUP_IDENTIFIERS, metadata={"doc": "What Default Setup sends"}
     )
-    default_strategy: Strategy = Field(
-        default=Strategy.LAST, description="Which values Default Setup sends: last or all"
+    default_strategy: Strategy = field(
+        default=Strategy.LAST, metadata={"doc": "Which values Default Setup sends: last or all"}
     )
     constraints: DestinationConstraints = DestinationConstraints()
-    notes: tuple[str, ...] = Field(default=(), description="How this destination behaves")
+    notes: tuple[str, ...] = field(default=(), metadata={"doc": "How this destination behaves"})
     docs_url: str = ""
 
-    @model_validator(mode="after")
-    def _slug_defaults_to_segment_slug(self) -> DestinationSpec:
+    SHAPE: ClassVar[Mapping[str, Kind]] = {
+        "slug": TEXT,
+        "segment_slug": Maybe(TEXT),
+        "name": TEXT,
+        "kind": Choice(DestinationKind),
+        "category": TEXT,
+        "identifier_mode": Exactly("preset", "free"),
+        "keys_source": TEXT,
+        "preset_keys": ListOf(Nested(DestinationField)),
+        "known_fields": ListOf(Nested(DestinationField)),
+        "supports_mobile_ids": FLAG,
+        "send_mobile_ids_setting": FLAG,
+        "default_identifiers": ListOf(TEXT),
+        "default_strategy": Choice(Strategy),
+        "constraints": Nested(DestinationConstraints),
+        "notes": ListOf(TEXT),
+        "docs_url": TEXT,
+    }
+
+    def __post_init__(self) -> None:
         # Most entries name only Segment's slug; documents store it as the entry's key.
-        # (An after-validator, so the loader's strict JSON validation still applies; the
-        # model is frozen, hence the write through __dict__.)
         if not self.slug and self.segment_slug:
-            self.__dict__["slug"] = self.segment_slug
-        return self
+            object.__setattr__(self, "slug", self.segment_slug)
 
     @property
     def keys_documented(self) -> bool:
@@ -217,10 +278,17 @@ class DestinationSpec(_Spec):
         return tuple(f for f in self.fields() if f.kind is not None and f.kind.takes(kind))
 
 
-class Catalog(_Spec):
+@dataclass(frozen=True, kw_only=True)
+class Catalog(Frozen):
     identifiers: tuple[IdentifierSpec, ...]
     destinations: tuple[DestinationSpec, ...]
     custom_identifier_kinds: tuple[CustomIdentifierKind, ...] = ()
+
+    SHAPE: ClassVar[Mapping[str, Kind]] = {
+        "identifiers": ListOf(Nested(IdentifierSpec), at_least=1),
+        "destinations": ListOf(Nested(DestinationSpec), at_least=1),
+        "custom_identifier_kinds": ListOf(Nested(CustomIdentifierKind)),
+    }
 
     # Lookups by key, built once on first use: the rules ask them for every row of every
     # document. The first entry wins, as a search would (the loader refuses duplicates).
@@ -239,12 +307,6 @@ class Catalog(_Spec):
     @cached_property
     def _by_identifier(self) -> dict[str, IdentifierSpec]:
         return {spec.id: spec for spec in reversed(self.identifiers)}
-
-    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
-        copied = super().model_copy(update=update, deep=deep)
-        for lookup in ("_by_slug", "_by_segment_slug", "_by_identifier"):
-            copied.__dict__.pop(lookup, None)  # built again from the copy's own entries
-        return copied
 
     def destination(self, slug: str) -> DestinationSpec | None:
         return self._by_slug.get(slug)

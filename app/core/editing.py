@@ -63,7 +63,7 @@ def set_row_field(
         value = Strategy(value)
     elif not isinstance(value, str):
         raise TypeError(f"{field} takes text, got {type(value).__name__}")
-    rows[index] = rows[index].model_copy(update={field: value})
+    rows[index] = rows[index].replace(**{field: value})
     return doc.with_rows(rows)
 
 
@@ -87,14 +87,14 @@ def change_identifier(
     destination = retarget(
         destination_spec(doc, catalog), catalog, row.segment, segment, row.destination
     )
-    rows[index] = row.model_copy(update={"segment": segment, "destination": destination})
+    rows[index] = row.replace(segment=segment, destination=destination)
     return doc.with_rows(rows)
 
 
 def choose_setup(doc: IdSyncDocument, setup: Setup, catalog: Catalog) -> IdSyncDocument:
     """Switch between Default and Customized Setup. Customized Setup with no rows starts
     from what Default Setup sends to this destination, so it starts valid."""
-    changed = doc.model_copy(update={"setup": setup})
+    changed = doc.replace(setup=setup)
     if setup is Setup.CUSTOMIZED and not doc.identifiers:
         spec = destination_spec(doc, catalog)
         rows = default_rows(spec, catalog)
@@ -123,7 +123,7 @@ def set_audience_ids(
         update["audience_id"] = audience_id.strip()
     if not update:
         return doc
-    return doc.model_copy(update={"target": doc.target.model_copy(update=update)})
+    return doc.replace(target=doc.target.replace(**update))
 
 
 # -- the Target and Destination steps, and the Event settings' switches ------------------
@@ -136,9 +136,9 @@ def set_target_field(doc: IdSyncDocument, field: str, value: str) -> IdSyncDocum
     a ``target.`` prefix, as findings name fields, is allowed) as typed: kept as is, the
     rules flag stray spaces."""
     field = field.removeprefix("target.")
-    if field == "kind" or field not in type(doc.target).model_fields:
+    if field == "kind" or field not in type(doc.target).SHAPE:
         raise ValueError(f"a {doc.target.kind} target has no {field}")
-    return doc.model_copy(update={"target": doc.target.model_copy(update={field: value})})
+    return doc.replace(target=doc.target.replace(**{field: value}))
 
 
 def choose_target_kind(doc: IdSyncDocument, kind: TargetKind) -> IdSyncDocument:
@@ -152,15 +152,15 @@ def choose_target_kind(doc: IdSyncDocument, kind: TargetKind) -> IdSyncDocument:
         target = AudienceTarget(space_id=space_id)
     else:
         target = JourneyTarget(space_id=space_id)
-    return doc.model_copy(update={"target": target})
+    return doc.replace(target=target)
 
 
 def set_name(doc: IdSyncDocument, name: str) -> IdSyncDocument:
-    return doc.model_copy(update={"name": name})
+    return doc.replace(name=name)
 
 
 def set_notes(doc: IdSyncDocument, notes: str) -> IdSyncDocument:
-    return doc.model_copy(update={"notes": notes})
+    return doc.replace(notes=notes)
 
 
 def choose_destination(
@@ -174,7 +174,7 @@ def choose_destination(
     """Another catalog destination. Its instance id is given or left empty: an instance
     id names one destination in the space, so it never carries over from another."""
     ref = DestinationRef(slug=slug, name=name, kind=kind, instance_id=instance_id)
-    return doc.model_copy(update={"destination": ref})
+    return doc.replace(destination=ref)
 
 
 def set_instance_id(doc: IdSyncDocument, instance_id: str) -> IdSyncDocument:
@@ -182,12 +182,12 @@ def set_instance_id(doc: IdSyncDocument, instance_id: str) -> IdSyncDocument:
     nowhere to keep one and is returned as it is."""
     if doc.destination is None:
         return doc
-    ref = doc.destination.model_copy(update={"instance_id": instance_id})
-    return doc.model_copy(update={"destination": ref})
+    ref = doc.destination.replace(instance_id=instance_id)
+    return doc.replace(destination=ref)
 
 
 def set_send_mobile_ids(doc: IdSyncDocument, on: bool) -> IdSyncDocument:
-    return doc if doc.send_mobile_ids == on else doc.model_copy(update={"send_mobile_ids": on})
+    return doc if doc.send_mobile_ids == on else doc.replace(send_mobile_ids=on)
 
 
 def set_custom_identifiers(doc: IdSyncDocument, names: Iterable[str]) -> IdSyncDocument:
@@ -195,4 +195,4 @@ def set_custom_identifiers(doc: IdSyncDocument, names: Iterable[str]) -> IdSyncD
     wanted = tuple(names)
     if wanted == doc.custom_identifiers:
         return doc
-    return doc.model_copy(update={"custom_identifiers": wanted})
+    return doc.replace(custom_identifiers=wanted)

@@ -105,7 +105,7 @@ def live_document(
     setup = Setup.CUSTOMIZED if rows else Setup.DEFAULT
     # Default Setup keeps no rows live; the file's rows would show as removals that
     # Segment never had, so they are compared as they are stored: none.
-    return doc.model_copy(update={"identifiers": rows, "setup": setup})
+    return doc.replace(identifiers=rows, setup=setup)
 
 
 def read_live_side(client: Any, doc: IdSyncDocument) -> LiveSide:

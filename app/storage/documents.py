@@ -14,10 +14,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
-
 from app.core.model import FORMAT_NAME, FORMAT_VERSION, IdSyncDocument
+from app.core.shape_reader import build
+from app.core.shapes import Location, ShapeError, ShapeProblem, describe, to_data
 from app.storage.atomic import atomic_write_bytes, remove_stale_temp_files
 from app.storage.bounded import MAX_DOCUMENT_BYTES
 from app.storage.document_text import (
@@ -32,9 +31,6 @@ from app.storage.document_text import (
 from app.storage.document_text import DocumentError as DocumentError
 from app.storage.document_text import read_document_bytes as read_document_bytes
 from app.storage.migrations import Migration, MigrationError, migrate, oldest_readable_version
-
-_TARGET_KINDS: Final = ("audience", "journey")
-
 
 # --- reading ---------------------------------------------------------------------------
 
@@ -59,7 +55,7 @@ def parse_document(
     if not isinstance(raw, dict):
         raise DocumentError(
             source,
-            f"holds {_describe_json(raw)}, not an ID Sync document (a JSON object with "
+            f"holds {describe(raw)}, not an ID Sync document (a JSON object with "
             f'"format": "{FORMAT_NAME}") — is this the right file?',
         )
     version = _check_header(raw, source)
@@ -68,42 +64,43 @@ def parse_document(
             raw = migrate(raw, version, migrations)
         except MigrationError as exc:
             raise DocumentError(source, f"{exc} — it cannot be opened.") from exc
-    elif "\\u" not in text:
-        # The text itself is what would be validated (no migration, and no \u escape
-        # that could hide an unpaired surrogate): skip writing it out again.
-        return _validate_json(text.encode("utf-8"), source)
-    return _validate(raw, source)
+    if "\\u" in text:
+        _refuse_unpaired_surrogates(raw, source)
+    return _build(raw, source)
 
 
 def _plain_current_document(text: str) -> IdSyncDocument | None:
-    """The document in ``text`` when it is plainly one of the current version, validated
-    in one pass; None when anything is unusual, and the steps below then read it (and
-    word what is wrong).
+    """The document in ``text`` when it is plainly one of the current version, read in
+    one pass; None when anything is unusual, and the steps below then read it (and word
+    what is wrong).
 
-    A check of thousands of files reads nearly all of them this way, without first
-    parsing each into Python objects only to look at its header. The result is the one
-    those steps give: they too validate the same text, once they have found it is JSON
-    with no repeated key and the header of this version. The conditions here stand for
-    those findings: pydantic's parser accepts no JSON that Python's refuses (NaN and
-    Infinity fit no field of the document); the model's literals hold the format and
-    version, which must be written out (not the defaults) and the version as the integer
-    2 (the literal also accepts 2.0); and the count of colons rules out a repeated key.
+    A check of thousands of files reads nearly all of them this way: Python's own parser
+    without the hooks that look for repeated keys and NaN (NaN and Infinity fit no field
+    of the document, and the count of colons rules out a repeated key), and no header
+    steps (the version must be written as the integer 2 and both members be present).
     """
     if "\\u" in text or _VERSION_TWO.search(text) is None:
         return None  # escapes may hide an unpaired surrogate: the steps below check
     try:
-        document = IdSyncDocument.model_validate_json(text.encode("utf-8"), strict=True)
-    except ValueError:
+        raw = json.loads(text)
+    except (ValueError, RecursionError, MemoryError):
         return None
-    if not {"format", "version"} <= document.model_fields_set:
+    if type(raw) is not dict or raw.get("format") != FORMAT_NAME:
         return None
-    # Each member of an object has one colon outside strings, and the document keeps one
-    # member per key: a repeated key leaves more colons in the text than the document
-    # has members and colons in its strings. (So would a nested object not counted
-    # here: such a text takes the steps below, never a wrong answer.)
+    version = raw.get("version")
+    if type(version) is not int or version != FORMAT_VERSION:
+        return None
+    try:
+        document = build(IdSyncDocument, raw)
+    except ShapeError:
+        return None
+    # Each member of an object has one colon outside strings, and a parsed object keeps
+    # one member per key: a repeated key leaves more colons in the text than the
+    # document has members and colons in its strings. Read, the document has no other
+    # objects than these.
     colons = text.count(":")
-    members = _member_count(document)
-    if colons != members and colons != members + _colons_in_values(document):
+    members = _member_count(raw)
+    if colons != members and colons != members + _colons_in_strings(raw):
         return None
     return document
 
@@ -113,30 +110,27 @@ _VERSION_TWO: Final = re.compile(rf'"version"[ \t\n\r]*:[ \t\n\r]*{FORMAT_VERSIO
 this matches only the member itself."""
 
 
-def _member_count(document: IdSyncDocument) -> int:
-    """How many members the objects of the text that gave ``document`` had, less any
-    repeated key."""
-    count = len(document.model_fields_set)
-    if "target" in document.model_fields_set:
-        count += len(document.target.model_fields_set)
-    if document.destination is not None:
-        count += len(document.destination.model_fields_set)
-    for row in document.identifiers:
-        count += len(row.model_fields_set)
+def _member_count(raw: dict[str, Any]) -> int:
+    """How many members the objects of a read document have."""
+    count = len(raw)
+    for name in ("target", "destination"):
+        member = raw.get(name)
+        if member is not None:
+            count += len(member)
+    for row in raw.get("identifiers", ()):
+        count += len(row)
     return count
 
 
-def _colons_in_values(model: BaseModel) -> int:
-    """The colons in the text values ``model`` was given (and its nested models')."""
-    count = 0
-    for name in model.model_fields_set:
-        value = getattr(model, name)
-        for item in value if isinstance(value, tuple) else (value,):
-            if isinstance(item, str):
-                count += item.count(":")
-            elif isinstance(item, BaseModel):
-                count += _colons_in_values(item)
-    return count
+def _colons_in_strings(value: object) -> int:
+    """The colons in the keys and text values of ``value``, however deep."""
+    if isinstance(value, str):
+        return value.count(":")
+    if isinstance(value, dict):
+        return sum(key.count(":") + _colons_in_strings(item) for key, item in value.items())
+    if isinstance(value, list):
+        return sum(_colons_in_strings(item) for item in value)
+    return 0
 
 
 def _check_header(raw: dict[str, Any], source: str) -> int:
@@ -153,7 +147,7 @@ def _check_header(raw: dict[str, Any], source: str) -> int:
     if raw["format"] != FORMAT_NAME:
         raise DocumentError(
             source,
-            f"{_describe_json(raw['format'])} is not {FORMAT_NAME!r} — is this the right file?",
+            f"{describe(raw['format'])} is not {FORMAT_NAME!r} — is this the right file?",
             field="format",
         )
     version = raw.get("version")
@@ -164,7 +158,7 @@ def _check_header(raw: dict[str, Any], source: str) -> int:
     if isinstance(version, bool) or not isinstance(version, int):
         raise DocumentError(
             source,
-            f"{_describe_json(version)} is not a version number — use \"version\": "
+            f"{describe(version)} is not a version number — use \"version\": "
             f"{FORMAT_VERSION}.",
             field="version",
         )
@@ -184,39 +178,30 @@ def _check_header(raw: dict[str, Any], source: str) -> int:
     return version
 
 
-def _validate(raw: dict[str, Any], source: str) -> IdSyncDocument:
+def _refuse_unpaired_surrogates(raw: dict[str, Any], source: str) -> None:
     try:
-        # Through JSON in strict mode: "yes" is not a boolean and 1 is not text in a file.
-        payload = json.dumps(raw, ensure_ascii=False).encode("utf-8")
+        json.dumps(raw, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise DocumentError(
             source,
             f"holds text with an unpaired UTF-16 surrogate escape (\\ud8xx) — {FIX_JSON}",
         ) from None
-    return _validate_json(payload, source)
 
 
-def _validate_json(payload: bytes, source: str) -> IdSyncDocument:
+def _build(raw: dict[str, Any], source: str) -> IdSyncDocument:
     try:
-        return IdSyncDocument.model_validate_json(payload, strict=True)
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        first = errors[0]
-        more = len(errors) - 1
+        return build(IdSyncDocument, raw)
+    except ShapeError as exc:
+        first = exc.problems[0]
+        more = len(exc.problems) - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        field = _field_path(first["loc"])
-        if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
-            field += ".kind"
+        field = _field_path(first.loc)
         raise DocumentError(source, _explain(first) + suffix, field=field or None) from None
 
 
-def _field_path(loc: tuple[int | str, ...]) -> str:
-    parts = list(loc)
-    # Discriminated unions put the tag into the location: target.audience.space_id.
-    if len(parts) >= 2 and parts[0] == "target" and parts[1] in _TARGET_KINDS:
-        del parts[1]
+def _field_path(loc: Location) -> str:
     path = ""
-    for part in parts:
+    for part in loc:
         if isinstance(part, int):
             path += f"[{part}]"
         else:
@@ -224,51 +209,10 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return path
 
 
-def _explain(error: ErrorDetails) -> str:
-    kind = error["type"]
-    value = error.get("input")
-    ctx = error.get("ctx") or {}
-    if kind in ("enum", "literal_error"):
-        choices = ", ".join(re.findall(r"'([^']*)'", str(ctx.get("expected", ""))))
-        if not choices:
-            choices = str(ctx.get("expected", ""))
-        return f"{_describe_json(value)} is not one of {choices}"
-    if kind == "union_tag_invalid":
-        return f"{_describe_json(ctx.get('tag'))} is not one of {', '.join(_TARGET_KINDS)}"
-    if kind == "union_tag_not_found":
-        return f"is missing (one of {', '.join(_TARGET_KINDS)})"
-    if kind == "missing":
-        return "is required but missing"
-    if kind == "json_invalid":
-        return f"cannot be read as a document ({ctx.get('error', error['msg'])}) — {FIX_JSON}"
-    if kind == "extra_forbidden":
+def _explain(problem: ShapeProblem) -> str:
+    if problem.type == "unknown_field":
         return "is not a known field — remove it or check the spelling"
-    if kind == "string_type":
-        return f"should be text, not {_describe_json(value)}"
-    if kind == "bool_type":
-        return f"should be true or false, not {_describe_json(value)}"
-    if kind in ("tuple_type", "list_type"):
-        return f"should be a list, not {_describe_json(value)}"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"should be an object, not {_describe_json(value)}"
-    return str(error["msg"])
-
-
-def _describe_json(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return repr(shown)
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
+    return problem.message
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -276,7 +220,7 @@ def _describe_json(value: object) -> str:
 
 def dump_document(doc: IdSyncDocument) -> bytes:
     """The canonical bytes of ``doc``: what :func:`write_document` puts on disk."""
-    text = json.dumps(doc.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(to_data(doc), indent=2, ensure_ascii=False) + "\n"
     return text.encode("utf-8")
 
 

@@ -224,7 +224,7 @@ def test_an_unknown_value_kind_is_refused(catalog_copy: Path) -> None:
         ({"identifier_mode": "free"}, "only allowed with identifier_mode preset"),
         ({"preset_keys": []}, "needs at least one entry"),
         ({"segment_slug": "Facebook Audiences"}, "is not a slug"),
-        ({"kind": "warehouse"}, "'destination' or 'function'"),
+        ({"kind": "warehouse"}, "'warehouse' is not one of destination, function"),
     ],
 )
 def test_inconsistent_destination_is_refused(

@@ -17,7 +17,7 @@ from tests.helpers.documents import CLEAN, write
 from tests.helpers.killed_save import kill_during_save
 
 START = datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)
-OTHER = CLEAN.model_copy(update={"name": "Other", "destination": None})
+OTHER = CLEAN.replace(name="Other", destination=None)
 
 
 def clock() -> Callable[[], datetime]:

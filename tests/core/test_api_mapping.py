@@ -44,7 +44,7 @@ def _doc(**changes: Any) -> IdSyncDocument:
         destination=FB,
         identifiers=ROWS,
     )
-    return base.model_copy(update=changes)
+    return base.replace(**changes)
 
 
 EXPECTED_ENTRIES = [
@@ -74,7 +74,7 @@ def test_create_body_never_sends_connection_settings() -> None:
 
 
 def test_instance_id_is_trimmed() -> None:
-    doc = _doc(destination=FB.model_copy(update={"instance_id": "  dst_fb \n"}))
+    doc = _doc(destination=FB.replace(instance_id="  dst_fb \n"))
     assert create_body(doc)["destination"]["id"] == "dst_fb"
 
 
@@ -89,7 +89,7 @@ def test_update_body_carries_the_complete_array() -> None:
         ({"target": JourneyTarget(space_id="s", journey_id="j", step="x")}, "journey",
          "Journey steps have no ID Sync field"),
         ({"destination": None}, "no-destination", "No destination is chosen"),
-        ({"destination": FB.model_copy(update={"instance_id": "  "})}, "no-instance-id",
+        ({"destination": FB.replace(instance_id="  ")}, "no-instance-id",
          "instance id is empty"),
         ({"identifiers": ()}, "no-rows", "add at least one"),
     ],

@@ -33,7 +33,7 @@ def _doc(**changes: Any) -> IdSyncDocument:
         destination=DestinationRef(slug="facebook-custom-audiences", instance_id="dst"),
         identifiers=(EMAIL, PHONE),
     )
-    return base.model_copy(update=changes)
+    return base.replace(**changes)
 
 
 def _kinds(changes: tuple[RowChange, ...]) -> list[tuple[str, int | None, int | None]]:
@@ -47,7 +47,7 @@ def test_identical_documents_have_no_diff() -> None:
 
 
 def test_strategy_change_is_field_level() -> None:
-    changed = PHONE.model_copy(update={"strategy": Strategy.LAST})
+    changed = PHONE.replace(strategy=Strategy.LAST)
     diff = diff_documents(_doc(), _doc(identifiers=(EMAIL, changed)))
     assert diff.render_text() == ["- row 2 strategy: all -> last"]
     (change,) = diff.rows
@@ -127,7 +127,7 @@ def test_row_moved_to_the_end() -> None:
 
 
 def test_edited_row_is_matched_by_segment_identifier_even_after_a_move() -> None:
-    edited = PHONE.model_copy(update={"destination": "PHONE_NUMBER", "strategy": Strategy.LAST})
+    edited = PHONE.replace(destination="PHONE_NUMBER", strategy=Strategy.LAST)
     changes = diff_rows((EMAIL, PHONE, IDFA), (IDFA, edited, EMAIL))
     edits = [c for c in changes if c.kind is RowChangeKind.CHANGED]
     assert len(edits) == 1
@@ -152,7 +152,7 @@ def test_unrelated_rows_at_other_positions_are_added_and_removed() -> None:
 
 
 def test_changed_and_moved_row_says_where_it_was() -> None:
-    edited = EMAIL.model_copy(update={"strategy": Strategy.ALL})
+    edited = EMAIL.replace(strategy=Strategy.ALL)
     changes = diff_rows((EMAIL, PHONE, IDFA), (PHONE, IDFA, edited))
     lines = [line for c in changes for line in c.render()]
     assert lines == ["- row 3 (was row 1) strategy: last -> all"]

@@ -52,7 +52,7 @@ def doc_for(slug: str | None, *rows: tuple[str, str], **changes: object) -> IdSy
         target=AudienceTarget(space_id="spa_1", audience_id="aud_1"),
         destination=DestinationRef(slug=slug, instance_id="ii_1") if slug is not None else None,
         identifiers=tuple(IdentifierRow(segment=s, destination=d, strategy=LAST) for s, d in rows),
-    ).model_copy(update=changes)
+    ).replace(**changes)
 
 
 def pairs(doc: IdSyncDocument) -> list[tuple[str, str]]:
@@ -221,8 +221,8 @@ def test_customized_setup_starts_valid_for_every_destination(
     broken: dict[str, list[str]] = {}
     for spec in catalog.destinations:
         doc = doc_for(spec.slug, setup=Setup.DEFAULT, send_mobile_ids=send_mobile_ids)
-        doc = doc.model_copy(
-            update={"destination": DestinationRef(slug=spec.slug, kind=spec.kind, instance_id="i")}
+        doc = doc.replace(
+            destination=DestinationRef(slug=spec.slug, kind=spec.kind, instance_id="i")
         )
         changed = choose_setup(doc, Setup.CUSTOMIZED, catalog)
         assert changed.identifiers, spec.slug

@@ -52,7 +52,7 @@ def doc_for(slug: str | None, *rows: tuple[str, str], **changes: object) -> IdSy
         identifiers=tuple(
             IdentifierRow(segment=s, destination=d, strategy=Strategy.LAST) for s, d in rows
         ),
-    ).model_copy(update=changes)
+    ).replace(**changes)
 
 
 def added(doc: IdSyncDocument, times: int, catalog: Catalog = SHIPPED) -> list[tuple[str, str]]:
@@ -359,7 +359,7 @@ def test_field_lookups_answer_as_the_catalog_entry_does() -> None:
     # one, answer as the entry's own search does.
     catalog = load_catalog()
     first = catalog.destinations[0]
-    changed = first.model_copy(update={"preset_keys": (DestinationField(key="ONLY_KEY"),)})
+    changed = first.replace(preset_keys=(DestinationField(key="ONLY_KEY"),))
     for spec in (*catalog.destinations, changed):
         assert preset_keys(spec) == set(spec.accepted_keys())
         keys = [f.key for f in spec.fields()] + ["", "not-a-key", "email"]

@@ -44,7 +44,7 @@ def _doc(**changes: Any) -> IdSyncDocument:
         ),
         identifiers=ROWS,
     )
-    return doc.model_copy(update=changes)
+    return doc.replace(**changes)
 
 
 def _live(entries: list[dict[str, str]] | None, **extra: Any) -> dict[str, Any]:

@@ -235,7 +235,7 @@ def test_customized_setup_without_rows_sends_nothing() -> None:
 def test_default_setup_previews_email_and_user_id_with_the_catalog_strategy(
     default: Strategy, email: list[str], total: int
 ) -> None:
-    draft = doc(("phone", "PHONE", ALL)).model_copy(update={"setup": Setup.DEFAULT})
+    draft = doc(("phone", "PHONE", ALL)).replace(setup=Setup.DEFAULT)
     result = preview(draft, parse_external_ids(THREE_EMAILS), default_strategy=default)
     assert [(r.segment, r.strategy, r.row) for r in result.rows] == [
         ("email", default, None),
@@ -248,7 +248,7 @@ def test_default_setup_previews_email_and_user_id_with_the_catalog_strategy(
 
 
 def test_default_setup_can_send_other_identifiers() -> None:
-    draft = doc().model_copy(update={"setup": Setup.DEFAULT, "send_mobile_ids": True})
+    draft = doc().replace(setup=Setup.DEFAULT, send_mobile_ids=True)
     result = preview(
         draft,
         parse_external_ids(THREE_EMAILS),
@@ -272,9 +272,7 @@ def test_default_setup_can_send_other_identifiers() -> None:
 def test_default_setup_preview_follows_the_catalog(
     slug: str, segments: list[str], strategy: Strategy
 ) -> None:
-    draft = doc().model_copy(
-        update={"setup": Setup.DEFAULT, "destination": DestinationRef(slug=slug)}
-    )
+    draft = doc().replace(setup=Setup.DEFAULT, destination=DestinationRef(slug=slug))
     result = preview_in_catalog(draft, parse_external_ids(THREE_EMAILS), load_catalog())
     assert [(r.segment, r.strategy) for r in result.rows] == [(s, strategy) for s in segments]
     # Mobile IDs wait for Send Mobile IDs in Default Setup too.
@@ -286,8 +284,8 @@ def test_default_setup_preview_follows_the_catalog(
 def test_snap_sends_mobile_ids_without_send_mobile_ids() -> None:
     # Snap's docs say to ignore Send Mobile IDs (the catalog's send_mobile_ids_setting is
     # false, and IDS109 is skipped): the preview must not say the row is held back.
-    draft = doc(("email", "email", LAST), ("ios.idfa", "ios_idfa", LAST)).model_copy(
-        update={"destination": DestinationRef(slug="actions-snap-audiences")}
+    draft = doc(("email", "email", LAST), ("ios.idfa", "ios_idfa", LAST)).replace(
+        destination=DestinationRef(slug="actions-snap-audiences")
     )
     result = preview_in_catalog(draft, parse_external_ids(THREE_EMAILS), load_catalog())
     idfa = result.rows[1]

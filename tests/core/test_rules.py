@@ -141,7 +141,7 @@ def make_doc(*rows: IdentifierRow, slug: str = "crm", **changes: object) -> IdSy
         destination=DestinationRef(slug=slug, name=slug, kind=kind, instance_id="ii_1"),
         identifiers=rows or (row("email", "email"),),
     )
-    return base.model_copy(update=changes)
+    return base.replace(**changes)
 
 
 def journey(**fields: str) -> JourneyTarget:
@@ -905,7 +905,7 @@ def test_send_mobile_ids_is_not_asked_where_the_destination_ignores_it() -> None
     doc = make_doc(row("email", "email"), row("android.idfa", "ios_idfa"), slug="snap")
     assert "IDS109" not in codes(validate(doc, CATALOG))
     # An unknown destination gets the warning: the safe side when the catalog is silent.
-    unknown = doc.model_copy(update={"destination": DestinationRef(slug="nope", instance_id="i")})
+    unknown = doc.replace(destination=DestinationRef(slug="nope", instance_id="i"))
     assert "IDS109" in codes(validate(unknown, CATALOG))
 
 
@@ -1097,7 +1097,7 @@ def test_leaving_notes_out_gives_the_other_findings_in_their_order(
     # `idsync check --quiet` skips the checks that make only notes; nothing else changes.
     doc = make_doc(slug=slug, setup=setup, send_mobile_ids=mobile).with_rows(rows)
     if journey:
-        doc = doc.model_copy(update={"target": JourneyTarget(space_id="s", journey_id="j")})
+        doc = doc.replace(target=JourneyTarget(space_id="s", journey_id="j"))
     expected = [f for f in validate(doc, CATALOG) if f.severity is not INFO]
     assert validate(doc, CATALOG, notes=False) == expected
 

@@ -44,7 +44,7 @@ def test_every_mobile_ad_id_asks_for_send_mobile_ids(catalog: Catalog) -> None:
     for segment in mobile:
         doc = doc_for(catalog, "destination-function", (segment, ""))
         assert "IDS109" in codes(doc, catalog)
-        assert "IDS109" not in codes(doc.model_copy(update={"send_mobile_ids": True}), catalog)
+        assert "IDS109" not in codes(doc.replace(send_mobile_ids=True), catalog)
 
 
 def test_every_facebook_preset_key_is_accepted(catalog: Catalog) -> None:

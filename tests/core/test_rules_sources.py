@@ -350,7 +350,7 @@ def test_google_one_extra_identifier_at_most(catalog: Catalog) -> None:
 def test_send_mobile_ids_is_a_warning(catalog: Catalog) -> None:
     doc = doc_for(catalog, FACEBOOK, ("email", "EMAIL"), ("ios.idfa", "MADID"))
     assert problems(doc, catalog) == {"IDS109": Severity.WARNING}
-    on = doc.model_copy(update={"send_mobile_ids": True})
+    on = doc.replace(send_mobile_ids=True)
     assert problems(on, catalog) == {}
 
 

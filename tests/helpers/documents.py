@@ -39,9 +39,7 @@ MOBILE_WITHOUT_TOGGLE = CLEAN.with_rows(
         IdentifierRow(segment="ios.idfa", destination="MADID", strategy=Strategy.ALL),
     ]
 )
-JOURNEY = CLEAN.model_copy(
-    update={"target": JourneyTarget(space_id="spa_1", journey_id="jou_1", step="Welcome")}
-)
+JOURNEY = CLEAN.replace(target=JourneyTarget(space_id="spa_1", journey_id="jou_1", step="Welcome"))
 BROKEN_JSON = b'{\n  "format": "idsync-config",\n  "version": 1,\n  "name": "x"\n  "notes": ""\n}\n'
 
 
@@ -74,7 +72,7 @@ def facebook_document(**changes: object) -> IdSyncDocument:
             IdentifierRow(segment="user_id", destination="EXTERN_ID", strategy=Strategy.FIRST),
         ),
     )
-    return doc.model_copy(update=changes)
+    return doc.replace(**changes)
 
 
 def catalog_document(
@@ -90,4 +88,4 @@ def catalog_document(
         identifiers=tuple(
             IdentifierRow(segment=s, destination=d, strategy=Strategy.LAST) for s, d in rows
         ),
-    ).model_copy(update=changes)
+    ).replace(**changes)

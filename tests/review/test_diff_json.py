@@ -21,7 +21,7 @@ def test_json_diff_matches_the_text_diff(
             IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.ALL),
             IdentifierRow(segment="phone", destination="PHONE", strategy=Strategy.LAST),
         ]
-    ).model_copy(update={"name": "Renamed"})
+    ).replace(name="Renamed")
     b = write(tmp_path / "b.json", changed)
     text = run(capsys, "diff", str(a), str(b))
     result = run(capsys, "diff", str(a), str(b), "--format", "json")

@@ -41,16 +41,14 @@ def _parse(html: str) -> _Collect:
 
 
 def test_every_value_is_escaped(tmp_path: Path, catalog: Catalog) -> None:
-    hostile = WRONG_KEY.model_copy(
-        update={
-            "name": "<script>alert(1)</script>",
-            "notes": '"><img src=x onerror=alert(2)>',
-            "destination": DestinationRef(
-                slug="personas-facebook-custom-audiences",
-                name="<marquee>Facebook</marquee>",
-                instance_id="dst_<i>",
-            ),
-        }
+    hostile = WRONG_KEY.replace(
+        name="<script>alert(1)</script>",
+        notes='"><img src=x onerror=alert(2)>',
+        destination=DestinationRef(
+            slug="personas-facebook-custom-audiences",
+            name="<marquee>Facebook</marquee>",
+            instance_id="dst_<i>",
+        ),
     ).with_rows(
         [IdentifierRow(segment="<u>email</u>", destination="</td>EMAIL", strategy=Strategy.ALL)]
     )
@@ -86,8 +84,8 @@ def test_report_content(tmp_path: Path, catalog: Catalog) -> None:
     wrong = write(tmp_path / "wrong.json", WRONG_KEY)
     journey = write(
         tmp_path / "journey.json",
-        CLEAN.model_copy(update={"target": JourneyTarget(space_id="spa_1", journey_id="jou_1",
-                                                          step="Welcome")}),
+        CLEAN.replace(target=JourneyTarget(space_id="spa_1", journey_id="jou_1",
+                                                          step="Welcome")),
     )
     broken = tmp_path / "broken.json"
     broken.write_bytes(BROKEN_JSON)

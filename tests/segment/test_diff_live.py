@@ -94,7 +94,7 @@ def test_live_diff_says_why_it_cannot_compare(
     doc = _example("facebook-custom-audiences")
     write_document(
         journey,
-        doc.model_copy(update={"target": JourneyTarget(space_id=SPACE, journey_id="j", step="s")}),
+        doc.replace(target=JourneyTarget(space_id=SPACE, journey_id="j", step="s")),
     )
     result = _diff(capsys, sandbox, str(journey))
     assert result.code == 2

@@ -166,13 +166,11 @@ def test_without_ids_the_file_is_the_identity(store: HistoryStore, tmp_path: Pat
 
 
 def test_a_journey_is_keyed_by_space_journey_step_and_destination() -> None:
-    doc = connected().model_copy(
-        update={"target": JourneyTarget(space_id="spa_1", journey_id="jou_1", step="Welcome")}
+    doc = connected().replace(
+        target=JourneyTarget(space_id="spa_1", journey_id="jou_1", step="Welcome")
     )
     assert history_key(doc, None) == "journey:spa_1/jou_1/Welcome/dst_1"
-    missing_step = doc.model_copy(
-        update={"target": JourneyTarget(space_id="spa_1", journey_id="jou_1")}
-    )
+    missing_step = doc.replace(target=JourneyTarget(space_id="spa_1", journey_id="jou_1"))
     assert history_key(missing_step, Path("/x/a.json")).startswith("file:")
 
 
@@ -215,13 +213,9 @@ def test_the_total_size_cap_drops_the_oldest_of_any_document(tmp_path: Path) -> 
 def test_an_entry_kept_before_format_2_loads_migrated(
     store: HistoryStore, tmp_path: Path
 ) -> None:
-    doc = connected().model_copy(
-        update={
-            "destination": DestinationRef(
+    doc = connected().replace(destination=DestinationRef(
                 slug="actions-klaviyo", name="Klaviyo", instance_id="dst_1"
-            )
-        }
-    )
+            ))
     entry = store.record(doc, "save", source_path=tmp_path / "k.json")
     raw = json.loads(entry.path.read_text(encoding="utf-8"))
     raw["document"]["version"] = 1

@@ -79,7 +79,7 @@ def test_the_index_file_lags_a_few_saves_and_catches_up(
     store: HistoryStore, tmp_path: Path
 ) -> None:
     def save(number: int) -> HistoryEntry:
-        doc = connected().model_copy(update={"name": f"v{number}"})
+        doc = connected().replace(name=f"v{number}")
         return store.record(doc, "save", source_path=tmp_path / "a.json")
 
     made = [save(number) for number in range(INDEX_LAG)]
@@ -122,7 +122,7 @@ def test_an_index_file_another_process_replaced_is_brought_up_to_date_at_the_nex
     stale = index.read_bytes()
     index.unlink()
     index.write_bytes(stale)  # a new file, as another process's write is
-    store.record(connected(audience="aud_1").model_copy(update={"name": "after"}), "save",
+    store.record(connected(audience="aud_1").replace(name="after"), "save",
                  source_path=tmp_path / "a.json")
     assert indexed_names(index) == [entry.path.name for entry in reversed(made)]
 

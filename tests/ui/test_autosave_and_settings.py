@@ -78,7 +78,7 @@ def test_restore_is_offered_at_start_and_restores(
     original = tmp_path / "vip.json"
     saved = IdSyncDocument(name="VIP", target=AudienceTarget(space_id="spa_1"))
     write_document(original, saved)
-    unsaved = saved.model_copy(update={"notes": "work in progress"})
+    unsaved = saved.replace(notes="work in progress")
     crashed = leave_crashed_recovery(unsaved, original)
 
     dialogs.expect("restoreDialog", "Restore")

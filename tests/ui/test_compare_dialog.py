@@ -51,7 +51,7 @@ def test_two_files_side_by_side(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, file_dialogs: FileDialogs
 ) -> None:
     right = write(tmp_path / "right.json", CLEAN.with_rows([*CLEAN.identifiers, PHONE]))
-    left = write(tmp_path / "left.json", CLEAN.model_copy(update={"name": "Old name"}))
+    left = write(tmp_path / "left.json", CLEAN.replace(name="Old name"))
     assert window.files.open_path(right)
     dialog = _open_compare(qtbot, window)
     assert dialog.kind is LeftKind.FILE

@@ -24,7 +24,7 @@ def _needs_space_id(doc: IdSyncDocument) -> list[Finding]:
 
 
 def _with_space(doc: IdSyncDocument, space_id: str) -> IdSyncDocument:
-    return doc.model_copy(update={"target": AudienceTarget(space_id=space_id)})
+    return doc.replace(target=AudienceTarget(space_id=space_id))
 
 
 def _recorder(controller: DocumentController) -> list[list[Finding]]:

@@ -374,7 +374,7 @@ def test_no_banner_without_mobile_rows_or_in_default_setup(qtbot, page, controll
     controller.load(facebook_document(realistic_facebook_rows()[0]), None)
     assert not page.banner.isVisible()
     rows_with_idfa = facebook_document(*realistic_facebook_rows())
-    controller.load(rows_with_idfa.model_copy(update={"setup": Setup.DEFAULT}), None)
+    controller.load(rows_with_idfa.replace(setup=Setup.DEFAULT), None)
     assert not page.banner.isVisible()
 
 

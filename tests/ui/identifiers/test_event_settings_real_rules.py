@@ -69,7 +69,7 @@ def codes(model: IdentifierTableModel, row: int, column: int) -> list[str]:
 
 
 def test_model_tester_with_real_findings(qtmodeltester, controller, real_catalog) -> None:
-    email_all = EMAIL.model_copy(update={"strategy": Strategy.ALL})
+    email_all = EMAIL.replace(strategy=Strategy.ALL)
     user_all = IdentifierRow(segment="user_id", destination="x", strategy=Strategy.ALL)
     controller.load(facebook(email_all, PHONE, IDFA, user_all), None)
     model = IdentifierTableModel(controller, real_catalog)

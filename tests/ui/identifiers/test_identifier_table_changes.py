@@ -56,7 +56,7 @@ D = IdentifierRow(segment="user_id", destination="EXTERN_ID")
         ((A, B, C), (A, C, B), RowMoved(1, 2)),
         ((A, B, C), (C, A, B), RowMoved(2, 0)),
         ((A, B, C, D), (B, C, A, D), RowMoved(0, 2)),
-        ((A, B), (A, B.model_copy(update={"strategy": Strategy.LAST})), CellsChanged(((1, 2),))),
+        ((A, B), (A, B.replace(strategy=Strategy.LAST)), CellsChanged(((1, 2),))),
         ((A, B), (D, B), CellsChanged(((0, 0), (0, 1)))),
         (
             (A, B, C),
@@ -165,7 +165,7 @@ def _google(catalog: Catalog) -> Catalog:
             extra_identifier_field="phone",
         ),
     )
-    return catalog.model_copy(update={"destinations": (*catalog.destinations, google)})
+    return catalog.replace(destinations=(*catalog.destinations, google))
 
 
 def test_unpublished_preset_list_offers_its_keys_and_free_text() -> None:
@@ -211,7 +211,7 @@ def test_new_row_proposes_the_declared_phone_under_phone() -> None:
         segment="phone", destination="PHONE", strategy=Strategy.LAST
     )
     # Without it: the next useful identifier, under the key that fits it.
-    doc = doc.model_copy(update={"custom_identifiers": ()})
+    doc = doc.replace(custom_identifiers=())
     assert new_row(doc, catalog) == IdentifierRow(
         segment="user_id", destination="EXTERN_ID", strategy=Strategy.LAST
     )

@@ -174,7 +174,7 @@ def test_changing_the_segment_identifier_moves_the_field_to_the_one_that_fits(
 def test_ticking_send_mobile_ids_updates_only_the_flagged_cell(model, controller) -> None:
     log = SignalLog(model)
     doc = controller.document
-    controller.edit(doc.model_copy(update={"send_mobile_ids": True}), "Turn on Send Mobile IDs")
+    controller.edit(doc.replace(send_mobile_ids=True), "Turn on Send Mobile IDs")
     assert log.data_changes() == [
         (
             "dataChanged",
@@ -247,7 +247,7 @@ def test_opening_another_document_resets_and_keeps_findings_right(model, control
 def test_default_setup_greys_rows_and_refuses_edits(model, controller) -> None:
     log = SignalLog(model)
     doc = controller.document
-    controller.edit(doc.model_copy(update={"setup": Setup.DEFAULT}), "Choose Default Setup")
+    controller.edit(doc.replace(setup=Setup.DEFAULT), "Choose Default Setup")
     assert ("dataChanged", (0, 0), (2, 2)) in [e[:3] for e in log.events]
     flags = model.flags(model.index(0, 0))
     assert not flags & Qt.ItemFlag.ItemIsEditable and not flags & Qt.ItemFlag.ItemIsEnabled
@@ -262,7 +262,7 @@ def test_changing_destination_relabels_the_destination_column(model, controller)
 
     log = SignalLog(model)
     doc = controller.document
-    controller.edit(doc.model_copy(update={"destination": DestinationRef(slug="iterable")}), "d")
+    controller.edit(doc.replace(destination=DestinationRef(slug="iterable")), "d")
     assert ("dataChanged", (0, 1), (2, 1)) in [e[:3] for e in log.events]
     assert model.index(2, 1).data() == "MADID"
 

@@ -111,22 +111,16 @@ def tooltip(panel: StrategyPreviewPanel, row: int, column: int) -> str:
 
 
 def set_rows(window: MainWindow, *rows: IdentifierRow, mobile: bool = False) -> None:
-    doc = window.controller.document.model_copy(
-        update={
-            "destination": DestinationRef(
+    doc = window.controller.document.replace(destination=DestinationRef(
                 slug="personas-facebook-custom-audiences", name="Facebook Custom Audiences"
-            ),
-            "setup": Setup.CUSTOMIZED,
-            "send_mobile_ids": mobile,
-        }
-    ).with_rows(rows)
+            ), setup=Setup.CUSTOMIZED, send_mobile_ids=mobile).with_rows(rows)
     window.controller.edit(doc, "Set rows for the preview")
 
 
 def set_strategy(window: MainWindow, row: int, strategy: Strategy) -> None:
     doc = window.controller.document
     rows = list(doc.identifiers)
-    rows[row] = rows[row].model_copy(update={"strategy": strategy})
+    rows[row] = rows[row].replace(strategy=strategy)
     window.controller.edit(doc.with_rows(rows), "Change strategy")
 
 

@@ -173,7 +173,7 @@ def _broken_facebook(tmp_path: Path, window: MainWindow) -> None:
     doc = read_document(resource_path("examples", "facebook-custom-audiences.json"))
     rows = list(doc.identifiers)
     rows[1] = IdentifierRow(segment="phone", destination="phone_number", strategy=rows[1].strategy)
-    broken = doc.with_rows(rows).model_copy(update={"send_mobile_ids": False})
+    broken = doc.with_rows(rows).replace(send_mobile_ids=False)
     open_document(window, tmp_path / "broken.json", broken)
 
 
@@ -230,6 +230,6 @@ def test_edits_made_on_other_steps_are_shown_when_review_is_opened(
     assert update == json.loads(json.dumps(update_body(shorter)))
 
     # On screen, an edit shows at once.
-    renamed = shorter.model_copy(update={"name": "Renamed on Review"})
+    renamed = shorter.replace(name="Renamed on Review")
     window.controller.edit(renamed, "Rename")
     assert text_of(show_view(window, ExportKind.DOCUMENT)) == dump_document(renamed).decode()

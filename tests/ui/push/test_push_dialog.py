@@ -464,8 +464,8 @@ def test_journey_push_is_refused_and_says_to_export_instead(
 ) -> None:
     from app.core.model import JourneyTarget
 
-    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS).model_copy(
-        update={"target": JourneyTarget(space_id=SPACE, journey_id="jou_1", step="Welcome")}
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS).replace(
+        target=JourneyTarget(space_id=SPACE, journey_id="jou_1", step="Welcome")
     )
     dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
     wait_plan(qtbot, dialog)
@@ -483,9 +483,7 @@ def test_going_back_to_default_setup_is_refused_with_the_reason(
     from app.core.model import Setup
 
     # The seeded connection has customized rows; an empty list would change nothing.
-    doc = iterable_document(HIGH_VALUE, SEEDED_ITERABLE_ROWS).model_copy(
-        update={"setup": Setup.DEFAULT}
-    )
+    doc = iterable_document(HIGH_VALUE, SEEDED_ITERABLE_ROWS).replace(setup=Setup.DEFAULT)
     dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
     wait_plan(qtbot, dialog)
     assert dialog.plan_headline.text() == "Cannot push"

@@ -29,8 +29,8 @@ from tests.helpers.windows import double_click
 def folder(tmp_path: Path) -> Path:
     root = tmp_path / "configs"
     write(root / "clean.json", CLEAN)
-    write(root / "team" / "wrong.json", WRONG_KEY.model_copy(update={"name": "Wrong key"}))
-    mobile = MOBILE_WITHOUT_TOGGLE.model_copy(update={"name": "Mobile"})
+    write(root / "team" / "wrong.json", WRONG_KEY.replace(name="Wrong key"))
+    mobile = MOBILE_WITHOUT_TOGGLE.replace(name="Mobile")
     write(root / "team" / "mobile.json", mobile)
     (root / "broken.json").write_bytes(BROKEN_JSON)
     (root / "notes.txt").write_text("not a config")
@@ -133,7 +133,7 @@ def test_double_click_opens_in_the_editor_with_the_unsaved_prompt(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     panel = _open(qtbot, window, folder, monkeypatch)
-    window.controller.edit(window.controller.document.model_copy(update={"name": "draft"}), "n")
+    window.controller.edit(window.controller.document.replace(name="draft"), "n")
     row = _column(panel, Column.NAME).index("Wrong key")
     rect = panel.table.visualRect(panel.proxy.index(row, Column.TARGET))
     dialogs.expect("unsavedChangesDialog", QMessageBox.StandardButton.Cancel)
@@ -150,13 +150,13 @@ def test_rows_refresh_when_files_change_appear_and_go(
     qtbot: QtBot, window: MainWindow, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     panel = _open(qtbot, window, folder, monkeypatch)
-    fixed = WRONG_KEY.model_copy(update={"name": "Wrong key"}).with_rows(
+    fixed = WRONG_KEY.replace(name="Wrong key").with_rows(
         [IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST)]
     )
     write(folder / "team" / "wrong.json", fixed)  # an atomic save, as the editor does
     qtbot.waitUntil(lambda: "Wrong key" in _column(panel, Column.NAME) and _row(panel, "Wrong key")[
         Column.ERRORS] == "0")
-    write(folder / "new" / "added.json", CLEAN.model_copy(update={"name": "Added"}))
+    write(folder / "new" / "added.json", CLEAN.replace(name="Added"))
     qtbot.waitUntil(lambda: "Added" in _column(panel, Column.NAME) and not panel.busy)
     (folder / "clean.json").unlink()
     qtbot.waitUntil(lambda: "Facebook email" not in _column(panel, Column.NAME) and not panel.busy)
@@ -269,7 +269,7 @@ def test_export_report_of_the_folder(
 def test_export_review_report_of_the_open_config_escapes_every_value(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, file_dialogs: object
 ) -> None:
-    hostile = WRONG_KEY.model_copy(update={"name": "<script>alert(1)</script>"})
+    hostile = WRONG_KEY.replace(name="<script>alert(1)</script>")
     path = write(tmp_path / "hostile.json", hostile)
     assert window.files.open_path(path)
     assert window.review_actions.report_action in window.file_menu.actions()
@@ -282,7 +282,7 @@ def test_export_review_report_of_the_open_config_escapes_every_value(
     assert "IDS110" in html and str(path) in html
     assert "Exported the review report" in window.statusBar().currentMessage()
     # Unsaved edits are reported as they stand, with the lines they will have.
-    window.controller.edit(hostile.model_copy(update={"name": "Edited"}), "name")
+    window.controller.edit(hostile.replace(name="Edited"), "name")
     file_dialogs.will_save(target)  # type: ignore[attr-defined]
     window.review_actions.report_action.trigger()
     html = target.read_text(encoding="utf-8")
