@@ -62,10 +62,6 @@ def run() -> NoReturn:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    # pydantic would look through every package installed beside the app for plugins
-    # (an entry-point scan, slower the bigger the environment) when it builds the first
-    # model; the app validates with its own models only. Set the variable to override.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         code = _run(args)

@@ -1,7 +1,7 @@
 """The command line: every command's arguments and the module that runs it.
 
 Building the parser imports nothing but argparse and the small region list, so
-``idsync --help`` answers at once; a command's module (and pydantic, httpx, the catalog)
+``idsync --help`` answers at once; a command's module (and httpx, the model, the catalog)
 is imported only when that command runs (``handler`` names it as ``module:function``).
 """
 

@@ -82,9 +82,8 @@ class Finding:
     ``strategy`` for rows; ``target.space_id``, ``destination.slug``,
     ``send_mobile_ids``, ``setup`` … otherwise.
 
-    A plain frozen dataclass, not a pydantic model: the rules make several per document
-    and a check of thousands of files makes them by the hundred thousand; every value
-    comes from the rule table and the rules themselves, so there is nothing to validate.
+    A plain frozen dataclass without a ``SHAPE``: findings are never read from a file;
+    every value comes from the rule table and the rules themselves.
     """
 
     code: str

@@ -31,7 +31,7 @@ def _join(parts: tuple[str, ...] | list[str], word: str) -> str:
 
 def default_setup_sends(spec: DestinationSpec | None) -> str:
     """What Default Setup sends, in words: the catalog's identifiers and strategy."""
-    from app.core.model import Strategy  # here: plural() and the joins need no pydantic
+    from app.core.model import Strategy  # here: plural() and the joins need no model
 
     if spec is None:
         return "the last or all values of email and user_id, depending on the destination"

@@ -1,7 +1,7 @@
 """Reading a document file as far as its JSON, and the one error every document read and
 write raises.
 
-Without pydantic or the model, so the window can check the file it was asked to open
+Without the model and its reader, so the window can check the file it was asked to open
 before it loads them (``idsync --self-test FILE``), with the same words as a full read.
 """
 

@@ -27,7 +27,7 @@ from app.storage.document_text import (
     too_big,
 )
 
-# Their home is document_text (no pydantic there); document readers import them from here.
+# Their home is document_text (no model there); document readers import them from here.
 from app.storage.document_text import DocumentError as DocumentError
 from app.storage.document_text import read_document_bytes as read_document_bytes
 from app.storage.migrations import Migration, MigrationError, migrate, oldest_readable_version

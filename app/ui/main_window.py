@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     # these are first used when such an event comes (a key, a drop, the close).
     from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent
 
-    # The window paints before these load (see ``populate``): they bring pydantic, the
+    # The window paints before these load (see ``populate``): they bring the model, the
     # rules and the catalog, which the first paint does not need.
     from app.core.catalog import Catalog
     from app.core.findings import Finding
@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
 
     def populate(self, catalog: Catalog) -> None:
         """Fill the frame: the document, its rules, the menus, the starting page."""
-        # Imported here, not at the top: these bring pydantic, the rules and the
+        # Imported here, not at the top: these bring the model, the rules and the
         # storage modules, which the frame's first paint does not wait for.
         from app.core.editing import new_document
         from app.core.rules import validate

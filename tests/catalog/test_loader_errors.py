@@ -243,7 +243,7 @@ def test_inconsistent_destination_is_refused(
 
 
 def test_non_boolean_strings_are_not_coerced(catalog_copy: Path) -> None:
-    # Lax pydantic would read "true" as True; the catalog must say what it means.
+    # A lax reader would take "true" for true; the catalog must say what it means.
     path = catalog_copy / IDENTIFIERS_FILE
     data = read_json(path)
     data["identifiers"][0]["legacy"] = "true"

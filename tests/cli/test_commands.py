@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import jsonschema
@@ -369,19 +368,6 @@ def test_a_folder_beside_a_file_says_how_to_review_it(
         f"idsync: {tmp_path} is a folder: open it on its own (`idsync {tmp_path}`) to review "
         f"every document in it, or run `idsync check {tmp_path}`"
     ]
-
-
-def test_the_cli_keeps_pydantic_from_searching_the_environment_for_plugins(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """pydantic's plugin search walks every installed package's metadata; the app has
-    no use for plugins. A value the person set is left as it is."""
-    monkeypatch.delenv("PYDANTIC_DISABLE_PLUGINS", raising=False)
-    assert run(capsys, "--version").code == 0
-    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == "__all__"
-    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "")
-    assert run(capsys, "--version").code == 0
-    assert os.environ["PYDANTIC_DISABLE_PLUGINS"] == ""
 
 
 def test_the_names_the_window_is_told_apart_by_are_the_parsers_commands() -> None:

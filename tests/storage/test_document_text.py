@@ -41,10 +41,11 @@ def test_json_that_is_not_a_document_is_left_to_the_full_read(tmp_path: Path) ->
         read_document(path)
 
 
-def test_it_loads_neither_pydantic_nor_the_model() -> None:
+def test_it_loads_neither_the_model_nor_its_reader() -> None:
     script = (
         "import sys, app.storage.document_text; "
-        "print(sorted(m for m in ('pydantic', 'app.core.model') if m in sys.modules))"
+        "print(sorted(m for m in ('app.core.shape_reader', 'app.core.model') "
+        "if m in sys.modules))"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
