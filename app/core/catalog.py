@@ -278,6 +278,9 @@ class DestinationSpec(Frozen):
         return tuple(f for f in self.fields() if f.kind is not None and f.kind.takes(kind))
 
 
+_CUSTOM_KINDS_REMEMBERED: Final = 4096
+
+
 @dataclass(frozen=True, kw_only=True)
 class Catalog(Frozen):
     identifiers: tuple[IdentifierSpec, ...]
@@ -323,10 +326,21 @@ class Catalog(Frozen):
         spec = self.identifier(identifier_id)
         if spec is not None:
             return spec.kind
-        for rule in self.custom_identifier_kinds:
-            if rule.matches(identifier_id):
-                return rule.kind
-        return None
+        known = self._custom_kinds_seen
+        if identifier_id not in known:
+            # Asked for every row of every document: each name is matched once (and
+            # the memory stays bounded over a folder of ever new names).
+            if len(known) >= _CUSTOM_KINDS_REMEMBERED:
+                known.clear()
+            known[identifier_id] = next(
+                (rule.kind for rule in self.custom_identifier_kinds if rule.matches(identifier_id)),
+                None,
+            )
+        return known[identifier_id]
+
+    @cached_property
+    def _custom_kinds_seen(self) -> dict[str, ValueKind | None]:
+        return {}
 
     def mobile_ad_ids(self) -> frozenset[str]:
         """Identifier types Segment sends only with Send Mobile IDs on."""

@@ -526,3 +526,14 @@ def test_shipped_folder_is_found_from_the_package(catalog: Catalog) -> None:
     assert (folder / IDENTIFIERS_FILE).is_file()
     assert (folder / DESTINATIONS_FILE).is_file()
     assert load_catalog() is catalog  # cached: the second call reads nothing
+
+
+def test_custom_identifier_kinds_are_remembered_within_a_bound(catalog: Catalog) -> None:
+    from app.core.catalog import _CUSTOM_KINDS_REMEMBERED
+
+    fresh = catalog.replace()  # its own memory of names, empty
+    for number in range(_CUSTOM_KINDS_REMEMBERED + 10):
+        assert fresh.identifier_kind(f"name_{number}_phone") is ValueKind.PHONE
+        assert fresh.identifier_kind(f"tier_{number}") is None
+    assert len(fresh._custom_kinds_seen) <= _CUSTOM_KINDS_REMEMBERED
+    assert fresh.identifier_kind("work_email") is ValueKind.EMAIL
