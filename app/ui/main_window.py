@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import linecache
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -94,16 +93,6 @@ PAGES_AFTER_START_MS = 300
 """The other steps' pages are built this long after start, once the window is up."""
 
 
-def _forget_module_sources() -> None:
-    """Empty ``linecache`` after a batch of imports.
-
-    PySide6 reads the source of every module imported after it (to see whether it asks
-    for ``from __feature__ import ...``), and ``linecache`` keeps what it read: about
-    4 MB of text for the modules the window loads, which nothing here reads again (a
-    traceback reads its lines anew). Emptied, that memory serves what is built next."""
-    linecache.clearcache()
-
-
 class _Pages(Mapping[Step, QWidget]):
     """``window.pages[step]``: each page, built on first use."""
 
@@ -145,7 +134,6 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        _forget_module_sources()  # the frame's modules are loaded
         self.setObjectName("mainWindow")
         self.setWindowIcon(app_icon())
         self.setWindowTitle(APP_NAME)
@@ -230,7 +218,6 @@ class MainWindow(QMainWindow):
         from app.ui.history_recorder import HistoryRecorder
         from app.ui.workspace.actions import ReviewActions
 
-        _forget_module_sources()
         self.catalog = catalog
         # The first start shows a new document, as File > New does.
         self.controller = DocumentController(
@@ -678,7 +665,6 @@ class MainWindow(QMainWindow):
         if len(missing) > 1:
             QTimer.singleShot(0, self.build_remaining_pages)
             return
-        _forget_module_sources()  # the pages' own modules are all loaded now
         self._pages_announced = True
         self.pagesBuilt.emit()
 
