@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.ui.pyside_source_scan import replace_pyside_source_scan
 
-# Right after PySide6, before the window's modules (and later pydantic, the model and the
+# Right after PySide6, before the window's modules (and later the model, the catalog and the
 # rules): PySide6 would otherwise keep the source text of each of them in memory.
 replace_pyside_source_scan()
 # What PySide's own check read until now (PySide6's and shiboken6's sources, enum's, and
