@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Final, Literal, TypedDict
 
 from app.core.model import IdentifierRow, IdSyncDocument, JourneyTarget, Setup, Strategy
+from app.core.shapes import describe
 
 
 class DestinationPayload(TypedDict):
@@ -228,16 +229,5 @@ def _row_from_entry(index: int, entry: object) -> IdentifierRow:
 
 
 def _json_type(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return f"the number {value}"
-    if isinstance(value, str):
-        return f"the text {value!r}"
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, Sequence):
-        return "a list"
-    return type(value).__name__
+    # Text is said to be text here: the value stands where the API wanted something else.
+    return f"the text {describe(value)}" if isinstance(value, str) else describe(value)
