@@ -73,9 +73,3 @@ def offset_of(text: str, path: Sequence[str | int]) -> int:
         pos = child
     return pos
 
-
-def line_and_column(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of ``offset``, as editors count them."""
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column

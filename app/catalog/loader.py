@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Final, TypeVar
 
-from app.catalog.jsonpos import line_and_column, offset_of
+from app.catalog.jsonpos import offset_of
 from app.core.catalog import Catalog, CustomIdentifierKind, DestinationSpec, IdentifierSpec
 from app.core.shape_reader import build
 from app.core.shapes import (
@@ -27,7 +27,15 @@ from app.core.shapes import (
     describe,
 )
 from app.resources import resource_path
-from app.storage.bounded import Problem, ReadError, decode_utf8, parse_json, read_bytes
+from app.storage.bounded import (
+    Problem,
+    ReadError,
+    decode_utf8,
+    line_and_column,
+    lone_surrogate_at,
+    parse_json,
+    read_bytes,
+)
 
 IDENTIFIERS_FILE: Final = "identifiers.json"
 DESTINATIONS_FILE: Final = "destinations.json"
@@ -194,6 +202,17 @@ def _validate(path: Path, text: str, data: Any, record: type[_FileRecord]) -> _F
     if not isinstance(data, dict):
         raise CatalogError(
             path, 'the file must hold one JSON object, like {"...": [...]}', line=1, column=1
+        )
+    offset = lone_surrogate_at(text, data)
+    if offset is not None:
+        # Such text reaches documents through the destination's name and cannot be saved.
+        line, column = line_and_column(text, offset)
+        raise CatalogError(
+            path,
+            "holds text with an unpaired UTF-16 surrogate escape (\\ud8xx), which no "
+            "UTF-8 file can hold",
+            line=line,
+            column=column,
         )
     members = dict(data)
     schema_ref = members.pop(_SCHEMA_REF, None)

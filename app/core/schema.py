@@ -103,7 +103,12 @@ def _kind_schema(
     if isinstance(kind, Choice):
         return {"enum": list(kind.by_value)}
     if isinstance(kind, Exactly):
-        return {"const": kind.values[0]} if len(kind.values) == 1 else {"enum": list(kind.values)}
+        # JSON Schema cannot tell 2.0 from 2 (the reader refuses 2.0): "integer" is as
+        # near as it comes.
+        json_type = "integer" if all(isinstance(v, int) for v in kind.values) else "string"
+        if len(kind.values) == 1:
+            return {"type": json_type, "const": kind.values[0]}
+        return {"type": json_type, "enum": list(kind.values)}
     if isinstance(kind, ListOf):
         schema: dict[str, Any] = {
             "type": "array",

@@ -23,6 +23,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import stat
 from enum import Enum
 from pathlib import Path
@@ -289,6 +290,34 @@ def parse_json(text: str, *, strict: bool = False) -> Any:
 def read_json(path: Path | str, cap: int, *, strict: bool = False) -> Any:
     """:func:`read_bytes`, :func:`decode_utf8` and :func:`parse_json` in one step."""
     return parse_json(decode_utf8(read_bytes(path, cap)), strict=strict)
+
+
+_LONE_SURROGATE_ESCAPE: Final = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
+def lone_surrogate_at(text: str, value: Any) -> int | None:
+    """Where JSON ``text`` (parsed: ``value``) escapes one half of a UTF-16 surrogate pair
+    alone, or None. Python's parser takes such an escape (``"\\ud800"``) for text that no
+    UTF-8 file can hold, so the value could never be written back. The offset is that of
+    the first such escape, or 0 where the text hides it too well to point at."""
+    if "\\u" not in text:
+        return None
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        found = _LONE_SURROGATE_ESCAPE.search(text)
+        return found.start() if found else 0
+    return None
+
+
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset``, as editors count them."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
 
 
 def _too_deep() -> ReadError:

@@ -18,7 +18,7 @@ from app.core.model import FORMAT_NAME, FORMAT_VERSION, IdSyncDocument
 from app.core.shape_reader import build
 from app.core.shapes import Location, ShapeError, ShapeProblem, describe, to_data
 from app.storage.atomic import atomic_write_bytes, remove_stale_temp_files
-from app.storage.bounded import MAX_DOCUMENT_BYTES
+from app.storage.bounded import MAX_DOCUMENT_BYTES, line_and_column, lone_surrogate_at
 from app.storage.document_text import (
     FIX_JSON,
     decode_text,
@@ -58,14 +58,14 @@ def parse_document(
             f"holds {describe(raw)}, not an ID Sync document (a JSON object with "
             f'"format": "{FORMAT_NAME}") — is this the right file?',
         )
+    _refuse_lone_surrogates(text, raw, source)
     version = _check_header(raw, source)
     if version != FORMAT_VERSION:
         try:
             raw = migrate(raw, version, migrations)
         except MigrationError as exc:
             raise DocumentError(source, f"{exc} — it cannot be opened.") from exc
-    if "\\u" in text:
-        _refuse_unpaired_surrogates(raw, source)
+        raw = _as_json(raw, source)
     return _build(raw, source)
 
 
@@ -106,8 +106,8 @@ def _plain_current_document(text: str) -> IdSyncDocument | None:
 
 
 _VERSION_TWO: Final = re.compile(rf'"version"[ \t\n\r]*:[ \t\n\r]*{FORMAT_VERSION}[,}} \t\n\r]')
-"""The version written as the integer: a JSON string cannot hold an unescaped quote, so
-this matches only the member itself."""
+"""A quick look for the version written as the integer 2 (it may also match inside a
+string: the parsed version is what decides)."""
 
 
 def _member_count(raw: dict[str, Any]) -> int:
@@ -178,14 +178,25 @@ def _check_header(raw: dict[str, Any], source: str) -> int:
     return version
 
 
-def _refuse_unpaired_surrogates(raw: dict[str, Any], source: str) -> None:
+_LONE_SURROGATE: Final = (
+    f"holds text with an unpaired UTF-16 surrogate escape (\\ud8xx) — {FIX_JSON}"
+)
+
+
+def _refuse_lone_surrogates(text: str, raw: object, source: str) -> None:
+    offset = lone_surrogate_at(text, raw)
+    if offset is not None:
+        line, column = line_and_column(text, offset)
+        raise DocumentError(source, _LONE_SURROGATE, line=line, column=column)
+
+
+def _as_json(migrated: dict[str, Any], source: str) -> Any:
+    """A migration's result as the JSON it stands for: a migration may write tuples or
+    enum members, which the reader, strict about JSON types, would refuse."""
     try:
-        json.dumps(raw, ensure_ascii=False).encode("utf-8")
+        return json.loads(json.dumps(migrated, ensure_ascii=False).encode("utf-8"))
     except UnicodeEncodeError:
-        raise DocumentError(
-            source,
-            f"holds text with an unpaired UTF-16 surrogate escape (\\ud8xx) — {FIX_JSON}",
-        ) from None
+        raise DocumentError(source, _LONE_SURROGATE) from None
 
 
 def _build(raw: dict[str, Any], source: str) -> IdSyncDocument:

@@ -8,7 +8,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.catalog.jsonpos import line_and_column, offset_of
+from app.catalog.jsonpos import offset_of
+from app.storage.bounded import line_and_column
 
 _DECODER = json.JSONDecoder()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -314,3 +315,18 @@ def test_message_says_what_to_do(catalog_copy: Path) -> None:
     (catalog_copy / IDENTIFIERS_FILE).write_text("{", encoding="utf-8")
 
     assert "Correct the file" in str(_load_error(catalog_copy))
+
+
+def test_a_lone_surrogate_escape_in_a_catalog_is_refused_where_it_is(catalog_copy: Path) -> None:
+    # A destination's name is copied into documents, which could then never be saved.
+    path = catalog_copy / DESTINATIONS_FILE
+    text = path.read_text(encoding="utf-8")
+    name = read_json(path)["destinations"][0]["name"]
+    at = text.index(json.dumps(name))
+    path.write_text(
+        text[:at] + json.dumps(name)[:-1] + '\\ud800"' + text[at + len(json.dumps(name)) :],
+        encoding="utf-8",
+    )
+    error = _load_error(catalog_copy)
+    assert "unpaired UTF-16 surrogate escape" in str(error)
+    assert error.line == text.count("\n", 0, at) + 1

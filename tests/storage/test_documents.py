@@ -358,6 +358,13 @@ def test_header_and_shape_errors(text: str, expected: str) -> None:
     assert str(error).startswith("facebook.json")
 
 
+def test_a_lone_surrogate_escape_is_pointed_at() -> None:
+    text = '{"format": "idsync-config", "version": 2,\n "name": "ok \\ud83d\\ude00 \\udc00"}'
+    error = _error(text)
+    assert (error.line, error.column) == (2, 27)  # the low half alone, not the pair before
+    assert "unpaired UTF-16 surrogate escape" in str(error)
+
+
 def test_not_utf8_names_the_position_of_the_bad_byte() -> None:
     error = _error(b'{\n  "name": "caf\xe9"\n}')
     assert str(error) == (

@@ -264,3 +264,31 @@ def test_a_migrated_old_google_example_is_still_a_valid_config() -> None:
     assert [f.code for f in findings if f.severity.value != "info"] == []
     again = parse_document(dump_document(doc), "new.json")
     assert again == doc and b'"version": 2' in dump_document(doc)
+
+
+def test_a_migration_may_write_python_values_that_stand_for_json() -> None:
+    # Tuples and enum members are what a migration written against the model would use.
+    def writes_python_values(data: dict[str, Any]) -> dict[str, Any]:
+        data = _draft_v0_to_v1(data)
+        data["custom_identifiers"] = ("phone",)
+        data["identifiers"][0]["strategy"] = Strategy.ALL
+        return data
+
+    doc = parse_document(
+        _bytes(V0_DRAFT), "old.json", migrations={**MIGRATIONS, 0: writes_python_values}
+    )
+    assert doc.custom_identifiers == ("phone",)
+    assert doc.identifiers[0].strategy is Strategy.ALL
+
+
+def test_a_migration_that_writes_unsavable_text_is_refused() -> None:
+    def writes_a_lone_surrogate(data: dict[str, Any]) -> dict[str, Any]:
+        data = _draft_v0_to_v1(data)
+        data["name"] = "x\ud800"
+        return data
+
+    with pytest.raises(DocumentError) as caught:
+        parse_document(
+            _bytes(V0_DRAFT), "old.json", migrations={**MIGRATIONS, 0: writes_a_lone_surrogate}
+        )
+    assert "unpaired UTF-16 surrogate" in str(caught.value)
