@@ -1,4 +1,4 @@
-"""The JSON shape of the app's records: reading parsed JSON into them, writing them back.
+"""The JSON shape of the app's records, declared once, and the records written as JSON.
 
 The document and the catalog are frozen dataclasses; each declares, in ``SHAPE``, the
 JSON kind of every field (text, a flag, one of some values, a list of ..., a nested
@@ -29,11 +29,8 @@ class Record(Protocol):
     __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
 
 
-
 class Frozen:
     """The base of the records (each also a frozen dataclass)."""
-
-    __slots__ = ()
 
     def replace(self, **changes: Any) -> Self:
         """A copy with ``changes`` made; the original is unchanged."""
@@ -71,10 +68,9 @@ WHOLE: Final = Whole()
 class Choice(Kind):
     """One value of a str Enum, written as its value."""
 
-    __slots__ = ("by_value", "enum")
+    __slots__ = ("by_value",)
 
     def __init__(self, enum: type[Enum]) -> None:
-        self.enum = enum
         self.by_value: dict[str, Enum] = {member.value: member for member in enum}
 
 

@@ -96,8 +96,8 @@ def _plain_current_document(text: str) -> IdSyncDocument | None:
         return None
     # Each member of an object has one colon outside strings, and a parsed object keeps
     # one member per key: a repeated key leaves more colons in the text than the
-    # document has members and colons in its strings. Read, the document has no other
-    # objects than these.
+    # document has members and colons in its strings. (A document that was read has no
+    # objects but itself, its target, its destination and its rows.)
     colons = text.count(":")
     members = _member_count(raw)
     if colons != members and colons != members + _colons_in_strings(raw):
