@@ -136,12 +136,20 @@ class DestinationField(Frozen):
     label: str = ""
     description: str = ""
     kind: ValueKind | None = field(default=None, metadata={"doc": "What kind of value it takes"})
+    reads: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "doc": "On an Actions destination, the event paths its default mapping reads this "
+            "key from ($.traits.email); empty where no default mapping reads it"
+        },
+    )
 
     SHAPE: ClassVar[Mapping[str, Kind]] = {
         "key": TEXT,
         "label": TEXT,
         "description": TEXT,
         "kind": Maybe(Choice(ValueKind)),
+        "reads": ListOf(TEXT),
     }
 
     @property
@@ -164,11 +172,19 @@ class DestinationConstraints(Frozen):
     extra_identifier_field: str = field(
         default="", metadata={"doc": "The destination field an extra row should map to"}
     )
+    matcher_required: bool = field(
+        default=True,
+        metadata={
+            "doc": "The source says a row must send a matcher (a Segment limit); false where "
+            "the destination also matches on other keys, so a missing matcher only warns"
+        },
+    )
     source: str = field(default="", metadata={"doc": "Where these constraints are documented"})
     notes: tuple[str, ...] = ()
 
     SHAPE: ClassVar[Mapping[str, Kind]] = {
         "matcher_identifiers": ListOf(TEXT),
+        "matcher_required": FLAG,
         "max_extra_identifiers": Maybe(WHOLE),
         "extra_identifier_field": TEXT,
         "source": TEXT,
@@ -206,14 +222,37 @@ class DestinationSpec(Frozen):
     keys_source: str = field(
         default="",
         metadata={
-            "doc": "Where the preset key list is documented; empty when Segment does not "
-            "publish it, and then a key outside the list is only a warning"
+            "doc": "Where the key list comes from: the page that documents the preset keys, "
+            "or the action code whose default mappings read the known fields (at a commit); "
+            "empty when Segment does not publish it"
         },
     )
     preset_keys: tuple[DestinationField, ...] = ()
     known_fields: tuple[DestinationField, ...] = field(
         default=(),
         metadata={"doc": "Destination fields known to accept identifiers (suggestions)"},
+    )
+    no_default_mapping: tuple[DestinationField, ...] = field(
+        default=(),
+        metadata={
+            "doc": "Action fields that take an identifier but that no default mapping fills: "
+            "ID Sync reaches them only once the mapping is edited in Segment"
+        },
+    )
+    maintenance: bool = field(
+        default=False,
+        metadata={"doc": "Segment's docs put the destination in maintenance mode"},
+    )
+    replaced_by: tuple[str, ...] = field(
+        default=(),
+        metadata={"doc": "Segment slugs of the destinations its docs recommend instead"},
+    )
+    slug_verified: bool = field(
+        default=True,
+        metadata={
+            "doc": "Segment's catalog lists segment_slug; false for slugs known only from "
+            "destination code"
+        },
     )
     supports_mobile_ids: bool = False
     send_mobile_ids_setting: bool = field(
@@ -243,6 +282,10 @@ class DestinationSpec(Frozen):
         "keys_source": TEXT,
         "preset_keys": ListOf(Nested(DestinationField)),
         "known_fields": ListOf(Nested(DestinationField)),
+        "no_default_mapping": ListOf(Nested(DestinationField)),
+        "maintenance": FLAG,
+        "replaced_by": ListOf(TEXT),
+        "slug_verified": FLAG,
         "supports_mobile_ids": FLAG,
         "send_mobile_ids_setting": FLAG,
         "default_identifiers": ListOf(TEXT),

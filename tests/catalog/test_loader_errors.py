@@ -215,7 +215,7 @@ def test_an_unknown_value_kind_is_refused(catalog_copy: Path) -> None:
     error = _load_error(catalog_copy)
 
     assert error.field is not None
-    assert error.field.endswith('preset_keys[0] ("EXTERN_ID").kind')
+    assert error.field.endswith('preset_keys[0] ("EMAIL").kind')
     assert error.line == _line_of(path, '"shoe_size"')
 
 
