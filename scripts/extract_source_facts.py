@@ -6,11 +6,11 @@ reads, for every catalog entry:
 
 - from a checkout of segmentio/action-destinations: the destination whose ``slug:`` is
   the entry's Segment slug, the actions its Engage presets (``journeys_*`` events and
-  automatic subscriptions; else every preset; else every action) run, and every ``@path`` those actions' default
-  mappings read under ``traits``, ``context.traits`` or ``properties``; the last part of
-  each path is an event key ID Sync can fill. Identifier-like action fields without a
-  default mapping (a mobile advertising ID, say) are listed too: ID Sync reaches them only
-  when the person edits the mapping in Segment;
+  automatic subscriptions; else every preset; else every action) run, and every
+  ``@path`` those actions' default mappings read under ``traits``, ``context.traits``
+  or ``properties``; the last part of each path is an event key ID Sync can fill.
+  Identifier-like action fields without a default mapping (a mobile advertising ID, say)
+  are listed too: ID Sync reaches them only when the person edits the mapping in Segment;
 - from a checkout of segmentio/segment-docs: whether ``destinations.yml`` lists the slug
   (else it is marked unverified), its status, and whether the destination's page is in
   maintenance mode, with the pages it points to instead.
@@ -135,14 +135,14 @@ class Repository:
 class KeyRead:
     key: str
     kind: str | None
-    paths: set[str] = field(default_factory=set)
+    paths: dict[str, None] = field(default_factory=dict)  # in the order the code reads them
     places: set[str] = field(default_factory=set)
 
     def to_json(self) -> dict[str, object]:
         return {
             "key": self.key,
             "kind": self.kind,
-            "paths": sorted(self.paths),
+            "paths": list(self.paths),
             "read_in": sorted(self.places),
         }
 
@@ -257,7 +257,7 @@ class ActionsRepository:
             for match in _PATH_READ.finditer(text):
                 where, key = match.group(1), match.group(2)
                 read = keys.setdefault(key, KeyRead(key, KEY_KINDS.get(key)))
-                read.paths.add(f"$.{where}.{key}")
+                read.paths.setdefault(f"$.{where}.{key}")
                 read.places.add(f"{name}:{_line_of(text, match.start())}")
             for field_match in _FIELD_START.finditer(text):
                 field_name = field_match.group(2)

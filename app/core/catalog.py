@@ -304,6 +304,11 @@ class DestinationSpec(Frozen):
     def keys_documented(self) -> bool:
         return bool(self.keys_source)
 
+    @property
+    def reads_event_keys(self) -> bool:
+        """An Actions destination: its keys are the event keys its default mappings read."""
+        return any(f.reads for f in self.fields())
+
     def accepted_keys(self) -> tuple[str, ...]:
         return tuple(p.key for p in self.preset_keys)
 

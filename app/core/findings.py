@@ -45,10 +45,13 @@ class Area(str, Enum):
 HOUSE_SOURCE = "house"
 """The source of the app's own hygiene rules (``app.core.sources.HOUSE``)."""
 
-
-def basis_label(source: str) -> str:
-    """What a finding rests on, as the window and the reports say it."""
-    return "House rule" if source == HOUSE_SOURCE else "Segment limit"
+SEGMENT_LIMIT: Final = "Segment limit"
+"""A source says Segment refuses it, cannot do it, or the API rejects it."""
+SEGMENT_RECOMMENDATION: Final = "Segment recommendation"
+"""A source says what Segment or the destination expects; nothing refuses the rest."""
+HOUSE_RULE: Final = "House rule"
+"""The app's own hygiene check: no source states it, so it only warns."""
+BASES: Final = (SEGMENT_LIMIT, SEGMENT_RECOMMENDATION, HOUSE_RULE)
 
 
 def source_title(source: str) -> str:
@@ -99,6 +102,11 @@ class Finding:
     reference: str = ""
     """A URL documenting the fact this finding applies (a destination field's meaning),
     beside the rule's own source; empty when the source says it all."""
+    basis: str = HOUSE_RULE
+    """What the finding rests on: one of ``BASES``, from the rule table."""
+    rows: tuple[int, ...] = ()
+    """Every row a finding about several rows names (``row`` is the first of them);
+    empty for a finding about one row or none."""
     line: int | None = None
     """The 1-based line in the document's file of the finding's row (or of its field, for
     document-level findings), when it was read from a file; None otherwise."""
@@ -116,8 +124,17 @@ class Finding:
             source=self.source,
             fix=self.fix,
             reference=self.reference,
+            basis=self.basis,
+            rows=self.rows,
             line=line,
         )
+
+    @property
+    def named_rows(self) -> tuple[int, ...]:
+        """The rows the finding is shown on: all it names, or its one row."""
+        if self.rows:
+            return self.rows
+        return () if self.row is None else (self.row,)
 
     @property
     def is_error(self) -> bool:
@@ -125,12 +142,7 @@ class Finding:
 
     @property
     def is_house_rule(self) -> bool:
-        return self.source == HOUSE_SOURCE
-
-    @property
-    def basis(self) -> str:
-        """'Segment limit' or 'House rule'."""
-        return basis_label(self.source)
+        return self.basis == HOUSE_RULE
 
     def to_json(self) -> dict[str, object]:
         """The machine-readable form the CLI prints; rows counted from 1 like its text."""
@@ -142,7 +154,10 @@ class Finding:
             "row": None if self.row is None else self.row + 1,
             "field": self.field,
             "source": self.source,
+            "basis": self.basis,
         }
+        if self.rows:
+            data["rows"] = [row + 1 for row in self.rows]
         if self.line is not None:
             data["line"] = self.line
         if self.reference:

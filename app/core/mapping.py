@@ -106,15 +106,13 @@ def fitting_field(
     segment: str,
     used: Iterable[str] = (),
 ) -> DestinationField | None:
-    """The destination field for ``segment``: one of its kind, an unused one first."""
+    """The destination field for ``segment``: one of its kind that no row in ``used``
+    sends under yet (two identifiers under one field is IDS314: never proposed)."""
     kind = catalog.identifier_kind(segment)
     if spec is None or kind is None:
         return None
-    candidates = _lookups(spec).fitting(kind)
     taken = set(used)
-    return next((f for f in candidates if f.key not in taken), None) or next(
-        iter(candidates), None
-    )
+    return next((f for f in _lookups(spec).fitting(kind) if f.key not in taken), None)
 
 
 def retarget(

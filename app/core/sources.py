@@ -36,8 +36,10 @@ API_ID_SYNC_ENTRY: Final = _SDK + "model/iDSyncConfigurationInput.ts"
 API_ACTIVATIONS: Final = _SDK + "api/activationsApi.ts"
 """The audience endpoints; there is none for journeys."""
 
-FACEBOOK_SCHEMA_KEYS: Final = (
-    "https://github.com/segmentio/action-destinations/blob/main/packages/"
-    "destination-actions/src/destinations/facebook-custom-audiences/sync/constants.ts"
+FACEBOOK_TRAIT_KEYS: Final = (
+    "https://segment.com/docs/connections/destinations/catalog/"
+    "personas-facebook-custom-audiences/#additional-traits-matching"
 )
-"""Facebook's customer-file schema keys (EXTERN_ID, EMAIL, PHONE, … MADID)."""
+"""The 13 Facebook keys of the classic destination (EMAIL, MADID, FN, … COUNTRY), and
+email or a mobile device ID as the identifiers Facebook requires. On an Actions
+destination the keys come from the catalog: what its default mappings read."""

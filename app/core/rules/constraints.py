@@ -1,17 +1,20 @@
 """Destination constraints from the catalog: the identifier it matches profiles on, how
-many identifiers beside it are accepted, and the field those map to (IDS112, IDS113,
-IDS311). Driven by the catalog, never by slug."""
+many identifiers beside it are accepted, and the field those map to (IDS112, IDS313,
+IDS113, IDS311). Driven by the catalog, never by slug."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from app.core.catalog import ValueKind
 from app.core.findings import Finding, FindingFix
 from app.core.model import IdentifierRow
 from app.core.rules.codes import RULES, make_finding
 from app.core.rules.context import RuleContext
 from app.core.rules.text import clip
-from app.core.wording import join_or
+from app.core.wording import join_and, join_or
+
+_MATCHER_KINDS = (ValueKind.EMAIL, ValueKind.MOBILE_AD_ID)
 
 
 def _own_page(ctx: RuleContext) -> str:
@@ -26,12 +29,23 @@ def check_matcher(ctx: RuleContext) -> Iterator[Finding]:
     spec = ctx.spec
     if spec is None or not ctx.rows or not spec.constraints.matcher_identifiers:
         return  # an empty Customized Setup is IDS103 already
-    if ctx.matcher_index is None:
+    if ctx.matcher_index is None and spec.constraints.matcher_required:
         yield make_finding(
             "IDS112",
             f"{spec.name} matches profiles on "
             f"{join_or(spec.constraints.matcher_identifiers)}, and no row sends one. Add a "
             f"row for the one your list uses.",
+            field="identifiers",
+            reference=_own_page(ctx),
+        )
+    elif ctx.matcher_index is None:
+        other_keys = join_and([f.key for f in spec.preset_keys if f.kind not in _MATCHER_KINDS])
+        yield make_finding(
+            "IDS313",
+            f"Segment's page names {join_or(spec.constraints.matcher_identifiers)} as what "
+            f"{spec.name} requires to match profiles, and no row sends one. It also matches "
+            f"on {other_keys or 'its other keys'} (Additional Traits Matching), "
+            f"usually less often: add an email or mobile ID row if you have one.",
             field="identifiers",
             reference=_own_page(ctx),
         )

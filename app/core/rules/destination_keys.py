@@ -7,10 +7,11 @@ from collections.abc import Iterator
 
 from app.core.catalog import DestinationSpec
 from app.core.findings import Finding, FindingFix
-from app.core.mapping import fits, fitting_field, preset_keys
+from app.core.mapping import destination_field, fits, fitting_field, preset_keys
 from app.core.rules.codes import make_finding
 from app.core.rules.context import RuleContext
 from app.core.rules.text import clip, destination_field_problems
+from app.core.wording import join_and, join_or
 
 
 def _preset_like(spec: DestinationSpec, text: str) -> str:
@@ -19,6 +20,18 @@ def _preset_like(spec: DestinationSpec, text: str) -> str:
     for preset in spec.preset_keys:
         if wanted in (preset.key.casefold(), preset.label.casefold()):
             return preset.key
+    return ""
+
+
+def _same_kind_key(ctx: RuleContext, spec: DestinationSpec, text: str) -> str:
+    """This destination's key for what ``text`` means elsewhere in the catalog: 'FN' is
+    classic Facebook's first name, so on the Actions destination it means first_name."""
+    for other in ctx.catalog.destinations:
+        known = destination_field(other, text) if other is not spec else None
+        if known is not None and known.kind is not None:
+            same = spec.fields_of_kind(known.kind)
+            if same:
+                return same[0].key
     return ""
 
 
@@ -31,16 +44,36 @@ def _use(row: int, key: str) -> FindingFix:
     return FindingFix(row=row, field="destination", value=key, label=f"Use {key}")
 
 
+def _mapping_reads(spec: DestinationSpec, key: str) -> str:
+    """Where the default mapping reads ``key``: 'traits.email or properties.email'."""
+    field = destination_field(spec, key)
+    if field is None or not field.reads:
+        return ""
+    return join_or([path.removeprefix("$.") for path in field.reads])
+
+
+def _unmapped_hint(ctx: RuleContext, spec: DestinationSpec, segment: str) -> str:
+    """For a row whose identifier only a field without a default mapping takes."""
+    kind = ctx.catalog.identifier_kind(segment)
+    unmapped = [f for f in spec.no_default_mapping if kind is not None and f.kind is kind]
+    if not unmapped:
+        return ""
+    names = join_and([f.display for f in unmapped])
+    return f" {names} has no default mapping: edit the mapping in Segment to read this row's key."
+
+
 def check_preset_keys(ctx: RuleContext) -> Iterator[Finding]:
     spec = ctx.spec
     if spec is None or spec.identifier_mode != "preset":
         return
     accepted = preset_keys(spec)
+    used = [row.destination for row in ctx.rows]
     for index, row in enumerate(ctx.rows):
         if row.destination in accepted or destination_field_problems(row.destination):
             continue
         keys = listing(spec.accepted_keys())
-        fitting = fitting_field(spec, ctx.catalog, row.segment)
+        others = used[:index] + used[index + 1 :]
+        fitting = fitting_field(spec, ctx.catalog, row.segment, others)
         suggested = fitting.key if fitting is not None and fitting.key in accepted else ""
         if not row.destination:
             if not spec.keys_documented:
@@ -55,19 +88,35 @@ def check_preset_keys(ctx: RuleContext) -> Iterator[Finding]:
                 fix=_use(index, suggested) if suggested else None,
             )
             continue
-        spelled_like = _preset_like(spec, row.destination)
+        spelled_like = _preset_like(spec, row.destination) or _same_kind_key(
+            ctx, spec, row.destination
+        )
         if spelled_like and fits(spec, ctx.catalog, row.segment, spelled_like) is False:
             spelled_like = ""  # the key it resembles is of another kind: never offer it
         meant = spelled_like or suggested
-        fix = f"Choose '{meant}'" if meant else f"Choose one of: {keys}"
-        if spec.keys_documented:
+        fix = f"Use '{meant}'" if meant else f"Choose one of: {keys}"
+        if spec.reads_event_keys:
+            reads = f" (it reads {meant} from {_mapping_reads(spec, meant)})" if meant else ""
             yield make_finding(
                 "IDS110",
-                f"'{clip(row.destination)}' is not a {spec.name} key, and {spec.name} reads "
-                f"only its own keys. {fix}.",
+                f"'{clip(row.destination)}' is not a key {spec.name}'s default mapping reads, "
+                f"so ID Sync would add it to the event and the mapping would drop it. "
+                f"{fix}{reads}, or edit the mapping in Segment to read "
+                f"'{clip(row.destination)}'.{_unmapped_hint(ctx, spec, row.segment)}",
                 row=index,
                 field="destination",
                 fix=_use(index, meant) if meant else None,
+                reference=spec.keys_source,
+            )
+        elif spec.keys_documented:
+            yield make_finding(
+                "IDS110",
+                f"'{clip(row.destination)}' is not one of the keys Segment's page documents "
+                f"for {spec.name}, so Facebook may not match on it. {fix}.",
+                row=index,
+                field="destination",
+                fix=_use(index, meant) if meant else None,
+                reference=spec.keys_source,
             )
         else:
             yield make_finding(
@@ -95,16 +144,27 @@ def check_known_fields(ctx: RuleContext) -> Iterator[Finding]:
         fix = (
             f"Did you mean '{same_but_case[0]}'? Use it"
             if same_but_case
-            else f"Use one of its known fields ({listing(known_keys)})"
+            else f"Use one of them ({listing(known_keys)})"
         )
+        if spec.reads_event_keys:
+            what = (
+                f"'{clip(field)}' is not among the keys {spec.name}'s default mappings read, "
+                f"so the mapping may not pick it up. {fix}, or keep it if you edited the "
+                f"mapping in Segment to read it.{_unmapped_hint(ctx, spec, row.segment)}"
+            )
+        else:
+            what = (
+                f"'{clip(field)}' is not among the identifier fields this app knows for "
+                f"{spec.name}, so outgoing events may not be delivered. {fix}, or keep it if "
+                f"your {spec.name} account has this field."
+            )
         yield make_finding(
             "IDS301",
-            f"'{clip(field)}' is not among {spec.name}'s known identifier fields, so outgoing "
-            f"events may not be delivered. {fix}, or keep it if your {spec.name} account "
-            f"has this field.",
+            what,
             row=index,
             field="destination",
             fix=_use(index, same_but_case[0]) if same_but_case else None,
+            reference=spec.keys_source,
         )
 
 

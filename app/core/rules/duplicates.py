@@ -1,4 +1,4 @@
-"""Rows that repeat each other (IDS107, IDS108)."""
+"""Rows that repeat each other (IDS107, IDS108) or share a destination field (IDS314)."""
 
 from __future__ import annotations
 
@@ -44,3 +44,24 @@ def check_duplicates(ctx: RuleContext) -> Iterator[Finding]:
         else:
             first_mapping[key] = row.strategy
         seen_rows.add(full)
+
+
+def check_shared_fields(ctx: RuleContext) -> Iterator[Finding]:
+    # Two identifiers under one field: the destination reads one value there per event,
+    # so which identifier it gets depends on the event, not on the configuration.
+    first_under: dict[str, tuple[int, str]] = {}
+    for index, row in enumerate(ctx.rows):
+        if not row.destination or not row.segment.strip():
+            continue
+        earlier = first_under.setdefault(row.destination, (index, row.segment))
+        if earlier[0] == index or earlier[1] == row.segment:
+            continue  # the same identifier twice is IDS107/IDS108
+        yield make_finding(
+            "IDS314",
+            f"Row {earlier[0] + 1} already sends {clip(earlier[1])} under "
+            f"{_shown(row.destination)}, and this row sends {clip(row.segment)} there too: "
+            f"{ctx.destination_name} would get one or the other. Map this row to another "
+            f"field, or remove one of the two.",
+            row=index,
+            field="destination",
+        )

@@ -9,6 +9,7 @@ from app.core.findings import Finding
 from app.core.model import Strategy
 from app.core.rules.codes import make_finding
 from app.core.rules.context import RuleContext
+from app.core.wording import join_and
 
 MAX_ALL_ROWS: Final = 3
 """Segment's ID Sync docs allow at most three identifiers with the All strategy."""
@@ -18,48 +19,47 @@ MAX_ROWS: Final = 5
 
 
 def check_all_rows(ctx: RuleContext) -> Iterator[Finding]:
-    # Every row using All is flagged once there are too many: which one to change is the
-    # person's choice, and the rules see only the document, not which row was edited
-    # last. So the row just set to All always carries the error (the editor's current
-    # cell shows it), the findings do not move when rows are reordered, and they all go
-    # once few enough rows use All.
-    using_all = [index for index, row in enumerate(ctx.rows) if row.strategy is Strategy.ALL]
+    # One limit broken is one finding, naming every row that uses All: which one to
+    # change is the person's choice, so the finding shows on each of them (the row just
+    # set to All among them), stays put when rows are reordered, and goes once few
+    # enough rows use All.
+    using_all = tuple(index for index, row in enumerate(ctx.rows) if row.strategy is Strategy.ALL)
     count = len(using_all)
     if count <= MAX_ALL_ROWS:
         return
     excess = count - MAX_ALL_ROWS
-    which = (
-        "this row or another one using All"
-        if excess == 1
-        else f"{excess} of them (this row or others)"
+    yield make_finding(
+        "IDS101",
+        f"{count} rows use All (rows {join_and([str(i + 1) for i in using_all])}), but at "
+        f"most {MAX_ALL_ROWS} may. Change {'one' if excess == 1 else excess} of them to Last "
+        f"added or First added, or remove {'it' if excess == 1 else 'them'}.",
+        rows=using_all,
+        field="strategy",
     )
-    for index in using_all:
-        yield make_finding(
-            "IDS101",
-            f"{count} rows use All, but at most {MAX_ALL_ROWS} may. Change {which} to "
-            f"Last added or First added, or remove {'one' if excess == 1 else excess}.",
-            row=index,
-            field="strategy",
-        )
 
 
 def check_row_count(ctx: RuleContext) -> Iterator[Finding]:
     total = len(ctx.rows)
-    for index in range(MAX_ROWS, total):
-        yield make_finding(
-            "IDS102",
-            f"ID Sync accepts at most {MAX_ROWS} identifier rows (API maximum) and this is "
-            f"row {index + 1} of {total}. Remove this row or another one.",
-            row=index,
-            field="segment",
-        )
+    if total <= MAX_ROWS:
+        return
+    over = tuple(range(MAX_ROWS, total))
+    excess = len(over)
+    yield make_finding(
+        "IDS102",
+        f"ID Sync accepts at most {MAX_ROWS} identifier rows (API maximum) and there are "
+        f"{total}. Remove {'one row' if excess == 1 else f'{excess} rows'} (rows past the "
+        f"fifth are marked).",
+        rows=over,
+        field="segment",
+    )
 
 
 def check_has_rows(ctx: RuleContext) -> Iterator[Finding]:
     if ctx.customized and not ctx.doc.identifiers:
         yield make_finding(
             "IDS103",
-            "Customized Setup has no identifier rows, so nothing would be sent. "
-            "Add an identifier with '+ Add Identifier', or choose Default Setup.",
+            "Customized Setup has no identifier rows, so Segment's default identifiers "
+            "are sent, as with Default Setup. Add an identifier with '+ Add Identifier', or "
+            "choose Default Setup to say so.",
             field="identifiers",
         )

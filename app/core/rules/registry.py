@@ -32,6 +32,7 @@ CHECKS: Final[tuple[Check, ...]] = (
     names.check_segment_names,
     names.check_destination_names,
     duplicates.check_duplicates,
+    duplicates.check_shared_fields,
     mobile.check_send_mobile_ids,
     mobile.check_mobile_support,
     destination_keys.check_preset_keys,
