@@ -100,19 +100,42 @@ def fits(spec: DestinationSpec | None, catalog: Catalog, segment: str, key: str)
     return field.takes(identifier)
 
 
+_PLATFORMS = ("ios.", "android.")
+
+
+def platform_twins(first: str, second: str) -> bool:
+    """One identifier on the two mobile platforms (ios.idfa and android.idfa): a device
+    is one or the other, so both may share a destination field (Facebook's MADID)."""
+    return any(
+        first.startswith(a) and second.startswith(b) and first[len(a) :] == second[len(b) :]
+        for a in _PLATFORMS
+        for b in _PLATFORMS
+        if a != b
+    )
+
+
+def shares_field(segment: str, other: str) -> bool:
+    """Whether rows sending ``segment`` and ``other`` may use one destination field."""
+    return segment == other or platform_twins(segment, other)
+
+
 def fitting_field(
     spec: DestinationSpec | None,
     catalog: Catalog,
     segment: str,
-    used: Iterable[str] = (),
+    beside: Iterable[IdentifierRow] = (),
 ) -> DestinationField | None:
-    """The destination field for ``segment``: one of its kind that no row in ``used``
-    sends under yet (two identifiers under one field is IDS314: never proposed)."""
+    """The destination field for ``segment``: one of its kind that none of the rows
+    ``beside`` it sends another identifier under (two identifiers under one field is
+    IDS314: never proposed)."""
     kind = catalog.identifier_kind(segment)
     if spec is None or kind is None:
         return None
-    taken = set(used)
-    return next((f for f in _lookups(spec).fitting(kind) if f.key not in taken), None)
+    taken = {row.destination for row in beside if not shares_field(segment, row.segment)}
+    free = [f for f in _lookups(spec).fitting(kind) if f.key not in taken]
+    # Among fields of one kind, the one named like the identifier (ios_idfa for ios.idfa).
+    named_alike = segment.replace(".", "_")
+    return next((f for f in free if f.key == named_alike), None) or next(iter(free), None)
 
 
 def retarget(
@@ -186,8 +209,7 @@ def new_row(doc: IdSyncDocument, catalog: Catalog) -> IdentifierRow:
     field that fits it (or empty), sending the last added value."""
     spec = destination_spec(doc, catalog)
     segment = next_identifier(doc, catalog)
-    used_fields = [row.destination for row in doc.identifiers]
-    field = fitting_field(spec, catalog, segment, used_fields) if segment else None
+    field = fitting_field(spec, catalog, segment, doc.identifiers) if segment else None
     return IdentifierRow(
         segment=segment, destination=field.key if field is not None else "", strategy=Strategy.LAST
     )
@@ -207,7 +229,7 @@ def default_rows(spec: DestinationSpec | None, catalog: Catalog) -> tuple[Identi
         identifiers = (*first, *others)
     rows: list[IdentifierRow] = []
     for segment in identifiers:
-        field = fitting_field(spec, catalog, segment, [r.destination for r in rows])
+        field = fitting_field(spec, catalog, segment, rows)
         rows.append(
             IdentifierRow(
                 segment=segment,

@@ -17,12 +17,15 @@ from PySide6.QtWidgets import (
 
 from app.core.findings import Area, Finding, sort_findings
 from app.core.steps import step_of
+from app.core.wording import join_and
 from app.ui.icons import severity_icon
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
 
 def where(finding: Finding) -> str:
     """The place a finding points at, in the words of the editor."""
+    if finding.rows:
+        return "Rows " + join_and([str(row + 1) for row in finding.rows])
     if finding.row is not None:
         return f"Row {finding.row + 1}"
     if finding.area is Area.PUSH:

@@ -13,7 +13,14 @@ import pytest
 from app.catalog import load_catalog
 from app.core import sources
 from app.core.catalog import Catalog
-from app.core.findings import Finding, FindingFix, Severity
+from app.core.findings import (
+    HOUSE_RULE,
+    SEGMENT_LIMIT,
+    SEGMENT_RECOMMENDATION,
+    Finding,
+    FindingFix,
+    Severity,
+)
 from app.core.model import (
     IdSyncDocument,
 )
@@ -50,7 +57,10 @@ def problems(doc: IdSyncDocument, catalog: Catalog) -> dict[str, Severity]:
 def test_every_rule_names_its_source(code: str) -> None:
     info = RULES[code]
     assert info.source == sources.HOUSE or SOURCE_URL.fullmatch(info.source), info.source
-    assert info.basis == ("House rule" if info.source == sources.HOUSE else "Segment limit")
+    if info.source == sources.HOUSE:
+        assert info.basis == HOUSE_RULE
+    else:
+        assert info.basis in (SEGMENT_LIMIT, SEGMENT_RECOMMENDATION)
     assert info.to_json() == {
         "code": code,
         "name": info.name,
@@ -62,27 +72,38 @@ def test_every_rule_names_its_source(code: str) -> None:
     }
 
 
-def test_house_rules_never_refuse_unless_the_api_would_reject() -> None:
-    # IDS201/IDS202: an id with spaces or '/' breaks the request path, so the API rejects it.
-    house_errors = {
-        code
-        for code, info in RULES.items()
-        if info.source == sources.HOUSE and info.severity is Severity.ERROR
-    }
-    assert house_errors == {"IDS201", "IDS202"}
+def test_only_segment_limits_are_errors() -> None:
+    # A house rule or a recommendation never refuses a config; the client and Segment's
+    # SDK encode path parts, so not even an odd id (IDS201, IDS202) is an error.
+    errors = {code: info.basis for code, info in RULES.items() if info.severity is Severity.ERROR}
+    assert set(errors.values()) == {SEGMENT_LIMIT}
+    assert set(errors) == {"IDS101", "IDS102", "IDS104", "IDS112", "IDS113"}
 
 
 def test_the_sourced_limits_stay_errors() -> None:
-    for code in ("IDS101", "IDS102", "IDS110"):
+    for code in ("IDS101", "IDS102", "IDS112", "IDS113"):
         assert RULES[code].severity is Severity.ERROR, code
         assert RULES[code].source != sources.HOUSE, code
-    assert RULES["IDS110"].source == sources.FACEBOOK_SCHEMA_KEYS
     assert RULES["IDS101"].source == sources.ID_SYNC_DOC
     assert RULES["IDS102"].source == sources.API_CREATE_INPUT
+    assert RULES["IDS112"].source == sources.GOOGLE_REMARKETING_DOC
+
+
+def test_the_three_bases_are_said_plainly() -> None:
+    assert RULES["IDS110"].basis == SEGMENT_RECOMMENDATION
+    assert RULES["IDS110"].source == sources.FACEBOOK_TRAIT_KEYS
+    assert RULES["IDS302"].basis == SEGMENT_RECOMMENDATION
+    assert RULES["IDS313"].basis == SEGMENT_RECOMMENDATION
+    for code in ("IDS201", "IDS202", "IDS301", "IDS314"):
+        assert (RULES[code].basis, RULES[code].severity) == (HOUSE_RULE, Severity.WARNING)
 
 
 @pytest.mark.parametrize(
-    "code", ["IDS103", "IDS105", "IDS106", "IDS107", "IDS108", "IDS109", "IDS111"]
+    "code",
+    [
+        "IDS103", "IDS105", "IDS106", "IDS107", "IDS108", "IDS109", "IDS110", "IDS111",
+        "IDS201", "IDS202",
+    ],
 )
 def test_rules_that_were_errors_are_now_warnings(code: str) -> None:
     assert RULES[code].severity is Severity.WARNING
@@ -117,12 +138,13 @@ def test_findings_carry_the_source_of_their_rule(catalog: Catalog) -> None:
 
 
 def test_a_matcher_finding_links_the_destinations_own_page(catalog: Catalog) -> None:
-    # IDS112 fires for Facebook and for Google; each finding should link its own
-    # destination's page (the catalog's constraints.source), not the other one's.
-    for slug in (FACEBOOK, GOOGLE):
+    # Google requires its matcher (IDS112, an error); classic Facebook's page names email
+    # or a mobile ID as required but matches on its other keys too (IDS313, a warning).
+    # Each finding links its own destination's page, not the other one's.
+    for slug, code in ((FACEBOOK, "IDS313"), (GOOGLE, "IDS112")):
         spec = catalog.destination(slug)
         assert spec is not None and spec.constraints.source
-        (finding,) = findings(doc_for(catalog, slug, ("user_id", "")), catalog, "IDS112")
+        (finding,) = findings(doc_for(catalog, slug, ("user_id", "")), catalog, code)
         assert spec.constraints.source in (finding.source, finding.reference), slug
 
 
@@ -130,24 +152,28 @@ def test_a_matcher_finding_links_the_destinations_own_page(catalog: Catalog) -> 
 
 
 @pytest.mark.parametrize(
-    ("segment", "field", "fix"),
+    ("slug", "first", "segment", "field", "fix"),
     [
-        ("email", "EXTERN_ID", "EMAIL"),
-        ("email", "FN", "EMAIL"),
-        ("android.idfa", "ZIP", "MADID"),
-        ("ios.idfa", "PHONE", "MADID"),
-        ("user_id", "EMAIL", "EXTERN_ID"),
-        ("phone", "EMAIL", "PHONE"),
+        (FACEBOOK, ("android.idfa", "MADID"), "email", "FN", "EMAIL"),
+        (FACEBOOK, ("email", "EMAIL"), "android.idfa", "ZIP", "MADID"),
+        (FACEBOOK, ("email", "EMAIL"), "ios.idfa", "PHONE", "MADID"),
+        (FACEBOOK, ("email", "EMAIL"), "phone", "LN", "PHONE"),
+        (FACEBOOK_ACTIONS, ("phone", "phone"), "email", "first_name", "email"),
+        (FACEBOOK_ACTIONS, ("email", "email"), "phone", "city", "phone"),
     ],
 )
-@pytest.mark.parametrize("slug", [FACEBOOK, FACEBOOK_ACTIONS])
 def test_a_wrong_mapping_is_flagged_with_the_fitting_field_as_its_fix(
-    catalog: Catalog, slug: str, segment: str, field: str, fix: str
+    catalog: Catalog,
+    slug: str,
+    first: tuple[str, str],
+    segment: str,
+    field: str,
+    fix: str,
 ) -> None:
     doc = doc_for(
         catalog,
         slug,
-        ("email", "EMAIL") if segment != "email" else ("android.idfa", "MADID"),
+        first,
         (segment, field),
         send_mobile_ids=True,
         custom_identifiers=("phone",),
@@ -175,30 +201,32 @@ def test_a_wrong_mapping_is_flagged_with_the_fitting_field_as_its_fix(
 def test_a_wrong_mapping_is_never_an_error_and_check_would_still_exit_0(
     catalog: Catalog,
 ) -> None:
-    doc = doc_for(catalog, FACEBOOK, ("email", "EXTERN_ID"))
+    doc = doc_for(catalog, FACEBOOK, ("email", "FN"))
     assert problems(doc, catalog) == {"IDS312": Severity.WARNING}
 
 
 @pytest.mark.parametrize(
-    "rows",
+    ("slug", "rows"),
     [
-        [("email", "EMAIL")],
-        [("email", "EMAIL"), ("phone", "PHONE")],
-        [("ios.idfa", "MADID"), ("android.idfa", "MADID")],
-        [("email", "EMAIL"), ("user_id", "EXTERN_ID")],
-        [("email", "EMAIL"), ("crm_id", "EXTERN_ID")],
-        [("email", "EMAIL"), ("anonymous_id", "EXTERN_ID")],
-        [("email", "EMAIL"), ("first_name", "FN"), ("zip", "ZIP")],
+        (FACEBOOK, [("email", "EMAIL")]),
+        (FACEBOOK, [("email", "EMAIL"), ("phone", "PHONE")]),
+        # One identifier on two platforms shares Facebook's one mobile ID key.
+        (FACEBOOK, [("ios.idfa", "MADID"), ("android.idfa", "MADID")]),
+        (FACEBOOK, [("email", "EMAIL"), ("first_name", "FN"), ("zip", "ZIP")]),
+        (FACEBOOK_ACTIONS, [("email", "email")]),
+        (FACEBOOK_ACTIONS, [("email", "email"), ("phone", "phone")]),
+        (FACEBOOK_ACTIONS, [("email", "email"), ("first_name", "first_name")]),
+        (FACEBOOK_ACTIONS, [("email", "email"), ("zip", "postal_code"), ("city", "city")]),
         # Unknown kinds raise nothing, whatever the field.
-        [("email", "EMAIL"), ("loyalty_tier", "FN")],
-        [("email", "EMAIL"), ("loyalty_tier", "EMAIL")],
+        (FACEBOOK, [("email", "EMAIL"), ("loyalty_tier", "FN")]),
+        (FACEBOOK_ACTIONS, [("email", "email"), ("loyalty_tier", "first_name")]),
     ],
-    ids=lambda rows: ",".join(f"{s}>{d}" for s, d in rows),
+    ids=lambda value: value if isinstance(value, str) else ",".join(f"{s}>{d}" for s, d in value),
 )
-@pytest.mark.parametrize("slug", [FACEBOOK, FACEBOOK_ACTIONS])
 def test_a_sensible_mapping_is_not_flagged(
     catalog: Catalog, slug: str, rows: list[tuple[str, str]]
 ) -> None:
+    """The issue-17 case: email → email and phone → phone on Facebook (Actions) pass."""
     customs = tuple(s for s, _ in rows if catalog.identifier(s) is None)
     doc = doc_for(catalog, slug, *rows, send_mobile_ids=True, custom_identifiers=customs)
     assert problems(doc, catalog) == {}
@@ -209,11 +237,11 @@ def test_a_sensible_mapping_is_not_flagged(
     [
         (GOOGLE, [("email", "email"), ("phone", "phone")]),
         (GOOGLE, [("ios.idfa", "mobile_advertising_id")]),
-        ("actions-klaviyo", [("email", "email"), ("phone", "phone_number")]),
-        ("actions-klaviyo", [("user_id", "external_id")]),
+        ("actions-klaviyo", [("email", "email"), ("phone", "phone")]),
+        ("first-party-dv360", [("email", "email"), ("phone", "phone")]),
         (SNAP, [("ios.idfa", "ios_idfa"), ("android.idfa", "android_idfa")]),
-        ("actions-tiktok-audiences", [("email", "email"), ("ios.idfa", "advertising_id")]),
-        ("actions-sendgrid-audiences", [("email", "email"), ("phone", "phone_number_id")]),
+        ("actions-tiktok-audiences", [("email", "email"), ("phone", "phone")]),
+        ("actions-sendgrid-audiences", [("email", "email"), ("phone", "phone")]),
         ("actions-salesforce-marketing-cloud", [("user_id", "contactKey")]),
         ("braze", [("user_id", "external_id"), ("email", "email")]),
         # A field the catalog does not know is the person's own choice.
@@ -231,10 +259,10 @@ def test_sensible_mappings_on_other_destinations_are_not_flagged(
 @pytest.mark.parametrize(
     ("slug", "row", "fix"),
     [
-        ("actions-klaviyo", ("phone", "email"), "phone_number"),
-        ("actions-klaviyo", ("email", "external_id"), "email"),
+        ("actions-klaviyo", ("phone", "email"), "phone"),
+        ("actions-klaviyo", ("email", "firstName"), "email"),
         (SNAP, ("ios.idfa", "email"), "ios_idfa"),
-        ("actions-tiktok-audiences", ("email", "advertising_id"), "email"),
+        ("actions-tiktok-audiences", ("email", "phone"), "email"),
     ],
 )
 def test_wrong_mappings_on_free_destinations_are_flagged_too(
@@ -251,7 +279,7 @@ def test_a_wrong_mapping_without_a_field_of_its_kind_says_so(catalog: Catalog) -
         catalog,
         "actions-klaviyo",
         ("email", "email"),
-        ("ios.idfa", "phone_number"),
+        ("ios.idfa", "phone"),
         send_mobile_ids=True,
     )
     (finding,) = findings(doc, catalog, "IDS312")
@@ -263,11 +291,11 @@ def test_the_wrong_mapping_finding_links_the_page_that_defines_the_field(
     catalog: Catalog,
 ) -> None:
     (facebook,) = findings(doc_for(catalog, FACEBOOK, ("email", "FN")), catalog, "IDS312")
-    assert facebook.reference == sources.FACEBOOK_SCHEMA_KEYS
+    assert facebook.reference == sources.FACEBOOK_TRAIT_KEYS
     klaviyo = catalog.destination("actions-klaviyo")
     assert klaviyo is not None
     (free,) = findings(
-        doc_for(catalog, "actions-klaviyo", ("email", "external_id")), catalog, "IDS312"
+        doc_for(catalog, "actions-klaviyo", ("email", "firstName")), catalog, "IDS312"
     )
     assert free.reference == klaviyo.docs_url
 
@@ -360,15 +388,41 @@ def test_snap_ignores_send_mobile_ids(catalog: Catalog) -> None:
     assert problems(doc, catalog) == {}
 
 
-def test_facebook_keys_are_enforced(catalog: Catalog) -> None:
-    for slug in (FACEBOOK, FACEBOOK_ACTIONS):
-        doc = doc_for(catalog, slug, ("email", "EMAIL"), ("user_id", "FOO"))
-        (finding,) = findings(doc, catalog, "IDS110")
-        assert finding.severity is Severity.ERROR
-        assert finding.row == 1
-        assert "'FOO' is not a" in finding.message
-        assert finding.source == sources.FACEBOOK_SCHEMA_KEYS
-        assert finding.fix is not None and finding.fix.value == "EXTERN_ID"
+def test_a_key_outside_classic_facebooks_documented_keys_only_warns(catalog: Catalog) -> None:
+    doc = doc_for(catalog, FACEBOOK, ("email", "EMAIL"), ("user_id", "EXTERN_ID"))
+    (finding,) = findings(doc, catalog, "IDS110")
+    assert (finding.severity, finding.row, finding.basis) == (
+        Severity.WARNING,
+        1,
+        SEGMENT_RECOMMENDATION,
+    )
+    assert "'EXTERN_ID' is not one of the keys Segment's page documents" in finding.message
+    assert finding.source == sources.FACEBOOK_TRAIT_KEYS
+    assert not [f for f in validate(doc, catalog) if f.is_error]
+
+
+@pytest.mark.parametrize(
+    ("segment", "schema_key", "read_key"),
+    [("email", "EMAIL", "email"), ("phone", "PHONE", "phone"), ("first_name", "FN", "first_name")],
+)
+def test_facebooks_schema_key_on_the_actions_destination_warns_with_the_key_it_reads(
+    catalog: Catalog, segment: str, schema_key: str, read_key: str
+) -> None:
+    rows = [("email", "email")] if segment != "email" else []
+    doc = doc_for(
+        catalog, FACEBOOK_ACTIONS, *rows, (segment, schema_key), custom_identifiers=("phone", "first_name")
+    )
+    (finding,) = findings(doc, catalog, "IDS110")
+    assert finding.severity is Severity.WARNING
+    assert finding.row == len(rows)
+    assert f"'{schema_key}' is not a key Facebook Custom Audiences (Actions)'s default" in (
+        finding.message
+    )
+    assert f"traits.{read_key}" in finding.message
+    assert finding.fix == FindingFix(
+        row=len(rows), field="destination", value=read_key, label=f"Use {read_key}"
+    )
+    assert not [f for f in validate(doc, catalog) if f.is_error]
 
 
 def test_facebook_empty_field_warns_and_offers_its_key(catalog: Catalog) -> None:

@@ -67,12 +67,11 @@ def check_preset_keys(ctx: RuleContext) -> Iterator[Finding]:
     if spec is None or spec.identifier_mode != "preset":
         return
     accepted = preset_keys(spec)
-    used = [row.destination for row in ctx.rows]
     for index, row in enumerate(ctx.rows):
         if row.destination in accepted or destination_field_problems(row.destination):
             continue
         keys = listing(spec.accepted_keys())
-        others = used[:index] + used[index + 1 :]
+        others = ctx.rows[:index] + ctx.rows[index + 1 :]
         fitting = fitting_field(spec, ctx.catalog, row.segment, others)
         suggested = fitting.key if fitting is not None and fitting.key in accepted else ""
         if not row.destination:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.core.findings import Finding
+from app.core.mapping import shares_field
 from app.core.model import Strategy
 from app.core.rules.codes import make_finding
 from app.core.rules.context import RuleContext
@@ -54,7 +55,7 @@ def check_shared_fields(ctx: RuleContext) -> Iterator[Finding]:
         if not row.destination or not row.segment.strip():
             continue
         earlier = first_under.setdefault(row.destination, (index, row.segment))
-        if earlier[0] == index or earlier[1] == row.segment:
+        if earlier[0] == index or shares_field(row.segment, earlier[1]):
             continue  # the same identifier twice is IDS107/IDS108
         yield make_finding(
             "IDS314",

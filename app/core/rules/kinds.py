@@ -26,8 +26,8 @@ def check_field_kinds(ctx: RuleContext) -> Iterator[Finding]:
         identifier = ctx.catalog.identifier_kind(row.segment)
         if identifier is None or field.takes(identifier):
             continue
-        used = [other.destination for other in ctx.rows]
-        fitting = fitting_field(spec, ctx.catalog, row.segment, used)
+        others = ctx.rows[:index] + ctx.rows[index + 1 :]
+        fitting = fitting_field(spec, ctx.catalog, row.segment, others)
         name = shown.display
         if fitting is not None:
             advice = f"Map it to {fitting.display} instead."

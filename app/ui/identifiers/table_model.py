@@ -86,8 +86,9 @@ def column_for_field(field: str | None) -> int:
 def findings_by_cell(findings: list[Finding], row_count: int) -> dict[Cell, tuple[Finding, ...]]:
     cells: dict[Cell, list[Finding]] = {}
     for finding in findings:
-        if finding.row is not None and 0 <= finding.row < row_count:
-            cells.setdefault((finding.row, column_for_field(finding.field)), []).append(finding)
+        for row in finding.named_rows:  # a finding about several rows shows on each
+            if 0 <= row < row_count:
+                cells.setdefault((row, column_for_field(finding.field)), []).append(finding)
     return {cell: tuple(found) for cell, found in cells.items()}
 
 
