@@ -184,9 +184,9 @@ class DestinationConstraints(Frozen):
 
     SHAPE: ClassVar[Mapping[str, Kind]] = {
         "matcher_identifiers": ListOf(TEXT),
-        "matcher_required": FLAG,
         "max_extra_identifiers": Maybe(WHOLE),
         "extra_identifier_field": TEXT,
+        "matcher_required": FLAG,
         "source": TEXT,
         "notes": ListOf(TEXT),
     }

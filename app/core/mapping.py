@@ -230,6 +230,10 @@ def default_rows(spec: DestinationSpec | None, catalog: Catalog) -> tuple[Identi
     rows: list[IdentifierRow] = []
     for segment in identifiers:
         field = fitting_field(spec, catalog, segment, rows)
+        if field is None and spec is not None and spec.identifier_mode == "preset":
+            # A dropdown with no key for it (Facebook (Actions) reads no mobile ID by
+            # default): the row would start out wrong, so it is left out.
+            continue
         rows.append(
             IdentifierRow(
                 segment=segment,

@@ -3,6 +3,8 @@ carrying the facts the rules depend on."""
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +32,15 @@ from app.core.model import DestinationKind, Strategy
 from tests.helpers.jsonfiles import read_json
 
 FACEBOOK_KEYS = (
-    "EXTERN_ID", "EMAIL", "PHONE", "FN", "LN", "FI", "GEN",
-    "DOBY", "DOBM", "DOBD", "CT", "ST", "ZIP", "COUNTRY", "MADID",
+    "EMAIL", "PHONE", "FN", "LN", "GEN", "DOBY", "DOBM", "DOBD", "CT", "ST", "ZIP", "COUNTRY",
+    "MADID",
 )  # fmt: skip
+"""The 13 keys classic Facebook's page documents (Additional Traits Matching)."""
+FACEBOOK_ACTIONS_KEYS = (
+    "email", "phone", "first_name", "last_name", "gender", "city", "state", "postal_code",
+    "country",
+)  # fmt: skip
+"""The event keys the Actions destination's Sync mapping reads (sync/fields.ts)."""
 
 DEFAULT_IDENTIFIERS = (
     "user_id", "anonymous_id", "group_id", "email", "ios.id", "android.id",
@@ -206,8 +214,10 @@ def test_facebook_is_two_entries_classic_and_actions(catalog: Catalog) -> None:
     assert classic is not None and actions is not None
     assert classic.name == "Facebook Custom Audiences"
     assert actions.name == "Facebook Custom Audiences (Actions)"
+    assert classic.accepted_keys() == FACEBOOK_KEYS
+    assert actions.accepted_keys() == FACEBOOK_ACTIONS_KEYS
+    assert [f.key for f in actions.no_default_mapping] == ["mobileAdId"]
     for spec in (classic, actions):
-        assert spec.accepted_keys() == FACEBOOK_KEYS
         assert spec.notes, spec.slug
     assert classic.notes != actions.notes
 
@@ -265,13 +275,20 @@ def test_only_facebook_and_google_use_preset_keys(catalog: Catalog) -> None:
     }
 
 
-def test_only_facebooks_preset_list_is_documented(catalog: Catalog) -> None:
+def test_key_lists_name_where_they_come_from(catalog: Catalog) -> None:
+    # Classic Facebook's page documents its keys; an Actions entry's keys come from its
+    # code at a commit; Google's dropdown values are not published.
     documented = {spec.slug for spec in catalog.destinations if spec.keys_documented}
-    assert documented == {"personas-facebook-custom-audiences", "actions-facebook-custom-audiences"}
-    for slug in documented:
+    classic = catalog.destination("personas-facebook-custom-audiences")
+    assert classic is not None and classic.keys_source == sources.FACEBOOK_TRAIT_KEYS
+    assert "adwords-remarketing-lists" not in documented
+    for slug in documented - {"personas-facebook-custom-audiences"}:
         spec = catalog.destination(slug)
         assert spec is not None
-        assert spec.keys_source == sources.FACEBOOK_SCHEMA_KEYS
+        assert spec.keys_source.startswith(
+            "https://github.com/segmentio/action-destinations/"
+        ), slug
+        assert re.search(r"/(tree|blob)/[0-9a-f]{40}/", spec.keys_source), slug
 
 
 def test_facebook_offers_its_customer_file_keys(catalog: Catalog) -> None:
@@ -283,12 +300,10 @@ def test_facebook_offers_its_customer_file_keys(catalog: Catalog) -> None:
     assert by_key["EMAIL"].kind is ValueKind.EMAIL
     assert by_key["PHONE"].kind is ValueKind.PHONE
     assert by_key["MADID"].kind is ValueKind.MOBILE_AD_ID
-    assert by_key["EXTERN_ID"].kind is ValueKind.EXTERNAL_ID
     assert by_key["FN"].kind is ValueKind.FIRST_NAME
     assert by_key["ZIP"].kind is ValueKind.POSTAL_CODE
-    assert "not hashed" in by_key["EXTERN_ID"].description
     assert "not hashed" in by_key["MADID"].description
-    for key in set(FACEBOOK_KEYS) - {"EXTERN_ID", "MADID"}:
+    for key in set(FACEBOOK_KEYS) - {"MADID"}:
         assert "SHA-256" in by_key[key].description, key
         assert by_key[key].label, key
     assert all(preset.kind is not None for preset in spec.preset_keys)
@@ -296,7 +311,7 @@ def test_facebook_offers_its_customer_file_keys(catalog: Catalog) -> None:
 
 def test_madid_is_not_said_to_be_lowercased(catalog: Catalog) -> None:
     # Segment sends the mobile advertising ID as it holds it; it does not change the case.
-    for slug in ("personas-facebook-custom-audiences", "actions-facebook-custom-audiences"):
+    for slug in ("personas-facebook-custom-audiences",):
         spec = catalog.destination(slug)
         assert spec is not None
         madid = spec.field("MADID")
@@ -403,9 +418,11 @@ def test_snap_and_reddit_list_the_underscore_mobile_id_fields(catalog: Catalog) 
         ("braze", {"external_id", "email", "braze_id"}),
         ("iterable", {"email", "userId"}),
         ("zendesk", {"email", "external_id"}),
-        ("actions-tiktok-audiences", {"email", "phone", "advertising_id"}),
-        ("actions-sendgrid-audiences", {"email", "anonymous_id", "external_id", "phone_number_id"}),
-        ("actions-klaviyo", {"email", "phone_number", "external_id"}),
+        ("actions-tiktok-audiences", {"email", "phone"}),
+        ("actions-sendgrid-audiences", {"email", "phone", "first_name", "last_name"}),
+        ("actions-klaviyo", {"email", "phone", "firstName", "lastName"}),
+        ("actions-facebook-custom-audiences", set()),
+        ("first-party-dv360", {"email", "phone"}),
     ],
 )
 def test_known_fields_of_free_text_destinations(

@@ -37,6 +37,7 @@ from app.core.model import (
 )
 from app.core.rules import validate
 
+FACEBOOK_ACTIONS = "actions-facebook-custom-audiences"
 FACEBOOK = "personas-facebook-custom-audiences"
 GOOGLE = "adwords-remarketing-lists"
 ALL, LAST = Strategy.ALL, Strategy.LAST
@@ -80,16 +81,18 @@ def test_row_edits_return_new_documents() -> None:
 def test_changing_user_id_to_email_on_facebook_moves_the_field_to_email(
     catalog: Catalog,
 ) -> None:
-    doc = doc_for(FACEBOOK, ("user_id", "EXTERN_ID"))
+    doc = doc_for(FACEBOOK, ("phone", "PHONE"))
     changed = change_identifier(doc, 0, "email", catalog)
     assert pairs(changed) == [("email", "EMAIL")]
     assert changed.identifiers[0].strategy is LAST
-    assert pairs(doc) == [("user_id", "EXTERN_ID")], "the old document is untouched"
+    assert pairs(doc) == [("phone", "PHONE")], "the old document is untouched"
+    actions = doc_for(FACEBOOK_ACTIONS, ("phone", "phone"))
+    assert pairs(change_identifier(actions, 0, "email", catalog)) == [("email", "email")]
 
 
 def test_changing_to_a_mobile_id_gives_madid_never_first_name(catalog: Catalog) -> None:
     doc = doc_for(
-        FACEBOOK, ("email", "EMAIL"), ("phone", "PHONE"), ("user_id", "EXTERN_ID"), ("", "")
+        FACEBOOK, ("email", "EMAIL"), ("phone", "PHONE"), ("first_name", "FN"), ("", "")
     )
     changed = change_identifier(doc, 3, "android.idfa", catalog)
     assert changed.identifiers[3].destination == "MADID"
@@ -127,7 +130,7 @@ def test_changing_the_identifier_on_google_and_klaviyo(catalog: Catalog) -> None
     # Google's list takes no id of your own: the field empties rather than stay wrong.
     assert pairs(change_identifier(google, 0, "user_id", catalog)) == [("user_id", "")]
     klaviyo = doc_for("actions-klaviyo", ("email", "email"))
-    assert pairs(change_identifier(klaviyo, 0, "phone", catalog)) == [("phone", "phone_number")]
+    assert pairs(change_identifier(klaviyo, 0, "phone", catalog)) == [("phone", "phone")]
 
 
 def test_change_identifier_refuses_a_missing_row(catalog: Catalog) -> None:
@@ -270,9 +273,9 @@ def test_every_offered_fix_removes_its_own_finding(catalog: Catalog) -> None:
 
 
 def test_a_fix_never_makes_a_wrong_mapping(catalog: Catalog) -> None:
-    # user_id typed under 'Email' (not a Facebook key): the fix must not be EMAIL, which
-    # the mapping rule would then flag; EXTERN_ID is the key that fits user_id.
-    doc = doc_for(FACEBOOK, ("email", "EMAIL"), ("user_id", "Email"))
+    # zip typed under 'Email' (not a Facebook key): the fix must not be EMAIL, which
+    # the mapping rule would then flag; ZIP is the key that fits a postal code.
+    doc = doc_for(FACEBOOK, ("email", "EMAIL"), ("zip", "Email"), custom_identifiers=("zip",))
     (finding,) = [f for f in validate(doc, catalog) if f.code == "IDS110"]
     assert finding.fix is not None
     after = {f.code for f in validate(apply_fix(doc, finding.fix), catalog)}

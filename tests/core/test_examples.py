@@ -23,6 +23,7 @@ INVALID = EXAMPLES / "invalid"
 WARNINGS = EXAMPLES / "warnings"
 VALID_NAMES = {
     "facebook-custom-audiences.json",
+    "facebook-custom-audiences-actions.json",
     "google-ads-remarketing-lists.json",
     "google-ads-mobile-id-matcher.json",
     "destination-function.json",
@@ -30,8 +31,8 @@ VALID_NAMES = {
 }
 ERROR_CODES = sorted(code for code, info in RULES.items() if info.severity is Severity.ERROR)
 WARNING_EXAMPLE_CODES = (
-    "IDS103", "IDS105", "IDS106", "IDS107", "IDS108",
-    "IDS109", "IDS111", "IDS310", "IDS311", "IDS312",
+    "IDS103", "IDS105", "IDS106", "IDS107", "IDS108", "IDS109", "IDS110", "IDS111",
+    "IDS201", "IDS202", "IDS310", "IDS311", "IDS312", "IDS313", "IDS314",
 )  # fmt: skip
 
 

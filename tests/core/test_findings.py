@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from app.core.findings import Area, Finding, FindingFix, Severity
+from app.core.findings import SEGMENT_RECOMMENDATION, Area, Finding, FindingFix, Severity
 
 
 def test_with_line_copies_every_other_field() -> None:
@@ -20,6 +20,8 @@ def test_with_line_copies_every_other_field() -> None:
         source="https://segment.com/docs/",
         fix=FindingFix(row=2, field="destination", value="EMAIL", label="Use EMAIL"),
         reference="https://example.test/field",
+        basis=SEGMENT_RECOMMENDATION,
+        rows=(2, 4),
         line=7,
     )
     # Every field has a value other than its default, so a forgotten one would show.

@@ -32,6 +32,7 @@ from app.core.mapping import (
 from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Strategy
 from app.core.rules import validate
 
+FACEBOOK_ACTIONS = "actions-facebook-custom-audiences"
 FACEBOOK = "personas-facebook-custom-audiences"
 GOOGLE = "adwords-remarketing-lists"
 KLAVIYO = "actions-klaviyo"
@@ -112,14 +113,12 @@ def test_field_display_names_the_label_and_the_key() -> None:
     ("segment", "key", "expected"),
     [
         ("email", "EMAIL", True),
-        ("email", "EXTERN_ID", False),
+        ("email", "PHONE", False),
         ("email", "FN", False),
         ("android.idfa", "ZIP", False),
         ("android.idfa", "MADID", True),
         ("user_id", "EMAIL", False),
-        ("user_id", "EXTERN_ID", True),
-        ("ios.id", "EXTERN_ID", True),  # a device id is an id of the person's own
-        ("crm_id", "EXTERN_ID", True),
+        ("user_id", "EXTERN_ID", None),  # not one of classic Facebook's documented keys
         ("phone", "PHONE", True),
         ("loyalty_tier", "FN", None),  # unknown identifier kind
         ("email", "Email_c", None),  # unknown field
@@ -138,18 +137,20 @@ def test_fits_without_a_destination_knows_nothing() -> None:
     ("slug", "segment", "key"),
     [
         (FACEBOOK, "email", "EMAIL"),
-        (FACEBOOK, "user_id", "EXTERN_ID"),
         (FACEBOOK, "ios.idfa", "MADID"),
         (FACEBOOK, "android.idfa", "MADID"),
         (FACEBOOK, "phone", "PHONE"),
-        (FACEBOOK, "crm_id", "EXTERN_ID"),
         (FACEBOOK, "first_name", "FN"),
+        (FACEBOOK_ACTIONS, "email", "email"),
+        (FACEBOOK_ACTIONS, "phone", "phone"),
+        (FACEBOOK_ACTIONS, "first_name", "first_name"),
         (GOOGLE, "email", "email"),
         (GOOGLE, "ios.idfa", "mobile_advertising_id"),
         (GOOGLE, "phone", "phone"),
-        (KLAVIYO, "phone", "phone_number"),
-        (KLAVIYO, "user_id", "external_id"),
+        (KLAVIYO, "phone", "phone"),
+        ("braze", "user_id", "external_id"),
         ("actions-snap-audiences", "ios.idfa", "ios_idfa"),
+        ("actions-snap-audiences", "android.idfa", "android_idfa"),
     ],
 )
 def test_fitting_field(slug: str, segment: str, key: str) -> None:
@@ -170,14 +171,21 @@ def test_no_fitting_field(slug: str, segment: str) -> None:
     assert fitting_field(spec_of(slug), SHIPPED, segment) is None
 
 
-def test_fitting_field_prefers_an_unused_field_then_falls_back_to_the_first() -> None:
+def test_fitting_field_never_proposes_a_field_another_identifier_uses() -> None:
     braze = spec_of("braze")
     first = fitting_field(braze, SHIPPED, "user_id")
     assert first is not None and first.key == "external_id"
-    # Every field of the kind used: the first one is still the fit.
-    every = [f.key for f in braze.fields_of_kind(ValueKind.EXTERNAL_ID)]
-    again = fitting_field(braze, SHIPPED, "user_id", every)
-    assert again is not None and again.key == "external_id"
+    # Every field of the kind used by other identifiers: none fits (IDS314 otherwise).
+    every = [
+        IdentifierRow(segment=f"other_{n}", destination=f.key)
+        for n, f in enumerate(braze.fields_of_kind(ValueKind.EXTERNAL_ID))
+    ]
+    assert fitting_field(braze, SHIPPED, "user_id", every) is None
+    # The same identifier, or its twin on the other platform, may share its field.
+    facebook = spec_of(FACEBOOK)
+    ios = [IdentifierRow(segment="ios.idfa", destination="MADID")]
+    twin = fitting_field(facebook, SHIPPED, "android.idfa", ios)
+    assert twin is not None and twin.key == "MADID"
 
 
 def test_a_field_of_exactly_the_kind_beats_one_that_merely_takes_it() -> None:
@@ -199,9 +207,9 @@ def test_a_field_of_exactly_the_kind_beats_one_that_merely_takes_it() -> None:
 @pytest.mark.parametrize(
     ("old", "current", "new", "expected"),
     [
-        ("user_id", "EXTERN_ID", "email", "EMAIL"),
-        ("user_id", "EXTERN_ID", "android.idfa", "MADID"),
-        ("user_id", "EXTERN_ID", "anonymous_id", "EXTERN_ID"),  # still fits: kept
+        ("phone", "PHONE", "email", "EMAIL"),
+        ("email", "EMAIL", "android.idfa", "MADID"),
+        ("ios.idfa", "MADID", "android.idfa", "MADID"),  # still fits: kept
         ("email", "EMAIL", "phone", "PHONE"),
         ("email", "EMAIL", "loyalty_tier", ""),  # the field was there for email
         ("email", "FN", "android.idfa", "MADID"),
@@ -218,6 +226,7 @@ def test_retarget_on_facebook(old: str, current: str, new: str, expected: str) -
 def test_retarget_never_leaves_a_field_of_another_kind() -> None:
     spec = spec_of(FACEBOOK)
     identifiers = ["email", "user_id", "ios.idfa", "phone", "crm_id", "first_name", "zip"]
+    # (classic Facebook documents no key for an id of your own: user_id retargets to "")
     for old in identifiers:
         for field in spec.fields():
             for new in identifiers:
@@ -242,13 +251,13 @@ def test_facebook_proposes_mobile_ids_next_once_send_mobile_ids_is_on() -> None:
         ("email", "EMAIL"),
         ("ios.idfa", "MADID"),
         ("android.idfa", "MADID"),
-        ("user_id", "EXTERN_ID"),
+        ("user_id", ""),
     ]
 
 
 def test_facebook_proposes_mobile_ids_last_while_send_mobile_ids_is_off() -> None:
-    sequence = added(doc_for(FACEBOOK), 3)
-    assert sequence[:2] == [("email", "EMAIL"), ("user_id", "EXTERN_ID")]
+    sequence = added(doc_for(FACEBOOK), 2)
+    assert sequence == [("email", "EMAIL"), ("user_id", "")]
     assert not {s for s, _ in sequence} & set(MOBILE)
     order = suggested_identifiers(doc_for(FACEBOOK), SHIPPED)
     assert set(order[-2:]) == set(MOBILE)
@@ -258,7 +267,9 @@ def test_a_declared_phone_is_proposed_under_phone() -> None:
     sequence = added(doc_for(FACEBOOK, custom_identifiers=("phone",)), 2)
     assert sequence == [("email", "EMAIL"), ("phone", "PHONE")]
     klaviyo = added(doc_for(KLAVIYO, custom_identifiers=("phone",)), 3)
-    assert ("phone", "phone_number") in klaviyo
+    assert ("phone", "phone") in klaviyo
+    actions = added(doc_for(FACEBOOK_ACTIONS, custom_identifiers=("phone",)), 2)
+    assert actions == [("email", "email"), ("phone", "phone")]
 
 
 def test_a_declared_identifier_without_a_fitting_field_is_not_proposed_early() -> None:
@@ -277,7 +288,8 @@ def test_google_starts_with_email_to_email() -> None:
 
 
 def test_a_free_destination_with_known_fields_starts_with_email_to_email() -> None:
-    assert added(doc_for(KLAVIYO), 2) == [("email", "email"), ("user_id", "external_id")]
+    assert added(doc_for(KLAVIYO), 2) == [("email", "email"), ("user_id", "")]
+    assert added(doc_for("braze"), 2) == [("email", "email"), ("user_id", "external_id")]
 
 
 def test_a_destination_without_known_fields_leaves_the_field_empty() -> None:
@@ -286,7 +298,7 @@ def test_a_destination_without_known_fields_leaves_the_field_empty() -> None:
 
 
 def test_next_identifier_skips_used_ones() -> None:
-    doc = doc_for(FACEBOOK, ("email", "EMAIL"), ("user_id", "EXTERN_ID"))
+    doc = doc_for(FACEBOOK, ("email", "EMAIL"), ("user_id", ""))
     assert next_identifier(doc, SHIPPED) not in {"email", "user_id"}
 
 

@@ -410,7 +410,11 @@ def test_facebooks_schema_key_on_the_actions_destination_warns_with_the_key_it_r
 ) -> None:
     rows = [("email", "email")] if segment != "email" else []
     doc = doc_for(
-        catalog, FACEBOOK_ACTIONS, *rows, (segment, schema_key), custom_identifiers=("phone", "first_name")
+        catalog,
+        FACEBOOK_ACTIONS,
+        *rows,
+        (segment, schema_key),
+        custom_identifiers=("phone", "first_name"),
     )
     (finding,) = findings(doc, catalog, "IDS110")
     assert finding.severity is Severity.WARNING

@@ -93,7 +93,7 @@ def check_preset_keys(ctx: RuleContext) -> Iterator[Finding]:
         if spelled_like and fits(spec, ctx.catalog, row.segment, spelled_like) is False:
             spelled_like = ""  # the key it resembles is of another kind: never offer it
         meant = spelled_like or suggested
-        fix = f"Use '{meant}'" if meant else f"Choose one of: {keys}"
+        fix = f"Choose '{meant}'" if meant else f"Choose one of: {keys}"
         if spec.reads_event_keys:
             reads = f" (it reads {meant} from {_mapping_reads(spec, meant)})" if meant else ""
             yield make_finding(
@@ -143,7 +143,7 @@ def check_known_fields(ctx: RuleContext) -> Iterator[Finding]:
         fix = (
             f"Did you mean '{same_but_case[0]}'? Use it"
             if same_but_case
-            else f"Use one of them ({listing(known_keys)})"
+            else f"Use one of its known fields ({listing(known_keys)})"
         )
         if spec.reads_event_keys:
             what = (
