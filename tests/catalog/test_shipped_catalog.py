@@ -4,7 +4,6 @@ carrying the facts the rules depend on."""
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 from typing import Any
 
