@@ -476,7 +476,11 @@ class SegmentClient:
     def _token_hint(self, subject: str) -> str:
         """Where a refused token may belong instead: the other region, another workspace."""
         region = region_of(self.base_url)
-        workspace = f"the workspace that holds {subject}" if subject else "this workspace"
+        workspace = (
+            f"the workspace that holds {subject}"
+            if subject and not subject.startswith("the workspace")
+            else "the workspace you mean to use"
+        )
         if region is None:
             return (
                 f"Check that the token belongs to {workspace} and to the region this base "

@@ -73,6 +73,8 @@ class _QueuedFault:
     retry_after: float | None
     method: str | None
     hint: RateLimitHint = RateLimitHint.RETRY_AFTER
+    # The (message, field) errors of the answer's envelope; a generic one when empty.
+    errors: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass
@@ -417,13 +419,16 @@ class Sandbox:
         retry_after: float | None = None,
         method: str | None = None,
         hint: RateLimitHint = RateLimitHint.RETRY_AFTER,
+        errors: list[tuple[str, str | None]] | None = None,
     ) -> None:
         """Answer the next ``count`` requests (of ``method``, if given) with ``status``.
 
         A 429 says when to come back as ``hint`` chooses (``retry_after`` seconds).
+        ``errors`` are the (message, field) pairs the envelope lists, in order.
         """
+        fault = _QueuedFault(status, count, retry_after, method, hint, tuple(errors or ()))
         with self._fault_lock:
-            self._faults.queued.append(_QueuedFault(status, count, retry_after, method, hint))
+            self._faults.queued.append(fault)
 
     def lose_answer_after_apply(
         self, mode: LostAnswer, *, method: str | None = None, count: int = 1
@@ -586,11 +591,13 @@ class Sandbox:
             if queued.status == 429:
                 wait = queued.retry_after if queued.retry_after is not None else 1.0
                 raise _too_many(wait, hint=queued.hint)
-            raise ApiFailure(
-                queued.status,
-                f"Simulated failure (HTTP {queued.status}).",
-                type_="internal" if queued.status >= 500 else "RequestError",
-            )
+            kind = "internal" if queued.status >= 500 else "RequestError"
+            if queued.errors:
+                (message, field_name), *more = queued.errors
+                raise ApiFailure(
+                    queued.status, message, type_=kind, field=field_name, more=tuple(more)
+                )
+            raise ApiFailure(queued.status, f"Simulated failure (HTTP {queued.status}).", type_=kind)
 
     def _over_rate_limit(self, arrived: float) -> ApiFailure | None:
         limit = self._faults.rate_limit
