@@ -247,6 +247,7 @@ def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> No
     text = " ".join(capsys.readouterr().out.split())
     assert "0 everything applied or already in place, 10 changes pending" in text
     assert "1 refused" in text and "3 failed" in text and "130 cancelled" in text
+    assert "4 applied but the connection read back differs from what was sent" in text
 
 
 def test_applied_pushes_are_kept_in_the_local_history(
@@ -450,3 +451,19 @@ def test_every_error_of_segments_envelope_is_shown(
         "idSyncConfiguration[0].mapTo); connectionSettings.sendMobileIds is required (field "
         "connectionSettings)." in cli.out
     )
+
+
+def test_four_rows_using_all_are_refused_before_any_request(
+    cli: Cli, tmp_path: Path, sandbox: Sandbox
+) -> None:
+    doc = _example("facebook-custom-audiences")
+    rows = tuple(
+        IdentifierRow(segment=name, destination=target, strategy=Strategy.ALL)
+        for name, target in (("email", "EMAIL"), ("phone", "PHONE"), ("ios.idfa", "MADID"),
+                             ("android.idfa", "MADID"))
+    )
+    path = tmp_path / "four-all.json"
+    write_document(path, doc.with_rows(rows))
+    assert cli("--yes", str(path)) == 1
+    assert "IDS101" in cli.out
+    assert sandbox.count() == 0
