@@ -104,7 +104,7 @@ def settle_pushes(
             store.amend(entry, f"{where}: {settled}")
             when = entry.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M")
             said.append(
-                f"The push of {when}, whose outcome was not known, is now settled in "
+                f"The push of {when}, whose outcome was open, is now settled in "
                 f"History: {settled.split(' (')[0]}."
             )
     except Exception as error:  # a read never fails because of history

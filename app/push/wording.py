@@ -161,7 +161,9 @@ def outcome_lines(outcome: TargetOutcome) -> list[str]:
             "Segment's answer was lost and the connection could not be read back, so it is "
             "not known whether the change was applied.",
             *([outcome.error] if outcome.error else []),
-            SAFE_TO_RERUN,
+            "History keeps it as unknown until a later read settles it. Running the push "
+            "again reads the connection first: it settles this, and updates the connection "
+            "it finds rather than connecting the destination twice.",
         ]
     if status is Status.FAILED:
         return [
@@ -203,7 +205,7 @@ def _applied_lines(outcome: TargetOutcome) -> list[str]:
         differences = change_lines(diff_rows(plan.new_rows, outcome.live_after))
         lines.append(
             "✗ Segment took the push but the live configuration differs from what was "
-            "pushed (pushed → live): " + "; ".join(differences)
+            "pushed (pushed → live): " + "; ".join(d.removeprefix("- ") for d in differences)
         )
         lines.append(
             "Open Push again to see the live list, then push again or fix the document."

@@ -597,7 +597,9 @@ class Sandbox:
                 raise ApiFailure(
                     queued.status, message, type_=kind, field=field_name, more=tuple(more)
                 )
-            raise ApiFailure(queued.status, f"Simulated failure (HTTP {queued.status}).", type_=kind)
+            raise ApiFailure(
+                queued.status, f"Simulated failure (HTTP {queued.status}).", type_=kind
+            )
 
     def _over_rate_limit(self, arrived: float) -> ApiFailure | None:
         limit = self._faults.rate_limit

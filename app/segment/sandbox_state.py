@@ -409,9 +409,9 @@ def _checked_entry(
     for key in item:
         if key not in ("externalId", "strategy", "mapTo"):
             problems.append((f"{where}.{key} is not a known field.", f"{where}.{key}"))
-    if len(problems) > found:
+    if len(problems) > found or not isinstance(external_id, str) or strategy not in STRATEGIES:
         return None
-    return _entry(external_id, strategy, map_to or "")
+    return _entry(external_id, str(strategy), map_to or "")
 
 
 def checked_settings(value: Any) -> JsonObject:

@@ -505,7 +505,9 @@ class HistoryStore:
         try:
             raw = read_json(entry.path, MAX_STATE_BYTES)
         except ReadError as error:
-            raise HistoryError(f"The history entry {entry.path} cannot be read: {error.reason}")
+            raise HistoryError(
+                f"The history entry {entry.path} cannot be read: {error.reason}"
+            ) from None
         if not isinstance(raw, dict):
             raise HistoryError(f"The history entry {entry.path} holds no document.")
         clean_detail = _clean_detail(detail)

@@ -14,9 +14,8 @@ from app.core.model import (
 )
 from app.push.engine import PushEngine
 from app.push.history import PushHistory
-from app.push.outcome import Status, Target
+from app.push.outcome import Status, Target, exit_code
 from app.push.wording import outcome_text
-from app.push.outcome import exit_code
 from app.segment.errors import NotConnected
 from app.segment.sandbox import LostAnswer, Sandbox
 from app.segment.sandbox_state import EXAMPLE_SPACE

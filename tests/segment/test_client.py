@@ -521,7 +521,10 @@ def test_every_error_of_an_envelope_is_in_the_message(
     )
     with pytest.raises(ValidationFailed) as caught:
         make_client().update_destination_for_audience(
-            SPACE, AUDIENCE, FACEBOOK_CONNECTION, {"idSyncConfiguration": _rows(("email", "all", ""))}
+            SPACE,
+            AUDIENCE,
+            FACEBOOK_CONNECTION,
+            {"idSyncConfiguration": _rows(("email", "all", ""))},
         )
     assert caught.value.field == "idSyncConfiguration"
     assert (

@@ -224,7 +224,9 @@ def test_a_late_write_is_answered_504_and_applied_before_a_later_request(
     before = _facebook(sandbox)
     entries = [{"externalId": "email", "strategy": "first"}]
     sandbox.apply_late(method="PATCH", status=504, after_requests=2)
-    answer = http.patch(f"{CONNECTIONS}/ii_high_value_facebook", json={"idSyncConfiguration": entries})
+    answer = http.patch(
+        f"{CONNECTIONS}/ii_high_value_facebook", json={"idSyncConfiguration": entries}
+    )
     assert answer.status_code == 504
     assert set(answer.json()) == {"errors"}
     assert http.get(CONNECTIONS).status_code == 200

@@ -110,7 +110,10 @@ def test_every_problem_of_a_body_is_listed(sandbox: Sandbox, http: httpx.Client)
     entries.append({"externalId": "", "strategy": "newest"})
     answer = http.post(
         f"/spaces/{EXAMPLE_SPACE}/audiences/{AUDIENCE}/destination-connections",
-        json={"destination": {"id": FACEBOOK, "type": "destination"}, "idSyncConfiguration": entries},
+        json={
+            "destination": {"id": FACEBOOK, "type": "destination"},
+            "idSyncConfiguration": entries,
+        },
     )
     assert answer.status_code == 422
     fields = [e["field"] for e in answer.json()["errors"]]
