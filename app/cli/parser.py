@@ -36,7 +36,8 @@ PUSH_EXIT_HELP: Final = (
     "exit codes: 0 everything applied or already in place, 10 changes pending (--dry-run, "
     "or without --yes), 1 refused (error findings, not pushable, or the live connection "
     "changed since the plan: re-run), 2 unreadable input or usage error, 3 failed "
-    "(network, API, no token, not applied), 130 cancelled"
+    "(network, API, no token, not applied or not yet, unknown), 4 applied but the "
+    "connection read back differs from what was sent, 130 cancelled"
 )
 
 

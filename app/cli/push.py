@@ -4,12 +4,14 @@ Never imports Qt. The push itself is the engine's (:mod:`app.push.engine`), and 
 about a plan or an outcome comes from :mod:`app.push.wording`, as in the window.
 
 Exit codes of ``push`` (the worst target decides):
-  0   everything applied, or already in place
+  0   everything applied and read back equal, or already in place
   10  changes pending: planned but not written (--dry-run, or no --yes)
   1   refused: error findings, not pushable, or the live connection changed since the
-      plan (re-run to see the new plan)
+      plan (re-run to see the new plan; what changed is named)
   2   unreadable input or a usage error
-  3   failed: network or API error, no token, or a write Segment did not apply
+  3   failed: network or API error, no token, a write Segment did not apply (or not
+      yet: it may still apply), or one whose outcome is unknown
+  4   applied, but the connection read back differs from what was sent
   130 cancelled with Ctrl-C (targets not yet started are untouched)
 """
 
@@ -33,7 +35,7 @@ from app.core.model import IdSyncDocument
 from app.core.plan import PlanAction, make_plan
 from app.core.wording import plural
 from app.push.engine import PushEngine
-from app.push.history import recorder
+from app.push.history import PushHistory
 from app.push.outcome import (
     EXIT_CANCELLED,
     EXIT_FAILED,
@@ -111,7 +113,7 @@ def run_push(args: argparse.Namespace) -> int:
     except SegmentError as exc:
         return out.fail(EXIT_FAILED, str(exc))
     with client, _cancel_on_interrupt(cancel, out):
-        engine = PushEngine(client, record=recorder())
+        engine = PushEngine(client, history=PushHistory())
         run = engine.run(targets, apply=apply, on_outcome=out.item)
     return out.finish(run, unreadable, base_url=base_url, apply=apply, dry_run=args.dry_run)
 
@@ -241,6 +243,11 @@ class _Output:
             )
         if run.count(Status.STALE):
             _print("The live configuration changed since the plan: re-run to see the new plan.")
+        if run.count(Status.APPLIED_DIFFERS):
+            _print(
+                "Segment took a push but holds other rows than were sent (exit code 4): "
+                "compare with `idsync diff --live FILE`."
+            )
         if run.cancelled or code == EXIT_CANCELLED:
             _print("Cancelled: targets not started were left untouched; run again to continue.")
         return code
@@ -316,6 +323,7 @@ def _json_item(outcome: TargetOutcome) -> dict[str, Any]:
         "result": outcome_lines(outcome),
         "answer_lost": outcome.answer_lost,
         "verified": outcome.matches,
+        "changed_since_plan": list(outcome.changed_since_plan),
     }
 
 

@@ -2,15 +2,22 @@
 
 Used by the window's worker and by ``idsync push``; no Qt. Rules it keeps:
 
-* A write rests on a read at most ``max_read_age`` seconds old. An older plan is read
-  again first, and if the live connection changed since the plan the person saw, nothing
-  is sent (STALE) and the fresh plan is returned to show.
-* One write per target (POST, or PATCH which replaces the whole array), never retried:
-  when its answer is lost (timeout, reset, 5xx, unparseable 200) the connection is read
-  back before anything else, and the outcome is APPLIED when it holds the rows sent,
-  NOT_APPLIED (safe to re-run) when it does not, UNKNOWN when it cannot be read. A write
-  that never left (the connection could not be made) lost no answer: it is NOT_APPLIED
-  without a read-back.
+* No write on a stale read. Right before each write the connection is read again, after
+  any wait of the rate limiter (which must have room for that read and the write back to
+  back) and after any 429 wait; if it changed since the plan the person saw, nothing is
+  sent (STALE) and the fresh plan is returned with what changed. Whatever the plan's age.
+  The re-read lists the audience's connections, so a connection that appeared since
+  (a late apply of an earlier create) is updated, never connected a second time.
+* One write per target (POST, or PATCH which replaces the whole array), never retried
+  after it may have reached Segment: when its answer is lost (timeout, reset, 5xx,
+  unparseable 200) the connection is read back before anything else, and the outcome is
+  APPLIED when it holds the rows sent, NOT_APPLIED (not yet, as far as Segment shows: it
+  may still apply) when it holds what it held before, APPLIED_DIFFERS when it holds
+  something else, UNKNOWN when it cannot be read. A write that never left (the
+  connection could not be made) lost no answer: NOT_APPLIED without a read-back.
+* An answered write is read back too: the rows sent → APPLIED, other rows → APPLIED_DIFFERS.
+* Every write that went out is kept in history with its outcome; a read that settles an
+  earlier unknown push resolves that entry in place (``PushHistory``).
 * Cancel (the client's CancelToken) is honoured before each request and during waits,
   never in the middle of a write.
 """
@@ -20,17 +27,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Protocol
 
 from app.core.api_mapping import ConnectionFormatError, rows_from_connection
 from app.core.model import IdentifierRow
 from app.core.plan import PlanAction, PushPlan, make_plan
 from app.push.outcome import CHECK_CANCELLED, PushRun, ReadPlan, Status, Target, TargetOutcome
+from app.push.wording import changes_since
 from app.segment.client import SegmentClient
 from app.segment.errors import (
     AuthError,
     Cancelled,
     NetworkError,
     NotConnected,
+    RateLimited,
     RequestTimeout,
     SegmentError,
     ServerError,
@@ -38,15 +48,23 @@ from app.segment.errors import (
 )
 from app.segment.models import Connection
 
-MAX_READ_AGE_SECONDS = 10.0
-
 # Failures after which Segment may have applied the write without the client hearing so.
 _ANSWER_LOST = (RequestTimeout, NetworkError, ServerError, UnexpectedResponse)
+# The read right before a write, and the write: they leave back to back.
+_READ_AND_WRITE = 2
 
 Progress = Callable[[str], None]
-# Keeps an applied push in history; returns a note when it could not (never raises).
-Recorder = Callable[[TargetOutcome], str | None]
 OutcomeCallback = Callable[[int, int, TargetOutcome], None]
+
+
+class PushLog(Protocol):
+    """Where pushes are kept (``app.push.history.PushHistory``); neither call raises."""
+
+    def record(self, outcome: TargetOutcome) -> str | None:
+        """Keep a push that sent a write; a note for the person when it could not."""
+
+    def settle(self, read: ReadPlan) -> str | None:
+        """Resolve earlier pushes of unknown outcome that ``read`` settles; what it said."""
 
 
 class PushEngine:
@@ -54,16 +72,14 @@ class PushEngine:
         self,
         client: SegmentClient,
         *,
-        record: Recorder | None = None,
+        history: PushLog | None = None,
         progress: Progress | None = None,
         clock: Callable[[], float] = time.monotonic,
-        max_read_age: float = MAX_READ_AGE_SECONDS,
     ) -> None:
         self.client = client
-        self._record = record
+        self._history = history
         self._progress = progress
         self._clock = clock
-        self.max_read_age = max_read_age
         # Set when Segment refused the token on a write: every further write would fail.
         self._refused_token = False
 
@@ -79,10 +95,19 @@ class PushEngine:
             f"Reading the live connection of audience {offline.audience_id} in space "
             f"{offline.space_id}…"
         )
+        read = self._read(target)
+        if self._history is None:
+            return read
+        settled = self._history.settle(read)
+        return read if settled is None else replace(read, settled=settled)
+
+    def _read(self, target: Target) -> ReadPlan:
         read_at = self._clock()
+        offline = make_plan(target.document, None, target.findings)
         live = self._live(offline)
-        plan = make_plan(target.document, live.raw if live else None, target.findings)
-        return ReadPlan(target, plan, read_at)
+        raw = live.raw if live else None
+        plan = make_plan(target.document, raw, target.findings)
+        return ReadPlan(target, plan, read_at, live=raw, base_url=self.client.base_url)
 
     def push(self, reviewed: ReadPlan) -> TargetOutcome:
         """Write ``reviewed`` if it still holds; see the module's rules. SegmentErrors
@@ -92,13 +117,39 @@ class PushEngine:
             return self._outcome(reviewed, Status.REFUSED)
         if plan.action is PlanAction.UNCHANGED:
             return self._outcome(reviewed, Status.UNCHANGED)
-        basis = reviewed
-        if reviewed.read_at is None or self._clock() - reviewed.read_at > self.max_read_age:
+        rate_limit_hits = 0
+        while True:
+            self._check_cancel()
+            # Room for the read and the write first, so no wait comes between them.
+            self.client.limiter.wait_for_room(_READ_AND_WRITE, self.client.cancel)
             self._say("Checking that the live connection has not changed since the plan…")
-            basis = self.read_plan(reviewed.target)
+            basis = self._read(reviewed.target)
             if not same_basis(plan, basis.plan):
-                return self._outcome(basis, Status.STALE)
-        return self._write(basis)
+                return self._outcome(
+                    basis,
+                    Status.STALE,
+                    changed_since_plan=tuple(changes_since(plan, basis.plan)),
+                )
+            try:
+                return self._kept(self._write(basis))
+            except RateLimited as limited:
+                # Segment did not take the write. Wait as it asks, then read again: the
+                # write must rest on a read made after the wait.
+                wait = limited.retry_after
+                if wait is None:
+                    wait = self.client.retry.backoff(rate_limit_hits)
+                retry = self.client.retry
+                if rate_limit_hits >= retry.rate_limit_retries or wait > retry.max_rate_limit_wait:
+                    return self._outcome(basis, Status.NOT_APPLIED, error=str(limited))
+                self._say(
+                    f"Segment asked to wait {wait:.0f} s; the live connection is read again "
+                    "after the wait, before the write…"
+                )
+                try:
+                    self.client.pause(wait)
+                except Cancelled as exc:
+                    return self._outcome(basis, Status.CANCELLED, error=str(exc))
+                rate_limit_hits += 1
 
     # -- many targets ----------------------------------------------------------------
 
@@ -175,6 +226,8 @@ class PushEngine:
             return self._outcome(read, Status.NOT_APPLIED, error=str(exc), not_sent=True)
         except _ANSWER_LOST as exc:
             return self._resolve(read, exc)
+        except RateLimited:
+            raise  # not taken: push() waits and reads again
         except SegmentError as exc:
             # Segment answered with a refusal (4xx, or 429 that did not clear): not applied.
             self._refused_token = isinstance(exc, AuthError)
@@ -185,12 +238,16 @@ class PushEngine:
         assert plan.body is not None
         if plan.action is PlanAction.CREATE:
             result = self.client.add_destination_to_audience(
-                plan.space_id, plan.audience_id, plan.body
+                plan.space_id, plan.audience_id, plan.body, wait_on_rate_limit=False
             )
         else:
             assert plan.connection_id is not None
             result = self.client.update_destination_for_audience(
-                plan.space_id, plan.audience_id, plan.connection_id, plan.body
+                plan.space_id,
+                plan.audience_id,
+                plan.connection_id,
+                plan.body,
+                wait_on_rate_limit=False,
             )
         return result.connection_id
 
@@ -204,9 +261,14 @@ class PushEngine:
             return self._outcome(read, Status.UNKNOWN, error=f"{lost} {exc}", answer_lost=True)
         if live is not None and rows is not None and _holds(read.plan, rows):
             return self._applied(read, live.id, rows, answer_lost=True)
-        return self._outcome(
-            read, Status.NOT_APPLIED, error=str(lost), answer_lost=True, live_after=rows
-        )
+        if live is None or rows == read.plan.live_rows:
+            # As before the write: not applied yet as far as Segment shows. It may still
+            # apply; a later push re-reads and updates what it finds, never connects twice.
+            return self._outcome(
+                read, Status.NOT_APPLIED, error=str(lost), answer_lost=True, live_after=rows
+            )
+        # Neither what was there nor what was sent: Segment took something.
+        return self._applied(read, live.id, rows, answer_lost=True)
 
     def _read_back(self, read: ReadPlan, written_id: str) -> TargetOutcome:
         self._say("Reading the connection back to check it…")
@@ -233,17 +295,24 @@ class PushEngine:
         answer_lost: bool = False,
         check_skipped: str | None = None,
     ) -> TargetOutcome:
-        outcome = self._outcome(
+        differs = rows is not None and not _holds(read.plan, rows)
+        return self._outcome(
             read,
-            Status.APPLIED,
+            Status.APPLIED_DIFFERS if differs else Status.APPLIED,
             connection_id=connection_id,
             live_after=rows,
             answer_lost=answer_lost,
             check_skipped=check_skipped,
         )
-        if self._record is None:
+
+    def _kept(self, outcome: TargetOutcome) -> TargetOutcome:
+        """``outcome`` of a write, kept in history when a write went out."""
+        if outcome.status is Status.CANCELLED:
             return outcome
-        note = self._record(outcome)
+        outcome = replace(outcome, sent=True)
+        if self._history is None:
+            return outcome
+        note = self._history.record(outcome)
         return outcome if note is None else replace(outcome, history_note=note)
 
     # -- helpers ---------------------------------------------------------------------
@@ -265,6 +334,7 @@ class PushEngine:
         check_skipped: str | None = None,
         history_note: str | None = None,
         not_sent: bool = False,
+        changed_since_plan: tuple[str, ...] = (),
     ) -> TargetOutcome:
         return TargetOutcome(
             read=read,
@@ -277,6 +347,7 @@ class PushEngine:
             check_skipped=check_skipped,
             history_note=history_note,
             not_sent=not_sent,
+            changed_since_plan=changed_since_plan,
         )
 
     def _cancel_requested(self) -> bool:

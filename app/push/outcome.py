@@ -6,7 +6,7 @@ person (or the script) acts on next: re-run, fix the document, or nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Final
@@ -18,11 +18,14 @@ from app.core.plan import PushPlan
 
 class Status(str, Enum):
     APPLIED = "applied"  # Segment holds what was sent (answered, or read back after a lost answer)
+    APPLIED_DIFFERS = "applied-differs"  # Segment took the write but holds other rows than sent
     UNCHANGED = "unchanged"  # the live connection already matched: nothing sent
     PENDING = "pending"  # would write; not asked to (dry run, or no --yes)
     REFUSED = "refused"  # error findings or not pushable: nothing sent
     STALE = "stale"  # the live connection changed since the plan was shown: nothing sent
-    NOT_APPLIED = "not-applied"  # the write failed and Segment does not hold it: safe to re-run
+    # The write failed and Segment does not hold it; after a lost answer: not yet, as far
+    # as the read-back shows (it may still apply; a re-run updates, never connects twice).
+    NOT_APPLIED = "not-applied"
     UNKNOWN = "unknown"  # the answer was lost and the connection could not be read back
     FAILED = "failed"  # the live connection could not be read, so nothing was sent
     CANCELLED = "cancelled"  # cancelled before the write left: nothing sent
@@ -50,6 +53,12 @@ class ReadPlan:
     target: Target
     plan: PushPlan
     read_at: float | None
+    # The live connection as read (Segment's JSON; None: not connected, or not read).
+    live: Mapping[str, object] | None = None
+    # What history said when this read settled an earlier push of unknown outcome.
+    settled: str | None = None
+    # The API the read went to (pushes are kept and settled per base URL).
+    base_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,10 @@ class TargetOutcome:
     history_note: str | None = None
     # The write never left: the connection could not be made (NOT_APPLIED, no read-back).
     not_sent: bool = False
+    # STALE: what changed in the live connection between the plan and the write.
+    changed_since_plan: tuple[str, ...] = ()
+    # A write was attempted for this target (whatever became of it): history keeps it.
+    sent: bool = False
 
     @property
     def target(self) -> Target:
@@ -104,11 +117,13 @@ EXIT_OK: Final = 0
 EXIT_REFUSED: Final = 1
 EXIT_UNREADABLE: Final = 2
 EXIT_FAILED: Final = 3
+EXIT_DIFFERS: Final = 4
 EXIT_PENDING: Final = 10
 EXIT_CANCELLED: Final = 130
 
 _STATUS_EXIT: Final = {
     Status.APPLIED: EXIT_OK,
+    Status.APPLIED_DIFFERS: EXIT_DIFFERS,
     Status.UNCHANGED: EXIT_OK,
     Status.PENDING: EXIT_PENDING,
     Status.REFUSED: EXIT_REFUSED,
@@ -120,12 +135,20 @@ _STATUS_EXIT: Final = {
     Status.SKIPPED: EXIT_FAILED,
 }
 # Worst first: the first of these any target has decides the exit code.
-_EXIT_PRECEDENCE: Final = (EXIT_CANCELLED, EXIT_FAILED, EXIT_UNREADABLE, EXIT_REFUSED, EXIT_PENDING)
+_EXIT_PRECEDENCE: Final = (
+    EXIT_CANCELLED,
+    EXIT_FAILED,
+    EXIT_DIFFERS,
+    EXIT_UNREADABLE,
+    EXIT_REFUSED,
+    EXIT_PENDING,
+)
 
 
 def exit_code(run: PushRun, unreadable: Sequence[object] = ()) -> int:
-    """0 applied or already in place, 10 changes pending (dry run), 1 refused (or stale),
-    2 unreadable input, 3 failed, 130 cancelled; the worst present wins."""
+    """0 applied and read back equal (or already in place), 10 changes pending (dry run),
+    1 refused (or stale), 2 unreadable input, 3 failed or not applied, 4 applied but the
+    connection read back differs, 130 cancelled; the worst present wins."""
     present = {_STATUS_EXIT[o.status] for o in run.outcomes}
     if run.cancelled:
         present.add(EXIT_CANCELLED)

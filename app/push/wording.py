@@ -20,6 +20,17 @@ SAFE_TO_RERUN: Final = (
     "Running the push again is safe: it reads the live connection first, so nothing is "
     "applied twice."
 )
+MAY_STILL_APPLY: Final = (
+    "Not applied yet as far as Segment shows; it may still apply. A later push lists the "
+    "audience's connections first and updates the one it finds, so the destination is "
+    "never connected twice; check the result after a minute."
+)
+# How each push ends in history (the detail's last part); ``settle`` rewrites the last two.
+RESULT_APPLIED: Final = "applied"
+RESULT_DIFFERS: Final = "applied, differs"
+RESULT_NOT_APPLIED: Final = "not applied"
+RESULT_MAY_STILL_APPLY: Final = "not applied yet (answer lost; it may still apply)"
+RESULT_UNKNOWN: Final = "unknown (answer lost, could not read back)"
 
 
 # -- plans -------------------------------------------------------------------------------
@@ -100,6 +111,7 @@ def outcome_headline(outcome: TargetOutcome) -> str:
     where = f"{plan.space_id}/{plan.audience_id}"
     return {
         Status.APPLIED: f"Pushed to {where}",
+        Status.APPLIED_DIFFERS: f"Pushed to {where}, but the live configuration differs",
         Status.UNCHANGED: "No change needed",
         Status.PENDING: "Not written (planned)",
         Status.REFUSED: "Refused: nothing was sent",
@@ -116,27 +128,31 @@ def outcome_lines(outcome: TargetOutcome) -> list[str]:
     """What happened and what to do next, one sentence group per line."""
     status = outcome.status
     plan = outcome.plan
-    if status is Status.APPLIED:
-        return _applied_lines(outcome)
+    if status in (Status.APPLIED, Status.APPLIED_DIFFERS):
+        return [*_settled_lines(outcome), *_applied_lines(outcome)]
     if status is Status.UNCHANGED:
-        return [NOTHING_TO_PUSH]
+        return [*_settled_lines(outcome), NOTHING_TO_PUSH]
     if status is Status.PENDING:
         return [f"{plan.method} would be sent; nothing was written."]
     if status is Status.REFUSED:
         return list(plan.reasons)
     if status is Status.STALE:
+        changed = "; ".join(outcome.changed_since_plan)
         return [
             "The live connection changed after the plan was made, so nothing was written. "
-            "Review the new plan and push again."
+            "Review the new plan and push again.",
+            *([f"Changed since the plan: {changed}."] if changed else []),
         ]
     if status is Status.NOT_APPLIED:
         if outcome.not_sent:
             first = "The request never reached Segment, so the change was not applied."
         elif outcome.answer_lost:
-            first = (
-                "Segment's answer was lost; the connection was read back and does not hold "
-                "the rows sent, so the change was not applied."
-            )
+            return [
+                "Segment's answer was lost; the connection was read back and holds what it "
+                "held before.",
+                *([outcome.error] if outcome.error else []),
+                MAY_STILL_APPLY,
+            ]
         else:
             first = "Segment did not apply the change."
         return [first, *([outcome.error] if outcome.error else []), SAFE_TO_RERUN]
@@ -145,10 +161,13 @@ def outcome_lines(outcome: TargetOutcome) -> list[str]:
             "Segment's answer was lost and the connection could not be read back, so it is "
             "not known whether the change was applied.",
             *([outcome.error] if outcome.error else []),
-            SAFE_TO_RERUN,
+            "History keeps it as unknown until a later read settles it. Running the push "
+            "again reads the connection first: it settles this, and updates the connection "
+            "it finds rather than connecting the destination twice.",
         ]
     if status is Status.FAILED:
         return [
+            *_settled_lines(outcome),
             "Nothing was sent: the live connection could not be read.",
             *([outcome.error] if outcome.error else []),
             SAFE_TO_RERUN,
@@ -182,11 +201,14 @@ def _applied_lines(outcome: TargetOutcome) -> list[str]:
             f"✓ Live configuration matches: connection {outcome.connection_id} now has the "
             f"{plural(len(plan.new_rows), 'identifier')} pushed."
         )
-    elif outcome.matches is False and outcome.live_after is not None:
+    elif outcome.status is Status.APPLIED_DIFFERS and outcome.live_after is not None:
         differences = change_lines(diff_rows(plan.new_rows, outcome.live_after))
         lines.append(
-            "✗ The live configuration differs from what was pushed (pushed → live): "
-            + "; ".join(differences)
+            "✗ Segment took the push but the live configuration differs from what was "
+            "pushed (pushed → live): " + "; ".join(d.removeprefix("- ") for d in differences)
+        )
+        lines.append(
+            "Open Push again to see the live list, then push again or fix the document."
         )
     elif outcome.live_after is not None:
         rows = ", ".join(f"{r.segment} ({r.strategy.value})" for r in outcome.live_after)
@@ -204,12 +226,43 @@ def outcome_text(outcome: TargetOutcome) -> str:
     return "\n".join([outcome_headline(outcome), *outcome_lines(outcome)])
 
 
+def _settled_lines(outcome: TargetOutcome) -> list[str]:
+    settled = outcome.read.settled
+    return [settled] if settled else []
+
+
+def changes_since(reviewed: PushPlan, fresh: PushPlan) -> list[str]:
+    """What changed in the live connection between two reads, in the diff's words."""
+    lines: list[str] = []
+    if fresh.connection_id != reviewed.connection_id:
+        lines.append(
+            f"connection {reviewed.connection_id or '(none)'} → "
+            f"{fresh.connection_id or '(none)'}"
+        )
+    if fresh.live_rows != reviewed.live_rows:
+        changes = change_lines(diff_rows(reviewed.live_rows or (), fresh.live_rows or ()))
+        lines.extend(line.removeprefix("- ") for line in changes)
+    if not lines and fresh.body != reviewed.body:
+        lines.append("the request the plan would send")
+    return lines
+
+
 def history_result(outcome: TargetOutcome) -> str:
-    """How an applied push ended, in the words every push entry in history uses."""
+    """How a push that sent a write ended, in the words every push entry in history uses
+    (it starts with one of the RESULT_ phrases)."""
+    status = outcome.status
+    if status is Status.APPLIED_DIFFERS:
+        return RESULT_DIFFERS + (" (answer lost, read back)" if outcome.answer_lost else "")
+    if status is Status.NOT_APPLIED:
+        if outcome.answer_lost:
+            return RESULT_MAY_STILL_APPLY
+        return RESULT_NOT_APPLIED + (" (never reached Segment)" if outcome.not_sent else "")
+    if status is Status.UNKNOWN:
+        return RESULT_UNKNOWN
     if outcome.answer_lost:
-        return "applied (answer lost, confirmed by reading back)"
+        return f"{RESULT_APPLIED} (answer lost, confirmed by reading back)"
     if outcome.check_skipped is not None:
-        return "applied, not verified"
+        return f"{RESULT_APPLIED}, not verified"
     if outcome.matches is None:
-        return "applied"
-    return "applied and verified" if outcome.matches else "applied, live configuration differs"
+        return RESULT_APPLIED
+    return f"{RESULT_APPLIED} and verified"

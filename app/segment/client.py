@@ -45,7 +45,7 @@ from app.segment.models import (
     WriteResult,
 )
 from app.segment.ratelimit import RateLimiter
-from app.segment.regions import Region, is_loopback_host, normalize_base_url
+from app.segment.regions import Region, is_loopback_host, normalize_base_url, region_of
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,9 @@ class SegmentClient:
     # -- operations ----------------------------------------------------------------
 
     def list_spaces(self) -> list[Space]:
-        items = self._paginate("/spaces", "spaces", subject="the workspace's spaces")
+        items = self._paginate(
+            "/spaces", "spaces", subject="the workspace's spaces", reading="the workspace's spaces"
+        )
         return [Space.from_json(item) for item in items]
 
     def list_audiences(
@@ -141,14 +143,24 @@ class SegmentClient:
             params = {"search.type": search_type, "search.query": search[:255]}
         path = f"/spaces/{_segment(space_id, 'space')}/audiences"
         items = self._paginate(
-            path, "audiences", params=params, subject=f"space {space_id}", max_count=200
+            path,
+            "audiences",
+            params=params,
+            subject=f"space {space_id}",
+            reading=f"the audiences of space {space_id}",
+            max_count=200,
         )
         return [Audience.from_json(item, space_id) for item in items]
 
     def list_connections(self, space_id: str, audience_id: str) -> list[Connection]:
         path = _connections_path(space_id, audience_id)
         items = self._paginate(
-            path, "connections", subject=f"audience {audience_id} in space {space_id}"
+            path,
+            "connections",
+            subject=f"audience {audience_id} in space {space_id}",
+            reading=(
+                f"the destination connections of audience {audience_id} in space {space_id}"
+            ),
         )
         return [Connection.from_json(item) for item in items]
 
@@ -174,27 +186,48 @@ class SegmentClient:
         return None
 
     def add_destination_to_audience(
-        self, space_id: str, audience_id: str, body: Mapping[str, Any]
+        self,
+        space_id: str,
+        audience_id: str,
+        body: Mapping[str, Any],
+        *,
+        wait_on_rate_limit: bool = True,
     ) -> WriteResult:
+        """POST a connection. ``wait_on_rate_limit=False``: a 429 raises RateLimited
+        at once (its ``retry_after`` says when), for a caller that reads the live state
+        again after the wait before it writes."""
         data = self._request(
             "POST",
             _connections_path(space_id, audience_id),
             json_body=body,
             subject=f"audience {audience_id} in space {space_id}",
+            wait_on_rate_limit=wait_on_rate_limit,
         )
         return WriteResult.from_json(data)
 
     def update_destination_for_audience(
-        self, space_id: str, audience_id: str, connection_id: str, body: Mapping[str, Any]
+        self,
+        space_id: str,
+        audience_id: str,
+        connection_id: str,
+        body: Mapping[str, Any],
+        *,
+        wait_on_rate_limit: bool = True,
     ) -> WriteResult:
+        """PATCH a connection; ``wait_on_rate_limit`` as for a create."""
         path = f"{_connections_path(space_id, audience_id)}/{_segment(connection_id, 'connection')}"
         data = self._request(
             "PATCH",
             path,
             json_body=body,
             subject=f"connection {connection_id} on audience {audience_id} in space {space_id}",
+            wait_on_rate_limit=wait_on_rate_limit,
         )
         return WriteResult.from_json(data)
+
+    def pause(self, seconds: float) -> None:
+        """Wait as the client waits between retries: cancel wakes it (raises Cancelled)."""
+        self._sleep(max(0.0, seconds), self.cancel)
 
     # -- transport -----------------------------------------------------------------
 
@@ -204,6 +237,7 @@ class SegmentClient:
         key: str,
         *,
         subject: str,
+        reading: str,
         params: Mapping[str, str] | None = None,
         max_count: int = 1000,
     ) -> Iterator[JsonObject]:
@@ -214,7 +248,7 @@ class SegmentClient:
             query["pagination.count"] = str(min(self.page_size, max_count))
             if cursor:
                 query["pagination.cursor"] = cursor
-            data = self._request("GET", path, params=query, subject=subject)
+            data = self._request("GET", path, params=query, subject=subject, reading=reading)
             items = data.get(key, [])
             if not isinstance(items, list):
                 raise UnexpectedResponse(
@@ -236,8 +270,10 @@ class SegmentClient:
         path: str,
         *,
         subject: str,
+        reading: str | None = None,
         params: Mapping[str, str] | None = None,
         json_body: Mapping[str, Any] | None = None,
+        wait_on_rate_limit: bool = True,
     ) -> JsonObject:
         headers = {"Authorization": f"Bearer {self._token}"}
         content: bytes | None = None
@@ -282,20 +318,21 @@ class SegmentClient:
                 # No hint from Segment: back off exponentially, as for a 5xx.
                 bounded = wait if wait is not None else self.retry.backoff(rate_limit_hits)
                 if (
-                    rate_limit_hits < self.retry.rate_limit_retries
+                    wait_on_rate_limit
+                    and rate_limit_hits < self.retry.rate_limit_retries
                     and bounded <= self.retry.max_rate_limit_wait
                 ):
                     log.info("%s %s: rate limited, waiting %.1f s", method, path, bounded)
                     self._sleep(bounded, self.cancel)
                     rate_limit_hits += 1
                     continue
-                raise self._error(response, subject, method)
+                raise self._error(response, subject, method, reading)
             if status >= 500 and is_read and self._can_retry(retries):
                 log.info("%s %s: server error %d, retrying", method, path, status)
                 self._sleep(self.retry.backoff(retries), self.cancel)
                 retries += 1
                 continue
-            raise self._error(response, subject, method)
+            raise self._error(response, subject, method, reading)
 
     def _can_retry(self, retries_so_far: int) -> bool:
         return retries_so_far + 1 < self.retry.get_attempts
@@ -346,15 +383,21 @@ class SegmentClient:
             f"arrived ({reason}): the request was sent, its answer never came."
         )
 
-    def _error(self, response: httpx.Response, subject: str, method: str) -> SegmentError:
+    def _error(
+        self, response: httpx.Response, subject: str, method: str, reading: str | None = None
+    ) -> SegmentError:
+        """The failure for an error answer: what could not be done, every error Segment
+        listed, and what to try. A failed read never speaks of a change."""
         status = response.status_code
-        detail = _first_error(response)
-        message = self._redact(detail.get("message", "")).strip().rstrip(".")
-        said = f" Segment said: {message}." if message else ""
-        field = detail.get("field") or None
+        details = _errors(response)
+        first = details[0] if details else {}
+        said = self._said(details)
+        field = first.get("field") or None
         if status in (401, 403):
             return AuthError(
-                f"The token was refused (HTTP {status}) — {TOKEN_HELP}.{said}", status=status
+                f"The token was refused (HTTP {status}) by {self.host}.{said} "
+                f"{self._token_hint(subject)} Otherwise, {TOKEN_HELP}.",
+                status=status,
             )
         if status == 404:
             return NotFoundError(
@@ -363,6 +406,16 @@ class SegmentClient:
                 "workspace and region.",
                 resource=subject,
             )
+        if status == 429:
+            wait = _rate_limit_wait(response)
+            after = f" Wait {wait:.0f} s and" if wait is not None else " Wait a minute and"
+            return RateLimited(
+                f"Segment's rate limit was reached and did not clear in time (HTTP 429)."
+                f"{after} run it again; a re-run continues where this one stopped.",
+                retry_after=wait,
+            )
+        if method == "GET":
+            return self._read_error(status, reading or subject, said, field)
         if status == 409:
             return ConflictError(
                 f"Segment refused the change to {subject} because it conflicts with the "
@@ -377,28 +430,68 @@ class SegmentClient:
                 field=field,
                 status=status,
             )
-        if status == 429:
-            wait = _rate_limit_wait(response)
-            after = f" Wait {wait:.0f} s and" if wait is not None else " Wait a minute and"
-            return RateLimited(
-                f"Segment's rate limit was reached and did not clear in time (HTTP 429)."
-                f"{after} run it again; a re-run continues where this one stopped.",
-                retry_after=wait,
-            )
-        if status >= 500 and method != "GET":
-            return ServerError(
-                f"Segment answered the {method} for {subject} with HTTP {status}.{said}",
-                status=status,
-            )
         if status >= 500:
             return ServerError(
-                f"Segment had a problem answering for {subject} (HTTP {status}).{said} "
-                "Try again in a few minutes; see status.segment.com if it persists.",
+                f"Segment answered the {method} for {subject} with HTTP {status}.{said}",
                 status=status,
             )
         return SegmentError(
             f"Segment answered HTTP {status} for {subject}.{said} Check the request and try again.",
             status=status,
+        )
+
+    def _read_error(
+        self, status: int, reading: str, said: str, field: str | None
+    ) -> SegmentError:
+        what = f"Could not read {reading}: Segment answered HTTP {status}.{said}"
+        if status >= 500:
+            return ServerError(
+                f"{what} Try again in a few minutes; see status.segment.com if it persists.",
+                status=status,
+            )
+        if status in (400, 413, 422):
+            return ValidationFailed(
+                f"{what} Check the space and audience ids, and that the base URL "
+                f"({self.base_url}) is the Segment Public API, then try again.",
+                field=field,
+                status=status,
+            )
+        return SegmentError(
+            f"{what} Try again; if it keeps happening, check the base URL ({self.base_url}).",
+            status=status,
+        )
+
+    def _said(self, details: list[dict[str, str]]) -> str:
+        """Every error of the envelope, in Segment's words (token redacted)."""
+        parts = []
+        for detail in details:
+            message = self._redact(detail.get("message", "")).strip().rstrip(".")
+            field = detail.get("field")
+            if message and field and len(details) > 1:
+                message = f"{message} (field {field})"
+            if message:
+                parts.append(message)
+        return f" Segment said: {'; '.join(parts)}." if parts else ""
+
+    def _token_hint(self, subject: str) -> str:
+        """Where a refused token may belong instead: the other region, another workspace."""
+        region = region_of(self.base_url)
+        workspace = (
+            f"the workspace that holds {subject}"
+            if subject and not subject.startswith("the workspace")
+            else "the workspace you mean to use"
+        )
+        if region is None:
+            return (
+                f"Check that the token belongs to {workspace} and to the region this base "
+                "URL serves (US and EU workspaces have separate tokens)."
+            )
+        other = Region.EU if region is Region.US else Region.US
+        return (
+            f"This is the {region.value.upper()} region ({region.label}); a token of a "
+            f"workspace in the {other.value.upper()} region is refused here: connect to "
+            f"{other.value.upper()} ({other.base_url}) if the workspace is there. Check "
+            f"that the token belongs to {workspace}."
         )
 
 
@@ -434,20 +527,25 @@ def _connections_path(space_id: str, audience_id: str) -> str:
     )
 
 
-def _first_error(response: httpx.Response) -> dict[str, str]:
+def _errors(response: httpx.Response) -> list[dict[str, str]]:
+    """Every error of Segment's envelope, with its text members (and msBeforeNext)."""
     try:
         payload = response.json()
     except ValueError:
-        return {}
+        return []
     errors = payload.get("errors") if isinstance(payload, dict) else None
-    if not isinstance(errors, list) or not errors or not isinstance(errors[0], dict):
-        return {}
-    first = errors[0]
-    found = {k: first[k] for k in ("type", "message", "field") if isinstance(first.get(k), str)}
-    data = first.get("data")
-    if isinstance(data, dict) and isinstance(data.get("msBeforeNext"), (int, float)):
-        found["msBeforeNext"] = str(data["msBeforeNext"])
-    return found
+    if not isinstance(errors, list):
+        return []
+    found_all: list[dict[str, str]] = []
+    for item in errors:
+        if not isinstance(item, dict):
+            continue
+        found = {k: item[k] for k in ("type", "message", "field") if isinstance(item.get(k), str)}
+        data = item.get("data")
+        if isinstance(data, dict) and isinstance(data.get("msBeforeNext"), (int, float)):
+            found["msBeforeNext"] = str(data["msBeforeNext"])
+        found_all.append(found)
+    return found_all
 
 
 def _rate_limit_wait(response: httpx.Response) -> float | None:
@@ -459,7 +557,8 @@ def _rate_limit_wait(response: httpx.Response) -> float | None:
         wait = _seconds_until(response.headers.get(name, "").strip(), now)
         if wait is not None:
             return wait
-    ms = _first_error(response).get("msBeforeNext")
+    first = next(iter(_errors(response)), {})
+    ms = first.get("msBeforeNext")
     if ms is not None:
         return max(0.0, float(ms) / 1000.0)
     return None

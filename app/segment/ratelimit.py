@@ -69,6 +69,31 @@ class RateLimiter:
             self.waited_seconds += max(0.0, delay)
             self._sleep(max(0.0, delay), cancel)
 
+    def wait_for_room(self, count: int, cancel: CancelToken | None = None) -> None:
+        """Block until ``count`` requests could start one after another without waiting
+        (raises Cancelled if cancelled meanwhile). Nothing is taken: the caller's own
+        requests take their slots as they go, so a read and the write that rests on it
+        leave back to back, with no wait of the limiter between them."""
+        wanted = max(1, min(count, self.max_requests))
+        while True:
+            if cancel is not None:
+                cancel.raise_if_cancelled()
+            with self._lock:
+                now = self._clock()
+                self._forget_before(now - self.period)
+                used = len(self._finished) + self._in_flight
+                if used + wanted <= self.max_requests:
+                    return
+                # The stamp whose expiry leaves room for ``wanted``.
+                expiring = used + wanted - self.max_requests
+                if len(self._finished) >= expiring:
+                    delay = self._finished[expiring - 1] + self.period - now
+                else:
+                    delay = _IN_FLIGHT_POLL_SECONDS
+            self.waits += 1
+            self.waited_seconds += max(0.0, delay)
+            self._sleep(max(0.0, delay), cancel)
+
     def release(self) -> None:
         """Stamp the end of a request started with ``acquire``."""
         with self._lock:

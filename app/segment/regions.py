@@ -36,6 +36,12 @@ _REGION_URLS = {
 }
 
 
+def region_of(base_url: str) -> Region | None:
+    """The region whose API ``base_url`` is; None for a custom base URL."""
+    wanted = base_url.rstrip("/")
+    return next((region for region, url in _REGION_URLS.items() if url == wanted), None)
+
+
 def is_loopback_host(host: str) -> bool:
     """True for the name localhost and literal 127.0.0.0/8 and ::1 addresses.
 

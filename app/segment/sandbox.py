@@ -73,6 +73,8 @@ class _QueuedFault:
     retry_after: float | None
     method: str | None
     hint: RateLimitHint = RateLimitHint.RETRY_AFTER
+    # The (message, field) errors of the answer's envelope; a generic one when empty.
+    errors: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass
@@ -105,9 +107,43 @@ class _AfterApply:
 
 
 @dataclass
+class _LateWrite:
+    """A write answered with an error before it was applied, applied later on."""
+
+    method: str | None
+    status: int
+    after_requests: int
+    # The held request once it came: (method, path, body, authorization, content type).
+    held: tuple[str, str, bytes, str, str] | None = None
+    # Requests still to arrive before the held write is applied.
+    countdown: int = 0
+
+
+@dataclass
+class _OtherRows:
+    """Store these entries instead of the ones a write sends (and answer 200)."""
+
+    entries: list[JsonObject]
+    method: str | None
+
+
+@dataclass
+class _AfterRequest:
+    """Run ``action`` on the state right after the next ``remaining`` requests (of
+    ``method``) were answered: someone else changing Segment meanwhile."""
+
+    method: str | None
+    remaining: int
+    action: Callable[[SandboxState], None]
+
+
+@dataclass
 class _Faults:
     queued: deque[_QueuedFault] = field(default_factory=deque)
     after_apply: deque[_AfterApply] = field(default_factory=deque)
+    late: deque[_LateWrite] = field(default_factory=deque)
+    other_rows: deque[_OtherRows] = field(default_factory=deque)
+    after_request: deque[_AfterRequest] = field(default_factory=deque)
     slow_seconds: float = 0.0
     slow_remaining: int | None = None
     rate_limit: tuple[int, float] | None = None
@@ -211,7 +247,15 @@ class _Handler(BaseHTTPRequestHandler):
         status = 500
         try:
             body = self._read_body()
+            sandbox._apply_due_late_writes()
             sandbox._before_request(self.command, arrived)
+            sandbox._hold_late_write(
+                self.command,
+                parts.path,
+                body,
+                self.headers.get("Authorization", ""),
+                self.headers.get("Content-Type", ""),
+            )
             payload = sandbox._dispatch(
                 self.command,
                 parts.path,
@@ -232,6 +276,7 @@ class _Handler(BaseHTTPRequestHandler):
             log.exception("sandbox: unexpected error")
             internal = ApiFailure(500, "The sandbox hit an internal error.", type_="internal")
             status, payload, headers = 500, internal.envelope(), {}
+        sandbox._after_request(self.command)
         sandbox._record(
             RecordedRequest(
                 self.command,
@@ -374,13 +419,16 @@ class Sandbox:
         retry_after: float | None = None,
         method: str | None = None,
         hint: RateLimitHint = RateLimitHint.RETRY_AFTER,
+        errors: list[tuple[str, str | None]] | None = None,
     ) -> None:
         """Answer the next ``count`` requests (of ``method``, if given) with ``status``.
 
         A 429 says when to come back as ``hint`` chooses (``retry_after`` seconds).
+        ``errors`` are the (message, field) pairs the envelope lists, in order.
         """
+        fault = _QueuedFault(status, count, retry_after, method, hint, tuple(errors or ()))
         with self._fault_lock:
-            self._faults.queued.append(_QueuedFault(status, count, retry_after, method, hint))
+            self._faults.queued.append(fault)
 
     def lose_answer_after_apply(
         self, mode: LostAnswer, *, method: str | None = None, count: int = 1
@@ -389,6 +437,93 @@ class Sandbox:
         lose the answer as ``mode`` says."""
         with self._fault_lock:
             self._faults.after_apply.append(_AfterApply(mode, method, count))
+
+    def apply_late(
+        self, *, method: str | None = None, status: int = 504, after_requests: int = 1
+    ) -> None:
+        """Answer the next write (of ``method``) with ``status`` without applying it, then
+        apply it just before the ``after_requests``-th request that follows is handled:
+        Segment's gateway gave up on a write its backend carries out later."""
+        with self._fault_lock:
+            self._faults.late.append(_LateWrite(method, status, max(1, after_requests)))
+
+    def store_other_rows(self, entries: list[JsonObject], *, method: str | None = None) -> None:
+        """Make the next write (of ``method``) store ``entries`` as its
+        idSyncConfiguration instead of what it sent, and answer 200 as usual."""
+        with self._fault_lock:
+            self._faults.other_rows.append(_OtherRows(copy.deepcopy(entries), method))
+
+    def after_next(
+        self, action: Callable[[SandboxState], None], *, method: str | None = None, count: int = 1
+    ) -> None:
+        """Run ``action`` on the state once the next ``count`` requests (of ``method``)
+        have been answered, as a change someone else makes in Segment meanwhile."""
+        with self._fault_lock:
+            self._faults.after_request.append(_AfterRequest(method, count, action))
+
+    def _hold_late_write(
+        self, method: str, path: str, body: bytes, authorization: str, content_type: str
+    ) -> None:
+        if method not in ("POST", "PATCH") or authorization != f"Bearer {self.token}":
+            return
+        with self._fault_lock:
+            for late in self._faults.late:
+                if late.held is None and late.method in (None, method):
+                    late.held = (method, path, body, authorization, content_type)
+                    late.countdown = late.after_requests
+                    break
+            else:
+                return
+        raise ApiFailure(
+            late.status, "Gateway timeout: the request took too long.", type_="internal"
+        )
+
+    def _apply_due_late_writes(self) -> None:
+        due: list[tuple[str, str, bytes, str, str]] = []
+        with self._fault_lock:
+            for late in list(self._faults.late):
+                if late.held is None:
+                    continue
+                late.countdown -= 1
+                if late.countdown <= 0:
+                    due.append(late.held)
+                    self._faults.late.remove(late)
+        for method, path, body, authorization, content_type in due:
+            parts = urlsplit(path)
+            try:
+                self._dispatch(
+                    method,
+                    parts.path,
+                    parse_qs(parts.query),
+                    body,
+                    authorization=authorization,
+                    content_type=content_type,
+                )
+            except ApiFailure as failure:
+                # Applied late into a state that changed meanwhile, Segment refuses it as
+                # it would have then (409 when the destination is connected by now).
+                log.debug("sandbox: a late write was refused: %s", failure.message)
+
+    def _after_request(self, method: str) -> None:
+        actions: list[Callable[[SandboxState], None]] = []
+        with self._fault_lock:
+            for pending in list(self._faults.after_request):
+                if pending.method in (None, method):
+                    pending.remaining -= 1
+                    if pending.remaining <= 0:
+                        actions.append(pending.action)
+                        self._faults.after_request.remove(pending)
+        for action in actions:
+            with self.state.lock:
+                action(self.state)
+
+    def _other_rows(self, method: str) -> list[JsonObject] | None:
+        with self._fault_lock:
+            for other in self._faults.other_rows:
+                if other.method in (None, method):
+                    self._faults.other_rows.remove(other)
+                    return copy.deepcopy(other.entries)
+            return None
 
     def _lost_answer(self, method: str) -> LostAnswer | None:
         with self._fault_lock:
@@ -456,10 +591,14 @@ class Sandbox:
             if queued.status == 429:
                 wait = queued.retry_after if queued.retry_after is not None else 1.0
                 raise _too_many(wait, hint=queued.hint)
+            kind = "internal" if queued.status >= 500 else "RequestError"
+            if queued.errors:
+                (message, field_name), *more = queued.errors
+                raise ApiFailure(
+                    queued.status, message, type_=kind, field=field_name, more=tuple(more)
+                )
             raise ApiFailure(
-                queued.status,
-                f"Simulated failure (HTTP {queued.status}).",
-                type_="internal" if queued.status >= 500 else "RequestError",
+                queued.status, f"Simulated failure (HTTP {queued.status}).", type_=kind
             )
 
     def _over_rate_limit(self, arrived: float) -> ApiFailure | None:
@@ -602,6 +741,7 @@ class Sandbox:
                 f"Destination {destination_id} is already connected to audience {audience_id}.",
                 type_="conflict",
             )
+        id_sync = self._other_rows("POST") or id_sync
         connection = self.state.connect(
             space_id, audience_id, destination_id, id_sync or None, settings=settings
         )
@@ -635,6 +775,7 @@ class Sandbox:
         no_other_keys(body, ("idSyncConfiguration", "connectionSettings"))
         id_sync = checked_id_sync(body.get("idSyncConfiguration"), required=False)
         settings = checked_settings(body.get("connectionSettings"))
+        id_sync = self._other_rows("PATCH") or id_sync
         # Documented: the array replaces the stored list; an empty one (or none) changes
         # nothing. Likewise an empty connectionSettings object.
         if id_sync:

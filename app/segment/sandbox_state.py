@@ -16,7 +16,11 @@ from typing import Any
 
 JsonObject = dict[str, Any]
 
+# Segment's limits on an idSyncConfiguration: at most five entries, at most three of
+# them with the strategy "all". The app's rules (IDS101, IDS102) call the same limits
+# Segment's; tests/segment/test_sandbox_state.py holds the two to the same verdicts.
 MAX_ID_SYNC_ENTRIES = 5
+MAX_ALL_ENTRIES = 3
 STRATEGIES = ("first", "last", "all")
 
 
@@ -32,6 +36,7 @@ class ApiFailure(Exception):
         field: str | None = None,
         data: JsonObject | None = None,
         headers: dict[str, str] | None = None,
+        more: tuple[tuple[str, str | None], ...] = (),
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -40,6 +45,9 @@ class ApiFailure(Exception):
         self.field = field
         self.data = data
         self.headers = headers or {}
+        # Further (message, field) problems of the same request: Segment lists every
+        # error of a body in ``errors``, not only the first.
+        self.more = more
 
     def envelope(self) -> JsonObject:
         error: JsonObject = {"type": self.type_, "message": self.message}
@@ -47,7 +55,13 @@ class ApiFailure(Exception):
             error["field"] = self.field
         if self.data is not None:
             error["data"] = self.data
-        return {"errors": [error]}
+        errors = [error]
+        for message, field in self.more:
+            extra: JsonObject = {"type": self.type_, "message": message}
+            if field is not None:
+                extra["field"] = field
+            errors.append(extra)
+        return {"errors": errors}
 
 
 # -- sample data ---------------------------------------------------------------------
@@ -244,6 +258,19 @@ class SandboxState:
             self.connections.setdefault((space_id, audience_id), []).append(connection)
             return connection
 
+    def set_id_sync(
+        self, space_id: str, audience_id: str, destination_id: str, entries: list[JsonObject]
+    ) -> None:
+        """Replace the ID Sync list of the audience's connection to ``destination_id``, as
+        someone editing it in Segment's own app would."""
+        with self.lock:
+            for connection in self.connections.get((space_id, audience_id), []):
+                if connection["destinationId"] == destination_id:
+                    connection["idSyncConfiguration"] = copy.deepcopy(entries)
+                    connection["updatedAt"] = now_stamp()
+                    return
+            raise KeyError(f"{audience_id} has no connection to {destination_id}")
+
     # -- reading (for tests and the handler) -------------------------------------------
 
     def find_connection(
@@ -322,43 +349,69 @@ def json_body(body: bytes, content_type: str) -> JsonObject:
 
 
 def checked_id_sync(value: Any, *, required: bool) -> list[JsonObject]:
+    """The entries of an idSyncConfiguration, or 422 listing every problem of it."""
     if value is None:
         if required:
             raise ApiFailure(422, "idSyncConfiguration is required.", field="idSyncConfiguration")
         return []
     if not isinstance(value, list):
         raise ApiFailure(422, "idSyncConfiguration must be an array.", field="idSyncConfiguration")
+    problems: list[tuple[str, str | None]] = []
     if len(value) > MAX_ID_SYNC_ENTRIES:
-        raise ApiFailure(
-            422,
-            f"idSyncConfiguration accepts at most {MAX_ID_SYNC_ENTRIES} entries; got {len(value)}.",
-            field="idSyncConfiguration",
+        problems.append(
+            (
+                f"idSyncConfiguration accepts at most {MAX_ID_SYNC_ENTRIES} entries; "
+                f"got {len(value)}.",
+                "idSyncConfiguration",
+            )
+        )
+    using_all = sum(1 for item in value if isinstance(item, dict) and item.get("strategy") == "all")
+    if using_all > MAX_ALL_ENTRIES:
+        problems.append(
+            (
+                f"idSyncConfiguration accepts at most {MAX_ALL_ENTRIES} entries with the "
+                f"strategy all; got {using_all}.",
+                "idSyncConfiguration",
+            )
         )
     checked: list[JsonObject] = []
     for index, item in enumerate(value):
-        where = f"idSyncConfiguration[{index}]"
-        if not isinstance(item, dict):
-            raise ApiFailure(422, f"{where} must be an object.", field=where)
-        external_id = item.get("externalId")
-        if not isinstance(external_id, str) or not external_id.strip():
-            raise ApiFailure(422, f"{where}.externalId is required.", field=f"{where}.externalId")
-        strategy = item.get("strategy")
-        if strategy not in STRATEGIES:
-            raise ApiFailure(
-                422,
-                f"{where}.strategy must be one of first, last, all; got {strategy!r}.",
-                field=f"{where}.strategy",
-            )
-        map_to = item.get("mapTo")
-        if map_to is not None and not isinstance(map_to, str):
-            raise ApiFailure(422, f"{where}.mapTo must be a string.", field=f"{where}.mapTo")
-        for key in item:
-            if key not in ("externalId", "strategy", "mapTo"):
-                raise ApiFailure(
-                    422, f"{where}.{key} is not a known field.", field=f"{where}.{key}"
-                )
-        checked.append(_entry(external_id, strategy, map_to or ""))
+        entry = _checked_entry(item, f"idSyncConfiguration[{index}]", problems)
+        if entry is not None:
+            checked.append(entry)
+    if problems:
+        (message, field), *more = problems
+        raise ApiFailure(422, message, field=field, more=tuple(more))
     return checked
+
+
+def _checked_entry(
+    item: Any, where: str, problems: list[tuple[str, str | None]]
+) -> JsonObject | None:
+    if not isinstance(item, dict):
+        problems.append((f"{where} must be an object.", where))
+        return None
+    found = len(problems)
+    external_id = item.get("externalId")
+    if not isinstance(external_id, str) or not external_id.strip():
+        problems.append((f"{where}.externalId is required.", f"{where}.externalId"))
+    strategy = item.get("strategy")
+    if strategy not in STRATEGIES:
+        problems.append(
+            (
+                f"{where}.strategy must be one of first, last, all; got {strategy!r}.",
+                f"{where}.strategy",
+            )
+        )
+    map_to = item.get("mapTo")
+    if map_to is not None and not isinstance(map_to, str):
+        problems.append((f"{where}.mapTo must be a string.", f"{where}.mapTo"))
+    for key in item:
+        if key not in ("externalId", "strategy", "mapTo"):
+            problems.append((f"{where}.{key} is not a known field.", f"{where}.{key}"))
+    if len(problems) > found or not isinstance(external_id, str) or strategy not in STRATEGIES:
+        return None
+    return _entry(external_id, str(strategy), map_to or "")
 
 
 def checked_settings(value: Any) -> JsonObject:

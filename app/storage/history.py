@@ -35,7 +35,7 @@ import os
 import re
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from enum import Enum
 from json.encoder import encode_basestring
@@ -496,6 +496,36 @@ class HistoryStore:
             raise HistoryError(
                 f"The history entry {entry.path} holds no usable document: {error}"
             ) from error
+
+    def amend(self, entry: HistoryEntry, detail: str) -> HistoryEntry:
+        """``entry`` with its detail changed in place: a push whose outcome was not known
+        when it was recorded, settled by a later read. The document, the time and the
+        name stay; the entry file is written again whole (atomically) and its folder's
+        index row follows. OSError and HistoryError propagate."""
+        try:
+            raw = read_json(entry.path, MAX_STATE_BYTES)
+        except ReadError as error:
+            raise HistoryError(
+                f"The history entry {entry.path} cannot be read: {error.reason}"
+            ) from None
+        if not isinstance(raw, dict):
+            raise HistoryError(f"The history entry {entry.path} holds no document.")
+        clean_detail = _clean_detail(detail)
+        head = {name: value for name, value in raw.items() if name != "document"}
+        head["detail"] = clean_detail
+        payload = entry_payload(head, dump_document(self.load(entry)))
+        atomic_write_bytes(entry.path, payload, private=True)
+        folder = entry.path.parent
+        index = self._folder_index(folder, entry.key)
+        rows = [
+            replace(row, detail=clean_detail, size=len(payload))
+            if row.name == entry.path.name
+            else row
+            for row in index.rows
+        ]
+        self._save_index(folder, KeyIndex(index.key, rows, list(index.skipped)))
+        _VIEWS.pop(folder, None)
+        return replace(entry, detail=clean_detail)
 
     # -- the caches ----------------------------------------------------------------------
 

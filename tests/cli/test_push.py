@@ -158,7 +158,7 @@ def test_api_failure_is_exit_3_and_rerun_continues(
     assert cli("--yes", str(facebook), str(google)) == 3
     assert "result: Not applied" in cli.out
     assert "with HTTP 500" in cli.out
-    assert "Running the push again is safe" in cli.out
+    assert "Not applied yet as far as Segment shows; it may still apply" in cli.out
     assert cli("--yes", str(facebook), str(google)) == 0
     assert "result: Pushed to" in cli.out and "result: No change needed" in cli.out
 
@@ -247,6 +247,7 @@ def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> No
     text = " ".join(capsys.readouterr().out.split())
     assert "0 everything applied or already in place, 10 changes pending" in text
     assert "1 refused" in text and "3 failed" in text and "130 cancelled" in text
+    assert "4 applied but the connection read back differs from what was sent" in text
 
 
 def test_applied_pushes_are_kept_in_the_local_history(
@@ -296,8 +297,8 @@ def test_a_lost_answer_after_a_write_that_was_not_applied_exits_3_and_says_re_ru
     sandbox.fail_next(1, status=502, method="PATCH")
     assert cli("--yes", str(facebook)) == 3
     assert "result: Not applied" in cli.out
-    assert "does not hold the rows sent, so the change was not applied" in cli.out
-    assert "Running the push again is safe" in cli.out
+    assert "holds what it held before" in cli.out
+    assert "Not applied yet as far as Segment shows; it may still apply" in cli.out
 
 
 def test_dry_run_exit_codes_say_whether_changes_are_pending(
@@ -337,3 +338,132 @@ def test_an_unwritable_history_is_a_note_not_a_failure(
     assert cli("--yes", str(facebook)) == 0
     assert "History could not keep this version" in cli.out
     assert sandbox.count(method="PATCH") == 1
+
+
+def _push_results() -> list[str]:
+    from app.storage.history import HistoryEvent, HistoryStore
+
+    return [
+        e.detail.rpartition(": ")[2]
+        for e in HistoryStore().entries()
+        if e.event is HistoryEvent.PUSH
+    ]
+
+
+def test_a_change_right_after_the_plan_stops_the_write_exits_1_and_names_it(
+    cli: Cli, facebook: Path, sandbox: Sandbox
+) -> None:
+    # Someone edits the connection in Segment the moment the plan has been read.
+    changed = [{"externalId": "email", "strategy": "first", "mapTo": "EMAIL"}]
+    sandbox.after_next(
+        lambda state: state.set_id_sync(SPACE, AUDIENCE, "dst_example_facebook", changed),
+        method="GET",
+    )
+    assert cli("--yes", str(facebook)) == 1
+    assert "result: Not pushed: the live connection changed" in cli.out
+    assert "Changed since the plan: row 2 removed: phone -> PHONE (all)" in cli.out
+    assert "row 1 strategy: last -> first" in cli.out
+    assert _writes(sandbox) == 0
+    stored = sandbox.state.find_connection(SPACE, AUDIENCE, "dst_example_facebook")
+    assert stored is not None and stored["idSyncConfiguration"] == changed
+    assert _push_results() == []
+
+
+def test_segment_storing_other_rows_exits_4_and_history_says_applied_differs(
+    cli: Cli, facebook: Path, sandbox: Sandbox
+) -> None:
+    sandbox.store_other_rows([{"externalId": "email", "strategy": "all"}], method="PATCH")
+    assert cli("--yes", str(facebook)) == 4
+    assert f"result: Pushed to {SPACE}/{AUDIENCE}, but the live configuration differs" in cli.out
+    assert "✗ Segment took the push but the live configuration differs" in cli.out
+    assert "1 target: 1 applied-differs." in cli.out
+    assert "(exit code 4)" in cli.out
+    assert _push_results() == ["applied, differs"]
+
+
+def test_a_late_apply_after_a_504_then_a_re_run_makes_one_connection(
+    cli: Cli, google: Path, sandbox: Sandbox
+) -> None:
+    sandbox.apply_late(method="POST", status=504, after_requests=2)
+    assert cli("--yes", str(google)) == 3
+    assert "Not applied yet as far as Segment shows; it may still apply" in cli.out
+    assert "nothing is applied twice" not in cli.out
+    assert _push_results() == ["not applied yet (answer lost; it may still apply)"]
+
+    assert cli("--yes", str(google)) == 0
+    assert "result: No change needed" in cli.out
+    assert "is now settled in History: applied" in cli.out
+    connections = sandbox.state.connections[(SPACE, AUDIENCE)]
+    google_ads = [c for c in connections if c["destinationId"] == "dst_example_google_ads"]
+    assert len(google_ads) == 1
+    assert sandbox.count(method="POST") == 1
+    assert _push_results()[0].startswith("applied (settled by a later read;")
+
+
+def test_an_unknown_push_is_kept_then_settled_in_place_by_the_next_run(
+    cli: Cli, google: Path, sandbox: Sandbox
+) -> None:
+    from app.segment.sandbox import LostAnswer
+
+    # The create is applied, its answer dropped, and every read after it fails.
+    sandbox.lose_answer_after_apply(LostAnswer.DROP, method="POST")
+    sandbox.after_next(
+        lambda state: sandbox.fail_next(10, status=500, method="GET"), method="GET", count=2
+    )
+    assert cli("--yes", str(google)) == 3
+    assert "result: Unknown whether the push was applied" in cli.out
+    assert _push_results() == ["unknown (answer lost, could not read back)"]
+
+    sandbox.clear_faults()
+    assert cli("--yes", str(google)) == 0
+    assert "is now settled in History: applied" in cli.out
+    assert _push_results() == [
+        "applied (settled by a later read; it was unknown (answer lost, could not read back))"
+    ]
+
+
+def test_a_refused_token_names_the_region_and_the_workspace(
+    cli: Cli, facebook: Path, monkeypatch: pytest.MonkeyPatch, secrets_used: TokenRegistry
+) -> None:
+    monkeypatch.setenv(TOKEN_ENV_VAR, secrets_used.add("sbx_other_workspace_token"))
+    assert cli("--yes", str(facebook)) == 3
+    assert "token was refused (HTTP 401)" in cli.out
+    assert "US and EU workspaces have separate tokens" in cli.out
+    assert f"the workspace that holds audience {AUDIENCE} in space {SPACE}" in cli.out
+
+
+def test_every_error_of_segments_envelope_is_shown(
+    cli: Cli, facebook: Path, sandbox: Sandbox
+) -> None:
+    sandbox.fail_next(
+        1,
+        status=422,
+        method="PATCH",
+        errors=[
+            ("idSyncConfiguration[0].mapTo is not allowed here", "idSyncConfiguration[0].mapTo"),
+            ("connectionSettings.sendMobileIds is required", "connectionSettings"),
+        ],
+    )
+    assert cli("--yes", str(facebook)) == 3
+    assert "in field idSyncConfiguration[0].mapTo (HTTP 422)" in cli.out
+    assert (
+        "Segment said: idSyncConfiguration[0].mapTo is not allowed here (field "
+        "idSyncConfiguration[0].mapTo); connectionSettings.sendMobileIds is required (field "
+        "connectionSettings)." in cli.out
+    )
+
+
+def test_four_rows_using_all_are_refused_before_any_request(
+    cli: Cli, tmp_path: Path, sandbox: Sandbox
+) -> None:
+    doc = _example("facebook-custom-audiences")
+    rows = tuple(
+        IdentifierRow(segment=name, destination=target, strategy=Strategy.ALL)
+        for name, target in (("email", "EMAIL"), ("phone", "PHONE"), ("ios.idfa", "MADID"),
+                             ("android.idfa", "MADID"))
+    )
+    path = tmp_path / "four-all.json"
+    write_document(path, doc.with_rows(rows))
+    assert cli("--yes", str(path)) == 1
+    assert "IDS101" in cli.out
+    assert sandbox.count() == 0

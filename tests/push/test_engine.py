@@ -12,15 +12,16 @@ from app.core.model import (
     IdSyncDocument,
     Strategy,
 )
-from app.push.engine import MAX_READ_AGE_SECONDS, PushEngine
-from app.push.history import recorder
-from app.push.outcome import Status, Target
+from app.push.engine import PushEngine
+from app.push.history import PushHistory
+from app.push.outcome import Status, Target, exit_code
 from app.push.wording import outcome_text
+from app.segment.errors import NotConnected
 from app.segment.sandbox import LostAnswer, Sandbox
 from app.segment.sandbox_state import EXAMPLE_SPACE
 from app.storage.history import HistoryEvent, HistoryStore
 from tests.helpers.clock import ManualClock
-from tests.helpers.network import closed_port
+from tests.helpers.network import RecordingSleeper, closed_port
 from tests.helpers.sandbox import ClientFactory
 
 HIGH_VALUE = "aud_example_high_value"
@@ -68,7 +69,7 @@ def test_an_applied_create_whose_answer_is_lost_is_read_back_and_applied(
 ) -> None:
     sandbox.hang_seconds = 5.0
     sandbox.lose_answer_after_apply(mode, method="POST")
-    engine = PushEngine(make_client(timeout=0.5), record=recorder())
+    engine = PushEngine(make_client(timeout=0.5), history=PushHistory())
     (outcome,) = engine.run([target(CHURN)], apply=True).outcomes
 
     assert outcome.status is Status.APPLIED
@@ -87,7 +88,7 @@ def test_an_applied_update_whose_answer_is_lost_is_applied(
     sandbox: Sandbox, make_client: ClientFactory, mode: LostAnswer
 ) -> None:
     sandbox.lose_answer_after_apply(mode, method="PATCH")
-    engine = PushEngine(make_client(), record=recorder())
+    engine = PushEngine(make_client(), history=PushHistory())
     (outcome,) = engine.run([target(HIGH_VALUE)], apply=True).outcomes
     assert outcome.status is Status.APPLIED and outcome.answer_lost
     assert outcome.connection_id == "ii_high_value_facebook"
@@ -96,43 +97,40 @@ def test_an_applied_update_whose_answer_is_lost_is_applied(
     assert len(pushes()) == 1
 
 
-def test_a_write_that_was_not_applied_is_said_to_be_safe_to_re_run(
+def test_a_lost_answer_over_an_unchanged_connection_is_not_applied_yet_and_may_still_apply(
     sandbox: Sandbox, make_client: ClientFactory
 ) -> None:
     before = stored(sandbox, HIGH_VALUE)
     sandbox.fail_next(1, status=503, method="PATCH")  # refused before it was applied
-    engine = PushEngine(make_client(), record=recorder())
+    engine = PushEngine(make_client(), history=PushHistory())
     (outcome,) = engine.run([target(HIGH_VALUE)], apply=True).outcomes
 
     assert outcome.status is Status.NOT_APPLIED and outcome.answer_lost
     assert stored(sandbox, HIGH_VALUE) == before
     assert sandbox.count(method="PATCH") == 1
     text = outcome_text(outcome)
-    assert "does not hold the rows sent, so the change was not applied" in text
-    assert "Running the push again is safe" in text
-    assert pushes() == []
+    assert "Not applied yet as far as Segment shows; it may still apply" in text
+    assert "never connected twice" in text
+    assert "nothing is applied twice" not in text
+    assert [p.rpartition(": ")[2] for p in pushes()] == [
+        "not applied yet (answer lost; it may still apply)"
+    ]
 
     (again,) = engine.run([target(HIGH_VALUE)], apply=True).outcomes
     assert again.status is Status.APPLIED and not again.answer_lost
 
 
-def test_a_write_that_could_not_connect_was_not_sent_and_needs_no_read_back(
+def test_a_write_whose_read_right_before_cannot_connect_sends_nothing(
     sandbox: Sandbox, make_client: ClientFactory
 ) -> None:
     before = stored(sandbox, HIGH_VALUE)
     read = PushEngine(make_client()).read_plan(target(HIGH_VALUE))
-    # The same fresh plan, written through a client whose server refuses connections.
+    # The same fresh plan, written through a client whose server refuses connections:
+    # the read right before the write fails, so the write never leaves.
     unreachable = make_client(base_url=f"http://127.0.0.1:{closed_port()}")
-    outcome = PushEngine(unreachable, record=recorder()).push(read)
-
-    assert outcome.status is Status.NOT_APPLIED
-    assert outcome.not_sent and not outcome.answer_lost
-    assert unreachable.request_count == 1, "the refused write only: nothing to read back"
+    with pytest.raises(NotConnected, match="the request was not sent"):
+        PushEngine(unreachable, history=PushHistory()).push(read)
     assert stored(sandbox, HIGH_VALUE) == before
-    text = outcome_text(outcome)
-    assert "never reached Segment, so the change was not applied" in text
-    assert "the request was not sent" in text
-    assert "may or may not" not in text
     assert pushes() == []
 
 
@@ -143,37 +141,49 @@ def test_a_lost_answer_is_worded_once_by_the_engine(
     (outcome,) = PushEngine(make_client()).run([target(HIGH_VALUE)], apply=True).outcomes
     text = outcome_text(outcome)
     # The client said what happened to the request; only the engine's verdict remains.
-    assert "not applied" in text
+    assert "Not applied yet as far as Segment shows" in text
     assert "may or may not" not in text and "try again in a few minutes" not in text.lower()
 
 
 def test_a_lost_answer_that_cannot_be_read_back_is_unknown_never_guessed(
     sandbox: Sandbox, make_client: ClientFactory
 ) -> None:
-    engine = PushEngine(make_client(), record=recorder())
+    def progress(message: str) -> None:
+        if message.startswith("Sending"):  # the reads after the write will fail
+            sandbox.fail_next(10, status=500, method="GET")
+
+    engine = PushEngine(make_client(), history=PushHistory(), progress=progress)
     read = engine.read_plan(target(CHURN))
     sandbox.lose_answer_after_apply(LostAnswer.DROP, method="POST")
-    sandbox.fail_next(10, status=500, method="GET")
     outcome = engine.push(read)
 
     assert outcome.status is Status.UNKNOWN
     assert sandbox.count(method="POST") == 1
     assert "not known whether the change was applied" in outcome_text(outcome)
-    assert pushes() == []
+    assert [p.rpartition(": ")[2] for p in pushes()] == [
+        "unknown (answer lost, could not read back)"
+    ]
+
+    # A later read settles it in place: the connection holds the rows sent.
+    sandbox.clear_faults()
+    (again,) = PushEngine(make_client(), history=PushHistory()).run(
+        [target(CHURN)], apply=True
+    ).outcomes
+    assert again.status is Status.UNCHANGED
+    assert "is now settled in History: applied" in outcome_text(again)
+    assert [p.rpartition(": ")[2] for p in pushes()] == [
+        "applied (settled by a later read; it was unknown (answer lost, could not read back))"
+    ]
 
 
-def test_a_plan_older_than_ten_seconds_is_read_again_and_a_change_stops_the_push(
+def test_a_change_right_after_the_plan_stops_the_push_and_names_what_changed(
     sandbox: Sandbox, make_client: ClientFactory
 ) -> None:
-    clock = ManualClock()
-    engine = PushEngine(make_client(), clock=clock)
+    engine = PushEngine(make_client(), history=PushHistory())
     read = engine.read_plan(target(HIGH_VALUE))
+    # Someone else changes the connection at once: no age lets the write through.
     changed = [{"externalId": "email", "strategy": "first", "mapTo": "EMAIL"}]
-    with sandbox.state.lock:
-        for connection in sandbox.state.connections[(EXAMPLE_SPACE, HIGH_VALUE)]:
-            if connection["destinationId"] == FACEBOOK:
-                connection["idSyncConfiguration"] = changed
-    clock.advance(MAX_READ_AGE_SECONDS + 0.5)
+    sandbox.state.set_id_sync(EXAMPLE_SPACE, HIGH_VALUE, FACEBOOK, changed)
     outcome = engine.push(read)
 
     assert outcome.status is Status.STALE
@@ -183,32 +193,137 @@ def test_a_plan_older_than_ten_seconds_is_read_again_and_a_change_stops_the_push
     assert outcome.plan.live_rows == (
         IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.FIRST),
     )
+    text = outcome_text(outcome)
+    assert "Changed since the plan: row 2 removed: phone -> PHONE (all); " in text
+    assert "row 1 strategy: last -> first." in text
+    assert pushes() == []
 
 
-def test_an_old_plan_over_an_unchanged_connection_is_read_again_then_written(
+def test_every_write_rests_on_a_read_right_before_it(
     sandbox: Sandbox, make_client: ClientFactory
 ) -> None:
     clock = ManualClock()
     engine = PushEngine(make_client(), clock=clock)
     read = engine.read_plan(target(HIGH_VALUE))
-    clock.advance(MAX_READ_AGE_SECONDS + 0.5)
     gets = sandbox.count(method="GET")
     outcome = engine.push(read)
     assert outcome.status is Status.APPLIED and outcome.matches is True
-    # One read before the write (the plan was too old), one after it (the check).
+    # One read right before the write, one after it (the check): whatever the plan's age.
     assert sandbox.count(method="GET") == gets + 2
+    methods = [r.method for r in sandbox.requests]
+    assert methods[-3:] == ["GET", "PATCH", "GET"]
 
 
-def test_a_fresh_plan_is_written_without_another_read(
+def test_the_read_before_the_write_waits_for_room_for_both(
     sandbox: Sandbox, make_client: ClientFactory
 ) -> None:
+    """With one slot left in the limiter's window, the wait comes before the read, so the
+    read and the write leave back to back."""
+    from app.segment.ratelimit import RateLimiter
+
     clock = ManualClock()
-    engine = PushEngine(make_client(), clock=clock)
+    # How many requests the sandbox had seen at each wait.
+    waits: list[int] = []
+
+    def sleep(seconds: float, cancel: object = None) -> None:
+        waits.append(len(sandbox.requests))
+        clock.advance(seconds)
+
+    limiter = RateLimiter(3, 60.0, clock=clock, sleep=sleep)
+    engine = PushEngine(make_client(limiter=limiter))
+    read = engine.read_plan(target(HIGH_VALUE))  # one request
+    clock.advance(1.0)
+    limiter.acquire()
+    limiter.release()  # a second request: one slot is left of three
+    outcome = engine.push(read)
+    assert outcome.status is Status.APPLIED
+    # A wait before the read (after the plan's read) and one before the check after the
+    # write: none between the read and the write.
+    assert [r.method for r in sandbox.requests] == ["GET", "GET", "PATCH", "GET"]
+    assert waits == [1, 3]
+
+
+def test_a_429_on_the_write_waits_then_reads_again_before_writing(
+    sandbox: Sandbox, make_client: ClientFactory, sleeper: RecordingSleeper
+) -> None:
+    engine = PushEngine(make_client())
     read = engine.read_plan(target(HIGH_VALUE))
-    clock.advance(MAX_READ_AGE_SECONDS)
-    gets = sandbox.count(method="GET")
-    assert engine.push(read).status is Status.APPLIED
-    assert sandbox.count(method="GET") == gets + 1  # the check after the write only
+    sandbox.fail_next(1, status=429, retry_after=2, method="PATCH")
+    outcome = engine.push(read)
+    assert outcome.status is Status.APPLIED
+    assert 2 in sleeper.waits
+    methods = [r.method for r in sandbox.requests]
+    assert methods[-5:] == ["GET", "PATCH", "GET", "PATCH", "GET"]
+
+
+def test_a_change_during_a_429_wait_stops_the_write(
+    sandbox: Sandbox, make_client: ClientFactory
+) -> None:
+    engine = PushEngine(make_client())
+    read = engine.read_plan(target(HIGH_VALUE))
+    changed = [{"externalId": "email", "strategy": "last", "mapTo": "EMAIL"}]
+    sandbox.fail_next(1, status=429, retry_after=1, method="PATCH")
+    sandbox.after_next(
+        lambda state: state.set_id_sync(EXAMPLE_SPACE, HIGH_VALUE, FACEBOOK, changed),
+        method="PATCH",
+    )
+    outcome = engine.push(read)
+    assert outcome.status is Status.STALE
+    assert sandbox.count(method="PATCH", status=200) == 0
+    assert stored(sandbox, HIGH_VALUE) == changed
+
+
+def test_segment_storing_other_rows_is_applied_differs_and_kept_so(
+    sandbox: Sandbox, make_client: ClientFactory
+) -> None:
+    other = [{"externalId": "email", "strategy": "all", "mapTo": "EMAIL"}]
+    sandbox.store_other_rows(other, method="PATCH")
+    run = PushEngine(make_client(), history=PushHistory()).run([target(HIGH_VALUE)], apply=True)
+    (outcome,) = run.outcomes
+    assert outcome.status is Status.APPLIED_DIFFERS
+    assert exit_code(run) == 4
+    assert "differs from what was pushed" in outcome_text(outcome)
+    assert [p.rpartition(": ")[2] for p in pushes()] == ["applied, differs"]
+
+
+def test_a_late_apply_after_a_504_is_found_not_repeated(
+    sandbox: Sandbox, make_client: ClientFactory
+) -> None:
+    # The create times out at the gateway; Segment applies it after the read-back.
+    sandbox.apply_late(method="POST", status=504, after_requests=2)
+    engine = PushEngine(make_client(), history=PushHistory())
+    first = engine.run([target(CHURN)], apply=True)
+    (outcome,) = first.outcomes
+    assert outcome.status is Status.NOT_APPLIED and outcome.answer_lost
+    assert "it may still apply" in outcome_text(outcome)
+    assert exit_code(first) == 3
+    assert stored(sandbox, CHURN) is None
+
+    again = engine.run([target(CHURN)], apply=True)
+    assert [o.status for o in again.outcomes] == [Status.UNCHANGED]
+    assert exit_code(again) == 0
+    assert sandbox.count(method="POST") == 1
+    connections = sandbox.state.connections[(EXAMPLE_SPACE, CHURN)]
+    assert [c["destinationId"] for c in connections] == [FACEBOOK]
+    # The push that may still have applied is settled in place by that read.
+    assert [p.rpartition(": ")[2] for p in pushes()] == [
+        "applied (settled by a later read; it was not applied yet (answer lost; it may "
+        "still apply))"
+    ]
+
+
+def test_a_re_run_after_a_late_apply_updates_the_connection_it_finds(
+    sandbox: Sandbox, make_client: ClientFactory
+) -> None:
+    sandbox.apply_late(method="POST", status=504, after_requests=2)
+    engine = PushEngine(make_client(), history=PushHistory())
+    engine.run([target(CHURN)], apply=True)
+    other_rows = (IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST),)
+    (outcome,) = engine.run([target(CHURN, other_rows)], apply=True).outcomes
+    assert outcome.status is Status.APPLIED
+    assert outcome.plan.action.value == "update"
+    assert sandbox.count(method="POST") == 1 and sandbox.count(method="PATCH") == 1
+    assert len(sandbox.state.connections[(EXAMPLE_SPACE, CHURN)]) == 1
 
 
 def test_many_targets_then_nothing_left(sandbox: Sandbox, make_client: ClientFactory) -> None:
@@ -246,7 +361,7 @@ def test_a_cancel_during_the_read_back_ends_the_run_as_cancelled(
             cancel.cancel()
 
     sandbox.lose_answer_after_apply(LostAnswer.STATUS_503, method="POST")
-    engine = PushEngine(make_client(cancel=cancel), record=recorder(), progress=progress)
+    engine = PushEngine(make_client(cancel=cancel), history=PushHistory(), progress=progress)
     run = engine.run([target(CHURN), target("aud_lapsed_buyers")], apply=True)
 
     assert run.cancelled

@@ -480,3 +480,95 @@ def test_rate_limit_reset_as_a_unix_time_counts_from_the_servers_clock() -> None
     )
     assert _rate_limit_wait(dated) == 7.0
     assert _rate_limit_wait(httpx.Response(429, headers={"X-RateLimit-Reset": "soon"})) is None
+
+
+# -- what a failed read says, and a refused token ------------------------------------
+
+
+@pytest.mark.parametrize("status", [400, 409, 422])
+def test_a_failed_read_says_what_could_not_be_read_never_a_change(
+    sandbox: Sandbox, make_client: ClientFactory, status: int
+) -> None:
+    sandbox.fail_next(1, status=status, method="GET")
+    with pytest.raises(SegmentError) as caught:
+        make_client().list_connections(SPACE, AUDIENCE)
+    message = str(caught.value)
+    assert message.startswith(
+        f"Could not read the destination connections of audience {AUDIENCE} in space "
+        f"{SPACE}: Segment answered HTTP {status}."
+    )
+    assert "Try again" in message or "try again" in message
+    for wrong in ("Fix the config", "push again", "refused the change"):
+        assert wrong not in message
+
+
+def test_a_failed_read_of_the_spaces_names_them(
+    sandbox: Sandbox, make_client: ClientFactory
+) -> None:
+    sandbox.fail_next(1, status=422, method="GET")
+    with pytest.raises(ValidationFailed, match="Could not read the workspace's spaces"):
+        make_client().list_spaces()
+
+
+def test_every_error_of_an_envelope_is_in_the_message(
+    sandbox: Sandbox, make_client: ClientFactory
+) -> None:
+    sandbox.fail_next(
+        1,
+        status=422,
+        method="PATCH",
+        errors=[("first problem", "idSyncConfiguration"), ("second problem", "connectionSettings")],
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        make_client().update_destination_for_audience(
+            SPACE,
+            AUDIENCE,
+            FACEBOOK_CONNECTION,
+            {"idSyncConfiguration": _rows(("email", "all", ""))},
+        )
+    assert caught.value.field == "idSyncConfiguration"
+    assert (
+        "Segment said: first problem (field idSyncConfiguration); second problem (field "
+        "connectionSettings)." in str(caught.value)
+    )
+
+
+def test_a_refused_token_at_a_custom_url_names_regions_and_the_workspace(
+    make_client: ClientFactory, secrets_used: TokenRegistry
+) -> None:
+    with pytest.raises(AuthError) as caught:
+        make_client(token=secrets_used.add("sbx_not_this_one")).list_connections(SPACE, AUDIENCE)
+    message = str(caught.value)
+    assert "token was refused (HTTP 401)" in message
+    assert "US and EU workspaces have separate tokens" in message
+    assert f"the workspace that holds audience {AUDIENCE} in space {SPACE}" in message
+    assert "create a new token" in message
+
+
+def _refusing(request: httpx.Request) -> httpx.Response:
+    """Segment's answer to a token of another region (its servers cannot run here)."""
+    return httpx.Response(
+        401, json={"errors": [{"type": "unauthorized", "message": "Unauthorized"}]}
+    )
+
+
+@pytest.mark.parametrize(
+    ("region", "other", "other_url"),
+    [("us", "EU", "https://eu1.api.segmentapis.com"), ("eu", "US", "https://api.segmentapis.com")],
+)
+def test_a_refused_token_names_the_other_region(region: str, other: str, other_url: str) -> None:
+    from app.segment.regions import Region
+
+    base_url = Region(region).base_url
+    with SegmentClient(
+        "token_of_another_region",
+        base_url=base_url,
+        transport=httpx.MockTransport(_refusing),
+        retry=RetryPolicy(backoff_initial=0.01, backoff_max=0.05),
+    ) as client, pytest.raises(AuthError) as caught:
+        client.list_spaces()
+    message = str(caught.value)
+    assert f"This is the {region.upper()} region" in message
+    assert f"connect to {other} ({other_url}) if the workspace is there" in message
+    assert "the workspace you mean to use" in message
+    assert "token_of_another_region" not in message

@@ -48,6 +48,19 @@ from app.ui.theme import heading_font, severity_color
 from app.ui.widgets import CodeView
 
 
+class _SettleOnly:
+    """The plan's history in the window: settles open pushes; keeping new ones is the
+    main window's (through ``PushDialog.pushed``), so it records nothing itself."""
+
+    def record(self, outcome: TargetOutcome) -> str | None:
+        return None
+
+    def settle(self, read: ReadPlan) -> str | None:
+        from app.push.history import settle_pushes
+
+        return settle_pushes(read)
+
+
 class PushStep(IntEnum):
     PLAN = 0
     CONFIRM = 1
@@ -80,8 +93,8 @@ def _wrapping_label(name: str) -> QLabel:
 
 
 class PushDialog(QDialog):
-    """Plans on open. ``pushed`` is emitted with the TargetOutcome after a push that
-    reached Segment (status APPLIED)."""
+    """Plans on open. ``pushed`` is emitted with the TargetOutcome of every push that sent
+    a write (applied, applied but differing, not applied, unknown), for history."""
 
     pushed = Signal(object)
 
@@ -318,7 +331,10 @@ class PushDialog(QDialog):
 
         def job(context: JobContext) -> ReadPlan:
             with self.session.new_client(context.cancel) as client:
-                return PushEngine(client, clock=self.session.clock).read_plan(target)
+                # History settles earlier pushes of unknown outcome with this read; the
+                # window keeps new pushes itself (``pushed``), as the CLI's engine does.
+                engine = PushEngine(client, history=_SettleOnly(), clock=self.session.clock)
+                return engine.read_plan(target)
 
         self._run(job, "plan push", self._plan_ready, self._plan_failed, self._plan_cancelled)
 
@@ -332,15 +348,16 @@ class PushDialog(QDialog):
         self.read = read
         self.plan_status.clear()
         self._show_plan(read.plan)
+        if read.settled:
+            self.stale_banner.setText(html.escape(read.settled))
+            self.stale_banner.setVisible(True)
         self._update_buttons()
 
     def _plan_failed(self, error: SegmentError) -> None:
         if not self._accepts_signal():
             return
         self._worker = None
-        self.plan_status.set_error(
-            f"Could not read the live connection, so nothing can be planned yet. {error}"
-        )
+        self.plan_status.set_error(f"Nothing can be planned yet. {error}")
         self._update_buttons()
 
     def _plan_cancelled(self, _message: str) -> None:
@@ -467,13 +484,17 @@ class PushDialog(QDialog):
             self.read = outcome.read
             self._show_step(PushStep.PLAN)
             self._show_plan(outcome.plan)
-            self.stale_banner.setText(f"<b>{html.escape(STALE_PLAN)}</b>")
+            changed = "; ".join(outcome.changed_since_plan)
+            self.stale_banner.setText(
+                f"<b>{html.escape(STALE_PLAN)}</b>"
+                + (f"<br>Changed since the plan: {html.escape(changed)}." if changed else "")
+            )
             self.stale_banner.setVisible(True)
             self._update_buttons()
             return
         self.outcome = outcome
         self._show_result(outcome)
-        if outcome.status is Status.APPLIED:
+        if outcome.sent:
             self.pushed.emit(outcome)
 
     def _push_failed(self, error: SegmentError) -> None:

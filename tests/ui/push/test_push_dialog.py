@@ -15,7 +15,6 @@ from app.core.catalog import Catalog
 from app.core.findings import Finding
 from app.core.model import IdSyncDocument, Strategy
 from app.core.rules import validate
-from app.push.engine import MAX_READ_AGE_SECONDS
 from app.push.outcome import TargetOutcome
 from app.segment.sandbox import Sandbox
 from app.ui.controller import DocumentController
@@ -23,7 +22,6 @@ from app.ui.push.actions import PushActions
 from app.ui.push.push_dialog import NOTHING_TO_PUSH, PushDialog, PushStep
 from app.ui.push.session import SegmentSession
 from app.ui.push.status import StatusKind
-from tests.helpers.clock import ManualClock
 from tests.helpers.push_support import (
     ITERABLE,
     SEEDED_ITERABLE_ROWS,
@@ -300,23 +298,27 @@ def test_the_window_keeps_working_while_the_plan_loads(
 def test_a_plan_that_changed_meanwhile_is_shown_again_and_nothing_is_written(
     qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
 ) -> None:
-    clock = ManualClock()
-    connected_session.clock = clock
     doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    # Someone else changes the connection in Segment right after the plan is read: a
+    # plan of any age is read again before the write.
+    live_sandbox.after_next(
+        lambda state: state.set_id_sync(
+            SPACE, HIGH_VALUE, ITERABLE, [{"externalId": "email", "strategy": "all"}]
+        ),
+        method="GET",
+    )
     dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
     wait_plan(qtbot, dialog)
-    # The person reads the plan for a while; someone else changes the connection in
-    # Segment meanwhile. The plan's read is now too old to write on, so it is read again.
-    clock.advance(MAX_READ_AGE_SECONDS + 1)
-    with live_sandbox.state.lock:
-        for connection in live_sandbox.state.connections[(SPACE, HIGH_VALUE)]:
-            if connection["destinationId"] == ITERABLE:
-                connection["idSyncConfiguration"] = [{"externalId": "email", "strategy": "all"}]
 
     confirm_and_push(qtbot, dialog)
     qtbot.waitUntil(lambda: dialog.stale_banner.isVisible(), timeout=8000)
     assert dialog.step is PushStep.PLAN
-    assert "changed after you reviewed the plan" in dialog.stale_banner.text()
+    banner = dialog.stale_banner.text()
+    assert "changed after you reviewed the plan" in banner
+    assert (
+        "Changed since the plan: row 2 removed: user_id -&gt; userId (last); row 1 "
+        "destination: email -&gt; (none); row 1 strategy: last -&gt; all." in banner
+    )
     assert dialog.diff.lines() == [
         "~ Changed | 1 | Destination field (mapTo) of email | (none) | email",
         "~ Changed | 1 | Strategy of email | All (all) | First added (first)",
@@ -529,3 +531,171 @@ def test_the_window_and_the_cli_say_the_same_about_the_same_push(
 
     assert window_text == cli_text
     assert "✓ Live configuration matches" in window_text[1]
+
+
+# -- outcomes with no blind spots -------------------------------------------------------
+
+
+def push_results() -> list[str]:
+    from app.storage.history import HistoryEvent, HistoryStore
+
+    return [
+        e.detail.rpartition(": ")[2]
+        for e in HistoryStore().entries()
+        if e.event is HistoryEvent.PUSH
+    ]
+
+
+def recorded_dialog(
+    qtbot: QtBot, session: SegmentSession, doc: IdSyncDocument, catalog: Catalog
+) -> PushDialog:
+    """The dialog with its pushes kept as the main window keeps them."""
+    from app.ui.history_recorder import HistoryRecorder
+
+    dialog = open_push(qtbot, session, doc, validate(doc, catalog))
+    recorder = HistoryRecorder(dialog)
+    dialog.pushed.connect(recorder.record_push)
+    return dialog
+
+
+def test_segment_storing_other_rows_is_said_to_differ_and_kept_so(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    live_sandbox.store_other_rows([{"externalId": "email", "strategy": "all"}], method="PATCH")
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    dialog = recorded_dialog(qtbot, connected_session, doc, catalog)
+    wait_plan(qtbot, dialog)
+    with qtbot.waitSignal(dialog.pushed, timeout=10000):
+        confirm_and_push(qtbot, dialog)
+    wait_result(qtbot, dialog)
+    assert dialog.result_headline.text() == (
+        f"Pushed to {SPACE}/{HIGH_VALUE}, but the live configuration differs"
+    )
+    assert dialog.result_status.kind is StatusKind.ERROR
+    assert "✗ Segment took the push but the live configuration differs" in (
+        dialog.result_status.text
+    )
+    assert "Live configuration matches" not in dialog.result_text.text()
+    assert push_results() == ["applied, differs"]
+
+
+def test_a_late_apply_after_a_504_is_found_by_the_retry_not_connected_twice(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    live_sandbox.apply_late(method="POST", status=504, after_requests=2)
+    doc = iterable_document("aud_churn_risk", FIRST_EMAIL_ROWS)
+    dialog = recorded_dialog(qtbot, connected_session, doc, catalog)
+    wait_plan(qtbot, dialog)
+    confirm_and_push(qtbot, dialog)
+    wait_result(qtbot, dialog)
+    status = dialog.result_status
+    assert dialog.result_headline.text() == "Not applied"
+    assert "Not applied yet as far as Segment shows; it may still apply" in status.text
+    assert "nothing is applied twice" not in status.text
+    assert push_results() == ["not applied yet (answer lost; it may still apply)"]
+
+    click(qtbot, status.retry_button)
+    wait_plan(qtbot, dialog)
+    assert dialog.plan_headline.text() == NOTHING_TO_PUSH
+    assert "is now settled in History: applied" in dialog.stale_banner.text()
+    assert not dialog.next_button.isEnabled()
+    connections = live_sandbox.state.connections[(SPACE, "aud_churn_risk")]
+    assert [c["destinationId"] for c in connections] == [ITERABLE]
+    assert live_sandbox.count(method="POST") == 1
+    assert push_results()[0].startswith("applied (settled by a later read;")
+
+
+def test_an_unknown_push_is_kept_then_settled_in_place_by_the_next_plan(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    from app.segment.sandbox import LostAnswer
+
+    live_sandbox.lose_answer_after_apply(LostAnswer.DROP, method="PATCH")
+    # The plan's read and the read right before the write pass; every read after fails.
+    live_sandbox.after_next(
+        lambda state: live_sandbox.fail_next(10, status=500, method="GET"), method="GET", count=2
+    )
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    dialog = recorded_dialog(qtbot, connected_session, doc, catalog)
+    wait_plan(qtbot, dialog)
+    confirm_and_push(qtbot, dialog)
+    wait_result(qtbot, dialog)
+    assert dialog.result_headline.text() == "Unknown whether the push was applied"
+    assert push_results() == ["unknown (answer lost, could not read back)"]
+
+    live_sandbox.clear_faults()
+    again = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, again)
+    assert again.plan_headline.text() == NOTHING_TO_PUSH
+    assert "is now settled in History: applied" in again.stale_banner.text()
+    assert push_results() == [
+        "applied (settled by a later read; it was unknown (answer lost, could not read back))"
+    ]
+
+
+def test_a_refused_token_in_the_plan_names_the_region_and_workspace(
+    qtbot: QtBot,
+    connected_session: SegmentSession,
+    live_sandbox: Sandbox,
+    catalog: Catalog,
+    used_tokens: TokenRegistry,
+) -> None:
+    live_sandbox.token = used_tokens.add("sbx_rotated_token_2")
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+    text = dialog.plan_status.text
+    assert "token was refused (HTTP 401)" in text
+    assert "US and EU workspaces have separate tokens" in text
+    assert f"the workspace that holds audience {HIGH_VALUE} in space {SPACE}" in text
+
+
+def test_a_failed_plan_read_says_what_could_not_be_read(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    live_sandbox.fail_next(1, status=422, method="GET")
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+    text = dialog.plan_status.text
+    assert (
+        f"Could not read the destination connections of audience {HIGH_VALUE} in space "
+        f"{SPACE}: Segment answered HTTP 422." in text
+    )
+    assert "Fix the config" not in text and "refused the change" not in text
+    assert dialog.plan_status.retry_button.isVisible()
+
+
+def test_every_error_of_segments_envelope_is_shown(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    live_sandbox.fail_next(
+        1,
+        status=422,
+        method="PATCH",
+        errors=[("first problem", "idSyncConfiguration"), ("second problem", "connectionSettings")],
+    )
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+    confirm_and_push(qtbot, dialog)
+    wait_result(qtbot, dialog)
+    assert (
+        "Segment said: first problem (field idSyncConfiguration); second problem (field "
+        "connectionSettings)." in dialog.result_status.text
+    )
+
+
+def test_four_rows_using_all_are_refused_by_the_sandbox_as_by_segment(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox
+) -> None:
+    # No findings given: only the sandbox's own limit stands between this and Segment.
+    four = tuple(row(name, name, Strategy.ALL) for name in ("email", "user_id", "a", "b"))
+    dialog = open_push(qtbot, connected_session, iterable_document(HIGH_VALUE, four), ())
+    wait_plan(qtbot, dialog)
+    confirm_and_push(qtbot, dialog)
+    wait_result(qtbot, dialog)
+    text = dialog.result_status.text
+    assert "in field idSyncConfiguration (HTTP 422)" in text
+    assert "at most 3 entries with the strategy all; got 4" in text
+    assert live_rows(live_sandbox, HIGH_VALUE, ITERABLE) == SEEDED_ENTRIES
