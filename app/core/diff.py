@@ -18,6 +18,7 @@ from typing import Final, Literal
 
 from app.core.model import IdentifierRow, IdSyncDocument
 from app.core.shapes import to_data
+from app.core.visible import visible
 
 RowField = Literal["segment", "destination", "strategy"]
 _ROW_FIELDS: Final[tuple[RowField, ...]] = ("segment", "destination", "strategy")
@@ -34,7 +35,8 @@ class RowChangeKind(str, Enum):
 
 @dataclass(frozen=True)
 class FieldChange:
-    """A document-level field, dotted (``target.space_id``), with display values."""
+    """A document-level field, dotted (``target.space_id``), with display values (text
+    quoted, hidden characters as escapes)."""
 
     field: str
     old: str
@@ -80,7 +82,10 @@ class RowChange:
         where = f"row {self.new_index + 1}"
         if self.moved:
             where += f" (was row {self.old_index + 1})"
-        return [f"- {where} {change.field}: {change.old} -> {change.new}" for change in self.fields]
+        return [
+            f"- {where} {change.field}: {visible(change.old)} -> {visible(change.new)}"
+            for change in self.fields
+        ]
 
 
 @dataclass(frozen=True)
@@ -100,9 +105,10 @@ class DocumentDiff:
 
 
 def describe_row(row: IdentifierRow) -> str:
-    """``email -> EMAIL (last)``; an empty destination reads as ``(no mapTo)``."""
-    target = row.destination if row.destination else "(no mapTo)"
-    return f"{row.segment or '(empty)'} -> {target} ({row.strategy.value})"
+    """``email -> EMAIL (last)``; an empty destination reads as ``(no mapTo)``; hidden
+    characters (a zero-width space, a control character) show as escapes."""
+    target = visible(row.destination) if row.destination else "(no mapTo)"
+    return f"{visible(row.segment) or '(empty)'} -> {target} ({row.strategy.value})"
 
 
 def diff_documents(old: IdSyncDocument, new: IdSyncDocument) -> DocumentDiff:
@@ -260,7 +266,8 @@ def _display(value: object) -> str:
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, str):
-        return repr(value)
+        # Quoted, so '' and a missing value differ; hidden characters as escapes.
+        return f"'{visible(value)}'"
     if isinstance(value, (list, tuple)):
         # Items quoted like other text, so () and ('',) do not both read as [].
         return "[" + ", ".join(_display(item) for item in value) + "]"
