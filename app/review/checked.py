@@ -144,11 +144,16 @@ def capped(
     how many of each severity were left out."""
     if len(findings) <= limit:
         return findings, (0, 0, 0)
-    ranked = sorted(range(len(findings)), key=lambda i: (findings[i].severity.rank, i))
-    chosen = sorted(ranked[:limit])
+    by_rank: tuple[list[int], list[int], list[int]] = ([], [], [])
+    for index, finding in enumerate(findings):
+        by_rank[finding.severity.rank].append(index)
+    chosen: list[int] = []
     left_out = [0, 0, 0]
-    for index in ranked[limit:]:
-        left_out[findings[index].severity.rank] += 1
+    for rank, indexes in enumerate(by_rank):
+        room = max(0, limit - len(chosen))
+        chosen += indexes[:room]
+        left_out[rank] = len(indexes) - min(room, len(indexes))
+    chosen.sort()
     return [findings[i] for i in chosen], (left_out[0], left_out[1], left_out[2])
 
 
