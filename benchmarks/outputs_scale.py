@@ -110,7 +110,7 @@ def main() -> int:
         for extra in (["--format", "text"], ["--format", "json"], ["--format", "sarif"],
                       ["--report", str(folder / "report.html")]):
             seconds, rss, code = run([*idsync, "check", *extra, str(huge)], args.app_root)
-            label = " ".join(extra[:1] + [Path(extra[1]).suffix or extra[1]])
+            label = " ".join([*extra[:1], Path(extra[1]).suffix or extra[1]])
             print(f"check {size:.2f} MB {label:<18}: {seconds:7.2f} s  {rss:7.0f} MiB  "
                   f"exit {code}")
         report = folder / "report.html"

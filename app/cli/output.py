@@ -10,6 +10,7 @@ a non-zero exit (a reader that went away: a quiet exit 141, as a shell expects).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sys
@@ -87,10 +88,8 @@ def report(line: str) -> None:
 
 def _to_stderr(text: str) -> None:
     # Nowhere left to say that stderr failed; the exit code still tells.
-    try:
+    with contextlib.suppress(OSError, ValueError):
         write_text(sys.stderr, visible_lines(text.removesuffix("\n")) + "\n")
-    except (OSError, ValueError):
-        pass
 
 
 def write_text(stream: Any, text: str) -> None:

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Final, TypeVar
 from app.core.catalog import Catalog
 from app.core.findings import Finding, Severity
 from app.core.model import IdSyncDocument
-from app.core.wording import plural
 from app.core.positions import DocumentPositions, document_positions
+from app.core.wording import plural
 from app.storage.bounded import decode_utf8
 from app.storage.documents import DocumentError, parse_document, read_document_bytes
 
@@ -71,7 +71,7 @@ class CheckedFile:
             return ""
         errors, warnings, notes = self.omitted
         parts = [plural(errors, "error"), plural(warnings, "warning"), plural(notes, "note")]
-        counts = ", ".join(part for part, n in zip(parts, self.omitted) if n)
+        counts = ", ".join(part for part, n in zip(parts, self.omitted, strict=True) if n)
         noun = "finding" if self.omitted_count == 1 else "findings"
         return f"and {self.omitted_count} more {noun} not shown ({counts})"
 

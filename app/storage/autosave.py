@@ -7,9 +7,10 @@ it ends). The file is removed when the work is saved or the window closes cleanl
 
 At start, a recovery file whose lock can be taken belongs to a session that ended without
 that (a crash, a kill, a power cut) and is offered back; one whose lock is held belongs to
-a window that is still open, and is not touched. A folder or FIFO where a lock file should
-be is set aside and reported like a damaged file, and the recovery is offered all the same. The ``autosave.json`` of older versions
-(one file shared by every window) has no lock, so it is offered like an orphan.
+a window that is still open, and is not touched. The ``autosave.json`` of older versions
+(one file shared by every window) has no lock, so it is offered like an orphan. A folder
+or FIFO where a lock file should be is set aside and reported like a damaged file, and
+the recovery is offered all the same.
 """
 
 from __future__ import annotations
