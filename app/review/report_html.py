@@ -4,10 +4,11 @@ Inline CSS, no scripts, no images, nothing fetched: the only URLs are ``<a href>
 to the sources the rules rest on (and to sections of the report itself). Every value from
 a document is escaped, so a config named ``<script>`` reads as text, and every character
 a reader would not see or a browser would act on (a bidi override, a zero-width space, a
-control character) is shown as a marked escape (:mod:`app.core.visible`). Paths are relative to the folder reviewed, so a
-report handed on shows nothing of the reviewer's disk. An index of the files with errors
-comes first; each file shows its first rows and findings and counts the rest
-(:data:`app.review.checked.MAX_FINDINGS_PER_FILE`), so a huge document makes a small page.
+control character) is shown as a marked escape (:mod:`app.core.visible`). Paths are
+relative to the folder reviewed, so a report handed on shows nothing of the reviewer's
+disk. An index of the files with errors comes first; each file shows its first rows and
+findings and counts the rest (:data:`app.review.checked.MAX_FINDINGS_PER_FILE`), so a
+huge document makes a small page.
 Print styles lay it out on A4 without splitting a row.
 """
 
