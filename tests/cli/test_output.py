@@ -159,3 +159,29 @@ def test_history_lists_a_hostile_file_name_as_escapes(
     assert result.code == 0, result.err
     _no_control(result.out)
     assert "\\u001b" in result.out
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
+def test_an_output_that_is_a_pipe_is_written_into_not_replaced(tmp_path: Path) -> None:
+    wrong = str(write(tmp_path / "wrong.json", WRONG_KEY))
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    process = _idsync("export", wrong, "-o", str(fifo), stdout=subprocess.PIPE,
+                      env={**os.environ, "IDSYNC_HOME": str(tmp_path / "home")})
+    with open(fifo, "rb") as reader:
+        written = reader.read()
+    _out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert json.loads(written)["name"] == WRONG_KEY.name
+    assert fifo.is_fifo()
+
+
+@ON_LINUX
+def test_a_full_device_as_the_output_file_is_one_line_naming_it(tmp_path: Path) -> None:
+    wrong = str(write(tmp_path / "wrong.json", WRONG_KEY))
+    process = _idsync("export", wrong, "-o", "/dev/full", stdout=subprocess.PIPE,
+                      env={**os.environ, "IDSYNC_HOME": str(tmp_path / "home")})
+    _out, err = process.communicate(timeout=120)
+    assert process.returncode == 2
+    assert err.decode() == "/dev/full: could not write: No space left on device.\n"
+    assert Path("/dev/full").is_char_device()
