@@ -366,7 +366,8 @@ def _bodies(doc: IdSyncDocument) -> list[str]:
         except NotPushable as reason:
             out.append(f'<p class="muted">Not buildable: {_t(str(reason))}</p></div>')
             continue
-        out.append(f"<pre>{_t(json.dumps(body, indent=2, ensure_ascii=False))}</pre></div>")
+        text = json.dumps(body, indent=2, ensure_ascii=False)
+        out.append(f"<pre>{_t_lines(text)}</pre></div>")
     out.append("</div>")
     notes = api_limitations(doc)
     if notes:
@@ -384,6 +385,11 @@ def _e(value: object) -> str:
     """Text for an attribute, or text of the app's own: escaped, hidden characters shown
     as plain escapes."""
     return escape(visible(str(value)), quote=True)
+
+
+def _t_lines(text: str) -> str:
+    """Lines the app wrote itself (a request body): their line breaks stay."""
+    return "\n".join(_t(line) for line in text.split("\n"))
 
 
 def _t(value: object) -> str:

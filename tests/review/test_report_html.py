@@ -193,3 +193,10 @@ def test_a_huge_document_makes_a_small_report(tmp_path: Path, catalog: Catalog) 
     assert f"and {2000 - MAX_ROWS_SHOWN} more rows not shown." in html
     assert f"{checked.omitted_note()}." in html
     assert "Not shown for 2000 rows" in html
+
+
+def test_request_bodies_keep_their_line_breaks(tmp_path: Path, catalog: Catalog) -> None:
+    html = render_report([check_file(write(tmp_path / "a.json", WRONG_KEY), catalog)],
+                         generated_at=WHEN)
+    body = html[html.index("<pre>") : html.index("</pre>")]
+    assert "\n  &quot;idSyncConfiguration&quot;: [" in body and "hidden-char" not in body
