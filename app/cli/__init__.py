@@ -6,8 +6,9 @@ its self-test), and this entry point imports only the one that runs. Qt is impor
 to open the window, so every other command runs on a machine without a display.
 
 Exit codes: 0 clean / same, 1 error findings / differences / cannot export, 2 unreadable
-input or a usage error, 3 internal error, 130 interrupted; push has its own (see
-``idsync push -h``). Every failure is one line on stderr.
+input, an output that cannot be written (stdout or ``-o``) or a usage error, 3 internal
+error, 130 interrupted, 141 the reader of stdout went away (quietly, as after SIGPIPE);
+push has its own (see ``idsync push -h``). Every failure is one line on stderr.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ import app.clock  # noqa: F401  (starts the self-test clock where /proc cannot t
 from app.cli.names import COMMAND_NAMES, SELF_TEST
 from app.cli.output import (
     EXIT_CANCELLED,
-    EXIT_FINDINGS,
+    EXIT_CLOSED_PIPE,
     EXIT_INTERNAL,
     EXIT_OK,
     EXIT_UNREADABLE,
     PROG,
+    OutputError,
     error,
+    finish_stdout,
     silence_stdout,
 )
 
@@ -65,15 +68,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         code = _run(args)
+        finish_stdout()
         _report_damaged_state()
         return code
     except KeyboardInterrupt:
         error("interrupted")
         return EXIT_CANCELLED
-    except BrokenPipeError:
-        # The reader went away (`idsync catalog | head`): stop quietly.
+    except OutputError as exc:
         silence_stdout()
-        return EXIT_FINDINGS
+        if exc.reader_gone:
+            return EXIT_CLOSED_PIPE  # `idsync catalog | head -1`: stop quietly
+        error(str(exc))
+        return EXIT_UNREADABLE
+    except BrokenPipeError:
+        # A write outside app.cli.output found the reader gone: stop quietly.
+        silence_stdout()
+        return EXIT_CLOSED_PIPE
     except Exception as exc:
         error(f"internal error: {type(exc).__name__}: {exc} (please report)")
         return EXIT_INTERNAL

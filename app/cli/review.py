@@ -62,8 +62,11 @@ def run_check(
     if catalog is None:
         reports = iter(())
     elif collect:
-        results = check_files(files, catalog, quiet=args.quiet, jobs=jobs, keep_documents=keep)
-        reports = _collecting(results, checked)
+        # The report always has the notes: -q quiets the terminal, never what is handed on.
+        results = check_files(
+            files, catalog, quiet=args.quiet and not keep, jobs=jobs, keep_documents=keep
+        )
+        reports = _collecting(results, checked, quiet=args.quiet)
     else:
         render = _github_report if args.format == "github" else _text_report
         reports = check_rendered(files, catalog, render, quiet=args.quiet, jobs=jobs)
@@ -76,26 +79,27 @@ def run_check(
         counts[Severity.INFO] += part.notes
         for to_stderr, text in part.output:
             (report if to_stderr else out)(text)
+    shown = [result.without_notes() for result in checked] if args.quiet else checked
     if args.format == "github":
         from app.review.annotations import github_commands
 
         for line in github_commands((), missing):
             out(line)
     if args.format == "json":
-        out(json.dumps(_check_json(checked, unreadable), indent=2, ensure_ascii=False))
+        out(json.dumps(_check_json(shown, unreadable), indent=2, ensure_ascii=False))
     elif args.format == "sarif":
         from app.review.annotations import sarif_log
 
-        out(json.dumps(sarif_log(checked, missing), indent=2, ensure_ascii=False))
+        out(json.dumps(sarif_log(shown, missing), indent=2, ensure_ascii=False))
     elif args.format == "text":
         if collect:
-            for result in checked:
-                for finding in result.findings:
-                    out(finding_line(result.path, finding))
+            for result in shown:
+                for line in _text_lines(result):
+                    out(line)
         if not args.quiet:
             out(summary_line(len(files), counts, unreadable))
     if keep:
-        code = _write_report(args.report, checked, missing, report)
+        code = _write_report(args.report, checked, missing, report, base=args.paths)
         if code != EXIT_OK:
             return code
     if unreadable:
@@ -131,14 +135,9 @@ def _report(
                 output.append((False, "\n".join(waiting)))
                 waiting = []
             output.append((True, str(result.error)))
-        for finding in result.findings:
-            severity = finding.severity
-            if severity is Severity.ERROR:
-                errors += 1
-            elif severity is Severity.WARNING:
-                warnings += 1
-            else:
-                notes += 1
+        errors += result.errors
+        warnings += result.warnings
+        notes += result.notes
         if lines is not None:
             waiting += lines(result)
     if waiting:
@@ -147,7 +146,10 @@ def _report(
 
 
 def _text_lines(result: CheckedFile) -> list[str]:
-    return [finding_line(result.path, finding) for finding in result.findings]
+    lines = [finding_line(result.path, finding) for finding in result.findings]
+    if result.omitted_count:
+        lines.append(f"{result.path}:-: {result.omitted_note()}")
+    return lines
 
 
 def _github_lines(result: CheckedFile) -> list[str]:
@@ -166,13 +168,14 @@ def _github_report(results: Sequence[CheckedFile]) -> Report:
 
 
 def _collecting(
-    results: Iterable[CheckedFile], checked: list[CheckedFile]
+    results: Iterable[CheckedFile], checked: list[CheckedFile], *, quiet: bool
 ) -> Iterator[Report]:
     """Each result kept in ``checked`` (for an output that needs them all), and reported
-    with nothing to print yet but its unreadable line."""
+    with nothing to print yet but its unreadable line; ``quiet`` leaves its notes out of
+    the counts."""
     for result in results:
         checked.append(result)
-        yield _report([result], None)
+        yield _report([result.without_notes() if quiet else result], None)
 
 
 def finding_line(path: str, finding: Finding) -> str:
@@ -210,25 +213,44 @@ def _check_json(checked: Sequence[CheckedFile], unreadable: int) -> dict[str, ob
                     "field": problem.field,
                 },
                 "findings": [{**f.to_json(), "line": f.line} for f in result.findings],
+                "more_findings": _more_json(result),
             }
         )
-    findings = [f for c in checked for f in c.findings]
     summary = {
         "files": len(checked),
         "unreadable": unreadable,
-        "errors": sum(1 for f in findings if f.severity is Severity.ERROR),
-        "warnings": sum(1 for f in findings if f.severity is Severity.WARNING),
-        "info": sum(1 for f in findings if f.severity is Severity.INFO),
+        "errors": sum(c.errors for c in checked),
+        "warnings": sum(c.warnings for c in checked),
+        "info": sum(c.notes for c in checked),
     }
     return {"files": files_out, "summary": summary}
 
 
-def _write_report(
-    target: str, checked: Sequence[CheckedFile], missing: Sequence[str], report: Write
-) -> int:
-    from app.review.report_html import render_report
+def _more_json(result: CheckedFile) -> dict[str, int] | None:
+    """The findings beyond the first :data:`MAX_FINDINGS_PER_FILE`, counted; None if none."""
+    if not result.omitted_count:
+        return None
+    errors, warnings, notes = result.omitted
+    return {"count": result.omitted_count, "errors": errors, "warnings": warnings,
+            "info": notes}
 
-    html = render_report(checked, missing=missing, generated_at=datetime.now().astimezone())
+
+def _write_report(
+    target: str,
+    checked: Sequence[CheckedFile],
+    missing: Sequence[str],
+    report: Write,
+    *,
+    base: Sequence[str],
+) -> int:
+    from app.review.report_html import render_report, reviewed_folder
+
+    html = render_report(
+        checked,
+        missing=missing,
+        generated_at=datetime.now().astimezone(),
+        folder=reviewed_folder(base),
+    )
     try:
         write_export(target, html.encode("utf-8"))
     except DocumentError as error:

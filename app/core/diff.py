@@ -9,6 +9,8 @@ one row does not report every row below it as moved.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -16,6 +18,7 @@ from typing import Final, Literal
 
 from app.core.model import IdentifierRow, IdSyncDocument
 from app.core.shapes import to_data
+from app.core.visible import visible
 
 RowField = Literal["segment", "destination", "strategy"]
 _ROW_FIELDS: Final[tuple[RowField, ...]] = ("segment", "destination", "strategy")
@@ -32,7 +35,8 @@ class RowChangeKind(str, Enum):
 
 @dataclass(frozen=True)
 class FieldChange:
-    """A document-level field, dotted (``target.space_id``), with display values."""
+    """A document-level field, dotted (``target.space_id``), with display values (text
+    quoted, hidden characters as escapes)."""
 
     field: str
     old: str
@@ -78,7 +82,10 @@ class RowChange:
         where = f"row {self.new_index + 1}"
         if self.moved:
             where += f" (was row {self.old_index + 1})"
-        return [f"- {where} {change.field}: {change.old} -> {change.new}" for change in self.fields]
+        return [
+            f"- {where} {change.field}: {visible(change.old)} -> {visible(change.new)}"
+            for change in self.fields
+        ]
 
 
 @dataclass(frozen=True)
@@ -98,9 +105,10 @@ class DocumentDiff:
 
 
 def describe_row(row: IdentifierRow) -> str:
-    """``email -> EMAIL (last)``; an empty destination reads as ``(no mapTo)``."""
-    target = row.destination if row.destination else "(no mapTo)"
-    return f"{row.segment or '(empty)'} -> {target} ({row.strategy.value})"
+    """``email -> EMAIL (last)``; an empty destination reads as ``(no mapTo)``; hidden
+    characters (a zero-width space, a control character) show as escapes."""
+    target = visible(row.destination) if row.destination else "(no mapTo)"
+    return f"{visible(row.segment) or '(empty)'} -> {target} ({row.strategy.value})"
 
 
 def diff_documents(old: IdSyncDocument, new: IdSyncDocument) -> DocumentDiff:
@@ -113,23 +121,35 @@ def diff_documents(old: IdSyncDocument, new: IdSyncDocument) -> DocumentDiff:
 def diff_rows(
     old_rows: Sequence[IdentifierRow], new_rows: Sequence[IdentifierRow]
 ) -> tuple[RowChange, ...]:
-    """Row changes turning ``old_rows`` into ``new_rows`` (e.g. live rows into local ones)."""
-    pairs: dict[int, int] = {}  # old index -> new index
-    free_new = list(range(len(new_rows)))
+    """Row changes turning ``old_rows`` into ``new_rows`` (e.g. live rows into local ones).
 
-    def pair_where(same: Callable[[int, IdentifierRow, int, IdentifierRow], bool]) -> None:
+    Each old row, in order, takes the first free new row that matches it: identical, then
+    same Segment identifier, then same position. Looked up by key, not by scanning, so the
+    time grows with the number of rows, not with its square.
+    """
+    pairs: dict[int, int] = {}  # old index -> new index
+    taken: set[int] = set()
+
+    def pair_by(key: Callable[[IdentifierRow], object]) -> None:
+        free: dict[object, deque[int]] = {}
+        for new_index, new_row in enumerate(new_rows):
+            if new_index not in taken:
+                free.setdefault(key(new_row), deque()).append(new_index)
         for old_index, old_row in enumerate(old_rows):
             if old_index in pairs:
                 continue
-            for new_index in free_new:
-                if same(old_index, old_row, new_index, new_rows[new_index]):
-                    pairs[old_index] = new_index
-                    free_new.remove(new_index)
-                    break
+            waiting = free.get(key(old_row))
+            if waiting:
+                new_index = waiting.popleft()
+                pairs[old_index] = new_index
+                taken.add(new_index)
 
-    pair_where(lambda _oi, a, _ni, b: a == b)
-    pair_where(lambda _oi, a, _ni, b: a.segment == b.segment)
-    pair_where(lambda oi, _a, ni, _b: oi == ni)
+    pair_by(lambda row: row)
+    pair_by(lambda row: row.segment)
+    for old_index in range(min(len(old_rows), len(new_rows))):
+        if old_index not in pairs and old_index not in taken:
+            pairs[old_index] = old_index
+            taken.add(old_index)
 
     in_order = _longest_ordered_run(sorted(pairs.items()))
     changes: list[RowChange] = []
@@ -149,10 +169,9 @@ def diff_rows(
     for old_index, old_row in enumerate(old_rows):
         if old_index not in pairs:
             changes.append(RowChange(RowChangeKind.REMOVED, old_index, None, old_row, None))
-    for new_index in free_new:
-        changes.append(
-            RowChange(RowChangeKind.ADDED, None, new_index, None, new_rows[new_index])
-        )
+    for new_index, new_row in enumerate(new_rows):
+        if new_index not in taken:
+            changes.append(RowChange(RowChangeKind.ADDED, None, new_index, None, new_row))
     changes.sort(key=_change_order)
     return tuple(changes)
 
@@ -167,22 +186,27 @@ def _change_order(change: RowChange) -> tuple[int, int]:
 
 
 def _longest_ordered_run(pairs: list[tuple[int, int]]) -> set[int]:
-    """Old indexes of the largest set of pairs whose new indexes keep the old order."""
-    if not pairs:
-        return set()
-    # O(n^2) longest increasing subsequence: there are at most a handful of rows.
-    best_len = [1] * len(pairs)
+    """Old indexes of the largest set of pairs (sorted by old index) whose new indexes
+    keep the old order: a longest increasing subsequence, by patience sorting."""
+    # ends[k]: the position in pairs of the smallest new index that ends a run of k + 1.
+    ends: list[int] = []
+    end_values: list[int] = []
     previous = [-1] * len(pairs)
-    for i in range(len(pairs)):
-        for j in range(i):
-            if pairs[j][1] < pairs[i][1] and best_len[j] + 1 > best_len[i]:
-                best_len[i] = best_len[j] + 1
-                previous[i] = j
-    end = max(range(len(pairs)), key=lambda i: (best_len[i], -i))
+    for position, (_old, new) in enumerate(pairs):
+        length = bisect_left(end_values, new)
+        if length:
+            previous[position] = ends[length - 1]
+        if length == len(ends):
+            ends.append(position)
+            end_values.append(new)
+        else:
+            ends[length] = position
+            end_values[length] = new
     kept: set[int] = set()
-    while end != -1:
-        kept.add(pairs[end][0])
-        end = previous[end]
+    position = ends[-1] if ends else -1
+    while position != -1:
+        kept.add(pairs[position][0])
+        position = previous[position]
     return kept
 
 
@@ -242,7 +266,8 @@ def _display(value: object) -> str:
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, str):
-        return repr(value)
+        # Quoted, so '' and a missing value differ; hidden characters as escapes.
+        return f"'{visible(value)}'"
     if isinstance(value, (list, tuple)):
         # Items quoted like other text, so () and ('',) do not both read as [].
         return "[" + ", ".join(_display(item) for item in value) + "]"

@@ -49,6 +49,7 @@ def sarif_log(files: Sequence[CheckedFile], missing: Sequence[str] = ()) -> dict
     notifications += [
         {"level": "error", "message": {"text": problem}} for problem in missing
     ]
+    omitted = [_omitted_notification(checked) for checked in files if checked.omitted_count]
     return {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
@@ -66,7 +67,7 @@ def sarif_log(files: Sequence[CheckedFile], missing: Sequence[str] = ()) -> dict
                 "invocations": [
                     {
                         "executionSuccessful": not notifications,
-                        "toolExecutionNotifications": notifications,
+                        "toolExecutionNotifications": notifications + omitted,
                     }
                 ],
                 "results": results,
@@ -127,6 +128,19 @@ def _unreadable_notification(checked: CheckedFile) -> dict[str, Any]:
     }
 
 
+def _omitted_notification(checked: CheckedFile) -> dict[str, Any]:
+    """The findings of a file beyond the first ones, counted in one note."""
+    location = {"artifactLocation": {"uri": artifact_uri(checked.path)}}
+    errors, warnings, notes = checked.omitted
+    return {
+        "level": "note",
+        "message": {"text": checked.omitted_note()},
+        "locations": [{"physicalLocation": location}],
+        "properties": {"omittedErrors": errors, "omittedWarnings": warnings,
+                       "omittedNotes": notes},
+    }
+
+
 def artifact_uri(path: str) -> str:
     """A relative path stays relative (``configs/a.json``), as code scanning expects; an
     absolute one becomes a ``file://`` URI."""
@@ -162,6 +176,11 @@ def github_commands(files: Sequence[CheckedFile], missing: Sequence[str] = ()) -
                     {"file": checked.path, "line": finding.line, "title": title},
                     finding.message,
                 )
+            )
+        if checked.omitted_count:
+            lines.append(
+                _command("notice", {"file": checked.path, "title": "more findings"},
+                         checked.omitted_note())
             )
     for problem in missing:
         lines.append(_command("error", {"title": "unreadable"}, problem))

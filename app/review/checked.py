@@ -15,6 +15,7 @@ from app.core.catalog import Catalog
 from app.core.findings import Finding, Severity
 from app.core.model import IdSyncDocument
 from app.core.positions import DocumentPositions, document_positions
+from app.core.wording import plural
 from app.storage.bounded import decode_utf8
 from app.storage.documents import DocumentError, parse_document, read_document_bytes
 
@@ -32,6 +33,11 @@ IN_FLIGHT: Final = 3
 """Chunks per worker submitted ahead of the one being read."""
 
 
+MAX_FINDINGS_PER_FILE: Final = 200
+"""Findings kept (and shown, in every output) per file; the rest are only counted. A
+document of thousands of rows can have a finding on each, and nobody reads past the first
+screens: this keeps a 5 MB document's check, its output and its report small."""
+
 _NO_POSITIONS: Final = DocumentPositions()
 T = TypeVar("T")
 
@@ -47,10 +53,34 @@ class CheckedFile:
     positions: DocumentPositions = field(default_factory=DocumentPositions)
     modified: float | None = None
     """The file's modification time (seconds since the epoch) when it was read."""
+    omitted: tuple[int, int, int] = (0, 0, 0)
+    """Errors, warnings and notes found beyond :data:`MAX_FINDINGS_PER_FILE`: counted
+    (in :meth:`count` too), not kept."""
 
     @property
     def readable(self) -> bool:
         return self.error is None
+
+    @property
+    def omitted_count(self) -> int:
+        return sum(self.omitted)
+
+    def omitted_note(self) -> str:
+        """``and 800 more findings not shown (12 errors, 788 warnings)``; '' if none."""
+        if not self.omitted_count:
+            return ""
+        errors, warnings, notes = self.omitted
+        parts = [plural(errors, "error"), plural(warnings, "warning"), plural(notes, "note")]
+        counts = ", ".join(part for part, n in zip(parts, self.omitted, strict=True) if n)
+        noun = "finding" if self.omitted_count == 1 else "findings"
+        return f"and {self.omitted_count} more {noun} not shown ({counts})"
+
+    def without_notes(self) -> CheckedFile:
+        """The same result with its info findings left out (``check -q``)."""
+        if not self.notes:
+            return self
+        kept = tuple(f for f in self.findings if f.severity is not Severity.INFO)
+        return replace(self, findings=kept, omitted=(*self.omitted[:2], 0))
 
     def without_document(self) -> CheckedFile:
         """The same result with only what a report line needs: a folder of thousands is
@@ -58,7 +88,9 @@ class CheckedFile:
         return replace(self, document=None, positions=_NO_POSITIONS)
 
     def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity is severity)
+        """Every finding of ``severity``, the omitted ones too."""
+        shown = sum(1 for f in self.findings if f.severity is severity)
+        return shown + self.omitted[severity.rank]
 
     @property
     def errors(self) -> int:
@@ -94,14 +126,35 @@ def check_file(
         document, positions = read_located(path)
     except DocumentError as error:
         return CheckedFile(source, error=error, modified=modified)
-    findings = validate(document, catalog, notes=not quiet)
+    findings, omitted = capped(validate(document, catalog, notes=not quiet))
     return CheckedFile(
         source,
         document=document,
         findings=tuple(positions.locate(findings)),
         positions=positions,
         modified=modified,
+        omitted=omitted,
     )
+
+
+def capped(
+    findings: list[Finding], limit: int = MAX_FINDINGS_PER_FILE
+) -> tuple[list[Finding], tuple[int, int, int]]:
+    """At most ``limit`` findings, the most severe first chosen, kept in their order; and
+    how many of each severity were left out."""
+    if len(findings) <= limit:
+        return findings, (0, 0, 0)
+    by_rank: tuple[list[int], list[int], list[int]] = ([], [], [])
+    for index, finding in enumerate(findings):
+        by_rank[finding.severity.rank].append(index)
+    chosen: list[int] = []
+    left_out = [0, 0, 0]
+    for rank, indexes in enumerate(by_rank):
+        room = max(0, limit - len(chosen))
+        chosen += indexes[:room]
+        left_out[rank] = len(indexes) - min(room, len(indexes))
+    chosen.sort()
+    return [findings[i] for i in chosen], (left_out[0], left_out[1], left_out[2])
 
 
 def check_files(

@@ -1,26 +1,39 @@
 """A review report to hand on: one self-contained HTML file.
 
 Inline CSS, no scripts, no images, nothing fetched: the only URLs are ``<a href>`` links
-to the sources the rules rest on. Every value from a document is escaped, so a config
-named ``<script>`` reads as text. Print styles lay it out on A4 without splitting a row.
+to the sources the rules rest on (and to sections of the report itself). Every value from
+a document is escaped, so a config named ``<script>`` reads as text, and every character
+a reader would not see or a browser would act on (a bidi override, a zero-width space, a
+control character) is shown as a marked escape (:mod:`app.core.visible`). Paths are
+relative to the folder reviewed, so a report handed on shows nothing of the reviewer's
+disk. An index of the files with errors comes first; each file shows its first rows and
+findings and counts the rest (:data:`app.review.checked.MAX_FINDINGS_PER_FILE`), so a
+huge document makes a small page.
+Print styles lay it out on A4 without splitting a row.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from datetime import datetime
 from html import escape
+from pathlib import Path
 from typing import Final
 
 from app import APP_NAME, __version__
 from app.core.api_mapping import NotPushable, api_limitations, create_body, update_body
 from app.core.findings import Finding, Severity, sort_findings, source_title
 from app.core.model import AudienceTarget, IdSyncDocument
+from app.core.visible import escape_char, visible
 from app.core.wording import plural
 from app.review.checked import CheckedFile
 
 REPORT_TITLE: Final = "ID Sync review report"
+MAX_ROWS_SHOWN: Final = 200
+"""Identifier rows listed per file; a longer table is counted, and its request bodies
+(the same rows again, twice) are left to ``idsync export``."""
 
 _CSS: Final = """
 :root { color-scheme: light; }
@@ -58,6 +71,9 @@ pre { background: #f6f8fa; border: 1px solid #e6e9ee; border-radius: 6px; paddin
 .unreadable { border-color: #e8a3a1; }
 .clean { color: #276749; }
 .muted { color: #6b7280; }
+.hidden-char { font: 11px ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace;
+               background: #fde2e1; color: #9b1c1c; border-radius: 3px; padding: 0 2px; }
+nav.index ul { margin: 0 0 20px; padding-left: 20px; }
 a { color: #1f5fbf; }
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
@@ -77,11 +93,15 @@ def render_report(
     generated_at: datetime,
     missing: Sequence[str] = (),
     title: str = REPORT_TITLE,
+    folder: Path | None = None,
 ) -> str:
-    """The whole report as HTML text (UTF-8 when written)."""
+    """The whole report as HTML text (UTF-8 when written); paths under ``folder`` (the
+    folder reviewed; by default the one the files share) are shown relative to it."""
+    if folder is None:
+        folder = reviewed_folder([checked.path for checked in files])
+    shown = _PathShown(folder)
     readable = [f for f in files if f.document is not None]
-    findings = [finding for f in files for finding in f.findings]
-    count = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
+    count = {s: sum(f.count(s) for f in files) for s in Severity}
     unreadable = sum(1 for f in files if f.document is None) + len(missing)
     totals = [
         ("Files", len(files) + len(missing)),
@@ -91,6 +111,7 @@ def render_report(
         ("Warnings", count[Severity.WARNING]),
         ("Notes", count[Severity.INFO]),
     ]
+    reviewed = f" in {_t(folder.name or str(folder))}" if folder is not None else ""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
@@ -104,46 +125,131 @@ def render_report(
         f"<style>{_CSS}</style>",
         "</head>",
         "<body>",
-        f"<h1>{_e(title)}</h1>",
-        f'<p class="meta">{_e(plural(len(files) + len(missing), "file"))} · generated '
-        f"{_e(generated_at.strftime('%Y-%m-%d %H:%M %Z').strip())} by {_e(APP_NAME)} "
-        f"{_e(__version__)}</p>",
+        f"<h1>{_t(title)}</h1>",
+        f'<p class="meta">{_e(plural(len(files) + len(missing), "file"))}{reviewed} · '
+        f"generated {_e(generated_at.strftime('%Y-%m-%d %H:%M %Z').strip())} by "
+        f"{_e(APP_NAME)} {_e(__version__)}</p>",
         '<ul class="totals">',
         *(f"<li><b>{value}</b>{_e(label)}</li>" for label, value in totals),
         "</ul>",
+        *_index(files, missing, shown),
     ]
-    for problem in missing:
+    for number, problem in enumerate(missing):
         parts.append(
-            f'<section class="file unreadable"><h2>{_e(problem)}</h2>'
+            f'<section class="file unreadable" id="missing-{number}"><h2>'
+            f"{_t(shown.text(problem))}</h2>"
             "<p>Not checked: nothing to read here.</p></section>"
         )
-    for checked in files:
-        parts.extend(_file_section(checked))
+    for number, checked in enumerate(files):
+        parts.extend(_file_section(checked, f"file-{number}", shown))
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
 
 
-def _file_section(checked: CheckedFile) -> list[str]:
+def reviewed_folder(paths: Sequence[str]) -> Path | None:
+    """The folder the paths given to ``check`` share (a folder itself, a file's parent),
+    which the report's paths are shown relative to; None when there are none or they
+    share none."""
+    folders = [
+        os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
+        for path in paths
+    ]
+    if not folders:
+        return None
+    try:
+        return Path(os.path.commonpath(folders))
+    except ValueError:  # different drives on Windows
+        return None
+
+
+class _PathShown:
+    """Paths as the report shows them: relative to the folder reviewed when under it."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self._folder = os.path.abspath(folder) if folder is not None else None
+
+    def path(self, path: str) -> str:
+        if self._folder is None:
+            return path
+        absolute = os.path.abspath(path)
+        try:
+            inside = os.path.commonpath([self._folder, absolute]) == self._folder
+        except ValueError:
+            return path
+        return os.path.relpath(absolute, self._folder) if inside else path
+
+    def text(self, line: str) -> str:
+        """A line that starts with a path (``PATH: no such file or folder``)."""
+        path, sep, rest = line.partition(": ")
+        return f"{self.path(path)}{sep}{rest}" if sep else self.path(line)
+
+
+def _index(
+    files: Sequence[CheckedFile], missing: Sequence[str], shown: _PathShown
+) -> list[str]:
+    """Links to the files that need attention: unreadable ones and those with errors."""
+    entries = [
+        f'<li><a href="#missing-{number}">{_t(shown.text(problem))}</a> — not found</li>'
+        for number, problem in enumerate(missing)
+    ]
+    for number, checked in enumerate(files):
+        if checked.error is not None:
+            what = "unreadable"
+        elif checked.errors:
+            what = plural(checked.errors, "error")
+        else:
+            continue
+        entries.append(
+            f'<li><a href="#file-{number}"><code>{_t(shown.path(checked.path))}</code></a>'
+            f" — {_e(what)}</li>"
+        )
+    if not entries:
+        return ['<p class="clean">No file has errors.</p>']
+    return [
+        '<nav class="index">',
+        f"<h3>Files with errors ({len(entries)})</h3>",
+        "<ul>",
+        *entries,
+        "</ul>",
+        "</nav>",
+    ]
+
+
+def _file_section(checked: CheckedFile, anchor: str, shown: _PathShown) -> list[str]:
     doc = checked.document
+    path = shown.path(checked.path)
     if doc is None:
-        reason = str(checked.error) if checked.error is not None else "could not be read"
+        reason = _unreadable_reason(checked)
         return [
-            '<section class="file unreadable">',
-            f"<h2>{_e(checked.path)}</h2>",
-            f"<p><span class=\"sev sev-error\">Unreadable</span> {_e(reason)}</p>",
+            f'<section class="file unreadable" id="{anchor}">',
+            f"<h2>{_t(path)}</h2>",
+            f"<p><span class=\"sev sev-error\">Unreadable</span> {_t(reason)}</p>",
             "</section>",
         ]
-    out = ['<section class="file">', f"<h2>{_e(doc.name or '(no name)')}</h2>"]
-    out.append(f'<p class="meta"><code>{_e(checked.path)}</code></p>')
+    out = [f'<section class="file" id="{anchor}">', f"<h2>{_t(doc.name or '(no name)')}</h2>"]
+    out.append(f'<p class="meta"><code>{_t(path)}</code></p>')
     out.append('<table class="facts"><tbody>')
     for label, value in _facts(doc):
-        out.append(f"<tr><th>{_e(label)}</th><td>{_e(value)}</td></tr>")
+        out.append(f"<tr><th>{_e(label)}</th><td>{_t(value)}</td></tr>")
     out.append("</tbody></table>")
     out.extend(_rows_table(checked, doc))
     out.extend(_findings_table(checked))
     out.extend(_bodies(doc))
     out.append("</section>")
     return out
+
+
+def _unreadable_reason(checked: CheckedFile) -> str:
+    """Why the file could not be read, without its path (the heading shows it)."""
+    error = checked.error
+    if error is None:
+        return "could not be read"
+    where = ""
+    if error.line is not None:
+        where = f"line {error.line}, column {error.column or 1}: "
+    if error.field:
+        where += f"{error.field}: "
+    return where + error.reason
 
 
 def _facts(doc: IdSyncDocument) -> list[tuple[str, str]]:
@@ -185,21 +291,24 @@ def _rows_table(checked: CheckedFile, doc: IdSyncDocument) -> list[str]:
         "<table><thead><tr><th>Row</th><th>Line</th><th>Segment identifier</th>"
         "<th>Destination identifier</th><th>Strategy</th></tr></thead><tbody>"
     )
-    for index, row in enumerate(doc.identifiers):
+    for index, row in enumerate(doc.identifiers[:MAX_ROWS_SHOWN]):
         line = checked.positions.row_line(index)
         out.append(
             f"<tr><td>{index + 1}</td><td>{_e(line if line is not None else '-')}</td>"
-            f"<td><code>{_e(row.segment or '(empty)')}</code></td>"
-            f"<td><code>{_e(row.destination or '(no mapTo)')}</code></td>"
+            f"<td><code>{_t(row.segment or '(empty)')}</code></td>"
+            f"<td><code>{_t(row.destination or '(no mapTo)')}</code></td>"
             f"<td>{_e(row.strategy.label)}</td></tr>"
         )
     out.append("</tbody></table>")
+    more = len(doc.identifiers) - MAX_ROWS_SHOWN
+    if more > 0:
+        out.append(f'<p class="muted">and {_e(plural(more, "more row"))} not shown.</p>')
     return out
 
 
 def _findings_table(checked: CheckedFile) -> list[str]:
     findings = sort_findings(list(checked.findings))
-    out = [f"<h3>Findings ({len(findings)})</h3>"]
+    out = [f"<h3>Findings ({len(findings) + checked.omitted_count})</h3>"]
     if not findings:
         out.append('<p class="clean">No findings.</p>')
         return out
@@ -214,10 +323,12 @@ def _findings_table(checked: CheckedFile) -> list[str]:
             f'<tr><td><span class="sev sev-{finding.severity.value}">'
             f"{_e(finding.severity.label)}</span></td>"
             f"<td><code>{_e(finding.code)}</code></td><td>{row}</td><td>{line}</td>"
-            f"<td>{_e(finding.message)}{_reference(finding)}</td>"
+            f"<td>{_t(finding.message)}{_reference(finding)}</td>"
             f"<td>{_basis(finding)}</td></tr>"
         )
     out.append("</tbody></table>")
+    if checked.omitted_count:
+        out.append(f'<p class="muted">{_e(checked.omitted_note())}.</p>')
     return out
 
 
@@ -236,7 +347,15 @@ def _reference(finding: Finding) -> str:
 
 
 def _bodies(doc: IdSyncDocument) -> list[str]:
-    out = ["<h3>Public API request bodies</h3>", '<div class="bodies">']
+    out = ["<h3>Public API request bodies</h3>"]
+    if len(doc.identifiers) > MAX_ROWS_SHOWN:
+        out.append(
+            f'<p class="muted">Not shown for {_e(plural(len(doc.identifiers), "row"))}: '
+            "<code>idsync export --as create-body</code> (or <code>update-body</code>) "
+            "writes them.</p>"
+        )
+        return out
+    out.append('<div class="bodies">')
     for label, build in (
         ("Create (POST, Add Destination to Audience)", create_body),
         ("Update (PATCH, Update Destination for Audience)", update_body),
@@ -245,14 +364,15 @@ def _bodies(doc: IdSyncDocument) -> list[str]:
         try:
             body = build(doc)
         except NotPushable as reason:
-            out.append(f'<p class="muted">Not buildable: {_e(str(reason))}</p></div>')
+            out.append(f'<p class="muted">Not buildable: {_t(str(reason))}</p></div>')
             continue
-        out.append(f"<pre>{_e(json.dumps(body, indent=2, ensure_ascii=False))}</pre></div>")
+        text = json.dumps(body, indent=2, ensure_ascii=False)
+        out.append(f"<pre>{_t_lines(text)}</pre></div>")
     out.append("</div>")
     notes = api_limitations(doc)
     if notes:
         out.append("<ul>")
-        out.extend(f"<li>{_e(note.message)}</li>" for note in notes)
+        out.extend(f"<li>{_t(note.message)}</li>" for note in notes)
         out.append("</ul>")
     return out
 
@@ -262,4 +382,25 @@ def _is_web_link(url: str) -> bool:
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    """Text for an attribute, or text of the app's own: escaped, hidden characters shown
+    as plain escapes."""
+    return escape(visible(str(value)), quote=True)
+
+
+def _t_lines(text: str) -> str:
+    """Lines the app wrote itself (a request body): their line breaks stay."""
+    return "\n".join(_t(line) for line in text.split("\n"))
+
+
+def _t(value: object) -> str:
+    """Text from a document, as element content: escaped, and each hidden character (a
+    bidi override, a zero-width space, a control character) a marked escape."""
+    text = str(value)
+    if text.isprintable():
+        return escape(text, quote=True)
+    return "".join(
+        escape(ch, quote=True)
+        if ch.isprintable()
+        else f'<span class="hidden-char" title="U+{ord(ch):04X}">{escape_char(ch)}</span>'
+        for ch in text
+    )

@@ -8,7 +8,9 @@ it ends). The file is removed when the work is saved or the window closes cleanl
 At start, a recovery file whose lock can be taken belongs to a session that ended without
 that (a crash, a kill, a power cut) and is offered back; one whose lock is held belongs to
 a window that is still open, and is not touched. The ``autosave.json`` of older versions
-(one file shared by every window) has no lock, so it is offered like an orphan.
+(one file shared by every window) has no lock, so it is offered like an orphan. A folder
+or FIFO where a lock file should be is set aside and reported like a damaged file, and
+the recovery is offered all the same.
 """
 
 from __future__ import annotations
@@ -198,7 +200,8 @@ def _lock_path(path: Path) -> Path:
 
 def _claim(path: Path) -> OrphanedRecovery | None:
     try:
-        lock = FileLock.acquire(_lock_path(path))
+        # A folder where the lock should be is set aside: the work must still be offered.
+        lock = FileLock.claim(_lock_path(path))
     except OSError:
         return None  # cannot tell whether its owner lives: leave it alone
     if lock is None:
@@ -225,7 +228,7 @@ def _remove_lone_lock(lock_path: Path) -> None:
     if os.path.lexists(lock_path.with_name(stem + _JSON)):
         return
     try:
-        lock = FileLock.acquire(lock_path)
+        lock = FileLock.claim(lock_path)
     except OSError:
         return
     if lock is None:

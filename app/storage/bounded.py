@@ -162,20 +162,25 @@ def read_bytes(path: Path | str, cap: int) -> bytes:
 
 
 def _refuse_special(info: os.stat_result) -> None:
-    mode = info.st_mode
+    kind = special_kind(info.st_mode)
+    if kind is not None:
+        raise ReadError(Problem.NOT_A_FILE, f"it is {kind}, not a file", kind=kind)
+
+
+def special_kind(mode: int) -> str | None:
+    """What a non-regular file is, in words ("a folder", "a named pipe (FIFO)"); None
+    for a regular file."""
     if stat.S_ISREG(mode):
-        return
+        return None
     if stat.S_ISDIR(mode):
-        kind = "a folder"
-    elif stat.S_ISFIFO(mode):
-        kind = "a named pipe (FIFO)"
-    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        kind = "a device"
-    elif stat.S_ISSOCK(mode):
-        kind = "a socket"
-    else:
-        kind = "not a regular file"
-    raise ReadError(Problem.NOT_A_FILE, f"it is {kind}, not a file", kind=kind)
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
 
 def _too_big(cap: int, size: int | None) -> ReadError:

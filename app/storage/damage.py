@@ -30,6 +30,7 @@ class StateFile(str, Enum):
     SETTINGS = "settings"
     RECOVERY = "recovery"
     HISTORY = "history"
+    LOCK = "lock"
 
     @property
     def label(self) -> str:
@@ -37,6 +38,7 @@ class StateFile(str, Enum):
             StateFile.SETTINGS: "The settings file",
             StateFile.RECOVERY: "A recovery file of unsaved work",
             StateFile.HISTORY: "A history entry",
+            StateFile.LOCK: "A lock file",
         }[self]
 
     @property
@@ -45,6 +47,7 @@ class StateFile(str, Enum):
             StateFile.SETTINGS: "default settings are used",
             StateFile.RECOVERY: "its work cannot be restored",
             StateFile.HISTORY: "it is left out of the history",
+            StateFile.LOCK: "a new one is made in its place",
         }[self]
 
 

@@ -9,7 +9,9 @@ a version this app understands and say where and what to do, in one line.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
@@ -254,8 +256,38 @@ def write_export(path: Path | str, data: bytes) -> None:
     first; a new file gets the mode the umask gives, an overwritten one keeps its own.
     """
     target = Path(path)
+    if _is_stream(target):
+        _write_in_place(target, data)
+        return
     remove_stale_temp_files(target.parent, target_name=target.name)
     try:
         atomic_write_bytes(target, data)
     except OSError as exc:
         raise DocumentError(str(path), os_reason(exc, writing=True)) from exc
+
+
+def _is_stream(path: Path) -> bool:
+    """A pipe, a terminal or a device (``-o /dev/stdout``): replacing it with a new file,
+    as an atomic write does, would remove it (for root, even ``/dev/null``)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _write_in_place(path: Path, data: bytes) -> None:
+    """Write into the stream itself, as a shell's ``>`` would. A reader that went away
+    raises BrokenPipeError (the command ends quietly); any other failure DocumentError."""
+    try:
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_BINARY", 0))
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise DocumentError(str(path), f"could not write: {exc.strerror or exc}.") from exc

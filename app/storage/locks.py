@@ -9,6 +9,10 @@ looking at the folder.
 
 ``flock`` locks belong to one open file, not to the process: two sessions in one process
 that each open the file exclude each other like two processes do.
+
+Something that is not a file where a lock file should be (a folder, a FIFO) raises
+:class:`NotALockFile`; the caller sets it aside like a damaged file
+(:mod:`app.storage.damage`) and takes the lock again.
 """
 
 from __future__ import annotations
@@ -16,8 +20,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import time
 import weakref
 from pathlib import Path
+
+from app.storage.bounded import special_kind
 
 if sys.platform == "win32":
     import msvcrt
@@ -41,6 +48,16 @@ else:
 
 
 LOCK_MODE = 0o600
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
+class NotALockFile(OSError):
+    """Something other than a regular file is where the lock file should be."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        super().__init__(f"{path} is {kind}, not a lock file")
+        self.path = path
+        self.reason = f"it is {kind}, not a file"
 
 
 class FileLock:
@@ -57,10 +74,19 @@ class FileLock:
         """Take the lock without waiting, creating the file (0600) if needed.
 
         Returns None when another open file (this process or another) holds it; an
-        OSError (the folder is unusable) propagates.
+        OSError (the folder is unusable) propagates, :class:`NotALockFile` when a folder,
+        FIFO or device is in the lock file's place.
         """
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), LOCK_MODE)
+        with contextlib.suppress(FileNotFoundError):
+            _refuse_special(path, os.stat(path).st_mode)
+        # O_NONBLOCK: a FIFO swapped in after the check still opens at once (and is refused).
+        flags = os.O_RDWR | os.O_CREAT | _NONBLOCK | getattr(os, "O_BINARY", 0)
         try:
+            fd = os.open(path, flags, LOCK_MODE)
+        except IsADirectoryError:
+            raise NotALockFile(path, "a folder") from None
+        try:
+            _refuse_special(path, os.fstat(fd).st_mode)
             if not _try_lock(fd):
                 os.close(fd)
                 return None
@@ -70,6 +96,31 @@ class FileLock:
             _close_quietly(fd)
             raise
         return lock
+
+    @classmethod
+    def claim(cls, path: Path) -> FileLock | None:
+        """:meth:`acquire`, after setting aside (and reporting once) a folder, FIFO or
+        device found where the lock file should be, as a damaged file is."""
+        try:
+            return cls.acquire(path)
+        except NotALockFile as error:
+            from app.storage.damage import StateFile, set_aside
+
+            set_aside(path, error.reason, StateFile.LOCK)
+        return cls.acquire(path)
+
+    @classmethod
+    def wait(cls, path: Path, timeout: float, poll: float = 0.01) -> FileLock:
+        """:meth:`claim` the lock, waiting up to ``timeout`` seconds for its holder to
+        give it up; TimeoutError after that (and the errors of :meth:`acquire`)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            lock = cls.claim(path)
+            if lock is not None:
+                return lock
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"{path} stayed locked for {timeout:g} s")
+            time.sleep(poll)
 
     @classmethod
     def is_held(cls, path: Path) -> bool:
@@ -107,6 +158,12 @@ class FileLock:
             os.ftruncate(self._fd, 0)
             os.lseek(self._fd, 0, os.SEEK_SET)
             os.write(self._fd, f"{os.getpid()}\n".encode("ascii"))
+
+
+def _refuse_special(path: Path, mode: int) -> None:
+    kind = special_kind(mode)
+    if kind is not None:
+        raise NotALockFile(path, kind)
 
 
 def _close_quietly(fd: int) -> None:

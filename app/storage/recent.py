@@ -15,6 +15,11 @@ def _key(path: str) -> str:
     return os.path.normcase(os.path.abspath(path))
 
 
+def same_file(one: str, other: str) -> bool:
+    """Whether two entries name the same file (through any spelling)."""
+    return _key(one) == _key(other)
+
+
 def add_recent(recent: Iterable[str], path: Path | str, limit: int = MAX_RECENT_FILES) -> list[str]:
     """Put ``path`` first; an older entry for the same file is removed."""
     new = str(Path(path).absolute())

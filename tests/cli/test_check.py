@@ -199,3 +199,56 @@ def test_a_large_folder_checked_by_workers_reports_like_one_process(
         assert " IDS110 error: " in alone.out
     else:
         assert "::error file=" in alone.out and "title=IDS110" in alone.out
+
+
+def _long_table(tmp_path: Path) -> Path:
+    """300 rows of undeclared identifiers: an error (too many rows) and a warning on most."""
+    from app.core.model import IdentifierRow
+
+    rows = [IdentifierRow(segment=f"trait_{n}", destination=f"F{n}") for n in range(300)]
+    return write(tmp_path / "long.json", CLEAN.with_rows(rows))
+
+
+def test_findings_beyond_the_cap_are_one_line_in_every_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.review.checked import MAX_FINDINGS_PER_FILE
+
+    path = _long_table(tmp_path)
+    text = run(capsys, "check", str(path))
+    assert text.code == 1
+    *findings, more, summary = text.out_lines
+    assert len(findings) == MAX_FINDINGS_PER_FILE
+    assert more.startswith(f"{path}:-: and ") and "more findings not shown (" in more
+    omitted = int(more.split(" and ")[1].split()[0])
+    counted = summary.split(": ")[1].split(", ")
+    assert sum(int(part.split()[0]) for part in counted) == MAX_FINDINGS_PER_FILE + omitted
+
+    as_json = json.loads(run(capsys, "check", "--format", "json", str(path)).out)
+    [entry] = as_json["files"]
+    assert len(entry["findings"]) == MAX_FINDINGS_PER_FILE
+    assert entry["more_findings"]["count"] == omitted
+    totals = as_json["summary"]
+    assert totals["errors"] + totals["warnings"] + totals["info"] == len(findings) + omitted
+
+    sarif = json.loads(run(capsys, "check", "--format", "sarif", str(path)).out)
+    [sarif_run] = sarif["runs"]
+    assert len(sarif_run["results"]) == MAX_FINDINGS_PER_FILE
+    [note] = sarif_run["invocations"][0]["toolExecutionNotifications"]
+    assert note["level"] == "note" and note["message"]["text"].startswith(f"and {omitted} more")
+
+    github = run(capsys, "check", "--format", "github", str(path)).out_lines
+    assert len(github) == MAX_FINDINGS_PER_FILE + 1
+    assert github[-1].startswith("::notice file=") and f"and {omitted} more" in github[-1]
+
+
+def test_quiet_with_a_report_keeps_the_notes_in_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clean = write(tmp_path / "clean.json", CLEAN)
+    target = tmp_path / "report.html"
+    result = run(capsys, "check", "-q", str(clean), "--report", str(target))
+    assert result.code == 0 and result.out == ""
+    html = target.read_text(encoding="utf-8")
+    assert "No findings" not in html
+    assert "sev-info" in html and "IDS901" in html

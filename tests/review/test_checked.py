@@ -9,8 +9,19 @@ from pathlib import Path
 import pytest
 
 from app.catalog import load_catalog
+from app.core.catalog import Catalog
+from app.core.findings import Area, Finding, Severity
+from app.core.model import IdentifierRow
 from app.review import checked
-from app.review.checked import PARALLEL_FROM, check_files, expand_paths
+from app.review.checked import (
+    MAX_FINDINGS_PER_FILE,
+    PARALLEL_FROM,
+    capped,
+    check_file,
+    check_files,
+    expand_paths,
+)
+from tests.helpers.documents import CLEAN, write
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "resources" / "examples").rglob("*.json"))
 
@@ -57,3 +68,31 @@ def test_a_file_named_twice_is_checked_once(tmp_path: Path) -> None:
     named = [str(tmp_path), f"{tmp_path}/", files[0], os.path.join(".", os.path.relpath(files[0]))]
     found, missing = expand_paths(named)
     assert (found, missing) == (files, [])
+
+
+def test_findings_beyond_the_cap_are_counted_the_most_severe_kept_in_order() -> None:
+    notes = [Finding("IDS901", Severity.INFO, f"n{n}", Area.PUSH) for n in range(3)]
+    warnings = [Finding("IDS302", Severity.WARNING, f"w{n}", Area.IDENTIFIERS, n)
+                for n in range(5)]
+    errors = [Finding("IDS102", Severity.ERROR, f"e{n}", Area.IDENTIFIERS, n)
+              for n in range(4)]
+    findings = [warnings[0], errors[0], notes[0], *warnings[1:], *errors[1:], *notes[1:]]
+    kept, omitted = capped(findings, limit=6)
+    assert kept == [warnings[0], errors[0], warnings[1], *errors[1:]]
+    assert omitted == (0, 3, 3)
+    assert capped(findings, limit=len(findings)) == (findings, (0, 0, 0))
+
+
+def test_a_file_with_more_findings_than_the_cap_counts_them_all(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    rows = [IdentifierRow(segment=f"trait_{n}", destination=f"F{n}") for n in range(150)]
+    path = write(tmp_path / "long.json", CLEAN.with_rows(rows))
+    result = check_file(path, catalog)
+    assert len(result.findings) == MAX_FINDINGS_PER_FILE
+    assert result.omitted_count > 0
+    total = result.errors + result.warnings + result.notes
+    assert total == MAX_FINDINGS_PER_FILE + result.omitted_count
+    assert result.omitted_note().startswith(f"and {result.omitted_count} more findings not shown (")
+    quiet = result.without_notes()
+    assert quiet.notes == 0 and quiet.errors == result.errors

@@ -72,7 +72,8 @@ def test_self_contained_no_requests(tmp_path: Path, catalog: Catalog) -> None:
         assert tag not in ("script", "link", "img", "iframe", "object", "embed", "base")
         assert "src" not in attrs and "style" not in attrs
         if tag == "a":
-            assert (attrs["href"] or "").startswith("https://")
+            # A source's page, or a file's section further down the report.
+            assert (attrs["href"] or "").startswith(("https://", "#"))
     # Outside <a href>, no URL is ever referenced (no url(), no @import).
     without_links = re.sub(r'<a href="[^"]*">', "", html)
     assert "url(" not in without_links and "@import" not in without_links
@@ -132,3 +133,70 @@ def test_check_report_option_writes_the_file(
     unwritable = run(capsys, "check", "-q", str(wrong), "--report", str(tmp_path / "no" / "r.html"))
     assert unwritable.code == 2
     assert "the report was not written" in unwritable.err
+
+
+def test_hidden_characters_are_marked_not_passed_through(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    row = IdentifierRow(segment="email\u200b", destination="\u202eLIAME", strategy=Strategy.ALL)
+    doc = CLEAN.replace(name="Facebook\u2066 email\x1b").with_rows([row])
+    html = render_report([check_file(write(tmp_path / "a.json", doc), catalog)],
+                         generated_at=WHEN)
+    for hidden in ("\u200b", "\u202e", "\u2066", "\x1b"):
+        assert hidden not in html
+    assert '<span class="hidden-char" title="U+202E">\\u202e</span>LIAME' in html
+    assert 'email<span class="hidden-char" title="U+200B">\\u200b</span>' in html
+    assert '<span class="hidden-char" title="U+001B">\\u001b</span>' in html
+
+
+def test_paths_are_relative_to_the_folder_reviewed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "configs"
+    (folder / "team").mkdir(parents=True)
+    write(folder / "team" / "wrong.json", WRONG_KEY)
+    write(folder / "clean.json", CLEAN)
+    (folder / "broken.json").write_bytes(BROKEN_JSON)
+    target = tmp_path / "report.html"
+    run(capsys, "check", str(folder), "--report", str(target))
+    html = target.read_text(encoding="utf-8")
+    assert str(tmp_path) not in html
+    assert "<code>team/wrong.json</code>" in html and "broken.json" in html
+    assert "in configs ·" in html
+
+
+def test_an_index_of_the_files_with_errors_comes_first(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    clean = check_file(write(tmp_path / "clean.json", CLEAN), catalog)
+    wrong = check_file(write(tmp_path / "wrong.json", WRONG_KEY), catalog)
+    broken_path = tmp_path / "broken.json"
+    broken_path.write_bytes(BROKEN_JSON)
+    broken = check_file(broken_path, catalog)
+    html = render_report([clean, wrong, broken], generated_at=WHEN)
+    index = html[html.index('<nav class="index">') : html.index("</nav>")]
+    assert html.index("</nav>") < html.index('<section class="file"')
+    assert '<a href="#file-1"><code>wrong.json</code></a> — 1 error' in index
+    assert '<a href="#file-2"><code>broken.json</code></a> — unreadable' in index
+    assert "clean.json" not in index
+    assert 'id="file-1"' in html and 'id="file-2"' in html
+
+
+def test_a_huge_document_makes_a_small_report(tmp_path: Path, catalog: Catalog) -> None:
+    from app.review.checked import MAX_FINDINGS_PER_FILE
+    from app.review.report_html import MAX_ROWS_SHOWN
+
+    rows = [IdentifierRow(segment=f"trait_{n}", destination=f"F{n}") for n in range(2000)]
+    checked = check_file(write(tmp_path / "huge.json", CLEAN.with_rows(rows)), catalog)
+    html = render_report([checked], generated_at=WHEN)
+    assert html.count("<tr><td>") == MAX_ROWS_SHOWN + MAX_FINDINGS_PER_FILE
+    assert f"and {2000 - MAX_ROWS_SHOWN} more rows not shown." in html
+    assert f"{checked.omitted_note()}." in html
+    assert "Not shown for 2000 rows" in html
+
+
+def test_request_bodies_keep_their_line_breaks(tmp_path: Path, catalog: Catalog) -> None:
+    html = render_report([check_file(write(tmp_path / "a.json", WRONG_KEY), catalog)],
+                         generated_at=WHEN)
+    body = html[html.index("<pre>") : html.index("</pre>")]
+    assert "\n  &quot;idSyncConfiguration&quot;: [" in body and "hidden-char" not in body

@@ -225,3 +225,31 @@ def test_a_file_of_a_live_process_is_left_alone_until_that_process_is_killed(
             holder.stdin.close()
         if holder.stdout is not None:
             holder.stdout.close()
+
+
+@pytest.mark.parametrize("make", [os.mkdir, os.mkfifo], ids=["folder", "fifo"])
+def test_a_non_file_where_the_lock_should_be_is_set_aside_and_the_work_offered(
+    make: object,
+) -> None:
+    path = leave_crashed_recovery(draft("Lost work"))
+    lock = path.with_name(path.name.removesuffix(".json") + ".lock")
+    assert callable(make)
+    make(lock)
+    [orphan] = claim_orphans()
+    assert orphan.recovery.document.name == "Lost work"
+    [report] = take_reports()
+    assert report.kind is StateFile.LOCK and report.path == lock
+    assert report.aside is not None and report.aside.name.startswith(f"{lock.name}.damaged-")
+    assert "not a file" in report.message and "a new one is made" in report.message
+    orphan.discard()
+    assert claim_orphans() == [] and take_reports() == []  # reported once
+    assert os.listdir(state_dir()) == [report.aside.name]
+
+
+def test_a_lone_folder_where_a_lock_should_be_is_set_aside_once() -> None:
+    lock = state_dir() / "autosave-0-gone.lock"
+    lock.mkdir()
+    assert claim_orphans() == []
+    [report] = take_reports(StateFile.LOCK)
+    assert report.aside is not None and report.aside.is_dir()
+    assert claim_orphans() == [] and take_reports() == []

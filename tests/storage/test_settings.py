@@ -1,16 +1,19 @@
-"""Settings file: round trip, damaged files fall back to defaults and are moved aside, and
-the recent-files list rules (newest first, no duplicates, ten at most, missing files
-dropped)."""
+"""Settings file: round trip, damaged files fall back to defaults and are moved aside, the
+recent-files list rules (newest first, no duplicates, ten at most, missing files
+dropped), and two windows (two processes) merging their writes under a lock."""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from app.storage.damage import take_reports
+from app.storage.damage import StateFile, take_reports
 from app.storage.recent import MAX_RECENT_FILES, add_recent, prune_missing, remove_recent
 from app.storage.settings import Settings, load_settings, save_settings, settings_path
 
@@ -169,3 +172,101 @@ def test_read_errors_tell_damage_from_a_passing_failure() -> None:
     assert not ReadError(Problem.MISSING, "x").is_damage
     assert not ReadError(Problem.OUT_OF_MEMORY, "x").is_damage
     assert ReadError(Problem.NOT_JSON, "x").is_damage
+
+
+# --- two windows share the file: merged, not overwritten ------------------------------------
+
+
+def test_each_window_writes_only_what_it_changed() -> None:
+    save_settings(Settings(last_step="review", segment_endpoint="eu"))
+    first, second = load_settings(), load_settings()
+    first.last_step = "identifiers"
+    first.recent_files = add_recent(first.recent_files, "/work/a.json")
+    second.segment_endpoint = "us"
+    second.recent_files = add_recent(second.recent_files, "/work/b.json")
+    save_settings(first)
+    save_settings(second)  # closed last: it used to overwrite the first window's part
+    on_disk = load_settings()
+    assert on_disk.last_step == "identifiers" and on_disk.segment_endpoint == "us"
+    assert on_disk.recent_files == ["/work/b.json", "/work/a.json"]
+    # The window that wrote last now holds what the other wrote too.
+    assert second.last_step == "identifiers"
+    assert second.recent_files == on_disk.recent_files
+
+
+def test_recent_files_opened_removed_and_reopened_in_two_windows_merge() -> None:
+    save_settings(Settings(recent_files=["/w/old1.json", "/w/old2.json", "/w/old3.json"]))
+    first, second = load_settings(), load_settings()
+    first.recent_files = add_recent(first.recent_files, "/w/old3.json")  # reopened
+    first.recent_files = remove_recent(first.recent_files, "/w/old2.json")  # gone
+    second.recent_files = add_recent(second.recent_files, "/w/new.json")
+    save_settings(second)
+    save_settings(first)
+    assert load_settings().recent_files == ["/w/old3.json", "/w/new.json", "/w/old1.json"]
+
+
+def test_identifiers_remembered_by_either_window_are_kept() -> None:
+    first, second = load_settings(), load_settings()
+    first.remember_identifiers(["crm_id"])
+    second.remember_identifiers(["loyalty_id", "crm_id"])
+    save_settings(first)
+    save_settings(second)
+    assert load_settings().custom_identifiers == ["crm_id", "loyalty_id"]
+
+
+_WINDOW_PROCESS = """
+import sys
+from pathlib import Path
+from app.storage.settings import load_settings, save_settings
+
+name, rounds, start = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+settings = load_settings()          # one window: its settings live as long as it does
+while not start.exists():           # both windows begin together
+    pass
+for n in range(rounds):
+    settings.remember_identifiers([f"{name}_{n}"])
+    settings.last_step = f"{name}-step"
+    save_settings(settings)
+"""
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
+    rounds = 25
+    start = tmp_path / "start"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    windows = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WINDOW_PROCESS, name, str(rounds), str(start)], env=env
+        )
+        for name in ("left", "right")
+    ]
+    start.touch()
+    assert [window.wait(timeout=120) for window in windows] == [0, 0]
+    remembered = load_settings().custom_identifiers
+    expected = {f"{name}_{n}" for name in ("left", "right") for n in range(rounds)}
+    assert set(remembered) == expected and len(remembered) == len(expected)
+    assert take_reports() == []
+
+
+def test_a_folder_where_the_settings_lock_should_be_is_set_aside_once() -> None:
+    lock = settings_path().with_name("settings.json.lock")
+    lock.mkdir()
+    save_settings(Settings(last_step="review"))
+    assert load_settings().last_step == "review"
+    [report] = take_reports()
+    assert report.kind is StateFile.LOCK and report.path == lock
+    assert report.aside is not None and report.aside.is_dir()
+    save_settings(Settings(last_step="target"))
+    assert take_reports() == []
+
+
+@pytest.mark.parametrize("make", [os.mkdir, os.mkfifo], ids=["folder", "fifo"])
+def test_a_non_file_where_the_settings_should_be_is_set_aside_once(make: object) -> None:
+    assert callable(make)
+    make(settings_path())
+    assert load_settings() == Settings()
+    [report] = take_reports()
+    assert report.kind is StateFile.SETTINGS and "not a file" in report.message
+    assert report.aside is not None and not report.aside.is_file()
+    save_settings(Settings(last_step="review"))
+    assert load_settings().last_step == "review" and take_reports() == []
