@@ -111,11 +111,10 @@ def _run(argv: list[str]) -> int:
         else:
             error(f"{wrong}: no such file or command (see `{PROG} --help`)")
         return EXIT_UNREADABLE
-    from app.cli.parser import UsageError, build_parser
+    from app.cli.parser import UsageError, parse_arguments
 
-    parser = build_parser()
     try:
-        namespace = parser.parse_args(argv)
+        namespace = parse_arguments(argv)
     except UsageError as exc:
         error(str(exc))
         return EXIT_UNREADABLE

@@ -1,6 +1,7 @@
 """Files the app keeps for itself that turn out damaged: moved aside, reported once.
 
-A damaged settings file, recovery file or history entry must never stop the app: the
+A damaged settings file, recovery file, history database or history entry (of the
+JSON store imported into the database) must never stop the app: the
 reader calls :func:`set_aside`, which renames the file to ``NAME.damaged-<UTC time>``
 (kept for whoever wants to look, and no longer read at the next start) and queues a
 report. The window shows the queued reports in its status bar, the command line on
@@ -30,6 +31,7 @@ class StateFile(str, Enum):
     SETTINGS = "settings"
     RECOVERY = "recovery"
     HISTORY = "history"
+    HISTORY_DATABASE = "history-database"
 
     @property
     def label(self) -> str:
@@ -37,6 +39,7 @@ class StateFile(str, Enum):
             StateFile.SETTINGS: "The settings file",
             StateFile.RECOVERY: "A recovery file of unsaved work",
             StateFile.HISTORY: "A history entry",
+            StateFile.HISTORY_DATABASE: "The history database",
         }[self]
 
     @property
@@ -45,6 +48,7 @@ class StateFile(str, Enum):
             StateFile.SETTINGS: "default settings are used",
             StateFile.RECOVERY: "its work cannot be restored",
             StateFile.HISTORY: "it is left out of the history",
+            StateFile.HISTORY_DATABASE: "a new, empty history was started",
         }[self]
 
 

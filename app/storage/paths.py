@@ -65,8 +65,19 @@ def state_dir() -> Path:
     return _ensure(home / "state" if home else Path(_dirs.user_state_dir))
 
 
-def history_dir() -> Path:
-    return _ensure(data_dir() / "history")
+HISTORY_DATABASE_NAME = "history.sqlite3"
+
+
+def history_database() -> Path:
+    """The history's database: a person's history of actions is state (XDG's words)."""
+    return state_dir() / HISTORY_DATABASE_NAME
+
+
+def legacy_history_dir() -> Path:
+    """Where versions before the database kept one JSON file per entry; looking it up
+    never creates it (it is only ever imported from, see ``storage.history_import``)."""
+    home = _home_override()
+    return (home / "data" if home else Path(_dirs.user_data_dir)) / "history"
 
 
 def app_folders() -> list[Path]:
