@@ -26,12 +26,12 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
 from pathlib import Path
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from app.core.model import AudienceTarget, IdSyncDocument
 from app.storage.documents import DocumentError, dump_document, parse_document
@@ -182,7 +182,8 @@ _COLUMNS: Final = "id, key, recorded_at, event, source_path, detail, sha256, nam
 _KNOWN_EVENTS: Final = "event IN ('save', 'export', 'push')"
 """Rows of events a newer version of the app may add are left out of listings."""
 _NEWEST_FIRST: Final = "ORDER BY recorded_at DESC, id DESC"
-_Row = tuple[int, str, str, str, "str | None", str, str, str]
+_Row = tuple[Any, ...]
+"""A row of ``_COLUMNS``, as SQLite gives it."""
 
 
 class HistoryStore:
@@ -247,7 +248,7 @@ class HistoryStore:
                 f"SELECT {_COLUMNS} FROM entries WHERE key = ? {_NEWEST_FIRST} LIMIT 1", (key,)
             ).fetchone()
             if newest is not None and newest[3:7] == (kind.value, source, clean_detail, digest):
-                return tuple(newest)  # type: ignore[return-value]
+                return tuple(newest)
             when = self._clock().astimezone(timezone.utc)
             if newest is not None and when <= datetime.fromisoformat(newest[2]):
                 # A clock that stepped back (or a coarse one) must not reorder entries.
@@ -306,7 +307,8 @@ class HistoryStore:
         if source_path is None:
             return self.entries(key)
         source = str(Path(_normal_path(source_path)))
-        return self._select(f"WHERE (key = ? OR source_path = ?) AND {_KNOWN_EVENTS}", (key, source))
+        where = f"WHERE (key = ? OR source_path = ?) AND {_KNOWN_EVENTS}"
+        return self._select(where, (key, source))
 
     def load(self, entry: HistoryEntry) -> IdSyncDocument:
         """The document kept in ``entry``; HistoryError says why it cannot be read."""
@@ -469,15 +471,15 @@ def _when(entry: HistoryEntry) -> str:
     return entry.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _entry(row: Iterable[object]) -> HistoryEntry:
+def _entry(row: _Row) -> HistoryEntry:
     entry_id, key, recorded, event, source, detail, digest, name = row
     return HistoryEntry(
-        id=int(str(entry_id)),
-        key=str(key),
+        id=entry_id,
+        key=key,
         event=HistoryEvent(event),
-        recorded_at=datetime.fromisoformat(str(recorded)),
-        source_path=Path(str(source)) if source else None,
-        detail=str(detail),
-        digest=str(digest),
-        name=str(name),
+        recorded_at=datetime.fromisoformat(recorded),
+        source_path=Path(source) if source else None,
+        detail=detail,
+        digest=digest,
+        name=name,
     )

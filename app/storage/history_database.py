@@ -21,6 +21,7 @@ version of the app is left alone: :class:`NewerHistory` says so.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
@@ -100,7 +101,7 @@ def is_damage(error: BaseException) -> bool:
     )
 
 
-def as_os_error(error: sqlite3.Error) -> OSError:
+def as_os_error(error: sqlite3.Error | NotHistory) -> OSError:
     """``error`` as the OSError callers already handle ("History could not keep...")."""
     code = getattr(error, "sqlite_errorcode", None)
     number = errno.ENOSPC if code is not None and code & 0xFF == _FULL_CODE else errno.EIO
@@ -164,10 +165,8 @@ def _set_aside_if_not_a_file(path: Path) -> None:
 def _create_private(path: Path) -> None:
     # SQLite makes its WAL and shared-memory files with the database's mode: created
     # here first, empty (an empty file is an empty database), they are all private.
-    try:
+    with contextlib.suppress(FileExistsError):  # another process made it meanwhile
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE))
-    except FileExistsError:
-        pass  # another process made it in the meantime
 
 
 def _open(path: Path) -> sqlite3.Connection:

@@ -54,13 +54,8 @@ def config_dir() -> Path:
     return _ensure(home / "config" if home else Path(_dirs.user_config_dir))
 
 
-def data_dir() -> Path:
-    home = _home_override()
-    return _ensure(home / "data" if home else Path(_dirs.user_data_dir))
-
-
 def state_dir() -> Path:
-    """Autosave and crash-recovery files."""
+    """Autosave and crash-recovery files, and the history's database."""
     home = _home_override()
     return _ensure(home / "state" if home else Path(_dirs.user_state_dir))
 
@@ -85,9 +80,7 @@ def app_folders() -> list[Path]:
     they exist; looking them up never creates them."""
     home = _home_override()
     if home:
-        config, state, data = home / "config", home / "state", home / "data"
+        config, state = home / "config", home / "state"
     else:
-        config = Path(_dirs.user_config_dir)
-        state = Path(_dirs.user_state_dir)
-        data = Path(_dirs.user_data_dir)
-    return [folder for folder in (config, state, data / "history") if folder.is_dir()]
+        config, state = Path(_dirs.user_config_dir), Path(_dirs.user_state_dir)
+    return [folder for folder in (config, state) if folder.is_dir()]

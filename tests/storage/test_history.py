@@ -16,7 +16,6 @@ import pytest
 
 from app.core.model import (
     DestinationRef,
-    IdSyncDocument,
     JourneyTarget,
     Strategy,
 )
