@@ -8,6 +8,6 @@ if __name__ == "__main__":
         import multiprocessing
 
         # In a frozen build, a worker of `idsync check` starts as this program: let it be
-        # one. Imported only there: multiprocessing costs every other start 5 ms.
+        # one. Imported only there: multiprocessing slows every other start.
         multiprocessing.freeze_support()
     run()

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 
-from app.clock import seconds_since_start  # imports nothing heavy: the same clock
+from app.ui.self_test_clock import seconds_since_start  # the self-test's own clock
 
 
 def _rss_mb() -> float:

@@ -41,8 +41,8 @@ IDENTIFIERS_FILE: Final = "identifiers.json"
 DESTINATIONS_FILE: Final = "destinations.json"
 SCHEMA_FILE: Final = "catalog.schema.json"
 
-# The shipped files are a few dozen kilobytes and a workspace's full catalog a few megabytes
-# (5,000 destinations are about 3 MB); anything this large is not a catalog.
+# The shipped files are a few dozen kilobytes and a workspace's full catalog a few megabytes;
+# anything this large is not a catalog.
 MAX_FILE_BYTES: Final = 16 * 1024 * 1024
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

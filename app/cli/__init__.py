@@ -21,7 +21,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn, cast
 
-import app.clock  # noqa: F401  (starts the self-test clock where /proc cannot tell)
 from app.cli.names import COMMAND_NAMES, SELF_TEST
 from app.cli.output import (
     EXIT_CANCELLED,
@@ -45,7 +44,7 @@ def run() -> NoReturn:
     After the window it ends at once (``os._exit``): what the app keeps was written when
     the window closed (settings, recovery, history) and its workers stopped at
     ``aboutToQuit``, so all that is left is Python tearing down Qt and every module one
-    object at a time, about 40 ms after the window is gone. The contract this makes:
+    object at a time, after the window is gone. The contract this makes:
     after a window run nothing runs once ``exec()`` has returned (no atexit handler, no
     ``weakref.finalize``, no waiting for a thread), so everything the app keeps is
     written by the window's close or by ``aboutToQuit``."""
@@ -121,11 +120,10 @@ def _run(argv: list[str]) -> int:
         else:
             error(f"{wrong}: no such file or command (see `{PROG} --help`)")
         return EXIT_UNREADABLE
-    from app.cli.parser import UsageError, build_parser
+    from app.cli.parser import UsageError, parse_arguments
 
-    parser = build_parser()
     try:
-        namespace = parser.parse_args(argv)
+        namespace = parse_arguments(argv)
     except UsageError as exc:
         error(str(exc))
         return EXIT_UNREADABLE

@@ -2,7 +2,7 @@
 
 ``idsync``, ``idsync FILE`` and ``idsync --self-test`` open the window: they are told
 apart from a command before the parser is built (argparse and the parser's construction
-cost a window start about 8 ms). ``tests/cli/test_commands.py`` keeps ``COMMAND_NAMES``
+would slow every window start). ``tests/cli/test_commands.py`` keeps ``COMMAND_NAMES``
 equal to the parser's subcommands.
 """
 

@@ -202,13 +202,26 @@ def _preview(commands: _Commands) -> None:
     preview.set_defaults(handler="app.cli.documents:run_preview")
 
 
+HISTORY_EXPORT: Final = "export"
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    """The command line's arguments; ``history export`` has a parser of its own (a
+    subcommand beside ``history``'s optional FILE would take FILE for a subcommand)."""
+    if argv[:2] == ["history", HISTORY_EXPORT]:
+        return _history_export_parser().parse_args(argv[2:])
+    return build_parser().parse_args(argv)
+
+
 def _history(commands: _Commands) -> None:
     history = commands.add_parser(
         "history",
-        help="list the versions kept at each save, export and push, or print one",
+        help="list the versions kept at each save, export and push, print or export one",
         description="List the kept versions of FILE's document (its connection, or the "
         "file), or of every document with --all or without FILE, newest first. "
-        "--show N prints version N of that list as a document.",
+        "--show N prints version N of that list as a document. "
+        f"`{PROG} history {HISTORY_EXPORT} N [FILE] [--all] [-o PATH]` writes version N as "
+        "a readable JSON file: when and how it was kept, around the document.",
     )
     history.add_argument("file", nargs="?", metavar="FILE", help="ID Sync document")
     history.add_argument("--all", action="store_true", help="list every document's versions")
@@ -216,6 +229,23 @@ def _history(commands: _Commands) -> None:
         "--show", metavar="N", help="print version N (1 = newest) of the list as a document"
     )
     history.set_defaults(handler="app.cli.history:run_history")
+
+
+def _history_export_parser() -> Parser:
+    export = Parser(
+        prog=f"{PROG} history {HISTORY_EXPORT}",
+        description="Write version N of the list `idsync history [FILE] [--all]` shows as a "
+        "readable JSON file: the time, event, file and detail it was kept with, its sha256, "
+        "and the document as kept.",
+    )
+    export.add_argument("number", metavar="N", help="the version (1 = newest)")
+    export.add_argument("file", nargs="?", metavar="FILE", help="ID Sync document")
+    export.add_argument("--all", action="store_true", help="N counts every document's versions")
+    export.add_argument(
+        "-o", "--output", metavar="PATH", help="the file to write (default: standard output)"
+    )
+    export.set_defaults(handler="app.cli.history:run_history_export")
+    return export
 
 
 def _push(commands: _Commands) -> None:

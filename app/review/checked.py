@@ -240,7 +240,7 @@ _WORKER_CATALOG: Catalog | None = None
 def _process_context() -> multiprocessing.context.BaseContext:
     """Fork where it is safe (POSIX, and no other thread that a fork would copy mid-work);
     otherwise start fresh interpreters."""
-    import multiprocessing  # only for a folder large enough to share: 5 ms for any other
+    import multiprocessing  # only for a folder large enough to share: it slows a start
 
     if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
         return multiprocessing.get_context("fork")

@@ -107,8 +107,8 @@ def _create_temp(path: Path, mode: int) -> tuple[int, str]:
     # mode the person's umask gives new files; os.open applies the umask itself.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _attempt in range(100):
-        # os.urandom, not secrets: secrets loads OpenSSL (4 MB, 3 ms) into every start,
-        # and a temp name needs only to be unlikely to collide, not to be uniform.
+        # os.urandom, not secrets: secrets loads OpenSSL into every start, and a temp
+        # name needs only to be unlikely to collide, not to be uniform.
         suffix = "".join(_RANDOM_CHARS[byte % len(_RANDOM_CHARS)]
                          for byte in os.urandom(_RANDOM_LENGTH))
         name = str(path.parent / f".{path.name}.{suffix}{_TEMP_SUFFIX}")

@@ -1,6 +1,7 @@
 """Files the app keeps for itself that turn out damaged: moved aside, reported once.
 
-A damaged settings file, recovery file or history entry must never stop the app: the
+A damaged settings file, recovery file, history database or history entry (of the
+JSON store imported into the database) must never stop the app: the
 reader calls :func:`set_aside`, which renames the file to ``NAME.damaged-<UTC time>``
 (kept for whoever wants to look, and no longer read at the next start) and queues a
 report. The window shows the queued reports in its status bar, the command line on
@@ -31,6 +32,7 @@ class StateFile(str, Enum):
     RECOVERY = "recovery"
     HISTORY = "history"
     LOCK = "lock"
+    HISTORY_DATABASE = "history-database"
 
     @property
     def label(self) -> str:
@@ -39,6 +41,7 @@ class StateFile(str, Enum):
             StateFile.RECOVERY: "A recovery file of unsaved work",
             StateFile.HISTORY: "A history entry",
             StateFile.LOCK: "A lock file",
+            StateFile.HISTORY_DATABASE: "The history database",
         }[self]
 
     @property
@@ -48,6 +51,7 @@ class StateFile(str, Enum):
             StateFile.RECOVERY: "its work cannot be restored",
             StateFile.HISTORY: "it is left out of the history",
             StateFile.LOCK: "a new one is made in its place",
+            StateFile.HISTORY_DATABASE: "a new, empty history was started",
         }[self]
 
 

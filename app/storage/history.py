@@ -1,23 +1,18 @@
 """Local history of every save, export and push: Segment keeps none of its own.
 
-On disk: one folder per document identity under the history folder, one JSON file per
-entry, named by the UTC time it was recorded::
+One SQLite database in the state folder (:mod:`app.storage.history_database`) keeps each
+entry: its identity ("key"), the UTC time it was recorded, the event, the file it was
+saved from or to, a one-line detail, the sha256 of the document's canonical bytes and
+the document's name, with those bytes beside it. A save is one transaction: the entry,
+the document, and the entries the caps drop, all or nothing. ``idsync history export``
+writes an entry as the JSON envelope the app kept entries in before the database
+(:meth:`HistoryStore.entry_json`); that earlier store is imported once
+(:mod:`app.storage.history_import`). A document is read back through the normal
+document reader, so old entries are migrated like old files.
 
-    <history>/<readable-key>-<hash>/20250101T120000.000000Z-save.json
-
-Each file is an envelope around the canonical document::
-
-    {"format": "idsync-history", "version": 1, "recorded_at": "<UTC ISO>",
-     "event": "save" | "export" | "push", "key": "...", "source_path": "..." | null,
-     "detail": "...", "sha256": "<of the canonical document bytes>", "document": {...}}
-
-One file per entry (not a document plus a sidecar) so one atomic write makes an entry
-whole or absent, never half. The document is read back through the normal document
-reader, so old entries are migrated like old files.
-
-The identity ("key") lines up everything about one connection: a document with its
-target and destination instance ids is keyed by them, so saves of the file and pushes to
-Segment appear together; otherwise by the file it was saved to.
+The identity lines up everything about one connection: a document with its target and
+destination instance ids is keyed by them, so saves of the file and pushes to Segment
+appear together; otherwise by the file it was saved to.
 
 What is stored is the document and a one-line detail, nothing else: the API token is
 never part of a document, and push details are built from ids and the result only
@@ -26,58 +21,29 @@ never part of a document, and push details are built from ids and the result onl
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import hashlib
 import json
 import logging
 import os
-import re
-import stat
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from enum import Enum
-from json.encoder import encode_basestring
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from app.core.model import AudienceTarget, IdSyncDocument
-from app.storage.atomic import atomic_write_bytes
-from app.storage.bounded import MAX_STATE_BYTES, Problem, ReadError, read_json
-from app.storage.damage import StateFile, set_aside
 from app.storage.documents import DocumentError, dump_document, parse_document
-from app.storage.history_index import (
-    ENTRY_SUFFIX,
-    INDEX_NAME,
-    SOURCES_NAME,
-    USAGE_LINES,
-    USAGE_NAME,
-    FileIdentity,
-    IndexRow,
-    KeyIndex,
-    Sources,
-    UsageCount,
-    append_usage,
-    dump_index,
-    dump_sources,
-    file_identity,
-    identity_of,
-    is_entry_name,
-    is_folder_name,
-    newest_first,
-    parse_index,
-    parse_sources,
-    read_cache,
-    read_usage,
-    recency,
-    remove_cache,
-    row_stamp,
-    usage_line,
-    write_cache,
-    write_usage,
+from app.storage.history_database import (
+    as_os_error,
+    forget_connection,
+    is_damage,
+    set_aside_database,
+    shared_connection,
 )
-from app.storage.paths import ensure_private_folder, history_dir
+from app.storage.history_import import ImportedEntry, confirm_import, read_legacy_store
+from app.storage.paths import history_database, legacy_history_dir
 
 _log = logging.getLogger(__name__)
 
@@ -85,9 +51,10 @@ HISTORY_FORMAT: Final = "idsync-history"
 HISTORY_VERSION: Final = 1
 MAX_ENTRIES_PER_KEY: Final = 200
 MAX_TOTAL_BYTES: Final = 32 * 1024 * 1024
+"""The documents' bytes the history keeps in all; the oldest entries go first."""
 MAX_DETAIL_CHARS: Final = 300
 UNTITLED_KEY: Final = "untitled"
-_STAMP_FORMAT: Final = "%Y%m%dT%H%M%S.%fZ"
+_T = TypeVar("_T")
 
 
 class HistoryEvent(str, Enum):
@@ -110,7 +77,8 @@ class HistoryError(Exception):
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    path: Path
+    id: int
+    """The entry's row in the database."""
     key: str
     event: HistoryEvent
     recorded_at: datetime
@@ -204,46 +172,49 @@ def _clean_detail(text: str) -> str:
     return one_line
 
 
-@functools.lru_cache(maxsize=256)
-def _folder_name(key: str) -> str:
-    readable = re.sub(r"[^a-z0-9]+", "-", key.casefold()).strip("-")[-40:].strip("-")
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
-    return f"{readable or 'doc'}-{digest}"
-
-
 def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
 # --- the store ------------------------------------------------------------------------
 
+_COLUMNS: Final = "id, key, recorded_at, event, source_path, detail, sha256, name"
+_KNOWN_EVENTS: Final = "event IN ('save', 'export', 'push')"
+"""Rows of events a newer version of the app may add are left out of listings."""
+_NEWEST_FIRST: Final = "ORDER BY recorded_at DESC, id DESC"
+_Row = tuple[Any, ...]
+"""A row of ``_COLUMNS``, as SQLite gives it."""
+
 
 class HistoryStore:
-    """Records and lists history entries under ``root`` (the app's history folder).
+    """Records and lists history entries in the database at ``database`` (by default the
+    app's, in its state folder).
 
+    ``legacy`` is the folder of the JSON-entry store of earlier versions, imported at the
+    store's first use while it is there (by default the app's, when ``database`` is too).
     ``clock`` gives the recording time (UTC); tests pass a fixed one.
 
-    Saves and listings go through the caches of :mod:`app.storage.history_index`: a save
-    reads its key folder's index (not its entries) and the usage ledger (not the whole
-    store); listing one document reads the indexes of the folders that can hold its
-    entries. Each index is checked against its folder's listing of entry names at every
-    use (a listing is cheap, parsing entries is not), and rebuilt from the entry files
-    when it is missing, damaged or out of step, parsing only the entries it lacks. The
-    one exception is a save that follows a save of this process in the same folder with
-    nothing changed in between (:func:`_saved_view`): it goes on from what that save
-    left, with two stats instead of the folder's listing.
+    Every method raises OSError when the database cannot be used (its folder cannot be
+    written, the disk is full, another process held it past the busy timeout, a newer
+    version wrote it). A database found damaged is set aside and a new one started
+    (:mod:`app.storage.history_database`); the call then goes on with the new one.
     """
 
     def __init__(
         self,
-        root: Path | None = None,
+        database: Path | None = None,
         *,
+        legacy: Path | None = None,
         max_per_key: int = MAX_ENTRIES_PER_KEY,
         max_total_bytes: int = MAX_TOTAL_BYTES,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         # Resolved now, not at import: IDSYNC_HOME may be set after this module loads.
-        self.root = Path(root) if root is not None else history_dir()
+        if database is None:
+            database = history_database()
+            legacy = legacy if legacy is not None else legacy_history_dir()
+        self.database = Path(database)
+        self.legacy = legacy
         self.max_per_key = max_per_key
         self.max_total_bytes = max_total_bytes
         self._clock = clock
@@ -262,8 +233,8 @@ class HistoryStore:
 
         A repeat is the same document, event, file and detail as the newest entry of the
         same identity: saving twice without a change keeps one entry, while the same push
-        to another workspace (another detail) is an entry of its own. OSError propagates
-        from writing the entry; the caches never fail a save.
+        to another workspace (another detail) is an entry of its own. OSError when the
+        entry could not be kept; UnicodeEncodeError for text a document cannot hold.
         """
         kind = HistoryEvent(event)
         data = dump_document(doc)
@@ -271,178 +242,59 @@ class HistoryStore:
         source = str(Path(_normal_path(source_path))) if source_path is not None else None
         key = history_key(doc, source_path)
         clean_detail = _clean_detail(detail)
-        folder = self.root / _folder_name(key)
-        # Taken before anything is looked at: a save of another process that appends to
-        # the journal after this point makes the view this save leaves untrusted.
-        usage_before = file_identity(self.root / USAGE_NAME)
-        index = _saved_view(folder, usage_before)
-        if index is None:
-            ensure_private_folder(folder)
-            index = self._folder_index(folder, key)
-        existing = [row for row in index.rows if row.key == key]
-        if existing:
-            newest = existing[0]
-            if (
-                newest.event == kind.value
-                and newest.digest == digest
-                and newest.source == source
-                and newest.detail == clean_detail
-            ):
-                return _entry(folder, newest)
-        when = self._clock().astimezone(timezone.utc)
-        if existing and when <= existing[0].recorded_at:
-            # A clock that stepped back (or a coarse one) must not reorder entries.
-            when = existing[0].recorded_at + timedelta(microseconds=1)
-        stamp = row_stamp(when)
-        envelope = {
-            "format": HISTORY_FORMAT,
-            "version": HISTORY_VERSION,
-            "recorded_at": stamp,
-            "event": kind.value,
-            "key": key,
-            "source_path": source,
-            "detail": clean_detail,
-            "sha256": digest,
-        }
-        name = f"{when.strftime(_STAMP_FORMAT)}-{kind.value}{ENTRY_SUFFIX}"
-        payload = entry_payload(envelope, data)
-        path = folder / name
-        atomic_write_bytes(path, payload, private=True)
-        row = IndexRow(
-            name, kind.value, when, key, source, clean_detail, digest, doc.name, len(payload),
-            stamp,
+
+        def write(connection: sqlite3.Connection) -> _Row:
+            newest = connection.execute(
+                f"SELECT {_COLUMNS} FROM entries WHERE key = ? {_NEWEST_FIRST} LIMIT 1", (key,)
+            ).fetchone()
+            if newest is not None and newest[3:7] == (kind.value, source, clean_detail, digest):
+                return tuple(newest)
+            when = self._clock().astimezone(timezone.utc)
+            if newest is not None and when <= datetime.fromisoformat(newest[2]):
+                # A clock that stepped back (or a coarse one) must not reorder entries.
+                when = datetime.fromisoformat(newest[2]) + timedelta(microseconds=1)
+            row = (key, _stamp(when), kind.value, source, clean_detail, digest, doc.name)
+            entry_id = _insert(connection, row, data)
+            self._cap_key(connection, key)
+            self._cap_total(connection, entry_id)
+            return (entry_id, *row)
+
+        return _entry(self._change(write))
+
+    def _cap_key(self, connection: sqlite3.Connection, key: str) -> None:
+        """Keep the newest ``max_per_key`` entries of ``key``."""
+        connection.execute(
+            "DELETE FROM entries WHERE key = ?1 AND recorded_at < ("
+            "SELECT recorded_at FROM entries WHERE key = ?1 ORDER BY recorded_at DESC "
+            "LIMIT 1 OFFSET ?2)",
+            (key, max(0, self.max_per_key - 1)),
         )
-        new_source = not index.rows or (
-            source is not None and all(old.source != source for old in index.rows)
-        )
-        beyond = existing[max(0, self.max_per_key - 1) :]
-        for old in beyond:
-            _remove_file(folder / old.name)
-        index.rows = _with_newest(row, index.rows, {old.name for old in beyond})
-        remembered = self._save_index(folder, index, lazily=True)
-        if new_source:
-            self._note_source(folder.name, row)
-        folder_after = _folder_identity(folder)
-        usage_after = self._cap_total(
-            len(payload), sum(old.size for old in beyond), path, usage_before
-        )
-        _VIEWS.pop(folder, None)
-        if remembered and folder_after is not None and usage_after is not None:
-            _remember_view(folder, folder_after, usage_after)
-        return _entry(folder, row, path)
 
-    def _cap_total(
-        self, added: int, removed: int, keep: Path, before: FileIdentity | None
-    ) -> FileIdentity | None:
-        """Keep the store under the total-size cap, oldest entries of any document first.
-
-        The total is a running count in the usage ledger that each save adjusts, so a save
-        neither lists nor stats the store. Only when the count passes the cap is the store
-        swept (:meth:`_sweep`): every folder's index is read (no entry file), the total
-        counted afresh, and the oldest entries dropped until the store is 1/64 under the
-        cap. That margin makes a full store sweep once per 1/64 of the cap written (some
-        250 saves at the default cap), not at every save. A count that drifted (a save of
-        another process lost in a race, entries an older version of the app added) is set
-        right by the next sweep, by every listing of all documents (:meth:`entries` reads
-        every index anyway) and by rebuilding the ledger when it is missing or damaged.
-
-        ``before`` is the ledger's identity when the save began. While it is the one this
-        process's last append left, the total this process remembers is the ledger's and
-        the file is not read. Returns the ledger's identity after this save's own line
-        when no other process appended between ``before`` and that line (the save's view
-        of its folder can then be trusted by the next save, see :func:`_saved_view`),
-        else None.
-        """
-        path = self.root / USAGE_NAME
-        remembered = _USAGE.get(path)
-        usage: UsageCount | None
-        if remembered is not None and before is not None and remembered[0] == before:
-            usage = remembered[1]
-        else:
-            _USAGE.pop(path, None)
-            usage = read_usage(path)
-        if usage is None:
-            total = sum(index.size for index in self._all_indexes().values())  # new one in
-            rewrite = True
-        else:
-            total = usage.total + added - removed
-            rewrite = usage.lines >= USAGE_LINES
-        if total > self.max_total_bytes:
-            total = self._sweep(keep)
-            rewrite = True
-        after = None if rewrite else append_usage(path, added - removed)
-        if after is None:
-            # A journal started afresh is not remembered: a line another process added
-            # between reading the old one and replacing it is lost, and the next save
-            # should read what is really there.
-            _USAGE.pop(path, None)
-            write_usage(path, total)
-            return None
-        if before is None or after[0] != before[0] or after[1] != before[1] + len(
-            usage_line(added - removed)
-        ):
-            _USAGE.pop(path, None)  # another process's line came in between
-            return None
-        lines = usage.lines if usage is not None else 0
-        _USAGE[path] = (after, UsageCount(total, lines + 1))
-        return after
-
-    def _sweep(self, keep: Path) -> int:
-        """Drop the oldest entries until the store is 1/64 under the cap; its new total."""
-        indexes = self._all_indexes()
-        total = sum(index.size for index in indexes.values())
+    def _cap_total(self, connection: sqlite3.Connection, keep: int) -> None:
+        """Keep the documents' bytes under the cap, oldest entries of any document first
+        (never the one just kept)."""
+        (total,) = connection.execute("SELECT bytes FROM usage").fetchone()
         if total <= self.max_total_bytes:
-            return total
-        goal = self.max_total_bytes - self.max_total_bytes // 64
-        # File names start with the recording time, so name order is age order.
-        oldest_first = sorted(
-            (row.name, folder, row.size) for folder, index in indexes.items() for row in index.rows
+            return
+        dropped: list[tuple[int]] = []
+        oldest = connection.execute(
+            "SELECT id, size FROM entries WHERE id != ? ORDER BY recorded_at, id", (keep,)
         )
-        dropped: dict[str, set[str]] = {}
-        for name, folder, size in oldest_first:
-            if total <= goal:
+        for entry_id, size in oldest:
+            if total <= self.max_total_bytes:
                 break
-            if self.root / folder / name == keep:
-                continue
-            _remove_file(self.root / folder / name)
-            dropped.setdefault(folder, set()).add(name)
+            dropped.append((entry_id,))
             total -= size
-        for folder, names in dropped.items():
-            index = indexes[folder]
-            index.rows = [row for row in index.rows if row.name not in names]
-            if index.rows or index.skipped:
-                self._save_index(self.root / folder, index)
-            else:
-                remove_cache(self.root / folder / INDEX_NAME)
-                with contextlib.suppress(OSError):  # something else in it: kept
-                    (self.root / folder).rmdir()
-        return total
-
-    def _note_source(self, folder_name: str, row: IndexRow) -> None:
-        """A new folder, or the first entry of a file in it: the sources map learns it."""
-        sources = self._load_sources()
-        if sources is None:
-            sources = self._rebuild_sources(self._all_indexes())
-        else:
-            sources.add(folder_name, [row])
-        write_cache(self.root / SOURCES_NAME, dump_sources(sources))
+        oldest.close()
+        connection.executemany("DELETE FROM entries WHERE id = ?", dropped)
 
     # -- reading -------------------------------------------------------------------------
 
     def entries(self, key: str | None = None) -> list[HistoryEntry]:
         """Entries newest first: of one identity, or of every document with ``None``."""
-        if key is not None:
-            folder = self.root / _folder_name(key)
-            return [
-                _entry(folder, row) for row in self._folder_index(folder, key).rows
-                if row.key == key
-            ]
-        indexes = self._all_indexes()
-        found = [
-            _entry(self.root / name, row) for name, index in indexes.items() for row in index.rows
-        ]
-        self._refresh_root_caches(indexes)
-        return _newest_first(found)
+        if key is None:
+            return self._select(f"WHERE {_KNOWN_EVENTS}", ())
+        return self._select(f"WHERE key = ? AND {_KNOWN_EVENTS}", (key,))
 
     def entries_for(
         self, doc: IdSyncDocument, source_path: Path | str | None
@@ -450,473 +302,202 @@ class HistoryStore:
         """Entries of this document: its identity, or saved from/to the same file.
 
         A document that gained its ids after being saved keeps its earlier file entries.
-        Reads only the indexes of its own folder and of the folders the sources map
-        names for the file.
         """
         key = history_key(doc, source_path)
         if source_path is None:
             return self.entries(key)
         source = str(Path(_normal_path(source_path)))
-        own = _folder_name(key)
-        indexes: dict[str, KeyIndex] = {}
-        sources = self._current_sources(indexes)
-        found: list[HistoryEntry] = []
-        for name in {own} | sources.sources.get(source, set()):
-            index = indexes.get(name)
-            if index is None:
-                index = self._folder_index(self.root / name, key if name == own else None)
-            found.extend(
-                _entry(self.root / name, row)
-                for row in index.rows
-                if row.key == key or row.source == source
-            )
-        return _newest_first(found)
+        where = f"WHERE (key = ? OR source_path = ?) AND {_KNOWN_EVENTS}"
+        return self._select(where, (key, source))
 
     def load(self, entry: HistoryEntry) -> IdSyncDocument:
         """The document kept in ``entry``; HistoryError says why it cannot be read."""
+        data = self._document_bytes(entry)
         try:
-            raw = read_json(entry.path, MAX_STATE_BYTES)
-        except ReadError as error:
-            if error.problem is Problem.MISSING:
-                raise HistoryError(
-                    f"The history entry {entry.path.name} is gone (removed as older "
-                    "entries are)."
-                ) from None
-            raise HistoryError(
-                f"The history entry {entry.path} cannot be read: {error.reason}"
-            ) from None
-        document = raw.get("document") if isinstance(raw, dict) else None
-        if not isinstance(document, dict):
-            raise HistoryError(f"The history entry {entry.path} holds no document.")
-        try:
-            return parse_document(
-                json.dumps(document, ensure_ascii=False).encode("utf-8"), str(entry.path)
-            )
+            return parse_document(data, f"{self.database.name} entry {entry.id}")
         except (DocumentError, UnicodeEncodeError) as error:
             raise HistoryError(
-                f"The history entry {entry.path} holds no usable document: {error}"
+                f"The history entry of {_when(entry)} holds no usable document: {error}"
             ) from error
 
     def amend(self, entry: HistoryEntry, detail: str) -> HistoryEntry:
         """``entry`` with its detail changed in place: a push whose outcome was not known
         when it was recorded, settled by a later read. The document, the time and the
-        name stay; the entry file is written again whole (atomically) and its folder's
-        index row follows. OSError and HistoryError propagate."""
-        try:
-            raw = read_json(entry.path, MAX_STATE_BYTES)
-        except ReadError as error:
-            raise HistoryError(
-                f"The history entry {entry.path} cannot be read: {error.reason}"
-            ) from None
-        if not isinstance(raw, dict):
-            raise HistoryError(f"The history entry {entry.path} holds no document.")
+        name stay. OSError and HistoryError propagate."""
         clean_detail = _clean_detail(detail)
-        head = {name: value for name, value in raw.items() if name != "document"}
-        head["detail"] = clean_detail
-        payload = entry_payload(head, dump_document(self.load(entry)))
-        atomic_write_bytes(entry.path, payload, private=True)
-        folder = entry.path.parent
-        index = self._folder_index(folder, entry.key)
-        rows = [
-            replace(row, detail=clean_detail, size=len(payload))
-            if row.name == entry.path.name
-            else row
-            for row in index.rows
-        ]
-        self._save_index(folder, KeyIndex(index.key, rows, list(index.skipped)))
-        _VIEWS.pop(folder, None)
+
+        def write(connection: sqlite3.Connection) -> int:
+            done = connection.execute(
+                "UPDATE entries SET detail = ? WHERE id = ?", (clean_detail, entry.id)
+            )
+            return done.rowcount
+
+        if self._change(write) != 1:
+            raise HistoryError(
+                f"The history entry of {_when(entry)} is gone (removed as older entries are)."
+            )
         return replace(entry, detail=clean_detail)
 
-    # -- the caches ----------------------------------------------------------------------
-
-    def _folder_index(self, folder: Path, key: str | None) -> KeyIndex:
-        """The folder's index, made to agree with the folder; never raises.
-
-        Missing or damaged (unreadable, not JSON, too big or deep, any other shape), it
-        is rebuilt by parsing the folder's entries; out of step with the folder's listing
-        (entries added or removed behind its back: another process, an older version of
-        the app, a person), rows of vanished files are dropped and only the entry files
-        it does not list are parsed. Damaged entries met on the way are moved aside and
-        reported as always (:func:`_read_entry`). An entry file is never rewritten by
-        the app, so a listed name stands for the content indexed when it was added.
-        """
+    def entry_json(self, entry: HistoryEntry) -> bytes:
+        """``entry`` as a readable JSON file: its metadata around the document as kept."""
+        data = self._document_bytes(entry)
         try:
-            listing = set(os.listdir(folder))
-        except FileNotFoundError:
-            return KeyIndex(key)
-        except OSError as error:
-            _log.warning("Could not list history folder %s: %s", folder, error)
-            return KeyIndex(key)
-        index_path = folder / INDEX_NAME
-        index = _remembered_index(index_path)
-        raw = None
-        if index is None:
-            raw = read_cache(index_path)
-            index = parse_index(raw, _EVENT_NAMES) if raw is not None else None
-            if index is not None:
-                _remember_index(index_path, index)
-        if index is not None:
-            # The index agrees with the folder when every name it lists is there and
-            # nothing else there is an entry: set arithmetic, not a look at every name.
-            indexed = index.names()
-            if indexed <= listing and not any(map(is_entry_name, listing - indexed)):
-                return index
-        names = {name for name in listing if is_entry_name(name)}
-        if raw is not None and index is None:
-            _log.info("Rebuilding the history index of %s: not an index this app wrote", folder)
-        known = {row.name: row for row in index.rows} if index is not None else {}
-        skipped_before = set(index.skipped) if index is not None else set()
-        rows = [row for row in known.values() if row.name in names]
-        skipped = sorted(skipped_before & names)
-        for name in sorted(names - known.keys() - skipped_before):
-            row = _read_row(folder / name)
-            if row is not None:
-                rows.append(row)
-            elif os.path.lexists(folder / name):
-                skipped.append(name)  # a newer version's entry, or one that could not move
-        index_key = key if key is not None else index.key if index is not None else None
-        if index_key is None and rows:
-            index_key = rows[0].key
-        rebuilt = KeyIndex(index_key, newest_first(rows), skipped)
-        if names or index is not None:
-            self._save_index(folder, rebuilt)
-        return rebuilt
+            document = json.loads(data)
+        except (ValueError, RecursionError) as error:
+            raise HistoryError(
+                f"The history entry of {_when(entry)} holds no readable document: {error}"
+            ) from None
+        envelope = {
+            "format": HISTORY_FORMAT,
+            "version": HISTORY_VERSION,
+            "recorded_at": _stamp(entry.recorded_at),
+            "event": entry.event.value,
+            "key": entry.key,
+            "source_path": str(entry.source_path) if entry.source_path else None,
+            "detail": entry.detail,
+            "sha256": entry.digest,
+            "document": document,
+        }
+        return (json.dumps(envelope, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
-    def _save_index(self, folder: Path, index: KeyIndex, *, lazily: bool = False) -> bool:
-        """Write the folder's index; ``lazily`` (a save's), it may stay in memory only.
-        True when this process remembers ``index`` as the folder's afterwards.
-
-        Rewriting the index file is a temp file and a rename: half again the cost of the
-        entry's own write. The index is a cache checked against the folder's listing at
-        every use, so a file that lags behind by a few entries is still correct: another
-        process (or this one, after the process ends) parses just the entries it lacks
-        and writes the index afresh. A save therefore updates the index this process
-        remembers, and writes the file only at every :data:`INDEX_LAG` saves, or when
-        the file is not the one this process last wrote.
-        """
-        path = folder / INDEX_NAME
-        if lazily and _defer_index(path, index):
-            return True
-        if write_cache(path, dump_index(index)):
-            return _remember_index(path, index)
-        return False
-
-    def _folder_names(self) -> list[str]:
+    def _document_bytes(self, entry: HistoryEntry) -> bytes:
         try:
-            with os.scandir(self.root) as found:
-                return [item.name for item in found if is_folder_name(item.name) and item.is_dir()]
+            found = self._use(
+                lambda connection: connection.execute(
+                    "SELECT body FROM documents WHERE id = ?", (entry.id,)
+                ).fetchone()
+            )
         except OSError as error:
-            if not isinstance(error, (FileNotFoundError, NotADirectoryError)):
-                _log.warning("Could not list the history folder %s: %s", self.root, error)
-            return []
+            raise HistoryError(
+                f"The history cannot be read: {error.strerror or error}"
+            ) from None
+        if found is None:
+            raise HistoryError(
+                f"The history entry of {_when(entry)} is gone (removed as older entries are)."
+            )
+        return bytes(found[0])
 
-    def _all_indexes(self) -> dict[str, KeyIndex]:
-        return {name: self._folder_index(self.root / name, None) for name in self._folder_names()}
+    def _select(self, where: str, parameters: tuple[str, ...]) -> list[HistoryEntry]:
+        query = f"SELECT {_COLUMNS} FROM entries {where} {_NEWEST_FIRST}"
+        rows = self._use(lambda connection: connection.execute(query, parameters).fetchall())
+        return [_entry(row) for row in rows]
 
-    def _load_sources(self) -> Sources | None:
-        raw = read_cache(self.root / SOURCES_NAME)
-        return parse_sources(raw) if raw is not None else None
+    # -- the database --------------------------------------------------------------------
 
-    @staticmethod
-    def _rebuild_sources(indexes: dict[str, KeyIndex]) -> Sources:
-        sources = Sources()
-        for name, index in indexes.items():
-            sources.add(name, index.rows)
-        return sources
+    def _change(self, action: Callable[[sqlite3.Connection], _T]) -> _T:
+        """``action`` in one write transaction (taken at once: two processes saving at
+        once take turns), committed when it returns."""
 
-    def _current_sources(self, indexes: dict[str, KeyIndex]) -> Sources:
-        """The sources map, rebuilt when missing or damaged, and made to agree with the
-        root's listing of key folders (folders it has not seen are read and added, gone
-        ones dropped); indexes read on the way are left in ``indexes``."""
-        names = self._folder_names()
-        sources = self._load_sources()
-        if sources is None:
-            indexes.update((name, self._folder_index(self.root / name, None)) for name in names)
-            sources = self._rebuild_sources(indexes)
-            if names:
-                write_cache(self.root / SOURCES_NAME, dump_sources(sources))
-            return sources
-        present = set(names)
-        unseen, gone = present - sources.folders, sources.folders - present
-        for name in unseen:
-            indexes[name] = self._folder_index(self.root / name, None)
-            sources.add(name, indexes[name].rows)
-        for name in gone:
-            sources.forget(name)
-        if unseen or gone:
-            write_cache(self.root / SOURCES_NAME, dump_sources(sources))
-        return sources
+        def transaction(connection: sqlite3.Connection) -> _T:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                result = action(connection)
+                connection.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+            return result
 
-    def _refresh_root_caches(self, indexes: dict[str, KeyIndex]) -> None:
-        """After reading every index: the usage ledger and sources map made exact."""
-        if not indexes and not self.root.is_dir():
+        return self._use(transaction)
+
+    def _use(self, action: Callable[[sqlite3.Connection], _T]) -> _T:
+        """``action`` on the database; once more on a new one when it is found damaged."""
+        for attempt in (1, 2):
+            connection = self._connection()
+            try:
+                return action(connection)
+            except sqlite3.Error as error:
+                if attempt == 1 and is_damage(error):
+                    forget_connection(self.database)
+                    set_aside_database(self.database, "damaged")
+                    continue
+                raise as_os_error(error) from error
+        raise AssertionError("unreachable")  # the second attempt returns or raises
+
+    def _connection(self) -> sqlite3.Connection:
+        connection = shared_connection(self.database)
+        legacy, self.legacy = self.legacy, None  # looked at once per store
+        if legacy is not None and legacy.is_dir():
+            self._import(connection, legacy)
+        return connection
+
+    def _import(self, connection: sqlite3.Connection, folder: Path) -> None:
+        """The JSON-entry store of earlier versions, in one transaction; the folder is
+        renamed (kept) only once that transaction is committed. Importing again (a
+        folder an older version of the app wrote to since) adds only what is new."""
+        added = 0
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                for imported in read_legacy_store(folder):
+                    added += _insert_imported(connection, imported)
+                connection.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+        except (sqlite3.Error, OSError) as error:
+            # Kept where it is and tried again at the next start; the history works on.
+            _log.warning("Could not import the earlier history in %s: %s", folder, error)
             return
-        total = sum(index.size for index in indexes.values())
-        usage = read_usage(self.root / USAGE_NAME)
-        if usage is None or usage.total != total:
-            write_usage(self.root / USAGE_NAME, total)
-        sources = self._rebuild_sources(indexes)
-        if self._load_sources() != sources:
-            write_cache(self.root / SOURCES_NAME, dump_sources(sources))
+        _log.info("Imported %d history entries from %s", added, folder)
+        confirm_import(folder)
 
 
-_EVENT_NAMES: Final = frozenset(event.value for event in HistoryEvent)
-
-
-
-def entry_payload(head: dict[str, object], document: bytes) -> bytes:
-    """An entry file's bytes: ``head`` then ``"document"`` holding ``document``, the
-    canonical bytes of :func:`dump_document`, byte for byte what ``json.dumps(envelope,
-    indent=2)`` gives.
-
-    The document is spliced in, one level deeper, rather than parsed and encoded again:
-    with ``indent`` set, ``json`` encodes in Python, and that second pass was a third of
-    a save's time. A newline in JSON text is only ever whitespace (a string holds it
-    escaped), so indenting after each newline cannot change a value.
-    """
-    lines = [f"  {_json_value(field)}: {_json_value(value)}," for field, value in head.items()]
-    nested = document.rstrip(b"\n").replace(b"\n", b"\n  ")
-    return ("{\n" + "\n".join(lines) + '\n  "document": ').encode("utf-8") + nested + b"\n}\n"
-
-def _json_value(value: object) -> str:
-    # json.dumps builds an encoder per call; for the envelope's strings (all but one of
-    # its values) the encoder's own string function gives the same text at a tenth of
-    # the cost.
-    if type(value) is str:
-        return encode_basestring(value)
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _entry(folder: Path, row: IndexRow, path: Path | None = None) -> HistoryEntry:
-    return HistoryEntry(
-        path=folder / row.name if path is None else path,
-        key=row.key,
-        event=HistoryEvent(row.event),
-        recorded_at=row.recorded_at,
-        source_path=Path(row.source) if row.source else None,
-        detail=row.detail,
-        digest=row.digest,
-        name=row.doc_name,
+def _insert(connection: sqlite3.Connection, row: tuple[object, ...], data: bytes) -> int:
+    cursor = connection.execute(
+        "INSERT INTO entries (key, recorded_at, event, source_path, detail, sha256, name, "
+        "size) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (*row, len(data)),
     )
+    entry_id = cursor.lastrowid
+    assert entry_id is not None
+    connection.execute("INSERT INTO documents (id, body) VALUES (?, ?)", (entry_id, data))
+    return entry_id
 
 
-def _read_row(path: Path) -> IndexRow | None:
-    entry = _read_entry(path)
-    if entry is None:
-        return None
-    try:
-        size = path.stat().st_size
-    except OSError:
-        size = 0
-    stamp = row_stamp(entry.recorded_at)
-    return IndexRow(
-        path.name,
-        entry.event.value,
-        datetime.fromisoformat(stamp),  # in UTC, as when read back from the index
-        entry.key,
-        str(entry.source_path) if entry.source_path else None,
-        entry.detail,
-        entry.digest,
-        entry.name,
-        size,
-        stamp,
+def _insert_imported(connection: sqlite3.Connection, imported: ImportedEntry) -> bool:
+    """Add an entry of the earlier store unless it is there already (same identity, time,
+    event and document); one of another event or document at the same microsecond goes
+    a microsecond later. True when added."""
+    when = imported.recorded_at
+    while True:
+        stamp = _stamp(when)
+        found = connection.execute(
+            "SELECT event, sha256 FROM entries WHERE key = ? AND recorded_at = ?",
+            (imported.key, stamp),
+        ).fetchone()
+        if found is None:
+            break
+        if tuple(found) == (imported.event, imported.digest):
+            return False
+        when += timedelta(microseconds=1)
+    row = (
+        imported.key, stamp, imported.event, imported.source_path, imported.detail,
+        imported.digest, imported.name,
     )
+    _insert(connection, row, imported.document)
+    return True
 
 
-def _remove_file(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError as error:
-        _log.warning("Could not remove old history entry %s: %s", path, error)
+def _stamp(when: datetime) -> str:
+    return when.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
-def _newest_first(entries: list[HistoryEntry]) -> list[HistoryEntry]:
-    return sorted(entries, key=lambda entry: (entry.recorded_at, entry.path.name), reverse=True)
+def _when(entry: HistoryEntry) -> str:
+    return entry.recorded_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _read_entry(path: Path) -> HistoryEntry | None:
-    """The entry's metadata, or None when the file is not a usable one.
-
-    A damaged entry is moved aside and reported (:mod:`app.storage.damage`), so it is
-    skipped once and costs nothing at the next listing; one written by a newer version
-    of the app is only skipped.
-    """
-    try:
-        return _entry_from(path, read_json(path, MAX_STATE_BYTES))
-    except ReadError as error:
-        if error.problem is Problem.MISSING:
-            return None  # removed while listing (another window dropped old entries)
-        if not error.is_damage:
-            _log.warning("Skipping history entry %s this time: %s", path, error.reason)
-            return None
-        reason = error.reason
-    except _NewerEntry as error:
-        _log.warning("Skipping history entry %s: %s", path, error)
-        return None
-    except (_BadEntry, ValueError) as error:
-        reason = str(error)
-    set_aside(path, reason, StateFile.HISTORY)
-    return None
-
-
-class _BadEntry(Exception):
-    pass
-
-
-class _NewerEntry(Exception):
-    pass
-
-
-def _entry_from(path: Path, raw: Any) -> HistoryEntry:
-    if not isinstance(raw, dict) or raw.get("format") != HISTORY_FORMAT:
-        raise _BadEntry("not a history entry this app wrote")
-    version = raw.get("version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > HISTORY_VERSION:
-        raise _NewerEntry(f"written by a newer version of the app (version {version})")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise _BadEntry(f"unknown history entry version {version!r}")
-    try:
-        event = HistoryEvent(raw.get("event"))
-    except ValueError:
-        raise _BadEntry(f"unknown event {raw.get('event')!r}") from None
-    key, detail, digest = raw.get("key"), raw.get("detail", ""), raw.get("sha256", "")
-    if not isinstance(key, str) or not isinstance(detail, str) or not isinstance(digest, str):
-        raise _BadEntry("key, detail or sha256 is not text")
-    recorded = raw.get("recorded_at")
-    if not isinstance(recorded, str):
-        raise _BadEntry("recorded_at is missing")
-    try:
-        when = datetime.fromisoformat(recorded)
-    except ValueError:
-        raise _BadEntry(f"recorded_at {recorded[:40]!r} is not a time") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    try:
-        when.astimezone()  # what every listing does; year 1 in a local zone overflows
-        when.astimezone(timezone.utc)  # what the index keeps
-    except (OverflowError, ValueError, OSError):
-        raise _BadEntry(f"recorded_at {recorded[:40]!r} is out of range") from None
-    source = raw.get("source_path")
-    if source is not None and not isinstance(source, str):
-        raise _BadEntry("source_path is not text")
-    document = raw.get("document")
-    if not isinstance(document, dict):
-        raise _BadEntry("it holds no document")
-    name = document.get("name", "")
+def _entry(row: _Row) -> HistoryEntry:
+    entry_id, key, recorded, event, source, detail, digest, name = row
     return HistoryEntry(
-        path=path,
+        id=entry_id,
         key=key,
-        event=event,
-        recorded_at=when,
+        event=HistoryEvent(event),
+        recorded_at=datetime.fromisoformat(recorded),
         source_path=Path(source) if source else None,
         detail=detail,
         digest=digest,
-        name=name if isinstance(name, str) else "",
+        name=name,
     )
-
-
-# The indexes this process read or wrote last, by the identity of their file (a new file at
-# every write: the cache is replaced, never rewritten): a window saving again and again
-# parses its document's index once, while an index another process wrote is read afresh.
-# Each with the number of saves it holds that its file does not (see _save_index).
-_INDEXES: dict[Path, tuple[FileIdentity, KeyIndex, int]] = {}
-_MAX_REMEMBERED = 64
-INDEX_LAG: Final = 8
-
-# What the last save of this process left in a key folder: the folder's identity after
-# the save and the usage journal's after the save's own line (see _saved_view).
-_VIEWS: dict[Path, tuple[FileIdentity, FileIdentity]] = {}
-# The usage journal's total as this process's last append left it, with the journal's
-# identity then: while the file is still that one, a save need not read it.
-_USAGE: dict[Path, tuple[FileIdentity, UsageCount]] = {}
-
-
-def _remembered_index(path: Path) -> KeyIndex | None:
-    remembered = _INDEXES.get(path)
-    if remembered is None or remembered[0] != file_identity(path):
-        return None
-    index = remembered[1]
-    # A copy: the caller may change its rows before saving them.
-    return KeyIndex(index.key, list(index.rows), list(index.skipped))
-
-
-def _remember_index(path: Path, index: KeyIndex) -> bool:
-    identity = file_identity(path)
-    if identity is None:
-        return False
-    if len(_INDEXES) >= _MAX_REMEMBERED and path not in _INDEXES:
-        _INDEXES.pop(next(iter(_INDEXES)))
-    _INDEXES[path] = (identity, KeyIndex(index.key, list(index.rows), list(index.skipped)), 0)
-    return True
-
-
-def _defer_index(path: Path, index: KeyIndex) -> bool:
-    """Keep a save's ``index`` in memory only; False when its file must be written now."""
-    remembered = _INDEXES.get(path)
-    if remembered is None:
-        return False
-    identity, _, behind = remembered
-    if behind + 1 >= INDEX_LAG or identity != file_identity(path):
-        return False
-    kept = KeyIndex(index.key, list(index.rows), list(index.skipped))
-    _INDEXES[path] = (identity, kept, behind + 1)
-    return True
-
-
-def _folder_identity(folder: Path) -> FileIdentity | None:
-    try:
-        found = os.stat(folder)
-    except OSError:
-        return None
-    return identity_of(found) if stat.S_ISDIR(found.st_mode) else None
-
-
-def _remember_view(folder: Path, after: FileIdentity, usage: FileIdentity) -> None:
-    if len(_VIEWS) >= _MAX_REMEMBERED:
-        _VIEWS.pop(next(iter(_VIEWS)))
-    _VIEWS[folder] = (after, usage)
-
-
-def _saved_view(folder: Path, usage: FileIdentity | None) -> KeyIndex | None:
-    """The folder's index as this process's last save in it left it, when nothing can have
-    changed the folder since; None when the folder must be listed (and the index checked
-    against it) as at any other use.
-
-    A save is the one use of an index that skips the folder's listing, and only under two
-    conditions, checked with two stats instead of reading the folder's names:
-
-    - the folder's identity (inode, size, modification and change times) is the one the
-      last save took after all its own changes: an entry added or removed by anyone else
-      since (a person, an older version of the app) changes the folder's times;
-    - the usage journal is the file, and of the size, that the last save's own line left:
-      every save of this app appends to it (or replaces it) after writing its entry, so a
-      save of another process in the meantime shows there even when the folder's times,
-      on a file system that keeps them coarsely, did not move. The last save itself
-      trusted its view only if no other line came in between its start and its line.
-
-    What the view can miss is only what a save racing another one always could: a save
-    has never been atomic with respect to other processes' saves. Listings are not
-    concerned: they list the folder at every use, as before, so they see every entry.
-    """
-    remembered = _VIEWS.get(folder)
-    if remembered is None or usage is None or remembered[1] != usage:
-        return None
-    if remembered[0] != _folder_identity(folder):
-        return None
-    cached = _INDEXES.get(folder / INDEX_NAME)
-    if cached is None:
-        return None
-    index = cached[1]
-    return KeyIndex(index.key, list(index.rows), list(index.skipped))
-
-
-def _with_newest(row: IndexRow, rows: list[IndexRow], dropped: set[str]) -> list[IndexRow]:
-    """``rows`` (newest first) with ``row`` added and the names in ``dropped`` left out.
-
-    A new entry is almost always newer than every other one in its folder: then it goes
-    first, without sorting the folder's rows again at every save.
-    """
-    kept = [old for old in rows if old.name not in dropped and old.name != row.name]
-    if not kept or recency(row) > recency(kept[0]):
-        return [row, *kept]
-    return newest_first([row, *kept])

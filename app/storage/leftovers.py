@@ -10,8 +10,8 @@ from app.storage.paths import app_folders
 
 
 def remove_stale_leftovers(now: float | None = None) -> int:
-    """Remove stale temp files of interrupted writes in the config, state and history
-    folders (and the history's per-document folders); returns how many. Never raises."""
+    """Remove stale temp files of interrupted writes in the config and state folders
+    (and folders in them); returns how many. Never raises."""
     removed = 0
     for folder in app_folders():
         removed += remove_stale_temp_files(folder, now=now)

@@ -54,19 +54,25 @@ def config_dir() -> Path:
     return _ensure(home / "config" if home else Path(_dirs.user_config_dir))
 
 
-def data_dir() -> Path:
-    home = _home_override()
-    return _ensure(home / "data" if home else Path(_dirs.user_data_dir))
-
-
 def state_dir() -> Path:
-    """Autosave and crash-recovery files."""
+    """Autosave and crash-recovery files, and the history's database."""
     home = _home_override()
     return _ensure(home / "state" if home else Path(_dirs.user_state_dir))
 
 
-def history_dir() -> Path:
-    return _ensure(data_dir() / "history")
+HISTORY_DATABASE_NAME = "history.sqlite3"
+
+
+def history_database() -> Path:
+    """The history's database: a person's history of actions is state (XDG's words)."""
+    return state_dir() / HISTORY_DATABASE_NAME
+
+
+def legacy_history_dir() -> Path:
+    """Where versions before the database kept one JSON file per entry; looking it up
+    never creates it (it is only ever imported from, see ``storage.history_import``)."""
+    home = _home_override()
+    return (home / "data" if home else Path(_dirs.user_data_dir)) / "history"
 
 
 def app_folders() -> list[Path]:
@@ -74,9 +80,7 @@ def app_folders() -> list[Path]:
     they exist; looking them up never creates them."""
     home = _home_override()
     if home:
-        config, state, data = home / "config", home / "state", home / "data"
+        config, state = home / "config", home / "state"
     else:
-        config = Path(_dirs.user_config_dir)
-        state = Path(_dirs.user_state_dir)
-        data = Path(_dirs.user_data_dir)
-    return [folder for folder in (config, state, data / "history") if folder.is_dir()]
+        config, state = Path(_dirs.user_config_dir), Path(_dirs.user_state_dir)
+    return [folder for folder in (config, state) if folder.is_dir()]

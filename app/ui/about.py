@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME, HOMEPAGE, LICENSE, __version__
-from app.storage.paths import config_dir, history_dir, state_dir
+from app.storage.paths import config_dir, history_database, state_dir
 from app.ui.app_icon import app_icon
 from app.ui.theme import heading_font
 
@@ -38,7 +38,7 @@ def kept_folders() -> list[tuple[str, Path]]:
     return [
         ("Settings", config_dir()),
         ("Recovery files", state_dir()),
-        ("History", history_dir()),
+        ("History", history_database()),
     ]
 
 

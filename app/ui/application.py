@@ -8,27 +8,15 @@ everything it imports at the top, imports Qt and light modules only.
 from __future__ import annotations
 
 import gc
-import linecache
 import sys
 from collections.abc import Sequence
 
 from PySide6.QtWidgets import QApplication
 
-from app.ui.pyside_source_scan import replace_pyside_source_scan
-
-# Right after PySide6, before the window's modules (and later the model, the catalog and the
-# rules): PySide6 would otherwise keep the source text of each of them in memory.
-replace_pyside_source_scan()
-# What PySide's own check read until now (PySide6's and shiboken6's sources, enum's, and
-# those of what this module and the self-test imported since PySide6, typing's among
-# them): emptied before the window is built, its memory serves what is built next
-# (0.2 MiB less at ready than keeping it).
-linecache.clearcache()
-
-from app import APP_NAME, DESKTOP_ID, __version__  # noqa: E402
-from app.ui.app_icon import app_icon  # noqa: E402
-from app.ui.first_paint import FirstPaint  # noqa: E402
-from app.ui.main_window import MainWindow  # noqa: E402
+from app import APP_NAME, DESKTOP_ID, __version__
+from app.ui.app_icon import app_icon
+from app.ui.first_paint import FirstPaint
+from app.ui.main_window import MainWindow
 
 ORGANIZATION = "idsync-configurator"
 
@@ -57,7 +45,7 @@ def fill_window(window: MainWindow) -> bool:
     try:
         catalog = load_catalog()
     except CatalogError as error:
-        from PySide6.QtWidgets import QMessageBox  # its Python type costs the start 4 ms
+        from PySide6.QtWidgets import QMessageBox  # here: its Python type slows every start
 
         # The window goes first: there is nothing it could show, and the message stays
         # on screen on its own until it is read.
@@ -116,7 +104,7 @@ def run_gui(paths: list[str]) -> int:
 def _set_start_up_aside() -> None:
     """What start-up made (modules, the catalog, the pages) lives as long as the app:
     set it aside from the collector, so a full collection while the person types walks
-    only what editing made (one over start-up's objects took 15-25 ms here). Garbage
-    first, or it would be kept for good."""
+    only what editing made (benchmarks/RESULTS.md has what one over start-up's objects
+    took). Garbage first, or it would be kept for good."""
     gc.collect()
     gc.freeze()

@@ -75,7 +75,7 @@ class HistoryDialog(QDialog):
                 self.store = HistoryStore()
             except OSError as error:
                 self._store_problem = (
-                    f"The history folder cannot be used ({error.strerror or error}); "
+                    f"The history cannot be used ({error.strerror or error}); "
                     "check that the app's data folder is writable."
                 )
         self.entries: list[HistoryEntry] = []
@@ -215,14 +215,21 @@ class HistoryDialog(QDialog):
     def _load_entries(self, show_all: bool) -> list[HistoryEntry]:
         if self.store is None:
             return []
-        if show_all:
-            return self.store.entries()
-        return self.store.entries_for(self.controller.document, self.controller.path)
+        try:
+            if show_all:
+                return self.store.entries()
+            return self.store.entries_for(self.controller.document, self.controller.path)
+        except OSError as error:
+            self._store_problem = f"The history cannot be read ({error.strerror or error})."
+            return []
 
     def _empty_text(self, show_all: bool) -> str:
-        if show_all or self.store is None or not self.store.entries():
+        if show_all or self.store is None or self._store_problem:
             return NO_HISTORY
-        return NO_HISTORY_HERE
+        try:
+            return NO_HISTORY_HERE if self.store.entries() else NO_HISTORY
+        except OSError:
+            return NO_HISTORY
 
     @staticmethod
     def _detail(entry: HistoryEntry) -> str:

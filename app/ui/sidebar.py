@@ -48,7 +48,7 @@ class _StepDelegate(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
         # The style's own row (background, selection) through the base class, so this
-        # module never touches QStyle: its Python type costs the first paint 4 ms.
+        # module never touches QStyle: building its Python type delays the first paint.
         super().paint(painter, option, index)
         view = self.parent()
         assert isinstance(view, QListWidget)

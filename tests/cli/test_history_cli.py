@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -11,9 +13,11 @@ import pytest
 from app.core.model import IdentifierRow, Strategy
 from app.storage.documents import dump_document
 from app.storage.history import HistoryStore
+from app.storage.history_database import forget_connection
 from tests.helpers.cli import run
 from tests.helpers.damage import DAMAGE
 from tests.helpers.documents import CLEAN, write
+from tests.helpers.history import write_legacy_entry
 from tests.helpers.killed_save import kill_during_save
 
 START = datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)
@@ -117,31 +121,114 @@ def test_an_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
 # --- damaged entries ---------------------------------------------------------------------
 
 
-@pytest.mark.timeout(60)  # a FIFO among the entries must not hang the listing
-def test_damaged_entries_are_skipped_counted_once_and_the_rest_listed(
-    kept: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.timeout(60)  # a FIFO among the entries must not hang the import
+def test_damaged_entries_of_the_earlier_store_are_skipped_counted_once_and_the_rest_listed(
+    kept: Path, idsync_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = HistoryStore()
-    folder = store.entries()[0].path.parent
+    folder = idsync_home / "data" / "history" / "earlier"
+    write_legacy_entry(folder, OTHER, key="untitled", when=START - timedelta(days=1))
     for name, damage in (("fifo", "FIFO"), ("zero", "device"), ("utf8", "invalid UTF-8"),
                          ("deep", "deep nesting"), ("digits", "huge integer")):
         DAMAGE[damage](folder / f"20200101T000000.000000Z-{name}.json")
     result = run(capsys, "history", "--all")
     assert result.code == 0, result.err
-    assert len(result.out_lines) == 3
+    assert len(result.out_lines) == 4
     assert result.err_lines == [
         "idsync: history: 5 damaged entries skipped "
         "(moved aside as NAME.damaged-<time>)"
     ]
     again = run(capsys, "history", "--all")
-    assert (again.code, len(again.out_lines), again.err) == (0, 3, "")
-    shown = run(capsys, "history", "--show", "1")
+    assert (again.code, len(again.out_lines), again.err) == (0, 4, "")
+    shown = run(capsys, "history", "--show", "4")
     assert shown.code == 0 and shown.out.encode("utf-8") == dump_document(OTHER)
+
+
+def test_a_damaged_database_is_set_aside_said_once_and_a_new_history_started(
+    kept: Path, idsync_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = idsync_home / "state" / "history.sqlite3"
+    forget_connection(database)
+    database.write_bytes(b"\x00garbage" * 1000)
+    result = run(capsys, "history", "--all")
+    assert result.code == 0
+    assert result.out == ""
+    assert len(result.err_lines) == 2
+    assert "versions are kept as you save, export and push" in result.err_lines[0]
+    assert result.err_lines[1].startswith(f"idsync: The history database {database} cannot be")
+    assert "a new, empty history was started" in result.err_lines[1]
+    assert len(list(database.parent.glob("history.sqlite3.damaged-*"))) == 1
+    again = run(capsys, "history", "--all")
+    assert (again.code, again.out, "database" in again.err) == (0, "", False)
 
 
 def test_stale_temp_files_of_killed_saves_are_removed(
     kept: Path, idsync_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    temp = kill_during_save("history", kept, idsync_home)
+    temp = kill_during_save("settings", kept, idsync_home)
     assert run(capsys, "history").code == 0
     assert not temp.exists()
+
+
+# --- export --------------------------------------------------------------------------------
+
+
+def test_history_export_writes_a_version_as_a_readable_json_file(
+    kept: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "version-2.json"
+    result = run(capsys, "history", "export", "2", str(kept), "-o", str(target))
+    assert result.code == 0, result.err
+    assert result.out == ""
+    assert result.err_lines == [f"idsync: version 2 of {kept}'s document written to {target}"]
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith('{\n  "format": "idsync-history",\n')
+    envelope = json.loads(text)
+    assert envelope["event"] == "save"
+    assert envelope["recorded_at"] == START.isoformat(timespec="microseconds")
+    assert envelope["source_path"] == str(kept)
+    assert envelope["key"] == "audience:spa_1/aud_1/dst_1"
+    assert (json.dumps(envelope["document"], indent=2, ensure_ascii=False) + "\n").encode(
+        "utf-8"
+    ) == dump_document(CLEAN)
+    assert envelope["sha256"] == hashlib.sha256(dump_document(CLEAN)).hexdigest()
+
+
+def test_history_export_without_output_prints_the_newest_of_all(
+    kept: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run(capsys, "history", "export", "1")
+    assert result.code == 0, result.err
+    envelope = json.loads(result.out)
+    assert envelope["document"]["name"] == "Other"
+    assert envelope["event"] == "save"
+    pushed = json.loads(run(capsys, "history", "export", "1", str(kept)).out)
+    assert pushed["detail"] == "pushed to spa_1/aud_1 (dst_1): written"
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (("0",), "history export: '0' is not a version number"),
+        (("9",), "history export: there is no version 9: 3 versions of any document"),
+        ((), "the following arguments are required: N"),
+        (("1", "--everything"), "unrecognized arguments: --everything"),
+    ],
+)
+def test_history_export_refuses_what_it_cannot_do_in_one_line(
+    kept: Path, capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], fragment: str
+) -> None:
+    result = run(capsys, "history", "export", *argv)
+    assert result.code == 2
+    assert result.out == ""
+    assert len(result.err_lines) == 1
+    assert fragment in result.err
+
+
+def test_history_export_to_a_folder_that_is_not_there_says_so(
+    kept: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "missing" / "v.json"
+    result = run(capsys, "history", "export", "1", "-o", str(target))
+    assert result.code == 2
+    assert len(result.err_lines) == 1 and str(target) in result.err
+    assert not target.exists()

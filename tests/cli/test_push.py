@@ -313,28 +313,25 @@ def test_dry_run_exit_codes_say_whether_changes_are_pending(
 def test_a_damaged_history_never_fails_an_applied_push(
     cli: Cli, facebook: Path, sandbox: Sandbox
 ) -> None:
-    from app.storage.history import HistoryEvent, HistoryStore
+    from app.storage.paths import history_database
 
-    doc = read_document(facebook)
-    entry = HistoryStore().record(doc, HistoryEvent.SAVE, source_path=facebook)
-    # An entry nested a thousand levels deep beside the one the push will add.
-    deep = "[" * 1000 + "]" * 1000
-    entry.path.write_text(f'{{"format": "idsync-history", "document": {deep}}}')
+    history_database().write_bytes(b"garbage where the history database should be " * 100)
     assert cli("--yes", str(facebook)) == 0
     assert "result: Pushed to" in cli.out
     assert sandbox.count(method="PATCH") == 1
+    assert "The history database" in cli.err and "a new, empty history was started" in cli.err
 
 
 def test_an_unwritable_history_is_a_note_not_a_failure(
     cli: Cli, facebook: Path, sandbox: Sandbox
 ) -> None:
-    from app.storage.paths import history_dir
+    from app.storage.paths import history_database
 
-    folder = history_dir()
-    if folder.is_dir():
-        folder.rmdir()
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    folder.write_text("a file where the history folder should be")
+    folder = history_database().parent
+    for leftover in folder.iterdir():
+        leftover.unlink()
+    folder.rmdir()
+    folder.write_text("a file where the state folder should be")
     assert cli("--yes", str(facebook)) == 0
     assert "History could not keep this version" in cli.out
     assert sandbox.count(method="PATCH") == 1

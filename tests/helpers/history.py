@@ -1,9 +1,13 @@
-"""Documents and a clock for the local-history tests: entry times are known in advance."""
+"""Documents and a clock for the local-history tests (entry times are known in advance),
+and entries of the JSON-entry store earlier versions kept."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from app.core.model import (
     AudienceTarget,
@@ -12,6 +16,7 @@ from app.core.model import (
     IdSyncDocument,
     Strategy,
 )
+from app.storage.documents import dump_document
 
 START = datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)
 
@@ -37,3 +42,33 @@ def draft(name: str = "Draft") -> IdSyncDocument:
         name=name,
         identifiers=(IdentifierRow(segment="user_id", destination="", strategy=Strategy.FIRST),),
     )
+
+
+def write_legacy_entry(
+    folder: Path,
+    doc: IdSyncDocument,
+    *,
+    key: str,
+    when: datetime,
+    event: str = "save",
+    source_path: str | None = None,
+    detail: str = "",
+) -> Path:
+    """An entry file as versions before the database kept them (one JSON file per entry
+    in a folder per identity); returns its path."""
+    data = dump_document(doc)
+    envelope = {
+        "format": "idsync-history",
+        "version": 1,
+        "recorded_at": when.isoformat(timespec="microseconds"),
+        "event": event,
+        "key": key,
+        "source_path": source_path,
+        "detail": detail,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "document": json.loads(data),
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{when.strftime('%Y%m%dT%H%M%S.%fZ')}-{event}.json"
+    path.write_text(json.dumps(envelope, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path

@@ -27,7 +27,6 @@ os.replace = paused
 from app.core.model import IdSyncDocument
 from app.storage.autosave import RecoverySession
 from app.storage.documents import write_document
-from app.storage.history import HistoryStore
 from app.storage.settings import Settings, save_settings
 
 kind, target = sys.argv[1], Path(sys.argv[2])
@@ -36,13 +35,11 @@ if kind == "document":
     write_document(target, document)
 elif kind == "settings":
     save_settings(Settings(last_step="review"))
-elif kind == "history":
-    HistoryStore().record(document, "save", source_path=target)
 elif kind == "recovery":
     RecoverySession.begin().write(document, None)
 """
 
-SAVE_KINDS = ("document", "settings", "history", "recovery")
+SAVE_KINDS = ("document", "settings", "recovery")
 
 
 def kill_during_save(kind: str, target: Path, home: Path) -> Path:

@@ -50,8 +50,9 @@ def test_the_apps_own_files_are_private_whatever_the_umask(tmp_path: Path, mask:
         save_settings(Settings())
         session = RecoverySession.begin()
         recovery = session.write(IdSyncDocument(), None)
-        entry = HistoryStore().record(IdSyncDocument(), "save", source_path=tmp_path / "a.json")
-        assert [mode(p) for p in (settings_path(), recovery, entry.path)] == [0o600] * 3
+        store = HistoryStore()
+        store.record(IdSyncDocument(), "save", source_path=tmp_path / "a.json")
+        assert [mode(p) for p in (settings_path(), recovery, store.database)] == [0o600] * 3
         assert mode(session.lock_path) == 0o600
         session.close()
 

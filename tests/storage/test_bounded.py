@@ -28,7 +28,6 @@ from app.storage.bounded import (
 )
 from app.storage.damage import take_reports
 from app.storage.documents import DocumentError, dump_document, read_document
-from app.storage.history import HistoryError, HistoryStore
 from app.storage.profiles import ProfileLoadError, read_profile
 from app.storage.settings import Settings, load_settings, save_settings, settings_path
 
@@ -205,16 +204,6 @@ def test_recovery_files(special: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("special", sorted(SPECIALS))
-def test_history_entries_when_shown(special: str, tmp_path: Path) -> None:
-    store = HistoryStore()
-    entry = store.record(DOCUMENT, "save", source_path=tmp_path / "a.json")
-    entry.path.unlink()
-    SPECIALS[special](entry.path)  # replaced after it was listed
-    with pytest.raises(HistoryError, match="not a file"):
-        store.load(entry)
-
-
-@pytest.mark.parametrize("special", sorted(SPECIALS))
 def test_the_catalog(special: str, tmp_path: Path) -> None:
     folder = tmp_path / "catalog"
     shutil.copytree(shipped_catalog_dir(), folder)
@@ -248,12 +237,6 @@ def test_every_reader_accepts_a_bom(tmp_path: Path) -> None:
     kept = read_recovery(recovery)
     assert kept is not None and kept.document == DOCUMENT
     session.close()
-
-    store = HistoryStore()
-    entry = store.record(DOCUMENT, "save", source_path=document)
-    entry.path.write_bytes(BOM + entry.path.read_bytes())
-    assert store.entries() == [entry]
-    assert store.load(entry) == DOCUMENT
 
     folder = tmp_path / "catalog"
     shutil.copytree(shipped_catalog_dir(), folder)

@@ -15,6 +15,7 @@ from app.storage.damage import DamagedFile, StateFile, take_reports
 from app.storage.history import HistoryStore
 from app.storage.settings import Settings, load_settings, save_settings, settings_path
 from tests.helpers.damage import DAMAGE, DAMAGE_KINDS
+from tests.helpers.history import START, write_legacy_entry
 from tests.helpers.recovery import leave_crashed_recovery
 
 pytestmark = pytest.mark.timeout(60)  # a FIFO read that blocks fails here, not at 300 s
@@ -63,14 +64,22 @@ def test_a_damaged_recovery_file_is_not_offered(damage: str) -> None:
 
 
 @pytest.mark.parametrize("damage", DAMAGE_KINDS)
-def test_a_damaged_history_entry_is_skipped_and_counted(damage: str, tmp_path: Path) -> None:
-    store = HistoryStore()
-    kept = store.record(CONNECTED, "save", source_path=tmp_path / "kept.json")
-    path = kept.path.with_name("20200101T000000.000000Z-save.json")
+def test_a_damaged_history_entry_is_skipped_and_counted(
+    damage: str, idsync_home: Path
+) -> None:
+    # The entries of the JSON-entry store of earlier versions, read once for the import.
+    folder = idsync_home / "data" / "history" / "kept"
+    write_legacy_entry(folder, CONNECTED, key="untitled", when=START)
+    path = folder / "20200101T000000.000000Z-save.json"
     DAMAGE[damage](path)
-    assert store.entries() == [kept]
-    _the_one_report(path, StateFile.HISTORY)
-    assert store.entries(kept.key) == [kept]
+    [kept] = HistoryStore().entries()
+    assert kept.name == CONNECTED.name
+    [report] = take_reports()
+    assert (report.kind, report.path) == (StateFile.HISTORY, path)
+    assert report.aside is not None, report.move_error
+    # Moved aside, then kept with the imported folder.
+    assert os.path.lexists(idsync_home / "data" / "history.imported" / "kept" / report.aside.name)
+    assert HistoryStore().entries() == [kept]
     assert take_reports() == []
 
 

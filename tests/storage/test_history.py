@@ -1,37 +1,35 @@
-"""The local history: entries written as real files under IDSYNC_HOME, listed newest
-first per identity, repeats not duplicated, old entries dropped, damaged files skipped."""
+"""The local history: entries kept in a real SQLite database under IDSYNC_HOME, listed
+newest first per identity, repeats not duplicated, old entries dropped, two processes
+saving at once both kept."""
 
 from __future__ import annotations
 
 import json
-import logging
+import os
+import sqlite3
+import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from app.core.model import (
     DestinationRef,
-    IdSyncDocument,
     JourneyTarget,
     Strategy,
 )
-from app.storage.damage import StateFile, take_reports
 from app.storage.documents import dump_document
 from app.storage.history import (
     MAX_DETAIL_CHARS,
     HistoryError,
     HistoryEvent,
     HistoryStore,
-    entry_payload,
     history_key,
     key_label,
     push_detail,
 )
 from tests.helpers.history import START, connected, draft, ticking_clock
-from tests.helpers.strategies import documents
 
 
 @pytest.fixture
@@ -39,8 +37,8 @@ def store() -> HistoryStore:
     return HistoryStore(clock=ticking_clock())
 
 
-def test_the_default_folder_is_inside_idsync_home(idsync_home: Path) -> None:
-    assert HistoryStore().root == idsync_home / "data" / "history"
+def test_the_default_database_is_in_the_state_folder(idsync_home: Path) -> None:
+    assert HistoryStore().database == idsync_home / "state" / "history.sqlite3"
 
 
 def test_record_list_load_round_trip(store: HistoryStore, tmp_path: Path) -> None:
@@ -48,8 +46,7 @@ def test_record_list_load_round_trip(store: HistoryStore, tmp_path: Path) -> Non
     source = tmp_path / "sync.json"
     entry = store.record(doc, "save", source_path=source)
 
-    assert entry.path.is_file()
-    assert entry.path.is_relative_to(store.root)
+    assert store.database.is_file()
     assert entry.event is HistoryEvent.SAVE
     assert entry.recorded_at == START
     assert entry.source_path == source
@@ -59,39 +56,21 @@ def test_record_list_load_round_trip(store: HistoryStore, tmp_path: Path) -> Non
     assert store.load(entry) == doc
 
 
-def test_the_file_is_an_envelope_around_the_canonical_document(
+def test_an_entry_exports_as_an_envelope_around_the_document(
     store: HistoryStore, tmp_path: Path
 ) -> None:
     doc = connected()
     entry = store.record(doc, HistoryEvent.EXPORT, source_path=tmp_path / "a.json",
                          detail="Create body exported to /x/body.json")
-    envelope = json.loads(entry.path.read_text(encoding="utf-8"))
+    envelope = json.loads(store.entry_json(entry))
     assert envelope["format"] == "idsync-history"
     assert envelope["event"] == "export"
     assert envelope["recorded_at"] == "2025-03-01T09:30:00.000000+00:00"
     assert envelope["source_path"] == str(tmp_path / "a.json")
     assert envelope["detail"] == "Create body exported to /x/body.json"
+    assert envelope["sha256"] == entry.digest
     assert (json.dumps(envelope["document"], indent=2) + "\n").encode() == dump_document(doc)
 
-
-
-_encodable = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
-
-
-@settings(max_examples=150)
-@given(doc=documents, detail=_encodable, source=st.none() | _encodable)
-def test_the_spliced_entry_is_byte_for_byte_the_encoded_envelope(
-    doc: IdSyncDocument, detail: str, source: str | None
-) -> None:
-    try:
-        data = dump_document(doc)
-    except UnicodeEncodeError:
-        return  # a lone surrogate: dump_document refuses it before any entry is written
-    head = {"format": "idsync-history", "version": 1, "event": "save", "key": "k",
-            "source_path": source, "detail": detail, "sha256": "0" * 64}
-    whole = {**head, "document": json.loads(data)}
-    expected = json.dumps(whole, indent=2, ensure_ascii=False) + "\n"
-    assert entry_payload(head, data) == expected.encode("utf-8")
 
 def test_entries_are_newest_first(store: HistoryStore, tmp_path: Path) -> None:
     path = tmp_path / "a.json"
@@ -112,7 +91,7 @@ def test_a_clock_that_stands_still_or_steps_back_keeps_the_order(tmp_path: Path)
         for strategy in (Strategy.FIRST, Strategy.LAST, Strategy.ALL)
     ]
     assert store.entries(saved[0].key) == list(reversed(saved))
-    assert len({entry.path for entry in saved}) == 3
+    assert len({entry.recorded_at for entry in saved}) == 3
 
 
 def test_saving_the_same_document_twice_keeps_one_entry(
@@ -195,99 +174,80 @@ def test_retention_keeps_the_newest_per_document(tmp_path: Path) -> None:
     ]
     kept = store.entries(made[0].key)
     assert kept == list(reversed(made[-3:]))
-    assert not made[0].path.exists() and not made[1].path.exists()
+    with pytest.raises(HistoryError, match="is gone"):
+        store.load(made[0])
     assert store.entries(other.key) == [other], "another document's entries are not touched"
 
 
-def test_the_total_size_cap_drops_the_oldest_of_any_document(tmp_path: Path) -> None:
-    probe = HistoryStore(root=tmp_path / "probe", clock=ticking_clock())
-    size = probe.record(connected(), "save", source_path=None).path.stat().st_size
+def test_the_total_size_cap_drops_the_oldest_of_any_document() -> None:
+    size = len(dump_document(connected("aud_1")))
     store = HistoryStore(max_total_bytes=int(size * 2.5), clock=ticking_clock())
     oldest = store.record(connected("aud_1"), "save", source_path=None)
     middle = store.record(connected("aud_2"), "save", source_path=None)
     newest = store.record(connected("aud_3"), "save", source_path=None)
     assert store.entries() == [newest, middle]
-    assert not oldest.path.parent.exists(), "an emptied folder is removed"
+    with pytest.raises(HistoryError, match="is gone"):
+        store.load(oldest)
+    assert store.entries(oldest.key) == []
 
 
-def test_an_entry_kept_before_format_2_loads_migrated(
-    store: HistoryStore, tmp_path: Path
-) -> None:
-    doc = connected().replace(destination=DestinationRef(
-                slug="actions-klaviyo", name="Klaviyo", instance_id="dst_1"
-            ))
-    entry = store.record(doc, "save", source_path=tmp_path / "k.json")
-    raw = json.loads(entry.path.read_text(encoding="utf-8"))
-    raw["document"]["version"] = 1
-    raw["document"]["destination"]["slug"] = "klaviyo"  # the version-1 slug
-    entry.path.write_text(json.dumps(raw), encoding="utf-8")
-    assert store.load(entry) == doc
-
-
-def test_a_damaged_entry_is_skipped_moved_aside_and_reported_once(
-    store: HistoryStore, tmp_path: Path
-) -> None:
-    good = store.record(connected(), "save", source_path=tmp_path / "a.json")
-    folder = good.path.parent
-    (folder / "20250101T000000.000000Z-save.json").write_text("{ not json", encoding="utf-8")
-    (folder / "20250101T000001.000000Z-save.json").write_bytes(b"\xff\xfe\x00")
-    (folder / "20250101T000002.000000Z-save.json").write_text(
-        json.dumps({"format": "idsync-history", "version": 1, "event": "delete"}),
-        encoding="utf-8",
-    )
-    (folder / "20250101T000003.000000Z-save.json").write_text("[1, 2]", encoding="utf-8")
-    (folder / ".20250101.json.tmp").write_text("half written", encoding="utf-8")
-
-    assert store.entries() == [good]
-    damaged = take_reports(StateFile.HISTORY)
-    assert len(damaged) == 4
-    assert all(report.aside is not None and report.aside.exists() for report in damaged)
-    assert store.entries(good.key) == [good]
-    assert take_reports() == [], "set aside, so not reported again"
-    # Recording still works next to damaged files.
-    newer = store.record(connected(strategy=Strategy.ALL), "save", source_path=tmp_path / "a.json")
-    assert store.entries(good.key) == [newer, good]
-
-
-def test_an_entry_of_a_newer_version_is_skipped_but_kept(
-    store: HistoryStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    good = store.record(connected(), "save", source_path=tmp_path / "a.json")
-    newer = good.path.with_name("20990101T000000.000000Z-save.json")
-    newer.write_text(json.dumps({"format": "idsync-history", "version": 9}), encoding="utf-8")
-    caplog.set_level(logging.WARNING, logger="app.storage.history")
-    assert store.entries() == [good]
-    assert newer.exists() and take_reports() == []
-    assert "newer version" in caplog.text
-
-
-def test_entries_and_their_folders_are_private(store: HistoryStore, tmp_path: Path) -> None:
-    entry = store.record(connected(), "save", source_path=tmp_path / "a.json")
-    assert entry.path.stat().st_mode & 0o777 == 0o600
-    assert entry.path.parent.stat().st_mode & 0o777 == 0o700
+def test_the_database_is_private_and_in_wal_mode(store: HistoryStore, tmp_path: Path) -> None:
+    store.record(connected(), "save", source_path=tmp_path / "a.json")
+    assert store.database.stat().st_mode & 0o777 == 0o600
+    assert store.database.parent.stat().st_mode & 0o777 == 0o700
+    wal = store.database.with_name(store.database.name + "-wal")
+    assert wal.stat().st_mode & 0o777 == 0o600
+    with sqlite3.connect(store.database) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        plan = " ".join(
+            str(row) for row in connection.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM entries WHERE key = ? "
+                "ORDER BY recorded_at DESC", ("k",)
+            )
+        )
+    assert "entries_by_key_time" in plan
 
 
 def test_loading_an_entry_whose_document_went_bad_says_so(
     store: HistoryStore, tmp_path: Path
 ) -> None:
     entry = store.record(connected(), "save", source_path=tmp_path / "a.json")
-    envelope = json.loads(entry.path.read_text(encoding="utf-8"))
-    envelope["document"]["identifiers"][0]["strategy"] = "sometimes"
-    entry.path.write_text(json.dumps(envelope), encoding="utf-8")
+    envelope = json.loads(dump_document(connected()))
+    envelope["identifiers"][0]["strategy"] = "sometimes"
+    with sqlite3.connect(store.database) as connection:
+        connection.execute(
+            "UPDATE documents SET body = ? WHERE id = ?",
+            (json.dumps(envelope).encode(), entry.id),
+        )
     with pytest.raises(HistoryError, match=r"no usable document.*strategy"):
         store.load(entry)
-    entry.path.unlink()
-    with pytest.raises(HistoryError, match="is gone"):
-        store.load(entry)
+
+
+def test_an_entry_of_an_older_document_format_loads_migrated(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    doc = connected().replace(destination=DestinationRef(
+                slug="actions-klaviyo", name="Klaviyo", instance_id="dst_1"
+            ))
+    entry = store.record(doc, "save", source_path=tmp_path / "k.json")
+    raw = json.loads(dump_document(doc))
+    raw["version"] = 1
+    raw["destination"]["slug"] = "klaviyo"  # the version-1 slug
+    with sqlite3.connect(store.database) as connection:
+        connection.execute(
+            "UPDATE documents SET body = ? WHERE id = ?", (json.dumps(raw).encode(), entry.id)
+        )
+    assert store.load(entry) == doc
 
 
 def test_a_history_folder_that_cannot_be_written_raises_oserror(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
-    blocker.write_text("a file where the history folder should be", encoding="utf-8")
-    store = HistoryStore(root=blocker)
+    blocker.write_text("a file where the history's folder should be", encoding="utf-8")
+    store = HistoryStore(blocker / "history.sqlite3")
     with pytest.raises(OSError):
         store.record(connected(), "save", source_path=None)
-    assert store.entries() == []
+    with pytest.raises(OSError):
+        store.entries()
 
 
 def test_details_are_one_short_line(store: HistoryStore) -> None:
@@ -316,7 +276,7 @@ def test_a_push_detail_holds_only_where_it_went_and_the_result(store: HistorySto
             result="ok", token="sgp_secret",
         )
     entry = store.record(connected(), "push", source_path=None, detail=detail)
-    text = entry.path.read_text(encoding="utf-8")
+    text = store.entry_json(entry).decode("utf-8")
     assert "token" not in text.casefold()
     assert set(json.loads(text)) == {
         "format", "version", "recorded_at", "event", "key", "source_path", "detail",
@@ -332,3 +292,49 @@ def test_the_same_push_to_two_workspaces_is_two_entries(store: HistoryStore) -> 
         )
         store.record(doc, "push", source_path=None, detail=detail)
     assert len(store.entries()) == 2
+
+
+# --- two processes at once ---------------------------------------------------------------
+
+_SAVER = """
+import sys
+from pathlib import Path
+from app.core.model import AudienceTarget, IdSyncDocument
+from app.storage.history import HistoryStore
+
+who, count, start = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+while not start.exists():
+    pass
+store = HistoryStore()
+for n in range(count):
+    shared = IdSyncDocument(name=f"{who} {n}")  # one identity for both: the untitled key
+    store.record(shared, "save", source_path=None)
+    own = IdSyncDocument(name=f"{who} {n}", target=AudienceTarget(space_id=who))
+    store.record(own, "export", source_path=Path(f"/x/{who}.json"))
+"""
+
+
+@pytest.mark.timeout(120)
+def test_two_processes_saving_at_once_lose_nothing(idsync_home: Path, tmp_path: Path) -> None:
+    count = 40
+    start = tmp_path / "go"
+    root = Path(__file__).resolve().parents[2]
+    savers = [
+        subprocess.Popen(
+            [sys.executable, "-c", _SAVER, who, str(count), str(start)],
+            cwd=root, env={**os.environ, "IDSYNC_HOME": str(idsync_home)},
+            stderr=subprocess.PIPE, text=True,
+        )
+        for who in ("left", "right")
+    ]
+    start.touch()  # both begin together, after their imports
+    for saver in savers:
+        _, err = saver.communicate(timeout=100)
+        assert saver.returncode == 0, err
+    entries = HistoryStore().entries()
+    names = sorted(entry.name for entry in entries if entry.event is HistoryEvent.SAVE)
+    assert names == sorted(f"{who} {n}" for who in ("left", "right") for n in range(count))
+    assert len([entry for entry in entries if entry.event is HistoryEvent.EXPORT]) == 2 * count
+    untitled = HistoryStore().entries("untitled")
+    times = [entry.recorded_at for entry in untitled]
+    assert times == sorted(set(times), reverse=True), "one identity's times stay distinct"

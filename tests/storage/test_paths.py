@@ -11,7 +11,8 @@ from app.storage.paths import (
     app_folders,
     config_dir,
     ensure_private_folder,
-    history_dir,
+    history_database,
+    legacy_history_dir,
     state_dir,
 )
 from tests.helpers.umask import umask
@@ -28,9 +29,16 @@ def test_folders_the_app_creates_are_private(
     home = tmp_path / "not" / "there" / "yet"
     monkeypatch.setenv("IDSYNC_HOME", str(home))
     with umask(mask):
-        made = [config_dir(), state_dir(), history_dir()]
-    for folder in [*made, history_dir().parent, home, home.parent, home.parent.parent]:
+        made = [config_dir(), state_dir(), history_database().parent]
+    for folder in [*made, home, home.parent, home.parent.parent]:
         assert mode(folder) == 0o700, folder
+
+
+def test_the_history_database_is_in_the_state_folder(idsync_home: Path) -> None:
+    assert history_database() == idsync_home / "state" / "history.sqlite3"
+    assert not history_database().exists(), "looking it up creates only its folder"
+    assert legacy_history_dir() == idsync_home / "data" / "history"
+    assert not (idsync_home / "data").exists(), "the earlier store's folder is never made"
 
 
 def test_an_existing_folder_keeps_its_mode(tmp_path: Path) -> None:

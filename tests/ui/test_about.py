@@ -58,8 +58,9 @@ def test_help_about_shows_where_files_are_kept(about: AboutDialog, idsync_home: 
     assert list(shown) == ["Settings", "Recovery files", "History"]
     for path in shown.values():
         assert path.is_relative_to(idsync_home)
-        assert path.is_dir()
+    assert shown["Settings"].is_dir() and shown["Recovery files"].is_dir()
     assert shown["Recovery files"] != shown["Settings"]
+    assert shown["History"] == shown["Recovery files"] / "history.sqlite3"
 
 
 def test_the_about_text_is_selectable_and_nothing_is_cut_off(about: AboutDialog) -> None:

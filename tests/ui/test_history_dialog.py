@@ -3,6 +3,7 @@ what restoring a version would change, and Restore is one undoable edit."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from app.segment.sandbox import Sandbox
 from app.storage.documents import read_document, write_document
 from app.storage.exports import ExportKind
 from app.storage.history import HistoryEvent, HistoryStore
+from app.storage.history_database import APPLICATION_ID, SCHEMA_VERSION
 from app.ui.history_dialog import NO_HISTORY, NO_HISTORY_HERE, HistoryDialog
 from app.ui.main_window import MainWindow
 from app.ui.push.push_dialog import PushDialog, PushStep
@@ -170,9 +172,12 @@ def test_a_history_that_cannot_be_written_does_not_stop_saving(
     qtbot: QtBot, window: MainWindow, file_dialogs: FileDialogs, tmp_path: Path,
     idsync_home: Path,
 ) -> None:
-    blocked = idsync_home / "data" / "history"
-    blocked.parent.mkdir(parents=True, exist_ok=True)
-    blocked.write_text("a file where the history folder should be", encoding="utf-8")
+    database = idsync_home / "state" / "history.sqlite3"
+    database.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(database) as newer:  # written by a newer version of the app
+        newer.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        newer.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    newer.close()
     window.controller.load(facebook_document(), None)
     qtbot.keyClicks(window.target_page.name_edit, " v3")
     file_dialogs.will_save(tmp_path / "fb.json")
@@ -183,8 +188,10 @@ def test_a_history_that_cannot_be_written_does_not_stop_saving(
     message = window.statusBar().currentMessage()
     assert message.startswith("Saved, but History could not keep this version")
 
+    assert "newer version of the app" in message
     dialog = open_history(qtbot, window)
-    assert "cannot be used" in dialog.empty_label.text()
+    assert "The history cannot be read" in dialog.empty_label.text()
+    assert "newer version of the app" in dialog.empty_label.text()
 
 
 @pytest.mark.usefixtures("token_guard", "memory_keyring")

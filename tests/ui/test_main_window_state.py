@@ -9,10 +9,9 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.core.catalog import Catalog
-from app.core.model import AudienceTarget, DestinationRef, IdSyncDocument
 from app.core.steps import Step
 from app.storage.atomic import is_temp_name
-from app.storage.history import HistoryStore
+from app.storage.paths import history_database
 from app.storage.settings import Settings, load_settings, save_settings, settings_path
 from app.ui.main_window import MainWindow
 from tests.helpers.damage import DAMAGE
@@ -44,20 +43,17 @@ def test_damaged_settings_open_the_window_with_defaults_and_say_so(
     assert load_settings().last_step == Step.TARGET.value
 
 
-def test_damaged_history_entries_are_counted_in_the_status_bar(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path
+def test_a_damaged_history_database_is_reported_in_the_status_bar(
+    qtbot: QtBot, window: MainWindow
 ) -> None:
-    document = IdSyncDocument(
-        name="Kept",
-        target=AudienceTarget(space_id="spa_1", audience_id="aud_1"),
-        destination=DestinationRef(slug="facebook-custom-audiences", instance_id="dst_1"),
-    )
-    entry = HistoryStore().record(document, "save", source_path=tmp_path / "kept.json")
-    DAMAGE["FIFO"](entry.path.with_name("20200101T000000.000000Z-save.json"))
-    DAMAGE["huge integer"](entry.path.with_name("20200101T000001.000000Z-save.json"))
+    database = history_database()
+    DAMAGE["FIFO"](database)
     dialog = window.open_history()
     try:
-        assert "History: 2 damaged entries skipped" in window.statusBar().currentMessage()
+        message = window.statusBar().currentMessage()
+        assert f"The history database {database} cannot be read (not a file)" in message
+        assert "a new, empty history was started" in message
+        assert database.is_file()
     finally:
         dialog.close()
 

@@ -1,11 +1,13 @@
-"""Seconds since this process started, for the start-up times ``idsync --self-test`` prints.
+"""Seconds since this process started, for the start-up times ``idsync --self-test`` prints
+(and the benchmarks' bare window, on the same clock); nothing else uses it.
 
 On Linux the start is the kernel's: the process start time in /proc/self/stat, compared
 with CLOCK_BOOTTIME (the clock it is counted on), so the times include the interpreter's own
 start-up and every import, as a person launching ``idsync`` waits for them (resolution:
-one clock tick, usually 10 ms). Elsewhere the start is the moment this module was first
-imported, which ``app.cli`` does at the top of its imports: interpreter start-up is then
-not counted. ``CLOCK`` names which one is in use.
+one clock tick). Elsewhere the start is the moment this module was first imported, which
+``app.ui.self_test`` does before anything else: the interpreter's start-up and the
+command line's own imports are then not counted. ``CLOCK`` names which one is in use, and
+the self-test's report carries it beside the times.
 """
 
 from __future__ import annotations
