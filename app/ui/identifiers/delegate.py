@@ -30,7 +30,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -66,6 +66,8 @@ class ChoiceCombo(QComboBox):
     """The cell editor: a combo that reports when its list closes."""
 
     popupClosed = Signal()
+    completionChosen = Signal()
+    """Enter in the completion list: the value is taken and the edit is done."""
 
     def __init__(self, editable: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,7 +88,39 @@ class ChoiceCombo(QComboBox):
             viewport.installEventFilter(self)
         self._shown_by_mouse.start()
 
+    def follow_completions(self) -> None:
+        """Enter in the completion list ends the edit, as Enter in the cell does: Qt would
+        only close the list and leave the editor open for the next keys."""
+        completer = self.completer()
+        popup = completer.popup() if completer is not None else None
+        if popup is not None:
+            popup.removeEventFilter(self)
+            popup.installEventFilter(self)
+
+    def _take_completion(self) -> None:
+        completer = self.completer()
+        popup = completer.popup() if completer is not None else None
+        if completer is None or popup is None:
+            return
+        current = popup.currentIndex()
+        if current.isValid():
+            text = current.data(completer.completionRole())
+            if isinstance(text, str):
+                self.setEditText(text)
+        popup.hide()
+        self.completionChosen.emit()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        completer = self.completer()
+        if (
+            completer is not None
+            and watched is completer.popup()
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._take_completion()
+            return True
         if (
             self._shown_by_mouse.isValid()
             and event.type()
@@ -166,6 +200,7 @@ class IdentifierDelegate(QStyledItemDelegate):
         editor.setAccessibleName(f"{COLUMN_TITLES[column]} of row {index.row() + 1}")
         editor.setMaxVisibleItems(16)
         editor.popupClosed.connect(lambda: self._finish(editor))
+        editor.completionChosen.connect(lambda: self._finish(editor))
         if self._mouse_started:
             # Opened by the mouse: show the list straight away, as a dropdown does.
             self._mouse_started = False
@@ -280,3 +315,4 @@ class IdentifierDelegate(QStyledItemDelegate):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         editor.setCompleter(completer)
+        editor.follow_completions()

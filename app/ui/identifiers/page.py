@@ -54,6 +54,11 @@ from app.ui.theme import heading_font, secondary_text_color, severity_color
 from app.ui.widgets import FieldFindings, PageHeader
 
 CELL_HINT = "F2 or typing edits this cell; the arrow keys move; Enter commits, Escape cancels."
+NO_CELL_HINT = "Choose a cell to see what it holds and any problem with it."
+DEFAULT_SETUP_HINT = (
+    "Default Setup: Segment sends its own identifiers. These rows are kept for when you "
+    "choose Customized Setup again, but not sent."
+)
 
 TABLE_DESCRIPTION = (
     "One row per identifier Segment sends. F2 or typing edits a cell, Enter commits, "
@@ -173,6 +178,10 @@ class EventSettingsPage(QWidget):
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Always there: a bar that came and went with the notes below would narrow the
+        # page and re-wrap the explanations above the table, moving every control.
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._scroll = scroll
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -188,11 +197,13 @@ class EventSettingsPage(QWidget):
         self.header = PageHeader("Event settings", "")
         layout.addWidget(self.header)
         layout.addWidget(self._build_setup_choice())
-
-        self.banner = MobileIdsBanner()
-        self.banner.turnOnRequested.connect(lambda: self._set_send_mobile_ids(True))
-        self.banner.hide()
-        layout.addWidget(self.banner)
+        # Every control sits above what comes and goes (the current cell's hint, notes,
+        # the banner), so nothing moves under the mouse between two clicks.
+        settings = QHBoxLayout()
+        settings.setSpacing(12)
+        settings.addWidget(self._build_connection_settings(), 1)
+        settings.addWidget(self._build_custom_identifiers(), 1)
+        layout.addLayout(settings)
 
         header = QHBoxLayout()
         self.identifiers_heading = QLabel("&Identifiers")
@@ -203,6 +214,8 @@ class EventSettingsPage(QWidget):
         # Shown beside the counter, with the counter in the error colour, when over a limit.
         self.row_counter_icon = QLabel()
         self.row_counter_icon.setObjectName("rowCounterIcon")
+        side = self.row_counter.fontMetrics().height()
+        self.row_counter_icon.setFixedSize(side, side)
         self.row_counter_icon.hide()
         self._counter_over = False
         header.addWidget(self.identifiers_heading)
@@ -215,37 +228,33 @@ class EventSettingsPage(QWidget):
         self.table = IdentifierTableView(self.model, self.delegate)
         self.table.setAccessibleName("Identifiers")
         self.table.setAccessibleDescription(TABLE_DESCRIPTION)
-        self.table.placeholder_text = (
-            "No identifiers yet. Press “+ Add Identifier” to add the first one."
-        )
         self.identifiers_heading.setBuddy(self.table)
         layout.addWidget(self.table)
-        self.cell_detail = FindingDetail("cellDetail")
+        layout.addLayout(self._build_row_buttons())
+        self.cell_detail = FindingDetail("cellDetail", placeholder=NO_CELL_HINT)
         self.cell_detail.setAccessibleName("About the current cell")
         self.cell_detail.fixRequested.connect(self._apply_fix)
-        # Room for the hint and a two-line finding, so the row buttons below do not jump
-        # as the arrow keys move between clean cells and cells with a finding.
+        # Room for the hint and a two-line finding, kept even when there is nothing to
+        # say, so what follows does not jump as the arrow keys move between cells.
         lines = self.cell_detail.fontMetrics().lineSpacing()
         self.cell_detail.setMinimumHeight(3 * lines + 8)
         self.cell_detail.text_label.setAlignment(
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
         )
+        # The hint's words are read with the table; a label with no link is no Tab stop.
+        self.cell_detail.text_label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.cell_detail)
-        layout.addLayout(self._build_row_buttons())
 
         self.identifier_notes = FieldFindings("identifiers")
+        layout.addWidget(self.identifier_notes)
+        self.banner = MobileIdsBanner()
+        self.banner.turnOnRequested.connect(lambda: self._set_send_mobile_ids(True))
+        self.banner.hide()
+        layout.addWidget(self.banner)
         self.destination_notes = _secondary_label()
         self.destination_notes.setTextFormat(Qt.TextFormat.RichText)
         self.destination_notes.setAccessibleName("Notes about the destination")
-        layout.addWidget(self.identifier_notes)
         layout.addWidget(self.destination_notes)
-
-        settings = QHBoxLayout()
-        settings.setSpacing(12)
-        settings.addWidget(self._build_connection_settings(), 1)
-        settings.addWidget(self._build_custom_identifiers(), 1)
-        layout.addSpacing(4)
-        layout.addLayout(settings)
         layout.addStretch(1)
 
     def _build_setup_choice(self) -> QWidget:
@@ -395,16 +404,16 @@ class EventSettingsPage(QWidget):
         chain: list[QWidget] = [
             self.default_radio,
             self.customized_radio,
-            self.banner.turn_on_button,
+            self.send_mobile_ids_checkbox,
+            self.custom_identifiers_edit,
             self.table,
-            # The current cell's one-click fix, next to the cell it fixes.
+            # The current cell's one-click fix, one Tab from the cell it fixes.
             self.cell_detail.fix_button,
             self.add_button,
             self.remove_button,
             self.move_up_button,
             self.move_down_button,
-            self.send_mobile_ids_checkbox,
-            self.custom_identifiers_edit,
+            self.banner.turn_on_button,
         ]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -457,11 +466,20 @@ class EventSettingsPage(QWidget):
             else "Default Setup sends no rows of its own; choose Customized Setup"
         )
         self._update_row_buttons()
+        self.table.placeholder_text = (
+            "No identifiers yet. Press “+ Add Identifier” to add the first one."
+            if customized
+            else "Default Setup sends what Segment chooses. Choose Customized Setup to "
+            "list your own identifiers."
+        )
+        self.table.viewport().update()
         self.row_counter.setText(self._counter_text(doc))
-        self._counter_over = (
+        # Default Setup sends none of the kept rows: they cannot be over a limit.
+        self._counter_over = customized and (
             len(doc.identifiers) > MAX_ROWS or self._using_all(doc) > MAX_ALL_ROWS
         )
         self._style_counter()
+        self._show_cell_detail()
 
         self.send_mobile_ids_checkbox.setEnabled(
             doc.send_mobile_ids or spec is None or spec.supports_mobile_ids
@@ -499,7 +517,11 @@ class EventSettingsPage(QWidget):
     def _show_cell_detail(self) -> None:
         """The current cell's findings in full, where the keyboard can read them."""
         index = self.table.currentIndex()
-        if not index.isValid() or not self._customized():
+        if not self._customized():
+            self.cell_detail.show_findings([], DEFAULT_SETUP_HINT)
+            self.table.setAccessibleDescription(TABLE_DESCRIPTION)
+            return
+        if not index.isValid():
             self.cell_detail.show_findings([])
             self.table.setAccessibleDescription(TABLE_DESCRIPTION)
             return
@@ -640,6 +662,9 @@ class EventSettingsPage(QWidget):
     @classmethod
     def _counter_text(cls, doc: IdSyncDocument) -> str:
         rows = len(doc.identifiers)
+        if doc.setup is Setup.DEFAULT:
+            kept = f"{rows} kept, not sent" if rows else "none of your own"
+            return f"Default Setup: identifiers chosen by Segment · {kept}"
         using_all = cls._using_all(doc)
 
         def over(count: int, limit: int) -> str:

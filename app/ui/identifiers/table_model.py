@@ -200,6 +200,10 @@ class IdentifierTableModel(QAbstractTableModel):
             return False
         row = index.row()
         doc = self._controller.document
+        if parsed == getattr(doc.identifiers[row], field):
+            # The same choice again (the list reopened and closed on the current value)
+            # is no edit: re-deriving the destination from it would wipe a chosen one.
+            return True
         if field == "segment" and isinstance(parsed, str):
             after = change_identifier(doc, row, parsed, self._catalog)
         else:

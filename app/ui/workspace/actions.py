@@ -7,9 +7,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu
 
 from app.core.catalog import Catalog
 from app.storage.documents import DocumentError, dump_document, write_export
@@ -21,6 +21,10 @@ if TYPE_CHECKING:
     from app.ui.compare_dialog import CompareDialog
     from app.ui.push.session import SegmentSession
     from app.ui.workspace.panel import WorkspacePanel
+
+
+WORKSPACE_MIN_HEIGHT = 260
+"""The docked workspace's first height at least: its filter row and a few configs."""
 
 
 class ReviewActions(QObject):
@@ -91,19 +95,12 @@ class ReviewActions(QObject):
             self.panel = WorkspacePanel(self._catalog, self._window)
             self.panel.openRequested.connect(self._open_requested)
             self.panel.message.connect(self.message)
+            # Docked under the editor's pages, in the same window: a config opened from it
+            # shows at once above it, and neither window can hide the other. Its title
+            # bar's button floats it (and a double-click on that title docks it again).
             self._window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.panel)
-            # The editor's pages leave a docked table a few rows at most: the workspace
-            # starts as its own window over the editor (double-click its title to dock it).
-            self.panel.setFloating(True)
-            frame = self._window.geometry()
-            width = min(1200, max(800, frame.width() - 60))
-            height = min(640, max(420, frame.height() - 120))
-            self.panel.setGeometry(
-                frame.x() + (frame.width() - width) // 2,
-                frame.y() + (frame.height() - height) // 2,
-                width,
-                height,
-            )
+            height = max(WORKSPACE_MIN_HEIGHT, self._window.height() * 2 // 5)
+            self._window.resizeDocks([self.panel], [height], Qt.Orientation.Vertical)
         self.panel.show()
         self.panel.raise_()
         self.panel.open_folder(folder)
@@ -113,7 +110,22 @@ class ReviewActions(QObject):
     def _open_requested(self, path: Path) -> None:
         opener = self._open_path
         assert callable(opener)
-        opener(path)  # the editor's own open: reads first, then the unsaved-changes guard
+        if not opener(path):  # the editor's own open: reads first, then the unsaved guard
+            return
+        panel = self.panel
+        if panel is not None and panel.isFloating() and self._covers_editor(panel):
+            # A floating dock always stays above its window: the config just opened would
+            # be hidden behind it. Back into the window, below the editor's pages.
+            panel.setFloating(False)
+        self._window.raise_()
+        self._window.activateWindow()
+
+    def _covers_editor(self, panel: QDockWidget) -> bool:
+        pages = self._window.centralWidget()
+        if pages is None:
+            return False
+        shown = QRect(pages.mapToGlobal(QPoint(0, 0)), pages.size())
+        return panel.frameGeometry().intersects(shown)
 
     # -- compare ------------------------------------------------------------------------------
 

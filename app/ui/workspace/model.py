@@ -38,14 +38,15 @@ Index = QModelIndex | QPersistentModelIndex
 
 class Column(IntEnum):
     NAME = 0
-    TARGET = 1
-    DESTINATION = 2
-    SETUP = 3
-    ROWS = 4
-    ERRORS = 5
-    WARNINGS = 6
-    NOTES = 7
-    MODIFIED = 8
+    PATH = 1
+    TARGET = 2
+    DESTINATION = 3
+    SETUP = 4
+    ROWS = 5
+    ERRORS = 6
+    WARNINGS = 7
+    NOTES = 8
+    MODIFIED = 9
 
     @property
     def title(self) -> str:
@@ -54,6 +55,7 @@ class Column(IntEnum):
 
 _TITLES: Final = {
     Column.NAME: "Name",
+    Column.PATH: "Path",
     Column.TARGET: "Target",
     Column.DESTINATION: "Destination",
     Column.SETUP: "Setup",
@@ -196,6 +198,9 @@ class WorkspaceModel(QAbstractTableModel):
         if column is Column.NAME:
             doc = entry.document
             return doc.name if doc is not None and doc.name else entry.path.name
+        if column is Column.PATH:
+            # Copies of one config share a name: where each one is tells them apart.
+            return self._relative(entry.path)
         if column is Column.MODIFIED:
             modified = entry.result.modified if entry.result is not None else None
             if modified is None:
@@ -240,8 +245,8 @@ class WorkspaceModel(QAbstractTableModel):
     def _tooltip(self, entry: WorkspaceEntry, column: Column) -> str | None:
         if entry.unreadable and entry.result is not None and entry.result.error is not None:
             return str(entry.result.error)
-        if column is Column.NAME:
-            return self._relative(entry.path)
+        if column in (Column.NAME, Column.PATH):
+            return str(entry.path)
         if column in (Column.TARGET, Column.DESTINATION):
             return self._display(entry, column) or None  # the whole text when cut short
         return None

@@ -95,7 +95,9 @@ class WorkspacePanel(QDockWidget):
         self.errors_only.toggled.connect(self._update_status)
         self.report_button = QPushButton("Export &Report…")
         self.report_button.setObjectName("workspaceReport")
-        self.report_button.setToolTip("Write one HTML file with every config shown here")
+        self.report_button.setToolTip(
+            "Write one HTML file with the configs shown here (the filter applies)"
+        )
         self.report_button.clicked.connect(lambda: self.export_report())
         self.refresh_button = QPushButton("Re&check")
         self.refresh_button.setObjectName("workspaceRefresh")
@@ -117,7 +119,7 @@ class WorkspacePanel(QDockWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         for column, width in (
-            (Column.NAME, 240), (Column.TARGET, 300), (Column.DESTINATION, 200),
+            (Column.NAME, 220), (Column.PATH, 220), (Column.TARGET, 260), (Column.DESTINATION, 200),
             (Column.SETUP, 130), (Column.ROWS, 50), (Column.ERRORS, 56),
             (Column.WARNINGS, 70), (Column.NOTES, 52), (Column.MODIFIED, 130),
         ):
@@ -310,12 +312,27 @@ class WorkspacePanel(QDockWidget):
         if index.isValid():
             self.openRequested.emit(Path(str(index.data(PATH_ROLE))))
 
+    def shown_results(self) -> list[CheckedFile]:
+        """The checked configs the table shows, in its order (the filter and the sort)."""
+        results: list[CheckedFile] = []
+        for row in range(self.proxy.rowCount()):
+            source = self.proxy.mapToSource(self.proxy.index(row, 0))
+            result = self.model.entry(source.row()).result
+            if result is not None:
+                results.append(result)
+        return results
+
     def export_report(self, path: Path | str | None = None) -> Path | None:
-        """Write the HTML report of every checked config (all of them, not only those the
-        filter shows); asks where when ``path`` is None."""
-        results = self.model.results()
+        """Write the HTML report of the checked configs the table shows (what the filter
+        lets through, in the table's order); asks where when ``path`` is None."""
+        results = self.shown_results()
+        if not results:
+            self.message.emit("No checked config is shown: nothing to report.")
+            return None
         if path is None:
-            folder = self.root if self.root is not None else Path.home()
+            # Beside the reviewed folder, not in it: the report is not one of its configs
+            # (and a file written into it would start the watched folder's recheck).
+            folder = self.root.parent if self.root is not None else Path.home()
             name = f"{(self.root.name if self.root else 'review') or 'review'}-review-report.html"
             chosen, _filter = QFileDialog.getSaveFileName(
                 self, "Export review report", str(folder / name), REPORT_FILTER
@@ -337,7 +354,9 @@ class WorkspacePanel(QDockWidget):
             self.message.emit(f"The report was not written: {error}")
             return None
         count = plural(len(results), "config")
-        self.message.emit(f"Wrote the review report of {count} to {target}")
+        checked = len(self.model.results())
+        shown = f" (of {checked}, as filtered)" if len(results) < checked else ""
+        self.message.emit(f"Wrote the review report of {count}{shown} to {target}")
         return target
 
     # -- status ----------------------------------------------------------------------------

@@ -89,7 +89,9 @@ def test_open_folder_lists_every_config_with_its_counts(
         ]
         for r in range(panel.proxy.rowCount())
     }
-    _name, target, destination, setup, count, errors, warnings, notes, modified = rows["Wrong key"]
+    (_name, path, target, destination, setup, count, errors, warnings, notes,
+     modified) = rows["Wrong key"]
+    assert path == str(Path("team") / "wrong.json")
     assert (target, destination, setup, count) == (
         "spa_1 / aud_1", "Facebook Custom Audiences", "Customized Setup", "2"
     )
@@ -288,3 +290,42 @@ def test_export_review_report_of_the_open_config_escapes_every_value(
     window.review_actions.report_action.trigger()
     html = target.read_text(encoding="utf-8")
     assert "Edited" in html and "(unsaved changes)" in html
+
+
+def test_export_report_holds_what_the_filter_shows_and_asks_beside_the_folder(
+    qtbot: QtBot, window: MainWindow, folder: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    panel = _open(qtbot, window, folder, monkeypatch)
+    qtbot.keyClicks(panel.filter_edit, "team")
+    assert sorted(_column(panel, Column.NAME)) == ["Mobile", "Wrong key"]
+    asked: list[str] = []
+    target = tmp_path / "team-report.html"
+
+    def save_dialog(_parent: object, _caption: str, start: str, *_args: object) -> tuple[str, str]:
+        asked.append(start)
+        return str(target), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_dialog))
+    qtbot.mouseClick(panel.report_button, Qt.MouseButton.LeftButton)
+    assert Path(asked[0]).parent == folder.parent  # not inside the folder under review
+    html = target.read_text(encoding="utf-8")
+    assert "Wrong key" in html and "Mobile" in html
+    assert "Facebook email" not in html and "broken.json" not in html
+    assert "Wrote the review report of 2 configs (of 4, as filtered)" in (
+        window.statusBar().currentMessage()
+    )
+
+
+def test_copies_of_one_config_are_told_apart_by_their_path(
+    qtbot: QtBot, window: MainWindow, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for copy in ("a", "b"):
+        write(folder / copy / "clean.json", CLEAN)
+    panel = _open(qtbot, window, folder, monkeypatch)
+    header = panel.table.horizontalHeader()
+    assert not header.isSectionHidden(Column.PATH)
+    assert panel.proxy.headerData(Column.PATH, Qt.Orientation.Horizontal) == "Path"
+    named = zip(_column(panel, Column.NAME), _column(panel, Column.PATH), strict=True)
+    paths = sorted(path for name, path in named if name == "Facebook email")
+    assert paths == [str(Path(p) / "clean.json") for p in ("a", "b")] + ["clean.json"]
