@@ -2,16 +2,34 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# Every package comes from the hash-pinned lock (requirements/dev.txt, refreshed by
+# `make lock`); the project itself is then installed editable without resolving anything.
+LOCK := requirements/dev.txt
+PIP := $(BIN)/python -m pip install -q --disable-pip-version-check
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
+# The oldest PySide6 pyproject.toml allows, in its own environment (requirements/qt-floor.txt).
+FLOOR_VENV ?= .venv-qt-floor
+FLOOR_STAMP := $(FLOOR_VENV)/.installed-$(shell cat pyproject.toml requirements/qt-floor.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint screenshots sandbox install-desktop package clean
+.PHONY: run test qt-floor lint lock screenshots sandbox install-desktop package clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	bash scripts/install-system-deps.sh
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(PIP) --require-hashes -r $(LOCK)
+	$(PIP) --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
+
+$(FLOOR_STAMP): pyproject.toml requirements/qt-floor.txt
+	bash scripts/install-system-deps.sh
+	$(PYTHON) -m venv $(FLOOR_VENV)
+	$(FLOOR_VENV)/bin/python -m pip install -q --disable-pip-version-check --require-hashes \
+		-r requirements/qt-floor.txt
+	$(FLOOR_VENV)/bin/python -m pip install -q --disable-pip-version-check --no-deps \
+		--no-build-isolation -e .
+	rm -f $(FLOOR_VENV)/.installed-*
+	touch $(FLOOR_STAMP)
 
 run: $(STAMP)
 	$(BIN)/idsync
@@ -19,9 +37,18 @@ run: $(STAMP)
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
+# The Qt tests (every test that drives a window or a widget) on the oldest PySide6 allowed.
+qt-floor: $(FLOOR_STAMP)
+	QT_QPA_PLATFORM=offscreen $(FLOOR_VENV)/bin/python -m pytest -q -p no:cacheprovider \
+		$$($(FLOOR_VENV)/bin/python scripts/qt_test_paths.py)
+
 lint: $(STAMP)
 	$(BIN)/ruff check app tests scripts benchmarks
 	$(BIN)/mypy app
+
+# Refresh the lock files from pyproject.toml (UPGRADE=1: newest versions allowed).
+lock:
+	PYTHON=$(PYTHON) bash scripts/lock.sh
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py
@@ -31,11 +58,11 @@ sandbox: $(STAMP)
 
 # The app in this user's application menu (respects XDG_DATA_HOME), started from $(VENV).
 install-desktop: $(STAMP)
-	$(BIN)/python scripts/install_desktop.py --exec "$(abspath $(BIN))/idsync"
+	$(BIN)/idsync install-desktop --exec "$(abspath $(BIN))/idsync"
 
 # The frozen one-folder app, packed and smoke-tested (packaging/build.sh).
 package:
 	PYTHON=$(PYTHON) bash packaging/build.sh
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(FLOOR_VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -86,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     _history(commands)
     _push(commands)
     _sandbox(commands)
+    _install_desktop(commands)
     return parser
 
 
@@ -303,3 +304,22 @@ def _sandbox(commands: _Commands) -> None:
         "--token", default=None, help="token the sandbox accepts (default: a new random one)"
     )
     sandbox.set_defaults(handler="app.segment.sandbox:run")
+
+
+def _install_desktop(commands: _Commands) -> None:
+    desktop = commands.add_parser(
+        "install-desktop",
+        help="put the app in the desktop's menu (entry, icons, metainfo, document type)",
+        description="Install the desktop entry (starting this idsync), the icons, the "
+        "AppStream metainfo and the MIME type of ID Sync documents under $XDG_DATA_HOME "
+        "(default ~/.local/share), or under PREFIX/share with --prefix.",
+    )
+    desktop.add_argument(
+        "--exec", dest="program", metavar="PROGRAM", default=None,
+        help="the idsync the entry starts (default: this one)",
+    )
+    desktop.add_argument(
+        "--prefix", default=None, help="install under PREFIX/share (e.g. /usr/local, /app)"
+    )
+    desktop.add_argument("--uninstall", action="store_true", help="remove the installed files")
+    desktop.set_defaults(handler="app.cli.desktop:run_install_desktop")
