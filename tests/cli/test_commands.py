@@ -10,9 +10,8 @@ import pytest
 
 from app import __version__
 from app.catalog import load_catalog
-from app.core.model import IdentifierRow, Setup, Strategy
+from app.core.model import IdentifierRow, Setup, Strategy, document_json_schema
 from app.core.rules import RULES
-from app.core.model import document_json_schema
 from app.storage.documents import dump_document
 from tests.helpers.cli import run
 from tests.helpers.documents import (
