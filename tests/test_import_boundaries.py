@@ -233,17 +233,3 @@ def test_the_io_scan_catches_imports_and_open(tmp_path: Path) -> None:
         "line 9: open(...)",
     ]
 
-
-APP_FILES = sorted(APP.rglob("*.py"))
-
-
-def test_the_app_reads_its_files_without_pydantic() -> None:
-    # Its records are plain frozen dataclasses (app/core/shapes.py): building pydantic
-    # models cost `idsync check FILE` half again the start of pydantic itself.
-    bad = [
-        f"{path.relative_to(ROOT)}:{line}: {module}"
-        for path in APP_FILES
-        for line, module in _imports(path)
-        if _matches(module, ("pydantic", "pydantic_core"))
-    ]
-    assert bad == []

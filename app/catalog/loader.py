@@ -8,30 +8,20 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, Final, TypeVar
+from typing import Any, Final, TypeVar
 
-from app.catalog.jsonpos import offset_of
+from pydantic import Field, ValidationError
+
 from app.core.catalog import Catalog, CustomIdentifierKind, DestinationSpec, IdentifierSpec
-from app.core.shape_reader import build
-from app.core.shapes import (
-    Frozen,
-    Kind,
-    ListOf,
-    Nested,
-    Record,
-    ShapeError,
-    ShapeProblem,
-    describe,
-)
+from app.core.model import Record
+from app.core.positions import line_and_column, misfits, offset_of
 from app.resources import resource_path
 from app.storage.bounded import (
     Problem,
     ReadError,
     decode_utf8,
-    line_and_column,
     lone_surrogate_at,
     parse_json,
     read_bytes,
@@ -75,11 +65,10 @@ class CatalogError(Exception):
         super().__init__(self._render())
 
     def _render(self) -> str:
+        # PATH:LINE:COL:, as a document's errors and compilers write it: editors jump there.
         where = str(self.path)
         if self.line is not None:
-            where += f", line {self.line}"
-            if self.column is not None:
-                where += f", column {self.column}"
+            where += f":{self.line}:{self.column or 1}"
         text = f"{where}: "
         if self.field:
             text += f"{self.field}: "
@@ -89,30 +78,20 @@ class CatalogError(Exception):
         return f"{text} {_HINT}"
 
 
-_FileRecord = TypeVar("_FileRecord", bound=Record)
+_FileRecord = TypeVar("_FileRecord", bound="_CatalogFile")
 
-_SCHEMA_REF: Final = "$schema"
-"""A file may name its JSON Schema; the member is checked, then set aside."""
+class _CatalogFile(Record):
+    schema_ref: str | None = Field(default=None, alias="$schema")
+    """A file may name its JSON Schema; the member is checked, then set aside."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class _IdentifiersFile(Frozen):
-    identifiers: tuple[IdentifierSpec, ...]
+class _IdentifiersFile(_CatalogFile):
+    identifiers: tuple[IdentifierSpec, ...] = Field(min_length=1)
     custom_identifier_kinds: tuple[CustomIdentifierKind, ...] = ()
 
-    SHAPE: ClassVar[Mapping[str, Kind]] = {
-        "identifiers": ListOf(Nested(IdentifierSpec), at_least=1),
-        "custom_identifier_kinds": ListOf(Nested(CustomIdentifierKind)),
-    }
 
-
-@dataclass(frozen=True, kw_only=True)
-class _DestinationsFile(Frozen):
-    destinations: tuple[DestinationSpec, ...]
-
-    SHAPE: ClassVar[Mapping[str, Kind]] = {
-        "destinations": ListOf(Nested(DestinationSpec), at_least=1),
-    }
+class _DestinationsFile(_CatalogFile):
+    destinations: tuple[DestinationSpec, ...] = Field(min_length=1)
 
 
 # ---------------------------------------------------------------------------- reading
@@ -188,16 +167,6 @@ def _error_at(
     )
 
 
-def _readable(problem: ShapeProblem) -> str:
-    if problem.type == "missing":
-        return "this required field is missing"
-    if problem.type == "unknown_field":
-        return "unknown field (check its spelling, or remove it)"
-    if problem.type == "not_flag":
-        return f"should be a boolean (true or false), not {describe(problem.input)}"
-    return problem.message
-
-
 def _validate(path: Path, text: str, data: Any, record: type[_FileRecord]) -> _FileRecord:
     if not isinstance(data, dict):
         raise CatalogError(
@@ -214,18 +183,18 @@ def _validate(path: Path, text: str, data: Any, record: type[_FileRecord]) -> _F
             line=line,
             column=column,
         )
-    members = dict(data)
-    schema_ref = members.pop(_SCHEMA_REF, None)
-    if schema_ref is not None and not isinstance(schema_ref, str):
-        raise _error_at(
-            path, text, data, [_SCHEMA_REF], f"should be text, not {describe(schema_ref)}"
-        )
     try:
-        return build(record, members)
-    except ShapeError as exc:
-        first = exc.problems[0]
-        raise _error_at(
-            path, text, data, first.loc, _readable(first), more=len(exc.problems) - 1
+        return record.model_validate_json(text)
+    except ValidationError as exc:
+        found = misfits(exc, text, data)
+        first = found[0]
+        raise CatalogError(
+            path,
+            first.message,
+            field=_field_name(first.path, data),
+            line=first.line,
+            column=first.column,
+            more=len(found) - 1,
         ) from None
 
 

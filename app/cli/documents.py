@@ -23,7 +23,6 @@ from app.core.api_mapping import NotPushable
 from app.core.catalog import Catalog
 from app.core.findings import Finding
 from app.core.model import IdSyncDocument
-from app.core.shapes import to_data
 from app.core.wording import plural
 from app.storage.documents import DocumentError, read_document, write_export
 from app.storage.exports import ExportKind, body_text, record_export
@@ -87,7 +86,7 @@ def keep_export(doc: IdSyncDocument, kind: ExportKind, source: str, output: str 
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    from app.core.schema import document_json_schema
+    from app.core.model import document_json_schema
 
     out(json.dumps(document_json_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
@@ -121,7 +120,7 @@ def run_catalog(args: argparse.Namespace) -> int:
         return EXIT_INTERNAL
     sections = [args.section] if args.section else ["destinations", "identifiers"]
     if args.format == "json":
-        data = to_data(catalog)
+        data = catalog.to_json_data()
         out(json.dumps({name: data[name] for name in sections}, indent=2, ensure_ascii=False))
         return EXIT_OK
     for index, section in enumerate(sections):

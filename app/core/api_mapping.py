@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Final, Literal, TypedDict
 
 from app.core.model import IdentifierRow, IdSyncDocument, JourneyTarget, Setup, Strategy
-from app.core.shapes import describe
+from app.core.positions import describe
 
 
 class DestinationPayload(TypedDict):

@@ -6,25 +6,14 @@ Every fact in the shipped catalog has its source in docs/sources.md.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import Enum
 from functools import cached_property
-from typing import ClassVar, Final, Literal
+from typing import Final, Literal
 
-from app.core.model import DestinationKind, Strategy
-from app.core.shapes import (
-    FLAG,
-    TEXT,
-    WHOLE,
-    Choice,
-    Exactly,
-    Frozen,
-    Kind,
-    ListOf,
-    Maybe,
-    Nested,
-)
+from pydantic import Field, model_validator
+from typing_extensions import Self
+
+from app.core.model import DestinationKind, Record, Strategy
 
 
 class ValueKind(str, Enum):
@@ -89,38 +78,25 @@ _KIND_LABELS: Final = {
 }
 
 
-@dataclass(frozen=True, kw_only=True)
-class IdentifierSpec(Frozen):
+class IdentifierSpec(Record):
     """An Identity Resolution default identifier type."""
 
-    id: str = field(metadata={"doc": "Identifier type as stored on the profile, e.g. ios.idfa"})
+    id: str = Field(description="Identifier type as stored on the profile, e.g. ios.idfa")
     name: str
-    description: str = field(metadata={"doc": "One line: where Segment takes the value from"})
-    kind: ValueKind | None = field(default=None, metadata={"doc": "What kind of value it holds"})
-    mobile_ad_id: bool = field(
+    description: str = Field(description="One line: where Segment takes the value from")
+    kind: ValueKind | None = Field(default=None, description="What kind of value it holds")
+    mobile_ad_id: bool = Field(
         default=False,
-        metadata={"doc": "An advertising ID that is only sent with Send Mobile IDs on"},
+        description="An advertising ID that is only sent with Send Mobile IDs on",
     )
-    legacy: bool = field(default=False, metadata={"doc": "Default only in legacy spaces"})
-
-    SHAPE: ClassVar[Mapping[str, Kind]] = {
-        "id": TEXT,
-        "name": TEXT,
-        "description": TEXT,
-        "kind": Maybe(Choice(ValueKind)),
-        "mobile_ad_id": FLAG,
-        "legacy": FLAG,
-    }
+    legacy: bool = Field(default=False, description="Default only in legacy spaces")
 
 
-@dataclass(frozen=True, kw_only=True)
-class CustomIdentifierKind(Frozen):
+class CustomIdentifierKind(Record):
     """The kind of a custom identifier, told by its name: ``phone`` holds a phone number."""
 
-    name: str = field(metadata={"doc": "An exact custom identifier name, or a suffix with '*'"})
+    name: str = Field(description="An exact custom identifier name, or a suffix with '*'")
     kind: ValueKind
-
-    SHAPE: ClassVar[Mapping[str, Kind]] = {"name": TEXT, "kind": Choice(ValueKind)}
 
     def matches(self, identifier: str) -> bool:
         if self.name.startswith("*"):
@@ -128,29 +104,20 @@ class CustomIdentifierKind(Frozen):
         return identifier == self.name
 
 
-@dataclass(frozen=True, kw_only=True)
-class DestinationField(Frozen):
+class DestinationField(Record):
     """A destination identifier: a preset key of a dropdown, or a known free-text field."""
 
     key: str
     label: str = ""
     description: str = ""
-    kind: ValueKind | None = field(default=None, metadata={"doc": "What kind of value it takes"})
-    reads: tuple[str, ...] = field(
+    kind: ValueKind | None = Field(default=None, description="What kind of value it takes")
+    reads: tuple[str, ...] = Field(
         default=(),
-        metadata={
-            "doc": "On an Actions destination, the event paths its default mapping reads this "
+        description=(
+            "On an Actions destination, the event paths its default mapping reads this "
             "key from ($.traits.email); empty where no default mapping reads it"
-        },
+        ),
     )
-
-    SHAPE: ClassVar[Mapping[str, Kind]] = {
-        "key": TEXT,
-        "label": TEXT,
-        "description": TEXT,
-        "kind": Maybe(Choice(ValueKind)),
-        "reads": ListOf(TEXT),
-    }
 
     @property
     def display(self) -> str:
@@ -160,145 +127,112 @@ class DestinationField(Frozen):
         return f"{self.label} ({self.key})"
 
 
-@dataclass(frozen=True, kw_only=True)
-class DestinationConstraints(Frozen):
-    matcher_identifiers: tuple[str, ...] = field(
+class DestinationConstraints(Record):
+    matcher_identifiers: tuple[str, ...] = Field(
         default=(),
-        metadata={"doc": "The destination matches profiles on one of these; one must be a row"},
+        description="The destination matches profiles on one of these; one must be a row",
     )
-    max_extra_identifiers: int | None = field(
-        default=None, metadata={"doc": "How many rows beside the matcher are accepted"}
+    max_extra_identifiers: int | None = Field(
+        default=None, description="How many rows beside the matcher are accepted"
     )
-    extra_identifier_field: str = field(
-        default="", metadata={"doc": "The destination field an extra row should map to"}
+    extra_identifier_field: str = Field(
+        default="", description="The destination field an extra row should map to"
     )
-    matcher_required: bool = field(
+    matcher_required: bool = Field(
         default=True,
-        metadata={
-            "doc": "The source says a row must send a matcher (a Segment limit); false where "
+        description=(
+            "The source says a row must send a matcher (a Segment limit); false where "
             "the destination also matches on other keys, so a missing matcher only warns"
-        },
+        ),
     )
-    source: str = field(default="", metadata={"doc": "Where these constraints are documented"})
+    source: str = Field(default="", description="Where these constraints are documented")
     notes: tuple[str, ...] = ()
-
-    SHAPE: ClassVar[Mapping[str, Kind]] = {
-        "matcher_identifiers": ListOf(TEXT),
-        "max_extra_identifiers": Maybe(WHOLE),
-        "extra_identifier_field": TEXT,
-        "matcher_required": FLAG,
-        "source": TEXT,
-        "notes": ListOf(TEXT),
-    }
 
 
 DEFAULT_SETUP_IDENTIFIERS: Final[tuple[str, ...]] = ("email", "user_id")
 """What Default Setup sends unless the catalog says otherwise (the create input's text)."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class DestinationSpec(Frozen):
-    slug: str = field(
+class DestinationSpec(Record):
+    slug: str = Field(
         default="",
-        metadata={"doc": "The key documents store; Segment's slug unless Segment has none"},
+        description="The key documents store; Segment's slug unless Segment has none",
     )
-    segment_slug: str | None = field(
+    segment_slug: str | None = Field(
         default=None,
-        metadata={
-            "doc": "Segment's own slug (a live connection's metadata.slug); None for entries "
+        description=(
+            "Segment's own slug (a live connection's metadata.slug); None for entries "
             "Segment's catalog does not list, such as destination functions"
-        },
+        ),
     )
     name: str
     kind: DestinationKind = DestinationKind.DESTINATION
     category: str = ""
-    identifier_mode: Literal["preset", "free"] = field(
+    identifier_mode: Literal["preset", "free"] = Field(
         default="free",
-        metadata={
-            "doc": "preset: the destination offers a dropdown of preset_keys; free: any "
+        description=(
+            "preset: the destination offers a dropdown of preset_keys; free: any "
             "field name, with known_fields as suggestions"
-        },
+        ),
     )
-    keys_source: str = field(
+    keys_source: str = Field(
         default="",
-        metadata={
-            "doc": "Where the key list comes from: the page that documents the preset keys, "
+        description=(
+            "Where the key list comes from: the page that documents the preset keys, "
             "or the action code whose default mappings read the known fields (at a commit); "
             "empty when Segment does not publish it"
-        },
+        ),
     )
     preset_keys: tuple[DestinationField, ...] = ()
-    known_fields: tuple[DestinationField, ...] = field(
+    known_fields: tuple[DestinationField, ...] = Field(
         default=(),
-        metadata={"doc": "Destination fields known to accept identifiers (suggestions)"},
+        description="Destination fields known to accept identifiers (suggestions)",
     )
-    no_default_mapping: tuple[DestinationField, ...] = field(
+    no_default_mapping: tuple[DestinationField, ...] = Field(
         default=(),
-        metadata={
-            "doc": "Action fields that take an identifier but that no default mapping fills: "
+        description=(
+            "Action fields that take an identifier but that no default mapping fills: "
             "ID Sync reaches them only once the mapping is edited in Segment"
-        },
+        ),
     )
-    maintenance: bool = field(
-        default=False,
-        metadata={"doc": "Segment's docs put the destination in maintenance mode"},
+    maintenance: bool = Field(
+        default=False, description="Segment's docs put the destination in maintenance mode"
     )
-    replaced_by: tuple[str, ...] = field(
-        default=(),
-        metadata={"doc": "Segment slugs of the destinations its docs recommend instead"},
+    replaced_by: tuple[str, ...] = Field(
+        default=(), description="Segment slugs of the destinations its docs recommend instead"
     )
-    slug_verified: bool = field(
+    slug_verified: bool = Field(
         default=True,
-        metadata={
-            "doc": "Segment's catalog lists segment_slug; false for slugs known only from "
+        description=(
+            "Segment's catalog lists segment_slug; false for slugs known only from "
             "destination code"
-        },
+        ),
     )
     supports_mobile_ids: bool = False
-    send_mobile_ids_setting: bool = field(
+    send_mobile_ids_setting: bool = Field(
         default=True,
-        metadata={
-            "doc": "Mobile advertising IDs are sent only with the Send Mobile IDs setting "
+        description=(
+            "Mobile advertising IDs are sent only with the Send Mobile IDs setting "
             "on; false where the destination's docs say to ignore that setting"
-        },
+        ),
     )
-    default_identifiers: tuple[str, ...] = field(
-        default=DEFAULT_SETUP_IDENTIFIERS, metadata={"doc": "What Default Setup sends"}
+    default_identifiers: tuple[str, ...] = Field(
+        default=DEFAULT_SETUP_IDENTIFIERS, description="What Default Setup sends"
     )
-    default_strategy: Strategy = field(
-        default=Strategy.LAST, metadata={"doc": "Which values Default Setup sends: last or all"}
+    default_strategy: Strategy = Field(
+        default=Strategy.LAST, description="Which values Default Setup sends: last or all"
     )
     constraints: DestinationConstraints = DestinationConstraints()
-    notes: tuple[str, ...] = field(default=(), metadata={"doc": "How this destination behaves"})
+    notes: tuple[str, ...] = Field(default=(), description="How this destination behaves")
     docs_url: str = ""
 
-    SHAPE: ClassVar[Mapping[str, Kind]] = {
-        "slug": TEXT,
-        "segment_slug": Maybe(TEXT),
-        "name": TEXT,
-        "kind": Choice(DestinationKind),
-        "category": TEXT,
-        "identifier_mode": Exactly("preset", "free"),
-        "keys_source": TEXT,
-        "preset_keys": ListOf(Nested(DestinationField)),
-        "known_fields": ListOf(Nested(DestinationField)),
-        "no_default_mapping": ListOf(Nested(DestinationField)),
-        "maintenance": FLAG,
-        "replaced_by": ListOf(TEXT),
-        "slug_verified": FLAG,
-        "supports_mobile_ids": FLAG,
-        "send_mobile_ids_setting": FLAG,
-        "default_identifiers": ListOf(TEXT),
-        "default_strategy": Choice(Strategy),
-        "constraints": Nested(DestinationConstraints),
-        "notes": ListOf(TEXT),
-        "docs_url": TEXT,
-    }
-
-    def __post_init__(self) -> None:
+    @model_validator(mode="after")
+    def _slug_from_segment_slug(self) -> Self:
         # Most entries name only Segment's slug; documents store it as the entry's key.
+        # (After validation, so a file's entries are read as JSON, strictly, first.)
         if not self.slug and self.segment_slug:
             object.__setattr__(self, "slug", self.segment_slug)
+        return self
 
     @property
     def keys_documented(self) -> bool:
@@ -329,17 +263,10 @@ class DestinationSpec(Frozen):
 _CUSTOM_KINDS_REMEMBERED: Final = 4096
 
 
-@dataclass(frozen=True, kw_only=True)
-class Catalog(Frozen):
+class Catalog(Record):
     identifiers: tuple[IdentifierSpec, ...]
     destinations: tuple[DestinationSpec, ...]
     custom_identifier_kinds: tuple[CustomIdentifierKind, ...] = ()
-
-    SHAPE: ClassVar[Mapping[str, Kind]] = {
-        "identifiers": ListOf(Nested(IdentifierSpec), at_least=1),
-        "destinations": ListOf(Nested(DestinationSpec), at_least=1),
-        "custom_identifier_kinds": ListOf(Nested(CustomIdentifierKind)),
-    }
 
     # Lookups by key, built once on first use: the rules ask them for every row of every
     # document. The first entry wins, as a search would (the loader refuses duplicates).

@@ -17,7 +17,6 @@ from enum import Enum
 from typing import Final, Literal
 
 from app.core.model import IdentifierRow, IdSyncDocument
-from app.core.shapes import to_data
 from app.core.visible import visible
 
 RowField = Literal["segment", "destination", "strategy"]
@@ -228,11 +227,11 @@ def _row_value(row: IdentifierRow, name: RowField) -> str:
 
 def _diff_fields(old: IdSyncDocument, new: IdSyncDocument) -> tuple[FieldChange, ...]:
     # Python mode keeps enums as enums, so choices print bare and free text quoted.
-    old_data = to_data(old, json=False)
-    new_data = to_data(new, json=False)
+    old_data = old.model_dump()
+    new_data = new.model_dump()
     changes: list[FieldChange] = []
     # Field by field in document order, so a changed target kind lists its own ids together.
-    for top in IdSyncDocument.SHAPE:
+    for top in IdSyncDocument.model_fields:
         if top in _NOT_COMPARED:
             continue
         before = _flatten({top: old_data[top]})

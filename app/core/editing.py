@@ -136,7 +136,7 @@ def set_target_field(doc: IdSyncDocument, field: str, value: str) -> IdSyncDocum
     a ``target.`` prefix, as findings name fields, is allowed) as typed: kept as is, the
     rules flag stray spaces."""
     field = field.removeprefix("target.")
-    if field == "kind" or field not in type(doc.target).SHAPE:
+    if field == "kind" or field not in type(doc.target).model_fields:
         raise ValueError(f"a {doc.target.kind} target has no {field}")
     return doc.replace(target=doc.target.replace(**{field: value}))
 

@@ -1,33 +1,48 @@
 """The ID Sync document: what a person drafts, saves, reviews and pushes.
 
 The records hold drafts faithfully, including drafts that break the rules (six rows, an
-empty identifier name): type errors are refused when a file is read (``SHAPE``, checked
-by ``app.core.shapes.build``), rule breaks are reported by ``app.core.rules`` as
-findings so nothing the person typed is lost.
+empty identifier name): type errors are refused when a file is read (the models are
+strict pydantic models), rule breaks are reported by ``app.core.rules`` as findings so
+nothing the person typed is lost.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import Enum
-from typing import ClassVar, Final, Literal
+from typing import Annotated, Any, Final, Literal
 
-from app.core.shapes import (
-    FLAG,
-    TEXT,
-    Choice,
-    Exactly,
-    Frozen,
-    Kind,
-    ListOf,
-    Maybe,
-    Nested,
-    Tagged,
-)
+from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import Self
 
 FORMAT_NAME: Final = "idsync-config"
 FORMAT_VERSION: Final = 2
+
+
+class Record(BaseModel):
+    """The base of the app's records: frozen, strict about JSON types, no unknown members.
+
+    Strict means a text field takes only text and a flag only true or false, as the file
+    has them; files are read with ``model_validate_json`` (JSON arrays become tuples,
+    enum values become members). Field order is the on-disk order.
+    """
+
+    model_config = ConfigDict(frozen=True, strict=True, extra="forbid")
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with ``changes`` made and checked; the original is unchanged."""
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        # A list handed for a tuple field is taken as the tuple it stands for.
+        values.update(
+            {
+                name: tuple(value) if isinstance(value, list) else value
+                for name, value in changes.items()
+            }
+        )
+        return self.model_validate(values)
+
+    def to_json_data(self) -> dict[str, Any]:
+        """The record as JSON data, members in field order (what a file holds)."""
+        return self.model_dump(mode="json")
 
 
 class Strategy(str, Enum):
@@ -76,118 +91,80 @@ class DestinationKind(str, Enum):
         return "Destination" if self is DestinationKind.DESTINATION else "Destination function"
 
 
-@dataclass(frozen=True, kw_only=True)
-class IdentifierRow(Frozen):
+class IdentifierRow(Record):
     """One ID Sync entry: send this Segment identifier as that destination field."""
 
-    segment: str = field(
-        metadata={"doc": "Identifier type on the profile, e.g. email, ios.idfa"}
-    )
-    destination: str = field(
+    segment: str = Field(description="Identifier type on the profile, e.g. email, ios.idfa")
+    destination: str = Field(
         default="",
-        metadata={"doc": "Destination-side field (the API's mapTo); empty sends no mapTo"},
+        description="Destination-side field (the API's mapTo); empty sends no mapTo",
     )
     strategy: Strategy = Strategy.LAST
 
-    SHAPE: ClassVar[Mapping[str, Kind]] = {
-        "segment": TEXT,
-        "destination": TEXT,
-        "strategy": Choice(Strategy),
-    }
 
-
-@dataclass(frozen=True, kw_only=True)
-class AudienceTarget(Frozen):
+class AudienceTarget(Record):
     kind: Literal["audience"] = "audience"
     space_id: str = ""
     audience_id: str = ""
 
-    SHAPE: ClassVar[Mapping[str, Kind]] = {
-        "kind": Exactly("audience"),
-        "space_id": TEXT,
-        "audience_id": TEXT,
-    }
 
-
-@dataclass(frozen=True, kw_only=True)
-class JourneyTarget(Frozen):
+class JourneyTarget(Record):
     kind: Literal["journey"] = "journey"
     space_id: str = ""
     journey_id: str = ""
-    step: str = field(default="", metadata={"doc": "The journey step (its id or name)"})
-
-    SHAPE: ClassVar[Mapping[str, Kind]] = {
-        "kind": Exactly("journey"),
-        "space_id": TEXT,
-        "journey_id": TEXT,
-        "step": TEXT,
-    }
+    step: str = Field(default="", description="The journey step (its id or name)")
 
 
-Target = AudienceTarget | JourneyTarget
+Target = Annotated[AudienceTarget | JourneyTarget, Field(discriminator="kind")]
 
 
-@dataclass(frozen=True, kw_only=True)
-class DestinationRef(Frozen):
+class DestinationRef(Record):
     """Which catalog destination, and which instance of it in the Engage space."""
 
-    slug: str = field(
-        metadata={"doc": "Catalog slug: Segment's own, e.g. personas-facebook-custom-audiences"}
+    slug: str = Field(
+        description="Catalog slug: Segment's own, e.g. personas-facebook-custom-audiences"
     )
-    name: str = field(default="", metadata={"doc": "Display name, kept for offline review"})
+    name: str = Field(default="", description="Display name, kept for offline review")
     kind: DestinationKind = DestinationKind.DESTINATION
-    instance_id: str = field(
+    instance_id: str = Field(
         default="",
-        metadata={
-            "doc": "The destination's id in the space (List Destinations), used to connect"
-        },
+        description="The destination's id in the space (List Destinations), used to connect",
     )
 
-    SHAPE: ClassVar[Mapping[str, Kind]] = {
-        "slug": TEXT,
-        "name": TEXT,
-        "kind": Choice(DestinationKind),
-        "instance_id": TEXT,
-    }
 
-
-@dataclass(frozen=True, kw_only=True)
-class IdSyncDocument(Frozen):
+class IdSyncDocument(Record):
     """The native, versioned document. Field order is the on-disk order."""
 
     format: Literal["idsync-config"] = FORMAT_NAME
     version: Literal[2] = FORMAT_VERSION
     name: str = ""
     notes: str = ""
-    target: Target = field(default_factory=AudienceTarget)
+    target: Target = Field(default_factory=AudienceTarget)
     destination: DestinationRef | None = None
     setup: Setup = Setup.CUSTOMIZED
     send_mobile_ids: bool = False
-    custom_identifiers: tuple[str, ...] = field(
+    custom_identifiers: tuple[str, ...] = Field(
         default=(),
-        metadata={"doc": "Custom identifier types declared in the space's Identity Resolution"},
+        description="Custom identifier types declared in the space's Identity Resolution",
     )
     identifiers: tuple[IdentifierRow, ...] = ()
 
-    SHAPE: ClassVar[Mapping[str, Kind]] = {
-        "format": Exactly(FORMAT_NAME),
-        "version": Exactly(FORMAT_VERSION),
-        "name": TEXT,
-        "notes": TEXT,
-        "target": Tagged("kind", {"audience": AudienceTarget, "journey": JourneyTarget}),
-        "destination": Maybe(Nested(DestinationRef)),
-        "setup": Choice(Setup),
-        "send_mobile_ids": FLAG,
-        "custom_identifiers": ListOf(TEXT),
-        "identifiers": ListOf(Nested(IdentifierRow)),
-    }
-
-    def __post_init__(self) -> None:
-        # Callers may hand lists; the document keeps tuples, so it stays hashable and equal.
-        if type(self.identifiers) is not tuple:
-            object.__setattr__(self, "identifiers", tuple(self.identifiers))
-        if type(self.custom_identifiers) is not tuple:
-            object.__setattr__(self, "custom_identifiers", tuple(self.custom_identifiers))
-
     def with_rows(self, rows: tuple[IdentifierRow, ...] | list[IdentifierRow]) -> IdSyncDocument:
         return self.replace(identifiers=tuple(rows))
+
+
+SCHEMA_DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_ID: Final = f"urn:idsync-configurator:{FORMAT_NAME}:{FORMAT_VERSION}"
+
+
+def document_json_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of an ``idsync-config`` document of the current version,
+    for editors, CI checks and reviewers.
+
+    It checks shape and types only; the rules (``idsync check``) check meaning.
+    """
+    generated = IdSyncDocument.model_json_schema()
+    # The reader refuses a file without these two, although the model has defaults for them.
+    generated["required"] = ["format", "version", *generated.get("required", [])]
+    generated["title"] = f"ID Sync Configurator document ({FORMAT_NAME}, version {FORMAT_VERSION})"
+    return {"$schema": SCHEMA_DIALECT, "$id": SCHEMA_ID, **generated}

@@ -1,18 +1,24 @@
-"""Where a document's rows and fields sit in its JSON text, so findings can name a line.
+"""Where things sit in a JSON text: lines for findings, PATH:LINE:COL for reading errors.
 
 Pure: it takes the text (the caller reads the file). ``json`` gives positions only for
-syntax errors, so the text is walked with ``raw_decode``: the top-level members, the
-members of nested objects (``target.space_id``) and each element of ``identifiers``.
-Lines are 1-based, as editors count them; anything the walk cannot place has no line.
+syntax errors, and pydantic names a misfit by its ``loc`` (``identifiers[2].strategy``),
+so the text is walked with ``raw_decode`` to turn a path back into an offset. One walk
+serves both readers of JSON the app has: documents (and the findings placed on their
+rows and fields) and catalog files. Lines and columns are 1-based, as editors count
+them; anything the walk cannot place has no line.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
-from typing import Final
+from dataclasses import dataclass
+from typing import Any, Final
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from app.core.findings import Finding
 
@@ -20,6 +26,170 @@ _DECODER: Final = json.JSONDecoder()
 _SPACES: Final = re.compile(r"[ \t\n\r]*")
 _AFTER_VALUE: Final = re.compile(r"[ \t\n\r]*(?:,[ \t\n\r]*)?")
 ROWS_FIELD: Final = "identifiers"
+
+JsonPath = Sequence[str | int]
+
+
+# --- reading errors: pydantic's loc to a place and plain words -------------------------
+
+
+@dataclass(frozen=True)
+class Misfit:
+    """One way a file's JSON does not fit its record, placed in the text.
+
+    ``path`` is the JSON path of the value (the union tag steps of pydantic's ``loc``
+    left out), ``line``/``column`` where it is (for a missing member: the object that
+    lacks it), ``message`` the plain words for the person.
+    """
+
+    path: tuple[str | int, ...]
+    line: int
+    column: int
+    message: str
+
+    @property
+    def field(self) -> str:
+        """``identifiers[2].strategy``; empty at the top level."""
+        return field_name(self.path)
+
+
+def misfits(error: ValidationError, text: str, data: object) -> list[Misfit]:
+    """Every misfit pydantic found in ``text`` (parsed: ``data``), in its order."""
+    found = []
+    for detail in error.errors(include_url=False):
+        path = json_path(detail["loc"], data)
+        if detail["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            path = (*path, _discriminator(detail))
+        line, column = line_and_column(text, offset_of(text, path))
+        found.append(Misfit(path, line, column, explain(detail)))
+    return found
+
+
+def json_path(loc: Sequence[str | int], data: object) -> tuple[str | int, ...]:
+    """pydantic's ``loc`` as a path in the JSON value ``data``.
+
+    A member of a tagged union has the tag in its ``loc`` (``target.journey.step``); the
+    JSON has no such member, so a step that names no member of the object it is in, and
+    is not the last, is left out.
+    """
+    path: list[str | int] = []
+    node: Any = data
+    for index, step in enumerate(loc):
+        last = index == len(loc) - 1
+        if isinstance(node, dict) and isinstance(step, str) and step not in node and not last:
+            continue
+        path.append(step)
+        if isinstance(node, dict):
+            node = node.get(step)
+        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        else:
+            node = None
+    return tuple(path)
+
+
+def field_name(path: JsonPath) -> str:
+    """``identifiers[2].strategy`` for a JSON path."""
+    name = ""
+    for part in path:
+        if isinstance(part, int):
+            name += f"[{part}]"
+        else:
+            name += f".{part}" if name else part
+    return name
+
+
+def explain(detail: ErrorDetails) -> str:
+    """pydantic's error in plain words that say what to do, one wording per type."""
+    kind = detail["type"]
+    value = detail["input"]
+    context = detail.get("ctx") or {}
+    if kind == "missing":
+        return "is required but missing — add it"
+    if kind == "extra_forbidden":
+        return "is not a known field — remove it or check the spelling"
+    if kind == "string_type":
+        return f"{describe(value)} is not text — write it in double quotes"
+    if kind == "bool_type":
+        return f"{describe(value)} is not true or false — write true or false"
+    if kind == "int_type":
+        return f"{describe(value)} is not a whole number — write one without a fraction"
+    if kind in ("enum", "literal_error"):
+        choices = ", ".join(_expected(str(context.get("expected", ""))))
+        return f"{describe(value)} is not one of {choices} — use one of them"
+    if kind == "union_tag_invalid":
+        choices = ", ".join(_expected(str(context.get("expected_tags", ""))))
+        return f"{describe(context.get('tag'))} is not one of {choices} — use one of them"
+    if kind == "union_tag_not_found":
+        return f"is missing — add {_discriminator(detail)!r} to say which kind this is"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"{describe(value)} is not an object — write it as {{...}}"
+    if kind in ("tuple_type", "list_type"):
+        return f"{describe(value)} is not a list — write it as [...]"
+    if kind == "too_short":
+        return "is empty — it needs at least one entry"
+    return str(detail["msg"])
+
+
+def _expected(text: str) -> list[str]:
+    """The values pydantic lists as ``'first', 'last' or 'all'`` (or ``2``)."""
+    return [quoted or bare for quoted, bare in re.findall(r"'([^']*)'|(-?\d+)", text)]
+
+
+def _discriminator(detail: ErrorDetails) -> str:
+    return str((detail.get("ctx") or {}).get("discriminator", "kind")).strip("'")
+
+
+def describe(value: object) -> str:
+    """How a message names a JSON value: 'the number 1', 'a list', "'yes'"."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:37] + "...")
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+# --- offsets and lines -----------------------------------------------------------------
+
+
+def offset_of(text: str, path: JsonPath) -> int:
+    """Offset of the value at ``path`` in ``text`` (which must be valid JSON).
+
+    When the path leaves the document (a missing field, say) the offset of the deepest
+    value that does exist is returned, which is where the fix belongs.
+    """
+    pos = _skip(text, 0)
+    with suppress(ValueError, IndexError, RecursionError):
+        for step in path:
+            opener = text[pos : pos + 1]
+            child: int | None = None
+            if opener == "{" and isinstance(step, str):
+                child = next((at for key, _, at in _members(text, pos) if key == step), None)
+            elif opener == "[" and isinstance(step, int):
+                elements = _elements(text, pos)
+                child = elements[step] if 0 <= step < len(elements) else None
+            if child is None:
+                break
+            pos = child
+    return pos
+
+
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset``, as editors count them."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+# --- findings: the lines of a document's rows and fields -------------------------------
 
 
 class DocumentPositions:
@@ -145,6 +315,9 @@ def _only_key(text: str, key: str) -> int | None:
 def document_positions(text: str) -> DocumentPositions:
     """The positions in ``text``; empty when it is not a JSON object (nothing to place)."""
     return DocumentPositions(text)
+
+
+# --- the walk --------------------------------------------------------------------------
 
 
 def _members(text: str, pos: int) -> list[tuple[str, int, int]]:

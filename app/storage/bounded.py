@@ -318,13 +318,6 @@ def lone_surrogate_at(text: str, value: Any) -> int | None:
     return None
 
 
-def line_and_column(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of ``offset``, as editors count them."""
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
-
-
 def _too_deep() -> ReadError:
     return ReadError(Problem.TOO_DEEP, "it is nested too deeply")
 

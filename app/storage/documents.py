@@ -16,11 +16,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
+from pydantic import ValidationError
+
 from app.core.model import FORMAT_NAME, FORMAT_VERSION, IdSyncDocument
-from app.core.shape_reader import build
-from app.core.shapes import Location, ShapeError, ShapeProblem, describe, to_data
+from app.core.positions import describe, line_and_column, misfits
 from app.storage.atomic import atomic_write_bytes, remove_stale_temp_files
-from app.storage.bounded import MAX_DOCUMENT_BYTES, line_and_column, lone_surrogate_at
+from app.storage.bounded import MAX_DOCUMENT_BYTES, lone_surrogate_at
 from app.storage.document_text import (
     FIX_JSON,
     decode_text,
@@ -46,13 +47,15 @@ def read_document(
 def parse_document(
     data: bytes, source: str, *, migrations: Mapping[int, Migration] | None = None
 ) -> IdSyncDocument:
-    """Parse the bytes of a document; ``source`` names it in error messages."""
+    """Parse the bytes of a document; ``source`` names it in error messages.
+
+    The bounded strict parse comes first: it refuses what pydantic would take (a key
+    written twice, NaN, nesting too deep, a lone surrogate escape, ``2.0`` as the
+    version) and lets the header be worded before the model is asked.
+    """
     if len(data) > MAX_DOCUMENT_BYTES:
         raise too_big(source, len(data))
     text = decode_text(data, source)
-    plain = _plain_current_document(text)
-    if plain is not None:
-        return plain
     raw = load_json(text, source)
     if not isinstance(raw, dict):
         raise DocumentError(
@@ -62,77 +65,15 @@ def parse_document(
         )
     _refuse_lone_surrogates(text, raw, source)
     version = _check_header(raw, source)
-    if version != FORMAT_VERSION:
+    migrated = version != FORMAT_VERSION
+    if migrated:
         try:
             raw = migrate(raw, version, migrations)
         except MigrationError as exc:
             raise DocumentError(source, f"{exc} — it cannot be opened.") from exc
-        raw = _as_json(raw, source)
-    return _build(raw, source)
-
-
-def _plain_current_document(text: str) -> IdSyncDocument | None:
-    """The document in ``text`` when it is plainly one of the current version, read in
-    one pass; None when anything is unusual, and the steps below then read it (and word
-    what is wrong).
-
-    A check of thousands of files reads nearly all of them this way: Python's own parser
-    without the hooks that look for repeated keys and NaN (NaN and Infinity fit no field
-    of the document, and the count of colons rules out a repeated key), and no header
-    steps (the version must be written as the integer 2 and both members be present).
-    """
-    if "\\u" in text or _VERSION_TWO.search(text) is None:
-        return None  # escapes may hide an unpaired surrogate: the steps below check
-    try:
+        text = _as_json(raw, source)
         raw = json.loads(text)
-    except (ValueError, RecursionError, MemoryError):
-        return None
-    if type(raw) is not dict or raw.get("format") != FORMAT_NAME:
-        return None
-    version = raw.get("version")
-    if type(version) is not int or version != FORMAT_VERSION:
-        return None
-    try:
-        document = build(IdSyncDocument, raw)
-    except ShapeError:
-        return None
-    # Each member of an object has one colon outside strings, and a parsed object keeps
-    # one member per key: a repeated key leaves more colons in the text than the
-    # document has members and colons in its strings. (A document that was read has no
-    # objects but itself, its target, its destination and its rows.)
-    colons = text.count(":")
-    members = _member_count(raw)
-    if colons != members and colons != members + _colons_in_strings(raw):
-        return None
-    return document
-
-
-_VERSION_TWO: Final = re.compile(rf'"version"[ \t\n\r]*:[ \t\n\r]*{FORMAT_VERSION}[,}} \t\n\r]')
-"""A quick look for the version written as the integer 2 (it may also match inside a
-string: the parsed version is what decides)."""
-
-
-def _member_count(raw: dict[str, Any]) -> int:
-    """How many members the objects of a read document have."""
-    count = len(raw)
-    for name in ("target", "destination"):
-        member = raw.get(name)
-        if member is not None:
-            count += len(member)
-    for row in raw.get("identifiers", ()):
-        count += len(row)
-    return count
-
-
-def _colons_in_strings(value: object) -> int:
-    """The colons in the keys and text values of ``value``, however deep."""
-    if isinstance(value, str):
-        return value.count(":")
-    if isinstance(value, dict):
-        return sum(key.count(":") + _colons_in_strings(item) for key, item in value.items())
-    if isinstance(value, list):
-        return sum(_colons_in_strings(item) for item in value)
-    return 0
+    return _build(text, raw, source, in_file=not migrated)
 
 
 def _check_header(raw: dict[str, Any], source: str) -> int:
@@ -192,40 +133,33 @@ def _refuse_lone_surrogates(text: str, raw: object, source: str) -> None:
         raise DocumentError(source, _LONE_SURROGATE, line=line, column=column)
 
 
-def _as_json(migrated: dict[str, Any], source: str) -> Any:
-    """A migration's result as the JSON it stands for: a migration may write tuples or
-    enum members, which the reader, strict about JSON types, would refuse."""
+def _as_json(migrated: dict[str, Any], source: str) -> str:
+    """A migration's result as the JSON text it stands for: a migration may write tuples
+    or enum members, which the model reads as the JSON a file would hold."""
+    text = json.dumps(migrated, indent=2, ensure_ascii=False)
     try:
-        return json.loads(json.dumps(migrated, ensure_ascii=False).encode("utf-8"))
+        text.encode("utf-8")
     except UnicodeEncodeError:
         raise DocumentError(source, _LONE_SURROGATE) from None
+    return text
 
 
-def _build(raw: dict[str, Any], source: str) -> IdSyncDocument:
+def _build(text: str, raw: dict[str, Any], source: str, *, in_file: bool) -> IdSyncDocument:
+    """The document ``text`` holds; a misfit is placed by line and column when ``text``
+    is the file's own (a migrated document's text is not: its misfits name the field)."""
     try:
-        return build(IdSyncDocument, raw)
-    except ShapeError as exc:
-        first = exc.problems[0]
-        more = len(exc.problems) - 1
+        return IdSyncDocument.model_validate_json(text)
+    except ValidationError as exc:
+        found = misfits(exc, text, raw)
+        first, more = found[0], len(found) - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        field = _field_path(first.loc)
-        raise DocumentError(source, _explain(first) + suffix, field=field or None) from None
-
-
-def _field_path(loc: Location) -> str:
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        else:
-            path += f".{part}" if path else str(part)
-    return path
-
-
-def _explain(problem: ShapeProblem) -> str:
-    if problem.type == "unknown_field":
-        return "is not a known field — remove it or check the spelling"
-    return problem.message
+        raise DocumentError(
+            source,
+            first.message + suffix,
+            line=first.line if in_file else None,
+            column=first.column if in_file else None,
+            field=first.field or None,
+        ) from None
 
 
 # --- writing ---------------------------------------------------------------------------
@@ -233,7 +167,7 @@ def _explain(problem: ShapeProblem) -> str:
 
 def dump_document(doc: IdSyncDocument) -> bytes:
     """The canonical bytes of ``doc``: what :func:`write_document` puts on disk."""
-    text = json.dumps(to_data(doc), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(doc.to_json_data(), indent=2, ensure_ascii=False) + "\n"
     return text.encode("utf-8")
 
 

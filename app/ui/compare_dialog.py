@@ -37,7 +37,6 @@ from PySide6.QtWidgets import (
 
 from app.core.diff import DocumentDiff, RowChangeKind, diff_documents
 from app.core.model import IdSyncDocument
-from app.core.shapes import to_data
 from app.review.compare import LiveCompareError, live_ids, read_live_side
 from app.storage.documents import DocumentError, read_document
 from app.storage.history import HistoryEntry, HistoryError, HistoryStore
@@ -96,7 +95,7 @@ def flatten(doc: IdSyncDocument) -> list[tuple[str, str]]:
         else:
             out.append((prefix, _ABSENT if value is None else str(value)))
 
-    data = to_data(doc)
+    data = doc.to_json_data()
     for key in ("format", "version", "identifiers"):
         data.pop(key, None)
     walk("", data)

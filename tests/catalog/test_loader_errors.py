@@ -57,7 +57,7 @@ def test_json_syntax_error_names_file_line_and_column(catalog_copy: Path) -> Non
     assert error.column is not None
     message = str(error)
     assert str(path) in message
-    assert f"line {expected_line}" in message
+    assert message.startswith(f"{path}:{expected_line}:{error.column}: ")
     assert "not valid JSON" in message
 
 
@@ -73,7 +73,7 @@ def test_wrong_type_names_the_field_the_destination_and_its_line(catalog_copy: P
     assert error.field == f'destinations[{index}] ("zendesk").supports_mobile_ids'
     assert error.line == _line_of(path, '"supports_mobile_ids": "sometimes"')
     assert str(path) in str(error)
-    assert "boolean" in str(error)
+    assert "'sometimes' is not true or false" in str(error)
 
 
 def test_missing_field_points_at_the_entry_that_lacks_it(catalog_copy: Path) -> None:
@@ -88,7 +88,7 @@ def test_missing_field_points_at_the_entry_that_lacks_it(catalog_copy: Path) -> 
     assert error.path == path
     assert error.field == 'identifiers[2] ("group_id").name'
     assert error.line == entry_line
-    assert "required field is missing" in str(error)
+    assert "is required but missing — add it" in str(error)
 
 
 def test_unknown_field_is_reported_with_its_name(catalog_copy: Path) -> None:
@@ -102,7 +102,7 @@ def test_unknown_field_is_reported_with_its_name(catalog_copy: Path) -> None:
     assert error.field is not None
     assert error.field.endswith(".colour")
     assert error.line == _line_of(path, '"colour": "blue"')
-    assert "unknown field" in str(error)
+    assert "is not a known field" in str(error)
 
 
 def test_duplicate_slug_is_refused_at_the_second_entry(catalog_copy: Path) -> None:
@@ -250,7 +250,7 @@ def test_non_boolean_strings_are_not_coerced(catalog_copy: Path) -> None:
     data["identifiers"][0]["legacy"] = "true"
     write_json(path, data)
 
-    assert "boolean" in str(_load_error(catalog_copy))
+    assert "'true' is not true or false" in str(_load_error(catalog_copy))
 
 
 def test_other_problems_are_counted(catalog_copy: Path) -> None:

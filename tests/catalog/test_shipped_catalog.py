@@ -129,7 +129,7 @@ def test_schema_rejects_a_preset_destination_without_keys(
 def test_schema_and_catalog_records_name_the_same_fields(definition: str, model: type[Any]) -> None:
     # Keeps the schema honest when someone adds a field to app/core/catalog.py.
     schema = read_json(shipped_catalog_dir() / SCHEMA_FILE)
-    assert set(schema["$defs"][definition]["properties"]) == set(model.SHAPE)
+    assert set(schema["$defs"][definition]["properties"]) == set(model.model_fields)
 
 
 def test_schema_names_every_value_kind() -> None:
@@ -140,7 +140,7 @@ def test_schema_names_every_value_kind() -> None:
 def test_schema_and_catalog_records_name_the_same_custom_identifier_kind_fields() -> None:
     schema = read_json(shipped_catalog_dir() / SCHEMA_FILE)
     item = schema["$defs"]["identifiersFile"]["properties"]["custom_identifier_kinds"]["items"]
-    assert set(item["properties"]) == set(CustomIdentifierKind.SHAPE)
+    assert set(item["properties"]) == set(CustomIdentifierKind.model_fields)
 
 
 # ---------------------------------------------------------------------- identifiers

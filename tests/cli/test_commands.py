@@ -10,10 +10,8 @@ import pytest
 
 from app import __version__
 from app.catalog import load_catalog
-from app.core.model import IdentifierRow, Setup, Strategy
+from app.core.model import IdentifierRow, Setup, Strategy, document_json_schema
 from app.core.rules import RULES
-from app.core.schema import document_json_schema
-from app.core.shapes import to_data
 from app.storage.documents import dump_document
 from tests.helpers.cli import run
 from tests.helpers.documents import (
@@ -32,7 +30,7 @@ def test_export_document_prints_the_canonical_bytes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "messy.json"
-    path.write_text(json.dumps(to_data(CLEAN)), encoding="utf-8")
+    path.write_text(json.dumps(CLEAN.to_json_data()), encoding="utf-8")
     result = run(capsys, "export", str(path))
     assert result.code == 0
     assert result.out.encode("utf-8") == dump_document(CLEAN)
@@ -300,9 +298,9 @@ def test_unexpected_exception_becomes_one_internal_error_line(
     def broken() -> dict[str, object]:
         raise RuntimeError("schema generator exploded")
 
-    import app.core.schema
+    import app.core.model
 
-    monkeypatch.setattr(app.core.schema, "document_json_schema", broken)
+    monkeypatch.setattr(app.core.model, "document_json_schema", broken)
     result = run(capsys, "schema")
     assert result.code == 3
     assert result.err_lines == [

@@ -15,8 +15,6 @@ from app.core.catalog import Catalog
 from app.core.findings import Severity
 from app.core.model import IdSyncDocument
 from app.core.rules import RULES, validate
-from app.core.shape_reader import build
-from app.core.shapes import to_data
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 INVALID = EXAMPLES / "invalid"
@@ -42,7 +40,7 @@ def catalog() -> Catalog:
 
 
 def load(path: Path) -> IdSyncDocument:
-    return build(IdSyncDocument, json.loads(path.read_bytes()))
+    return IdSyncDocument.model_validate_json(path.read_bytes())
 
 
 def test_the_valid_examples_are_there() -> None:
@@ -101,6 +99,6 @@ def test_warning_example_triggers_exactly_its_warning_and_no_error(
 def test_examples_are_in_canonical_form(path: Path) -> None:
     """Byte for byte what saving the document writes, so a save makes no diff."""
     text = path.read_text(encoding="utf-8")
-    assert text == json.dumps(to_data(load(path)), indent=2, ensure_ascii=False) + "\n"
+    assert text == json.dumps(load(path).to_json_data(), indent=2, ensure_ascii=False) + "\n"
     assert load(path).name and load(path).notes
     assert re.fullmatch(r"[a-z0-9-]+\.json|IDS\d{3}-[a-z0-9-]+\.json", path.name)

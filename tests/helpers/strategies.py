@@ -16,7 +16,6 @@ from app.core.model import (
     Setup,
     Strategy,
 )
-from app.core.shapes import to_data
 
 # Any text a person could type, including non-ASCII, quotes, newlines and control characters
 # (hypothesis leaves out lone surrogates, which no editor produces).
@@ -65,7 +64,7 @@ json_values: st.SearchStrategy[Any] = st.recursive(
 def damaged_documents(draw: st.DrawFn) -> dict[str, Any]:
     """A valid document as JSON with one value replaced by arbitrary JSON: reaches deep
     into validation, where purely random JSON rarely gets past the header."""
-    data: dict[str, Any] = to_data(draw(documents))
+    data: dict[str, Any] = draw(documents).to_json_data()
     container: dict[str, Any] = data
     if data["identifiers"] and draw(st.booleans()):
         container = draw(st.sampled_from(data["identifiers"]))

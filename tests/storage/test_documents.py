@@ -19,7 +19,6 @@ from app.core.model import (
     JourneyTarget,
     Strategy,
 )
-from app.storage import documents as documents_module
 from app.storage.documents import (
     MAX_DOCUMENT_BYTES,
     DocumentError,
@@ -176,96 +175,27 @@ def _parse_or_clean_error(data: bytes) -> None:
         assert isinstance(doc, IdSyncDocument)
 
 
-# --- the one-pass reading of a plain current document ----------------------------------
+# --- what the model would take is refused before it -------------------------------------
 
 def _current(members: str = "") -> str:
     """A version 2 document's text: the header, then ``members``."""
     return '{"format": "idsync-config", "version": 2' + members + "}"
 
 
-_ROW = '{"segment": "email", "destination": "EMAIL", "strategy": "last"}'
-ODD_BUT_NEARLY_PLAIN = [
-    _current(),
-    '{"format": "idsync-config", "version": 2.0}',
-    '{"format": "idsync-config", "version": 2e0}',
-    '{"format": "idsync-config", "version": 20e-1}',
-    '{"format": "idsync-config", "version": true}',
-    '{"version": 2}',
-    '{"format": "idsync-config"}',
-    _current(', "version": 2'),
-    _current(', "name": "a", "name": "b"'),
-    _current(', "target": {"kind": "audience", "space_id": "a", "space_id": "b"}'),
-    _current(', "destination": {"slug": "x", "slug": "y"}'),
-    _current(', "identifiers": [{"segment": "email", "segment": "phone"}]'),
-    _current(', "notes": "a: b", "name": "c", "name": "d"'),
-    _current(', "notes": "a: b"'),
-    _current(', "notes": "a:b", "notes": "c"'),
-    _current(', "target": {"kind": "journey", "step": "1:2:3", "step": "4"}'),
-    _current(', "name": "\\u00e9"'),
-    _current(', "name": "\\ud800"'),
-    "\ufeff" + _current(),
-    _current(', "name": NaN'),
-    _current(', "name": "x",'),
-    _current(f', "identifiers": [{_ROW}, {_ROW}], "destination": null'),
-    _current(', "target": {"kind": "journey", "journey_id": "j", "step": "s"}'),
-    _current(', "extra": 1'),
-    '{"format": "idsync-config", "version": 1, "identifiers": [' + _ROW + "]}",
-    '{"name": "\\"version\\": 2", "format": "idsync-config", "version": 2.0}',
-]
-
-
-def _reading(data: bytes) -> object:
-    try:
-        return parse_document(data, "doc.json")
-    except DocumentError as exc:
-        return (str(exc), exc.field, exc.line, exc.column)
-
-
-def _step_by_step(data: bytes, monkeypatch: pytest.MonkeyPatch) -> object:
-    with monkeypatch.context() as patched:
-        patched.setattr(documents_module, "_plain_current_document", lambda _text: None)
-        return _reading(data)
-
-
-@pytest.mark.parametrize("text", ODD_BUT_NEARLY_PLAIN)
-def test_a_plain_document_read_in_one_pass_reads_as_step_by_step(
-    text: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    data = text.encode("utf-8")
-    assert _reading(data) == _step_by_step(data, monkeypatch)
-
-
-def test_the_one_pass_reading_leaves_the_odd_ones_to_the_steps() -> None:
-    plain = documents_module._plain_current_document
-    assert plain(_current()) is not None
-    assert plain(_current(f', "identifiers": [{_ROW}, {_ROW}], "destination": null')) is not None
-    assert plain(_current(', "notes": "see https://example.com: a:b"')) is not None
-    for odd in (
-        '{"format": "idsync-config", "version": 2.0}',
-        '{"version": 2}',
-        _current(', "name": "a", "name": "b"'),
-        _current(', "notes": "a:b", "notes": "c"'),
-        _current(', "identifiers": [{"segment": "email", "segment": "phone"}]'),
-        _current(', "name": "\\u00e9"'),
-    ):
-        assert plain(odd) is None, odd
-
-
-@settings(max_examples=150)
-@given(documents, st.integers(min_value=0, max_value=40), st.booleans())
-def test_any_document_reads_in_one_pass_as_step_by_step(
-    doc: IdSyncDocument, where: int, repeat: bool
-) -> None:
-    # With a key of the written document repeated (or not): only the steps say which.
-    text = dump_document(doc).decode("utf-8")
-    lines = text.splitlines(keepends=True)
-    keyed = [n for n, line in enumerate(lines) if line.rstrip().endswith(",") and ":" in line]
-    if repeat and keyed:
-        line = lines[keyed[where % len(keyed)]]
-        lines.insert(keyed[where % len(keyed)], line)
-    data = "".join(lines).encode("utf-8")
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        assert _reading(data) == _step_by_step(data, monkeypatch)
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('{"format": "idsync-config", "version": 2.0}', "is not a version number"),
+        ('{"format": "idsync-config", "version": 2e0}', "is not a version number"),
+        (_current(', "name": "a", "name": "b"'), "appears twice"),
+        (_current(', "identifiers": [{"segment": "email", "segment": "phone"}]'), "appears twice"),
+        (_current(', "destination": {"slug": "x", "slug": "y"}'), "appears twice"),
+    ],
+)
+def test_what_pydantic_would_take_is_refused_before_the_model(text: str, words: str) -> None:
+    IdSyncDocument.model_validate_json(text)  # pydantic alone takes it (the last key wins)
+    error = _error(text)
+    assert words in str(error)
 
 
 # --- error messages --------------------------------------------------------------------
@@ -287,33 +217,35 @@ def test_invalid_strategy_names_the_field_and_the_choices() -> None:
         '{"segment": "user_id", "strategy": "sometimes"}]}'
     )
     error = _error(text)
+    column = text.index('"sometimes"') + 1
     assert str(error) == (
-        "facebook.json: identifiers[2].strategy: 'sometimes' is not one of first, last, all"
+        f"facebook.json:1:{column}: identifiers[2].strategy: 'sometimes' is not one of "
+        "first, last, all — use one of them"
     )
     assert error.field == "identifiers[2].strategy"
-    assert error.line is None
+    assert (error.line, error.column) == (1, column)
 
 
 @pytest.mark.parametrize(
     ("body", "field", "fragment"),
     [
-        ('"send_mobile_ids": "yes"', "send_mobile_ids", "should be true or false, not 'yes'"),
-        ('"name": 12', "name", "should be text, not the number 12"),
+        ('"send_mobile_ids": "yes"', "send_mobile_ids", "'yes' is not true or false"),
+        ('"name": 12', "name", "the number 12 is not text"),
         ('"target": {"kind": "store"}', "target.kind", "'store' is not one of audience, journey"),
         ('"target": {"space_id": "s"}', "target.kind", "is missing"),
-        ('"target": {"kind": "journey", "step": 3}', "target.step", "should be text"),
+        ('"target": {"kind": "journey", "step": 3}', "target.step", "is not text"),
         ('"destination": {"name": "x"}', "destination.slug", "is required but missing"),
         ('"identifiers": [{"segment": "email", "mapTo": "E"}]', "identifiers[0].mapTo",
          "is not a known field"),
-        ('"identifiers": {"segment": "email"}', "identifiers", "should be a list"),
-        ('"identifiers": ["email"]', "identifiers[0]", "should be an object"),
+        ('"identifiers": {"segment": "email"}', "identifiers", "an object is not a list"),
+        ('"identifiers": ["email"]', "identifiers[0]", "'email' is not an object"),
         ('"setup": "Customized"', "setup", "'Customized' is not one of default, customized"),
     ],
 )
 def test_invalid_types_name_the_field(body: str, field: str, fragment: str) -> None:
     error = _error('{"format": "idsync-config", "version": 2, ' + body + "}")
     assert error.field == field
-    assert str(error).startswith(f"facebook.json: {field}: ")
+    assert str(error).startswith(f"facebook.json:1:{error.column}: {field}: ")
     assert fragment in error.reason
 
 

@@ -109,7 +109,7 @@ def test_the_frame_and_the_app_module_load_no_model_rules_or_catalog() -> None:
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     loaded = set(__import__("json").loads(done.stdout))
-    heavy = {"app.core.shape_reader", "app.core.model", "app.core.catalog", "app.core.rules",
+    heavy = {"pydantic", "app.core.model", "app.core.catalog", "app.core.rules",
              "app.catalog", "app.storage.documents", "httpx", "keyring", "multiprocessing"}
     assert heavy & loaded == set()
 

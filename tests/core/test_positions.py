@@ -8,8 +8,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.catalog.jsonpos import offset_of
-from app.storage.bounded import line_and_column
+from app.core.positions import line_and_column, offset_of
 
 _DECODER = json.JSONDecoder()
 
