@@ -42,9 +42,9 @@ HEADLESS_RUN = textwrap.dedent(
 
 
 def test_headless_modules_and_check_do_not_load_qt(tmp_path: Path) -> None:
-    from tests.helpers.documents import WRONG_KEY, write
+    from tests.helpers.documents import ROW_ERROR, write
 
-    path = write(tmp_path / "doc.json", WRONG_KEY)
+    path = write(tmp_path / "doc.json", ROW_ERROR)
     completed = subprocess.run(
         [sys.executable, "-c", HEADLESS_RUN, str(path)],
         cwd=ROOT,
@@ -54,7 +54,7 @@ def test_headless_modules_and_check_do_not_load_qt(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     report = json.loads(completed.stdout.splitlines()[-1])
-    assert report["code"] == 1, "the check itself ran and found the IDS110 error"
+    assert report["code"] == 1, "the check itself ran and found the IDS104 error"
     assert "app.core.model" in report["imported"]
     assert "app.storage.documents" in report["imported"]
     assert report["qt"] == []

@@ -23,7 +23,7 @@ from app.core.api_mapping import NotPushable
 from app.core.catalog import Catalog
 from app.core.findings import Finding
 from app.core.model import IdSyncDocument
-from app.core.wording import plural
+from app.core.wording import catalog_tags, plural
 from app.storage.documents import DocumentError, read_document, write_export
 from app.storage.exports import ExportKind, body_text, record_export
 
@@ -146,6 +146,7 @@ def destination_lines(catalog: Catalog) -> Iterator[str]:
             details.append("keys: " + ", ".join(spec.accepted_keys()))
         if spec.supports_mobile_ids:
             details.append("mobile IDs")
+        details.extend(catalog_tags(spec))
         yield f"{spec.slug:<{width}}  {spec.name} ({'; '.join(details)})"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.core.catalog import DestinationSpec
+    from app.core.catalog import Catalog, DestinationSpec
 
 
 def plural(count: int, noun: str) -> str:
@@ -44,3 +44,32 @@ def default_setup_sends(spec: DestinationSpec | None) -> str:
     if spec.default_strategy is Strategy.ALL:
         return f"all values of {names} to {spec.name}, one event per value"
     return f"the last added {names} values to {spec.name}"
+
+
+def catalog_status(spec: DestinationSpec, catalog: Catalog) -> tuple[str, ...]:
+    """What a person should know about a catalog entry's standing, in sentences: a
+    destination in maintenance mode (and what replaces it), a slug no catalog confirms."""
+    said: list[str] = []
+    if spec.maintenance:
+        instead = [
+            entry.name
+            for entry in (catalog.destination_for_segment_slug(s) for s in spec.replaced_by)
+            if entry is not None
+        ]
+        said.append(
+            f"In maintenance mode: Segment recommends {join_or(instead)} instead."
+            if instead
+            else "In maintenance mode: Segment only fixes bugs in it."
+        )
+    if not spec.slug_verified:
+        said.append(
+            f"Unverified slug: '{spec.segment_slug}' comes from Segment's destination code; "
+            "no catalog file lists it, so check it against your workspace."
+        )
+    return tuple(said)
+
+
+def catalog_tags(spec: DestinationSpec) -> tuple[str, ...]:
+    """The same standing in a word or two, for lists."""
+    tags = ("maintenance",) if spec.maintenance else ()
+    return (*tags, "slug unverified") if not spec.slug_verified else tags

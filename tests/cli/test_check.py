@@ -13,7 +13,7 @@ from tests.helpers.documents import (
     BROKEN_JSON,
     CLEAN,
     MOBILE_WITHOUT_TOGGLE,
-    WRONG_KEY,
+    ROW_ERROR,
     row_line,
     write,
 )
@@ -43,14 +43,13 @@ def test_quiet_hides_info_and_the_summary(
 def test_error_finding_exits_1_with_row_and_code(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write(tmp_path / "wrong.json", WRONG_KEY)
+    path = write(tmp_path / "wrong.json", ROW_ERROR)
     result = run(capsys, "check", "-q", str(path))
     assert result.code == 1
     assert len(result.out_lines) == 1
     line = result.out_lines[0]
-    assert line.startswith(f"{path}:{row_line(path, 2)}: IDS110 error: ")
-    assert "'EXTERNAL_ID' is not a Facebook Custom Audiences key" in line
-    assert "Choose 'EXTERN_ID'" in line
+    assert line.startswith(f"{path}:{row_line(path, 2)}: IDS104 error: ")
+    assert "The Segment identifier is empty" in line
 
 
 def test_warnings_alone_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -68,7 +67,7 @@ def test_folders_are_searched_recursively_for_json(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write(tmp_path / "a" / "clean.json", CLEAN)
-    write(tmp_path / "a" / "b" / "wrong.json", WRONG_KEY)
+    write(tmp_path / "a" / "b" / "wrong.json", ROW_ERROR)
     (tmp_path / "a" / "notes.txt").write_text("not json")
     hidden = tmp_path / "a" / ".git"
     hidden.mkdir()
@@ -87,13 +86,13 @@ def test_bad_file_is_reported_on_stderr_and_the_rest_is_checked(
 ) -> None:
     broken = tmp_path / "broken.json"
     broken.write_bytes(BROKEN_JSON)
-    wrong = write(tmp_path / "wrong.json", WRONG_KEY)
+    wrong = write(tmp_path / "wrong.json", ROW_ERROR)
     result = run(capsys, "check", "-q", str(broken), str(wrong))
     assert result.code == 2
     assert result.err_lines == [
         f"{broken}:5:3: Expecting ',' delimiter — fix the JSON and open it again."
     ]
-    assert result.out_lines[0].startswith(f"{wrong}:{row_line(wrong, 2)}: IDS110 error:")
+    assert result.out_lines[0].startswith(f"{wrong}:{row_line(wrong, 2)}: IDS104 error:")
 
 
 def test_missing_path_and_empty_folder_are_unreadable(
@@ -113,7 +112,7 @@ def test_missing_path_and_empty_folder_are_unreadable(
 def test_the_same_file_twice_is_checked_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write(tmp_path / "wrong.json", WRONG_KEY)
+    path = write(tmp_path / "wrong.json", ROW_ERROR)
     result = run(capsys, "check", "-q", str(path), str(tmp_path))
     assert len(result.out_lines) == 1
 
@@ -121,7 +120,7 @@ def test_the_same_file_twice_is_checked_once(
 def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     broken = tmp_path / "broken.json"
     broken.write_bytes(BROKEN_JSON)
-    wrong = write(tmp_path / "wrong.json", WRONG_KEY)
+    wrong = write(tmp_path / "wrong.json", ROW_ERROR)
     result = run(capsys, "check", "--format", "json", str(broken), str(wrong))
     assert result.code == 2
     report = json.loads(result.out)
@@ -133,20 +132,15 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     errors = [f for f in second["findings"] if f["severity"] == "error"]
     assert errors == [
         {
-            "code": "IDS110",
+            "code": "IDS104",
             "severity": "error",
             "message": errors[0]["message"],
             "area": "identifiers",
             "row": 2,
             "line": row_line(wrong, 2),
-            "field": "destination",
-            "source": sources.FACEBOOK_SCHEMA_KEYS,
-            "fix": {
-                "row": 2,
-                "field": "destination",
-                "value": "EXTERN_ID",
-                "label": "Use EXTERN_ID",
-            },
+            "field": "segment",
+            "source": sources.API_ID_SYNC_ENTRY,
+            "basis": "Segment limit",
         }
     ]
     summary = report["summary"]
@@ -196,9 +190,9 @@ def test_a_large_folder_checked_by_workers_reports_like_one_process(
     assert len(alone.err_lines) == len(damaged)
     if output == "text":
         assert f"{PARALLEL_FROM + 25 + len(damaged)} files checked" in alone.out_lines[-1]
-        assert " IDS110 error: " in alone.out
+        assert " IDS104 error: " in alone.out
     else:
-        assert "::error file=" in alone.out and "title=IDS110" in alone.out
+        assert "::error file=" in alone.out and "title=IDS104" in alone.out
 
 
 def _long_table(tmp_path: Path) -> Path:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from app.cli import main
 from app.core.model import IdSyncDocument
 from app.storage.documents import dump_document
-from tests.helpers.documents import WRONG_KEY, row_line, write
+from tests.helpers.documents import ROW_ERROR, row_line, write
 from tests.helpers.strategies import damaged_documents, documents, json_values
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,7 +62,7 @@ def test_every_valid_document_is_readable(target: Path, doc: IdSyncDocument) -> 
 
 
 def test_python_dash_m_app_check(tmp_path: Path) -> None:
-    path = write(tmp_path / "wrong.json", WRONG_KEY)
+    path = write(tmp_path / "wrong.json", ROW_ERROR)
     completed = subprocess.run(
         [sys.executable, "-m", "app", "check", "--quiet", str(path)],
         cwd=ROOT,
@@ -71,5 +71,5 @@ def test_python_dash_m_app_check(tmp_path: Path) -> None:
         timeout=120,
     )
     assert completed.returncode == 1, completed.stderr
-    assert completed.stdout.startswith(f"{path}:{row_line(path, 2)}: IDS110 error: ")
+    assert completed.stdout.startswith(f"{path}:{row_line(path, 2)}: IDS104 error: ")
     assert completed.stderr == ""

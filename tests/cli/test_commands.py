@@ -18,7 +18,7 @@ from tests.helpers.documents import (
     CLEAN,
     JOURNEY,
     MOBILE_WITHOUT_TOGGLE,
-    WRONG_KEY,
+    ROW_ERROR,
     row_line,
     write,
 )
@@ -180,7 +180,7 @@ def test_schema_command_prints_a_valid_json_schema(capsys: pytest.CaptureFixture
 
 def test_schema_accepts_written_documents_and_rejects_bad_ones() -> None:
     validator = jsonschema.Draft202012Validator(document_json_schema())
-    for doc in (CLEAN, MOBILE_WITHOUT_TOGGLE, WRONG_KEY, JOURNEY):
+    for doc in (CLEAN, MOBILE_WITHOUT_TOGGLE, ROW_ERROR, JOURNEY):
         validator.validate(json.loads(dump_document(doc)))
     good = json.loads(dump_document(CLEAN))
     for bad in (
@@ -312,7 +312,7 @@ def test_unexpected_exception_becomes_one_internal_error_line(
 def test_export_of_a_body_with_error_findings_is_refused_unless_forced(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write(tmp_path / "wrong.json", WRONG_KEY)
+    path = write(tmp_path / "wrong.json", ROW_ERROR)
     out = tmp_path / "body.json"
     refused = run(capsys, "export", str(path), "--as", "update-body", "-o", str(out))
     assert refused.code == 1
@@ -320,14 +320,14 @@ def test_export_of_a_body_with_error_findings_is_refused_unless_forced(
     assert refused.err_lines[0].startswith(
         f"{path}: cannot export update-body: the document has 1 error"
     )
-    assert refused.err_lines[1].startswith(f"{path}:{row_line(path, 2)}: IDS110 error:")
+    assert refused.err_lines[1].startswith(f"{path}:{row_line(path, 2)}: IDS104 error:")
     assert not out.exists()
 
     forced = run(capsys, "export", str(path), "--as", "update-body", "--force", "-o", str(out))
     assert forced.code == 0, forced.err
     assert [item["externalId"] for item in json.loads(out.read_text())["idSyncConfiguration"]] == [
         "email",
-        "user_id",
+        "",
     ]
 
 
@@ -348,7 +348,7 @@ def test_export_of_a_body_with_only_warnings_is_allowed(
 def test_export_of_the_document_itself_is_allowed_with_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = write(tmp_path / "wrong.json", WRONG_KEY)
+    path = write(tmp_path / "wrong.json", ROW_ERROR)
     result = run(capsys, "export", str(path))
     assert result.code == 0
     assert result.out.encode() == path.read_bytes()

@@ -16,7 +16,7 @@ import pytest
 
 from app.core.model import IdentifierRow, Strategy
 from tests.helpers.cli import run
-from tests.helpers.documents import CLEAN, WRONG_KEY, write
+from tests.helpers.documents import CLEAN, ROW_ERROR, write
 
 ROOT = Path(__file__).resolve().parents[2]
 ON_LINUX = pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
@@ -41,7 +41,7 @@ def _idsync(*args: str, stdout: int, **kwargs: object) -> subprocess.Popen[bytes
 def test_a_full_disk_on_stdout_is_one_line_and_a_non_zero_exit(
     tmp_path: Path, command: tuple[str, ...]
 ) -> None:
-    wrong = str(write(tmp_path / "wrong.json", WRONG_KEY))
+    wrong = str(write(tmp_path / "wrong.json", ROW_ERROR))
     clean = str(write(tmp_path / "clean.json", CLEAN))
     files = {"catalog": [], "diff": [clean, wrong], "export": [wrong]}.get(command[0], [wrong])
     with open("/dev/full", "wb") as full:
@@ -56,7 +56,7 @@ def test_a_full_disk_on_stdout_is_one_line_and_a_non_zero_exit(
 def test_a_reader_that_went_away_ends_the_command_quietly(
     tmp_path: Path, command: tuple[str, ...]
 ) -> None:
-    wrong = str(write(tmp_path / "wrong.json", WRONG_KEY))
+    wrong = str(write(tmp_path / "wrong.json", ROW_ERROR))
     files = [wrong] if command[0] == "check" else []
     read_end, write_end = os.pipe()
     os.close(read_end)  # `| head -1` that has read its line and gone
@@ -163,7 +163,7 @@ def test_history_lists_a_hostile_file_name_as_escapes(
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX FIFOs")
 def test_an_output_that_is_a_pipe_is_written_into_not_replaced(tmp_path: Path) -> None:
-    wrong = str(write(tmp_path / "wrong.json", WRONG_KEY))
+    wrong = str(write(tmp_path / "wrong.json", ROW_ERROR))
     fifo = tmp_path / "out.fifo"
     os.mkfifo(fifo)
     process = _idsync("export", wrong, "-o", str(fifo), stdout=subprocess.PIPE,
@@ -172,13 +172,13 @@ def test_an_output_that_is_a_pipe_is_written_into_not_replaced(tmp_path: Path) -
         written = reader.read()
     _out, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
-    assert json.loads(written)["name"] == WRONG_KEY.name
+    assert json.loads(written)["name"] == ROW_ERROR.name
     assert fifo.is_fifo()
 
 
 @ON_LINUX
 def test_a_full_device_as_the_output_file_is_one_line_naming_it(tmp_path: Path) -> None:
-    wrong = str(write(tmp_path / "wrong.json", WRONG_KEY))
+    wrong = str(write(tmp_path / "wrong.json", ROW_ERROR))
     process = _idsync("export", wrong, "-o", "/dev/full", stdout=subprocess.PIPE,
                       env={**os.environ, "IDSYNC_HOME": str(tmp_path / "home")})
     _out, err = process.communicate(timeout=120)

@@ -25,11 +25,12 @@ CLEAN = IdSyncDocument(
     ),
     identifiers=(IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST),),
 )
-# A key Facebook does not read: an error (IDS110) on row 2, whose fix is EXTERN_ID.
-WRONG_KEY = CLEAN.with_rows(
+# A row without a Segment identifier: an error (IDS104, the API requires externalId) on
+# row 2, with no one-click fix.
+ROW_ERROR = CLEAN.with_rows(
     [
         *CLEAN.identifiers,
-        IdentifierRow(segment="user_id", destination="EXTERNAL_ID", strategy=Strategy.ALL),
+        IdentifierRow(segment="", destination="PHONE", strategy=Strategy.ALL),
     ]
 )
 # ios.idfa without Send Mobile IDs: a warning (IDS109) on row 2, never an error.

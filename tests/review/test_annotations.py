@@ -12,7 +12,7 @@ import pytest
 from app.core.rules import RULES
 from app.review.annotations import artifact_uri, escape_data, escape_property
 from tests.helpers.cli import run
-from tests.helpers.documents import BROKEN_JSON, CLEAN, WRONG_KEY, row_line, write
+from tests.helpers.documents import BROKEN_JSON, CLEAN, ROW_ERROR, row_line, write
 
 SCHEMA = json.loads(
     (Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8")
@@ -28,7 +28,7 @@ def _validate(log: object) -> None:
 def test_sarif_is_valid_and_points_at_the_rows_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    wrong = write(tmp_path / "wrong.json", WRONG_KEY)
+    wrong = write(tmp_path / "wrong.json", ROW_ERROR)
     broken = tmp_path / "broken.json"
     broken.write_bytes(BROKEN_JSON)
     result = run(capsys, "check", "--format", "sarif", str(wrong), str(broken))
@@ -39,13 +39,13 @@ def test_sarif_is_valid_and_points_at_the_rows_line(
     (run_,) = log["runs"]
     rules = {rule["id"]: rule for rule in run_["tool"]["driver"]["rules"]}
     assert set(rules) == set(RULES)
-    assert rules["IDS110"]["helpUri"] == RULES["IDS110"].source
+    assert rules["IDS104"]["helpUri"] == RULES["IDS104"].source
     assert "House rule" in rules["IDS107"]["shortDescription"]["text"]
     assert "helpUri" not in rules["IDS107"], "house rules have no source page"
     (error,) = [r for r in run_["results"] if r["level"] == "error"]
-    assert error["ruleId"] == "IDS110"
-    assert run_["tool"]["driver"]["rules"][error["ruleIndex"]]["id"] == "IDS110"
-    assert "EXTERNAL_ID" in error["message"]["text"]
+    assert error["ruleId"] == "IDS104"
+    assert run_["tool"]["driver"]["rules"][error["ruleIndex"]]["id"] == "IDS104"
+    assert "The Segment identifier is empty" in error["message"]["text"]
     location = error["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == Path(wrong).as_uri()
     assert location["region"]["startLine"] == row_line(wrong, 2)
@@ -86,13 +86,13 @@ def test_relative_paths_stay_relative_uris() -> None:
 def test_github_commands_annotate_the_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    wrong = write(tmp_path / "wrong.json", WRONG_KEY)
+    wrong = write(tmp_path / "wrong.json", ROW_ERROR)
     result = run(capsys, "check", "--format", "github", str(wrong))
     assert result.code == 1
     error, *notices = result.out_lines
     assert error.startswith(
         f"::error file={escape_property(str(wrong))},line={row_line(wrong, 2)},"
-        "title=IDS110 (Segment limit)::'EXTERNAL_ID' is not a Facebook Custom Audiences key"
+        "title=IDS104 (Segment limit)::The Segment identifier is empty"
     )
     assert notices and all(line.startswith("::notice file=") for line in notices)
     quiet = run(capsys, "check", "-q", "--format", "github", str(wrong))

@@ -15,7 +15,7 @@ from app.core.rules import RULES
 from app.review.checked import check_file
 from app.review.report_html import render_report
 from tests.helpers.cli import run
-from tests.helpers.documents import BROKEN_JSON, CLEAN, WRONG_KEY, row_line, write
+from tests.helpers.documents import BROKEN_JSON, CLEAN, ROW_ERROR, row_line, write
 
 WHEN = datetime(2025, 1, 2, 3, 4, tzinfo=timezone.utc)
 
@@ -41,7 +41,7 @@ def _parse(html: str) -> _Collect:
 
 
 def test_every_value_is_escaped(tmp_path: Path, catalog: Catalog) -> None:
-    hostile = WRONG_KEY.replace(
+    hostile = ROW_ERROR.replace(
         name="<script>alert(1)</script>",
         notes='"><img src=x onerror=alert(2)>',
         destination=DestinationRef(
@@ -65,7 +65,7 @@ def test_every_value_is_escaped(tmp_path: Path, catalog: Catalog) -> None:
 
 
 def test_self_contained_no_requests(tmp_path: Path, catalog: Catalog) -> None:
-    path = write(tmp_path / "wrong.json", WRONG_KEY)
+    path = write(tmp_path / "wrong.json", ROW_ERROR)
     html = render_report([check_file(path, catalog)], generated_at=WHEN)
     parsed = _parse(html)
     for tag, attrs in parsed.tags:
@@ -82,7 +82,7 @@ def test_self_contained_no_requests(tmp_path: Path, catalog: Catalog) -> None:
 
 
 def test_report_content(tmp_path: Path, catalog: Catalog) -> None:
-    wrong = write(tmp_path / "wrong.json", WRONG_KEY)
+    wrong = write(tmp_path / "wrong.json", ROW_ERROR)
     journey = write(
         tmp_path / "journey.json",
         CLEAN.replace(target=JourneyTarget(space_id="spa_1", journey_id="jou_1",
@@ -98,15 +98,15 @@ def test_report_content(tmp_path: Path, catalog: Catalog) -> None:
     assert "Journey jou_1, step Welcome, in space spa_1" in text
     assert "Facebook Custom Audiences (personas-facebook-custom-audiences, destination)" in text
     assert "Customized Setup" in text or "Customized" in text
-    # The IDS110 finding: severity, code, row, line and its source link.
+    # The IDS104 finding: severity, code, row, line and its source link.
     line = row_line(wrong, 2)
     row = re.search(r"<tr><td><span class=\"sev sev-error\">Error</span></td>"
-                    r"<td><code>IDS110</code></td><td>2</td><td>(\d+)</td>", html)
+                    r"<td><code>IDS104</code></td><td>2</td><td>(\d+)</td>", html)
     assert row is not None and int(row.group(1)) == line
-    assert f'<a href="{RULES["IDS110"].source}">' in html
+    assert f'<a href="{RULES["IDS104"].source}">' in html
     # The exact API bodies, or why not.
     assert "&quot;idSyncConfiguration&quot;: [" in html
-    assert "&quot;externalId&quot;: &quot;user_id&quot;" in html
+    assert "&quot;externalId&quot;: &quot;&quot;" in html
     assert "Not buildable: Journey steps have no ID Sync field" in html
     assert "Expecting &#x27;,&#x27; delimiter" in html and "Unreadable" in html
     assert "gone: no such file" in html
@@ -123,13 +123,13 @@ def test_house_rules_say_so_without_a_link(tmp_path: Path, catalog: Catalog) -> 
 def test_check_report_option_writes_the_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    wrong = write(tmp_path / "wrong.json", WRONG_KEY)
+    wrong = write(tmp_path / "wrong.json", ROW_ERROR)
     target = tmp_path / "out" / "report.html"
     target.parent.mkdir()
     result = run(capsys, "check", "-q", str(wrong), "--report", str(target))
     assert result.code == 1, "the exit code is the check's"
     html = target.read_text(encoding="utf-8")
-    assert html.startswith("<!DOCTYPE html>") and "IDS110" in html
+    assert html.startswith("<!DOCTYPE html>") and "IDS104" in html
     unwritable = run(capsys, "check", "-q", str(wrong), "--report", str(tmp_path / "no" / "r.html"))
     assert unwritable.code == 2
     assert "the report was not written" in unwritable.err
@@ -154,7 +154,7 @@ def test_paths_are_relative_to_the_folder_reviewed(
 ) -> None:
     folder = tmp_path / "configs"
     (folder / "team").mkdir(parents=True)
-    write(folder / "team" / "wrong.json", WRONG_KEY)
+    write(folder / "team" / "wrong.json", ROW_ERROR)
     write(folder / "clean.json", CLEAN)
     (folder / "broken.json").write_bytes(BROKEN_JSON)
     target = tmp_path / "report.html"
@@ -169,7 +169,7 @@ def test_an_index_of_the_files_with_errors_comes_first(
     tmp_path: Path, catalog: Catalog
 ) -> None:
     clean = check_file(write(tmp_path / "clean.json", CLEAN), catalog)
-    wrong = check_file(write(tmp_path / "wrong.json", WRONG_KEY), catalog)
+    wrong = check_file(write(tmp_path / "wrong.json", ROW_ERROR), catalog)
     broken_path = tmp_path / "broken.json"
     broken_path.write_bytes(BROKEN_JSON)
     broken = check_file(broken_path, catalog)
@@ -196,7 +196,7 @@ def test_a_huge_document_makes_a_small_report(tmp_path: Path, catalog: Catalog) 
 
 
 def test_request_bodies_keep_their_line_breaks(tmp_path: Path, catalog: Catalog) -> None:
-    html = render_report([check_file(write(tmp_path / "a.json", WRONG_KEY), catalog)],
+    html = render_report([check_file(write(tmp_path / "a.json", ROW_ERROR), catalog)],
                          generated_at=WHEN)
     body = html[html.index("<pre>") : html.index("</pre>")]
     assert "\n  &quot;idSyncConfiguration&quot;: [" in body and "hidden-char" not in body

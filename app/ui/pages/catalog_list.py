@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from app.catalog.search import DestinationIndex
 from app.core.catalog import Catalog, DestinationSpec
 from app.core.model import DestinationKind
+from app.core.wording import catalog_tags
 from app.ui.icons import avatar_icon
 from app.ui.theme import secondary_text_color
 
@@ -33,7 +34,8 @@ _Index = QModelIndex | QPersistentModelIndex
 
 def subtitle(spec: DestinationSpec) -> str:
     kind = "Destination function" if spec.kind is DestinationKind.FUNCTION else "Destination"
-    return f"{kind} · {spec.category}" if spec.category else kind
+    parts = [kind, spec.category] if spec.category else [kind]
+    return " · ".join([*parts, *catalog_tags(spec)])
 
 
 def _rows_by_slug(specs: tuple[DestinationSpec, ...]) -> dict[str, int]:

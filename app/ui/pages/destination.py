@@ -27,7 +27,7 @@ from app.core.catalog import Catalog, DestinationSpec
 from app.core.editing import choose_destination, set_instance_id
 from app.core.findings import Area, Finding
 from app.core.model import DestinationKind, IdSyncDocument
-from app.core.wording import default_setup_sends
+from app.core.wording import catalog_status, default_setup_sends
 from app.ui.controller import DocumentController
 from app.ui.icons import avatar_pixmap
 from app.ui.pages.catalog_list import (
@@ -53,10 +53,16 @@ def _codes(items: tuple[str, ...]) -> str:
     return ", ".join(f"<code>{html.escape(item)}</code>" for item in items)
 
 
-def describe(spec: DestinationSpec) -> str:
+def describe(spec: DestinationSpec, catalog: Catalog) -> str:
     """What someone needs to know about a destination before building its rows, as HTML."""
-    facts: list[str] = []
-    if spec.identifier_mode == "preset":
+    facts: list[str] = [f"<b>{html.escape(said)}</b>" for said in catalog_status(spec, catalog)]
+    if spec.reads_event_keys:
+        keys = _codes(tuple(f.key for f in spec.fields()))
+        facts.append(
+            f"ID Sync adds each identifier to the event under its destination identifier; "
+            f"the default mappings read {keys}, so map to those keys."
+        )
+    elif spec.identifier_mode == "preset":
         keys = _codes(spec.accepted_keys())
         if spec.keys_documented:
             facts.append(f"Destination identifiers come from its own list: {keys}.")
@@ -68,6 +74,11 @@ def describe(spec: DestinationSpec) -> str:
     elif spec.known_fields:
         fields = _codes(tuple(f.key for f in spec.known_fields))
         facts.append(f"Any field name is accepted; known identifier fields: {fields}.")
+    if spec.no_default_mapping:
+        unmapped = _codes(tuple(f.key for f in spec.no_default_mapping))
+        facts.append(
+            f"No default mapping fills {unmapped}: edit the mapping in Segment to send one."
+        )
     else:
         facts.append("Any destination field name is accepted.")
     constraints = spec.constraints
@@ -393,7 +404,7 @@ class DestinationPage(QWidget):
         self.about_avatar.setPixmap(avatar_pixmap(spec.name, 40, self.palette()))
         self.about_title.setText(spec.name)
         self.about_subtitle.setText(subtitle(spec))
-        self.about_text.setText(describe(spec))
+        self.about_text.setText(describe(spec, self._catalog))
         self.about_text.setAccessibleName(f"About {spec.name}")
         self._update_choose_button(spec)
 

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.ui.main_window import MainWindow
 from app.ui.workspace.model import Column
 from app.ui.workspace.panel import WorkspacePanel
-from tests.helpers.documents import CLEAN, WRONG_KEY, write
+from tests.helpers.documents import CLEAN, ROW_ERROR, write
 from tests.helpers.windows import double_click
 
 
@@ -21,7 +21,7 @@ from tests.helpers.windows import double_click
 def folder(tmp_path: Path) -> Path:
     root = tmp_path / "configs"
     write(root / "clean.json", CLEAN)
-    write(root / "team" / "wrong.json", WRONG_KEY.replace(name="Wrong key"))
+    write(root / "team" / "wrong.json", ROW_ERROR.replace(name="Wrong key"))
     return root
 
 

@@ -21,7 +21,7 @@ from app.ui.workspace import scanner
 from app.ui.workspace.model import Column, WorkspaceFilter, WorkspaceModel
 from app.ui.workspace.panel import WorkspacePanel
 from tests.helpers.dialogs import DialogDriver
-from tests.helpers.documents import BROKEN_JSON, CLEAN, MOBILE_WITHOUT_TOGGLE, WRONG_KEY, write
+from tests.helpers.documents import BROKEN_JSON, CLEAN, MOBILE_WITHOUT_TOGGLE, ROW_ERROR, write
 from tests.helpers.windows import double_click
 
 
@@ -29,7 +29,7 @@ from tests.helpers.windows import double_click
 def folder(tmp_path: Path) -> Path:
     root = tmp_path / "configs"
     write(root / "clean.json", CLEAN)
-    write(root / "team" / "wrong.json", WRONG_KEY.replace(name="Wrong key"))
+    write(root / "team" / "wrong.json", ROW_ERROR.replace(name="Wrong key"))
     mobile = MOBILE_WITHOUT_TOGGLE.replace(name="Mobile")
     write(root / "team" / "mobile.json", mobile)
     (root / "broken.json").write_bytes(BROKEN_JSON)
@@ -152,7 +152,7 @@ def test_rows_refresh_when_files_change_appear_and_go(
     qtbot: QtBot, window: MainWindow, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     panel = _open(qtbot, window, folder, monkeypatch)
-    fixed = WRONG_KEY.replace(name="Wrong key").with_rows(
+    fixed = ROW_ERROR.replace(name="Wrong key").with_rows(
         [IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST)]
     )
     write(folder / "team" / "wrong.json", fixed)  # an atomic save, as the editor does
@@ -271,7 +271,7 @@ def test_export_report_of_the_folder(
 def test_export_review_report_of_the_open_config_escapes_every_value(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, file_dialogs: object
 ) -> None:
-    hostile = WRONG_KEY.replace(name="<script>alert(1)</script>")
+    hostile = ROW_ERROR.replace(name="<script>alert(1)</script>")
     path = write(tmp_path / "hostile.json", hostile)
     assert window.files.open_path(path)
     assert window.review_actions.report_action in window.file_menu.actions()
@@ -282,7 +282,7 @@ def test_export_review_report_of_the_open_config_escapes_every_value(
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     # The file by its name: a report handed on shows nothing of the reviewer's disk.
-    assert "IDS110" in html and path.name in html and str(path.parent) not in html
+    assert "IDS104" in html and path.name in html and str(path.parent) not in html
     assert "Exported the review report" in window.statusBar().currentMessage()
     # Unsaved edits are reported as they stand, with the lines they will have.
     window.controller.edit(hostile.replace(name="Edited"), "name")
