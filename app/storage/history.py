@@ -410,7 +410,7 @@ class HistoryStore:
             except sqlite3.Error as error:
                 if attempt == 1 and is_damage(error):
                     forget_connection(self.database)
-                    set_aside_database(self.database, "damaged")
+                    set_aside_database(self.database, f"damaged: {error}")
                     continue
                 raise as_os_error(error) from error
         raise AssertionError("unreachable")  # the second attempt returns or raises
