@@ -34,7 +34,7 @@ from app.core.model import IdentifierRow
 from app.core.plan import PlanAction, PushPlan, make_plan
 from app.push.outcome import CHECK_CANCELLED, PushRun, ReadPlan, Status, Target, TargetOutcome
 from app.push.wording import changes_since
-from app.segment.client import SegmentClient
+from app.segment.client import SegmentClient, pick_connection
 from app.segment.errors import (
     AuthError,
     Cancelled,
@@ -104,10 +104,12 @@ class PushEngine:
     def _read(self, target: Target) -> ReadPlan:
         read_at = self._clock()
         offline = make_plan(target.document, None, target.findings)
-        live = self._live(offline)
+        live, others = self._live(offline)
         raw = live.raw if live else None
         plan = make_plan(target.document, raw, target.findings)
-        return ReadPlan(target, plan, read_at, live=raw, base_url=self.client.base_url)
+        return ReadPlan(
+            target, plan, read_at, live=raw, base_url=self.client.base_url, others=others
+        )
 
     def push(self, reviewed: ReadPlan) -> TargetOutcome:
         """Write ``reviewed`` if it still holds; see the module's rules. SegmentErrors
@@ -255,12 +257,12 @@ class PushEngine:
         """The write's answer was lost: read the connection back and decide from it."""
         self._say("Segment's answer was lost: reading the connection back to see what it holds…")
         try:
-            live = self._live(read.plan)
+            live, others = self._live(read.plan)
             rows = _rows(live)
         except (SegmentError, ConnectionFormatError) as exc:
             return self._outcome(read, Status.UNKNOWN, error=f"{lost} {exc}", answer_lost=True)
         if live is not None and rows is not None and _holds(read.plan, rows):
-            return self._applied(read, live.id, rows, answer_lost=True)
+            return self._applied(read, live.id, rows, answer_lost=True, others=others)
         if live is None or rows == read.plan.live_rows:
             # As before the write: not applied yet as far as Segment shows. It may still
             # apply; a later push re-reads and updates what it finds, never connects twice.
@@ -268,13 +270,13 @@ class PushEngine:
                 read, Status.NOT_APPLIED, error=str(lost), answer_lost=True, live_after=rows
             )
         # Neither what was there nor what was sent: Segment took something.
-        return self._applied(read, live.id, rows, answer_lost=True)
+        return self._applied(read, live.id, rows, answer_lost=True, others=others)
 
     def _read_back(self, read: ReadPlan, written_id: str) -> TargetOutcome:
         self._say("Reading the connection back to check it…")
         connection_id = written_id or read.plan.connection_id
         try:
-            live = self._live(read.plan)
+            live, others = self._live(read.plan)
             rows = _rows(live)
         except Cancelled:
             return self._applied(read, connection_id, None, check_skipped=CHECK_CANCELLED)
@@ -284,7 +286,7 @@ class PushEngine:
             return self._applied(
                 read, connection_id, None, check_skipped="the connection was not found"
             )
-        return self._applied(read, live.id or connection_id, rows)
+        return self._applied(read, live.id or connection_id, rows, others=others)
 
     def _applied(
         self,
@@ -294,9 +296,10 @@ class PushEngine:
         *,
         answer_lost: bool = False,
         check_skipped: str | None = None,
+        others: tuple[str, ...] = (),
     ) -> TargetOutcome:
         differs = rows is not None and not _holds(read.plan, rows)
-        return self._outcome(
+        outcome = self._outcome(
             read,
             Status.APPLIED_DIFFERS if differs else Status.APPLIED,
             connection_id=connection_id,
@@ -304,6 +307,7 @@ class PushEngine:
             answer_lost=answer_lost,
             check_skipped=check_skipped,
         )
+        return replace(outcome, others_after=others) if others else outcome
 
     def _kept(self, outcome: TargetOutcome) -> TargetOutcome:
         """``outcome`` of a write, kept in history when a write went out."""
@@ -317,10 +321,17 @@ class PushEngine:
 
     # -- helpers ---------------------------------------------------------------------
 
-    def _live(self, plan: PushPlan) -> Connection | None:
-        return self.client.find_connection(
-            plan.space_id, plan.audience_id, plan.destination_id, connection_id=plan.connection_id
+    def _live(self, plan: PushPlan) -> tuple[Connection | None, tuple[str, ...]]:
+        """The connection ``plan`` is about, and the ids of the audience's other
+        connections to the same destination (none unless made outside this app)."""
+        connections = self.client.list_connections(plan.space_id, plan.audience_id)
+        live = pick_connection(connections, plan.destination_id, plan.connection_id)
+        others = tuple(
+            c.id
+            for c in connections
+            if c is not live and c.matches_destination(plan.destination_id)
         )
+        return live, others
 
     def _outcome(
         self,

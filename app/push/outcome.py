@@ -59,6 +59,9 @@ class ReadPlan:
     settled: str | None = None
     # The API the read went to (pushes are kept and settled per base URL).
     base_url: str = ""
+    # Further connections of the audience to the same destination (made outside this
+    # app): the push touches the one it plans for, and says so.
+    others: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,9 @@ class TargetOutcome:
     changed_since_plan: tuple[str, ...] = ()
     # A write was attempted for this target (whatever became of it): history keeps it.
     sent: bool = False
+    # Connections of the audience to the destination the read-back found besides the one
+    # written: never made by this app, but said, so two are never left unseen.
+    others_after: tuple[str, ...] = ()
 
     @property
     def target(self) -> Target:

@@ -126,6 +126,31 @@ def outcome_headline(outcome: TargetOutcome) -> str:
 
 def outcome_lines(outcome: TargetOutcome) -> list[str]:
     """What happened and what to do next, one sentence group per line."""
+    return [*_status_lines(outcome), *_other_connection_lines(outcome)]
+
+
+def other_connections_text(plan: PushPlan, chosen: str | None, others: Sequence[str]) -> str:
+    """Said when the audience has more than one connection to the destination."""
+    every = ", ".join([*([chosen] if chosen else []), *others])
+    return (
+        f"Audience {plan.audience_id} has {len(others) + (1 if chosen else 0)} connections "
+        f"to destination {plan.destination_id} ({every}); this app never makes a second one. "
+        f"The push {'updates ' + chosen + ' only' if chosen else 'touches none of them'}: "
+        "remove the extra connection in Segment."
+    )
+
+
+def _other_connection_lines(outcome: TargetOutcome) -> list[str]:
+    if outcome.others_after:
+        return [other_connections_text(outcome.plan, outcome.connection_id, outcome.others_after)]
+    if outcome.read.others:
+        return [
+            other_connections_text(outcome.plan, outcome.plan.connection_id, outcome.read.others)
+        ]
+    return []
+
+
+def _status_lines(outcome: TargetOutcome) -> list[str]:
     status = outcome.status
     plan = outcome.plan
     if status in (Status.APPLIED, Status.APPLIED_DIFFERS):

@@ -176,14 +176,7 @@ class SegmentClient:
         present, else its connection to the workspace destination ``destination_id``;
         None: not connected."""
         connections = self.list_connections(space_id, audience_id)
-        if connection_id:
-            for connection in connections:
-                if connection.id == connection_id:
-                    return connection
-        for connection in connections:
-            if connection.matches_destination(destination_id):
-                return connection
-        return None
+        return pick_connection(connections, destination_id, connection_id)
 
     def add_destination_to_audience(
         self,
@@ -493,6 +486,18 @@ class SegmentClient:
             f"{other.value.upper()} ({other.base_url}) if the workspace is there. Check "
             f"that the token belongs to {workspace}."
         )
+
+
+def pick_connection(
+    connections: list[Connection], destination_id: str, connection_id: str | None = None
+) -> Connection | None:
+    """The connection with the id ``connection_id`` when given and present, else the first
+    connection to the workspace destination ``destination_id``; None: not connected."""
+    if connection_id:
+        for connection in connections:
+            if connection.id == connection_id:
+                return connection
+    return next((c for c in connections if c.matches_destination(destination_id)), None)
 
 
 def _checked_token(token: str) -> str:

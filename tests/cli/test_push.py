@@ -464,3 +464,26 @@ def test_four_rows_using_all_are_refused_before_any_request(
     assert cli("--yes", str(path)) == 1
     assert "IDS101" in cli.out
     assert sandbox.count() == 0
+
+
+def test_two_connections_to_one_destination_are_flagged_and_only_one_is_updated(
+    cli: Cli, facebook: Path, sandbox: Sandbox
+) -> None:
+    # A second connection to the same destination, made outside this app.
+    sandbox.state.connect(
+        SPACE,
+        AUDIENCE,
+        "dst_example_facebook",
+        [{"externalId": "email", "strategy": "last"}],
+        connection_id="ii_made_elsewhere",
+    )
+    assert cli("--yes", str(facebook)) == 0
+    assert (
+        f"Audience {AUDIENCE} has 2 connections to destination dst_example_facebook "
+        "(ii_high_value_facebook, ii_made_elsewhere)" in cli.out
+    )
+    assert "The push updates ii_high_value_facebook only" in cli.out
+    assert sandbox.count(method="PATCH") == 1 and sandbox.count(method="POST") == 0
+    elsewhere = sandbox.state.connection(SPACE, AUDIENCE, "ii_made_elsewhere")
+    assert elsewhere is not None
+    assert elsewhere["idSyncConfiguration"] == [{"externalId": "email", "strategy": "last"}]

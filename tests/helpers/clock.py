@@ -1,4 +1,4 @@
-"""A clock tests move by hand, so "older than ten seconds" needs no waiting."""
+"""A clock tests move by hand, so time passing (a limiter window, a plan age) needs no wait."""
 
 from __future__ import annotations
 

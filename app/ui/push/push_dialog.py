@@ -32,6 +32,7 @@ from app.push.engine import PushEngine
 from app.push.outcome import ReadPlan, Status, Target, TargetOutcome
 from app.push.wording import (
     NOTHING_TO_PUSH,
+    other_connections_text,
     outcome_headline,
     outcome_lines,
     plan_summary,
@@ -348,8 +349,11 @@ class PushDialog(QDialog):
         self.read = read
         self.plan_status.clear()
         self._show_plan(read.plan)
-        if read.settled:
-            self.stale_banner.setText(html.escape(read.settled))
+        said = [read.settled] if read.settled else []
+        if read.others:
+            said.append(other_connections_text(read.plan, read.plan.connection_id, read.others))
+        if said:
+            self.stale_banner.setText("<br>".join(html.escape(line) for line in said))
             self.stale_banner.setVisible(True)
         self._update_buttons()
 

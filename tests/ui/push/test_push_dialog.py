@@ -699,3 +699,23 @@ def test_four_rows_using_all_are_refused_by_the_sandbox_as_by_segment(
     assert "in field idSyncConfiguration (HTTP 422)" in text
     assert "at most 3 entries with the strategy all; got 4" in text
     assert live_rows(live_sandbox, HIGH_VALUE, ITERABLE) == SEEDED_ENTRIES
+
+
+def test_two_connections_to_one_destination_are_flagged_in_the_plan(
+    qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
+) -> None:
+    live_sandbox.state.connect(
+        SPACE, HIGH_VALUE, ITERABLE, [{"externalId": "email", "strategy": "last"}],
+        connection_id="ii_made_elsewhere",
+    )
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+    banner = dialog.stale_banner.text()
+    assert dialog.stale_banner.isVisible()
+    assert "has 2 connections to destination dst_iterable" in banner
+    assert "The push updates ii_high_value_iterable only" in banner
+    confirm_and_push(qtbot, dialog)
+    wait_result(qtbot, dialog)
+    assert "has 2 connections" in dialog.result_text.text()
+    assert live_sandbox.count(method="POST") == 0
