@@ -53,8 +53,11 @@ def out(line: str) -> None:
 
 def out_bytes(data: bytes) -> None:
     """A file's bytes (a document, a request body) on stdout, as they are: they are what
-    ``-o`` would have written."""
+    ``-o`` would have written. On a terminal, the hidden characters in their JSON strings
+    are written as JSON escapes (the same JSON, nothing for the terminal to act on)."""
     try:
+        if _is_terminal(sys.stdout):
+            data = visible_lines(data.decode("utf-8", errors="replace")).encode("utf-8")
         buffer = getattr(sys.stdout, "buffer", None)
         if buffer is None:
             write_text(sys.stdout, data.decode("utf-8"))
@@ -64,6 +67,13 @@ def out_bytes(data: bytes) -> None:
         buffer.flush()
     except OSError as cause:
         raise OutputError("stdout", cause) from cause
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def finish_stdout() -> None:

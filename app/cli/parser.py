@@ -62,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Run without arguments (or with a document path, or a folder to review) to open the "
         "desktop editor.",
         epilog="Exit codes: 0 clean, 1 error findings / differences / not exportable, "
-        "2 unreadable input or usage error, 3 internal error (push: see `idsync push -h`).",
+        "2 unreadable input, unwritable output or usage error, 3 internal error, "
+        "141 the reader of the output went away (push: see `idsync push -h`).",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument(

@@ -47,6 +47,6 @@ def visible(text: str) -> str:
 def visible_lines(text: str) -> str:
     """Lines the program put together itself (or JSON it wrote): their line breaks stay,
     everything else hidden in them is shown as its escape."""
-    if text.isprintable():
+    if text.isprintable() or text.replace("\n", " ").isprintable():  # both at C speed
         return text
     return "\n".join(visible(line) for line in text.split("\n"))

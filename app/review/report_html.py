@@ -189,7 +189,7 @@ def _index(
 ) -> list[str]:
     """Links to the files that need attention: unreadable ones and those with errors."""
     entries = [
-        f'<li><a href="#missing-{number}">{_t(shown.text(problem))}</a> — not found</li>'
+        f'<li><a href="#missing-{number}">{_t(shown.text(problem))}</a> — not checked</li>'
         for number, problem in enumerate(missing)
     ]
     for number, checked in enumerate(files):

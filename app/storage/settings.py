@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Final
@@ -66,7 +68,6 @@ class Settings:
                 self.custom_identifiers.append(name)
                 added = True
         return added
-
 
     def values(self) -> dict[str, Any]:
         """Every saved field by name (lists copied)."""
@@ -152,8 +153,8 @@ def _merge_recent(base: list[str], mine: list[str], theirs: list[str]) -> list[s
     """This window's opened files first (newest first), then the file's list without
     the entries this window removed."""
     removed = [entry for entry in base if not any(same_file(entry, kept) for kept in mine)]
-    # The files this window put first: the entries before the rest of its list reads
-    # as the old list in the old order.
+    # The files this window opened (put first): the shortest head of its list after
+    # which the list reads as the old one, in the old order.
     rest = [entry for entry in base if entry not in removed]
     front = len(mine)
     for split in range(len(mine) + 1):
@@ -179,22 +180,17 @@ def _merge_remembered(base: list[str], mine: list[str], theirs: list[str]) -> li
     return merged
 
 
-class _locked:
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
     """The settings file's lock, held while it is read and written; a folder or FIFO in
     the lock file's place is set aside (and reported once)."""
-
-    def __init__(self, path: Path) -> None:
-        self._lock_path = path.with_name(path.name + LOCK_SUFFIX)
-        self._lock: FileLock | None = None
-
-    def __enter__(self) -> None:
-        self._lock = FileLock.wait(self._lock_path, LOCK_TIMEOUT_SECONDS)
-
-    def __exit__(self, *_exc: object) -> None:
-        if self._lock is not None:
-            # Kept, not removed: removing it would let a waiting process lock a file
-            # that another then replaces.
-            self._lock.release(remove=False)
+    lock = FileLock.wait(path.with_name(path.name + LOCK_SUFFIX), LOCK_TIMEOUT_SECONDS)
+    try:
+        yield
+    finally:
+        # Kept, not removed: a process waiting for it would otherwise lock a file that
+        # is gone, while a third makes a new one and locks that.
+        lock.release(remove=False)
 
 
 def _read(path: Path) -> Settings:

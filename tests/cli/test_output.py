@@ -185,3 +185,34 @@ def test_a_full_device_as_the_output_file_is_one_line_naming_it(tmp_path: Path) 
     assert process.returncode == 2
     assert err.decode() == "/dev/full: could not write: No space left on device.\n"
     assert Path("/dev/full").is_char_device()
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+def test_a_document_printed_on_a_terminal_has_nothing_the_terminal_acts_on(
+    tmp_path: Path,
+) -> None:
+    row = IdentifierRow(segment="email", destination=f"E{HOSTILE}", strategy=Strategy.ALL)
+    doc = str(write(tmp_path / "doc.json", CLEAN.with_rows([row])))
+    env = {**os.environ, "IDSYNC_HOME": str(tmp_path / "home")}
+    primary, secondary = os.openpty()
+    process = _idsync("export", doc, stdout=secondary, env=env)
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal's other side closed: all is read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    _out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    text = shown.decode("utf-8").replace("\r\n", "\n")
+    assert all(line.isprintable() for line in text.splitlines())
+    assert json.loads(text)["identifiers"][0]["destination"] == f"E{HOSTILE}"
+    # Through a pipe the bytes are the document's own.
+    piped = subprocess.run([sys.executable, "-m", "app", "export", doc], cwd=ROOT, env=env,
+                           capture_output=True, check=True)
+    assert piped.stdout == Path(doc).read_bytes()

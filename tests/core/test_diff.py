@@ -206,3 +206,20 @@ def test_document_diff_is_empty_exactly_when_equal(a: IdSyncDocument, b: IdSyncD
     assert diff.is_empty == (a == b)
     assert diff_documents(a, a).is_empty
     assert all(line.startswith("- ") for line in diff.render_text())
+
+
+def test_a_long_table_with_a_block_moved_and_rows_edited_reports_just_those() -> None:
+    # Thousands of rows: pairing by lookup and the ordered run by patience sorting keep
+    # this to a moment (benchmarks/outputs_scale.py measures it); the answer is the same
+    # as for a short table.
+    rows = [IdentifierRow(segment=f"trait_{n}", destination=f"F{n}") for n in range(5000)]
+    edited = [row.replace(destination=row.destination + "_v2") if n % 100 == 0 else row
+              for n, row in enumerate(rows)]
+    new = edited[:1000] + edited[1100:] + edited[1000:1100]  # a block moved to the end
+    changes = diff_rows(rows, new)
+    moved = [c for c in changes if c.kind is RowChangeKind.MOVED]
+    changed = [c for c in changes if c.kind is RowChangeKind.CHANGED]
+    assert sorted(c.old_index for c in moved) == [n for n in range(1000, 1100) if n % 100]
+    assert sorted(c.old_index for c in changed) == list(range(0, 5000, 100))
+    assert [c.moved for c in changed if c.old_index == 1000] == [True]
+    assert len(changes) == len(moved) + len(changed)
