@@ -92,7 +92,8 @@ _TABLE: Final[tuple[RuleInfo, ...]] = (
     ),
     RuleInfo(
         "IDS110", "not-a-documented-key", _W, _IDS,
-        "Destination identifier is not a key the destination documents or its mapping reads", src.FACEBOOK_TRAIT_KEYS, _ADVICE,
+        "Destination identifier is not a key the destination documents or its mapping reads",
+        src.FACEBOOK_TRAIT_KEYS, _ADVICE,
     ),
     RuleInfo(
         "IDS111", "missing-preset-key", _W, _IDS,
