@@ -50,12 +50,12 @@ def facebook_document() -> IdSyncDocument:
         ),
         setup=Setup.CUSTOMIZED,
         send_mobile_ids=True,
-        custom_identifiers=("phone",),
+        custom_identifiers=("phone", "first_name"),
         identifiers=(
             IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST),
             IdentifierRow(segment="phone", destination="PHONE", strategy=Strategy.ALL),
             IdentifierRow(segment="ios.idfa", destination="MADID", strategy=Strategy.ALL),
-            IdentifierRow(segment="user_id", destination="EXTERN_ID", strategy=Strategy.FIRST),
+            IdentifierRow(segment="first_name", destination="FN", strategy=Strategy.LAST),
         ),
     )
 

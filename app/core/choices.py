@@ -86,16 +86,20 @@ def destination_identifier_choices(
             Choice(p.key, p.display, p.description, ChoiceGroup.PRESET) for p in spec.preset_keys
         ]
         if spec.keys_documented and current and current not in spec.accepted_keys():
-            choices.insert(
-                0,
-                Choice(
-                    current,
-                    f"{current} (not accepted by {spec.name})",
-                    f"{spec.name} accepts only the keys in this list; choose one of them.",
-                    ChoiceGroup.CURRENT,
-                ),
-            )
-        return DestinationChoices(editable=not spec.keys_documented, choices=tuple(choices))
+            if spec.reads_event_keys:
+                label = f"{current} (not read by {spec.name}'s mapping)"
+                why = (
+                    "The default mapping reads only the keys in this list: choose one, or "
+                    "edit the mapping in Segment to read this key."
+                )
+            else:
+                label = f"{current} (not a documented {spec.name} key)"
+                why = f"Segment's page documents the keys in this list for {spec.name}."
+            choices.insert(0, Choice(current, label, why, ChoiceGroup.CURRENT))
+        # A documented dropdown takes only its keys, as Segment's own screen does; an
+        # Actions mapping can be edited to read any key, so its list takes typing too.
+        editable = spec.reads_event_keys or not spec.keys_documented
+        return DestinationChoices(editable=editable, choices=tuple(choices))
     fields = spec.known_fields if spec is not None else ()
     where = spec.name if spec is not None else "the destination"
     return DestinationChoices(

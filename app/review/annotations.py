@@ -12,7 +12,7 @@ from typing import Any, Final
 from urllib.parse import quote
 
 from app import __version__
-from app.core.findings import Finding, Severity
+from app.core.findings import HOUSE_RULE, Finding, Severity
 from app.core.rules.codes import RULES, RuleInfo
 from app.review.checked import CheckedFile
 
@@ -90,9 +90,9 @@ def _sarif_rule(info: RuleInfo) -> dict[str, Any]:
 
 
 def _rule_description(info: RuleInfo) -> str:
-    if info.basis == "House rule":
+    if info.basis == HOUSE_RULE:
         return f"{info.summary} (House rule: this app's own check)"
-    return f"{info.summary} (Segment limit)"
+    return f"{info.summary} ({info.basis})"
 
 
 def _sarif_result(path: str, finding: Finding, index: dict[str, int]) -> dict[str, Any]:

@@ -334,10 +334,9 @@ def _findings_table(checked: CheckedFile) -> list[str]:
 
 def _basis(finding: Finding) -> str:
     if finding.is_house_rule or not _is_web_link(finding.source):
-        return "House rule"
-    return (
-        f'Segment limit — <a href="{_e(finding.source)}">{_e(source_title(finding.source))}</a>'
-    )
+        return _e(finding.basis)
+    link = f'<a href="{_e(finding.source)}">{_e(source_title(finding.source))}</a>'
+    return f"{_e(finding.basis)} — {link}"
 
 
 def _reference(finding: Finding) -> str:

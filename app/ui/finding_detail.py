@@ -22,12 +22,12 @@ def _link(url: str) -> str:
 
 
 def basis_html(finding: Finding) -> str:
-    """'Segment limit (Segment's docs)' with the source linked, or 'House rule', and
-    the page behind the fact it applies when there is one."""
+    """'Segment limit (Segment's docs)' or 'Segment recommendation (…)' with the source
+    linked, or 'House rule', and the page behind the fact it applies when there is one."""
     if finding.is_house_rule:
         text = "House rule (this app's own check)"
     else:
-        text = f"Segment limit ({_link(finding.source)})"
+        text = f"{html.escape(finding.basis)} ({_link(finding.source)})"
     if finding.reference:
         text += f"; the field's meaning: {_link(finding.reference)}"
     return text

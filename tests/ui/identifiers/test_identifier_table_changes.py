@@ -126,7 +126,7 @@ def test_preset_destination_keeps_a_foreign_value_visible_and_marked() -> None:
     spec = small_catalog().destination(FACEBOOK)
     offered = destination_identifier_choices(spec, "email")
     assert offered.choices[0].value == "email"
-    assert "not accepted by Facebook Custom Audiences" in offered.choices[0].label
+    assert "not a documented Facebook Custom Audiences key" in offered.choices[0].label
 
 
 def test_free_destination_suggests_known_fields_and_stays_editable() -> None:
