@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QWidget,
@@ -23,6 +22,7 @@ from app import APP_NAME
 from app.core.steps import Step, step_of, summary
 from app.storage.settings import Settings, load_settings, save_settings
 from app.ui.app_icon import app_icon
+from app.ui.focus_ring import FlatButton, MenuFocusKeeper
 from app.ui.sidebar import StepSidebar
 
 if TYPE_CHECKING:
@@ -91,6 +91,17 @@ def _decode(text: str) -> QByteArray:
 
 PAGES_AFTER_START_MS = 300
 """The other steps' pages are built this long after start, once the window is up."""
+
+
+def _last_tab_stop(page: QWidget) -> QWidget | None:
+    """The last control of ``page`` that Tab stops at, in the window's focus chain."""
+    last: QWidget | None = None
+    widget = page.nextInFocusChain()
+    while widget is not None and widget is not page and page.isAncestorOf(widget):
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            last = widget
+        widget = widget.nextInFocusChain()
+    return last
 
 
 class _Pages(Mapping[Step, QWidget]):
@@ -177,9 +188,8 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
 
-        self.findings_button = QPushButton()
+        self.findings_button = FlatButton()
         self.findings_button.setObjectName("statusFindings")
-        self.findings_button.setFlat(True)
         self.findings_button.setToolTip("Show all findings on the Review step")
         self.path_label = QLabel()
         self.statusBar().addPermanentWidget(self.path_label)
@@ -195,6 +205,7 @@ class MainWindow(QMainWindow):
         self.help_menu = bar.addMenu("&Help")
         for menu in self._menus():
             menu.setEnabled(False)
+        self.menu_focus = MenuFocusKeeper(self, bar)
         self._restore_geometry()
         # The remembered step is marked at once; its page comes with ``populate``.
         self.sidebar.setCurrentRow(Step.from_name(self.settings.last_step).position)
@@ -495,6 +506,8 @@ class MainWindow(QMainWindow):
 
         self.help_menu.addAction(self.about_action)
         self._rebuild_recent_menu()
+        self.menu_focus.watch(self.menuBar())
+        self.menu_focus.watch(self.recent_menu)
 
     def _install_segment_menu(self) -> None:
         """Connect, choose from the workspace and push."""
@@ -626,6 +639,11 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
         self.stack.setCurrentIndex(current)
+        # A page's controls join the end of the window's Tab chain; the status bar's
+        # findings button stays last, after the controls of the page on screen.
+        last = _last_tab_stop(built)
+        if last is not None:
+            QWidget.setTabOrder(last, self.findings_button)
         return built
 
     def _build_page(self, step: Step) -> QWidget:

@@ -29,6 +29,7 @@ from app.core.findings import Area, Finding
 from app.core.model import DestinationKind, IdSyncDocument
 from app.core.wording import default_setup_sends
 from app.ui.controller import DocumentController
+from app.ui.focus_ring import LinkLabel
 from app.ui.icons import avatar_pixmap
 from app.ui.pages.catalog_list import (
     SPEC_ROLE,
@@ -219,14 +220,9 @@ class DestinationPage(QWidget):
         title_text.addWidget(self.about_subtitle)
         title_row.addWidget(self.about_avatar, 0, Qt.AlignmentFlag.AlignTop)
         title_row.addLayout(title_text, 1)
-        self.about_text = QLabel()
+        self.about_text = LinkLabel()
         self.about_text.setObjectName("destinationDetails")
         self.about_text.setWordWrap(True)
-        self.about_text.setTextFormat(Qt.TextFormat.RichText)
-        self.about_text.setOpenExternalLinks(True)
-        self.about_text.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextBrowserInteraction
-        )
         self.about_text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.about_text.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.choose_button = QPushButton()
@@ -249,6 +245,8 @@ class DestinationPage(QWidget):
         scroll.setWidget(right_content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Not a Tab stop of its own (it would show no focus): its controls are.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         columns = QHBoxLayout()
