@@ -541,11 +541,13 @@ class MainWindow(QMainWindow):
         super().keyPressEvent(event)
 
     def new_document(self) -> bool:
-        """File > New: a new document, and the destination search and filter cleared."""
+        """File > New: a new document on the first step, the destination list cleared."""
         if not self.files.new():
             return False
         if Step.DESTINATION in self._built:
             self.destination_page.clear_search()
+        # A new configuration starts where one starts: its first step.
+        self.go_to_step(Step.TARGET)
         return True
 
     def open_about(self) -> AboutDialog:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -102,6 +102,20 @@ def describe(spec: DestinationSpec) -> str:
         url = html.escape(spec.docs_url, quote=True)
         link = f'<p><a href="{url}">Segment documentation for {html.escape(spec.name)}</a></p>'
     return f'<ul style="margin-left:-20px">{body}</ul>{link}'
+
+
+_UNDO_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
+
+
+def _is_undo_or_redo(event: QEvent) -> bool:
+    if event.type() not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+        return False
+    assert isinstance(event, QKeyEvent)
+    pressed = QKeySequence(event.keyCombination())
+    return any(event.matches(key) for key in _UNDO_KEYS) or pressed in (
+        QKeySequence("Ctrl+Y"),
+        QKeySequence("Ctrl+Shift+Z"),
+    )
 
 
 class DestinationPage(QWidget):
@@ -313,9 +327,15 @@ class DestinationPage(QWidget):
     # --- search ---------------------------------------------------------------------------
 
     def clear_search(self) -> None:
-        """Back to the whole catalog (File > New): no search text, every kind shown."""
+        """Back to the whole catalog (File > New): no search text, every kind shown, and
+        no destination highlighted (the last document's would look chosen)."""
         self.search_edit.clear()
         self.kind_combo.setCurrentIndex(0)
+        if self._controller.document.destination is None:
+            self.list_view.setCurrentIndex(QModelIndex())
+            self.list_view.clearSelection()
+            self.list_view.scrollToTop()
+            self._show_about(None)
 
     def _apply_filter(self) -> None:
         current = self.current_spec()
@@ -335,6 +355,17 @@ class DestinationPage(QWidget):
         self.empty_label.setVisible(self.model.rowCount() == 0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search_edit and _is_undo_or_redo(event):
+            # The search is a filter, not part of the document: Undo and Redo there are
+            # the document's (the window's actions), never the search text's own.
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.ignore()  # not the field's: the window's shortcut takes the key
+            else:
+                window = self.window()
+                if window is not None and window is not self:
+                    # No shortcut took it (nothing to undo): the window says so.
+                    QCoreApplication.sendEvent(window, event)
+            return True
         # From the search box, Up/Down walk the list and Enter chooses, so typing a few
         # letters and pressing Enter is enough.
         if watched is self.search_edit and event.type() == QEvent.Type.KeyPress:
