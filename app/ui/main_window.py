@@ -192,6 +192,12 @@ class MainWindow(QMainWindow):
         self.findings_button.setObjectName("statusFindings")
         self.findings_button.setToolTip("Show all findings on the Review step")
         self.path_label = QLabel()
+        # Whether pushes and live lists reach Segment, and where: always in sight.
+        self.connection_button = FlatButton()
+        self.connection_button.setObjectName("statusConnection")
+        self.connection_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Segment menu has it
+        self.connection_button.setText("Not connected to Segment")
+        self.statusBar().addPermanentWidget(self.connection_button)
         self.statusBar().addPermanentWidget(self.path_label)
         self.statusBar().addPermanentWidget(self.findings_button)
 
@@ -519,6 +525,22 @@ class MainWindow(QMainWindow):
         self.segment_session.connectedChanged.connect(self._remember_connection)
         self.push_actions = PushActions(self, self.controller, self.segment_session)
         self.push_actions.install(self.segment_menu)
+        self.segment_session.connectedChanged.connect(self._show_connection)
+        self.connection_button.clicked.connect(self.push_actions.connect_action.trigger)
+        self._show_connection()
+
+    def _show_connection(self, *_connected: object) -> None:
+        session = self.segment_session
+        profile = session.profile if session.is_connected else None
+        if profile is None:
+            text = "Not connected to Segment"
+            tip = "Segment > Connect to Segment… to push and to pick from live lists"
+        else:
+            text = f"● {session.description}"
+            tip = f"{session.description}. Segment > Disconnect to stop using it."
+        self.connection_button.setText(text)
+        self.connection_button.setToolTip(tip)
+        self.connection_button.setAccessibleName(text)
 
     def _record_push(self, outcome: TargetOutcome) -> None:
         # The outcome carries the document the dialog planned with: what was actually sent.
