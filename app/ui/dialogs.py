@@ -155,6 +155,55 @@ def show_export_error(parent: QWidget | None, path: Path, reason: str) -> None:
     box.exec()
 
 
+RECOVERY_CHANGES_SHOWN = 6
+"""How many changes against the file the restore question lists before "and N more"."""
+
+
+def describe_recovery(recovery: Recovery) -> str:
+    """What the unsaved work holds, and how it differs from its file when that is readable:
+    enough to decide between Restore and Discard without restoring first."""
+    from app.core.diff import diff_documents
+    from app.storage.documents import read_document
+
+    doc = recovery.document
+    destination = (
+        (doc.destination.name or doc.destination.slug) if doc.destination else "no destination"
+    )
+    target = doc.target
+    ids = [f"space {target.space_id or '(none)'}"]
+    audience = getattr(target, "audience_id", None)
+    journey = getattr(target, "journey_id", None)
+    if audience is not None:
+        ids.append(f"audience {audience or '(none)'}")
+    elif journey is not None:
+        ids.append(f"journey {journey or '(none)'}")
+    rows = ", ".join(row.segment or "(empty)" for row in doc.identifiers)
+    count = len(doc.identifiers)
+    identifiers = (
+        f"{count} identifier{'s' if count != 1 else ''} ({rows})" if count else "no identifiers"
+    )
+    lines = [
+        f"It holds: {destination}; {', '.join(ids)}; {doc.setup.label}, {identifiers}."
+    ]
+    path = recovery.original_path
+    if path is None:
+        return lines[0]
+    try:
+        on_disk = read_document(path)
+    except DocumentError:
+        lines.append(f"{path.name} cannot be read now, so it is not compared.")
+        return "\n".join(lines)
+    changes = diff_documents(on_disk, doc).render_text()
+    if not changes:
+        lines.append(f"It is the same as {path.name} on disk.")
+        return "\n".join(lines)
+    lines.append(f"Not in {path.name}:")
+    lines.extend(f"  {change}" for change in changes[:RECOVERY_CHANGES_SHOWN])
+    if len(changes) > RECOVERY_CHANGES_SHOWN:
+        lines.append(f"  … and {len(changes) - RECOVERY_CHANGES_SHOWN} more")
+    return "\n".join(lines)
+
+
 def ask_restore(parent: QWidget | None, recovery: Recovery) -> bool:
     origin = (
         f"It was last opened from {recovery.original_path}."
@@ -173,7 +222,8 @@ def ask_restore(parent: QWidget | None, recovery: Recovery) -> bool:
         QMessageBox.Icon.Question,
         "Restore unsaved work?",
         f"The last session ended with unsaved work: {name}{when}.",
-        f"{origin}\n\nRestore it to keep working on it, or discard it for good.",
+        f"{origin}\n\n{describe_recovery(recovery)}\n\n"
+        "Restore it to keep working on it, or discard it for good.",
     )
     restore = box.addButton("&Restore", QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Discard)

@@ -11,9 +11,10 @@ import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QSizePolicy, QWidget
 
 from app.core.findings import Finding, FindingFix, sort_findings, source_title
+from app.ui.focus_ring import LinkLabel
 from app.ui.theme import secondary_text_color, severity_color
 
 
@@ -46,14 +47,9 @@ class FindingDetail(QFrame):
         # it does not jump between clicks); empty hides the pane instead.
         self._placeholder = placeholder
         self.setObjectName(object_name)
-        self.text_label = QLabel()
+        self.text_label = LinkLabel()
         self.text_label.setObjectName(f"{object_name}:text")
         self.text_label.setWordWrap(True)
-        self.text_label.setTextFormat(Qt.TextFormat.RichText)
-        self.text_label.setOpenExternalLinks(True)
-        self.text_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextBrowserInteraction
-        )
         self.text_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         self.text_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         # A wrapped label's own minimum assumes a narrow column (several lines for one

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QWidget,
@@ -23,6 +22,7 @@ from app import APP_NAME
 from app.core.steps import Step, step_of, summary
 from app.storage.settings import Settings, load_settings, save_settings
 from app.ui.app_icon import app_icon
+from app.ui.focus_ring import FlatButton, MenuFocusKeeper
 from app.ui.sidebar import StepSidebar
 
 if TYPE_CHECKING:
@@ -91,6 +91,17 @@ def _decode(text: str) -> QByteArray:
 
 PAGES_AFTER_START_MS = 300
 """The other steps' pages are built this long after start, once the window is up."""
+
+
+def _last_tab_stop(page: QWidget) -> QWidget | None:
+    """The last control of ``page`` that Tab stops at, in the window's focus chain."""
+    last: QWidget | None = None
+    widget = page.nextInFocusChain()
+    while widget is not None and widget is not page and page.isAncestorOf(widget):
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            last = widget
+        widget = widget.nextInFocusChain()
+    return last
 
 
 class _Pages(Mapping[Step, QWidget]):
@@ -177,11 +188,16 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
 
-        self.findings_button = QPushButton()
+        self.findings_button = FlatButton()
         self.findings_button.setObjectName("statusFindings")
-        self.findings_button.setFlat(True)
         self.findings_button.setToolTip("Show all findings on the Review step")
         self.path_label = QLabel()
+        # Whether pushes and live lists reach Segment, and where: always in sight.
+        self.connection_button = FlatButton()
+        self.connection_button.setObjectName("statusConnection")
+        self.connection_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Segment menu has it
+        self.connection_button.setText("Not connected to Segment")
+        self.statusBar().addPermanentWidget(self.connection_button)
         self.statusBar().addPermanentWidget(self.path_label)
         self.statusBar().addPermanentWidget(self.findings_button)
 
@@ -195,6 +211,7 @@ class MainWindow(QMainWindow):
         self.help_menu = bar.addMenu("&Help")
         for menu in self._menus():
             menu.setEnabled(False)
+        self.menu_focus = MenuFocusKeeper(self, bar)
         self._restore_geometry()
         # The remembered step is marked at once; its page comes with ``populate``.
         self.sidebar.setCurrentRow(Step.from_name(self.settings.last_step).position)
@@ -495,6 +512,8 @@ class MainWindow(QMainWindow):
 
         self.help_menu.addAction(self.about_action)
         self._rebuild_recent_menu()
+        self.menu_focus.watch(self.menuBar())
+        self.menu_focus.watch(self.recent_menu)
 
     def _install_segment_menu(self) -> None:
         """Connect, choose from the workspace and push."""
@@ -506,6 +525,22 @@ class MainWindow(QMainWindow):
         self.segment_session.connectedChanged.connect(self._remember_connection)
         self.push_actions = PushActions(self, self.controller, self.segment_session)
         self.push_actions.install(self.segment_menu)
+        self.segment_session.connectedChanged.connect(self._show_connection)
+        self.connection_button.clicked.connect(self.push_actions.connect_action.trigger)
+        self._show_connection()
+
+    def _show_connection(self, *_connected: object) -> None:
+        session = self.segment_session
+        profile = session.profile if session.is_connected else None
+        if profile is None:
+            text = "Not connected to Segment"
+            tip = "Segment > Connect to Segment… to push and to pick from live lists"
+        else:
+            text = f"● {session.description}"
+            tip = f"{session.description}. Segment > Disconnect to stop using it."
+        self.connection_button.setText(text)
+        self.connection_button.setToolTip(tip)
+        self.connection_button.setAccessibleName(text)
 
     def _record_push(self, outcome: TargetOutcome) -> None:
         # The outcome carries the document the dialog planned with: what was actually sent.
@@ -528,11 +563,13 @@ class MainWindow(QMainWindow):
         super().keyPressEvent(event)
 
     def new_document(self) -> bool:
-        """File > New: a new document, and the destination search and filter cleared."""
+        """File > New: a new document on the first step, the destination list cleared."""
         if not self.files.new():
             return False
         if Step.DESTINATION in self._built:
             self.destination_page.clear_search()
+        # A new configuration starts where one starts: its first step.
+        self.go_to_step(Step.TARGET)
         return True
 
     def open_about(self) -> AboutDialog:
@@ -626,6 +663,11 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
         self.stack.setCurrentIndex(current)
+        # A page's controls join the end of the window's Tab chain; the status bar's
+        # findings button stays last, after the controls of the page on screen.
+        last = _last_tab_stop(built)
+        if last is not None:
+            QWidget.setTabOrder(last, self.findings_button)
         return built
 
     def _build_page(self, step: Step) -> QWidget:

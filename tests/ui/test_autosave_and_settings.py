@@ -87,6 +87,10 @@ def test_restore_is_offered_at_start_and_restores(
         assert dialogs.pending == 0
         assert "VIP" in dialogs.seen[0].text
         assert str(original) in dialogs.seen[0].informative
+        # What the work holds, and what it has that the file has not.
+        said = dialogs.seen[0].informative
+        assert "It holds: no destination; space spa_1, audience (none); Customized" in said
+        assert "Not in vip.json:" in said and "work in progress" in said
         assert window.controller.document == unsaved
         assert window.controller.path == original
         assert window.isWindowModified()

@@ -308,3 +308,20 @@ def test_every_page_built_before_the_timer_still_counts_as_all_built(
         window.go_to_step(step)  # a quick person visits every step at once
     with qtbot.waitSignal(window.pagesBuilt, timeout=5000):
         pass
+
+
+def test_the_status_bar_shows_whether_segment_is_connected(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from app.segment.endpoints import ConnectionProfile, EndpointKind
+
+    shown = window.connection_button
+    assert shown.isVisible()
+    assert shown.text() == "Not connected to Segment"
+    # The sandbox keeps no token: nothing reaches the keychain.
+    sandbox = ConnectionProfile(EndpointKind.SANDBOX, "http://127.0.0.1:8123")
+    window.segment_session.connect_to(sandbox, "a-token", remember=False)
+    assert shown.text().startswith("● Connected to the local sandbox")
+    assert "127.0.0.1:8123" in shown.text()
+    window.segment_session.sign_out()
+    assert shown.text() == "Not connected to Segment"

@@ -241,8 +241,6 @@ class EventSettingsPage(QWidget):
         self.cell_detail.text_label.setAlignment(
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
         )
-        # The hint's words are read with the table; a label with no link is no Tab stop.
-        self.cell_detail.text_label.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.cell_detail)
 
         self.identifier_notes = FieldFindings("identifiers")

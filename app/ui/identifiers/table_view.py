@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QPersistentModelIndex, QRectF, QSize, Qt
+from PySide6.QtGui import QFocusEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from app.ui.focus_ring import keyboard_focus_shown, paint_ring
 from app.ui.identifiers.delegate import IdentifierDelegate
 from app.ui.identifiers.table_model import (
     DESTINATION_COLUMN,
@@ -112,12 +113,28 @@ class IdentifierTableView(QTableView):
         ):
             self.edit(index)
 
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.viewport().update()  # the ring comes
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.viewport().update()  # and goes
+
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         return QSize(hint.width(), self.minimumHeight())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
+        if keyboard_focus_shown(self):
+            # The style marks the current cell with a faint tint only: ring it (or the
+            # whole table while no cell is current), so the keyboard's place is plain.
+            current = self.currentIndex()
+            area = self.visualRect(current) if current.isValid() else self.viewport().rect()
+            painter = QPainter(self.viewport())
+            paint_ring(painter, self, QRectF(area))
+            painter.end()
         model = self.model()
         if self.placeholder_text and model is not None and model.rowCount() == 0:
             painter = QPainter(self.viewport())

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -29,6 +29,7 @@ from app.core.findings import Area, Finding
 from app.core.model import DestinationKind, IdSyncDocument
 from app.core.wording import catalog_status, default_setup_sends
 from app.ui.controller import DocumentController
+from app.ui.focus_ring import LinkLabel
 from app.ui.icons import avatar_pixmap
 from app.ui.pages.catalog_list import (
     SPEC_ROLE,
@@ -112,6 +113,20 @@ def describe(spec: DestinationSpec, catalog: Catalog) -> str:
         url = html.escape(spec.docs_url, quote=True)
         link = f'<p><a href="{url}">Segment documentation for {html.escape(spec.name)}</a></p>'
     return f'<ul style="margin-left:-20px">{body}</ul>{link}'
+
+
+_UNDO_KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
+
+
+def _is_undo_or_redo(event: QEvent) -> bool:
+    if event.type() not in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride):
+        return False
+    assert isinstance(event, QKeyEvent)
+    pressed = QKeySequence(event.keyCombination())
+    return any(event.matches(key) for key in _UNDO_KEYS) or pressed in (
+        QKeySequence("Ctrl+Y"),
+        QKeySequence("Ctrl+Shift+Z"),
+    )
 
 
 class DestinationPage(QWidget):
@@ -230,14 +245,9 @@ class DestinationPage(QWidget):
         title_text.addWidget(self.about_subtitle)
         title_row.addWidget(self.about_avatar, 0, Qt.AlignmentFlag.AlignTop)
         title_row.addLayout(title_text, 1)
-        self.about_text = QLabel()
+        self.about_text = LinkLabel()
         self.about_text.setObjectName("destinationDetails")
         self.about_text.setWordWrap(True)
-        self.about_text.setTextFormat(Qt.TextFormat.RichText)
-        self.about_text.setOpenExternalLinks(True)
-        self.about_text.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextBrowserInteraction
-        )
         self.about_text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.about_text.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.choose_button = QPushButton()
@@ -260,6 +270,8 @@ class DestinationPage(QWidget):
         scroll.setWidget(right_content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Not a Tab stop of its own (it would show no focus): its controls are.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         columns = QHBoxLayout()
@@ -326,9 +338,15 @@ class DestinationPage(QWidget):
     # --- search ---------------------------------------------------------------------------
 
     def clear_search(self) -> None:
-        """Back to the whole catalog (File > New): no search text, every kind shown."""
+        """Back to the whole catalog (File > New): no search text, every kind shown, and
+        no destination highlighted (the last document's would look chosen)."""
         self.search_edit.clear()
         self.kind_combo.setCurrentIndex(0)
+        if self._controller.document.destination is None:
+            self.list_view.setCurrentIndex(QModelIndex())
+            self.list_view.clearSelection()
+            self.list_view.scrollToTop()
+            self._show_about(None)
 
     def _apply_filter(self) -> None:
         current = self.current_spec()
@@ -348,6 +366,17 @@ class DestinationPage(QWidget):
         self.empty_label.setVisible(self.model.rowCount() == 0)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search_edit and _is_undo_or_redo(event):
+            # The search is a filter, not part of the document: Undo and Redo there are
+            # the document's (the window's actions), never the search text's own.
+            if event.type() == QEvent.Type.ShortcutOverride:
+                event.ignore()  # not the field's: the window's shortcut takes the key
+            else:
+                window = self.window()
+                if window is not None and window is not self:
+                    # No shortcut took it (nothing to undo): the window says so.
+                    QCoreApplication.sendEvent(window, event)
+            return True
         # From the search box, Up/Down walk the list and Enter chooses, so typing a few
         # letters and pressing Enter is enough.
         if watched is self.search_edit and event.type() == QEvent.Type.KeyPress:

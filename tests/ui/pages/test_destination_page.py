@@ -149,3 +149,44 @@ def test_a_page_built_after_a_document_opened_starts_on_its_destination(
     page = DestinationPage(window.controller, window.catalog)
     qtbot.addWidget(page)
     assert page.current_spec() is spec
+
+
+def test_undo_in_the_search_box_undoes_the_document_not_the_search(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    go_to_destination(qtbot, window)
+    page = window.destination_page
+    page.search_edit.setFocus()
+    qtbot.keyClicks(page.search_edit, "custom aud")
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Return)
+    assert window.controller.document.destination is not None
+    qtbot.keyClicks(page.search_edit, "ience")
+
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.controller.document.destination is None  # the choice is undone
+    assert page.search_edit.text() == "custom audience"  # the search is as typed
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert page.search_edit.text() == "custom audience"  # nothing left to undo
+    assert "Undo is not available" in window.statusBar().currentMessage()
+    redo = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Z, redo)
+    assert window.controller.document.destination is not None
+
+
+def test_file_new_starts_on_the_first_step_with_no_destination_highlighted(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    go_to_destination(qtbot, window)
+    page = window.destination_page
+    qtbot.keyClicks(page.search_edit, "custom aud")
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Return)
+    window.controller.undo_stack.setClean()  # saved: New asks nothing
+
+    window.sidebar.setFocus()
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.controller.document.destination is None
+    assert window.current_step is Step.TARGET
+    assert window.sidebar.currentRow() == Step.TARGET.position
+    assert not page.list_view.currentIndex().isValid()
+    assert not page.list_view.selectionModel().hasSelection()
+    assert not page.about_box.isVisibleTo(page)
