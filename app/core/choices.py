@@ -96,10 +96,7 @@ def destination_identifier_choices(
                 label = f"{current} (not a documented {spec.name} key)"
                 why = f"Segment's page documents the keys in this list for {spec.name}."
             choices.insert(0, Choice(current, label, why, ChoiceGroup.CURRENT))
-        # A documented dropdown takes only its keys, as Segment's own screen does; an
-        # Actions mapping can be edited to read any key, so its list takes typing too.
-        editable = spec.reads_event_keys or not spec.keys_documented
-        return DestinationChoices(editable=editable, choices=tuple(choices))
+        return DestinationChoices(editable=not spec.keys_documented, choices=tuple(choices))
     fields = spec.known_fields if spec is not None else ()
     where = spec.name if spec is not None else "the destination"
     return DestinationChoices(

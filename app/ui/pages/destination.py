@@ -75,13 +75,13 @@ def describe(spec: DestinationSpec, catalog: Catalog) -> str:
     elif spec.known_fields:
         fields = _codes(tuple(f.key for f in spec.known_fields))
         facts.append(f"Any field name is accepted; known identifier fields: {fields}.")
+    else:
+        facts.append("Any destination field name is accepted.")
     if spec.no_default_mapping:
         unmapped = _codes(tuple(f.key for f in spec.no_default_mapping))
         facts.append(
             f"No default mapping fills {unmapped}: edit the mapping in Segment to send one."
         )
-    else:
-        facts.append("Any destination field name is accepted.")
     constraints = spec.constraints
     if constraints.matcher_identifiers:
         facts.append(
