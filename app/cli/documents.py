@@ -170,9 +170,10 @@ def run_rules(args: argparse.Namespace) -> int:
         out(json.dumps([info.to_json() for info in infos], indent=2, ensure_ascii=False))
         return EXIT_OK
     name_width = max((len(info.name) for info in infos), default=0)
+    basis_width = max((len(info.basis) for info in infos), default=0)
     for info in infos:
         out(
-            f"{info.code}  {info.severity.value:<7}  {info.basis:<13}  "
+            f"{info.code}  {info.severity.value:<7}  {info.basis:<{basis_width}}  "
             f"{info.name:<{name_width}}  {info.summary}"
         )
         out(f"{'':6}  source: {info.source}")
