@@ -225,3 +225,20 @@ def test_a_file_of_a_live_process_is_left_alone_until_that_process_is_killed(
             holder.stdin.close()
         if holder.stdout is not None:
             holder.stdout.close()
+
+
+def test_a_time_or_path_it_cannot_use_is_taken_as_unknown(tmp_path: Path) -> None:
+    path = tmp_path / "autosave-1-x.json"
+    session = RecoverySession.begin()
+    session.write(draft("Kept"), tmp_path / "kept.json")
+    payload = json.loads(session.path.read_text(encoding="utf-8"))
+    session.close()
+    payload |= {"saved_at": "yesterday", "original_path": 3, "written_by": "a later version"}
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    recovery = read_recovery(path)
+    assert recovery is not None
+    assert (recovery.document.name, recovery.saved_at, recovery.original_path) == (
+        "Kept",
+        None,
+        None,
+    )
