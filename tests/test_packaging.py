@@ -88,7 +88,7 @@ def test_pip_install_into_a_fresh_venv_gives_a_working_idsync_script(
     pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
     subprocess.run([*pip, "--no-deps", str(wheel)], check=True, capture_output=True)
     subprocess.run(
-        [*pip, "platformdirs>=4", "httpx>=0.27", "keyring>=24"],
+        [*pip, "pydantic>=2.6,<3", "platformdirs>=4", "httpx>=0.27", "keyring>=24"],
         check=True,
         capture_output=True,
     )

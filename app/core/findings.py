@@ -85,7 +85,7 @@ class Finding:
     ``strategy`` for rows; ``target.space_id``, ``destination.slug``,
     ``send_mobile_ids``, ``setup`` … otherwise.
 
-    A plain frozen dataclass without a ``SHAPE``: findings are never read from a file;
+    A plain frozen dataclass, not a pydantic model: findings are never read from a file;
     every value comes from the rule table and the rules themselves.
     """
 

@@ -164,7 +164,12 @@ def document_json_schema() -> dict[str, Any]:
     It checks shape and types only; the rules (``idsync check``) check meaning.
     """
     generated = IdSyncDocument.model_json_schema()
-    # The reader refuses a file without these two, although the model has defaults for them.
+    # The reader refuses a file without these, although the models have defaults for them:
+    # the header, and the target's kind (the tag that says which target it is).
     generated["required"] = ["format", "version", *generated.get("required", [])]
-    generated["title"] = f"ID Sync Configurator document ({FORMAT_NAME}, version {FORMAT_VERSION})"
-    return {"$schema": SCHEMA_DIALECT, "$id": SCHEMA_ID, **generated}
+    for name in ("AudienceTarget", "JourneyTarget"):
+        target = generated["$defs"][name]
+        target["required"] = ["kind", *target.get("required", [])]
+    title = f"ID Sync Configurator document ({FORMAT_NAME}, version {FORMAT_VERSION})"
+    generated.pop("title", None)
+    return {"$schema": SCHEMA_DIALECT, "$id": SCHEMA_ID, "title": title, **generated}

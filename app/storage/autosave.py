@@ -23,7 +23,10 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Final
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidatorFunctionWrapHandler
+from pydantic.functional_validators import WrapValidator
 
 from app.core.model import IdSyncDocument
 from app.storage.atomic import atomic_write_text
@@ -171,21 +174,44 @@ def read_recovery(path: Path) -> Recovery | None:
         if error.problem is Problem.MISSING:
             return None
         raise AutosaveError(path, error.reason, damaged=error.is_damage) from None
-    if not isinstance(payload, dict) or payload.get("format") != AUTOSAVE_FORMAT:
-        raise AutosaveError(path, "it is not a recovery file this app wrote")
+    try:
+        envelope = _RecoveryFile.model_validate(payload)
+    except ValidationError:
+        raise AutosaveError(path, "it is not a recovery file this app wrote") from None
     try:
         document = parse_document(
-            json.dumps(payload.get("document"), ensure_ascii=False).encode("utf-8"), str(path)
+            json.dumps(envelope.document, ensure_ascii=False).encode("utf-8"), str(path)
         )
     except (DocumentError, UnicodeEncodeError) as error:
         reason = error.reason if isinstance(error, DocumentError) else str(error)
         raise AutosaveError(path, f"it holds no usable document ({reason})") from None
-    original = payload.get("original_path")
     return Recovery(
         document=document,
-        original_path=Path(original) if isinstance(original, str) and original else None,
-        saved_at=_parse_time(payload.get("saved_at")),
+        original_path=Path(envelope.original_path) if envelope.original_path else None,
+        saved_at=envelope.saved_at,
     )
+
+
+def _absent_when_unusable(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    # The document is what a recovery file is for: a path or a time it cannot use is
+    # taken as not known, never a reason to set the work aside.
+    try:
+        return handler(value)
+    except ValidationError:
+        return None
+
+
+class _RecoveryFile(BaseModel):
+    """What a recovery file holds around the document, read laxly (members it does not
+    know are left alone; the document is read as a document file is, migrations and all).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    format: Literal["idsync-autosave"]
+    original_path: Annotated[str | None, WrapValidator(_absent_when_unusable)] = None
+    saved_at: Annotated[datetime | None, WrapValidator(_absent_when_unusable)] = None
+    document: Any = None
 
 
 def _is_recovery_name(name: str) -> bool:
@@ -246,12 +272,3 @@ def _age_key(orphan: OrphanedRecovery) -> float:
         return orphan.path.stat().st_mtime
     except OSError:
         return 0.0
-
-
-def _parse_time(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None

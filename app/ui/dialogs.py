@@ -70,8 +70,8 @@ def describe_read_error(error: DocumentError) -> str:
     where_in_file = ""
     if error.line is not None:
         where_in_file = f"Line {error.line}, column {error.column or 1}: "
-    elif error.field:
-        where_in_file = f"In {error.field}: "
+    if error.field:
+        where_in_file += f"{error.field}: " if where_in_file else f"In {error.field}: "
     return f"{where_in_file}{error.reason}"
 
 

@@ -190,6 +190,7 @@ def test_schema_accepts_written_documents_and_rejects_bad_ones() -> None:
         {key: value for key, value in good.items() if key != "format"},
         {**good, "identifiers": [{"segment": "email", "strategy": "never"}]},
         {**good, "target": {"kind": "store"}},
+        {**good, "target": {"space_id": "spa_1"}},  # the reader needs the kind
         {**good, "extra": True},
     ):
         assert not validator.is_valid(bad), bad

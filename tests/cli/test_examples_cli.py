@@ -114,3 +114,25 @@ def test_the_installed_command_exits_1_on_the_examples_folder() -> None:
     assert set(_error_codes_by_path(completed.stdout.splitlines())) == {
         str(path) for path in INVALID
     }
+
+
+def test_a_damaged_example_is_reported_at_its_line_and_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (EXAMPLES / "journey-step.json").read_text(encoding="utf-8")
+    damaged = tmp_path / "journey-step.json"
+    damaged.write_text(text.replace('"kind": "journey"', '"kind": "campaign"', 1), "utf-8")
+    line = next(
+        number
+        for number, content in enumerate(damaged.read_text("utf-8").splitlines(), start=1)
+        if '"campaign"' in content
+    )
+    column = damaged.read_text("utf-8").splitlines()[line - 1].index('"campaign"') + 1
+
+    result = run(capsys, "check", str(damaged))
+
+    assert result.code == 2
+    assert result.err_lines == [
+        f"{damaged}:{line}:{column}: target.kind: 'campaign' is not one of audience, journey "
+        "— use one of them"
+    ]

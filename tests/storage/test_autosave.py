@@ -253,3 +253,20 @@ def test_a_lone_folder_where_a_lock_should_be_is_set_aside_once() -> None:
     [report] = take_reports(StateFile.LOCK)
     assert report.aside is not None and report.aside.is_dir()
     assert claim_orphans() == [] and take_reports() == []
+
+
+def test_a_time_or_path_it_cannot_use_is_taken_as_unknown(tmp_path: Path) -> None:
+    path = tmp_path / "autosave-1-x.json"
+    session = RecoverySession.begin()
+    session.write(draft("Kept"), tmp_path / "kept.json")
+    payload = json.loads(session.path.read_text(encoding="utf-8"))
+    session.close()
+    payload |= {"saved_at": "yesterday", "original_path": 3, "written_by": "a later version"}
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    recovery = read_recovery(path)
+    assert recovery is not None
+    assert (recovery.document.name, recovery.saved_at, recovery.original_path) == (
+        "Kept",
+        None,
+        None,
+    )

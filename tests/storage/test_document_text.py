@@ -44,7 +44,7 @@ def test_json_that_is_not_a_document_is_left_to_the_full_read(tmp_path: Path) ->
 def test_it_loads_neither_the_model_nor_its_reader() -> None:
     script = (
         "import sys, app.storage.document_text; "
-        "print(sorted(m for m in ('app.core.shape_reader', 'app.core.model') "
+        "print(sorted(m for m in ('pydantic', 'app.core.model') "
         "if m in sys.modules))"
     )
     done = subprocess.run(
