@@ -11,7 +11,14 @@ import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QWidget,
+)
 
 from app.core.findings import Finding, FindingFix, sort_findings, source_title
 from app.ui.focus_ring import LinkLabel
@@ -74,6 +81,28 @@ class FindingDetail(QFrame):
     @property
     def fix(self) -> FindingFix | None:
         return self._fix
+
+    def reserve_lines(self, lines: int) -> None:
+        """Keep the pane as tall as ``lines`` lines of text whatever it shows, so a list
+        above it never moves between a click and the next (a longer text scrolls)."""
+        layout = self.layout()
+        assert layout is not None
+        scroll = QScrollArea()
+        scroll.setObjectName(f"{self.objectName()}:scroll")
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The text inside takes the focus (its links); the area itself is no tab stop.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout.removeWidget(self.text_label)
+        scroll.setWidget(self.text_label)
+        assert isinstance(layout, QHBoxLayout)
+        layout.insertWidget(0, scroll, 1)
+        margins = layout.contentsMargins()
+        height = lines * self.fontMetrics().lineSpacing() + margins.top() + margins.bottom()
+        scroll.setFixedHeight(lines * self.fontMetrics().lineSpacing() + 4)
+        self.setFixedHeight(height + 4)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     def show_findings(self, findings: Sequence[Finding], hint: str = "") -> None:
         self._findings = sort_findings(list(findings))

@@ -68,9 +68,10 @@ def facebook_document(**changes: object) -> IdSyncDocument:
             name="Facebook Custom Audiences",
             instance_id="64f1c2a9e3b8d70012ab34cd",
         ),
+        custom_identifiers=("phone",),
         identifiers=(
             IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST),
-            IdentifierRow(segment="user_id", destination="EXTERN_ID", strategy=Strategy.FIRST),
+            IdentifierRow(segment="phone", destination="PHONE", strategy=Strategy.FIRST),
         ),
     )
     return doc.replace(**changes)

@@ -175,7 +175,9 @@ def test_the_fourth_all_lands_on_the_row_just_changed_and_the_counter_warns(
     assert current_cell(window) == (1, 2)
     assert cell_codes(window, 1, 2) == ["IDS101"]
     assert "IDS101" in page.cell_detail.text_label.text()
-    assert "4 rows use All, but at most 3 may" in page.cell_detail.text_label.text()
+    assert "4 rows use All (rows 1, 2, 3 and 4), but at most 3 may" in (
+        page.cell_detail.text_label.text()
+    )
     # The last row using All carries it too: any of them may be the one to change.
     assert cell_codes(window, 3, 2) == ["IDS101"]
     assert cell_codes(window, 4, 2) == []

@@ -17,6 +17,7 @@ from app.core.editing import new_document
 from app.core.model import (
     IdentifierRow,
     IdSyncDocument,
+    Strategy,
 )
 from app.storage.documents import dump_document, read_document, write_document
 from app.storage.exports import ExportKind
@@ -315,7 +316,7 @@ def test_export_update_body_writes_the_api_json(
     assert body == {
         "idSyncConfiguration": [
             {"externalId": "email", "strategy": "last", "mapTo": "EMAIL"},
-            {"externalId": "user_id", "strategy": "first", "mapTo": "EXTERN_ID"},
+            {"externalId": "phone", "strategy": "first", "mapTo": "PHONE"},
         ]
     }
 
@@ -324,15 +325,13 @@ def test_export_of_a_body_with_errors_is_refused_with_the_list(
     window: MainWindow, dialogs: DialogDriver, tmp_path: Path
 ) -> None:
     path = tmp_path / "fb.json"
-    bad = facebook_document(
-        identifiers=(IdentifierRow(segment="email", destination="Email"),)
-    )
+    bad = facebook_document(identifiers=(IdentifierRow(segment="", destination="EMAIL"),))
     write_document(path, bad)
     assert window.files.open_path(path)
     dialogs.expect("exportRefusedDialog", QMessageBox.StandardButton.Ok)
     window.export_actions[ExportKind.CREATE_BODY].trigger()
     assert "create body was not exported" in dialogs.seen[0].text
-    assert "IDS110" in dialogs.seen[0].informative
+    assert "IDS104" in dialogs.seen[0].informative
     assert list(tmp_path.iterdir()) == [path]
 
 
@@ -431,7 +430,7 @@ def test_export_create_body_from_the_review_page_writes_the_post_json(
     assert body["destination"] == {"id": "64f1c2a9e3b8d70012ab34cd", "type": "destination"}
     assert body["idSyncConfiguration"] == [
         {"externalId": "email", "strategy": "last", "mapTo": "EMAIL"},
-        {"externalId": "user_id", "strategy": "first", "mapTo": "EXTERN_ID"},
+        {"externalId": "phone", "strategy": "first", "mapTo": "PHONE"},
     ]
 
 
@@ -445,14 +444,22 @@ def test_export_of_a_body_is_refused_listing_every_error(
     path = tmp_path / "fb.json"
     bad = facebook_document(
         identifiers=(
-            IdentifierRow(segment="email", destination="email_address"),
             IdentifierRow(segment="  ", destination="MADID"),
-        )
+            *(
+                IdentifierRow(segment=segment, destination=key, strategy=Strategy.ALL)
+                for segment, key in (
+                    ("email", "EMAIL"), ("phone", "PHONE"), ("ios.idfa", "MADID"),
+                    ("android.idfa", "MADID"),
+                )
+            ),
+        ),
+        send_mobile_ids=True,
+        custom_identifiers=("phone",),
     )
     write_document(path, bad)
     assert window.files.open_path(path)
     errors = [f for f in window.controller.findings if f.is_error]
-    assert {f.code for f in errors} == {"IDS110", "IDS104"}
+    assert {f.code for f in errors} == {"IDS101", "IDS104"}
     qtbot.keyClick(window, Qt.Key.Key_4, CTRL)
     view = window.review_page.views[ExportKind.UPDATE_BODY]
     window.review_page.tabs.setCurrentWidget(view)
@@ -463,7 +470,7 @@ def test_export_of_a_body_is_refused_listing_every_error(
     seen = dialogs.seen[0]
     assert "update body was not exported" in seen.text
     assert "2 errors" in seen.text
-    where = {"IDS110": "Row 1", "IDS104": "Row 2"}
+    where = {"IDS101": "Rows 2, 3, 4 and 5", "IDS104": "Row 1"}
     for finding in errors:
         assert f"{finding.code} ({where[finding.code]}): {finding.message}" in seen.informative
     assert file_dialogs.save_calls == [], "no file was asked for"

@@ -12,12 +12,13 @@ from pytestqt.qtbot import QtBot
 
 from app import APP_NAME
 from app.core.findings import Severity
-from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument
+from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Strategy
 from app.core.steps import Step, step_of
 from app.storage.documents import write_document
 from app.ui.application import run_gui
 from app.ui.main_window import MainWindow
 from tests.helpers.dialogs import DialogDriver
+from tests.helpers.documents import facebook_document
 from tests.helpers.windows import double_click
 
 
@@ -55,13 +56,29 @@ def test_ctrl_number_goes_to_each_step(qtbot: QtBot, window: MainWindow) -> None
 
 def test_badges_count_each_steps_errors(qtbot: QtBot, window: MainWindow) -> None:
     space = window.target_page.fields["target.space_id"]
-    qtbot.keyClicks(space, "spa 1")  # a space inside an id is an error
+    qtbot.keyClicks(space, "spa 1")  # a space inside an id: a house rule, so a warning
+    assert "IDS201" in {f.code for f in window.controller.findings}
+    assert window.sidebar.error_count(Step.TARGET) == 0
+    # Four rows on All break one Segment limit: one error, however many rows it names.
+    window.controller.load(
+        facebook_document(
+            send_mobile_ids=True,
+            identifiers=tuple(
+                IdentifierRow(segment=s, destination=d, strategy=Strategy.ALL)
+                for s, d in (
+                    ("email", "EMAIL"), ("phone", "PHONE"), ("ios.idfa", "MADID"),
+                    ("android.idfa", "MADID"),
+                )
+            ),
+        ),
+        None,
+    )
     findings = window.controller.findings
     for step in Step:
         expected = sum(1 for f in findings if f.severity is Severity.ERROR and step_of(f) is step)
         assert window.sidebar.error_count(step) == expected
-    assert window.sidebar.error_count(Step.TARGET) == 1
-    item = window.sidebar.item_for(Step.TARGET)
+    assert window.sidebar.error_count(Step.IDENTIFIERS) == 1
+    item = window.sidebar.item_for(Step.IDENTIFIERS)
     assert "1 error" in item.data(Qt.ItemDataRole.AccessibleTextRole)
 
 

@@ -106,7 +106,7 @@ def test_the_body_views_are_the_api_request_bodies(
     assert create == json.loads(json.dumps(create_body(doc)))
     assert update == json.loads(json.dumps(update_body(doc)))
     assert [entry["mapTo"] for entry in update["idSyncConfiguration"]] == [
-        "EMAIL", "PHONE", "MADID", "EXTERN_ID",
+        "EMAIL", "PHONE", "MADID",
     ]
 
 
