@@ -40,7 +40,7 @@ test: $(STAMP)
 # The Qt tests (every test that drives a window or a widget) on the oldest PySide6 allowed.
 qt-floor: $(FLOOR_STAMP)
 	QT_QPA_PLATFORM=offscreen $(FLOOR_VENV)/bin/python -m pytest -q -p no:cacheprovider \
-		$$($(FLOOR_VENV)/bin/python scripts/qt_test_paths.py)
+		tests/cli/test_window_launch.py $$($(FLOOR_VENV)/bin/python scripts/qt_test_paths.py)
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests scripts benchmarks
