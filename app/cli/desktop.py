@@ -48,7 +48,8 @@ def exec_line(program: str) -> str:
     if any(ch in text for ch in _RESERVED):
         escaped = "".join("\\" + ch if ch in _ESCAPED_IN_QUOTES else ch for ch in text)
         text = f'"{escaped}"'
-    return f"Exec={text} %f"
+    # The spec's string escape comes on top of the quoting: each backslash is written twice.
+    return "Exec=" + text.replace("\\", "\\\\") + " %f"
 
 
 def planned(share: Path) -> dict[Path, Path]:

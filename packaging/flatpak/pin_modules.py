@@ -124,9 +124,9 @@ def pip_report(requirements: Iterable[str], arch: str) -> dict[str, Any]:
         report = Path(folder, "report.json")
         platforms = [f"manylinux_2_{minor}_{arch}" for minor in range(40, 16, -1)]
         command = [
-            sys.executable, "-m", "pip", "--isolated", "--disable-pip-version-check", "install", "--quiet",
-            "--dry-run",
-            "--ignore-installed", "--no-deps", "--only-binary=:all:", "--target", folder,
+            sys.executable, "-m", "pip", "--isolated", "--disable-pip-version-check",
+            "install", "--quiet", "--dry-run", "--ignore-installed", "--no-deps",
+            "--only-binary=:all:", "--target", folder,
             "--python-version", RUNTIME_PYTHON, "--implementation", "cp",
             *(arg for platform in platforms for arg in ("--platform", platform)),
             "--report", str(report), "-r", str(listing),
