@@ -192,9 +192,13 @@ def test_the_sdist_builds_and_its_wheel_carries_the_resources(
     for needed in (
         "resources/catalog/destinations.json",
         f"resources/icons/hicolor/48x48/apps/{DESKTOP_ID}.png",
-        f"packaging/{DESKTOP_ID}.desktop",
-        f"packaging/{DESKTOP_ID}.metainfo.xml",
+        f"resources/desktop/{DESKTOP_ID}.desktop",
+        f"resources/desktop/{DESKTOP_ID}.metainfo.xml",
+        f"resources/desktop/{DESKTOP_ID}.mime.xml",
+        f"packaging/flatpak/{DESKTOP_ID}.json",
         "packaging/idsync.spec",
+        "requirements/frozen.txt",
+        "LICENSE",
     ):
         assert needed in names
     assert not any(name.startswith((".venv/", "build/", "dist/")) for name in names)
