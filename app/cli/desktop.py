@@ -72,13 +72,12 @@ def refresh_caches(share: Path) -> None:
     """Refresh the menu's and the MIME database's caches where the tools exist. No icon
     cache is written: a per-user icon-theme.cache goes stale when other apps add icons and
     then hides them."""
-    for tool, folder in (
-        ("update-desktop-database", share / "applications"),
-        ("update-mime-database", share / "mime"),
+    for command, folder in (
+        (["update-desktop-database", "-q"], share / "applications"),
+        (["update-mime-database"], share / "mime"),
     ):
-        if shutil.which(tool) and folder.is_dir():
-            subprocess.run([tool, *(["-q"] if tool.endswith("desktop-database") else []),
-                            str(folder)], check=False, capture_output=True)
+        if shutil.which(command[0]) and folder.is_dir():
+            subprocess.run([*command, str(folder)], check=False, capture_output=True)
 
 
 def install(program: str, share: Path) -> list[Path]:
