@@ -57,6 +57,9 @@ def test_wheel_contains_catalog_examples_and_entry_point(wheel: Path) -> None:
     assert f"app/resources/icons/hicolor/scalable/apps/{DESKTOP_ID}.svg" in names
     for suffix in ("desktop", "metainfo.xml", "mime.xml"):
         assert f"app/resources/desktop/{DESKTOP_ID}.{suffix}" in names
+    # pip and pipx put the man page under share/man/man1.
+    data = f"idsync_configurator-{__version__}.data/data"
+    assert f"{data}/share/man/man1/idsync.1" in names
     assert not any(name.startswith("tests/") for name in names)
 
 
