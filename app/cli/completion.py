@@ -18,6 +18,7 @@ from app.cli.output import EXIT_OK, PROG, out
 from app.cli.parser import build_parser
 from app.cli.parser_facts import Command, Option, commands, options
 
+
 def _words(items: list[str] | tuple[str, ...]) -> str:
     return shlex.quote(" ".join(items))
 
