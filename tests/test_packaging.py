@@ -339,10 +339,18 @@ def test_make_ci_and_the_frozen_build_install_from_the_locks_with_hashes() -> No
     assert [line for line in ci if line.startswith("make ")] == [
         "make test", "make lint", "make qt-floor", "make package",
     ]
-    # Every pip install in these files goes through a lock, or installs the project alone.
-    for text in (makefile, build):
-        for command in re.findall(r"pip install[^\n]*(?:\\\n[^\n]*)*", text):
-            assert "--require-hashes" in command or "--no-deps" in command, command
+    # Every pip install in these files goes through a lock, or installs the project alone
+    # (the Makefile's $(PIP) is `pip install` with quiet flags).
+    assert re.search(r"^PIP := \$\(BIN\)/python -m pip install -q [^\n]*$", makefile, re.M)
+    makefile = re.sub(r"^PIP := .*$", "", makefile, flags=re.M)
+    commands = [
+        command
+        for text in (makefile, build)
+        for command in re.findall(r"(?:pip install|\$\(PIP\))[^\n]*(?:\\\n[^\n]*)*", text)
+    ]
+    assert len(commands) == 6
+    for command in commands:
+        assert "--require-hashes" in command or "--no-deps" in command, command
 
 
 # --- the frozen archive's licence texts (packaging/collect_licenses.py) ------------------
