@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d'
 FLOOR_VENV ?= .venv-qt-floor
 FLOOR_STAMP := $(FLOOR_VENV)/.installed-$(shell cat pyproject.toml requirements/qt-floor.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test qt-floor lint lock screenshots sandbox install-desktop package clean
+.PHONY: run test qt-floor lint lock flatpak-modules screenshots sandbox install-desktop package clean
 
 $(STAMP): pyproject.toml $(LOCK)
 	bash scripts/install-system-deps.sh
@@ -40,7 +40,7 @@ test: $(STAMP)
 # The Qt tests (every test that drives a window or a widget) on the oldest PySide6 allowed.
 qt-floor: $(FLOOR_STAMP)
 	QT_QPA_PLATFORM=offscreen $(FLOOR_VENV)/bin/python -m pytest -q -p no:cacheprovider \
-		$$($(FLOOR_VENV)/bin/python scripts/qt_test_paths.py)
+		tests/cli/test_window_launch.py $$($(FLOOR_VENV)/bin/python scripts/qt_test_paths.py)
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests scripts benchmarks
@@ -49,6 +49,11 @@ lint: $(STAMP)
 # Refresh the lock files from pyproject.toml (UPGRADE=1: newest versions allowed).
 lock:
 	PYTHON=$(PYTHON) bash scripts/lock.sh
+
+# The Flatpak's Python modules (packaging/flatpak/python3-modules.json, not committed) from
+# requirements/flatpak.txt; run before flatpak-builder.
+flatpak-modules: $(STAMP)
+	$(BIN)/python packaging/flatpak/pin_modules.py
 
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py

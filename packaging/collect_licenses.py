@@ -83,7 +83,7 @@ def spdx_texts(expression: str) -> list[Path]:
 def copy_distributions(out: Path, problems: list[str]) -> set[str]:
     """Copies each locked, installed distribution's licence; returns the names of the
     files those distributions installed."""
-    wanted = locked_names(RUNTIME_LOCK) | {"idsync-configurator"}
+    wanted = locked_names(RUNTIME_LOCK)  # the app's own LICENSE is at the archive's root
     owned: set[str] = set()
     for dist in metadata.distributions():
         name = normalise(dist.metadata["Name"] or "")

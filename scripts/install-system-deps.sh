@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Installs the Debian libraries Qt's xcb (X11) and offscreen platforms load, and the
-# freedesktop validators the packaging tests run (desktop-file-utils, appstream), but only
-# the missing ones, and only where we can (root + apt-get). Safe to run repeatedly.
+# Installs what `make` needs from Debian: python3-venv (a stock Debian/Ubuntu python3 cannot
+# make the virtual environment without it), the libraries Qt's xcb (X11) and offscreen
+# platforms load, the freedesktop tools the packaging tests run (desktop-file-utils,
+# appstream, shared-mime-info, gio from libglib2.0-bin) and binutils (objdump: packaging/
+# build.sh reads the archive's minimum glibc) -- only the missing ones, and only where we
+# can (root + apt-get). Safe to run repeatedly.
 set -euo pipefail
 
 packages=(
+  python3-venv
   libegl1 libgl1 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0
   libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0
   libxcb-xkb1 libx11-xcb1 fonts-dejavu-core
-  desktop-file-utils appstream
+  desktop-file-utils appstream shared-mime-info libglib2.0-bin binutils
 )
 
 missing=()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ROOT / "tests"
-QT = re.compile(r"\bqtbot\b|\bPySide6\b")
+QT = re.compile(r"\bqtbot\b|^\s*(?:from|import) PySide6\b", re.MULTILINE)
 
 
 def qt_helpers() -> set[str]:

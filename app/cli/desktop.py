@@ -48,7 +48,8 @@ def exec_line(program: str) -> str:
     if any(ch in text for ch in _RESERVED):
         escaped = "".join("\\" + ch if ch in _ESCAPED_IN_QUOTES else ch for ch in text)
         text = f'"{escaped}"'
-    return f"Exec={text} %f"
+    # The spec's string escape comes on top of the quoting: each backslash is written twice.
+    return "Exec=" + text.replace("\\", "\\\\") + " %f"
 
 
 def planned(share: Path) -> dict[Path, Path]:
@@ -71,13 +72,12 @@ def refresh_caches(share: Path) -> None:
     """Refresh the menu's and the MIME database's caches where the tools exist. No icon
     cache is written: a per-user icon-theme.cache goes stale when other apps add icons and
     then hides them."""
-    for tool, folder in (
-        ("update-desktop-database", share / "applications"),
-        ("update-mime-database", share / "mime"),
+    for command, folder in (
+        (["update-desktop-database", "-q"], share / "applications"),
+        (["update-mime-database"], share / "mime"),
     ):
-        if shutil.which(tool) and folder.is_dir():
-            subprocess.run([tool, *(["-q"] if tool.endswith("desktop-database") else []),
-                            str(folder)], check=False, capture_output=True)
+        if shutil.which(command[0]) and folder.is_dir():
+            subprocess.run([*command, str(folder)], check=False, capture_output=True)
 
 
 def install(program: str, share: Path) -> list[Path]:

@@ -14,5 +14,5 @@ SELF_TEST: Final = "--self-test"
 
 COMMAND_NAMES: Final = (
     "check", "export", "diff", "schema", "catalog", "rules", "preview", "history", "push",
-    "sandbox", "install-desktop",
+    "sandbox", "install-desktop", "completion",
 )

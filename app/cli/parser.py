@@ -17,6 +17,7 @@ from app.segment.regions import Region
 
 CHECK_FORMATS: Final = ("text", "json", "sarif", "github")
 DIFF_FORMATS: Final = ("text", "json")
+COMPLETION_SHELLS: Final = ("bash", "zsh", "fish")
 
 CHECK_DESCRIPTION: Final = (
     "Check documents against the ID Sync rules. Text output lines read "
@@ -88,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     _push(commands)
     _sandbox(commands)
     _install_desktop(commands)
+    _completion(commands)
     return parser
 
 
@@ -324,3 +326,16 @@ def _install_desktop(commands: _Commands) -> None:
     )
     desktop.add_argument("--uninstall", action="store_true", help="remove the installed files")
     desktop.set_defaults(handler="app.cli.desktop:run_install_desktop")
+
+
+def _completion(commands: _Commands) -> None:
+    completion = commands.add_parser(
+        "completion",
+        help="print a shell completion script (bash, zsh or fish)",
+        description="Print the completion script for SHELL, written from this parser: "
+        "`idsync completion bash > ~/.local/share/bash-completion/completions/idsync`, "
+        "`idsync completion zsh > \"${fpath[1]}/_idsync\"`, "
+        "`idsync completion fish > ~/.config/fish/completions/idsync.fish`.",
+    )
+    completion.add_argument("shell", metavar="SHELL", choices=COMPLETION_SHELLS)
+    completion.set_defaults(handler="app.cli.completion:run_completion")
