@@ -148,9 +148,9 @@ def test_pip_install_into_a_fresh_venv_gives_a_working_idsync_script(
 
     clean = check("facebook-custom-audiences.json")
     assert (clean.returncode, clean.stdout, clean.stderr) == (0, "", "")
-    found = check("invalid/IDS110-not-a-preset-key.json")
+    found = check("invalid/IDS101-too-many-all.json")
     assert found.returncode == 1
-    assert " IDS110 error: " in found.stdout
+    assert " IDS101 error: " in found.stdout
     warned = check("warnings/IDS109-mobile-id-needs-send-mobile-ids.json")
     assert warned.returncode == 0, warned.stderr
     assert " IDS109 warning: " in warned.stdout
