@@ -95,7 +95,8 @@ def check_preset_keys(ctx: RuleContext) -> Iterator[Finding]:
         meant = spelled_like or suggested
         fix = f"Choose '{meant}'" if meant else f"Choose one of: {keys}"
         if spec.reads_event_keys:
-            reads = f" (it reads {meant} from {_mapping_reads(spec, meant)})" if meant else ""
+            where = _mapping_reads(spec, meant) if meant else ""
+            reads = f" (it reads {meant} from {where})" if where else ""
             yield make_finding(
                 "IDS110",
                 f"'{clip(row.destination)}' is not a key {spec.name}'s default mapping reads, "
