@@ -22,7 +22,12 @@ NAMES = {"target.png", "destination.png", "event-settings.png", "review.png"}
 # Pictures of one feature or dialog, taken by hand under Xvfb with a window manager at
 # the size that shows it; not rendered by the script.
 FEATURE_SHOTS = frozenset(
-    {"wrong-mapping.png", "about.png", "workspace.png", "compare.png", "report.png"}
+    {
+        "wrong-mapping.png", "about.png", "workspace.png", "compare.png", "report.png",
+        # Issue 20: a finding under the table (nothing moved), the workspace docked
+        # under the editor, keyboard focus on the table.
+        "table-with-finding.png", "workspace-and-editor.png", "focus-on-table.png",
+    }
 )
 SIZE = (1280, 800)
 # A blank or single-colour image has a handful of colours; a rendered page with

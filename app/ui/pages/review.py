@@ -3,7 +3,7 @@ the strategy preview for a sample profile."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
@@ -19,6 +19,8 @@ from app.ui.finding_detail import FindingDetail
 from app.ui.findings_list import FindingsList
 from app.ui.pages.preview_panel import StrategyPreviewPanel
 from app.ui.widgets import CodeView, PageHeader
+
+TABS_MINIMUM = QSize(420, 160)
 
 
 class ReviewPage(QWidget):
@@ -90,6 +92,9 @@ class ReviewPage(QWidget):
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        # Below what every tab would ask for: the window may share its height with the
+        # docked review workspace, and a tab then scrolls its own content.
+        self.tabs.setMinimumSize(TABS_MINIMUM)
         self.splitter = splitter
         self._split = False
         """Whether the first split (the tabs the larger share) has been made."""

@@ -81,5 +81,5 @@ def test_a_floating_workspace_over_the_editor_docks_back_when_a_config_opens(
     double_click_config(qtbot, panel, "Facebook email")
     assert window.controller.path == folder / "clean.json"
     qtbot.waitUntil(lambda: not panel.isFloating())
-    assert not on_screen(window.centralWidget()).intersects(on_screen(panel))
+    qtbot.waitUntil(lambda: not on_screen(window.centralWidget()).intersects(on_screen(panel)))
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
