@@ -19,6 +19,8 @@ _log = logging.getLogger(__name__)
 SLOT_OFFSET = 32
 """How far each further window opens down and to the right of the one before."""
 MAX_SLOTS = 8
+DECORATION = 32
+"""Room kept for a title bar and borders when checking that a window stays on screen."""
 
 
 class WindowSlot:
@@ -49,10 +51,11 @@ class WindowSlot:
         x = frame.x() + SLOT_OFFSET * self.number
         y = frame.y() + SLOT_OFFSET * self.number
         if available.isValid():
-            # Off the screen's edge: start again from its top left, still offset.
-            if x + frame.width() > available.right() + 1:
+            # Off the screen's edge (with room for the window manager's frame, which
+            # ``frame`` does not include yet): from the screen's top left, still offset.
+            if x + frame.width() + DECORATION > available.right() + 1:
                 x = available.left() + SLOT_OFFSET * self.number
-            if y + frame.height() > available.bottom() + 1:
+            if y + frame.height() + DECORATION > available.bottom() + 1:
                 y = available.top() + SLOT_OFFSET * self.number
         return QPoint(x, y)
 

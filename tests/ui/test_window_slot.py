@@ -37,7 +37,8 @@ def test_a_slot_is_held_until_released_and_stays_on_the_screen(tmp_path: Path) -
     assert (first.number, second.number) == (0, 1)
     screen = QRect(0, 0, 1280, 800)
     assert second.place(QRect(100, 50, 800, 600), screen) == QPoint(132, 82)
-    # A window as large as the screen still opens offset, from the screen's corner.
+    # A window (and its frame) that would run off the screen opens offset from its corner.
+    assert second.place(QRect(60, 48, 1152, 720), screen) == QPoint(92, 32)
     assert second.place(QRect(0, 0, 1260, 780), screen) == QPoint(32, 32)
     first.release()
     assert WindowSlot.take(tmp_path).number == 0
