@@ -130,3 +130,14 @@ def test_enter_on_typed_text_with_the_completion_list_open_takes_the_text(
     type_keys(qtbot, K.Key_Up)
     assert window.event_settings_page.table.currentIndex().row() == 0
     assert window.controller.document.identifiers[0].segment == "email"
+
+
+def test_a_click_on_a_completion_ends_the_edit(qtbot: QtBot, window: MainWindow) -> None:
+    type_with_completions(qtbot, window, 1, "anon")
+    editor = open_editor(window)
+    assert editor is not None and editor.completer() is not None
+    popup = editor.completer().popup()
+    entry = popup.visualRect(popup.model().index(0, 0)).center()
+    qtbot.mouseClick(popup.viewport(), LEFT, pos=entry)
+    assert open_editor(window) is None  # at once (see above)
+    assert window.controller.document.identifiers[1].segment == "anonymous_id"
