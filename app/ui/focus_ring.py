@@ -44,16 +44,27 @@ def keyboard_focus_shown(widget: QWidget) -> bool:
     )
 
 
-def paint_ring(painter: QPainter, widget: QWidget, rect: QRectF) -> None:
-    """The ring the app draws where the style draws none: the palette's highlight."""
+def paint_ring(
+    painter: QPainter, widget: QWidget, rect: QRectF, *, on_highlight: bool = False
+) -> None:
+    """The ring the app draws where the style draws none, in the palette's highlight. On
+    a highlighted (selected) background it is darker, with a line of the highlight's text
+    colour inside, so it stands out from the selection it surrounds."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    pen = QPen(widget.palette().color(QPalette.ColorRole.Highlight))
-    pen.setWidthF(RING_WIDTH)
-    painter.setPen(pen)
+    highlight = widget.palette().color(QPalette.ColorRole.Highlight)
     painter.setBrush(Qt.BrushStyle.NoBrush)
     inset = RING_WIDTH / 2
-    painter.drawRoundedRect(rect.adjusted(inset, inset, -inset, -inset), 3, 3)
+    outer = rect.adjusted(inset, inset, -inset, -inset)
+    pen = QPen(highlight.darker(170) if on_highlight else highlight)
+    pen.setWidthF(RING_WIDTH)
+    painter.setPen(pen)
+    painter.drawRoundedRect(outer, 3, 3)
+    if on_highlight:
+        inner = QPen(widget.palette().color(QPalette.ColorRole.HighlightedText))
+        inner.setWidthF(1.0)
+        painter.setPen(inner)
+        painter.drawRoundedRect(outer.adjusted(1.5, 1.5, -1.5, -1.5), 2, 2)
     painter.restore()
 
 

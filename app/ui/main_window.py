@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -24,6 +24,7 @@ from app.storage.settings import Settings, load_settings, save_settings
 from app.ui.app_icon import app_icon
 from app.ui.focus_ring import FlatButton, MenuFocusKeeper
 from app.ui.sidebar import StepSidebar
+from app.ui.window_slot import WindowSlot
 
 if TYPE_CHECKING:
     # Events the window handles: PySide6 creates each Python type on first use, and
@@ -212,6 +213,8 @@ class MainWindow(QMainWindow):
         for menu in self._menus():
             menu.setEnabled(False)
         self.menu_focus = MenuFocusKeeper(self, bar)
+        # Another window open already: this one opens offset from it, not on top of it.
+        self.slot = WindowSlot.take()
         self._restore_geometry()
         # The remembered step is marked at once; its page comes with ``populate``.
         self.sidebar.setCurrentRow(Step.from_name(self.settings.last_step).position)
@@ -786,6 +789,10 @@ class MainWindow(QMainWindow):
             restored = self.restoreGeometry(_decode(self.settings.window_geometry))
         if not restored:
             self.resize(self._default_size())
+        if self.slot.number:
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            available = screen.availableGeometry() if screen is not None else QRect()
+            self.move(self.slot.place(self.geometry(), available))
         if self.settings.window_state:
             self.restoreState(_decode(self.settings.window_state))
         if not (
@@ -858,6 +865,7 @@ class MainWindow(QMainWindow):
         if not self.populated:  # closed while starting: nothing is open to lose yet
             self.remember_layout()
             self.write_settings()
+            self.slot.release()
             event.accept()
             return
         if not self.files.confirm_discard():
@@ -866,4 +874,5 @@ class MainWindow(QMainWindow):
         self.remember_layout()
         self.write_settings()
         self.autosaver.close()
+        self.slot.release()
         event.accept()

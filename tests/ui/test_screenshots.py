@@ -25,6 +25,9 @@ FEATURE_SHOTS = frozenset(
     {
         "wrong-mapping.png", "about.png", "workspace.png", "compare.png", "report.png",
         "facebook-actions.png",
+        # Issue 20: a finding under the table (nothing moved), the workspace docked
+        # under the editor, keyboard focus on the table.
+        "table-with-finding.png", "workspace-and-editor.png", "focus-on-table.png",
     }
 )
 SIZE = (1280, 800)

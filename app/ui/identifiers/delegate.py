@@ -67,7 +67,7 @@ class ChoiceCombo(QComboBox):
 
     popupClosed = Signal()
     completionChosen = Signal()
-    """Enter in the completion list: the value is taken and the edit is done."""
+    """A completion was chosen (Enter or a click): the value is taken, the edit is done."""
 
     def __init__(self, editable: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,13 +89,16 @@ class ChoiceCombo(QComboBox):
         self._shown_by_mouse.start()
 
     def follow_completions(self) -> None:
-        """Enter in the completion list ends the edit, as Enter in the cell does: Qt would
-        only close the list and leave the editor open for the next keys."""
+        """Choosing in the completion list ends the edit, as Enter in the cell does: Qt
+        would only close the list and leave the editor open for the next keys."""
         completer = self.completer()
         popup = completer.popup() if completer is not None else None
-        if popup is not None:
-            popup.removeEventFilter(self)
-            popup.installEventFilter(self)
+        if completer is None or popup is None:
+            return
+        popup.removeEventFilter(self)
+        popup.installEventFilter(self)
+        # A click on a completion (the combo has taken its text by then).
+        completer.activated.connect(lambda _text: self.completionChosen.emit())
 
     def _take_completion(self) -> None:
         completer = self.completer()

@@ -191,8 +191,8 @@ class EventSettingsPage(QWidget):
         content.setObjectName("eventSettingsContent")
         scroll.setWidget(content)
         layout = QVBoxLayout(content)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(12)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setSpacing(10)
 
         self.header = PageHeader("Event settings", "")
         layout.addWidget(self.header)
@@ -218,19 +218,21 @@ class EventSettingsPage(QWidget):
         self.row_counter_icon.setFixedSize(side, side)
         self.row_counter_icon.hide()
         self._counter_over = False
+        self.table = IdentifierTableView(self.model, self.delegate)
+        self.table.setAccessibleName("Identifiers")
+        self.table.setAccessibleDescription(TABLE_DESCRIPTION)
+        self.identifiers_heading.setBuddy(self.table)
+        # The row buttons on the heading's line, over the table: they never move, and
+        # the findings under the table stay in sight at 1280x800.
         header.addWidget(self.identifiers_heading)
+        header.addSpacing(16)
+        header.addLayout(self._build_row_buttons())
         header.addStretch(1)
         header.addWidget(self.row_counter_icon)
         header.addWidget(self.row_counter)
         layout.addSpacing(4)
         layout.addLayout(header)
-
-        self.table = IdentifierTableView(self.model, self.delegate)
-        self.table.setAccessibleName("Identifiers")
-        self.table.setAccessibleDescription(TABLE_DESCRIPTION)
-        self.identifiers_heading.setBuddy(self.table)
         layout.addWidget(self.table)
-        layout.addLayout(self._build_row_buttons())
         self.cell_detail = FindingDetail("cellDetail", placeholder=NO_CELL_HINT)
         self.cell_detail.setAccessibleName("About the current cell")
         self.cell_detail.fixRequested.connect(self._apply_fix)
@@ -322,7 +324,6 @@ class EventSettingsPage(QWidget):
             self.move_down_button,
         ):
             buttons.addWidget(button)
-        buttons.addStretch(1)
         return buttons
 
     def _build_custom_identifiers(self) -> QWidget:

@@ -132,8 +132,10 @@ class IdentifierTableView(QTableView):
             # whole table while no cell is current), so the keyboard's place is plain.
             current = self.currentIndex()
             area = self.visualRect(current) if current.isValid() else self.viewport().rect()
+            selection = self.selectionModel()
+            selected = selection is not None and selection.isSelected(current)
             painter = QPainter(self.viewport())
-            paint_ring(painter, self, QRectF(area))
+            paint_ring(painter, self, QRectF(area), on_highlight=selected)
             painter.end()
         model = self.model()
         if self.placeholder_text and model is not None and model.rowCount() == 0:

@@ -187,6 +187,7 @@ class StrategyPreviewPanel(QWidget):
         chooser.addWidget(self.profile_combo)
         chooser.addWidget(self.open_button)
         chooser.addStretch(1)
+        self.chooser = chooser
 
         self.error_label = QLabel()
         self.error_label.setObjectName("previewError")
@@ -241,8 +242,9 @@ class StrategyPreviewPanel(QWidget):
         layout.addLayout(chooser)
         layout.addWidget(self.error_label)
         layout.addWidget(self.profile_summary)
+        # The total beside the chooser, not under the table: the table keeps that line.
+        chooser.addWidget(self.total_label)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.total_label)
         layout.addWidget(self.notes_label)
         self._apply_palette()
 

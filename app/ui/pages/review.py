@@ -3,7 +3,7 @@ the strategy preview for a sample profile."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
@@ -19,6 +19,8 @@ from app.ui.finding_detail import FindingDetail
 from app.ui.findings_list import FindingsList
 from app.ui.pages.preview_panel import StrategyPreviewPanel
 from app.ui.widgets import CodeView, PageHeader
+
+TABS_MINIMUM = QSize(420, 160)
 
 
 class ReviewPage(QWidget):
@@ -90,8 +92,14 @@ class ReviewPage(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(findings_panel)
         splitter.addWidget(self.tabs)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        # Below what every tab would ask for: the window may share its height with the
+        # docked review workspace, and a tab then scrolls its own content.
+        self.tabs.setMinimumSize(TABS_MINIMUM)
+        self.splitter = splitter
+        self._split = False
+        """Whether the first split (the tabs the larger share) has been made."""
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
@@ -116,6 +124,18 @@ class ReviewPage(QWidget):
         if self._document_stale:
             self._show_document(self._controller.document)
         super().showEvent(event)
+        if not self._split:
+            # Once laid out: two fifths for the findings, the rest for the tabs, whose
+            # strategy preview needs room for its rows at 1024x700 too.
+            QTimer.singleShot(0, self, self._split_once)
+
+    def _split_once(self) -> None:
+        total = sum(self.splitter.sizes())
+        if self._split or total <= 0:
+            return
+        self._split = True
+        findings = total * 2 // 5
+        self.splitter.setSizes([findings, total - findings])
 
     def _show_document(self, doc: IdSyncDocument) -> None:
         self._document_stale = False

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from app.ui.workspace.panel import WorkspacePanel
 
 
-WORKSPACE_MIN_HEIGHT = 260
+WORKSPACE_MIN_HEIGHT = 220
 """The docked workspace's first height at least: its filter row and a few configs."""
 
 
@@ -99,13 +99,21 @@ class ReviewActions(QObject):
             # shows at once above it, and neither window can hide the other. Its title
             # bar's button floats it (and a double-click on that title docks it again).
             self._window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.panel)
-            height = max(WORKSPACE_MIN_HEIGHT, self._window.height() * 2 // 5)
-            self._window.resizeDocks([self.panel], [height], Qt.Orientation.Vertical)
+            self._size_dock()
+            # Again once the window has laid the dock out (it may not be shown yet).
+            QTimer.singleShot(0, self, self._size_dock)
         self.panel.show()
         self.panel.raise_()
         self.panel.open_folder(folder)
         self.message.emit(f"Reviewing {folder}")
         return self.panel
+
+    def _size_dock(self) -> None:
+        panel = self.panel
+        if panel is None or panel.isFloating():
+            return
+        height = max(WORKSPACE_MIN_HEIGHT, self._window.height() // 3)
+        self._window.resizeDocks([panel], [height], Qt.Orientation.Vertical)
 
     def _open_requested(self, path: Path) -> None:
         opener = self._open_path

@@ -119,9 +119,10 @@ class WorkspacePanel(QDockWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         for column, width in (
-            (Column.NAME, 220), (Column.PATH, 220), (Column.TARGET, 260), (Column.DESTINATION, 200),
-            (Column.SETUP, 130), (Column.ROWS, 50), (Column.ERRORS, 56),
-            (Column.WARNINGS, 70), (Column.NOTES, 52), (Column.MODIFIED, 130),
+            (Column.NAME, 180), (Column.PATH, 180), (Column.TARGET, 220),
+            (Column.DESTINATION, 170), (Column.SETUP, 120), (Column.ROWS, 50),
+            (Column.ERRORS, 56), (Column.WARNINGS, 70), (Column.NOTES, 52),
+            (Column.MODIFIED, 120),
         ):
             self.table.setColumnWidth(column, width)
         # The target (ids, or why a file is unreadable) takes the room that is left.

@@ -7,26 +7,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Setup, Strategy
+from app.core.model import IdentifierRow, IdSyncDocument, Strategy
 from app.core.steps import Step
 from app.ui.main_window import MainWindow
+from tests.helpers.documents import CLEAN
 from tests.helpers.editing import open_cell_editor, open_editor, press, reactivate
 
 K = Qt.Key
 LEFT = Qt.MouseButton.LeftButton
 
-FACEBOOK_ROWS = IdSyncDocument(
-    destination=DestinationRef(
-        slug="personas-facebook-custom-audiences", name="Facebook Custom Audiences"
-    ),
-    setup=Setup.CUSTOMIZED,
-    send_mobile_ids=True,
-    identifiers=(
+FACEBOOK_ROWS = CLEAN.with_rows(
+    (
         IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST),
         IdentifierRow(segment="user_id", destination="EXTERN_ID", strategy=Strategy.LAST),
-    ),
+    )
 )
-
 
 # Rows the rules would re-derive: user_id is not what EMAIL takes, and no preset key takes
 # ios.push_token. The person chose them so; choosing the same identifier again keeps them.
@@ -58,6 +53,16 @@ def type_keys(qtbot: QtBot, *keys: K | str) -> None:
                 qtbot.keyClicks(keyboard_target(), char)
         else:
             qtbot.keyClick(keyboard_target(), key)
+
+
+def type_with_completions(qtbot: QtBot, window: MainWindow, row: int, typed: str) -> None:
+    """F2 on a row's Segment identifier and type: the list of completions opens."""
+    show_rows(qtbot, window, FACEBOOK_ROWS)
+    editor = open_cell_editor(qtbot, window, row, 0)
+    completer = editor.completer()
+    assert completer is not None
+    type_keys(qtbot, typed)
+    qtbot.waitUntil(lambda: completer.popup().isVisible())
 
 
 def click_cell(qtbot: QtBot, window: MainWindow, row: int, column: int) -> None:
@@ -96,12 +101,7 @@ def test_choosing_the_same_segment_identifier_again_keeps_the_destination(
 def test_enter_in_the_completion_list_ends_the_edit_and_the_arrows_move_on(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    show_rows(qtbot, window, FACEBOOK_ROWS)
-    editor = open_cell_editor(qtbot, window, 0, 0)
-    completer = editor.completer()
-    assert completer is not None
-    type_keys(qtbot, "anon")
-    qtbot.waitUntil(lambda: completer.popup().isVisible())
+    type_with_completions(qtbot, window, 0, "anon")
     type_keys(qtbot, K.Key_Down, K.Key_Return)
     # At once, not later: the offscreen platform takes activation from the window when a
     # list closes, and the focus leaving would end the edit, as it never does on a desktop.
@@ -122,12 +122,7 @@ def test_enter_in_the_completion_list_ends_the_edit_and_the_arrows_move_on(
 def test_enter_on_typed_text_with_the_completion_list_open_takes_the_text(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    show_rows(qtbot, window, FACEBOOK_ROWS)
-    editor = open_cell_editor(qtbot, window, 1, 0)
-    completer = editor.completer()
-    assert completer is not None
-    type_keys(qtbot, "anonymous_id")
-    qtbot.waitUntil(lambda: completer.popup().isVisible())
+    type_with_completions(qtbot, window, 1, "anonymous_id")
     type_keys(qtbot, K.Key_Return)  # no entry of the list picked: what was typed
     assert open_editor(window) is None  # at once (see above)
     assert window.controller.document.identifiers[1].segment == "anonymous_id"
@@ -135,3 +130,14 @@ def test_enter_on_typed_text_with_the_completion_list_open_takes_the_text(
     type_keys(qtbot, K.Key_Up)
     assert window.event_settings_page.table.currentIndex().row() == 0
     assert window.controller.document.identifiers[0].segment == "email"
+
+
+def test_a_click_on_a_completion_ends_the_edit(qtbot: QtBot, window: MainWindow) -> None:
+    type_with_completions(qtbot, window, 1, "anon")
+    editor = open_editor(window)
+    assert editor is not None and editor.completer() is not None
+    popup = editor.completer().popup()
+    entry = popup.visualRect(popup.model().index(0, 0)).center()
+    qtbot.mouseClick(popup.viewport(), LEFT, pos=entry)
+    assert open_editor(window) is None  # at once (see above)
+    assert window.controller.document.identifiers[1].segment == "anonymous_id"

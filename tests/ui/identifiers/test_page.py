@@ -7,24 +7,18 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Setup, Strategy
+from app.core.model import IdentifierRow, Setup, Strategy
 from app.core.steps import Step
 from app.ui.main_window import MainWindow
+from tests.helpers.documents import CLEAN
 from tests.helpers.editing import open_editor, press, reactivate
 
 K = Qt.Key
 LEFT = Qt.MouseButton.LeftButton
 
-ONE_ROW = IdSyncDocument(
-    destination=DestinationRef(
-        slug="personas-facebook-custom-audiences", name="Facebook Custom Audiences"
-    ),
-    setup=Setup.CUSTOMIZED,
-    # Off, so a mobile advertising ID row brings the banner: it must not move anything.
-    send_mobile_ids=False,
-    identifiers=(IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST),),
-)
-
+# One row, Send Mobile IDs off: a mobile advertising ID row would bring the banner, and
+# that must not move anything either.
+ONE_ROW = CLEAN
 
 def click_at(qtbot: QtBot, window: MainWindow, spot: QPoint) -> QWidget:
     """A click where the mouse is: on whatever the window shows at ``spot`` now."""

@@ -387,3 +387,21 @@ def test_edits_while_the_tab_is_hidden_show_when_it_is_shown_again(
     # While it is on screen, an edit shows at once.
     set_strategy(window, 0, Strategy.FIRST)
     assert cell(panel, 0, COLUMN_STRATEGY) == Strategy.FIRST.label
+
+
+def test_at_1024_by_700_the_preview_shows_every_row_of_the_example(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    assert window.files.open_path("resources/examples/facebook-custom-audiences.json")
+    window.resize(1024, 700)
+    qtbot.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    page = window.review_page
+    qtbot.waitUntil(lambda: page._split)  # the first split, once laid out
+    page.tabs.setCurrentWidget(page.preview_panel)
+    table = page.preview_panel.table
+    qtbot.waitUntil(lambda: table.rowCount() == 4)
+    qtbot.wait(20)  # laid out with the tab on screen
+    rows = sum(table.rowHeight(row) for row in range(table.rowCount()))
+    assert table.viewport().height() >= rows, "a row of the preview is cut off"
+    # The findings keep room for a few of their own.
+    assert page.findings_list.viewport().height() >= 100

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.ui.main_window import MainWindow
@@ -15,6 +15,7 @@ from app.ui.workspace.model import Column
 from app.ui.workspace.panel import WorkspacePanel
 from tests.helpers.documents import CLEAN, ROW_ERROR, write
 from tests.helpers.windows import double_click
+from tests.helpers.workspace import open_folder_by_menu
 
 
 @pytest.fixture
@@ -23,21 +24,6 @@ def folder(tmp_path: Path) -> Path:
     write(root / "clean.json", CLEAN)
     write(root / "team" / "wrong.json", ROW_ERROR.replace(name="Wrong key"))
     return root
-
-
-def open_folder_by_menu(
-    qtbot: QtBot, window: MainWindow, folder: Path, monkeypatch: pytest.MonkeyPatch
-) -> WorkspacePanel:
-    monkeypatch.setattr(
-        QFileDialog, "getExistingDirectory", staticmethod(lambda *_a, **_k: str(folder))
-    )
-    window.review_actions.open_folder_action.trigger()
-    panel = window.review_actions.panel
-    assert panel is not None
-    if panel.busy:
-        with qtbot.waitSignal(panel.scanFinished):
-            pass
-    return panel
 
 
 def on_screen(widget: QWidget) -> QRect:
@@ -81,5 +67,5 @@ def test_a_floating_workspace_over_the_editor_docks_back_when_a_config_opens(
     double_click_config(qtbot, panel, "Facebook email")
     assert window.controller.path == folder / "clean.json"
     qtbot.waitUntil(lambda: not panel.isFloating())
-    assert not on_screen(window.centralWidget()).intersects(on_screen(panel))
+    qtbot.waitUntil(lambda: not on_screen(window.centralWidget()).intersects(on_screen(panel)))
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)

@@ -23,6 +23,7 @@ from app.ui.workspace.panel import WorkspacePanel
 from tests.helpers.dialogs import DialogDriver
 from tests.helpers.documents import BROKEN_JSON, CLEAN, MOBILE_WITHOUT_TOGGLE, ROW_ERROR, write
 from tests.helpers.windows import double_click
+from tests.helpers.workspace import open_folder_by_menu
 
 
 @pytest.fixture
@@ -42,18 +43,7 @@ def folder(tmp_path: Path) -> Path:
 
 def _open(qtbot: QtBot, window: MainWindow, folder: Path, monkeypatch: pytest.MonkeyPatch
           ) -> WorkspacePanel:
-    monkeypatch.setattr(
-        QFileDialog, "getExistingDirectory", staticmethod(lambda *_a, **_k: str(folder))
-    )
-    file_menu = window.file_menu
-    assert window.review_actions.open_folder_action in file_menu.actions()
-    window.review_actions.open_folder_action.trigger()
-    panel = window.review_actions.panel
-    assert panel is not None
-    if panel.busy:
-        with qtbot.waitSignal(panel.scanFinished):
-            pass
-    return panel
+    return open_folder_by_menu(qtbot, window, folder, monkeypatch)
 
 
 def _column(panel: WorkspacePanel, column: Column) -> list[str]:
