@@ -98,10 +98,10 @@ class FindingDetail(QFrame):
         scroll.setWidget(self.text_label)
         assert isinstance(layout, QHBoxLayout)
         layout.insertWidget(0, scroll, 1)
-        margins = layout.contentsMargins()
-        height = lines * self.fontMetrics().lineSpacing() + margins.top() + margins.bottom()
-        scroll.setFixedHeight(lines * self.fontMetrics().lineSpacing() + 4)
-        self.setFixedHeight(height + 4)
+        layout.setContentsMargins(0, 2, 0, 2)
+        text_height = lines * self.fontMetrics().lineSpacing() + 4
+        scroll.setFixedHeight(text_height)
+        self.setFixedHeight(text_height + 4)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
     def show_findings(self, findings: Sequence[Finding], hint: str = "") -> None:

@@ -63,7 +63,7 @@ class ReviewPage(QWidget):
         )
         self.finding_detail.setAccessibleName("About the chosen finding")
         # Choosing a finding must not resize the list a double-click is aimed at.
-        self.finding_detail.reserve_lines(4)
+        self.finding_detail.reserve_lines(3)
         self.finding_detail.fixRequested.connect(self._apply_fix)
         self.finding_detail.show_findings([])
         findings_layout.addWidget(self.finding_detail)

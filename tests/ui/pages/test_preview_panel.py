@@ -399,7 +399,8 @@ def test_at_1024_by_700_the_preview_shows_every_row_of_the_example(
     qtbot.waitUntil(lambda: page._split)  # the first split, once laid out
     page.tabs.setCurrentWidget(page.preview_panel)
     table = page.preview_panel.table
-    qtbot.waitUntil(lambda: table.rowCount() == 4)
+    rows_of_example = len(window.controller.document.identifiers)
+    qtbot.waitUntil(lambda: table.rowCount() == rows_of_example)
     qtbot.wait(20)  # laid out with the tab on screen
     rows = sum(table.rowHeight(row) for row in range(table.rowCount()))
     assert table.viewport().height() >= rows, "a row of the preview is cut off"
