@@ -58,8 +58,8 @@ class ReviewPage(QWidget):
         findings_layout.addWidget(self.findings_list, 1)
         self.finding_detail = FindingDetail(
             "findingDetail",
-            placeholder="Choose a finding to see what it rests on: a Segment limit, with a "
-            "link to its source, or a house rule.",
+            placeholder="Choose a finding to see what it rests on: a Segment limit or "
+            "recommendation, with a link to its source, or a house rule.",
         )
         self.finding_detail.setAccessibleName("About the chosen finding")
         # Choosing a finding must not resize the list a double-click is aimed at.
