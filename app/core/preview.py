@@ -28,11 +28,12 @@ from typing import Final
 
 from app.core.catalog import DEFAULT_SETUP_IDENTIFIERS, Catalog
 from app.core.model import IdentifierRow, IdSyncDocument, Setup, Strategy
-from app.core.profile import ExternalId, ProfileIdentities
+from app.core.profile import ExternalId
 
-# Still named here for app.storage.profiles, which this change leaves alone: its import
-# moves to app.core.profile, and then these two names leave this module.
+# Named here too only for app.storage.profiles, which this change leaves alone: once its
+# import names app.core.profile, these three leave this module.
 from app.core.profile import ProfileFormatError as ProfileFormatError
+from app.core.profile import ProfileIdentities as ProfileIdentities
 from app.core.profile import parse_external_ids as parse_external_ids
 from app.core.wording import join_and
 
