@@ -29,7 +29,7 @@ from app.segment.sandbox.state import (
 DEFAULT_PAGE_SIZE = 200
 
 Query = dict[str, list[str]]
-OtherRows = Callable[[str], "list[JsonObject] | None"]
+OtherRows = Callable[[str], list[JsonObject] | None]
 
 _CONNECTIONS = r"^/spaces/([^/]+)/audiences/([^/]+)/destination-connections"
 _ROUTES: tuple[tuple[str, re.Pattern[str], str], ...] = (
