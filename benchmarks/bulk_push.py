@@ -33,7 +33,7 @@ from app.push.outcome import Status, Target
 from app.segment.client import SegmentClient
 from app.segment.ratelimit import RateLimiter, minimum_duration
 from app.segment.sandbox import Sandbox
-from app.segment.sandbox_state import EXAMPLE_SPACE
+from app.segment.sandbox.state import EXAMPLE_SPACE
 
 TEMPLATE_ROWS = (
     IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST),

@@ -45,7 +45,7 @@ def main() -> int:
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv)
 
-    from app.core.steps import Step
+    from app.editor.steps import Step
     from app.ui.main_window import MainWindow
 
     window = MainWindow(load_catalog())

@@ -68,7 +68,7 @@ def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.catalog import load_catalog
-    from app.core.steps import Step
+    from app.editor.steps import Step
     from app.storage.settings import Settings
     from app.ui.application import create_application
     from app.ui.main_window import MainWindow

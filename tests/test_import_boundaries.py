@@ -13,8 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app"
-FORBIDDEN_IN_CORE = ("PySide6", "shiboken6", "app.ui", "app.storage", "app.segment",
-                     "app.catalog", "app.push", "app.cli", "httpx")
+FORBIDDEN_IN_CORE = ("PySide6", "shiboken6", "app.ui", "app.editor", "app.storage",
+                     "app.segment", "app.catalog", "app.push", "app.cli", "httpx")
 
 HEADLESS_RUN = textwrap.dedent(
     """
@@ -22,8 +22,8 @@ HEADLESS_RUN = textwrap.dedent(
     import app
 
     imported = []
-    for package in ("app.core", "app.catalog", "app.storage", "app.segment", "app.push",
-                    "app.cli"):
+    for package in ("app.core", "app.editor", "app.catalog", "app.storage", "app.segment",
+                    "app.push", "app.cli"):
         module = importlib.import_module(package)
         for info in pkgutil.walk_packages(module.__path__, package + "."):
             importlib.import_module(info.name)
@@ -100,16 +100,19 @@ def test_core_imports_nothing_outward(path: Path) -> None:
     assert bad == [], f"{path.relative_to(ROOT)} imports outward: {bad}"
 
 
-# --- every layer points inward: core < catalog, storage, segment < push, review < cli, ui --
+# --- every layer points inward: core < editor, catalog, storage, segment < push, review < cli,
+# ui. The editor's view-models stand on the domain alone: no Qt, no adapter.
 
 QT = ("PySide6", "shiboken6")
 OUTER = ("app.push", "app.cli", "app.ui")
 LAYER_FORBIDS: dict[str, tuple[str, ...]] = {
-    "catalog": (*QT, "app.segment", *OUTER),
-    "storage": (*QT, "app.segment", "app.catalog", "app.core.plan", *OUTER),
-    "segment": (*QT, "app.storage", "app.catalog", "app.core", *OUTER),
-    "push": (*QT, "app.cli", "app.ui"),
-    "review": (*QT, "app.cli", "app.ui", "app.push"),
+    "editor": (*QT, "httpx", "app.catalog", "app.storage", "app.segment", "app.review",
+               *OUTER),
+    "catalog": (*QT, "app.editor", "app.segment", *OUTER),
+    "storage": (*QT, "app.editor", "app.segment", "app.catalog", "app.core.plan", *OUTER),
+    "segment": (*QT, "app.editor", "app.storage", "app.catalog", "app.core", *OUTER),
+    "push": (*QT, "app.editor", "app.cli", "app.ui"),
+    "review": (*QT, "app.editor", "app.cli", "app.ui", "app.push"),
     "ui": ("app.cli",),
 }
 
@@ -203,8 +206,11 @@ def _io_uses(path: Path, package: str | None = None) -> list[str]:
     return sorted(found, key=lambda entry: int(entry.split(":")[0].removeprefix("line ")))
 
 
-@pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: str(p.relative_to(APP)))
-def test_core_does_no_io(path: Path) -> None:
+EDITOR_FILES = sorted(APP.joinpath("editor").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", CORE_FILES + EDITOR_FILES, ids=lambda p: str(p.relative_to(APP)))
+def test_core_and_the_editor_do_no_io(path: Path) -> None:
     assert _io_uses(path) == [], f"{path.relative_to(ROOT)} does I/O"
 
 

@@ -1,6 +1,7 @@
 """Strategy preview: what an ID Sync document would send for one sample profile.
 
-The sample is a Profile API ``external_ids`` response (docs/sources.md). For each
+The sample is a Profile API ``external_ids`` response (docs/sources.md), read into
+records by ``app.core.profile``. For each
 identifier row the preview shows the values each strategy picks, which destination field
 they go to, and how many events the row causes; rows that send nothing say why.
 
@@ -20,15 +21,14 @@ How values are ordered, and so what ``first`` and ``last`` pick:
 
 from __future__ import annotations
 
-import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 from enum import Enum
 from typing import Final
 
 from app.core.catalog import DEFAULT_SETUP_IDENTIFIERS, Catalog
 from app.core.model import IdentifierRow, IdSyncDocument, Setup, Strategy
+from app.core.profile import ExternalId, ProfileIdentities
 from app.core.wording import join_and
 
 MOBILE_AD_ID_TYPES: Final[frozenset[str]] = frozenset({"ios.idfa", "android.idfa"})
@@ -44,263 +44,6 @@ AUDIENCE_EXIT_NOTE: Final = (
     "Event counts are for the profile entering the audience; Audience Exited ignores "
     "ID Sync and sends every identifier combination."
 )
-
-_UTC: Final = timezone.utc
-_TIMESTAMP: Final = re.compile(
-    r"(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<h>\d{2}):(?P<m>\d{2}):(?P<s>\d{2})"
-    r"(?:[.,](?P<frac>\d+))?"
-    r"(?P<tz>[Zz]|[+-]\d{2}:?\d{2})?"
-)
-_TIMESTAMP_EXAMPLE: Final = "2024-05-01T12:30:00Z"
-
-
-class ProfileFormatError(ValueError):
-    """The sample profile is not a Profile API ``external_ids`` response.
-
-    ``index`` is the 0-based position of the offending item in the ``data`` list (None for
-    a problem with the response as a whole); ``field`` names the item's key at fault.
-    """
-
-    def __init__(self, message: str, *, index: int | None = None, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.index = index
-        self.field = field
-
-
-@dataclass(frozen=True)
-class ExternalId:
-    """One identifier value on the profile (one item of the ``data`` list)."""
-
-    type: str
-    value: str
-    created_at: datetime
-    source_id: str = ""
-    collection: str = ""
-    encoding: str = ""
-    first_message_id: str = ""
-    created_at_extra_ns: int = 0
-    """Nanoseconds beyond ``created_at``'s microseconds, when the text had them."""
-
-    def __post_init__(self) -> None:
-        if self.created_at.tzinfo is None or self.created_at.utcoffset() is None:
-            raise ValueError("ExternalId.created_at must carry a time zone")
-        if not 0 <= self.created_at_extra_ns < 1000:
-            raise ValueError("ExternalId.created_at_extra_ns must be in 0..999")
-
-    @property
-    def order_key(self) -> tuple[datetime, int, str]:
-        """Time added, then the value: the documented, input-order-free ordering."""
-        return (self.created_at, self.created_at_extra_ns, self.value)
-
-    @property
-    def created_at_utc_text(self) -> str:
-        return self.created_at.astimezone(_UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-@dataclass(frozen=True)
-class ProfileIdentities:
-    """The external ids of one sample profile, as read from the Profile API response."""
-
-    items: tuple[ExternalId, ...]
-    has_more: bool = False
-    """The response's cursor says more items exist beyond this page."""
-
-    def values_of(self, identifier_type: str) -> tuple[ExternalId, ...]:
-        """The profile's distinct values of one type, earliest ``created_at`` first."""
-        earliest: dict[str, ExternalId] = {}
-        for item in self.items:
-            if item.type != identifier_type:
-                continue
-            kept = earliest.get(item.value)
-            if kept is None or item.order_key < kept.order_key:
-                earliest[item.value] = item
-        return tuple(sorted(earliest.values(), key=lambda item: item.order_key))
-
-    def types(self) -> tuple[str, ...]:
-        """Identifier types present on the profile, alphabetically."""
-        return tuple(sorted({item.type for item in self.items}))
-
-
-def parse_external_ids(data: object) -> ProfileIdentities:
-    """Read a decoded Profile API ``external_ids`` response (or a bare list of its items).
-
-    Keys the Profile API does not document are ignored. Raises
-    :class:`ProfileFormatError` naming the item and field when the input does not have the
-    documented shape.
-    """
-    has_more = False
-    if isinstance(data, Mapping):
-        if "data" not in data:
-            raise ProfileFormatError(_missing_data_message(data))
-        items = data["data"]
-        where = "data"
-        has_more = _cursor_has_more(data.get("cursor"))
-    elif isinstance(data, list):
-        items = data
-        where = ""
-    else:
-        raise ProfileFormatError(
-            f"A sample profile must be a JSON object with a 'data' list (the Profile API "
-            f"external_ids response) or a list of external ids; got {_kind(data)}."
-        )
-    if not isinstance(items, list):
-        raise ProfileFormatError(
-            f"'data' must be a list of external ids; got {_kind(items)}.", field="data"
-        )
-    parsed = tuple(_parse_item(item, index, where) for index, item in enumerate(items))
-    return ProfileIdentities(items=parsed, has_more=has_more)
-
-
-def _missing_data_message(data: Mapping[object, object]) -> str:
-    error = data.get("error")
-    if isinstance(error, Mapping):
-        code = error.get("code", "unknown")
-        text = error.get("message", "")
-        return (
-            f"This is a Profile API error response ({code}: {text}), not a profile's "
-            f"external ids. Check the space id, the identifier and the access token, then "
-            f"fetch the profile again."
-        )
-    return (
-        "The sample profile has no 'data' list. Use the body of GET "
-        ".../profiles/{type}:{value}/external_ids as returned by the Profile API."
-    )
-
-
-def _cursor_has_more(cursor: object) -> bool:
-    return isinstance(cursor, Mapping) and cursor.get("has_more") is True
-
-
-def _parse_item(item: object, index: int, where: str) -> ExternalId:
-    place = f"{where}[{index}]"
-    if not isinstance(item, Mapping):
-        raise ProfileFormatError(
-            f"External id {place} must be an object with 'id', 'type' and 'created_at'; "
-            f"got {_kind(item)}.",
-            index=index,
-        )
-    identifier_type = _required_text(item, "type", index, place)
-    # The value is kept exactly as stored; only type names and timestamps are trimmed.
-    value = _required_text(item, "id", index, place, trim=False)
-    created_text = _required_text(item, "created_at", index, place)
-    try:
-        created_at, extra_ns = parse_timestamp(created_text)
-    except ValueError as exc:
-        raise ProfileFormatError(
-            f"External id {place}: 'created_at' is {created_text!r}, which is not an "
-            f"ISO-8601 timestamp like {_TIMESTAMP_EXAMPLE} ({exc}). Correct it or remove "
-            f"the item.",
-            index=index,
-            field="created_at",
-        ) from None
-    return ExternalId(
-        type=identifier_type,
-        value=value,
-        created_at=created_at,
-        created_at_extra_ns=extra_ns,
-        source_id=_optional_text(item, "source_id", index, place),
-        collection=_optional_text(item, "collection", index, place),
-        encoding=_optional_text(item, "encoding", index, place),
-        first_message_id=_optional_text(item, "first_message_id", index, place),
-    )
-
-
-def _required_text(
-    item: Mapping[object, object], name: str, index: int, place: str, *, trim: bool = True
-) -> str:
-    if name not in item or item[name] is None:
-        raise ProfileFormatError(
-            f"External id {place} has no '{name}'. Every item needs 'id', 'type' and "
-            f"'created_at'; add it or remove the item.",
-            index=index,
-            field=name,
-        )
-    raw = item[name]
-    if not isinstance(raw, str):
-        raise ProfileFormatError(
-            f"External id {place}: '{name}' must be a string; got {_kind(raw)}.",
-            index=index,
-            field=name,
-        )
-    if not raw.strip():
-        raise ProfileFormatError(
-            f"External id {place}: '{name}' is empty. Fill it in or remove the item.",
-            index=index,
-            field=name,
-        )
-    return raw.strip() if trim else raw
-
-
-def _optional_text(item: Mapping[object, object], name: str, index: int, place: str) -> str:
-    raw = item.get(name)
-    if raw is None:
-        return ""
-    if not isinstance(raw, str):
-        raise ProfileFormatError(
-            f"External id {place}: '{name}' must be a string or absent; got {_kind(raw)}.",
-            index=index,
-            field=name,
-        )
-    return raw
-
-
-def parse_timestamp(text: str) -> tuple[datetime, int]:
-    """An ISO-8601 date-time as an aware datetime plus the nanoseconds it cannot hold.
-
-    Accepts ``Z`` or a ``±HH:MM`` / ``±HHMM`` offset and any number of fractional digits
-    (digits past nanoseconds are dropped). A time without an offset is taken as UTC, as
-    the Profile API writes UTC. Raises ValueError saying what is wrong.
-    """
-    match = _TIMESTAMP.fullmatch(text.strip())
-    if match is None:
-        raise ValueError("expected YYYY-MM-DDTHH:MM:SS with an optional fraction and offset")
-    year, month, day = (int(part) for part in match["date"].split("-"))
-    fraction = (match["frac"] or "")[:9].ljust(9, "0")
-    nanoseconds = int(fraction)
-    tz = _offset(match["tz"])
-    try:
-        moment = datetime(
-            year,
-            month,
-            day,
-            int(match["h"]),
-            int(match["m"]),
-            int(match["s"]),
-            nanoseconds // 1000,
-            tzinfo=tz,
-        )
-    except ValueError as exc:
-        raise ValueError(str(exc)) from None
-    return moment, nanoseconds % 1000
-
-
-def _offset(text: str | None) -> timezone:
-    if text is None or text in ("Z", "z"):
-        return _UTC
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:].replace(":", "")
-    hours, minutes = int(digits[:2]), int(digits[2:])
-    if hours > 23 or minutes > 59:
-        raise ValueError(f"the offset {text} is out of range")
-    return timezone(sign * timedelta(hours=hours, minutes=minutes))
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "an object"
-    return type(value).__name__
-
 
 def pick(values: Sequence[ExternalId], strategy: Strategy) -> tuple[ExternalId, ...]:
     """The values a strategy picks from values already in ``created_at`` order."""

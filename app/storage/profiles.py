@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.core.preview import ProfileFormatError, ProfileIdentities, parse_external_ids
+from app.core.profile import ProfileFormatError, ProfileIdentities, parse_external_ids
 from app.storage.bounded import (
     MAX_PROFILE_BYTES,
     Problem,

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
-from app.core.steps import Step, step_of, summary
+from app.editor.steps import Step, step_of, summary
 from app.storage.settings import Settings, load_settings, save_settings
 from app.ui.app_icon import app_icon
 from app.ui.focus_ring import FlatButton, MenuFocusKeeper

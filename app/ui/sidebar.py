@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.findings import Finding, Severity
-from app.core.steps import Step, counts_by_step
 from app.core.wording import plural
+from app.editor.steps import Step, counts_by_step
 from app.ui.theme import on_color, secondary_text_color, severity_color
 
 ERROR_COUNT_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -31,6 +31,12 @@ from app.core.mapping import (
 )
 from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Strategy
 from app.core.rules import validate
+from tests.helpers.identifier_table import (
+    ITERABLE,
+    facebook_document,
+    small_catalog,
+    with_google,
+)
 
 FACEBOOK_ACTIONS = "actions-facebook-custom-audiences"
 FACEBOOK = "personas-facebook-custom-audiences"
@@ -379,3 +385,83 @@ def test_field_lookups_answer_as_the_catalog_entry_does() -> None:
             assert destination_field(spec, key) == spec.field(key)
             assert is_preset_key(spec, key) == (key in spec.accepted_keys())
     assert is_preset_key(changed, "ONLY_KEY") and destination_field(changed, "ONLY_KEY")
+
+
+# --- "+ Add Identifier" (new_row) on the small hand-built catalog ------------------------
+
+_EMAIL = IdentifierRow(segment="email", destination="EMAIL")
+_PHONE = IdentifierRow(segment="phone", destination="PHONE", strategy=Strategy.ALL)
+_IDFA = IdentifierRow(segment="ios.idfa", destination="MADID", strategy=Strategy.ALL)
+_USER_ID = IdentifierRow(segment="user_id", destination="EXTERN_ID")
+
+
+def test_new_row_for_facebook_starts_with_email_under_email() -> None:
+    catalog = small_catalog()
+    assert new_row(facebook_document(), catalog) == IdentifierRow(
+        segment="email", destination="EMAIL", strategy=Strategy.LAST
+    )
+
+
+def test_new_row_proposes_the_declared_phone_under_phone() -> None:
+    catalog = small_catalog()
+    doc = facebook_document(_EMAIL)
+    assert new_row(doc, catalog) == IdentifierRow(
+        segment="phone", destination="PHONE", strategy=Strategy.LAST
+    )
+    # Without it: the next useful identifier, under the key that fits it.
+    doc = doc.replace(custom_identifiers=())
+    assert new_row(doc, catalog) == IdentifierRow(
+        segment="user_id", destination="EXTERN_ID", strategy=Strategy.LAST
+    )
+
+
+def test_new_row_never_fills_a_key_of_another_kind() -> None:
+    # The case: with email, phone, user_id and a mobile ID used, the next row
+    # must not be prefilled with a key for some other kind of value (FN, ZIP, ...).
+    catalog = small_catalog()
+    doc = facebook_document(_EMAIL, _PHONE, _USER_ID, _IDFA, send_mobile_ids=True)
+    row = new_row(doc, catalog)
+    assert row.segment == "android.idfa"
+    assert row.destination == "MADID"
+
+
+def test_new_row_proposes_mobile_ids_only_when_they_would_be_sent() -> None:
+    catalog = small_catalog()
+    on = facebook_document(_EMAIL, _PHONE, send_mobile_ids=True)
+    assert new_row(on, catalog) == IdentifierRow(
+        segment="ios.idfa", destination="MADID", strategy=Strategy.LAST
+    )
+    off = facebook_document(_EMAIL, _PHONE)
+    assert new_row(off, catalog).segment == "user_id"
+
+
+def test_new_row_for_google_starts_with_its_matcher_and_maps_phone_to_phone() -> None:
+    catalog = with_google(small_catalog())
+    doc = IdSyncDocument(destination=DestinationRef(slug="google"), custom_identifiers=("phone",))
+    assert new_row(doc, catalog) == IdentifierRow(
+        segment="email", destination="email", strategy=Strategy.LAST
+    )
+    doc = doc.with_rows([IdentifierRow(segment="email", destination="email")])
+    assert new_row(doc, catalog) == IdentifierRow(
+        segment="phone", destination="phone", strategy=Strategy.LAST
+    )
+
+
+def test_new_row_for_free_destination_is_email_then_the_next_unused() -> None:
+    catalog = small_catalog()
+    doc = IdSyncDocument(destination=DestinationRef(slug=ITERABLE))
+    assert new_row(doc, catalog) == IdentifierRow(
+        segment="email", destination="email", strategy=Strategy.LAST
+    )
+    doc = doc.with_rows([IdentifierRow(segment="email", destination="email")])
+    assert new_row(doc, catalog) == IdentifierRow(
+        segment="user_id", destination="userId", strategy=Strategy.LAST
+    )
+
+
+def test_new_row_without_a_known_destination_leaves_the_field_empty() -> None:
+    catalog = small_catalog()
+    for doc in (IdSyncDocument(), IdSyncDocument(destination=DestinationRef(slug="nope"))):
+        assert new_row(doc, catalog) == IdentifierRow(segment="email", strategy=Strategy.LAST)
+        doc = doc.with_rows([IdentifierRow(segment="email")])
+        assert new_row(doc, catalog) == IdentifierRow(segment="user_id", strategy=Strategy.LAST)

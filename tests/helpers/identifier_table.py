@@ -206,3 +206,27 @@ def realistic_facebook_rows() -> tuple[IdentifierRow, ...]:
         IdentifierRow(segment="phone", destination="PHONE", strategy=Strategy.ALL),
         IdentifierRow(segment="ios.idfa", destination="MADID", strategy=Strategy.ALL),
     )
+
+
+def with_google(catalog: Catalog) -> Catalog:
+    """The small catalog plus a Google-like entry whose key list Segment does not publish."""
+    google = DestinationSpec(
+        slug="google",
+        name="Google Ads Remarketing Lists",
+        identifier_mode="preset",
+        preset_keys=(
+            DestinationField(key="email", label="Email", kind=ValueKind.EMAIL),
+            DestinationField(key="phone", label="Phone", kind=ValueKind.PHONE),
+            DestinationField(
+                key="mobile_advertising_id", label="Mobile ID", kind=ValueKind.MOBILE_AD_ID
+            ),
+        ),
+        supports_mobile_ids=True,
+        default_identifiers=("email", "ios.idfa", "android.idfa"),
+        constraints=DestinationConstraints(
+            matcher_identifiers=("email", "ios.idfa", "android.idfa"),
+            max_extra_identifiers=1,
+            extra_identifier_field="phone",
+        ),
+    )
+    return catalog.replace(destinations=(*catalog.destinations, google))

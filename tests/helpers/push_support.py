@@ -42,7 +42,7 @@ from app.segment.client import RetryPolicy
 from app.segment.endpoints import ConnectionProfile, EndpointKind
 from app.segment.ratelimit import RateLimiter
 from app.segment.sandbox import Sandbox
-from app.segment.sandbox_state import SandboxState
+from app.segment.sandbox.state import SandboxState
 from app.storage.secrets import clear_session_tokens
 from app.ui.controller import DocumentController
 from app.ui.push.session import SegmentSession

@@ -82,3 +82,11 @@ def make_client(sandbox: Sandbox, sleeper: RecordingSleeper) -> Iterator[ClientF
     yield factory
     for client in clients:
         client.close()
+
+
+def first_error(response: httpx.Response) -> dict[str, Any]:
+    """The first error of an answer that must be Segment's error envelope and nothing else."""
+    payload = response.json()
+    assert set(payload) == {"errors"}
+    error: dict[str, Any] = payload["errors"][0]
+    return error

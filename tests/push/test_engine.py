@@ -18,7 +18,7 @@ from app.push.outcome import Status, Target, exit_code
 from app.push.wording import outcome_text
 from app.segment.errors import NotConnected
 from app.segment.sandbox import LostAnswer, Sandbox
-from app.segment.sandbox_state import EXAMPLE_SPACE
+from app.segment.sandbox.state import EXAMPLE_SPACE
 from app.storage.history import HistoryEvent, HistoryStore
 from tests.helpers.clock import ManualClock
 from tests.helpers.network import RecordingSleeper, closed_port

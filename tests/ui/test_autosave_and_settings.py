@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.core.catalog import Catalog
 from app.core.editing import new_document
 from app.core.model import AudienceTarget, IdSyncDocument
-from app.core.steps import Step
+from app.editor.steps import Step
 from app.storage.autosave import read_recovery
 from app.storage.documents import write_document
 from app.storage.locks import FileLock

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from app.core.editing import new_document
 from app.core.findings import Severity
 from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Setup, Strategy
-from app.core.steps import Step
+from app.editor.steps import Step
 from app.ui.main_window import MainWindow
 from tests.helpers.editing import cell_codes, click, open_editor, press, reactivate, set_cell
 

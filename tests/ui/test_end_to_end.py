@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from app.core.editing import new_document
 from app.core.model import IdentifierRow, Setup, Strategy
-from app.core.steps import Step
+from app.editor.steps import Step
 from app.storage.documents import read_document
 from app.ui.main_window import MainWindow
 from tests.helpers.dialogs import FileDialogs

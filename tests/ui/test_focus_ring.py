@@ -8,7 +8,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.core.steps import Step
+from app.editor.steps import Step
 from app.ui.main_window import MainWindow
 from tests.helpers.editing import reactivate
 

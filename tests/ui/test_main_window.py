@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from app import APP_NAME
 from app.core.findings import Severity
 from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Strategy
-from app.core.steps import Step, step_of
+from app.editor.steps import Step, step_of
 from app.storage.documents import write_document
 from app.ui.application import run_gui
 from app.ui.main_window import MainWindow

@@ -9,7 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.core.catalog import Catalog
-from app.core.steps import Step
+from app.editor.steps import Step
 from app.storage.atomic import is_temp_name
 from app.storage.paths import history_database
 from app.storage.settings import Settings, load_settings, save_settings, settings_path

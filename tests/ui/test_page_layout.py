@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.core.steps import Step
+from app.editor.steps import Step
 from app.resources import resource_path
 from app.ui.main_window import MainWindow
 from tests.helpers.layout_checks import clipped_texts

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from app import APP_NAME
 from app.core.catalog import Catalog
-from app.core.steps import Step
+from app.editor.steps import Step
 from app.storage.settings import Settings, load_settings, save_settings
 from app.ui.main_window import MainWindow
 from tests.helpers.windows import close_window

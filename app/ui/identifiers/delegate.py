@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.catalog import Catalog
-from app.core.choices import (
+from app.editor.choices import (
     Choice,
     destination_identifier_choices,
     segment_identifier_choices,

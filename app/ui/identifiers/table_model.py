@@ -19,11 +19,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush
 
 from app.core.catalog import Catalog, DestinationSpec
-from app.core.choices import STRATEGY_DESCRIPTIONS, preset_key_label
 from app.core.editing import RowField, change_identifier, set_row_field
 from app.core.findings import Finding
 from app.core.model import IdentifierRow, IdSyncDocument, Setup, Strategy
-from app.core.row_changes import (
+from app.editor.choices import STRATEGY_DESCRIPTIONS, preset_key_label
+from app.editor.row_changes import (
     CellsChanged,
     Replaced,
     RowInserted,

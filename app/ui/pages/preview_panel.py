@@ -39,12 +39,12 @@ from app.core.catalog import Catalog
 from app.core.findings import Severity
 from app.core.model import IdSyncDocument, Strategy
 from app.core.preview import (
-    ProfileIdentities,
     RowOutcome,
     RowPreview,
     StrategyPreview,
     preview_in_catalog,
 )
+from app.core.profile import ProfileIdentities
 from app.core.wording import plural
 from app.resources import resource_path
 from app.storage.profiles import ProfileLoadError, read_profile

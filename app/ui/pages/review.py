@@ -12,7 +12,7 @@ from app.core.catalog import Catalog
 from app.core.editing import apply_fix
 from app.core.findings import Finding, FindingFix
 from app.core.model import IdSyncDocument
-from app.core.steps import summary
+from app.editor.steps import summary
 from app.storage.exports import ExportKind, body_text
 from app.ui.controller import DocumentController
 from app.ui.finding_detail import FindingDetail

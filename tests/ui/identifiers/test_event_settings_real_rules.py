@@ -147,7 +147,7 @@ def test_add_for_facebook_never_fills_a_key_of_another_kind(qtbot, page, control
 
 
 def test_inside_the_main_window_at_1280_by_800_nothing_is_clipped(qtbot, real_catalog) -> None:
-    from app.core.steps import Step
+    from app.editor.steps import Step
     from app.ui.main_window import MainWindow
 
     window = MainWindow(real_catalog)

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.core.model import IdentifierRow, Setup, Strategy
-from app.core.steps import Step
+from app.editor.steps import Step
 from app.ui.main_window import MainWindow
 from tests.helpers.documents import CLEAN
 from tests.helpers.editing import open_editor, press, reactivate

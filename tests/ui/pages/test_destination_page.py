@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.core.model import DestinationKind, DestinationRef
-from app.core.steps import Step
+from app.editor.steps import Step
 from app.ui.main_window import MainWindow
 from app.ui.pages.catalog_list import SPEC_ROLE
 

@@ -24,7 +24,7 @@ from app.core.model import (
     Strategy,
 )
 from app.core.preview import LAST_IS_APPROXIMATE
-from app.core.steps import Step
+from app.editor.steps import Step
 from app.resources import resource_path
 from app.ui.main_window import MainWindow
 from app.ui.pages.preview_panel import (

@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from app.core.api_mapping import NotPushable, create_body, update_body
 from app.core.findings import Finding
 from app.core.model import IdentifierRow, IdSyncDocument
-from app.core.steps import Step
+from app.editor.steps import Step
 from app.resources import resource_path
 from app.storage.documents import dump_document, read_document, write_document
 from app.storage.exports import ExportKind

@@ -1,5 +1,5 @@
-"""In-memory data of the API sandbox: sample spaces, audiences, destinations and
-connections, and the checks the sandbox applies to request bodies.
+"""What the sandbox holds: the seeded spaces, audiences, destinations and connections,
+guarded by one lock, and the rules Segment applies to what a write stores.
 
 Kept apart from the HTTP server so tests can seed and inspect state directly.
 """
@@ -7,61 +7,20 @@ Kept apart from the HTTP server so tests can seed and inspect state directly.
 from __future__ import annotations
 
 import copy
-import json
 import re
 import secrets
 import threading
 from datetime import datetime, timezone
 from typing import Any
 
-JsonObject = dict[str, Any]
+from app.segment.sandbox.failure import ApiFailure, JsonObject
 
 # Segment's limits on an idSyncConfiguration: at most five entries, at most three of
 # them with the strategy "all". The app's rules (IDS101, IDS102) call the same limits
-# Segment's; tests/segment/test_sandbox_state.py holds the two to the same verdicts.
+# Segment's; tests/segment/sandbox/test_state.py holds the two to the same verdicts.
 MAX_ID_SYNC_ENTRIES = 5
 MAX_ALL_ENTRIES = 3
 STRATEGIES = ("first", "last", "all")
-
-
-class ApiFailure(Exception):
-    """Answer the request with this status and error envelope."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        *,
-        type_: str = "RequestError",
-        field: str | None = None,
-        data: JsonObject | None = None,
-        headers: dict[str, str] | None = None,
-        more: tuple[tuple[str, str | None], ...] = (),
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.type_ = type_
-        self.field = field
-        self.data = data
-        self.headers = headers or {}
-        # Further (message, field) problems of the same request: Segment lists every
-        # error of a body in ``errors``, not only the first.
-        self.more = more
-
-    def envelope(self) -> JsonObject:
-        error: JsonObject = {"type": self.type_, "message": self.message}
-        if self.field is not None:
-            error["field"] = self.field
-        if self.data is not None:
-            error["data"] = self.data
-        errors = [error]
-        for message, field in self.more:
-            extra: JsonObject = {"type": self.type_, "message": message}
-            if field is not None:
-                extra["field"] = field
-            errors.append(extra)
-        return {"errors": errors}
 
 
 # -- sample data ---------------------------------------------------------------------
@@ -329,23 +288,6 @@ def _default_id_sync(instance: JsonObject) -> list[JsonObject]:
         else "last"
     )
     return [_entry("email", strategy), _entry("user_id", strategy)]
-
-
-def json_body(body: bytes, content_type: str) -> JsonObject:
-    media = content_type.split(";")[0].strip().lower()
-    if media not in ("application/vnd.segment.v1alpha+json", "application/json"):
-        raise ApiFailure(
-            415,
-            "Send the body as application/vnd.segment.v1alpha+json.",
-            type_="UnsupportedMediaType",
-        )
-    try:
-        payload = json.loads(body.decode("utf-8")) if body else None
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise ApiFailure(400, "The body is not valid JSON.", type_="BadRequest") from None
-    if not isinstance(payload, dict):
-        raise ApiFailure(400, "The body must be a JSON object.", type_="BadRequest")
-    return payload
 
 
 def checked_id_sync(value: Any, *, required: bool) -> list[JsonObject]:

@@ -22,7 +22,7 @@ from app.core.rules import validate
 from app.core.rules.codes import RULES
 from app.core.rules.limits import MAX_ALL_ROWS, MAX_ROWS
 from app.segment.sandbox import Sandbox
-from app.segment.sandbox_state import (
+from app.segment.sandbox.state import (
     EXAMPLE_SPACE,
     MAX_ALL_ENTRIES,
     MAX_ID_SYNC_ENTRIES,

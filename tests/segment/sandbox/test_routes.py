@@ -1,5 +1,6 @@
-"""The sandbox answers as Segment's Public API does, checked against the SDK's models
-(the required-field table in tests/helpers/sdk_models.py), over loopback."""
+"""app.segment.sandbox.routes: the sandbox answers as Segment's Public API does, checked
+against the SDK's models (the required-field table in tests/helpers/sdk_models.py), over
+loopback."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
+from app.segment.client import ALPHA_MEDIA_TYPE as ALPHA
 from app.segment.sandbox import Sandbox
+from tests.helpers.sandbox import first_error
 from tests.helpers.sdk_models import missing_fields
 
 SPACE = "spa_example_marketing"
@@ -186,3 +189,121 @@ def test_a_malformed_request_line_is_answered_in_the_envelope(sandbox: Sandbox) 
     assert head.startswith(b"HTTP/1.") and b" 400 " in head.split(b"\r\n")[0]
     response = httpx.Response(400, content=body, headers={"Content-Type": "application/json"})
     assert missing_fields(response.json(), "RequestErrorEnvelope", "body") == []
+
+
+# --- paging, bodies and paths ---------------------------------------------------------
+
+
+def test_pagination_walks_every_item_once(http: httpx.Client) -> None:
+    seen: list[str] = []
+    params: dict[str, str] = {"pagination.count": "4"}
+    pages = 0
+    while True:
+        data = http.get(f"/spaces/{SPACE}/audiences", params=params).json()["data"]
+        pages += 1
+        seen.extend(a["id"] for a in data["audiences"])
+        assert data["pagination"]["totalEntries"] == 6
+        if not data["pagination"]["next"]:
+            break
+        params = {"pagination.count": "4", "pagination.cursor": data["pagination"]["next"]}
+    assert pages == 2
+    assert len(seen) == len(set(seen)) == 6
+
+
+def test_bracket_pagination_spelling_is_accepted(http: httpx.Client) -> None:
+    data = http.get("/spaces", params={"pagination[count]": "1"}).json()["data"]
+    assert len(data["spaces"]) == 1
+    assert data["pagination"]["next"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"pagination.count": "0"}, "pagination.count"),
+        ({"pagination.count": "201"}, "pagination.count"),
+        ({"pagination.count": "x"}, "pagination.count"),
+        ({"pagination.count": "5", "pagination.cursor": "garbage!"}, "pagination.cursor"),
+    ],
+)
+
+
+def test_bad_pagination_is_422_with_field(
+    http: httpx.Client, params: dict[str, str], field: str
+) -> None:
+    response = http.get(f"/spaces/{SPACE}/audiences", params=params)
+    assert response.status_code == 422
+    assert first_error(response)["field"] == field
+
+
+@pytest.mark.parametrize(
+    ("entries", "field"),
+    [
+        ([{"externalId": f"e{i}", "strategy": "all"} for i in range(6)], "idSyncConfiguration"),
+        ([{"externalId": "email", "strategy": "LATEST"}], "idSyncConfiguration[0].strategy"),
+        ([{"strategy": "last"}], "idSyncConfiguration[0].externalId"),
+        ([{"externalId": "", "strategy": "last"}], "idSyncConfiguration[0].externalId"),
+        ([{"externalId": "email", "strategy": "last", "mapTo": 3}], "idSyncConfiguration[0].mapTo"),
+        ("email", "idSyncConfiguration"),
+    ],
+)
+
+
+def test_invalid_id_sync_is_422_with_field(
+    sandbox: Sandbox, http: httpx.Client, entries: object, field: str
+) -> None:
+    before = sandbox.state.connection(SPACE, AUDIENCE, "ii_high_value_facebook")
+    response = http.patch(
+        f"{CONNECTIONS}/ii_high_value_facebook", json={"idSyncConfiguration": entries}
+    )
+    assert response.status_code == 422
+    assert first_error(response)["field"] == field
+    assert sandbox.state.connection(SPACE, AUDIENCE, "ii_high_value_facebook") == before
+
+
+def test_patch_replaces_and_empty_array_keeps(sandbox: Sandbox, http: httpx.Client) -> None:
+    url = f"{CONNECTIONS}/ii_high_value_facebook"
+    new = [{"externalId": "phone", "strategy": "first", "mapTo": "PHONE"}]
+    assert http.patch(url, json={"idSyncConfiguration": new}).status_code == 200
+    assert (
+        http.patch(url, json={"idSyncConfiguration": []}).json()["data"]["idSyncConfiguration"]
+        == new
+    )
+    stored = sandbox.state.connection(SPACE, AUDIENCE, "ii_high_value_facebook")
+    assert stored is not None and stored["idSyncConfiguration"] == new
+
+
+def test_patch_without_either_field_is_400(http: httpx.Client) -> None:
+    response = http.patch(f"{CONNECTIONS}/ii_high_value_facebook", json={})
+    assert response.status_code == 400
+
+
+def test_create_without_config_stores_the_default(sandbox: Sandbox, http: httpx.Client) -> None:
+    response = http.post(
+        CONNECTIONS, json={"destination": {"id": "dst_example_webhooks", "type": "destination"}}
+    )
+    assert response.status_code == 200
+    data = response.json()["data"]
+    assert [e["externalId"] for e in data["idSyncConfiguration"]] == ["email", "user_id"]
+    assert sandbox.state.connection(SPACE, AUDIENCE, data["connection"]["id"]) is not None
+
+
+def test_create_for_unknown_destination_is_404(http: httpx.Client) -> None:
+    response = http.post(
+        CONNECTIONS, json={"destination": {"id": "dst_nowhere", "type": "destination"}}
+    )
+    assert response.status_code == 404
+    assert "dst_nowhere" in first_error(response)["message"]
+
+
+def test_wrong_media_type_and_bad_json(sandbox: Sandbox) -> None:
+    url = f"{sandbox.url}{CONNECTIONS}/ii_high_value_facebook"
+    auth = {"Authorization": f"Bearer {sandbox.token}"}
+    text = httpx.patch(url, content=b"{}", headers={**auth, "Content-Type": "text/plain"})
+    assert text.status_code == 415
+    broken = httpx.patch(url, content=b"{not json", headers={**auth, "Content-Type": ALPHA})
+    assert broken.status_code == 400
+
+
+def test_unknown_path_and_method(http: httpx.Client) -> None:
+    assert http.get("/nowhere").status_code == 404
+    assert http.put(f"{CONNECTIONS}/ii_high_value_facebook", json={}).status_code == 405
