@@ -107,7 +107,7 @@ def absolute_figure(
         baseline_name=baseline_name,
         baseline=base,
         ratio=value / base if base else None,
-        target=f"<= {limit:g} {unit}" if limit is not None else "",
+        target=f"<= {limit:g}{' ' + unit if unit else ''}" if limit is not None else "",
         met=value <= limit if limit is not None else None,
     )
 
@@ -115,12 +115,13 @@ def absolute_figure(
 def describe(figure: Figure) -> str:
     """The figure in one line for a person."""
     digits = digits_for(figure.unit)
+    unit = f" {figure.unit}" if figure.unit else ""
     text = (
-        f"{figure.name}: {figure.value:.{digits}f} {figure.unit} "
+        f"{figure.name}: {figure.value:.{digits}f}{unit} "
         f"(range {_spread([figure.low, figure.high], digits)})"
     )
     if figure.baseline is not None:
-        text += f"; {figure.baseline_name} {figure.baseline:.{digits}f} {figure.unit}"
+        text += f"; {figure.baseline_name} {figure.baseline:.{digits}f}{unit}"
     if figure.ratio is not None:
         text += f"; {figure.ratio:.2f}x"
         if figure.ratio_low is not None and figure.ratio_high is not None:
