@@ -26,9 +26,9 @@ ROOT = HERE.parent
 
 # (script, arguments for a full run, arguments for --quick)
 BENCHMARKS: tuple[tuple[str, list[str], list[str]], ...] = (
-    ("startup.py", ["--runs", "15"], ["--runs", "5"]),
-    ("check_scale.py", ["--runs", "5"], ["--runs", "1"]),
-    ("catalog_filter.py", ["--runs", "9"], ["--runs", "3"]),
+    ("startup.py", ["--runs", "25"], ["--runs", "5"]),
+    ("check_scale.py", ["--runs", "7"], ["--runs", "1"]),
+    ("catalog_filter.py", ["--runs", "15"], ["--runs", "3"]),
     ("table_edit.py", ["--edits", "40"], ["--edits", "15"]),
     ("history_save.py", [], ["--entries", "3000", "--rounds", "15"]),
     ("bulk_push.py", [], ["--configs", "15"]),
