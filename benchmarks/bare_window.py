@@ -1,7 +1,11 @@
-"""The baseline for start-up: a bare PySide6 window process, reporting like the self-test.
+"""The window's baseline: a bare PySide6 ``QMainWindow`` in its own process, reporting
+like ``idsync --self-test``.
 
-Prints one JSON line: first_paint_s (process start to the window's first paint, on the
-same clock as ``idsync --self-test``) and rss_mb. Used by benchmarks/startup.py.
+The window is 1280x800 (the app's default size) with a ``QLabel`` as its central widget.
+Prints one JSON line: ``first_paint_s``, seconds from process start to the first paint of
+any widget of the window, on the self-test's own clock (``app/ui/self_test_clock.py``,
+loaded first, as the self-test loads it), and ``rss_mb`` at that paint. The process quits
+right after its first paint; startup.py takes its peak RSS from the kernel.
 """
 
 from __future__ import annotations
@@ -12,10 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QLabel
+# First, as in app.ui.self_test: the clock the app's times are read on.
+from app.ui.self_test_clock import seconds_since_start  # isort: skip
 
-from app.ui.self_test_clock import seconds_since_start  # the self-test's own clock
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
 
 
 def _rss_mb() -> float:
@@ -27,22 +32,39 @@ def _rss_mb() -> float:
 
 
 class _FirstPaint(QObject):
+    """Notes the first paint of any widget of ``window`` (as the app's FirstPaint does)."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__()
+        self.window = window
+        self.at: float | None = None
+        self.rss_mb = 0.0
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and not hasattr(self, "at"):
+        if (
+            self.at is None
+            and event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and watched.window() is self.window
+        ):
             self.at = seconds_since_start()
+            self.rss_mb = _rss_mb()
             QTimer.singleShot(0, QApplication.quit)
         return False
 
 
 def main() -> int:
     app = QApplication(sys.argv)
-    window = QLabel("A bare window")
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("A bare window"))
     window.resize(1280, 800)
-    watcher = _FirstPaint()
-    window.installEventFilter(watcher)
+    watcher = _FirstPaint(window)
+    app.installEventFilter(watcher)
     window.show()
     app.exec()
-    print(json.dumps({"first_paint_s": round(watcher.at, 3), "rss_mb": round(_rss_mb(), 1)}))
+    if watcher.at is None:
+        raise SystemExit("bare_window: the window never painted")
+    print(json.dumps({"first_paint_s": round(watcher.at, 4), "rss_mb": round(watcher.rss_mb, 1)}))
     return 0
 
 

@@ -3,8 +3,8 @@
 pip, pipx and the PyInstaller build all ship ``.pyc`` files, so an installed ``idsync``
 never compiles its own source at start. A checkout on a machine that sets
 ``PYTHONDONTWRITEBYTECODE`` (this one does) would otherwise compile every module of
-``app/`` in every measured process (about 55 ms of a window start here), a cost no user
-pays. The start-up and check benchmarks call :func:`compile_app` before measuring.
+``app/`` in every measured process, a cost no user pays. The start-up and check
+benchmarks call :func:`compile_app` before measuring.
 """
 
 from __future__ import annotations

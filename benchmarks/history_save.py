@@ -24,6 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("IDSYNC_HOME", tempfile.mkdtemp(prefix="idsync-bench-"))
 
+from figures import absolute_figure, ratio_figure, report
+
 from app.core.model import (
     AudienceTarget,
     DestinationRef,
@@ -115,21 +117,21 @@ def main() -> int:
         for _ in range(args.rounds):  # interleaved, so drift hits both alike
             base.append(median_ms(write_one, 1))
             saves.append(median_ms(save_one, 1))
-        listing = median_ms(lambda: store.entries_for(doc, source), args.rounds)
+        listings = [median_ms(lambda: store.entries_for(doc, source), 1)
+                    for _ in range(args.rounds)]
         everything = median_ms(store.entries, max(3, args.rounds // 5))
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
-    baseline, save = statistics.median(base), statistics.median(saves)
     print(f"history, {total} entries over {args.keys} keys (median of {args.rounds}, ms)")
     print(f"  (JSON-entry store written in {built:.1f} s; imported into the database in "
           f"{imported:.2f} s, once)")
-    print(f"  write one entry file atomically      {baseline:7.2f} ms   1.00x")
-    print(f"  record a new version                 {save:7.2f} ms   {save / baseline:5.2f}x"
-          f"   (<= 2x: {'met' if save <= 2 * baseline else 'NOT met'})")
-    print(f"  list one document ({len(mine):>3} versions)    {listing:7.2f} ms"
-          f"            (<= 50 ms: {'met' if listing <= 50 else 'NOT met'})")
-    print(f"  list every document ({total} versions) {everything:7.2f} ms")
+    report(ratio_figure("history_save.py", "record a new version", "ms", saves,
+                        "write one entry file atomically", base, 2))
+    report(absolute_figure("history_save.py", f"list one document ({len(mine)} versions)",
+                           "ms", listings, 50))
+    report(absolute_figure("history_save.py", f"list every document ({total} versions)",
+                           "ms", [everything], None))
     return 0
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -20,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("IDSYNC_HOME", tempfile.mkdtemp(prefix="idsync-bench-"))
 
+from figures import absolute_figure, report
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem
@@ -87,15 +87,10 @@ def main() -> int:
         for n in range(args.edits)
     ]
 
-    baseline = statistics.median(base)
     print(f"identifier table, {args.edits} edits (median ms)")
-    print(f"  plain QTableWidget edit + repaint   {baseline:6.2f} ms   1.00x")
     for label, values in (("edit", edits), ("undo", undos), ("redo", redos)):
-        median = statistics.median(values)
-        print(
-            f"  {label} + validate + repaint        {median:6.2f} ms   "
-            f"{median / baseline:5.2f}x   (<= 4 ms: {'met' if median <= 4 else 'NOT met'})"
-        )
+        report(absolute_figure("table_edit.py", f"{label} + validate + repaint", "ms", values, 4,
+                               "plain QTableWidget edit + repaint", base))
     window.controller.undo_stack.setClean()
     window.close()
     return 0
