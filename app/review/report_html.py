@@ -28,7 +28,7 @@ from app.core.findings import Finding, Severity, sort_findings, source_title
 from app.core.model import AudienceTarget, IdSyncDocument
 from app.core.visible import escape_char, visible
 from app.core.wording import plural
-from app.review.checked import CheckedFile
+from app.review.checked import CheckedFile, reviewed_folder
 
 REPORT_TITLE: Final = "ID Sync review report"
 MAX_ROWS_SHOWN: Final = 200
@@ -144,22 +144,6 @@ def render_report(
         parts.extend(_file_section(checked, f"file-{number}", shown))
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
-
-
-def reviewed_folder(paths: Sequence[str]) -> Path | None:
-    """The folder the paths given to ``check`` share (a folder itself, a file's parent),
-    which the report's paths are shown relative to; None when there are none or they
-    share none."""
-    folders = [
-        os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
-        for path in paths
-    ]
-    if not folders:
-        return None
-    try:
-        return Path(os.path.commonpath(folders))
-    except ValueError:  # different drives on Windows
-        return None
 
 
 class _PathShown:
