@@ -1,4 +1,5 @@
-"""`idsync check`: linter output, JSON output and exit codes."""
+"""`idsync check`: linter output (PATH:LINE:COL), JSON output, stdin, rule selection,
+--strict and exit codes."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def test_clean_document_exits_0_with_only_info(
     assert result.err == ""
     findings = result.out_lines[:-1]
     assert findings, "info findings are shown by default"
-    assert all(line.startswith(f"{path}:-: IDS9") and " info: " in line for line in findings)
+    # Document-level findings sit on line 1, column 1, where `%f:%l:%c:` matchers read them.
+    assert all(line.startswith(f"{path}:1:1: IDS9") and " info: " in line for line in findings)
     assert result.out_lines[-1] == f"1 file checked: 0 errors, 0 warnings, {len(findings)} info"
 
 
@@ -48,7 +50,8 @@ def test_error_finding_exits_1_with_row_and_code(
     assert result.code == 1
     assert len(result.out_lines) == 1
     line = result.out_lines[0]
-    assert line.startswith(f"{path}:{row_line(path, 2)}: IDS104 error: ")
+    # The column is where the row's object opens (`    {` in a written document).
+    assert line.startswith(f"{path}:{row_line(path, 2)}:5: IDS104 error: ")
     assert "The Segment identifier is empty" in line
 
 
@@ -59,7 +62,7 @@ def test_warnings_alone_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert result.code == 0
     assert len(result.out_lines) == 1
     line = result.out_lines[0]
-    assert line.startswith(f"{path}:{row_line(path, 2)}: IDS109 warning: ")
+    assert line.startswith(f"{path}:{row_line(path, 2)}:5: IDS109 warning: ")
     assert "Send Mobile IDs" in line
 
 
@@ -92,7 +95,7 @@ def test_bad_file_is_reported_on_stderr_and_the_rest_is_checked(
     assert result.err_lines == [
         f"{broken}:5:3: Expecting ',' delimiter — fix the JSON and open it again."
     ]
-    assert result.out_lines[0].startswith(f"{wrong}:{row_line(wrong, 2)}: IDS104 error:")
+    assert result.out_lines[0].startswith(f"{wrong}:{row_line(wrong, 2)}:5: IDS104 error:")
 
 
 def test_missing_path_and_empty_folder_are_unreadable(
@@ -138,6 +141,7 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
             "area": "identifiers",
             "row": 2,
             "line": row_line(wrong, 2),
+            "column": 5,
             "field": "segment",
             "source": sources.API_ID_SYNC_ENTRY,
             "basis": "Segment limit",
@@ -213,7 +217,7 @@ def test_findings_beyond_the_cap_are_one_line_in_every_format(
     assert text.code == 1
     *findings, more, summary = text.out_lines
     assert len(findings) == MAX_FINDINGS_PER_FILE
-    assert more.startswith(f"{path}:-: and ") and "more findings not shown (" in more
+    assert more.startswith(f"{path}:1:1: and ") and "more findings not shown (" in more
     omitted = int(more.split(" and ")[1].split()[0])
     counted = summary.split(": ")[1].split(", ")
     assert sum(int(part.split()[0]) for part in counted) == MAX_FINDINGS_PER_FILE + omitted
@@ -232,8 +236,11 @@ def test_findings_beyond_the_cap_are_one_line_in_every_format(
     assert note["level"] == "note" and note["message"]["text"].startswith(f"and {omitted} more")
 
     github = run(capsys, "check", "--format", "github", str(path)).out_lines
-    assert len(github) == MAX_FINDINGS_PER_FILE + 1
-    assert github[-1].startswith("::notice file=") and f"and {omitted} more" in github[-1]
+    *annotations, folded, github_summary = github
+    assert len(annotations) == sum(not line.startswith("::notice") for line in findings)
+    assert all(line.startswith(("::error ", "::warning ")) for line in annotations)
+    assert folded.startswith("::notice file=") and f"and {omitted} more" in folded
+    assert github_summary.startswith("1 file checked: ")
 
 
 def test_quiet_with_a_report_keeps_the_notes_in_the_report(

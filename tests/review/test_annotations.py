@@ -89,14 +89,25 @@ def test_github_commands_annotate_the_line(
     wrong = write(tmp_path / "wrong.json", ROW_ERROR)
     result = run(capsys, "check", "--format", "github", str(wrong))
     assert result.code == 1
-    error, *notices = result.out_lines
+    error, notice, summary = result.out_lines
     assert error.startswith(
-        f"::error file={escape_property(str(wrong))},line={row_line(wrong, 2)},"
+        f"::error file={escape_property(str(wrong))},line={row_line(wrong, 2)},col=5,"
         "title=IDS104 (Segment limit)::The Segment identifier is empty"
     )
-    assert notices and all(line.startswith("::notice file=") for line in notices)
+    # Every note of the file in one notice, at the first note, each on its own line.
+    notes = [f for f in json.loads(run(capsys, "check", "--format", "json", str(wrong)).out)
+             ["files"][0]["findings"] if f["severity"] == "info"]
+    assert len(notes) > 1
+    assert notice.startswith(
+        f"::notice file={escape_property(str(wrong))},line=1,col=1,title={len(notes)} notes ("
+    )
+    assert notice.count("%0A") == len(notes) - 1
+    assert summary == (
+        f"1 file checked: 1 error, 0 warnings, {len(notes)} info "
+        f"({len(notes)} notes shown as 1 notice, one per file)"
+    )
     quiet = run(capsys, "check", "-q", "--format", "github", str(wrong))
-    assert len(quiet.out_lines) == 1, "-q leaves out the notices"
+    assert len(quiet.out_lines) == 1, "-q leaves out the notices and the summary"
 
 
 def test_github_warning_and_unreadable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -107,8 +118,13 @@ def test_github_warning_and_unreadable(tmp_path: Path, capsys: pytest.CaptureFix
     broken.write_bytes(BROKEN_JSON)
     result = run(capsys, "check", "-q", "--format", "github", str(mobile), str(broken))
     assert result.code == 2
-    assert result.out_lines[0].startswith(f"::warning file={mobile},line={row_line(mobile, 2)},")
-    assert result.out_lines[1].startswith(f"::error file={broken},line=5,title=unreadable::")
+    # Errors first, though the file with the warning was checked first.
+    assert result.out_lines[0].startswith(
+        f"::error file={broken},line=5,col=3,title=unreadable::"
+    )
+    assert result.out_lines[1].startswith(
+        f"::warning file={mobile},line={row_line(mobile, 2)},col=5,"
+    )
 
 
 def test_github_escaping() -> None:
