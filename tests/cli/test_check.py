@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -253,3 +256,109 @@ def test_quiet_with_a_report_keeps_the_notes_in_the_report(
     html = target.read_text(encoding="utf-8")
     assert "No findings" not in html
     assert "sev-info" in html and "IDS901" in html
+
+
+# --- standard input -----------------------------------------------------------------------
+
+
+def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+
+
+def test_dash_reads_the_document_from_stdin_in_its_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wrong = write(tmp_path / "wrong.json", ROW_ERROR)
+    mobile = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    _stdin(monkeypatch, wrong.read_bytes())
+    result = run(capsys, "check", "-q", str(mobile), "-", "-")
+    assert result.code == 1
+    assert result.out_lines == [
+        f"{mobile}:{row_line(mobile, 2)}:5: IDS109 warning: "
+        + result.out_lines[0].split(" warning: ")[1],
+        f"-:{row_line(wrong, 2)}:5: IDS104 error: " + result.out_lines[1].split(" error: ")[1],
+    ], "stdin is read once, named '-', between the files as given"
+
+
+def test_stdin_that_is_not_a_document_is_unreadable_like_a_file(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _stdin(monkeypatch, BROKEN_JSON)
+    result = run(capsys, "check", "-")
+    assert result.code == 2
+    assert result.err_lines == ["-:5:3: Expecting ',' delimiter — fix the JSON and open it again."]
+    _stdin(monkeypatch, b"")
+    assert run(capsys, "check", "-").err_lines[0].startswith("-: ")
+
+
+def test_stdin_is_bounded_like_a_file(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.storage.bounded import MAX_DOCUMENT_BYTES
+
+    stream = io.BytesIO(b" " * (MAX_DOCUMENT_BYTES * 3))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(stream))
+    result = run(capsys, "check", "--format", "json", "-")
+    assert result.code == 2
+    [entry] = json.loads(result.out)["files"]
+    assert entry["path"] == "-" and "is too big" in entry["error"]["message"]
+    assert stream.tell() <= MAX_DOCUMENT_BYTES + 1, "the rest of the stream is never read"
+
+
+def test_stdin_through_a_real_pipe(tmp_path: Path) -> None:
+    wrong = write(tmp_path / "wrong.json", ROW_ERROR)
+    completed = subprocess.run(
+        [sys.executable, "-m", "app", "check", "--format", "sarif", "-"],
+        input=wrong.read_bytes(),
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+    )
+    assert completed.returncode == 1, completed.stderr
+    [sarif_run] = json.loads(completed.stdout)["runs"]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in sarif_run["results"]}
+    assert uris == {"-"}
+
+
+# --- rule selection and --strict --------------------------------------------------------
+
+
+def test_select_and_ignore_take_codes_and_prefixes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = write(tmp_path / "wrong.json", ROW_ERROR)
+
+    def codes(*options: str) -> tuple[int, set[str]]:
+        result = run(capsys, "check", *options, str(wrong))
+        return result.code, {line.split(": ")[1].split()[0] for line in result.out_lines[:-1]}
+
+    everything = codes()
+    assert "IDS104" in everything[1] and any(c.startswith("IDS9") for c in everything[1])
+    assert codes("--ignore", "IDS104") == (0, everything[1] - {"IDS104"})
+    assert codes("--select", "ids9") == (0, {c for c in everything[1] if c.startswith("IDS9")})
+    assert codes("--select", "IDS1", "--select", "IDS901") == (1, {"IDS104", "IDS901"})
+    assert codes("--select", "IDS9", "--ignore", "IDS901")[1] == {
+        c for c in everything[1] if c.startswith("IDS9") and c != "IDS901"
+    }
+    summary = run(capsys, "check", "--ignore", "ALL", str(wrong)).out_lines
+    assert summary == ["1 file checked: 0 errors, 0 warnings, 0 info"]
+
+
+def test_strict_fails_on_warnings_but_not_on_notes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mobile = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    clean = write(tmp_path / "clean.json", CLEAN)
+    assert run(capsys, "check", "-q", str(mobile)).code == 0
+    strict = run(capsys, "check", "--strict", str(mobile))
+    assert strict.code == 1
+    assert strict.out_lines[-1] == (
+        "1 file checked: 0 errors, 1 warning, "
+        f"{len(strict.out_lines) - 2} info (--strict: warnings fail)"
+    )
+    assert run(capsys, "check", "--strict", str(clean)).code == 0
+    # An ignored warning does not fail it.
+    assert run(capsys, "check", "--strict", "--ignore", "IDS109", str(mobile)).code == 0
+    for output in ("json", "sarif", "github"):
+        assert run(capsys, "check", "--strict", "--format", output, str(mobile)).code == 1
