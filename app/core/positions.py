@@ -280,7 +280,12 @@ class DocumentPositions:
 
     def _field_offset(self, name: str) -> int | None:
         last = name.rpartition(".")[2]
-        if last in _UNAMBIGUOUS_KEYS and (found := _only_key(self._text, last)) is not None:
+        # The rows' key is found as a top-level member: its one match gives its value.
+        if (
+            last in _UNAMBIGUOUS_KEYS
+            and last != ROWS_FIELD
+            and (found := _only_key(self._text, last)) is not None
+        ):
             return found
         top, _, inner = name.partition(".")
         if inner:

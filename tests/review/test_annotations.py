@@ -130,3 +130,55 @@ def test_github_warning_and_unreadable(tmp_path: Path, capsys: pytest.CaptureFix
 def test_github_escaping() -> None:
     assert escape_data("100% done\r\nnext") == "100%25 done%0D%0Anext"
     assert escape_property("C:\\a,b:c%\n") == "C%3A\\a%2Cb%3Ac%25%0A"
+
+
+def test_every_sarif_rule_has_a_full_description_and_help_naming_its_basis_and_source(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.core.findings import BASES, source_title
+    from app.review.annotations import BASIS_MEANING
+
+    assert set(BASIS_MEANING) == set(BASES)
+    clean = write(tmp_path / "clean.json", CLEAN)
+    log = json.loads(run(capsys, "check", "--format", "sarif", str(clean)).out)
+    _validate(log)
+    for rule in log["runs"][0]["tool"]["driver"]["rules"]:
+        info = RULES[rule["id"]]
+        meaning = BASIS_MEANING[info.basis]
+        assert rule["fullDescription"]["text"].startswith(info.summary)
+        assert meaning in rule["fullDescription"]["text"]
+        help_ = rule["help"]
+        assert meaning in help_["text"] and meaning in help_["markdown"]
+        title = source_title(info.source)
+        if info.source.startswith("https://"):
+            assert f"Source: {title}, {info.source}" in help_["text"]
+            assert f"Source: [{title}]({info.source})" in help_["markdown"]
+        else:
+            assert f"Source: {title}." in help_["text"]
+        assert f"--ignore {info.code}" in help_["markdown"]
+
+
+def test_every_sarif_result_has_a_region_document_level_ones_at_1_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = write(tmp_path / "wrong.json", ROW_ERROR)
+    log = json.loads(run(capsys, "check", "--format", "sarif", str(wrong)).out)
+    _validate(log)
+    results = log["runs"][0]["results"]
+    regions = {
+        (r["ruleId"], r["properties"]["row"], r["properties"]["field"]):
+        r["locations"][0]["physicalLocation"]["region"]
+        for r in results
+    }
+    assert len(regions) == len(results)
+    assert regions[("IDS104", 2, "segment")] == {
+        "startLine": row_line(wrong, 2), "startColumn": 5
+    }
+    # A field's finding where the field's key is: `  "identifiers": [` opens at column 3.
+    text = wrong.read_text(encoding="utf-8").splitlines()
+    identifiers = next(n for n, line in enumerate(text, 1) if line.startswith('  "identif'))
+    assert regions[("IDS907", None, "identifiers")] == {
+        "startLine": identifiers, "startColumn": 3
+    }
+    whole = [region for (_, row, field), region in regions.items() if row is field is None]
+    assert whole and all(region == {"startLine": 1, "startColumn": 1} for region in whole)

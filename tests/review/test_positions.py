@@ -47,6 +47,7 @@ def test_rows_and_fields_have_their_lines() -> None:
     assert positions.row_place(0) == (9, 5) and positions.row_place(2) is None
     assert positions.field_place("name") == (4, 3)
     assert positions.field_place("target.audience_id") == (7, 5)
+    assert positions.field_place("identifiers") == (8, 3), "the key, not its array"
 
 
 def test_findings_get_the_row_line_or_the_field_line() -> None:
