@@ -182,3 +182,24 @@ def test_every_sarif_result_has_a_region_document_level_ones_at_1_1(
     }
     whole = [region for (_, row, field), region in regions.items() if row is field is None]
     assert whole and all(region == {"startLine": 1, "startColumn": 1} for region in whole)
+
+
+def test_github_puts_every_error_before_any_warning_and_folds_notes_per_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.helpers.documents import MOBILE_WITHOUT_TOGGLE
+
+    mobile = write(tmp_path / "a-mobile.json", MOBILE_WITHOUT_TOGGLE)
+    wrong = write(tmp_path / "b-wrong.json", ROW_ERROR)
+    clean = write(tmp_path / "c-clean.json", CLEAN)
+    result = run(capsys, "check", "--format", "github", str(tmp_path))
+    assert result.code == 1
+    kinds = [line.split(" ", 1)[0] for line in result.out_lines[:-1]]
+    assert kinds == ["::error", "::warning", "::notice", "::notice", "::notice"]
+    assert f"file={wrong}," in result.out_lines[0] and f"file={mobile}," in result.out_lines[1]
+    noticed = [line.split(",", 1)[0] for line in result.out_lines[2:5]]
+    assert noticed == [f"::notice file={path}" for path in (mobile, wrong, clean)]
+    notes = int(result.out_lines[-1].split(" info")[0].rsplit(" ", 1)[1])
+    assert result.out_lines[-1].endswith(
+        f"({notes} notes shown as 3 notices, one per file)"
+    )
