@@ -85,7 +85,7 @@ a { color: #1f5fbf; }
   h1 { font-size: 18px; }
   h2 { font-size: 13px; margin: 0 0 2px; }
   h3 { font-size: 9px; margin: 8px 0 3px; }
-  h1, h2, h3, p.meta { break-after: avoid; page-break-after: avoid; }
+  h1, h2, h3, p.meta, .bodies p { break-after: avoid; page-break-after: avoid; }
   p.meta { margin: 0 0 6px; }
   .totals { margin: 0 0 12px; }
   section.file { border: none; border-radius: 0; padding: 0; margin: 0;
