@@ -18,6 +18,8 @@ from app.segment.regions import Region
 CHECK_FORMATS: Final = ("text", "json", "sarif", "github")
 DIFF_FORMATS: Final = ("text", "json")
 COMPLETION_SHELLS: Final = ("bash", "zsh", "fish")
+RULE_CODES: Final = "CODES"
+"""The metavar of the options that take rule codes: completion offers the codes there."""
 
 CHECK_DESCRIPTION: Final = (
     "Check documents against the ID Sync rules. Text output lines read "
@@ -126,14 +128,14 @@ def _check(commands: _Commands) -> None:
     check.add_argument(
         "--select",
         action="append",
-        metavar="CODES",
+        metavar=RULE_CODES,
         help="report only these rules: codes or prefixes, comma-separated (IDS1,IDS301; "
         "ALL for every rule)",
     )
     check.add_argument(
         "--ignore",
         action="append",
-        metavar="CODES",
+        metavar=RULE_CODES,
         help="leave these rules out: codes or prefixes, comma-separated (the longest "
         "prefix that matches a code decides between --select and --ignore)",
     )
