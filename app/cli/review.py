@@ -135,14 +135,22 @@ def run_check(
                     out(line)
         if not args.quiet:
             out(summary_line(len(files), counts, unreadable, strict=options.strict))
-    elif args.format == "github" and not args.quiet:
-        folded = ""
-        if notes_last:
-            folded = (
-                f" ({plural(counts[Severity.INFO], 'note')} shown as "
-                f"{plural(len(notes_last), 'notice')}, one per file)"
-            )
-        out(summary_line(len(files), counts, unreadable, strict=options.strict) + folded)
+    elif args.format == "github":
+        notices = len(notes_last)
+        if collect:  # with --report: every result is at hand, in the same order
+            from app.review.annotations import github_commands
+
+            for line in github_commands(shown, ()):
+                notices += line.startswith("::notice ")
+                out(line)
+        if not args.quiet:
+            folded = ""
+            if notices:
+                folded = (
+                    f" ({plural(counts[Severity.INFO], 'note')} shown as "
+                    f"{plural(notices, 'notice')}, one per file)"
+                )
+            out(summary_line(len(files), counts, unreadable, strict=options.strict) + folded)
     if keep:
         code = _write_report(args.report, checked, missing, report, base=args.paths)
         if code != EXIT_OK:

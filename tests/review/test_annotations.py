@@ -203,3 +203,14 @@ def test_github_puts_every_error_before_any_warning_and_folds_notes_per_file(
     assert result.out_lines[-1].endswith(
         f"({notes} notes shown as 3 notices, one per file)"
     )
+
+
+def test_github_with_a_report_annotates_as_without(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = write(tmp_path / "docs" / "wrong.json", ROW_ERROR)
+    alone = run(capsys, "check", "--format", "github", str(wrong))
+    with_report = run(capsys, "check", "--format", "github", str(wrong), "--report",
+                      str(tmp_path / "report.html"))
+    assert (with_report.code, with_report.out) == (alone.code, alone.out)
+    assert (tmp_path / "report.html").is_file()
