@@ -5,8 +5,9 @@ the parser (``parser_facts``), so it knows every command, option and fixed choic
     idsync completion zsh > "${fpath[1]}/_idsync"
     idsync completion fish > ~/.config/fish/completions/idsync.fish
 
-Where an argument takes a file, or a value with no fixed choices, the shell completes
-file names.
+Where an option takes rule codes (``--select``, ``--ignore``) the shell offers them;
+where an argument takes a file, or a value with no fixed choices, it completes file
+names.
 """
 
 from __future__ import annotations
@@ -15,8 +16,18 @@ import argparse
 import shlex
 
 from app.cli.output import EXIT_OK, PROG, out
-from app.cli.parser import build_parser
+from app.cli.parser import RULE_CODES, build_parser
 from app.cli.parser_facts import Command, Option, commands, options
+
+
+def _offered(option: Option) -> tuple[str, ...]:
+    """The values to offer after ``option``: its choices, or every rule code (and ALL)."""
+    if option.metavar == RULE_CODES:
+        from app.core.rules.codes import RULES
+        from app.review.selection import ALL
+
+        return (*sorted(RULES), ALL)
+    return option.choices
 
 
 def _words(items: list[str] | tuple[str, ...]) -> str:
@@ -31,8 +42,8 @@ def _value_cases(opts: tuple[Option, ...], indent: str) -> list[str]:
         if option.metavar is None:
             continue
         pattern = "|".join(option.flags)
-        if option.choices:
-            reply = f'COMPREPLY=($(compgen -W {_words(option.choices)} -- "$cur"))'
+        if _offered(option):
+            reply = f'COMPREPLY=($(compgen -W {_words(_offered(option))} -- "$cur"))'
             lines.append(f"{indent}{pattern}) {reply}; return ;;")
         else:
             lines.append(f"{indent}{pattern}) return ;;")
@@ -119,8 +130,8 @@ def _fish_option(condition: str, option: Option) -> str:
         else:
             parts.append(f"-s {flag[1:]}")
     if option.metavar is not None:
-        parts.append(f"-x -a {_fish_quote(' '.join(option.choices))}" if option.choices
-                     else "-r -F")
+        offered = _offered(option)
+        parts.append(f"-x -a {_fish_quote(' '.join(offered))}" if offered else "-r -F")
     if option.help:
         parts.append(f"-d {_fish_quote(option.help)}")
     return " ".join(parts)

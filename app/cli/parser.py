@@ -18,13 +18,21 @@ from app.segment.regions import Region
 CHECK_FORMATS: Final = ("text", "json", "sarif", "github")
 DIFF_FORMATS: Final = ("text", "json")
 COMPLETION_SHELLS: Final = ("bash", "zsh", "fish")
+RULE_CODES: Final = "CODES"
+"""The metavar of the options that take rule codes: completion offers the codes there."""
 
 CHECK_DESCRIPTION: Final = (
     "Check documents against the ID Sync rules. Text output lines read "
-    "PATH:LINE: CODE SEVERITY: MESSAGE (LINE is the 1-based line of the finding's row, or "
-    "of its field for document-level findings, '-' when unknown); --format json gives the "
-    "row (1-based) and the line of each finding. Unreadable files are reported on stderr "
-    "and the rest are still checked. Large folders are checked on every core."
+    "PATH:LINE:COL: CODE SEVERITY: MESSAGE, 1-based: a row's finding where the row's "
+    "object opens, a field's where its key is, a finding about the whole document at "
+    "line 1, column 1; --format json also gives the row (1-based). PATH '-' reads the "
+    "document from standard input (named '-' in the output). Unreadable files are "
+    "reported on stderr and the rest are still checked. Large folders are checked on "
+    "every core. --select, --ignore and --strict may be kept in [tool.idsync] of a "
+    "pyproject.toml or at the top of an idsync.toml (select = [\"IDS1\"], ignore = "
+    "[\"IDS905\"], strict = true), found from the folder the paths share upwards; the "
+    "command line wins. Exit 0 clean, 1 error findings (or warnings with --strict), "
+    "2 unreadable input or an unusable settings file."
 )
 
 DIFF_DESCRIPTION: Final = (
@@ -106,13 +114,42 @@ def _check(commands: _Commands) -> None:
         help="check documents (files or folders of *.json) like a linter",
         description=CHECK_DESCRIPTION,
     )
-    check.add_argument("paths", nargs="+", metavar="PATH", help="document file or folder")
+    check.add_argument(
+        "paths", nargs="+", metavar="PATH", help="document file or folder; - for stdin"
+    )
     check.add_argument(
         "--format",
         choices=CHECK_FORMATS,
         default="text",
-        help="text (PATH:LINE: CODE SEVERITY: MESSAGE), json, sarif (SARIF 2.1.0 for code "
-        "scanning) or github (workflow commands that annotate a pull request)",
+        help="text (PATH:LINE:COL: CODE SEVERITY: MESSAGE), json, sarif (SARIF 2.1.0 for "
+        "code scanning) or github (workflow commands that annotate a pull request: errors "
+        "first, then warnings, then one notice per file holding its notes)",
+    )
+    check.add_argument(
+        "--select",
+        action="append",
+        metavar=RULE_CODES,
+        help="report only these rules: codes or prefixes, comma-separated (IDS1,IDS301; "
+        "ALL for every rule)",
+    )
+    check.add_argument(
+        "--ignore",
+        action="append",
+        metavar=RULE_CODES,
+        help="leave these rules out: codes or prefixes, comma-separated (the longest "
+        "prefix that matches a code decides between --select and --ignore)",
+    )
+    check.add_argument(
+        "--strict",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="warnings fail the check too (exit 1); --no-strict overrides a settings file",
+    )
+    check.add_argument(
+        "--config",
+        metavar="FILE",
+        help="read the settings from FILE (an idsync.toml, or a pyproject.toml's "
+        "[tool.idsync]) instead of looking for one",
     )
     check.add_argument(
         "-q", "--quiet", action="store_true", help="hide info findings and the summary line"

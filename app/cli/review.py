@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 from app.cli.output import error, out, report
 from app.core.findings import Finding, Severity
 from app.core.wording import plural
-from app.review.checked import CheckedFile, check_files, check_rendered, expand_paths
+from app.review.checked import (
+    CheckedFile,
+    check_files,
+    check_rendered,
+    expand_paths,
+    reviewed_folder,
+)
 from app.storage.documents import DocumentError, read_document, write_export
 
 if TYPE_CHECKING:
@@ -37,17 +43,34 @@ LoadCatalog = Callable[[], "Catalog | None"]
 
 
 def check(args: argparse.Namespace) -> int:
-    """``idsync check``: each file is reported as it is checked (text and github), so a
-    folder of any size runs in flat memory; json, sarif and --report need every result
-    first and keep only findings (the report also the documents)."""
+    """``idsync check``: each file is reported as it is checked (text; github prints its
+    errors so and keeps warnings and notes for after them), so a folder of any size runs
+    in flat memory; json, sarif and --report need every result first and keep only
+    findings (the report also the documents)."""
     from app.cli.common import load_catalog_or_none
 
-    return run_check(args, out=out, report=report, load_catalog=load_catalog_or_none)
+    return run_check(
+        args, out=out, report=report, load_catalog=load_catalog_or_none, error=error
+    )
 
 
 def run_check(
-    args: argparse.Namespace, *, out: Write, report: Write, load_catalog: LoadCatalog
+    args: argparse.Namespace,
+    *,
+    out: Write,
+    report: Write,
+    load_catalog: LoadCatalog,
+    error: Write = error,
 ) -> int:
+    from app.cli.config import ConfigError, check_options
+    from app.core.rules.codes import RULES
+
+    try:
+        options = check_options(args, sorted(RULES))
+    except ConfigError as problem:
+        error(str(problem))
+        return EXIT_UNREADABLE
+    selection = options.selection
     files, missing = expand_paths(args.paths)
     for line in missing:
         report(line)
@@ -64,14 +87,29 @@ def run_check(
     elif collect:
         # The report always has the notes: -q quiets the terminal, never what is handed on.
         results = check_files(
-            files, catalog, quiet=args.quiet and not keep, jobs=jobs, keep_documents=keep
+            files,
+            catalog,
+            quiet=args.quiet and not keep,
+            jobs=jobs,
+            keep_documents=keep,
+            selection=selection,
         )
         reports = _collecting(results, checked, quiet=args.quiet)
     else:
         render = _github_report if args.format == "github" else _text_report
-        reports = check_rendered(files, catalog, render, quiet=args.quiet, jobs=jobs)
+        reports = check_rendered(
+            files, catalog, render, quiet=args.quiet, jobs=jobs, selection=selection
+        )
+    if args.format == "github":
+        from app.review.annotations import github_commands
+
+        # Errors first: GitHub shows the first few annotations of each kind in a step.
+        for line in github_commands((), missing):
+            out(line)
     counts = {severity: 0 for severity in Severity}
     unreadable = len(missing)
+    warnings_later: list[str] = []
+    notes_last: list[str] = []
     for part in reports:
         unreadable += part.unreadable
         counts[Severity.ERROR] += part.errors
@@ -79,12 +117,11 @@ def run_check(
         counts[Severity.INFO] += part.notes
         for to_stderr, text in part.output:
             (report if to_stderr else out)(text)
+        warnings_later += part.warnings_later
+        notes_last += part.notes_last
+    for text in (*warnings_later, *notes_last):
+        out(text)
     shown = [result.without_notes() for result in checked] if args.quiet else checked
-    if args.format == "github":
-        from app.review.annotations import github_commands
-
-        for line in github_commands((), missing):
-            out(line)
     if args.format == "json":
         out(json.dumps(_check_json(shown, unreadable), indent=2, ensure_ascii=False))
     elif args.format == "sarif":
@@ -97,14 +134,30 @@ def run_check(
                 for line in _text_lines(result):
                     out(line)
         if not args.quiet:
-            out(summary_line(len(files), counts, unreadable))
+            out(summary_line(len(files), counts, unreadable, strict=options.strict))
+    elif args.format == "github":
+        notices = len(notes_last)
+        if collect:  # with --report: every result is at hand, in the same order
+            from app.review.annotations import github_commands
+
+            for line in github_commands(shown, ()):
+                notices += line.startswith("::notice ")
+                out(line)
+        if not args.quiet:
+            folded = ""
+            if notices:
+                folded = (
+                    f" ({plural(counts[Severity.INFO], 'note')} shown as "
+                    f"{plural(notices, 'notice')}, one per file)"
+                )
+            out(summary_line(len(files), counts, unreadable, strict=options.strict) + folded)
     if keep:
         code = _write_report(args.report, checked, missing, report, base=args.paths)
         if code != EXIT_OK:
             return code
     if unreadable:
         return EXIT_UNREADABLE
-    if counts[Severity.ERROR]:
+    if counts[Severity.ERROR] or (options.strict and counts[Severity.WARNING]):
         return EXIT_FINDINGS
     return EXIT_OK
 
@@ -113,6 +166,8 @@ class Report(NamedTuple):
     """What ``check`` says about a run of files: their findings and unreadable files
     counted, and what to print as it goes, in order: ``(True, line)`` for stderr (a file
     that could not be read), ``(False, lines)`` for stdout (findings, joined by newlines).
+    ``--format github`` prints its warnings after every error (``warnings_later``) and
+    its notes, one line per file, after them (``notes_last``).
     Strings and numbers only: workers build it, and this is all that travels back."""
 
     errors: int
@@ -120,6 +175,8 @@ class Report(NamedTuple):
     notes: int
     unreadable: int
     output: tuple[tuple[bool, str], ...] = ()
+    warnings_later: tuple[str, ...] = ()
+    notes_last: tuple[str, ...] = ()
 
 
 def _report(
@@ -148,15 +205,8 @@ def _report(
 def _text_lines(result: CheckedFile) -> list[str]:
     lines = [finding_line(result.path, finding) for finding in result.findings]
     if result.omitted_count:
-        lines.append(f"{result.path}:-: {result.omitted_note()}")
+        lines.append(f"{result.path}:1:1: {result.omitted_note()}")
     return lines
-
-
-def _github_lines(result: CheckedFile) -> list[str]:
-    from app.review.annotations import github_commands
-
-    # The unreadable-file annotation too: on stdout, after the line on stderr.
-    return github_commands([result], ())
 
 
 def _text_report(results: Sequence[CheckedFile]) -> Report:
@@ -164,7 +214,16 @@ def _text_report(results: Sequence[CheckedFile]) -> Report:
 
 
 def _github_report(results: Sequence[CheckedFile]) -> Report:
-    return _report(results, _github_lines)
+    from app.review.annotations import file_annotations
+
+    annotated = [file_annotations(result) for result in results]
+    in_order = iter(annotated)
+    # The unreadable-file annotation too: on stdout, after the line on stderr.
+    counted = _report(results, lambda _: list(next(in_order).errors))
+    return counted._replace(
+        warnings_later=tuple(line for each in annotated for line in each.warnings),
+        notes_last=tuple(each.notes for each in annotated if each.notes is not None),
+    )
 
 
 def _collecting(
@@ -179,12 +238,26 @@ def _collecting(
 
 
 def finding_line(path: str, finding: Finding) -> str:
-    """``PATH:LINE: CODE severity: message``, as compilers and linters print them."""
-    line = "-" if finding.line is None else str(finding.line)
-    return f"{path}:{line}: {finding.code} {finding.severity.value}: {finding.message}"
+    """``PATH:LINE:COL: CODE severity: message``, as compilers and linters print them: a
+    row's finding where the row's object opens, a field's where its key is, the rest
+    (and any not read from a file) on line 1, column 1."""
+    line, column = finding_place(finding)
+    return (
+        f"{path}:{line}:{column}: {finding.code} {finding.severity.value}: "
+        f"{finding.message}"
+    )
 
 
-def summary_line(file_count: int, counts: Mapping[Severity, int], unreadable: int) -> str:
+def finding_place(finding: Finding) -> tuple[int, int]:
+    """The finding's 1-based line and column; 1, 1 for a document-level one."""
+    if finding.line is None:
+        return 1, 1
+    return finding.line, finding.column or 1
+
+
+def summary_line(
+    file_count: int, counts: Mapping[Severity, int], unreadable: int, *, strict: bool = False
+) -> str:
     parts = [
         plural(counts[Severity.ERROR], "error"),
         plural(counts[Severity.WARNING], "warning"),
@@ -192,7 +265,8 @@ def summary_line(file_count: int, counts: Mapping[Severity, int], unreadable: in
     ]
     if unreadable:
         parts.append(f"{unreadable} unreadable")
-    return f"{plural(file_count, 'file')} checked: {', '.join(parts)}"
+    fails = " (--strict: warnings fail)" if strict and counts[Severity.WARNING] else ""
+    return f"{plural(file_count, 'file')} checked: {', '.join(parts)}{fails}"
 
 
 def _check_json(checked: Sequence[CheckedFile], unreadable: int) -> dict[str, object]:
@@ -212,7 +286,7 @@ def _check_json(checked: Sequence[CheckedFile], unreadable: int) -> dict[str, ob
                     "column": problem.column,
                     "field": problem.field,
                 },
-                "findings": [{**f.to_json(), "line": f.line} for f in result.findings],
+                "findings": [_finding_json(f) for f in result.findings],
                 "more_findings": _more_json(result),
             }
         )
@@ -224,6 +298,11 @@ def _check_json(checked: Sequence[CheckedFile], unreadable: int) -> dict[str, ob
         "info": sum(c.notes for c in checked),
     }
     return {"files": files_out, "summary": summary}
+
+
+def _finding_json(finding: Finding) -> dict[str, object]:
+    line, column = finding_place(finding)
+    return {**finding.to_json(), "line": line, "column": column}
 
 
 def _more_json(result: CheckedFile) -> dict[str, int] | None:
@@ -243,7 +322,7 @@ def _write_report(
     *,
     base: Sequence[str],
 ) -> int:
-    from app.review.report_html import render_report, reviewed_folder
+    from app.review.report_html import render_report
 
     html = render_report(
         checked,

@@ -110,8 +110,11 @@ class Finding:
     line: int | None = None
     """The 1-based line in the document's file of the finding's row (or of its field, for
     document-level findings), when it was read from a file; None otherwise."""
+    column: int | None = None
+    """The 1-based column beside ``line``: where the row's object opens, or where the
+    field's key is; None when ``line`` is."""
 
-    def with_line(self, line: int | None) -> Finding:
+    def with_line(self, line: int | None, column: int | None = None) -> Finding:
         # Spelled out rather than dataclasses.replace, which costs several times more: a
         # folder check places the line of every finding it prints.
         return Finding(
@@ -127,6 +130,7 @@ class Finding:
             basis=self.basis,
             rows=self.rows,
             line=line,
+            column=column,
         )
 
     @property
@@ -160,6 +164,8 @@ class Finding:
             data["rows"] = [row + 1 for row in self.rows]
         if self.line is not None:
             data["line"] = self.line
+        if self.column is not None:
+            data["column"] = self.column
         if self.reference:
             data["reference"] = self.reference
         if self.fix is not None:

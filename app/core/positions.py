@@ -1,4 +1,4 @@
-"""Where things sit in a JSON text: lines for findings, PATH:LINE:COL for reading errors.
+"""Where things sit in a JSON text: PATH:LINE:COL for findings and for reading errors.
 
 Pure: it takes the text (the caller reads the file). ``json`` gives positions only for
 syntax errors, and pydantic names a misfit by its ``loc`` (``identifiers[2].strategy``),
@@ -192,12 +192,16 @@ def line_and_column(text: str, offset: int) -> tuple[int, int]:
 # --- findings: the lines of a document's rows and fields -------------------------------
 
 
+Place = tuple[int, int]
+"""A 1-based (line, column)."""
+
+
 class DocumentPositions:
-    """1-based lines: ``fields`` by dotted name (``setup``, ``target.space_id``), and the
-    first line of each identifier row by its 0-based index.
+    """Where a document's rows and fields are, as 1-based lines and columns: a row where
+    its object opens (``{``), a field where its key is (``"name"``).
 
     Only what a question needs is walked, when it is first asked: the top-level members,
-    then one nested object or the rows. A check of thousands of files asks for lines
+    then one nested object or the rows. A check of thousands of files asks for places
     only for the findings it has to place.
     """
 
@@ -205,7 +209,7 @@ class DocumentPositions:
         self._text = text
         self._top: dict[str, tuple[int, int]] | None = None
         self._nested: dict[str, dict[str, int]] = {}
-        self._rows: tuple[int, ...] | None = None
+        self._rows: tuple[Place, ...] | None = None
 
     def _members(self) -> dict[str, tuple[int, int]]:
         """Top-level key -> (offset of the key, offset of its value)."""
@@ -219,66 +223,96 @@ class DocumentPositions:
         return self._top
 
     def _inner(self, key: str) -> dict[str, int]:
+        """The keys of the object that is top-level ``key``'s value -> their offsets."""
         if key not in self._nested:
             inner: dict[str, int] = {}
             where = self._members().get(key)
             if where is not None and self._text[where[1] : where[1] + 1] == "{":
                 with suppress(ValueError, IndexError, RecursionError):
                     for name, name_pos, _ in _members(self._text, where[1]):
-                        inner.setdefault(name, _line(self._text, name_pos))
+                        inner.setdefault(name, name_pos)
             self._nested[key] = inner
         return self._nested[key]
 
-    @property
-    def rows(self) -> tuple[int, ...]:
+    def _row_places(self) -> tuple[Place, ...]:
         if self._rows is None:
             self._rows = ()
             array = _only_key(self._text, ROWS_FIELD)
             where = (0, array) if array is not None else self._members().get(ROWS_FIELD)
             if where is not None and self._text[where[1] : where[1] + 1] == "[":
                 with suppress(ValueError, IndexError, RecursionError):
-                    self._rows = _lines(self._text, _elements(self._text, where[1]))
+                    self._rows = _places(self._text, _elements(self._text, where[1]))
         return self._rows
+
+    @property
+    def rows(self) -> tuple[int, ...]:
+        """The first line of each identifier row, by its 0-based index."""
+        return tuple(line for line, _ in self._row_places())
 
     @property
     def fields(self) -> Mapping[str, int]:
         """Every field's line, top-level and nested (walks them all: for tests and tools)."""
-        found = {key: _line(self._text, pos) for key, (pos, _) in self._members().items()}
+        text = self._text
+        found = {key: _line(text, pos) for key, (pos, _) in self._members().items()}
         for key in list(self._members()):
-            found.update({f"{key}.{name}": line for name, line in self._inner(key).items()})
+            found.update(
+                {f"{key}.{name}": _line(text, pos) for name, pos in self._inner(key).items()}
+            )
         return found
 
-    def row_line(self, row: int) -> int | None:
-        rows = self.rows
+    def row_place(self, row: int) -> Place | None:
+        rows = self._row_places()
         return rows[row] if 0 <= row < len(rows) else None
 
+    def row_line(self, row: int) -> int | None:
+        place = self.row_place(row)
+        return None if place is None else place[0]
+
+    def field_place(self, name: str) -> Place | None:
+        """Where ``name``'s key is, else the key of the nearest enclosing field that is in
+        the file."""
+        offset = self._field_offset(name)
+        return None if offset is None else line_and_column(self._text, offset)
+
     def field_line(self, name: str) -> int | None:
-        """The line of ``name``, else of the nearest enclosing field that is in the file."""
+        place = self.field_place(name)
+        return None if place is None else place[0]
+
+    def _field_offset(self, name: str) -> int | None:
         last = name.rpartition(".")[2]
-        if last in _UNAMBIGUOUS_KEYS and (found := _only_key(self._text, last)) is not None:
-            return _line(self._text, found)
+        # The rows' key is found as a top-level member: its one match gives its value.
+        if (
+            last in _UNAMBIGUOUS_KEYS
+            and last != ROWS_FIELD
+            and (found := _only_key(self._text, last)) is not None
+        ):
+            return found
         top, _, inner = name.partition(".")
         if inner:
-            line = self._inner(top).get(inner.split(".")[0])
-            if line is not None:
-                return line
+            offset = self._inner(top).get(inner.split(".")[0])
+            if offset is not None:
+                return offset
         where = self._members().get(top)
-        return _line(self._text, where[0]) if where is not None else None
+        return where[0] if where is not None else None
 
-    def line_of(self, finding: Finding) -> int | None:
-        """The row's line for a row finding, the field's line for a document-level one."""
+    def place_of(self, finding: Finding) -> Place | None:
+        """The row's place for a row finding, the field's for a document-level one."""
         if finding.row is not None:
-            return self.row_line(finding.row)
+            return self.row_place(finding.row)
         if finding.field:
-            return self.field_line(finding.field)
+            return self.field_place(finding.field)
         return None
 
+    def line_of(self, finding: Finding) -> int | None:
+        place = self.place_of(finding)
+        return None if place is None else place[0]
+
     def locate(self, findings: list[Finding]) -> list[Finding]:
-        """The same findings, each carrying its line where it is known."""
+        """The same findings, each carrying its line and column where they are known."""
         if not any(f.row is not None or f.field for f in findings):
             return findings  # nothing to place: the text is not walked
         return [
-            f if (line := self.line_of(f)) is None else f.with_line(line)
+            f if (place := self.place_of(f)) is None else f.with_line(*place)
             for f in findings
         ]
 
@@ -361,12 +395,13 @@ def _line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _lines(text: str, offsets: list[int]) -> tuple[int, ...]:
-    """:func:`_line` of each of ``offsets`` (ascending), counting each stretch once."""
-    lines: list[int] = []
+def _places(text: str, offsets: list[int]) -> tuple[Place, ...]:
+    """:func:`line_and_column` of each of ``offsets`` (ascending), counting each stretch
+    of lines once."""
+    places: list[Place] = []
     line, start = 1, 0
     for offset in offsets:
         line += text.count("\n", start, offset)
         start = offset
-        lines.append(line)
-    return tuple(lines)
+        places.append((line, offset - text.rfind("\n", 0, offset)))
+    return tuple(places)

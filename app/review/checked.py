@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -16,13 +17,18 @@ from app.core.findings import Finding, Severity
 from app.core.model import IdSyncDocument
 from app.core.positions import DocumentPositions, document_positions
 from app.core.wording import plural
-from app.storage.bounded import decode_utf8
+from app.review.selection import RuleSelection
+from app.storage.bounded import MAX_DOCUMENT_BYTES, decode_utf8
+from app.storage.document_text import os_reason, too_big
 from app.storage.documents import DocumentError, parse_document, read_document_bytes
 
 if TYPE_CHECKING:
     import multiprocessing.context
 
 DOCUMENT_SUFFIX: Final = ".json"
+STDIN: Final = "-"
+"""The path that stands for standard input, and how every output names it (as ruff)."""
+_STDIN_CHUNK: Final = 1024 * 1024
 PARALLEL_FROM: Final = 400
 """Below this many files, starting worker processes costs more than it saves."""
 CHUNK: Final = 256
@@ -39,6 +45,7 @@ document of thousands of rows can have a finding on each, and nobody reads past 
 screens: this keeps a 5 MB document's check, its output and its report small."""
 
 _NO_POSITIONS: Final = DocumentPositions()
+_EVERY_RULE: Final = RuleSelection()
 T = TypeVar("T")
 
 
@@ -114,19 +121,75 @@ def read_located(path: Path | str) -> tuple[IdSyncDocument, DocumentPositions]:
 
 
 def check_file(
-    path: Path | str, catalog: Catalog, *, quiet: bool = False, with_mtime: bool = True
+    path: Path | str,
+    catalog: Catalog,
+    *,
+    quiet: bool = False,
+    with_mtime: bool = True,
+    selection: RuleSelection = _EVERY_RULE,
 ) -> CheckedFile:
-    """Read and check ``path``; ``quiet`` leaves out info findings; ``with_mtime`` notes
-    when the file was changed (the workspace shows it; a folder check does not need it)."""
-    from app.core.rules import validate
-
+    """Read and check ``path``; ``quiet`` leaves out info findings, ``selection`` the
+    rules not selected; ``with_mtime`` notes when the file was changed (the workspace
+    shows it; a folder check does not need it)."""
     source = str(path)
     modified = _mtime(path) if with_mtime else None
     try:
         document, positions = read_located(path)
     except DocumentError as error:
         return CheckedFile(source, error=error, modified=modified)
-    findings, omitted = capped(validate(document, catalog, notes=not quiet))
+    return _checked(source, document, positions, catalog, quiet, selection, modified)
+
+
+def check_stdin(
+    catalog: Catalog, *, quiet: bool = False, selection: RuleSelection = _EVERY_RULE
+) -> CheckedFile:
+    """Standard input read (bounded as a file is) and checked, named :data:`STDIN`."""
+    try:
+        data = read_stdin_bytes()
+        document = parse_document(data, STDIN)
+    except DocumentError as error:
+        return CheckedFile(STDIN, error=error)
+    positions = document_positions(decode_utf8(data))
+    return _checked(STDIN, document, positions, catalog, quiet, selection, None)
+
+
+def read_stdin_bytes() -> bytes:
+    """All of standard input, at most :data:`MAX_DOCUMENT_BYTES`: a larger stream is
+    refused once the limit is passed, without reading the rest."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise DocumentError(STDIN, "there is no standard input to read.")
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        while total <= MAX_DOCUMENT_BYTES:
+            chunk = stream.read(min(_STDIN_CHUNK, MAX_DOCUMENT_BYTES + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as error:
+        raise DocumentError(STDIN, os_reason(error, writing=False)) from None
+    except ValueError:  # closed
+        raise DocumentError(STDIN, "there is no standard input to read.") from None
+    if total > MAX_DOCUMENT_BYTES:
+        raise too_big(STDIN, None)
+    return b"".join(chunks)
+
+
+def _checked(
+    source: str,
+    document: IdSyncDocument,
+    positions: DocumentPositions,
+    catalog: Catalog,
+    quiet: bool,
+    selection: RuleSelection,
+    modified: float | None,
+) -> CheckedFile:
+    from app.core.rules import validate
+
+    chosen = selection.keep(validate(document, catalog, notes=not quiet))
+    findings, omitted = capped(chosen)
     return CheckedFile(
         source,
         document=document,
@@ -135,6 +198,14 @@ def check_file(
         modified=modified,
         omitted=omitted,
     )
+
+
+def _check_one(
+    path: str, catalog: Catalog, quiet: bool, selection: RuleSelection
+) -> CheckedFile:
+    if path == STDIN:
+        return check_stdin(catalog, quiet=quiet, selection=selection)
+    return check_file(path, catalog, quiet=quiet, with_mtime=False, selection=selection)
 
 
 def capped(
@@ -164,18 +235,22 @@ def check_files(
     quiet: bool = False,
     jobs: int = 0,
     keep_documents: bool = False,
+    selection: RuleSelection = _EVERY_RULE,
 ) -> Iterator[CheckedFile]:
     """Each file read and checked, in the order given, as soon as it is done.
 
     ``jobs`` worker processes share the work of a long list (0: one per core, 1: none);
     the results come back in order and without their documents, which only
-    ``keep_documents`` (the HTML report) keeps, in this process.
+    ``keep_documents`` (the HTML report) keeps, in this process. :data:`STDIN` among
+    ``paths`` is standard input.
     """
     if keep_documents:
         for path in paths:
-            yield check_file(path, catalog, quiet=quiet, with_mtime=False)
+            yield _check_one(path, catalog, quiet, selection)
         return
-    for results in check_rendered(paths, catalog, _without_documents, quiet=quiet, jobs=jobs):
+    for results in check_rendered(
+        paths, catalog, _without_documents, quiet=quiet, jobs=jobs, selection=selection
+    ):
         yield from results
 
 
@@ -186,20 +261,44 @@ def check_rendered(
     *,
     quiet: bool = False,
     jobs: int = 0,
+    selection: RuleSelection = _EVERY_RULE,
 ) -> Iterator[T]:
     """``render`` of the results of consecutive runs of the files, in the order given,
     each as soon as it is done: one file at a time in this process, a chunk at a time
-    from workers (as for :func:`check_files`).
+    from workers (as for :func:`check_files`). Standard input (:data:`STDIN`) is read
+    here, in its place among the files, never by a worker.
 
     With workers, ``render`` runs in them and only what it returns comes back: a caller
     that prints lines gets a few strings per chunk instead of findings to unpickle,
     which cost the parent more than printing them. ``render`` must be a module-level
     function (a fresh worker receives it by name).
     """
+    start = 0
+    for index, path in enumerate(paths):
+        if path == STDIN:
+            yield from _rendered_files(
+                paths[start:index], catalog, render, quiet, jobs, selection
+            )
+            yield render([check_stdin(catalog, quiet=quiet, selection=selection)])
+            start = index + 1
+    yield from _rendered_files(paths[start:], catalog, render, quiet, jobs, selection)
+
+
+def _rendered_files(
+    paths: Sequence[str],
+    catalog: Catalog,
+    render: Callable[[Sequence[CheckedFile]], T],
+    quiet: bool,
+    jobs: int,
+    selection: RuleSelection,
+) -> Iterator[T]:
+    def alone(path: str) -> CheckedFile:
+        return check_file(path, catalog, quiet=quiet, with_mtime=False, selection=selection)
+
     workers = _cores() if jobs <= 0 else jobs
     if workers <= 1 or len(paths) < PARALLEL_FROM:
         for path in paths:
-            yield render([check_file(path, catalog, quiet=quiet, with_mtime=False)])
+            yield render([alone(path)])
         return
     from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -218,20 +317,25 @@ def check_rendered(
             pending: deque[tuple[int, Future[T]]] = deque()
             # A few chunks per worker in flight keeps every worker busy, while results a
             # slow reader has not taken yet never pile up: memory stays flat.
+            def submit(chunk: Sequence[str]) -> None:
+                pending.append(
+                    (len(chunk), pool.submit(_check_chunk, chunk, quiet, selection, render))
+                )
+
             for chunk in islice(chunks, workers * IN_FLIGHT):
-                pending.append((len(chunk), pool.submit(_check_chunk, chunk, quiet, render)))
+                submit(chunk)
             while pending:
                 count, future = pending.popleft()
                 rendered = future.result()
                 for chunk in islice(chunks, 1):
-                    pending.append((len(chunk), pool.submit(_check_chunk, chunk, quiet, render)))
+                    submit(chunk)
                 yield rendered
                 done += count
     except (BrokenProcessPool, OSError):
         # Workers that cannot start or die (a sandbox without fork, memory pressure) cost
         # speed, never results: the rest is checked here, in order.
         for path in paths[done:]:
-            yield render([check_file(path, catalog, quiet=quiet, with_mtime=False)])
+            yield render([alone(path)])
 
 
 _WORKER_CATALOG: Catalog | None = None
@@ -263,11 +367,19 @@ def _start_worker(catalog: Catalog) -> None:
 
 
 def _check_chunk(
-    paths: Sequence[str], quiet: bool, render: Callable[[Sequence[CheckedFile]], T]
+    paths: Sequence[str],
+    quiet: bool,
+    selection: RuleSelection,
+    render: Callable[[Sequence[CheckedFile]], T],
 ) -> T:
     catalog = _WORKER_CATALOG
     assert catalog is not None, "the worker was started without its catalog"
-    return render([check_file(path, catalog, quiet=quiet, with_mtime=False) for path in paths])
+    return render(
+        [
+            check_file(path, catalog, quiet=quiet, with_mtime=False, selection=selection)
+            for path in paths
+        ]
+    )
 
 
 def _without_documents(results: Sequence[CheckedFile]) -> list[CheckedFile]:
@@ -281,11 +393,17 @@ def document_files(folder: Path | str) -> Iterator[Path]:
 
 
 def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[str]]:
-    """The files named by ``paths`` (folders searched), each once; and what was missing."""
+    """The files named by ``paths`` (folders searched, :data:`STDIN` kept), each once;
+    and what was missing."""
     files: list[str] = []
     problems: list[str] = []
     seen: set[str] = set()
     for raw in paths:
+        if raw == STDIN:
+            if STDIN not in seen:
+                seen.add(STDIN)
+                files.append(STDIN)
+            continue
         if os.path.isdir(raw):
             found = _document_paths(raw)
             if not found:
@@ -325,4 +443,24 @@ def _mtime(path: Path | str) -> float | None:
     try:
         return os.stat(path).st_mtime
     except OSError:
+        return None
+
+
+def reviewed_folder(paths: Sequence[str]) -> Path | None:
+    """The folder the paths given to ``check`` share (a folder itself, a file's parent,
+    the current folder for :data:`STDIN`); None when there are none or they share none.
+    A report shows its paths relative to it; the settings file is looked for from it."""
+    folders = [
+        os.path.abspath(
+            "." if path == STDIN
+            else path if os.path.isdir(path)
+            else os.path.dirname(path) or "."
+        )
+        for path in paths
+    ]
+    if not folders:
+        return None
+    try:
+        return Path(os.path.commonpath(folders))
+    except ValueError:  # different drives on Windows
         return None

@@ -9,7 +9,10 @@ relative to the folder reviewed, so a report handed on shows nothing of the revi
 disk. An index of the files with errors comes first; each file shows its first rows and
 findings and counts the rest (:data:`app.review.checked.MAX_FINDINGS_PER_FILE`), so a
 huge document makes a small page.
-Print styles lay it out on A4 without splitting a row.
+Print styles lay it out on A4: the totals and the index on the first page, then each file
+on a page of its own, its headings kept with what follows them and no row, body or small
+table split across pages; on paper each file lists the pages its findings rest on once,
+instead of a URL after every link.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from app.core.findings import Finding, Severity, sort_findings, source_title
 from app.core.model import AudienceTarget, IdSyncDocument
 from app.core.visible import escape_char, visible
 from app.core.wording import plural
-from app.review.checked import CheckedFile
+from app.review.checked import CheckedFile, reviewed_folder
 
 REPORT_TITLE: Final = "ID Sync review report"
 MAX_ROWS_SHOWN: Final = 200
@@ -71,18 +74,30 @@ pre { background: #f6f8fa; border: 1px solid #e6e9ee; border-radius: 6px; paddin
 .unreadable { border-color: #e8a3a1; }
 .clean { color: #276749; }
 .muted { color: #6b7280; }
+.print-only { display: none; }
 .hidden-char { font: 11px ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace;
                background: #fde2e1; color: #9b1c1c; border-radius: 3px; padding: 0 2px; }
 nav.index ul { margin: 0 0 20px; padding-left: 20px; }
 a { color: #1f5fbf; }
-@page { size: A4; margin: 14mm 12mm; }
+@page { size: A4; margin: 12mm 11mm; }
 @media print {
-  body { padding: 0; font-size: 11px; }
-  section.file { border: none; padding: 0; break-before: page; page-break-before: always; }
-  section.file:first-of-type { break-before: auto; page-break-before: auto; }
-  a { color: inherit; }
-  a[href]::after { content: " (" attr(href) ")"; font-size: 9px; color: #4a5568;
-                   word-break: break-all; }
+  body { padding: 0; font-size: 9px; line-height: 1.3; }
+  h1 { font-size: 18px; }
+  h2 { font-size: 13px; margin: 0 0 2px; }
+  h3 { font-size: 9px; margin: 8px 0 3px; }
+  h1, h2, h3, p.meta, .bodies p { break-after: avoid; page-break-after: avoid; }
+  p.meta { margin: 0 0 6px; }
+  .totals { margin: 0 0 12px; }
+  section.file { border: none; border-radius: 0; padding: 0; margin: 0;
+                 break-before: page; page-break-before: always; }
+  table.facts, .bodies, .bodies > div, ul, p { break-inside: avoid; page-break-inside: avoid; }
+  th, td { padding: 1px 4px; }
+  code { font-size: 8px; }
+  pre { font-size: 7px; line-height: 1.2; padding: 3px 5px; margin: 0 0 4px; }
+  .sev { font-size: 7.5px; padding: 0 3px; }
+  .print-only { display: block; }
+  p.sources { color: #4a5568; font-size: 7.5px; word-break: break-all; margin: 2px 0 0; }
+  a { color: inherit; text-decoration: none; }
 }
 """
 
@@ -144,22 +159,6 @@ def render_report(
         parts.extend(_file_section(checked, f"file-{number}", shown))
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
-
-
-def reviewed_folder(paths: Sequence[str]) -> Path | None:
-    """The folder the paths given to ``check`` share (a folder itself, a file's parent),
-    which the report's paths are shown relative to; None when there are none or they
-    share none."""
-    folders = [
-        os.path.abspath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
-        for path in paths
-    ]
-    if not folders:
-        return None
-    try:
-        return Path(os.path.commonpath(folders))
-    except ValueError:  # different drives on Windows
-        return None
 
 
 class _PathShown:
@@ -329,7 +328,21 @@ def _findings_table(checked: CheckedFile) -> list[str]:
     out.append("</tbody></table>")
     if checked.omitted_count:
         out.append(f'<p class="muted">{_e(checked.omitted_note())}.</p>')
+    out.extend(_printed_sources(findings))
     return out
+
+
+def _printed_sources(findings: Sequence[Finding]) -> list[str]:
+    """On paper, where a link cannot be followed: each page the findings rest on, once."""
+    pages: dict[str, str] = {}
+    for finding in findings:
+        for url in (finding.source, finding.reference):
+            if _is_web_link(url) and url not in pages:
+                pages[url] = source_title(url) if url == finding.source else "reference"
+    if not pages:
+        return []
+    listed = "; ".join(f"{_e(title)}: {_e(url)}" for url, title in pages.items())
+    return [f'<p class="print-only sources">Sources — {listed}</p>']
 
 
 def _basis(finding: Finding) -> str:

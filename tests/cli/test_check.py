@@ -1,8 +1,12 @@
-"""`idsync check`: linter output, JSON output and exit codes."""
+"""`idsync check`: linter output (PATH:LINE:COL), JSON output, stdin, rule selection,
+--strict and exit codes."""
 
 from __future__ import annotations
 
+import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,7 +32,8 @@ def test_clean_document_exits_0_with_only_info(
     assert result.err == ""
     findings = result.out_lines[:-1]
     assert findings, "info findings are shown by default"
-    assert all(line.startswith(f"{path}:-: IDS9") and " info: " in line for line in findings)
+    # Document-level findings sit on line 1, column 1, where `%f:%l:%c:` matchers read them.
+    assert all(line.startswith(f"{path}:1:1: IDS9") and " info: " in line for line in findings)
     assert result.out_lines[-1] == f"1 file checked: 0 errors, 0 warnings, {len(findings)} info"
 
 
@@ -48,7 +53,8 @@ def test_error_finding_exits_1_with_row_and_code(
     assert result.code == 1
     assert len(result.out_lines) == 1
     line = result.out_lines[0]
-    assert line.startswith(f"{path}:{row_line(path, 2)}: IDS104 error: ")
+    # The column is where the row's object opens (`    {` in a written document).
+    assert line.startswith(f"{path}:{row_line(path, 2)}:5: IDS104 error: ")
     assert "The Segment identifier is empty" in line
 
 
@@ -59,7 +65,7 @@ def test_warnings_alone_exit_0(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert result.code == 0
     assert len(result.out_lines) == 1
     line = result.out_lines[0]
-    assert line.startswith(f"{path}:{row_line(path, 2)}: IDS109 warning: ")
+    assert line.startswith(f"{path}:{row_line(path, 2)}:5: IDS109 warning: ")
     assert "Send Mobile IDs" in line
 
 
@@ -92,7 +98,7 @@ def test_bad_file_is_reported_on_stderr_and_the_rest_is_checked(
     assert result.err_lines == [
         f"{broken}:5:3: Expecting ',' delimiter — fix the JSON and open it again."
     ]
-    assert result.out_lines[0].startswith(f"{wrong}:{row_line(wrong, 2)}: IDS104 error:")
+    assert result.out_lines[0].startswith(f"{wrong}:{row_line(wrong, 2)}:5: IDS104 error:")
 
 
 def test_missing_path_and_empty_folder_are_unreadable(
@@ -138,6 +144,7 @@ def test_json_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
             "area": "identifiers",
             "row": 2,
             "line": row_line(wrong, 2),
+            "column": 5,
             "field": "segment",
             "source": sources.API_ID_SYNC_ENTRY,
             "basis": "Segment limit",
@@ -213,7 +220,7 @@ def test_findings_beyond_the_cap_are_one_line_in_every_format(
     assert text.code == 1
     *findings, more, summary = text.out_lines
     assert len(findings) == MAX_FINDINGS_PER_FILE
-    assert more.startswith(f"{path}:-: and ") and "more findings not shown (" in more
+    assert more.startswith(f"{path}:1:1: and ") and "more findings not shown (" in more
     omitted = int(more.split(" and ")[1].split()[0])
     counted = summary.split(": ")[1].split(", ")
     assert sum(int(part.split()[0]) for part in counted) == MAX_FINDINGS_PER_FILE + omitted
@@ -232,8 +239,11 @@ def test_findings_beyond_the_cap_are_one_line_in_every_format(
     assert note["level"] == "note" and note["message"]["text"].startswith(f"and {omitted} more")
 
     github = run(capsys, "check", "--format", "github", str(path)).out_lines
-    assert len(github) == MAX_FINDINGS_PER_FILE + 1
-    assert github[-1].startswith("::notice file=") and f"and {omitted} more" in github[-1]
+    *annotations, folded, github_summary = github
+    assert len(annotations) == sum(not line.startswith("::notice") for line in findings)
+    assert all(line.startswith(("::error ", "::warning ")) for line in annotations)
+    assert folded.startswith("::notice file=") and f"and {omitted} more" in folded
+    assert github_summary.startswith("1 file checked: ")
 
 
 def test_quiet_with_a_report_keeps_the_notes_in_the_report(
@@ -246,3 +256,109 @@ def test_quiet_with_a_report_keeps_the_notes_in_the_report(
     html = target.read_text(encoding="utf-8")
     assert "No findings" not in html
     assert "sev-info" in html and "IDS901" in html
+
+
+# --- standard input -----------------------------------------------------------------------
+
+
+def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+
+
+def test_dash_reads_the_document_from_stdin_in_its_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wrong = write(tmp_path / "wrong.json", ROW_ERROR)
+    mobile = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    _stdin(monkeypatch, wrong.read_bytes())
+    result = run(capsys, "check", "-q", str(mobile), "-", "-")
+    assert result.code == 1
+    assert result.out_lines == [
+        f"{mobile}:{row_line(mobile, 2)}:5: IDS109 warning: "
+        + result.out_lines[0].split(" warning: ")[1],
+        f"-:{row_line(wrong, 2)}:5: IDS104 error: " + result.out_lines[1].split(" error: ")[1],
+    ], "stdin is read once, named '-', between the files as given"
+
+
+def test_stdin_that_is_not_a_document_is_unreadable_like_a_file(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _stdin(monkeypatch, BROKEN_JSON)
+    result = run(capsys, "check", "-")
+    assert result.code == 2
+    assert result.err_lines == ["-:5:3: Expecting ',' delimiter — fix the JSON and open it again."]
+    _stdin(monkeypatch, b"")
+    assert run(capsys, "check", "-").err_lines[0].startswith("-: ")
+
+
+def test_stdin_is_bounded_like_a_file(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.storage.bounded import MAX_DOCUMENT_BYTES
+
+    stream = io.BytesIO(b" " * (MAX_DOCUMENT_BYTES * 3))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(stream))
+    result = run(capsys, "check", "--format", "json", "-")
+    assert result.code == 2
+    [entry] = json.loads(result.out)["files"]
+    assert entry["path"] == "-" and "is too big" in entry["error"]["message"]
+    assert stream.tell() <= MAX_DOCUMENT_BYTES + 1, "the rest of the stream is never read"
+
+
+def test_stdin_through_a_real_pipe(tmp_path: Path) -> None:
+    wrong = write(tmp_path / "wrong.json", ROW_ERROR)
+    completed = subprocess.run(
+        [sys.executable, "-m", "app", "check", "--format", "sarif", "-"],
+        input=wrong.read_bytes(),
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+    )
+    assert completed.returncode == 1, completed.stderr
+    [sarif_run] = json.loads(completed.stdout)["runs"]
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in sarif_run["results"]}
+    assert uris == {"-"}
+
+
+# --- rule selection and --strict --------------------------------------------------------
+
+
+def test_select_and_ignore_take_codes_and_prefixes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = write(tmp_path / "wrong.json", ROW_ERROR)
+
+    def codes(*options: str) -> tuple[int, set[str]]:
+        result = run(capsys, "check", *options, str(wrong))
+        return result.code, {line.split(": ")[1].split()[0] for line in result.out_lines[:-1]}
+
+    everything = codes()
+    assert "IDS104" in everything[1] and any(c.startswith("IDS9") for c in everything[1])
+    assert codes("--ignore", "IDS104") == (0, everything[1] - {"IDS104"})
+    assert codes("--select", "ids9") == (0, {c for c in everything[1] if c.startswith("IDS9")})
+    assert codes("--select", "IDS1", "--select", "IDS901") == (1, {"IDS104", "IDS901"})
+    assert codes("--select", "IDS9", "--ignore", "IDS901")[1] == {
+        c for c in everything[1] if c.startswith("IDS9") and c != "IDS901"
+    }
+    summary = run(capsys, "check", "--ignore", "ALL", str(wrong)).out_lines
+    assert summary == ["1 file checked: 0 errors, 0 warnings, 0 info"]
+
+
+def test_strict_fails_on_warnings_but_not_on_notes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mobile = write(tmp_path / "mobile.json", MOBILE_WITHOUT_TOGGLE)
+    clean = write(tmp_path / "clean.json", CLEAN)
+    assert run(capsys, "check", "-q", str(mobile)).code == 0
+    strict = run(capsys, "check", "--strict", str(mobile))
+    assert strict.code == 1
+    assert strict.out_lines[-1] == (
+        "1 file checked: 0 errors, 1 warning, "
+        f"{len(strict.out_lines) - 2} info (--strict: warnings fail)"
+    )
+    assert run(capsys, "check", "--strict", str(clean)).code == 0
+    # An ignored warning does not fail it.
+    assert run(capsys, "check", "--strict", "--ignore", "IDS109", str(mobile)).code == 0
+    for output in ("json", "sarif", "github"):
+        assert run(capsys, "check", "--strict", "--format", output, str(mobile)).code == 1

@@ -71,5 +71,5 @@ def test_python_dash_m_app_check(tmp_path: Path) -> None:
         timeout=120,
     )
     assert completed.returncode == 1, completed.stderr
-    assert completed.stdout.startswith(f"{path}:{row_line(path, 2)}: IDS104 error: ")
+    assert completed.stdout.startswith(f"{path}:{row_line(path, 2)}:5: IDS104 error: ")
     assert completed.stderr == ""

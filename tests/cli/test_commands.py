@@ -321,7 +321,7 @@ def test_export_of_a_body_with_error_findings_is_refused_unless_forced(
     assert refused.err_lines[0].startswith(
         f"{path}: cannot export update-body: the document has 1 error"
     )
-    assert refused.err_lines[1].startswith(f"{path}:{row_line(path, 2)}: IDS104 error:")
+    assert refused.err_lines[1].startswith(f"{path}:{row_line(path, 2)}:5: IDS104 error:")
     assert not out.exists()
 
     forced = run(capsys, "export", str(path), "--as", "update-body", "--force", "-o", str(out))

@@ -102,3 +102,17 @@ def test_the_command_prints_the_script(capsys: pytest.CaptureFixture[str]) -> No
     refused = run(capsys, "completion", "tcsh")
     assert refused.code == 2
     assert "invalid choice: 'tcsh'" in refused.err
+
+
+def test_check_completes_its_rule_options_and_offers_the_codes(tmp_path: Path) -> None:
+    from app.core.rules import RULES
+
+    assert complete(tmp_path, "idsync check --s") == ["--select", "--strict"]
+    assert complete(tmp_path, "idsync check --no-s") == ["--no-strict"]
+    assert complete(tmp_path, "idsync check --select ") == [*sorted(RULES), "ALL"]
+    assert complete(tmp_path, "idsync check --ignore IDS10") == sorted(
+        code for code in RULES if code.startswith("IDS10")
+    )
+    assert complete(tmp_path, "idsync check --config ") == [], "a file name"
+    fish = script("fish")
+    assert "-l select -x -a 'IDS101 " in fish and "-l strict -l no-strict" in fish

@@ -19,8 +19,10 @@ INVALID = sorted((EXAMPLES / "invalid").glob("*.json"))
 WARNINGS = sorted((EXAMPLES / "warnings").glob("*.json"))
 VALID = sorted(EXAMPLES.glob("*.json"))
 ROOT = Path(__file__).resolve().parents[2]
-# PATH:LINE: CODE SEVERITY: MESSAGE
-LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+|-): (?P<code>IDS\d{3}) (?P<severity>\w+): \S")
+# PATH:LINE:COL: CODE SEVERITY: MESSAGE
+LINE = re.compile(
+    r"^(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<code>IDS\d{3}) (?P<severity>\w+): \S"
+)
 
 
 def _codes_by_path(lines: list[str], severity: str) -> dict[str, set[str]]:

@@ -1,4 +1,4 @@
-"""Findings as data: the copy with a line number keeps everything else."""
+"""Findings as data: the copy with a line and column keeps everything else."""
 
 from __future__ import annotations
 
@@ -23,11 +23,12 @@ def test_with_line_copies_every_other_field() -> None:
         basis=SEGMENT_RECOMMENDATION,
         rows=(2, 4),
         line=7,
+        column=5,
     )
     # Every field has a value other than its default, so a forgotten one would show.
     for spec in dataclasses.fields(Finding):
         if spec.default is not dataclasses.MISSING:
             assert getattr(finding, spec.name) != spec.default, spec.name
-    moved = finding.with_line(40)
-    assert moved.line == 40
-    assert moved == dataclasses.replace(finding, line=40)
+    moved = finding.with_line(40, 3)
+    assert (moved.line, moved.column) == (40, 3)
+    assert moved == dataclasses.replace(finding, line=40, column=3)

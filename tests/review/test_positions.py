@@ -44,6 +44,10 @@ def test_rows_and_fields_have_their_lines() -> None:
     # A field not in the file falls back to the object that holds it.
     assert positions.field_line("target.journey_id") == 5
     assert positions.field_line("destination.slug") is None
+    assert positions.row_place(0) == (9, 5) and positions.row_place(2) is None
+    assert positions.field_place("name") == (4, 3)
+    assert positions.field_place("target.audience_id") == (7, 5)
+    assert positions.field_place("identifiers") == (8, 3), "the key, not its array"
 
 
 def test_findings_get_the_row_line_or_the_field_line() -> None:
@@ -53,6 +57,9 @@ def test_findings_get_the_row_line_or_the_field_line() -> None:
          _finding(row=7)]
     )
     assert (row.line, field.line, nothing.line, gone.line) == (11, 6, None, None)
+    # A row's column is where its object opens, a field's where its key is.
+    assert (row.column, field.column, nothing.column, gone.column) == (5, 14, None, None)
+    assert row.to_json()["column"] == 5
     assert row.to_json()["line"] == 11 and row.to_json()["row"] == 2
     assert "line" not in nothing.to_json()
 

@@ -200,3 +200,65 @@ def test_request_bodies_keep_their_line_breaks(tmp_path: Path, catalog: Catalog)
                          generated_at=WHEN)
     body = html[html.index("<pre>") : html.index("</pre>")]
     assert "\n  &quot;idSyncConfiguration&quot;: [" in body and "hidden-char" not in body
+
+
+def _print_rules(html: str) -> str:
+    return html.split("@media print {", 1)[1].split("\n}\n", 1)[0]
+
+
+def test_print_styles_give_each_file_its_own_page_with_headings_kept(
+    tmp_path: Path, catalog: Catalog
+) -> None:
+    path = write(tmp_path / "wrong.json", ROW_ERROR)
+    printed = _print_rules(render_report([check_file(path, catalog)], generated_at=WHEN))
+    section = re.search(r"section\.file \{([^}]*)\}", printed)
+    assert section is not None and "break-before: page" in section.group(1)
+    assert "first-of-type" not in printed, "the first file too starts a page of its own"
+    assert re.search(r"h1, h2, h3[^{]*\{ break-after: avoid", printed)
+    assert re.search(r"\.bodies[^{]*\{ break-inside: avoid", printed)
+
+
+def test_on_paper_each_source_is_listed_once(tmp_path: Path, catalog: Catalog) -> None:
+    path = write(tmp_path / "wrong.json", ROW_ERROR)
+    checked = check_file(path, catalog)
+    html = render_report([checked], generated_at=WHEN)
+    [sources] = re.findall(r'<p class="print-only sources">(.*?)</p>', html)
+    urls = {url for f in checked.findings for url in (f.source, f.reference)
+            if url.startswith("https://")}
+    assert urls and all(sources.count(url) == 1 for url in urls)
+    assert "attr(href)" not in html, "no URL after every link on paper"
+
+
+@pytest.mark.slow
+def test_printed_with_chromium_each_file_takes_one_page(tmp_path: Path) -> None:
+    """The shipped examples (20 of them) printed to PDF by headless Chromium: the first
+    page for the totals and the index, then one page per file."""
+    import shutil
+    import subprocess
+    import sys
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    pdfinfo = shutil.which("pdfinfo")
+    if chromium is None or pdfinfo is None:
+        pytest.skip("needs chromium and pdfinfo (poppler-utils)")
+    examples = Path(__file__).resolve().parents[2] / "resources" / "examples"
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for source in sorted(examples.rglob("*.json"))[:20]:
+        (folder / source.name).write_bytes(source.read_bytes())
+    report = tmp_path / "report.html"
+    pdf = tmp_path / "report.pdf"
+    run_cli = subprocess.run(
+        [sys.executable, "-m", "app", "check", "-q", str(folder), "--report", str(report)],
+        capture_output=True, timeout=120,
+    )
+    assert report.is_file(), run_cli.stderr
+    subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+         f"--user-data-dir={tmp_path / 'profile'}", f"--print-to-pdf={pdf}", report.as_uri()],
+        capture_output=True, timeout=120, check=True,
+    )
+    info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True)
+    pages = re.search(r"^Pages:\s+(\d+)", info.stdout, re.MULTILINE)
+    assert pages is not None, info.stdout
+    assert int(pages.group(1)) == 20 + 1
