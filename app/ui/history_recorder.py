@@ -1,6 +1,7 @@
-"""Keeps a history entry after each save, export and push, without ever failing them.
+"""Keeps a history entry after each save and export, without ever failing them (pushes
+are kept by the push engine, ``app.push.history``, in the window as in the CLI).
 
-The save, export or push has already happened when this runs: a history folder that
+The save or export has already happened when this runs: a history folder that
 cannot be written costs a status-bar note, never the work itself.
 """
 
@@ -14,9 +15,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:
-    # Loaded at the first save, export or push, not with the window.
+    # Loaded at the first save or export, not with the window.
     from app.core.model import IdSyncDocument
-    from app.push.outcome import TargetOutcome
     from app.storage.exports import ExportKind
     from app.storage.history import HistoryEntry, HistoryEvent, HistoryStore
 
@@ -83,17 +83,6 @@ class HistoryRecorder(QObject):
             return None
         self.recorded.emit(entry)
         return entry
-
-    def record_push(self, outcome: TargetOutcome) -> HistoryEntry | None:
-        """Keep an applied push (the same way the CLI does); never raises."""
-        from app.push.history import record_push
-
-        kept = record_push(outcome, self._store_factory)
-        if kept.note is not None:
-            self.message.emit(kept.note)
-        if kept.entry is not None:
-            self.recorded.emit(kept.entry)
-        return kept.entry
 
 
 def _default_store() -> HistoryStore:

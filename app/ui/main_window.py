@@ -180,8 +180,12 @@ class MainWindow(QMainWindow):
             self.show_message(" ".join(notes))
 
     def on_pushed(self, outcome: TargetOutcome) -> None:
-        # The outcome carries the document the dialog planned with: what was actually sent.
-        self.history.record_push(outcome)
+        """A push sent a write: the push engine has kept it in history, as in the CLI
+        (``app.push.history``); say so here when it could not."""
+        if outcome.history_note is not None:
+            self.show_message(outcome.history_note)
+        else:
+            self.report_damaged_files()  # entries the save found damaged
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         pressed = QKeySequence(event.keyCombination())
