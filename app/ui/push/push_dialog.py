@@ -46,7 +46,8 @@ from app.ui.push.diff_view import DiffTable
 from app.ui.push.session import SegmentSession
 from app.ui.push.status import StatusLine
 from app.ui.push.worker import Job, JobContext, Worker
-from app.ui.theme import heading_font, severity_color
+from app.ui.severity_style import severity_word
+from app.ui.theme import heading_font
 from app.ui.widgets import CodeView
 
 
@@ -377,9 +378,9 @@ class PushDialog(QDialog):
         self.plan_tabs.setVisible(not refused)
         self.notes_box.setVisible(bool(plan.notes) and not refused)
         if refused:
-            color = severity_color(Severity.ERROR, self.palette()).name()
+            refused_word = severity_word(Severity.ERROR, self.palette(), "Refused:")
             self.plan_reasons.setText(
-                f"<span style='color:{color}; font-weight:600'>Refused:</span> nothing will be "
+                f"{refused_word} nothing will be "
                 f"sent. Fix these first (they are listed on the Review step too):"
                 + _bullets(plan.reasons)
             )
