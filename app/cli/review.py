@@ -13,11 +13,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Final, NamedTuple
 
+from app.cli.common import load_catalog_or_none
 from app.cli.output import error, out, report
 from app.core.findings import Finding, Severity
 from app.core.wording import plural
 from app.review.checked import CheckedFile, check_files, check_rendered, expand_paths
+from app.segment.errors import SegmentError
+from app.segment.regions import resolve_base_url
 from app.storage.documents import DocumentError, read_document, write_export
+from app.storage.secrets import TOKEN_ENV_VAR, TokenStore
 
 if TYPE_CHECKING:
     # Each output format, and diff, imports its own module when it is asked for.
@@ -40,8 +44,6 @@ def check(args: argparse.Namespace) -> int:
     """``idsync check``: each file is reported as it is checked (text and github), so a
     folder of any size runs in flat memory; json, sarif and --report need every result
     first and keep only findings (the report also the documents)."""
-    from app.cli.common import load_catalog_or_none
-
     return run_check(args, out=out, report=report, load_catalog=load_catalog_or_none)
 
 
@@ -81,6 +83,7 @@ def run_check(
             (report if to_stderr else out)(text)
     shown = [result.without_notes() for result in checked] if args.quiet else checked
     if args.format == "github":
+        # Seam "command": each output format loads its own module.
         from app.review.annotations import github_commands
 
         for line in github_commands((), missing):
@@ -88,6 +91,7 @@ def run_check(
     if args.format == "json":
         out(json.dumps(_check_json(shown, unreadable), indent=2, ensure_ascii=False))
     elif args.format == "sarif":
+        # Seam "command": each output format loads its own module.
         from app.review.annotations import sarif_log
 
         out(json.dumps(sarif_log(shown, missing), indent=2, ensure_ascii=False))
@@ -153,6 +157,7 @@ def _text_lines(result: CheckedFile) -> list[str]:
 
 
 def _github_lines(result: CheckedFile) -> list[str]:
+    # Seam "command": each output format loads its own module.
     from app.review.annotations import github_commands
 
     # The unreadable-file annotation too: on stdout, after the line on stderr.
@@ -243,6 +248,7 @@ def _write_report(
     *,
     base: Sequence[str],
 ) -> int:
+    # Seam "command": the HTML report loads only with --report.
     from app.review.report_html import render_report, reviewed_folder
 
     html = render_report(
@@ -295,6 +301,7 @@ def run_diff(args: argparse.Namespace, *, out: Write, report: Write, error: Writ
             return EXIT_UNREADABLE
         old_label, new_label = args.old, args.new
         before, after = old_doc, new_doc
+    # Seam "command": only diff needs these; check stays lean.
     from app.core.diff import diff_documents
     from app.review.compare import diff_json
 
@@ -312,11 +319,9 @@ def _read_live(
     args: argparse.Namespace, doc: IdSyncDocument, error: Write
 ) -> tuple[IdSyncDocument, str] | int:
     """The live side, or the exit code after saying why it cannot be read."""
+    # Seam "command": the API client (httpx) loads only with --live.
     from app.review.compare import LiveCompareError, live_ids, read_live_side
     from app.segment.client import SegmentClient
-    from app.segment.errors import SegmentError
-    from app.segment.regions import resolve_base_url
-    from app.storage.secrets import TOKEN_ENV_VAR, TokenStore
 
     if args.timeout <= 0:
         error("--timeout must be a positive number of seconds")

@@ -23,6 +23,7 @@ from app.storage.documents import DocumentError, read_document, write_document, 
 from app.storage.exports import ExportKind, body_text
 from app.storage.recent import add_recent, prune_missing, remove_recent
 from app.storage.settings import Settings
+from app.ui import dialogs
 from app.ui.controller import DocumentController
 from app.ui.history_recorder import HistoryRecorder
 
@@ -85,8 +86,6 @@ class DocumentFiles(QObject):
         """True when the current work may be replaced (saved, discarded or clean)."""
         if not self._controller.is_dirty:
             return True
-        from app.ui import dialogs
-
         choice = dialogs.ask_save_changes(self._window, self.display_name())
         if choice is dialogs.SaveChoice.SAVE:
             return self.save()
@@ -115,8 +114,6 @@ class DocumentFiles(QObject):
         except DocumentError as error:
             if not path.exists():
                 self._set_recent(remove_recent(self._settings.recent_files, path))
-            from app.ui import dialogs
-
             dialogs.show_open_error(self._window, path, error)
             return False
         if not self.confirm_discard():
@@ -148,8 +145,6 @@ class DocumentFiles(QObject):
         try:
             write_document(path, document)
         except DocumentError as error:
-            from app.ui import dialogs
-
             dialogs.show_save_error(self._window, path, error.reason)
             return False
         self._controller.mark_saved(path)
@@ -164,6 +159,7 @@ class DocumentFiles(QObject):
         else:
             self.message.emit(f"Saved {path.name} in {path.parent}")
         if self._history is not None:
+            # Seam "first use": the history store (sqlite3) loads at the first save.
             from app.storage.history import HistoryEvent
 
             self._history.record(document, HistoryEvent.SAVE, path)
@@ -178,15 +174,11 @@ class DocumentFiles(QObject):
         findings = self._controller.findings
         errors = [f for f in findings if f.severity is Severity.ERROR]
         if kind is not ExportKind.DOCUMENT and errors:
-            from app.ui import dialogs
-
             dialogs.show_export_refused(self._window, what, errors)
             return False
         try:
             text = body_text(kind, document)
         except NotPushable as reason:
-            from app.ui import dialogs
-
             dialogs.show_export_impossible(self._window, what, str(reason))
             return False
         suffix = "" if kind is ExportKind.DOCUMENT else f".{kind.value}"
@@ -201,8 +193,6 @@ class DocumentFiles(QObject):
         try:
             write_export(path, text.encode("utf-8"))
         except DocumentError as error:
-            from app.ui import dialogs
-
             dialogs.show_export_error(self._window, path, error.reason)
             return False
         warnings = sum(1 for f in findings if f.severity is Severity.WARNING)

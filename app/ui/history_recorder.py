@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from app.core.model import IdSyncDocument
+from app.storage.exports import ExportKind, record_export
+
 if TYPE_CHECKING:
-    # Loaded at the first save or export, not with the window.
-    from app.core.model import IdSyncDocument
-    from app.storage.exports import ExportKind
     from app.storage.history import HistoryEntry, HistoryEvent, HistoryStore
 
 _log = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ class HistoryRecorder(QObject):
         return entry
 
     def _not_kept(self, event: HistoryEvent, error: OSError | UnicodeEncodeError) -> None:
+        # Seam "first use": the history store (sqlite3) loads at the first save or export.
         from app.storage.history import history_failure_reason, not_kept_message
 
         reason = history_failure_reason(error)
@@ -71,7 +72,7 @@ class HistoryRecorder(QObject):
         written_to: Path,
     ) -> HistoryEntry | None:
         """Keep an export (the same way the CLI does)."""
-        from app.storage.exports import record_export
+        # Seam "first use": the history store (sqlite3) loads at the first save or export.
         from app.storage.history import HistoryEvent
 
         try:
@@ -86,6 +87,7 @@ class HistoryRecorder(QObject):
 
 
 def _default_store() -> HistoryStore:
+    # Seam "first use": the history store (sqlite3) loads at the first save or export.
     from app.storage.history import HistoryStore
 
     return HistoryStore()

@@ -151,8 +151,7 @@ class MainWindow(QMainWindow):
 
     def populate(self, catalog: Catalog) -> None:
         """Fill the frame: the document, its rules, the menus, the starting page."""
-        # Seam "frame, then fill": the second stage brings the model, the rules and the
-        # storage modules, which the frame's first paint does not wait for.
+        # Seam "frame, then fill": the model, the rules and storage load after the paint.
         from app.ui.window_fill import fill
 
         fill(self, catalog)
@@ -167,13 +166,15 @@ class MainWindow(QMainWindow):
         recovery, then open the given file, and say what was found damaged."""
         if not self.populated:
             raise RuntimeError("MainWindow.start() needs populate() first")
-        from app.ui.window_fill import start  # loaded by ``populate`` already
+        # Seam "frame, then fill": loaded by ``populate`` already.
+        from app.ui.window_fill import start
 
         start(self, paths)
 
     def report_damaged_files(self, *_args: object) -> None:
         """Show, once, the files of the app's own found damaged and set aside since."""
-        from app.ui.window_fill import damage_notes  # loaded by ``populate`` already
+        # Seam "frame, then fill": loaded by ``populate`` already.
+        from app.ui.window_fill import damage_notes
 
         notes = damage_notes()
         if notes:
@@ -208,7 +209,8 @@ class MainWindow(QMainWindow):
 
     def open_about(self) -> AboutDialog:
         """Help > About: version, licence, links, and where the app keeps its files."""
-        from app.ui.about import AboutDialog  # seam "first use"
+        # Seam "first use": the About dialog loads when it is opened.
+        from app.ui.about import AboutDialog
 
         if self.about_dialog is not None:
             self.about_dialog.deleteLater()
@@ -218,7 +220,8 @@ class MainWindow(QMainWindow):
 
     def open_history(self) -> HistoryDialog:
         """File > History: the kept versions, their diff, and an undoable Restore."""
-        from app.ui.history_dialog import HistoryDialog  # seam "first use"
+        # Seam "first use": the History dialog loads when it is opened.
+        from app.ui.history_dialog import HistoryDialog
 
         if self.history_dialog is not None:
             self.history_dialog.deleteLater()

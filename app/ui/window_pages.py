@@ -77,17 +77,19 @@ class StepPages(Mapping[Step, QWidget]):
         return [step for step in Step if step not in self._built]
 
     def _build(self, step: Step) -> QWidget:
-        # Seam "pages": each page's module is imported when the page is first built.
         window = self._window
         if step is Step.TARGET:
+            # Seam "pages": each page's module loads when the page is first built.
             from app.ui.pages.target import TargetPage
 
             return TargetPage(window.controller)
         if step is Step.DESTINATION:
+            # Seam "pages": each page's module loads when the page is first built.
             from app.ui.pages.destination import DestinationPage
 
             return DestinationPage(window.controller, window.catalog)
         if step is Step.IDENTIFIERS:
+            # Seam "pages": each page's module loads when the page is first built.
             from app.ui.identifiers import EventSettingsPage
             from app.ui.window_menus import disabled_reason
 
@@ -97,6 +99,7 @@ class StepPages(Mapping[Step, QWidget]):
             show: Callable[[str], None] = window.show_message
             event_settings.shortcutRefused.connect(lambda action: show(disabled_reason(action)))
             return event_settings
+        # Seam "pages": each page's module loads when the page is first built.
         from app.ui.pages.review import ReviewPage
 
         review = ReviewPage(window.controller, window.catalog)

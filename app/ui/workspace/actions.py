@@ -12,7 +12,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu
 
 from app.core.catalog import Catalog
+from app.core.positions import document_positions
 from app.storage.documents import DocumentError, dump_document, write_export
+from app.ui import dialogs
 from app.ui.controller import DocumentController
 
 if TYPE_CHECKING:
@@ -89,6 +91,7 @@ class ReviewActions(QObject):
         return self.open_folder(Path(chosen)) if chosen else None
 
     def open_folder(self, folder: Path) -> WorkspacePanel:
+        # Seam "first use": the review workspace loads when a folder is opened.
         from app.ui.workspace.panel import WorkspacePanel
 
         if self.panel is None:
@@ -138,6 +141,7 @@ class ReviewActions(QObject):
     # -- compare ------------------------------------------------------------------------------
 
     def open_compare(self) -> CompareDialog:
+        # Seam "first use": Compare loads when it is opened.
         from app.ui.compare_dialog import CompareDialog
 
         if self.compare_dialog is not None:
@@ -152,7 +156,7 @@ class ReviewActions(QObject):
     def current_review(self) -> CheckedFile:
         """The open config as the report shows it: the file's own lines when it is saved
         and unchanged, else the lines it will have when saved."""
-        from app.core.positions import document_positions
+        # Seam "first use": the folder checker loads with the review workspace.
         from app.review.checked import CheckedFile, check_file
 
         controller = self._controller
@@ -174,6 +178,7 @@ class ReviewActions(QObject):
         )
 
     def export_report(self, target: Path | str | None = None) -> Path | None:
+        # Seam "first use": the HTML report loads when one is exported.
         from app.review.report_html import render_report
         from app.ui.workspace.panel import REPORT_FILTER
 
@@ -196,8 +201,6 @@ class ReviewActions(QObject):
         try:
             write_export(out, html.encode("utf-8"))
         except DocumentError as error:
-            from app.ui import dialogs
-
             dialogs.show_export_error(self._window, out, error.reason)
             return None
         self.message.emit(f"Exported the review report to {out}")
