@@ -23,7 +23,6 @@ from app.storage.documents import DocumentError, read_document, write_document, 
 from app.storage.exports import ExportKind, body_text
 from app.storage.recent import add_recent, prune_missing, remove_recent
 from app.storage.settings import Settings
-from app.ui import dialogs
 from app.ui.controller import DocumentController
 from app.ui.history_recorder import HistoryRecorder
 
@@ -86,6 +85,9 @@ class DocumentFiles(QObject):
         """True when the current work may be replaced (saved, discarded or clean)."""
         if not self._controller.is_dirty:
             return True
+        # Seam "first use": the message boxes load when one is first shown.
+        from app.ui import dialogs
+
         choice = dialogs.ask_save_changes(self._window, self.display_name())
         if choice is dialogs.SaveChoice.SAVE:
             return self.save()
@@ -114,6 +116,9 @@ class DocumentFiles(QObject):
         except DocumentError as error:
             if not path.exists():
                 self._set_recent(remove_recent(self._settings.recent_files, path))
+            # Seam "first use": the message boxes load when one is first shown.
+            from app.ui import dialogs
+
             dialogs.show_open_error(self._window, path, error)
             return False
         if not self.confirm_discard():
@@ -145,6 +150,9 @@ class DocumentFiles(QObject):
         try:
             write_document(path, document)
         except DocumentError as error:
+            # Seam "first use": the message boxes load when one is first shown.
+            from app.ui import dialogs
+
             dialogs.show_save_error(self._window, path, error.reason)
             return False
         self._controller.mark_saved(path)
@@ -174,11 +182,17 @@ class DocumentFiles(QObject):
         findings = self._controller.findings
         errors = [f for f in findings if f.severity is Severity.ERROR]
         if kind is not ExportKind.DOCUMENT and errors:
+            # Seam "first use": the message boxes load when one is first shown.
+            from app.ui import dialogs
+
             dialogs.show_export_refused(self._window, what, errors)
             return False
         try:
             text = body_text(kind, document)
         except NotPushable as reason:
+            # Seam "first use": the message boxes load when one is first shown.
+            from app.ui import dialogs
+
             dialogs.show_export_impossible(self._window, what, str(reason))
             return False
         suffix = "" if kind is ExportKind.DOCUMENT else f".{kind.value}"
@@ -193,6 +207,9 @@ class DocumentFiles(QObject):
         try:
             write_export(path, text.encode("utf-8"))
         except DocumentError as error:
+            # Seam "first use": the message boxes load when one is first shown.
+            from app.ui import dialogs
+
             dialogs.show_export_error(self._window, path, error.reason)
             return False
         warnings = sum(1 for f in findings if f.severity is Severity.WARNING)

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QWidget
 
 from app.storage.autosave import OrphanedRecovery, RecoverySession, claim_orphans
-from app.ui import dialogs
 from app.ui.autosaver import Autosaver
 from app.ui.controller import DocumentController
 
@@ -59,6 +58,9 @@ class RecoveryOffer:
         return restored
 
     def _offer(self, orphan: OrphanedRecovery, session: RecoverySession) -> bool:
+        # Seam "first use": the message boxes load when there is work to offer back.
+        from app.ui import dialogs
+
         recovery = orphan.recovery
         if not dialogs.ask_restore(self._parent, recovery):
             _discard(orphan)

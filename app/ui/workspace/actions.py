@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu
 from app.core.catalog import Catalog
 from app.core.positions import document_positions
 from app.storage.documents import DocumentError, dump_document, write_export
-from app.ui import dialogs
 from app.ui.controller import DocumentController
 
 if TYPE_CHECKING:
@@ -201,6 +200,9 @@ class ReviewActions(QObject):
         try:
             write_export(out, html.encode("utf-8"))
         except DocumentError as error:
+            # Seam "first use": the message boxes load when one is first shown.
+            from app.ui import dialogs
+
             dialogs.show_export_error(self._window, out, error.reason)
             return None
         self.message.emit(f"Exported the review report to {out}")
