@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -239,3 +240,82 @@ def test_the_io_scan_catches_imports_and_open(tmp_path: Path) -> None:
         "line 9: open(...)",
     ]
 
+
+
+SEAM_COMMENT = re.compile(r'#\s*Seam "([^"]+)": \S')
+ARCHITECTURE = ROOT / "docs" / "architecture.md"
+
+
+def _documented_seams() -> set[str]:
+    text = ARCHITECTURE.read_text(encoding="utf-8")
+    return set(re.findall(r"^\| `([^`]+)` \|", text, flags=re.MULTILINE))
+
+
+def _function_imports(source: str) -> list[int]:
+    """The line of every import inside a function (of the first import of each run of
+    imports one after another)."""
+    found: list[int] = []
+
+    def walk(node: ast.AST, in_function: bool) -> None:
+        previous: ast.stmt | None = None
+        for child in ast.iter_child_nodes(node):
+            is_import = isinstance(child, (ast.Import, ast.ImportFrom))
+            if is_import and in_function:
+                follows = isinstance(previous, (ast.Import, ast.ImportFrom)) and (
+                    previous.end_lineno == child.lineno - 1
+                )
+                if not follows:
+                    found.append(child.lineno)
+            walk(child, in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)))
+            if isinstance(child, ast.stmt):
+                previous = child
+
+    walk(ast.parse(source), False)
+    return found
+
+
+def _unnamed_seams(source: str, seams: set[str]) -> list[str]:
+    """``LINE: import …`` of each import inside a function without a seam comment above
+    it that names one of ``seams``."""
+    lines = source.splitlines()
+    wrong = []
+    for line in _function_imports(source):
+        named = SEAM_COMMENT.match(lines[line - 2].strip()) if line >= 2 else None
+        if named is None or named.group(1) not in seams:
+            wrong.append(f"{line}: {lines[line - 1].strip()}")
+    return wrong
+
+
+def test_the_seams_are_documented() -> None:
+    assert {"command", "frame, then fill", "pages", "first use"} <= _documented_seams()
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted([*(APP / "ui").rglob("*.py"), *(APP / "cli").rglob("*.py")]),
+    ids=lambda p: str(p.relative_to(APP)),
+)
+def test_imports_inside_functions_sit_only_at_named_seams(path: Path) -> None:
+    wrong = _unnamed_seams(path.read_text(encoding="utf-8"), _documented_seams())
+    assert not wrong, (
+        f'{path.relative_to(ROOT)}: import at the top of the module, or name its seam '
+        '(# Seam "NAME": why) from docs/architecture.md\'s "What loads when":\n'
+        + "\n".join(wrong)
+    )
+
+
+def test_the_seam_scan_catches_an_unnamed_import() -> None:
+    source = (
+        "def named():\n"
+        '    # Seam "first use": loads when opened.\n'
+        "    from app.ui import about\n"
+        "    from app.ui import dialogs\n"
+        "\n"
+        "def unknown():\n"
+        '    # Seam "someday": not in the table.\n'
+        "    import json\n"
+        "\n"
+        "def unnamed():\n"
+        "    import csv\n"
+    )
+    assert _unnamed_seams(source, _documented_seams()) == ["8: import json", "11: import csv"]

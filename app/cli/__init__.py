@@ -51,7 +51,8 @@ def run() -> NoReturn:
     code = main()
     if "PySide6.QtWidgets" not in sys.modules:
         sys.exit(code)
-    import logging  # loaded with Qt already
+    # Seam "command": only a window run needs it (loaded with Qt already).
+    import logging
 
     logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
@@ -92,6 +93,7 @@ def _report_damaged_state() -> None:
     """Files of the app's own that a command found damaged and set aside, once each."""
     if "app.storage.damage" not in sys.modules:
         return  # nothing that keeps state ran, so nothing was set aside
+    # Seam "command": loaded already by whatever set a file aside.
     from app.storage.damage import report_lines, take_reports
 
     for line in report_lines(take_reports()):
@@ -101,11 +103,13 @@ def _report_damaged_state() -> None:
 def _run(argv: list[str]) -> int:
     commands = COMMAND_NAMES
     if argv and argv[0] == SELF_TEST:
+        # Seam "command": the entry point imports only the command that runs.
         from app.cli.window import self_test
 
         return self_test(argv[1:], commands)
     gui_paths = _gui_request(argv, set(commands))
     if gui_paths is not None:
+        # Seam "command": the entry point imports only the command that runs.
         from app.cli.window import launch_gui
 
         return launch_gui(gui_paths, commands)
@@ -120,6 +124,7 @@ def _run(argv: list[str]) -> int:
         else:
             error(f"{wrong}: no such file or command (see `{PROG} --help`)")
         return EXIT_UNREADABLE
+    # Seam "command": argparse is built only for a command, not to open the window.
     from app.cli.parser import UsageError, parse_arguments
 
     try:

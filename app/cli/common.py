@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 def load_catalog_or_none() -> Catalog | None:
     """The shipped catalog, or None after saying why it cannot be used."""
+    # Seam "command": only the commands that read the catalog load it.
     from app.catalog import load_catalog
 
     try:
@@ -25,6 +26,7 @@ def load_catalog_or_none() -> Catalog | None:
 
 
 def validate(doc: IdSyncDocument, catalog: Catalog) -> list[Finding]:
+    # Seam "command": only the commands that check a document load the rules.
     from app.core.rules import validate as check
 
     return check(doc, catalog)

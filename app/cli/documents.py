@@ -19,24 +19,17 @@ from app.cli.output import (
     out_bytes,
     report,
 )
+from app.cli.review import finding_line
 from app.core.api_mapping import NotPushable
 from app.core.catalog import Catalog
-from app.core.findings import Finding
-from app.core.model import IdSyncDocument
+from app.core.model import IdSyncDocument, document_json_schema
 from app.core.wording import catalog_tags, plural
+from app.review.checked import read_located
 from app.storage.documents import DocumentError, read_document, write_export
 from app.storage.exports import ExportKind, body_text, record_export
 
 
-def finding_line(path: str, finding: Finding) -> str:
-    from app.cli.review import finding_line as line
-
-    return line(path, finding)
-
-
 def run_export(args: argparse.Namespace) -> int:
-    from app.review.checked import read_located
-
     try:
         doc, positions = read_located(args.file)
     except DocumentError as exc:
@@ -77,6 +70,7 @@ def run_export(args: argparse.Namespace) -> int:
 def keep_export(doc: IdSyncDocument, kind: ExportKind, source: str, output: str | None) -> None:
     """Every export is kept in history, as the window keeps its exports; the export has
     happened, so a history that cannot keep it costs a warning, never the exit code."""
+    # Seam "command": of this module's commands only export keeps history (sqlite3).
     from app.storage.history import HistoryEvent, HistoryStore, not_kept_message
 
     try:
@@ -86,13 +80,12 @@ def keep_export(doc: IdSyncDocument, kind: ExportKind, source: str, output: str 
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    from app.core.model import document_json_schema
-
     out(json.dumps(document_json_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
 
 
 def run_preview(args: argparse.Namespace) -> int:
+    # Seam "command": of this module's commands only preview needs these.
     from app.core.preview import preview_in_catalog
     from app.storage.profiles import ProfileLoadError, read_profile
 
@@ -163,6 +156,7 @@ def identifier_lines(catalog: Catalog) -> Iterator[str]:
 
 
 def run_rules(args: argparse.Namespace) -> int:
+    # Seam "command": of this module's commands only rules needs the rule table.
     from app.core.rules import RULES
 
     infos = sorted(RULES.values(), key=lambda info: info.code)

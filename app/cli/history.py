@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from app.cli.output import EXIT_OK, EXIT_UNREADABLE, PROG, error, out, out_bytes, report
 from app.core.wording import plural
+from app.storage.damage import StateFile, damaged_entries_note, take_reports
 from app.storage.documents import DocumentError, dump_document, read_document, write_export
-
-if TYPE_CHECKING:
-    from app.storage.history import HistoryEntry, HistoryStore
+from app.storage.history import HistoryEntry, HistoryError, HistoryStore
+from app.storage.leftovers import remove_stale_leftovers
 
 
 class _Refused(Exception):
@@ -20,8 +19,6 @@ class _Refused(Exception):
 
 
 def run_history(args: argparse.Namespace) -> int:
-    from app.storage.history import HistoryError
-
     number = None if args.show is None else _version_number("history --show", args.show)
     if number == 0:
         return EXIT_UNREADABLE
@@ -50,8 +47,6 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def run_history_export(args: argparse.Namespace) -> int:
-    from app.storage.history import HistoryError
-
     command = "history export"
     number = _version_number(command, args.number)
     if number == 0:
@@ -90,10 +85,6 @@ def _version_number(command: str, text: str) -> int:
 
 def _listing(args: argparse.Namespace) -> tuple[HistoryStore, list[HistoryEntry], str]:
     """The store, the versions FILE (or --all) asks for, and how to name them."""
-    from app.storage.damage import StateFile, damaged_entries_note, take_reports
-    from app.storage.history import HistoryStore
-    from app.storage.leftovers import remove_stale_leftovers
-
     remove_stale_leftovers()
     try:
         store = HistoryStore()

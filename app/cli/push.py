@@ -33,6 +33,7 @@ from app.core.api_mapping import ApiLimitation
 from app.core.editing import set_audience_ids
 from app.core.model import IdSyncDocument
 from app.core.plan import PlanAction, make_plan
+from app.core.rules import validate
 from app.core.wording import plural
 from app.push.engine import PushEngine
 from app.push.history import PushHistory
@@ -121,8 +122,6 @@ def run_push(args: argparse.Namespace) -> int:
 def _load_targets(
     args: argparse.Namespace, audiences: list[str]
 ) -> tuple[list[Target], list[_Unreadable]]:
-    from app.core.rules import validate
-
     targets: list[Target] = []
     unreadable: list[_Unreadable] = []
     catalog = None

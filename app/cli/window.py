@@ -24,6 +24,7 @@ def launch_gui(paths: list[str], commands: Sequence[str]) -> int:
         error(problem)
         return EXIT_UNREADABLE
     try:
+        # Seam "command": Qt is imported only to open the window.
         from app.ui.application import run_gui
     except ImportError as exc:
         error(_gui_import_problem(exc))
@@ -63,9 +64,11 @@ def self_test(argv: list[str], commands: Sequence[str]) -> int:
     if argv:
         path = Path(argv[0])
     else:
+        # Seam "self-test": the example is found only when no file is given.
         from app.resources import resource_path
 
         path = resource_path(*SELF_TEST_EXAMPLE)
+    # Seam "self-test": the file is read before Qt loads, and only for the self-test.
     from app.storage.document_text import DocumentError, read_document_json
 
     try:
@@ -76,6 +79,7 @@ def self_test(argv: list[str], commands: Sequence[str]) -> int:
         error(f"self-test: {exc}")
         return EXIT_UNREADABLE
     try:
+        # Seam "command": Qt is imported only to open the window.
         from app.ui.self_test import SelfTestError, SelfTestUnreadable, run_self_test
     except ImportError as exc:
         error(_gui_import_problem(exc))

@@ -40,12 +40,14 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
 def fill_window(window: MainWindow) -> bool:
     """Load the shipped catalog and fill ``window``; False (the person told, the window
     closed) when the catalog cannot be read."""
+    # Seam "frame, then fill": the catalog (pydantic, the model) loads after the first paint.
     from app.catalog import CatalogError, load_catalog
 
     try:
         catalog = load_catalog()
     except CatalogError as error:
-        from PySide6.QtWidgets import QMessageBox  # here: its Python type slows every start
+        # Seam "first use": its Python type slows every start; only a damaged catalog needs it.
+        from PySide6.QtWidgets import QMessageBox
 
         # The window goes first: there is nothing it could show, and the message stays
         # on screen on its own until it is read.

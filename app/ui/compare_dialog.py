@@ -41,6 +41,7 @@ from app.review.compare import LiveCompareError, live_ids, read_live_side
 from app.storage.documents import DocumentError, read_document
 from app.storage.history import HistoryEntry, HistoryError, HistoryStore
 from app.ui.controller import DocumentController
+from app.ui.push.worker import JobContext, TaskRunner
 from app.ui.theme import is_dark
 
 if TYPE_CHECKING:
@@ -436,8 +437,6 @@ class CompareDialog(QDialog):
         except LiveCompareError as error:
             self.status.setText(f"Cannot compare with live: {error}.")
             return
-        from app.ui.push.worker import JobContext, TaskRunner
-
         if self._runner is None:
             self._runner = TaskRunner(self, max_threads=1)
         doc = self.right_doc

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.core.findings import Finding
 from app.storage.autosave import Recovery
-from app.storage.documents import DocumentError
+from app.storage.documents import DocumentError, read_document
 from app.ui.findings_list import where
 
 
@@ -162,8 +162,8 @@ RECOVERY_CHANGES_SHOWN = 6
 def describe_recovery(recovery: Recovery) -> str:
     """What the unsaved work holds, and how it differs from its file when that is readable:
     enough to decide between Restore and Discard without restoring first."""
+    # Seam "first use": the diff loads only when there is unsaved work to offer back.
     from app.core.diff import diff_documents
-    from app.storage.documents import read_document
 
     doc = recovery.document
     destination = (

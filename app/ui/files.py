@@ -85,6 +85,7 @@ class DocumentFiles(QObject):
         """True when the current work may be replaced (saved, discarded or clean)."""
         if not self._controller.is_dirty:
             return True
+        # Seam "first use": the message boxes load when one is first shown.
         from app.ui import dialogs
 
         choice = dialogs.ask_save_changes(self._window, self.display_name())
@@ -115,6 +116,7 @@ class DocumentFiles(QObject):
         except DocumentError as error:
             if not path.exists():
                 self._set_recent(remove_recent(self._settings.recent_files, path))
+            # Seam "first use": the message boxes load when one is first shown.
             from app.ui import dialogs
 
             dialogs.show_open_error(self._window, path, error)
@@ -148,6 +150,7 @@ class DocumentFiles(QObject):
         try:
             write_document(path, document)
         except DocumentError as error:
+            # Seam "first use": the message boxes load when one is first shown.
             from app.ui import dialogs
 
             dialogs.show_save_error(self._window, path, error.reason)
@@ -164,6 +167,7 @@ class DocumentFiles(QObject):
         else:
             self.message.emit(f"Saved {path.name} in {path.parent}")
         if self._history is not None:
+            # Seam "first use": the history store (sqlite3) loads at the first save.
             from app.storage.history import HistoryEvent
 
             self._history.record(document, HistoryEvent.SAVE, path)
@@ -178,6 +182,7 @@ class DocumentFiles(QObject):
         findings = self._controller.findings
         errors = [f for f in findings if f.severity is Severity.ERROR]
         if kind is not ExportKind.DOCUMENT and errors:
+            # Seam "first use": the message boxes load when one is first shown.
             from app.ui import dialogs
 
             dialogs.show_export_refused(self._window, what, errors)
@@ -185,6 +190,7 @@ class DocumentFiles(QObject):
         try:
             text = body_text(kind, document)
         except NotPushable as reason:
+            # Seam "first use": the message boxes load when one is first shown.
             from app.ui import dialogs
 
             dialogs.show_export_impossible(self._window, what, str(reason))
@@ -201,6 +207,7 @@ class DocumentFiles(QObject):
         try:
             write_export(path, text.encode("utf-8"))
         except DocumentError as error:
+            # Seam "first use": the message boxes load when one is first shown.
             from app.ui import dialogs
 
             dialogs.show_export_error(self._window, path, error.reason)

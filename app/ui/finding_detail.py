@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 
 from app.core.findings import Finding, FindingFix, sort_findings, source_title
 from app.ui.focus_ring import LinkLabel
-from app.ui.theme import secondary_text_color, severity_color
+from app.ui.severity_style import severity_word
+from app.ui.theme import secondary_text_color
 
 
 def _link(url: str) -> str:
@@ -113,10 +114,9 @@ class FindingDetail(QFrame):
     def _render(self) -> None:
         parts = []
         for finding in self._findings:
-            color = severity_color(finding.severity, self.palette()).name()
             parts.append(
-                f'<span style="color:{color}; font-weight:600">{finding.severity.label}'
-                f"</span> {html.escape(finding.code)}: {html.escape(finding.message)} "
+                f"{severity_word(finding.severity, self.palette())} "
+                f"{html.escape(finding.code)}: {html.escape(finding.message)} "
                 f"<i>{basis_html(finding)}</i>"
             )
         muted = secondary_text_color(self.palette()).name()

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from app.core.findings import Area, Finding, sort_findings
 from app.core.wording import join_and
 from app.editor.steps import step_of
-from app.ui.icons import severity_icon
+from app.ui.severity_style import severity_icon
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole + 1
 

@@ -1,6 +1,7 @@
-"""Keeps a history entry after each save, export and push, without ever failing them.
+"""Keeps a history entry after each save and export, without ever failing them (pushes
+are kept by the push engine, ``app.push.history``, in the window as in the CLI).
 
-The save, export or push has already happened when this runs: a history folder that
+The save or export has already happened when this runs: a history folder that
 cannot be written costs a status-bar note, never the work itself.
 """
 
@@ -13,11 +14,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from app.core.model import IdSyncDocument
+from app.storage.exports import ExportKind, record_export
+
 if TYPE_CHECKING:
-    # Loaded at the first save, export or push, not with the window.
-    from app.core.model import IdSyncDocument
-    from app.push.outcome import TargetOutcome
-    from app.storage.exports import ExportKind
     from app.storage.history import HistoryEntry, HistoryEvent, HistoryStore
 
 _log = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ class HistoryRecorder(QObject):
         return entry
 
     def _not_kept(self, event: HistoryEvent, error: OSError | UnicodeEncodeError) -> None:
+        # Seam "first use": the history store (sqlite3) loads at the first save or export.
         from app.storage.history import history_failure_reason, not_kept_message
 
         reason = history_failure_reason(error)
@@ -71,7 +72,7 @@ class HistoryRecorder(QObject):
         written_to: Path,
     ) -> HistoryEntry | None:
         """Keep an export (the same way the CLI does)."""
-        from app.storage.exports import record_export
+        # Seam "first use": the history store (sqlite3) loads at the first save or export.
         from app.storage.history import HistoryEvent
 
         try:
@@ -84,19 +85,9 @@ class HistoryRecorder(QObject):
         self.recorded.emit(entry)
         return entry
 
-    def record_push(self, outcome: TargetOutcome) -> HistoryEntry | None:
-        """Keep an applied push (the same way the CLI does); never raises."""
-        from app.push.history import record_push
-
-        kept = record_push(outcome, self._store_factory)
-        if kept.note is not None:
-            self.message.emit(kept.note)
-        if kept.entry is not None:
-            self.recorded.emit(kept.entry)
-        return kept.entry
-
 
 def _default_store() -> HistoryStore:
+    # Seam "first use": the history store (sqlite3) loads at the first save or export.
     from app.storage.history import HistoryStore
 
     return HistoryStore()

@@ -35,6 +35,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 
 from app import __version__
+from app.core.findings import Severity
 from app.ui.application import create_application
 from app.ui.first_paint import FirstPaint
 from app.ui.main_window import MainWindow
@@ -61,6 +62,7 @@ def resident_mb() -> float | None:
         except (OSError, ValueError, IndexError):
             return None
     try:
+        # Seam "platform": Unix only.
         import resource
     except ImportError:  # Windows
         return None
@@ -131,8 +133,6 @@ def _run(path: Path) -> dict[str, Any]:
         raise failure[0]
     if watch.at is None or "ready_s" not in result:
         raise SelfTestError("the window never painted")
-    from app.core.findings import Severity
-
     findings = result["findings"]
     counts = {severity.value: 0 for severity in Severity}
     for finding in findings:
@@ -154,6 +154,7 @@ def _run(path: Path) -> dict[str, Any]:
 def _fill_and_open(
     window: MainWindow, watch: FirstPaint, path: Path, result: dict[str, Any]
 ) -> None:
+    # Seam "frame, then fill": the catalog and the model load after the first paint.
     from app.catalog import CatalogError, load_catalog
     from app.storage.documents import DocumentError, read_document
 

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
 from app.core.findings import Finding, Severity
 from app.core.wording import plural
 from app.editor.steps import Step, counts_by_step
-from app.ui.theme import on_color, secondary_text_color, severity_color
+from app.ui.severity_style import count_badge
+from app.ui.theme import secondary_text_color
 
 ERROR_COUNT_ROLE = Qt.ItemDataRole.UserRole + 1
 WARNING_COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -98,22 +99,16 @@ class _StepDelegate(QStyledItemDelegate):
             height = badge_metrics.height() + 4
             width = max(height, badge_metrics.horizontalAdvance(label) + 12)
             badge = QRect(rect.right() - width, rect.center().y() - height // 2 + 1, width, height)
-            color = severity_color(severity, palette)
-            if selected and not errors:
-                # An amber outline vanishes on the selection colour; use its text colour.
-                color = palette.color(QPalette.ColorRole.HighlightedText)
-            painter.setPen(Qt.PenStyle.NoPen)
-            if errors:
-                painter.setBrush(color)
-                text_color = on_color(color)
+            style = count_badge(severity, palette, selected)
+            if style.fill is not None:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(style.fill)
             else:
-                # Warnings: an outline only, so errors stay the thing that stands out.
+                painter.setPen(style.edge)
                 painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.setPen(color)
-                text_color = color
             painter.drawRoundedRect(badge, height / 2, height / 2)
             painter.setFont(badge_font)
-            painter.setPen(text_color)
+            painter.setPen(style.text)
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, label)
             badge_right = badge.left() - 6
 

@@ -1,7 +1,8 @@
 """Colours derived from the current palette, so light and dark system themes both read well.
 
-The app never hard-codes a background; the few accent colours it needs (severity, badges,
-avatars) are picked to contrast with the palette's window and base colours.
+The app never hard-codes a background; the few accent colours it needs (avatars here; the
+severities' in ``app.ui.severity_style``) are picked to contrast with the palette's window
+and base colours.
 """
 
 from __future__ import annotations
@@ -10,21 +11,9 @@ import zlib
 
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 
-from app.core.findings import Severity
-
 
 def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
-
-
-def severity_color(severity: Severity, palette: QPalette) -> QColor:
-    dark = is_dark(palette)
-    if severity is Severity.ERROR:
-        return QColor("#ff6b6b") if dark else QColor("#c62828")
-    if severity is Severity.WARNING:
-        return QColor("#f0b429") if dark else QColor("#b26a00")
-    # Info follows the palette's own accent so it never competes with problems.
-    return palette.color(QPalette.ColorRole.Highlight).lighter(130 if dark else 100)
 
 
 def on_color(background: QColor) -> QColor:

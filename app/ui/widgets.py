@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from app.core.findings import Finding, sort_findings
 from app.ui.finding_detail import basis_html
-from app.ui.icons import severity_icon
-from app.ui.theme import heading_font, monospace_font, secondary_text_color, severity_color
+from app.ui.severity_style import severity_icon, severity_word
+from app.ui.theme import heading_font, monospace_font, secondary_text_color
 
 
 class PageHeader(QWidget):
@@ -69,11 +69,9 @@ class FieldFindings(QLabel):
             return
         lines = []
         for finding in self._findings:
-            color = severity_color(finding.severity, self.palette()).name()
-            word = finding.severity.label
+            word = severity_word(finding.severity, self.palette(), f"{finding.severity.label}:")
             lines.append(
-                f'<span style="color:{color}; font-weight:600">{word}:</span> '
-                f"{html.escape(finding.message)} <i>{basis_html(finding)}</i>"
+                f"{word} {html.escape(finding.message)} <i>{basis_html(finding)}</i>"
             )
         self.setText("<br>".join(lines))
         self.setAccessibleName(" ".join(f.message for f in self._findings))

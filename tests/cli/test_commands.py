@@ -299,9 +299,9 @@ def test_unexpected_exception_becomes_one_internal_error_line(
     def broken() -> dict[str, object]:
         raise RuntimeError("schema generator exploded")
 
-    import app.core.model
+    import app.cli.documents
 
-    monkeypatch.setattr(app.core.model, "document_json_schema", broken)
+    monkeypatch.setattr(app.cli.documents, "document_json_schema", broken)
     result = run(capsys, "schema")
     assert result.code == 3
     assert result.err_lines == [

@@ -1,12 +1,17 @@
-"""Recovery files as a session that crashed leaves them: there, but nobody's lock held."""
+"""Recovery files as a session that crashed leaves them (there, but nobody's lock held),
+and a window's own recovery file."""
 
 from __future__ import annotations
 
 import itertools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.core.model import IdSyncDocument
 from app.storage.autosave import RECOVERY_PREFIX, RecoverySession
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
 
 _numbers = itertools.count(1)
 
@@ -23,3 +28,10 @@ def leave_crashed_recovery(document: IdSyncDocument, original: Path | None = Non
     written.rename(crashed)
     session.close()
     return crashed
+
+
+def own_recovery(window: MainWindow) -> Path:
+    """The window's own recovery file (it exists only while there is unsaved work)."""
+    session = window.autosaver.session
+    assert session is not None
+    return session.path

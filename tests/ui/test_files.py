@@ -21,7 +21,6 @@ from app.core.model import (
 )
 from app.storage.documents import dump_document, read_document, write_document
 from app.storage.exports import ExportKind
-from app.storage.settings import load_settings
 from app.ui.main_window import MainWindow
 from tests.helpers.damage import DAMAGE
 from tests.helpers.dialogs import DialogDriver, FileDialogs
@@ -264,43 +263,6 @@ def test_closing_with_unsaved_changes_asks_and_cancel_keeps_the_window(
 # --- recent files ------------------------------------------------------------------------------
 
 
-def recent_entries(window: MainWindow) -> list[str]:
-    window.recent_menu.aboutToShow.emit()
-    return [a.data() for a in window.recent_menu.actions() if a.data()]
-
-
-def test_recent_files_are_listed_newest_first_and_persisted(
-    qtbot: QtBot, window: MainWindow, tmp_path: Path
-) -> None:
-    paths = [tmp_path / f"config-{n}.json" for n in range(3)]
-    for path in paths:
-        write_document(path, facebook_document(name=path.stem))
-        assert window.files.open_path(path)
-    assert recent_entries(window) == [str(p) for p in reversed(paths)]
-    # Written once the opening is over (a moment later), not while each file opens.
-    qtbot.waitUntil(lambda: load_settings().recent_files == [str(p) for p in reversed(paths)])
-
-    # Choosing an entry from the menu opens it; a deleted file disappears from the menu.
-    paths[2].unlink()
-    entries = recent_entries(window)
-    assert entries == [str(paths[1]), str(paths[0])]
-    action = next(a for a in window.recent_menu.actions() if a.data() == str(paths[0]))
-    action.trigger()
-    assert window.controller.document.name == "config-0"
-    assert recent_entries(window)[0] == str(paths[0])
-
-
-def test_recent_files_keep_at_most_ten(window: MainWindow, tmp_path: Path) -> None:
-    for n in range(12):
-        path = tmp_path / f"c{n}.json"
-        write_document(path, facebook_document())
-        assert window.files.open_path(path)
-    entries = recent_entries(window)
-    assert len(entries) == 10
-    assert entries[0] == str(tmp_path / "c11.json")
-    assert str(tmp_path / "c1.json") not in entries
-
-
 # --- export ------------------------------------------------------------------------------------
 
 
@@ -311,7 +273,7 @@ def test_export_update_body_writes_the_api_json(
     write_document(path, facebook_document())
     assert window.files.open_path(path)
     file_dialogs.will_save(tmp_path / "fb.update-body.json")
-    window.export_actions[ExportKind.UPDATE_BODY].trigger()
+    window.menus.export_actions[ExportKind.UPDATE_BODY].trigger()
     body = json.loads((tmp_path / "fb.update-body.json").read_text())
     assert body == {
         "idSyncConfiguration": [
@@ -329,7 +291,7 @@ def test_export_of_a_body_with_errors_is_refused_with_the_list(
     write_document(path, bad)
     assert window.files.open_path(path)
     dialogs.expect("exportRefusedDialog", QMessageBox.StandardButton.Ok)
-    window.export_actions[ExportKind.CREATE_BODY].trigger()
+    window.menus.export_actions[ExportKind.CREATE_BODY].trigger()
     assert "create body was not exported" in dialogs.seen[0].text
     assert "IDS104" in dialogs.seen[0].informative
     assert list(tmp_path.iterdir()) == [path]
@@ -367,7 +329,7 @@ def test_export_of_a_journey_body_explains_why_not(
         target=JourneyTarget(space_id="spa_1", journey_id="jou_1", step="Send")))
     assert window.files.open_path(path)
     dialogs.expect("exportImpossibleDialog", QMessageBox.StandardButton.Ok)
-    window.export_actions[ExportKind.CREATE_BODY].trigger()
+    window.menus.export_actions[ExportKind.CREATE_BODY].trigger()
     assert "Journey" in dialogs.seen[0].informative
 
 

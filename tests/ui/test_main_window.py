@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app import APP_NAME
@@ -43,15 +43,6 @@ def test_clicking_a_step_shows_its_page(qtbot: QtBot, window: MainWindow) -> Non
         click_step(qtbot, window, step)
         assert window.current_step is step
         assert window.stack.currentWidget() is window.pages[step]
-
-
-def test_ctrl_number_goes_to_each_step(qtbot: QtBot, window: MainWindow) -> None:
-    keys = [Qt.Key.Key_4, Qt.Key.Key_2, Qt.Key.Key_3, Qt.Key.Key_1]
-    steps = (Step.REVIEW, Step.DESTINATION, Step.IDENTIFIERS, Step.TARGET)
-    for key, step in zip(keys, steps, strict=True):
-        qtbot.keyClick(window, key, Qt.KeyboardModifier.ControlModifier)
-        assert window.current_step is step
-        assert window.sidebar.currentRow() == step.position
 
 
 def test_badges_count_each_steps_errors(qtbot: QtBot, window: MainWindow) -> None:
@@ -198,65 +189,6 @@ def test_run_gui_opens_the_file_named_on_the_command_line(
     assert [doc.name for doc in seen] == ["From the command line"]
 
 
-def test_the_segment_menu_sits_before_help_and_push_waits_for_a_connection(
-    window: MainWindow,
-) -> None:
-    titles = [action.text() for action in window.menuBar().actions()]
-    assert titles == ["&File", "&Edit", "&View", "&Segment", "&Help"]
-    assert window.push_actions is not None
-    assert not window.push_actions.push_action.isEnabled()
-    assert "Connect to Segment first" in window.push_actions.push_action.toolTip()
-
-
-def _mnemonic(text: str) -> str | None:
-    """The letter after a single '&' (Alt+letter), or None."""
-    plain = text.replace("&&", "")
-    at = plain.find("&")
-    return plain[at + 1].lower() if 0 <= at < len(plain) - 1 else None
-
-
-def test_no_step_page_takes_a_menus_alt_letter(qtbot: QtBot, window: MainWindow) -> None:
-    """A label or button on a page with Alt+F or Alt+S would take the key from the File or
-    Segment menu while that page is shown: the menu could not be opened by its letter."""
-    from PySide6.QtWidgets import QAbstractButton, QLabel
-
-    menus = {
-        letter
-        for action in window.menuBar().actions()
-        if (letter := _mnemonic(action.text())) is not None
-    }
-    assert {"f", "e", "v", "s", "h"} <= menus
-    taken = []
-    for step, page in window.pages.items():
-        for widget in [*page.findChildren(QLabel), *page.findChildren(QAbstractButton)]:
-            letter = _mnemonic(widget.text())
-            if letter in menus:
-                taken.append((step.value, widget.text()))
-    assert taken == []
-
-
-def test_alt_f_opens_the_file_menu_on_the_destination_step(
-    qtbot: QtBot, window: MainWindow
-) -> None:
-    window.go_to_step(Step.DESTINATION)
-    qtbot.waitUntil(window.pages[Step.DESTINATION].isVisible)
-    # The menu itself, not QAction.menu(): PySide6 6.10.0-6.11.1 wrap that one dead.
-    file_menu = window.file_menu
-    assert window.menuBar().actions()[0] == file_menu.menuAction()
-    QTimer.singleShot(200, file_menu.close)
-    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(file_menu.isVisible, timeout=1000)
-
-
-def test_after_start_every_page_is_built_and_the_window_says_so(
-    qtbot: QtBot, window: MainWindow
-) -> None:
-    with qtbot.waitSignal(window.pagesBuilt, timeout=5000):
-        pass  # the window fixture has started it
-    for step in Step:
-        assert type(window.stack.widget(step.position)) is not QWidget  # no placeholder
-
-
 def test_run_gui_sets_what_start_up_made_aside_from_the_collector(
     qtbot: QtBot, tmp_path: Path, dialogs: DialogDriver
 ) -> None:
@@ -321,27 +253,3 @@ def test_a_failure_while_filling_the_window_ends_the_run_instead_of_hanging(
                 and w.isVisible()]
 
 
-def test_every_page_built_before_the_timer_still_counts_as_all_built(
-    qtbot: QtBot, window: MainWindow
-) -> None:
-    for step in Step:
-        window.go_to_step(step)  # a quick person visits every step at once
-    with qtbot.waitSignal(window.pagesBuilt, timeout=5000):
-        pass
-
-
-def test_the_status_bar_shows_whether_segment_is_connected(
-    qtbot: QtBot, window: MainWindow
-) -> None:
-    from app.segment.endpoints import ConnectionProfile, EndpointKind
-
-    shown = window.connection_button
-    assert shown.isVisible()
-    assert shown.text() == "Not connected to Segment"
-    # The sandbox keeps no token: nothing reaches the keychain.
-    sandbox = ConnectionProfile(EndpointKind.SANDBOX, "http://127.0.0.1:8123")
-    window.segment_session.connect_to(sandbox, "a-token", remember=False)
-    assert shown.text().startswith("● Connected to the local sandbox")
-    assert "127.0.0.1:8123" in shown.text()
-    window.segment_session.sign_out()
-    assert shown.text() == "Not connected to Segment"

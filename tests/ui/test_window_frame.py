@@ -4,6 +4,7 @@ in between loses nothing and breaks nothing."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -133,3 +134,30 @@ def test_the_window_is_opened_without_building_the_command_line_parser() -> None
     names, loaded = done.stdout.splitlines()
     assert "check" in names and "push" in names
     assert loaded == "False False"
+
+
+def test_the_filled_window_loads_no_message_box_until_one_is_shown(tmp_path: Path) -> None:
+    """Seam "first use": QMessageBox's Python type is built when a message box is first
+    shown, not at every start."""
+    script = textwrap.dedent(
+        """
+        import sys
+        from app.catalog import load_catalog
+        from app.ui.application import create_application
+        from app.ui.main_window import MainWindow
+
+        app = create_application()
+        window = MainWindow()
+        window.show()
+        window.populate(load_catalog())
+        window.start([])
+        print("app.ui.dialogs" in sys.modules, "app.segment.client" in sys.modules)
+        window.close()
+        """
+    )
+    env = {**os.environ, "IDSYNC_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["False", "False"]

@@ -9,7 +9,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from app.core.findings import Severity
-from app.ui.identifiers.finding_style import severity_icon, severity_tint
+from app.ui.severity_style import severity_icon, severity_tint
 
 
 class MobileIdsBanner(QFrame):

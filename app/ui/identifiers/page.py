@@ -47,10 +47,10 @@ from app.ui.controller import DocumentController
 from app.ui.finding_detail import FindingDetail
 from app.ui.identifiers.banner import MobileIdsBanner
 from app.ui.identifiers.delegate import IdentifierDelegate
-from app.ui.identifiers.finding_style import severity_icon
 from app.ui.identifiers.table_model import IdentifierTableModel, column_for_field
 from app.ui.identifiers.table_view import IdentifierTableView
-from app.ui.theme import heading_font, secondary_text_color, severity_color
+from app.ui.severity_style import severity_color, severity_icon
+from app.ui.theme import heading_font, secondary_text_color
 from app.ui.widgets import FieldFindings, PageHeader
 
 CELL_HINT = "F2 or typing edits this cell; the arrow keys move; Enter commits, Escape cancels."

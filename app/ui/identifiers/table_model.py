@@ -34,7 +34,7 @@ from app.editor.row_changes import (
     moved_index,
 )
 from app.ui.controller import DocumentController
-from app.ui.identifiers.finding_style import (
+from app.ui.severity_style import (
     findings_tooltip,
     severity_icon,
     severity_tint,

@@ -49,7 +49,8 @@ from app.core.wording import plural
 from app.resources import resource_path
 from app.storage.profiles import ProfileLoadError, read_profile
 from app.ui.controller import DocumentController
-from app.ui.theme import secondary_text_color, severity_color
+from app.ui.severity_style import severity_color
+from app.ui.theme import secondary_text_color
 
 PREFERRED_SAMPLE: Final = "returning-customer.json"
 """Shown first: it has several emails, a mobile ad id and a custom identifier."""

@@ -122,6 +122,7 @@ class PushActions(QObject):
     # The dialogs (and what they bring: the API client, the sandbox) load on first use.
 
     def open_connect(self) -> ConnectDialog:
+        # Seam "first use": the Segment dialogs load when one is opened.
         from app.ui.push.connect_dialog import ConnectDialog
 
         dialog = ConnectDialog(self.session, self.window)
@@ -130,6 +131,7 @@ class PushActions(QObject):
         return dialog
 
     def _connected(self) -> None:
+        # Seam "first use": the Segment dialogs load when one is opened.
         from app.ui.push.connect_dialog import ConnectDialog
 
         dialog = self.dialog
@@ -147,6 +149,7 @@ class PushActions(QObject):
         if not self.session.is_connected:
             self._status(NEEDS_CONNECTION)
             return None
+        # Seam "first use": the Segment dialogs (and httpx) load when one is opened.
         from app.ui.push.picker_dialog import LivePickerDialog
 
         dialog = LivePickerDialog(self.session, self.controller.document, self.window)
@@ -155,6 +158,7 @@ class PushActions(QObject):
         return dialog
 
     def _apply_picked(self) -> None:
+        # Seam "first use": the Segment dialogs load when one is opened.
         from app.push.choice import apply_choice
         from app.ui.push.picker_dialog import LivePickerDialog
 
@@ -171,6 +175,7 @@ class PushActions(QObject):
         if not self.push_action.isEnabled():
             self._status(self.push_action.toolTip())
             return None
+        # Seam "first use": the Segment dialogs (and httpx) load when one is opened.
         from app.ui.push.push_dialog import PushDialog
 
         path = self.controller.path

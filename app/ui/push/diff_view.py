@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 from app.core.diff import RowChange, RowChangeKind, RowFieldChange, describe_row
 from app.core.findings import Severity
 from app.core.model import IdentifierRow, Strategy
-from app.ui.theme import is_dark, secondary_text_color, severity_color
+from app.ui.severity_style import severity_color
+from app.ui.theme import is_dark, secondary_text_color
 
 MARKERS: Final = {
     RowChangeKind.ADDED: "+ Added",

@@ -29,6 +29,7 @@ from app.core.model import IdSyncDocument
 from app.core.plan import PlanAction, PushPlan, make_plan
 from app.core.wording import plural
 from app.push.engine import PushEngine
+from app.push.history import PushHistory
 from app.push.outcome import ReadPlan, Status, Target, TargetOutcome
 from app.push.wording import (
     NOTHING_TO_PUSH,
@@ -45,21 +46,9 @@ from app.ui.push.diff_view import DiffTable
 from app.ui.push.session import SegmentSession
 from app.ui.push.status import StatusLine
 from app.ui.push.worker import Job, JobContext, Worker
-from app.ui.theme import heading_font, severity_color
+from app.ui.severity_style import severity_word
+from app.ui.theme import heading_font
 from app.ui.widgets import CodeView
-
-
-class _SettleOnly:
-    """The plan's history in the window: settles open pushes; keeping new ones is the
-    main window's (through ``PushDialog.pushed``), so it records nothing itself."""
-
-    def record(self, outcome: TargetOutcome) -> str | None:
-        return None
-
-    def settle(self, read: ReadPlan) -> str | None:
-        from app.push.history import settle_pushes
-
-        return settle_pushes(read)
 
 
 class PushStep(IntEnum):
@@ -94,8 +83,9 @@ def _wrapping_label(name: str) -> QLabel:
 
 
 class PushDialog(QDialog):
-    """Plans on open. ``pushed`` is emitted with the TargetOutcome of every push that sent
-    a write (applied, applied but differing, not applied, unknown), for history."""
+    """Plans on open. Every push that sent a write (applied, applied but differing, not
+    applied, unknown) is kept in history by the engine, as in the CLI; ``pushed`` is then
+    emitted with its TargetOutcome (``history_note`` says when it could not be kept)."""
 
     pushed = Signal(object)
 
@@ -332,9 +322,8 @@ class PushDialog(QDialog):
 
         def job(context: JobContext) -> ReadPlan:
             with self.session.new_client(context.cancel) as client:
-                # History settles earlier pushes of unknown outcome with this read; the
-                # window keeps new pushes itself (``pushed``), as the CLI's engine does.
-                engine = PushEngine(client, history=_SettleOnly(), clock=self.session.clock)
+                # History settles earlier pushes of unknown outcome with this read.
+                engine = PushEngine(client, history=PushHistory(), clock=self.session.clock)
                 return engine.read_plan(target)
 
         self._run(job, "plan push", self._plan_ready, self._plan_failed, self._plan_cancelled)
@@ -389,9 +378,9 @@ class PushDialog(QDialog):
         self.plan_tabs.setVisible(not refused)
         self.notes_box.setVisible(bool(plan.notes) and not refused)
         if refused:
-            color = severity_color(Severity.ERROR, self.palette()).name()
+            refused_word = severity_word(Severity.ERROR, self.palette(), "Refused:")
             self.plan_reasons.setText(
-                f"<span style='color:{color}; font-weight:600'>Refused:</span> nothing will be "
+                f"{refused_word} nothing will be "
                 f"sent. Fix these first (they are listed on the Review step too):"
                 + _bullets(plan.reasons)
             )
@@ -468,7 +457,11 @@ class PushDialog(QDialog):
 
         def job(context: JobContext) -> TargetOutcome:
             with self.session.new_client(context.cancel) as client:
-                engine = PushEngine(client, progress=context.report, clock=self.session.clock)
+                # The push is kept in history by the engine, as the CLI's push is.
+                engine = PushEngine(
+                    client, history=PushHistory(), progress=context.report,
+                    clock=self.session.clock,
+                )
                 return engine.push(read)
 
         worker = self._run(job, "push", self._push_done, self._push_failed, self._push_cancelled)

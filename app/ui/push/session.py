@@ -97,6 +97,7 @@ class SegmentSession(QObject):
         """Clients for ``base_url`` and ``token`` (used by Test connection before OK)."""
 
         def make(cancel: CancelToken | None) -> SegmentClient:
+            # Seam "first use": the API client (httpx) loads at the first connection.
             from app.segment.client import SegmentClient
 
             return SegmentClient(
@@ -178,6 +179,7 @@ class SegmentSession(QObject):
         Raises OSError when no loopback port can be opened.
         """
         if self._sandbox is None:
+            # Seam "first use": the sandbox (http.server) loads when it is chosen.
             from app.segment.sandbox import Sandbox
 
             self._sandbox = Sandbox().start()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.findings import Severity
-from app.ui.theme import severity_color
+from app.ui.severity_style import severity_word
 
 
 class StatusKind(str, Enum):
@@ -83,8 +83,8 @@ class StatusLine(QWidget):
         self._show(StatusKind.OK, message, html.escape(message))
 
     def set_error(self, message: str, *, retry: bool = True) -> None:
-        color = severity_color(Severity.ERROR, self.palette()).name()
-        rich = f'<span style="color:{color}; font-weight:600">Error:</span> {html.escape(message)}'
+        word = severity_word(Severity.ERROR, self.palette(), "Error:")
+        rich = f"{word} {html.escape(message)}"
         self._show(StatusKind.ERROR, f"Error: {message}", rich, retry=retry)
 
     def _show(self, kind: StatusKind, plain: str, rich: str, *, retry: bool = False) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu
 
 from app.core.catalog import Catalog
+from app.core.positions import document_positions
 from app.storage.documents import DocumentError, dump_document, write_export
 from app.ui.controller import DocumentController
 
@@ -89,6 +90,7 @@ class ReviewActions(QObject):
         return self.open_folder(Path(chosen)) if chosen else None
 
     def open_folder(self, folder: Path) -> WorkspacePanel:
+        # Seam "first use": the review workspace loads when a folder is opened.
         from app.ui.workspace.panel import WorkspacePanel
 
         if self.panel is None:
@@ -138,6 +140,7 @@ class ReviewActions(QObject):
     # -- compare ------------------------------------------------------------------------------
 
     def open_compare(self) -> CompareDialog:
+        # Seam "first use": Compare loads when it is opened.
         from app.ui.compare_dialog import CompareDialog
 
         if self.compare_dialog is not None:
@@ -152,7 +155,7 @@ class ReviewActions(QObject):
     def current_review(self) -> CheckedFile:
         """The open config as the report shows it: the file's own lines when it is saved
         and unchanged, else the lines it will have when saved."""
-        from app.core.positions import document_positions
+        # Seam "first use": the folder checker loads with the review workspace.
         from app.review.checked import CheckedFile, check_file
 
         controller = self._controller
@@ -174,6 +177,7 @@ class ReviewActions(QObject):
         )
 
     def export_report(self, target: Path | str | None = None) -> Path | None:
+        # Seam "first use": the HTML report loads when one is exported.
         from app.review.report_html import render_report
         from app.ui.workspace.panel import REPORT_FILTER
 
@@ -196,6 +200,7 @@ class ReviewActions(QObject):
         try:
             write_export(out, html.encode("utf-8"))
         except DocumentError as error:
+            # Seam "first use": the message boxes load when one is first shown.
             from app.ui import dialogs
 
             dialogs.show_export_error(self._window, out, error.reason)

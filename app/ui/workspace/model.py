@@ -27,7 +27,8 @@ from PySide6.QtWidgets import QApplication
 from app.core.findings import Severity
 from app.core.model import AudienceTarget, IdSyncDocument
 from app.review.checked import CheckedFile
-from app.ui.theme import secondary_text_color, severity_color
+from app.ui.severity_style import severity_color
+from app.ui.theme import secondary_text_color
 
 SORT_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 PATH_ROLE: Final = Qt.ItemDataRole.UserRole + 2

@@ -107,7 +107,7 @@ def test_tint_differs_for_light_and_dark_palettes(qapp) -> None:
     from PySide6.QtGui import QColor, QPalette
 
     from app.core.findings import Severity
-    from app.ui.identifiers.finding_style import severity_tint
+    from app.ui.severity_style import severity_tint
 
     light, dark = QPalette(QColor("#f0f0f0")), QPalette(QColor("#202020"))
     light.setColor(QPalette.ColorRole.Base, QColor("white"))

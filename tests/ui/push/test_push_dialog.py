@@ -17,6 +17,7 @@ from app.core.model import IdSyncDocument, Strategy
 from app.core.rules import validate
 from app.push.outcome import TargetOutcome
 from app.segment.sandbox import Sandbox
+from app.storage.history import HistoryEntry, HistoryEvent, HistoryStore
 from app.ui.controller import DocumentController
 from app.ui.push.actions import PushActions
 from app.ui.push.push_dialog import NOTHING_TO_PUSH, PushDialog, PushStep
@@ -531,31 +532,50 @@ def test_the_window_and_the_cli_say_the_same_about_the_same_push(
 
     assert window_text == cli_text
     assert "✓ Live configuration matches" in window_text[1]
+    # One recording route: both pushes are kept alike, with the same outcome.
+    window_entry, cli_entry = pushes()
+    assert window_entry.detail == cli_entry.detail
+    assert cli_entry.detail.endswith(": applied and verified")
+    assert HistoryStore().load(window_entry) == HistoryStore().load(cli_entry) == doc
+
+
+def test_a_push_history_cannot_keep_is_said_in_the_result_as_in_the_cli(
+    qtbot: QtBot,
+    connected_session: SegmentSession,
+    live_sandbox: Sandbox,
+    catalog: Catalog,
+) -> None:
+    from app.storage.paths import history_database
+
+    folder = history_database().parent
+    for leftover in folder.iterdir():
+        leftover.unlink()
+    folder.rmdir()
+    folder.write_text("a file where the state folder should be", encoding="utf-8")
+    doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
+    wait_plan(qtbot, dialog)
+    with qtbot.waitSignal(dialog.pushed, timeout=10000) as pushed:
+        confirm_and_push(qtbot, dialog)
+    wait_result(qtbot, dialog)
+    outcome = pushed.args[0]
+    assert isinstance(outcome, TargetOutcome)
+    assert outcome.history_note is not None
+    assert "History could not keep this version" in outcome.history_note
+    assert outcome.history_note in dialog.result_text.text()
+    assert live_sandbox.count(method="PATCH") == 1
 
 
 # -- outcomes with no blind spots -------------------------------------------------------
 
 
+def pushes() -> list[HistoryEntry]:
+    """The pushes kept in history, newest first."""
+    return [e for e in HistoryStore().entries() if e.event is HistoryEvent.PUSH]
+
+
 def push_results() -> list[str]:
-    from app.storage.history import HistoryEvent, HistoryStore
-
-    return [
-        e.detail.rpartition(": ")[2]
-        for e in HistoryStore().entries()
-        if e.event is HistoryEvent.PUSH
-    ]
-
-
-def recorded_dialog(
-    qtbot: QtBot, session: SegmentSession, doc: IdSyncDocument, catalog: Catalog
-) -> PushDialog:
-    """The dialog with its pushes kept as the main window keeps them."""
-    from app.ui.history_recorder import HistoryRecorder
-
-    dialog = open_push(qtbot, session, doc, validate(doc, catalog))
-    recorder = HistoryRecorder(dialog)
-    dialog.pushed.connect(recorder.record_push)
-    return dialog
+    return [e.detail.rpartition(": ")[2] for e in pushes()]
 
 
 def test_segment_storing_other_rows_is_said_to_differ_and_kept_so(
@@ -563,7 +583,7 @@ def test_segment_storing_other_rows_is_said_to_differ_and_kept_so(
 ) -> None:
     live_sandbox.store_other_rows([{"externalId": "email", "strategy": "all"}], method="PATCH")
     doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
-    dialog = recorded_dialog(qtbot, connected_session, doc, catalog)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
     wait_plan(qtbot, dialog)
     with qtbot.waitSignal(dialog.pushed, timeout=10000):
         confirm_and_push(qtbot, dialog)
@@ -584,7 +604,7 @@ def test_a_late_apply_after_a_504_is_found_by_the_retry_not_connected_twice(
 ) -> None:
     live_sandbox.apply_late(method="POST", status=504, after_requests=2)
     doc = iterable_document("aud_churn_risk", FIRST_EMAIL_ROWS)
-    dialog = recorded_dialog(qtbot, connected_session, doc, catalog)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
     wait_plan(qtbot, dialog)
     confirm_and_push(qtbot, dialog)
     wait_result(qtbot, dialog)
@@ -616,7 +636,7 @@ def test_an_unknown_push_is_kept_then_settled_in_place_by_the_next_plan(
         lambda state: live_sandbox.fail_next(10, status=500, method="GET"), method="GET", count=2
     )
     doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
-    dialog = recorded_dialog(qtbot, connected_session, doc, catalog)
+    dialog = open_push(qtbot, connected_session, doc, validate(doc, catalog))
     wait_plan(qtbot, dialog)
     confirm_and_push(qtbot, dialog)
     wait_result(qtbot, dialog)

@@ -1,4 +1,5 @@
-"""The window remembers where it last connected (never the token) for the next run."""
+"""The window's Segment side: the Segment menu, the status bar's connection button, and
+the connection remembered between runs (never the token)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from app.core.catalog import Catalog
 from app.segment.endpoints import EndpointKind
 from app.segment.sandbox import Sandbox
 from app.storage.settings import load_settings, settings_path
+from app.ui.main_window import MainWindow
 from app.ui.push.connect_dialog import ConnectDialog
 from tests.helpers.connect import type_into, use_custom_url
 from tests.helpers.keyrings import MemoryKeyring
@@ -16,9 +18,36 @@ from tests.helpers.push_support import click
 from tests.helpers.windows import close_window, open_window
 
 pytest_plugins = ("tests.helpers.push_support",)
-pytestmark = pytest.mark.usefixtures("token_guard")
 
 
+def test_the_segment_menu_sits_before_help_and_push_waits_for_a_connection(
+    window: MainWindow,
+) -> None:
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles == ["&File", "&Edit", "&View", "&Segment", "&Help"]
+    assert window.push_actions is not None
+    assert not window.push_actions.push_action.isEnabled()
+    assert "Connect to Segment first" in window.push_actions.push_action.toolTip()
+
+
+def test_the_status_bar_shows_whether_segment_is_connected(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from app.segment.endpoints import ConnectionProfile, EndpointKind
+
+    shown = window.connection_button
+    assert shown.isVisible()
+    assert shown.text() == "Not connected to Segment"
+    # The sandbox keeps no token: nothing reaches the keychain.
+    sandbox = ConnectionProfile(EndpointKind.SANDBOX, "http://127.0.0.1:8123")
+    window.segment_session.connect_to(sandbox, "a-token", remember=False)
+    assert shown.text().startswith("● Connected to the local sandbox")
+    assert "127.0.0.1:8123" in shown.text()
+    window.segment_session.sign_out()
+    assert shown.text() == "Not connected to Segment"
+
+
+@pytest.mark.usefixtures("token_guard")
 def test_next_run_offers_the_last_endpoint_and_keeps_no_token_in_settings(
     qtbot: QtBot, catalog: Catalog, live_sandbox: Sandbox, memory_keyring: MemoryKeyring
 ) -> None:
@@ -49,6 +78,7 @@ def test_next_run_offers_the_last_endpoint_and_keeps_no_token_in_settings(
     close_window(second)
 
 
+@pytest.mark.usefixtures("token_guard")
 def test_a_hand_edited_endpoint_falls_back_to_the_us_region(
     qtbot: QtBot, catalog: Catalog, live_sandbox: Sandbox
 ) -> None:
@@ -63,3 +93,4 @@ def test_a_hand_edited_endpoint_falls_back_to_the_us_region(
     assert isinstance(dialog, ConnectDialog)
     assert dialog.kind is EndpointKind.US
     close_window(window)
+

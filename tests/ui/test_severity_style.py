@@ -1,4 +1,5 @@
-"""Painted icons: severity icons are painted once per colour and follow palette changes."""
+"""How a severity looks: icons painted once per colour that follow palette changes, the
+word in its colour, and count badges that tell errors from warnings by shape."""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ import pytest
 from PySide6.QtGui import QColor, QPalette
 
 from app.core.findings import Severity
-from app.ui.icons import severity_icon
-from app.ui.theme import severity_color
+from app.ui.severity_style import count_badge, severity_color, severity_icon, severity_word
 
 LIGHT = QPalette(QColor("#f0f0f0"))
 DARK = QPalette(QColor("#202020"))
@@ -36,3 +36,28 @@ def test_a_palette_with_other_colours_gets_icons_in_those_colours(qapp: object) 
     assert _centre_colour(Severity.ERROR, DARK) == severity_color(Severity.ERROR, DARK)
     # Severities never share an icon, even where they might share a colour.
     assert severity_icon(Severity.WARNING, LIGHT).cacheKey() != on_light.cacheKey()
+
+
+def test_the_word_of_a_severity_is_its_colour_and_bold_and_escaped(qapp: object) -> None:
+    colour = severity_color(Severity.WARNING, DARK).name()
+    assert severity_word(Severity.WARNING, DARK) == (
+        f'<span style="color:{colour}; font-weight:600">Warning</span>'
+    )
+    assert ">Refused &lt;now&gt;:<" in severity_word(Severity.ERROR, LIGHT, "Refused <now>:")
+
+
+@pytest.mark.parametrize("selected", [False, True])
+def test_an_error_badge_is_filled_and_a_warning_badge_an_outline(
+    qapp: object, selected: bool
+) -> None:
+    error = count_badge(Severity.ERROR, LIGHT, selected)
+    assert error.fill == severity_color(Severity.ERROR, LIGHT)
+    assert error.text != error.fill  # readable on its own colour
+    warning = count_badge(Severity.WARNING, LIGHT, selected)
+    assert warning.fill is None
+    expected = (
+        LIGHT.color(QPalette.ColorRole.HighlightedText)
+        if selected
+        else severity_color(Severity.WARNING, LIGHT)
+    )
+    assert warning.edge == warning.text == expected
