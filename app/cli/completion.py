@@ -23,6 +23,7 @@ from app.cli.parser_facts import Command, Option, commands, options
 def _offered(option: Option) -> tuple[str, ...]:
     """The values to offer after ``option``: its choices, or every rule code (and ALL)."""
     if option.metavar == RULE_CODES:
+        # Seam "command": the rule table, only for the completion script.
         from app.core.rules.codes import RULES
         from app.review.selection import ALL
 

@@ -23,7 +23,10 @@ from typing import Any, Final
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from app.cli.output import PROG
+from app.core.positions import describe, field_name
+from app.review.checked import reviewed_folder
 from app.review.selection import RuleSelection, normalise, unknown
+from app.storage.bounded import ReadError, decode_utf8, read_bytes
 
 CONFIG_FILE: Final = "idsync.toml"
 PYPROJECT: Final = "pyproject.toml"
@@ -87,8 +90,6 @@ def _refuse_unknown(codes: Sequence[str], known: Sequence[str], where: str) -> N
 def _start_folder(paths: Sequence[str]) -> Path:
     """The folder the checked paths share (a folder itself, a file's parent, the current
     folder for stdin); the current folder when they share none."""
-    from app.review.checked import reviewed_folder
-
     return reviewed_folder(paths) or Path.cwd()
 
 
@@ -132,8 +133,6 @@ def read_config(path: Path) -> CheckSettings:
 
 
 def _first_problem(error: ValidationError) -> str:
-    from app.core.positions import describe, field_name
-
     detail = error.errors(include_url=False)[0]
     key = field_name(detail["loc"]) or "the table"
     kind = detail["type"]
@@ -145,8 +144,6 @@ def _first_problem(error: ValidationError) -> str:
 
 
 def _load(path: Path) -> dict[str, Any]:
-    from app.storage.bounded import ReadError, decode_utf8, read_bytes
-
     try:
         text = decode_utf8(read_bytes(path, MAX_CONFIG_BYTES))
     except ReadError as exc:
@@ -161,10 +158,12 @@ def _load(path: Path) -> dict[str, Any]:
 
 def _toml_reader() -> Any:
     if sys.version_info >= (3, 11):
+        # Seam "platform": tomllib is in Python's library from 3.11 on.
         import tomllib
 
         return tomllib
-    try:  # Python 3.10: the same module, as tomli (pytest and pip bring it)
+    try:  # Python 3.10: the same module, as tomli (a dependency there)
+        # Seam "platform": tomli stands in for tomllib before 3.11.
         import tomli
     except ModuleNotFoundError:
         raise ConfigError(

@@ -47,6 +47,7 @@ def check(args: argparse.Namespace) -> int:
     errors so and keeps warnings and notes for after them), so a folder of any size runs
     in flat memory; json, sarif and --report need every result first and keep only
     findings (the report also the documents)."""
+    # Seam "command": only this command or output format needs it.
     from app.cli.common import load_catalog_or_none
 
     return run_check(
@@ -62,6 +63,7 @@ def run_check(
     load_catalog: LoadCatalog,
     error: Write = error,
 ) -> int:
+    # Seam "command": check's options and the rule table, for check only.
     from app.cli.config import ConfigError, check_options
     from app.core.rules.codes import RULES
 
@@ -101,6 +103,7 @@ def run_check(
             files, catalog, render, quiet=args.quiet, jobs=jobs, selection=selection
         )
     if args.format == "github":
+        # Seam "command": only this command or output format needs it.
         from app.review.annotations import github_commands
 
         # Errors first: GitHub shows the first few annotations of each kind in a step.
@@ -125,6 +128,7 @@ def run_check(
     if args.format == "json":
         out(json.dumps(_check_json(shown, unreadable), indent=2, ensure_ascii=False))
     elif args.format == "sarif":
+        # Seam "command": only this command or output format needs it.
         from app.review.annotations import sarif_log
 
         out(json.dumps(sarif_log(shown, missing), indent=2, ensure_ascii=False))
@@ -138,6 +142,7 @@ def run_check(
     elif args.format == "github":
         notices = len(notes_last)
         if collect:  # with --report: every result is at hand, in the same order
+            # Seam "command": only this command or output format needs it.
             from app.review.annotations import github_commands
 
             for line in github_commands(shown, ()):
@@ -214,6 +219,7 @@ def _text_report(results: Sequence[CheckedFile]) -> Report:
 
 
 def _github_report(results: Sequence[CheckedFile]) -> Report:
+    # Seam "command": only this command or output format needs it.
     from app.review.annotations import file_annotations
 
     annotated = [file_annotations(result) for result in results]
@@ -322,6 +328,7 @@ def _write_report(
     *,
     base: Sequence[str],
 ) -> int:
+    # Seam "command": only this command or output format needs it.
     from app.review.report_html import render_report
 
     html = render_report(
@@ -374,7 +381,10 @@ def run_diff(args: argparse.Namespace, *, out: Write, report: Write, error: Writ
             return EXIT_UNREADABLE
         old_label, new_label = args.old, args.new
         before, after = old_doc, new_doc
+    # Seam "command": only this command or output format needs it.
     from app.core.diff import diff_documents
+
+    # Seam "command": only this command or output format needs it.
     from app.review.compare import diff_json
 
     difference = diff_documents(before, after)
@@ -391,10 +401,19 @@ def _read_live(
     args: argparse.Namespace, doc: IdSyncDocument, error: Write
 ) -> tuple[IdSyncDocument, str] | int:
     """The live side, or the exit code after saying why it cannot be read."""
+    # Seam "command": only this command or output format needs it.
     from app.review.compare import LiveCompareError, live_ids, read_live_side
+
+    # Seam "command": only this command or output format needs it.
     from app.segment.client import SegmentClient
+
+    # Seam "command": only this command or output format needs it.
     from app.segment.errors import SegmentError
+
+    # Seam "command": only this command or output format needs it.
     from app.segment.regions import resolve_base_url
+
+    # Seam "command": only this command or output format needs it.
     from app.storage.secrets import TOKEN_ENV_VAR, TokenStore
 
     if args.timeout <= 0:
