@@ -3,7 +3,7 @@ like ``idsync --self-test``.
 
 The window is 1280x800 (the app's default size) with a ``QLabel`` as its central widget.
 Prints one JSON line: ``first_paint_s``, seconds from process start to the first paint of
-any widget of the window, on the self-test's own clock (``app/ui/self_test_clock.py``,
+any widget of the window, on the self-test's own clock (``app/idsync/ui/self_test_clock.py``,
 loaded first, as the self-test loads it), and ``rss_mb`` at that paint. The process quits
 right after its first paint; startup.py takes its peak RSS from the kernel.
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-# First, as in app.ui.self_test: the clock the app's times are read on.
-from app.ui.self_test_clock import seconds_since_start  # isort: skip
+# First, as in idsync.ui.self_test: the clock the app's times are read on.
+from idsync.ui.self_test_clock import seconds_since_start  # isort: skip
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget

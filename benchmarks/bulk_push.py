@@ -23,19 +23,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from figures import absolute_figure, ratio_figure, report
 
-from app.core.model import (
+from idsync.core.model import (
     AudienceTarget,
     DestinationRef,
     IdentifierRow,
     IdSyncDocument,
     Strategy,
 )
-from app.push.engine import PushEngine
-from app.push.outcome import Status, Target
-from app.segment.client import SegmentClient
-from app.segment.ratelimit import RateLimiter, minimum_duration
-from app.segment.sandbox import Sandbox
-from app.segment.sandbox.state import EXAMPLE_SPACE
+from idsync.push.engine import PushEngine
+from idsync.push.outcome import Status, Target
+from idsync.segment.client import SegmentClient
+from idsync.segment.ratelimit import RateLimiter, minimum_duration
+from idsync.segment.sandbox import Sandbox
+from idsync.segment.sandbox.state import EXAMPLE_SPACE
 
 TEMPLATE_ROWS = (
     IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST),

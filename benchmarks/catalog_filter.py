@@ -30,8 +30,8 @@ from PySide6.QtCore import QSortFilterProxyModel, QStringListModel, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QListView, QVBoxLayout, QWidget
 
-from app.catalog import load_catalog
-from app.core.catalog import Catalog
+from idsync.catalog import load_catalog
+from idsync.core.catalog import Catalog
 
 TYPED = "google ads"
 NAME = "catalog_filter.py"
@@ -88,8 +88,8 @@ def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     catalog = big_catalog(args.size)
 
-    from app.ui.controller import DocumentController
-    from app.ui.pages.destination import DestinationPage
+    from idsync.ui.controller import DocumentController
+    from idsync.ui.pages.destination import DestinationPage
 
     def page() -> tuple[QWidget, QLineEdit, QListView]:
         widget = DestinationPage(DocumentController(lambda _doc: []), catalog)

@@ -94,7 +94,7 @@ def main() -> int:
     args = parser.parse_args()
     compile_app()
     extra = args.large - args.small
-    check = [sys.executable, "-m", "app", "check", "-q"]
+    check = [sys.executable, "-m", "idsync", "check", "-q"]
     base = [sys.executable, "-c", BASELINE]
     base_per, check_per, base_wall, check_wall = [], [], [], []
     peak_small, peak_large, peak_ratio = [], [], []

@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.catalog import load_catalog
-from app.core.rules import validate
-from app.resources import resource_path
-from app.storage.documents import parse_document
+from idsync.catalog import load_catalog
+from idsync.core.rules import validate
+from idsync.resources import resource_path
+from idsync.storage.documents import parse_document
 
 
 def _best_of(runs: int, work: Callable[[], object]) -> float:

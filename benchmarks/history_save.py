@@ -26,15 +26,15 @@ os.environ.setdefault("IDSYNC_HOME", tempfile.mkdtemp(prefix="idsync-bench-"))
 
 from figures import absolute_figure, ratio_figure, report
 
-from app.core.model import (
+from idsync.core.model import (
     AudienceTarget,
     DestinationRef,
     IdentifierRow,
     IdSyncDocument,
     Strategy,
 )
-from app.storage.atomic import atomic_write_bytes
-from app.storage.history import HistoryStore, history_key
+from idsync.storage.atomic import atomic_write_bytes
+from idsync.storage.history import HistoryStore, history_key
 from tests.helpers.history import write_legacy_entry
 
 START = datetime(2025, 1, 1, tzinfo=timezone.utc)

@@ -94,7 +94,7 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=600.0)
     args = parser.parse_args()
     # A run stopped by the timeout exits 124 (coreutils' timeout).
-    idsync = ["timeout", str(args.timeout), sys.executable, "-m", "app"]
+    idsync = ["timeout", str(args.timeout), sys.executable, "-m", "idsync"]
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         for count in args.rows:

@@ -2,7 +2,7 @@
 
 - The window: ``idsync --self-test FILE`` against a bare PySide6 ``QMainWindow``
   (benchmarks/bare_window.py), both in their own process, offscreen. First paint and
-  ready are seconds from process start on the same clock (``app/ui/self_test_clock.py``):
+  ready are seconds from process start on the same clock (``app/idsync/ui/self_test_clock.py``):
   the app's first paint and its ready (FILE opened, validated, painted) are each divided
   by the bare window's first paint. Peak RSS is the kernel's figure for each whole
   process (``wait4``), the app's against the bare window's.
@@ -40,11 +40,11 @@ NAME = "startup.py"
 
 COMMANDS: dict[str, list[str]] = {
     "bare": [PYTHON, str(HERE / "bare_window.py")],
-    "self_test": [PYTHON, "-m", "app", "--self-test", str(EXAMPLE)],
+    "self_test": [PYTHON, "-m", "idsync", "--self-test", str(EXAMPLE)],
     "pydantic": [PYTHON, "-c", "from pydantic import BaseModel"],
-    "help": [PYTHON, "-m", "app", "--help"],
+    "help": [PYTHON, "-m", "idsync", "--help"],
     "strict_check": [PYTHON, str(HERE / "strict_check.py"), str(EXAMPLE)],
-    "check": [PYTHON, "-m", "app", "check", str(EXAMPLE)],
+    "check": [PYTHON, "-m", "idsync", "check", str(EXAMPLE)],
 }
 
 

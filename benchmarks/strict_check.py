@@ -1,7 +1,7 @@
 """The baseline of ``idsync check FILE``: the least a checker written with pydantic does.
 
 It reads the file and validates it with strict pydantic models of the document's shape
-(a copy of every field of ``app.core.model.IdSyncDocument`` and its parts: the same
+(a copy of every field of ``idsync.core.model.IdSyncDocument`` and its parts: the same
 types, defaults, enums and discriminated target; frozen, strict, ``extra="forbid"``),
 then prints one line: the file and "ok", or pydantic's own error. It imports nothing from
 the app. No rules, no catalog, no positions: what ``idsync check`` does beyond this is

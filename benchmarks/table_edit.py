@@ -24,9 +24,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QTableWidget, QTableWidgetItem
 
-from app.catalog import load_catalog
-from app.resources import resource_path
-from app.storage.documents import read_document
+from idsync.catalog import load_catalog
+from idsync.resources import resource_path
+from idsync.storage.documents import read_document
 
 VALUES = ("EMAIL", "EXTERN_ID")  # one valid, one a wrong mapping: findings come and go
 
@@ -45,8 +45,8 @@ def main() -> int:
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv)
 
-    from app.editor.steps import Step
-    from app.ui.main_window import MainWindow
+    from idsync.editor.steps import Step
+    from idsync.ui.main_window import MainWindow
 
     window = MainWindow(load_catalog())
     window.resize(1280, 800)

@@ -18,8 +18,8 @@ started=$(date +%s)
 PYTHON=${PYTHON:-python3}
 LOCK=requirements/frozen.txt
 
-version=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' app/__init__.py)
-[ -n "$version" ] || { echo "build.sh: no __version__ in app/__init__.py" >&2; exit 1; }
+version=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' app/idsync/__init__.py)
+[ -n "$version" ] || { echo "build.sh: no __version__ in app/idsync/__init__.py" >&2; exit 1; }
 case "$(uname -s)" in
   Linux) os=linux ;;
   Darwin) os=macos ;;
@@ -54,11 +54,11 @@ bundle=$work/dist/idsync
 # Everything loaded at run time must be in the bundle.
 internal=$bundle/_internal
 for needed in \
-  app/resources/catalog/destinations.json app/resources/catalog/identifiers.json \
-  app/resources/examples/facebook-custom-audiences.json \
-  app/resources/profiles/returning-customer.json \
-  app/resources/icons/hicolor/256x256/apps/io.github.idsync_configurator.IdSyncConfigurator.png \
-  app/resources/desktop/io.github.idsync_configurator.IdSyncConfigurator.desktop \
+  idsync/resources/catalog/destinations.json idsync/resources/catalog/identifiers.json \
+  idsync/resources/examples/facebook-custom-audiences.json \
+  idsync/resources/profiles/returning-customer.json \
+  idsync/resources/icons/hicolor/256x256/apps/io.github.idsync_configurator.IdSyncConfigurator.png \
+  idsync/resources/desktop/io.github.idsync_configurator.IdSyncConfigurator.desktop \
   PySide6/Qt/plugins/platforms/libqoffscreen.so PySide6/Qt/plugins/platforms/libqxcb.so; do
   [ -e "$internal/$needed" ] || [ "$os" != linux ] || {
     echo "build.sh: the bundle lacks $needed" >&2; exit 1; }
@@ -68,8 +68,8 @@ ls -d "$internal"/keyring-*.dist-info >/dev/null 2>&1 || {
   exit 1; }
 modules=$("$env_dir/bin/pyi-archive_viewer" -r -b "$bundle/idsync")
 for module in keyring.backends.SecretService keyring.backends.macOS keyring.backends.Windows \
-  app.ui.application app.ui.self_test app.cli.push app.cli.review app.cli.documents \
-  app.segment.sandbox app.cli.desktop; do
+  idsync.ui.application idsync.ui.self_test idsync.cli.push idsync.cli.review idsync.cli.documents \
+  idsync.segment.sandbox idsync.cli.desktop; do
   grep -qx " *$module" <<<"$modules" || { echo "build.sh: the bundle lacks $module" >&2; exit 1; }
 done
 
@@ -98,7 +98,7 @@ try=$(mktemp -d)
 trap 'rm -rf "$try"' EXIT
 tar -C "$try" -xzf "$archive"
 app_dir=$try/$name
-examples=$app_dir/_internal/app/resources/examples
+examples=$app_dir/_internal/idsync/resources/examples
 cd "$try"  # away from the source tree
 # A clean environment: no source tree on any path, a throwaway home, Qt offscreen.
 run() {

@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.cli.manpage import render  # noqa: E402
-from app.cli.parser import build_parser  # noqa: E402
+from idsync.cli.manpage import render  # noqa: E402
+from idsync.cli.parser import build_parser  # noqa: E402
 
 MANPAGE = ROOT / "docs" / "man" / "idsync.1"
 

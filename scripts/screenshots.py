@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from app.core.model import IdSyncDocument
+    from idsync.core.model import IdSyncDocument
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZE = (1280, 800)
@@ -29,7 +29,7 @@ SHOTS = {
 
 def facebook_document() -> IdSyncDocument:
     # Imported here: main() sets up the environment before the app is imported.
-    from app.core.model import (
+    from idsync.core.model import (
         AudienceTarget,
         DestinationRef,
         IdentifierRow,
@@ -67,11 +67,11 @@ def main(argv: list[str]) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from app.catalog import load_catalog
-    from app.editor.steps import Step
-    from app.storage.settings import Settings
-    from app.ui.application import create_application
-    from app.ui.main_window import MainWindow
+    from idsync.catalog import load_catalog
+    from idsync.editor.steps import Step
+    from idsync.storage.settings import Settings
+    from idsync.ui.application import create_application
+    from idsync.ui.main_window import MainWindow
 
     output = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
     output.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from app.storage.damage import take_reports
+from idsync.storage.damage import take_reports
 
 # Helpers assert too (a failed check inside one should say what differed); register them
 # for rewriting before any test module imports one.

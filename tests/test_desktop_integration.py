@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from app import DESKTOP_ID, HOMEPAGE, __version__
+from idsync import DESKTOP_ID, HOMEPAGE, __version__
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGING = ROOT / "packaging"
@@ -103,7 +103,7 @@ def test_one_id_names_the_entry_the_component_the_icon_the_mime_file_and_the_fla
 def test_qt_is_told_the_desktop_file_name() -> None:
     # A child process: pytest-qt's QApplication here was not made by create_application.
     script = (
-        "from app.ui.application import create_application;"
+        "from idsync.ui.application import create_application;"
         "print(create_application([]).desktopFileName())"
     )
     result = subprocess.run(

@@ -13,25 +13,25 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = ROOT / "app"
-FORBIDDEN_IN_CORE = ("PySide6", "shiboken6", "app.ui", "app.editor", "app.storage",
-                     "app.segment", "app.catalog", "app.push", "app.cli", "httpx")
+APP = ROOT / "app" / "idsync"
+FORBIDDEN_IN_CORE = ("PySide6", "shiboken6", "idsync.ui", "idsync.editor", "idsync.storage",
+                     "idsync.segment", "idsync.catalog", "idsync.push", "idsync.cli", "httpx")
 
 HEADLESS_RUN = textwrap.dedent(
     """
     import importlib, json, pkgutil, sys
-    import app
+    import idsync
 
     imported = []
-    for package in ("app.core", "app.editor", "app.catalog", "app.storage", "app.segment",
-                    "app.push", "app.cli"):
+    for package in ("idsync.core", "idsync.editor", "idsync.catalog", "idsync.storage",
+                    "idsync.segment", "idsync.push", "idsync.cli"):
         module = importlib.import_module(package)
         for info in pkgutil.walk_packages(module.__path__, package + "."):
             importlib.import_module(info.name)
             imported.append(info.name)
-    import app.cli
+    import idsync.cli
 
-    code = app.cli.main(["check", "--quiet", sys.argv[1]])
+    code = idsync.cli.main(["check", "--quiet", sys.argv[1]])
     print(json.dumps({
         "code": code,
         "imported": imported,
@@ -56,8 +56,8 @@ def test_headless_modules_and_check_do_not_load_qt(tmp_path: Path) -> None:
     assert completed.returncode == 0, completed.stderr
     report = json.loads(completed.stdout.splitlines()[-1])
     assert report["code"] == 1, "the check itself ran and found the IDS104 error"
-    assert "app.core.model" in report["imported"]
-    assert "app.storage.documents" in report["imported"]
+    assert "idsync.core.model" in report["imported"]
+    assert "idsync.storage.documents" in report["imported"]
     assert report["qt"] == []
 
 
@@ -105,16 +105,18 @@ def test_core_imports_nothing_outward(path: Path) -> None:
 # ui. The editor's view-models stand on the domain alone: no Qt, no adapter.
 
 QT = ("PySide6", "shiboken6")
-OUTER = ("app.push", "app.cli", "app.ui")
+OUTER = ("idsync.push", "idsync.cli", "idsync.ui")
 LAYER_FORBIDS: dict[str, tuple[str, ...]] = {
-    "editor": (*QT, "httpx", "app.catalog", "app.storage", "app.segment", "app.review",
+    "editor": (*QT, "httpx", "idsync.catalog", "idsync.storage", "idsync.segment", "idsync.review",
                *OUTER),
-    "catalog": (*QT, "app.editor", "app.segment", *OUTER),
-    "storage": (*QT, "app.editor", "app.segment", "app.catalog", "app.core.plan", *OUTER),
-    "segment": (*QT, "app.editor", "app.storage", "app.catalog", "app.core", *OUTER),
-    "push": (*QT, "app.editor", "app.cli", "app.ui"),
-    "review": (*QT, "app.editor", "app.cli", "app.ui", "app.push"),
-    "ui": ("app.cli",),
+    "catalog": (*QT, "idsync.editor", "idsync.segment", *OUTER),
+    "storage": (
+        *QT, "idsync.editor", "idsync.segment", "idsync.catalog", "idsync.core.plan", *OUTER
+    ),
+    "segment": (*QT, "idsync.editor", "idsync.storage", "idsync.catalog", "idsync.core", *OUTER),
+    "push": (*QT, "idsync.editor", "idsync.cli", "idsync.ui"),
+    "review": (*QT, "idsync.editor", "idsync.cli", "idsync.ui", "idsync.push"),
+    "ui": ("idsync.cli",),
 }
 
 
@@ -149,11 +151,11 @@ CLI_FILES = sorted(APP.joinpath("cli").rglob("*.py"))
 @pytest.mark.parametrize("path", CLI_FILES, ids=lambda p: str(p.relative_to(APP)))
 def test_cli_imports_qt_only_to_launch_the_window(path: Path) -> None:
     top = [module for _, module in _imports(path, top_level_only=True)]
-    assert [m for m in top if _matches(m, (*QT, "app.ui"))] == []
+    assert [m for m in top if _matches(m, (*QT, "idsync.ui"))] == []
     later = {module for _, module in _imports(path)} - set(top)
     # Inside functions: only the window and its self-test, which are the point of launching.
-    assert {m for m in later if _matches(m, (*QT, "app.ui"))} <= {
-        "app.ui.application", "app.ui.self_test"
+    assert {m for m in later if _matches(m, (*QT, "idsync.ui"))} <= {
+        "idsync.ui.application", "idsync.ui.self_test"
     }
 
 
@@ -162,17 +164,17 @@ def test_the_scan_catches_outward_imports_in_any_form(tmp_path: Path) -> None:
     sample.write_text(
         "from PySide6 import QtCore\n"
         "import httpx\n"
-        "from app.core import model\n"
+        "from idsync.core import model\n"
         "def later():\n"
         "    from ...storage import documents\n"
         "    import shiboken6.Shiboken\n"
         "from . import codes\n"
     )
-    modules = [module for _, module in _imports(sample, "app.core.rules")]
+    modules = [module for _, module in _imports(sample, "idsync.core.rules")]
     assert sorted(m for m in modules if _is_forbidden(m)) == [
-        "PySide6", "app.storage", "httpx", "shiboken6.Shiboken"
+        "PySide6", "httpx", "idsync.storage", "shiboken6.Shiboken"
     ]
-    assert "app.core.rules" in modules
+    assert "idsync.core.rules" in modules
 
 
 # --- the core does no I/O ------------------------------------------------------------------
@@ -230,7 +232,7 @@ def test_the_io_scan_catches_imports_and_open(tmp_path: Path) -> None:
         "        return handle.read(), Path.open\n"
         "text = json.dumps({'open': 1})\n"
     )
-    assert _io_uses(sample, "app.core") == [
+    assert _io_uses(sample, "idsync.core") == [
         "line 1: import os.path",
         "line 2: import pathlib",
         "line 3: import io",
@@ -308,8 +310,8 @@ def test_the_seam_scan_catches_an_unnamed_import() -> None:
     source = (
         "def named():\n"
         '    # Seam "first use": loads when opened.\n'
-        "    from app.ui import about\n"
-        "    from app.ui import dialogs\n"
+        "    from idsync.ui import about\n"
+        "    from idsync.ui import dialogs\n"
         "\n"
         "def unknown():\n"
         '    # Seam "someday": not in the table.\n'

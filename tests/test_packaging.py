@@ -22,7 +22,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from app import DESKTOP_ID, HOMEPAGE, __version__
+from idsync import DESKTOP_ID, HOMEPAGE, __version__
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIREMENTS = ROOT / "requirements"
@@ -45,18 +45,25 @@ def test_wheel_contains_catalog_examples_and_entry_point(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-        assert "idsync = app.cli:run" in archive.read(entry_points).decode()
-    assert "app/resources/catalog/destinations.json" in names
-    assert "app/resources/catalog/identifiers.json" in names
-    assert "app/resources/examples/facebook-custom-audiences.json" in names
-    assert "app/resources/examples/google-ads-mobile-id-matcher.json" in names
-    assert "app/resources/examples/invalid/IDS112-missing-matcher.json" in names
-    assert "app/resources/examples/warnings/IDS312-field-kind-mismatch.json" in names
+        assert "idsync = idsync.cli:run" in archive.read(entry_points).decode()
+    assert "idsync/resources/catalog/destinations.json" in names
+    assert "idsync/resources/catalog/identifiers.json" in names
+    assert "idsync/resources/examples/facebook-custom-audiences.json" in names
+    assert "idsync/resources/examples/google-ads-mobile-id-matcher.json" in names
+    assert "idsync/resources/examples/invalid/IDS112-missing-matcher.json" in names
+    assert "idsync/resources/examples/warnings/IDS312-field-kind-mismatch.json" in names
     for size in (16, 24, 32, 48, 64, 128, 256, 512):
-        assert f"app/resources/icons/hicolor/{size}x{size}/apps/{DESKTOP_ID}.png" in names
-    assert f"app/resources/icons/hicolor/scalable/apps/{DESKTOP_ID}.svg" in names
+        assert f"idsync/resources/icons/hicolor/{size}x{size}/apps/{DESKTOP_ID}.png" in names
+    assert f"idsync/resources/icons/hicolor/scalable/apps/{DESKTOP_ID}.svg" in names
     for suffix in ("desktop", "metainfo.xml", "mime.xml"):
-        assert f"app/resources/desktop/{DESKTOP_ID}.{suffix}" in names
+        assert f"idsync/resources/desktop/{DESKTOP_ID}.{suffix}" in names
+    # One import package named after the product: nothing else lands in site-packages.
+    top_level = {name.split("/")[0] for name in names}
+    assert top_level == {
+        "idsync",
+        f"idsync_configurator-{__version__}.dist-info",
+        f"idsync_configurator-{__version__}.data",
+    }
     # pip and pipx put the man page under share/man/man1.
     data = f"idsync_configurator-{__version__}.data/data"
     assert f"{data}/share/man/man1/idsync.1" in names
@@ -93,12 +100,12 @@ def test_installed_layout_checks_an_example_from_another_folder(
         archive.extractall(site)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    example = site / "app" / "resources" / "examples" / "google-ads-remarketing-lists.json"
+    example = site / "idsync" / "resources" / "examples" / "google-ads-remarketing-lists.json"
     env = {**os.environ, "PYTHONPATH": str(site)}
     script = (
-        "import sys, app, app.resources as r;"
-        "print(app.__file__); print(r.resources_dir());"
-        "from app.cli import main; sys.exit(main(['check', '--format', 'json', sys.argv[1]]))"
+        "import sys, idsync, idsync.resources as r;"
+        "print(idsync.__file__); print(r.resources_dir());"
+        "from idsync.cli import main; sys.exit(main(['check', '--format', 'json', sys.argv[1]]))"
     )
     result = subprocess.run(
         [sys.executable, "-c", script, str(example)],
@@ -111,7 +118,7 @@ def test_installed_layout_checks_an_example_from_another_folder(
     assert result.returncode == 0, result.stderr
     module_file, resources, *report = result.stdout.splitlines()
     assert Path(module_file).is_relative_to(site)
-    assert Path(resources) == site / "app" / "resources"
+    assert Path(resources) == site / "idsync" / "resources"
     assert json.loads("\n".join(report))["summary"]["errors"] == 0
 
 
@@ -208,8 +215,8 @@ def test_the_sdist_builds_and_its_wheel_carries_the_resources(
     (wheel_file,) = out.glob("idsync_configurator-*.whl")
     with zipfile.ZipFile(wheel_file) as archive:
         wheel_names = set(archive.namelist())
-    assert f"app/resources/icons/hicolor/256x256/apps/{DESKTOP_ID}.png" in wheel_names
-    assert "app/resources/examples/journey-step.json" in wheel_names
+    assert f"idsync/resources/icons/hicolor/256x256/apps/{DESKTOP_ID}.png" in wheel_names
+    assert "idsync/resources/examples/journey-step.json" in wheel_names
 
 
 @pytest.mark.slow

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from app.catalog import shipped_catalog_dir
+from idsync.catalog import shipped_catalog_dir
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from app.catalog import DESTINATIONS_FILE, load_catalog_from
+from idsync.catalog import DESTINATIONS_FILE, load_catalog_from
 
 
 def test_five_thousand_destinations_load(catalog_copy: Path) -> None:
@@ -33,7 +33,7 @@ def test_five_thousand_destinations_load(catalog_copy: Path) -> None:
 def test_a_catalog_with_a_number_too_long_is_a_catalog_error(catalog_copy: Path) -> None:
     import pytest
 
-    from app.catalog import CatalogError
+    from idsync.catalog import CatalogError
 
     path = catalog_copy / DESTINATIONS_FILE
     path.write_text('{"destinations": [' + "1" * 5000 + "]}", encoding="utf-8")

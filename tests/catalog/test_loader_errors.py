@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from app.catalog import DESTINATIONS_FILE, IDENTIFIERS_FILE, CatalogError, load_catalog_from
-from app.catalog.loader import MAX_FILE_BYTES
+from idsync.catalog import DESTINATIONS_FILE, IDENTIFIERS_FILE, CatalogError, load_catalog_from
+from idsync.catalog.loader import MAX_FILE_BYTES
 from tests.helpers.jsonfiles import read_json, write_json
 
 

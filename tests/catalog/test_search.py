@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.catalog import load_catalog, search_destinations
-from app.catalog.search import DestinationIndex
-from app.core.catalog import Catalog, DestinationSpec, IdentifierSpec
-from app.core.model import DestinationKind
+from idsync.catalog import load_catalog, search_destinations
+from idsync.catalog.search import DestinationIndex
+from idsync.core.catalog import Catalog, DestinationSpec, IdentifierSpec
+from idsync.core.model import DestinationKind
 
 
 @pytest.fixture(scope="module")

@@ -10,15 +10,15 @@ from typing import Any
 import jsonschema
 import pytest
 
-from app.catalog import (
+from idsync.catalog import (
     DESTINATIONS_FILE,
     IDENTIFIERS_FILE,
     SCHEMA_FILE,
     load_catalog,
     shipped_catalog_dir,
 )
-from app.core import sources
-from app.core.catalog import (
+from idsync.core import sources
+from idsync.core.catalog import (
     Catalog,
     CustomIdentifierKind,
     DestinationConstraints,
@@ -27,7 +27,7 @@ from app.core.catalog import (
     IdentifierSpec,
     ValueKind,
 )
-from app.core.model import DestinationKind, Strategy
+from idsync.core.model import DestinationKind, Strategy
 from tests.helpers.jsonfiles import read_json
 
 FACEBOOK_KEYS = (
@@ -127,7 +127,7 @@ def test_schema_rejects_a_preset_destination_without_keys(
     ],
 )
 def test_schema_and_catalog_records_name_the_same_fields(definition: str, model: type[Any]) -> None:
-    # Keeps the schema honest when someone adds a field to app/core/catalog.py.
+    # Keeps the schema honest when someone adds a field to app/idsync/core/catalog.py.
     schema = read_json(shipped_catalog_dir() / SCHEMA_FILE)
     assert set(schema["$defs"][definition]["properties"]) == set(model.model_fields)
 
@@ -545,7 +545,7 @@ def test_shipped_folder_is_found_from_the_package(catalog: Catalog) -> None:
 
 
 def test_custom_identifier_kinds_are_remembered_within_a_bound(catalog: Catalog) -> None:
-    from app.core.catalog import _CUSTOM_KINDS_REMEMBERED
+    from idsync.core.catalog import _CUSTOM_KINDS_REMEMBERED
 
     fresh = catalog.replace()  # its own memory of names, empty
     for number in range(_CUSTOM_KINDS_REMEMBERED + 10):

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from app.catalog import load_catalog
-from app.core.catalog import Catalog, DestinationSpec
+from idsync.catalog import load_catalog
+from idsync.core.catalog import Catalog, DestinationSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 FACTS: dict[str, Any] = json.loads(

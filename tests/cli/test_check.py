@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core import sources
+from idsync.core import sources
 from tests.helpers.cli import run
 from tests.helpers.documents import (
     BROKEN_JSON,
@@ -171,7 +171,7 @@ def test_a_large_folder_checked_by_workers_reports_like_one_process(
     """Past PARALLEL_FROM files the work is shared among processes, which print-ready
     lines come back from; the output is the same, byte for byte and in the same order,
     as checking them one by one: findings, unreadable files and the exit code."""
-    from app.review.checked import PARALLEL_FROM
+    from idsync.review.checked import PARALLEL_FROM
 
     root = Path(__file__).resolve().parents[2]
     examples = sorted((root / "resources" / "examples").rglob("*.json"))
@@ -204,7 +204,7 @@ def test_a_large_folder_checked_by_workers_reports_like_one_process(
 
 def _long_table(tmp_path: Path) -> Path:
     """300 rows of undeclared identifiers: an error (too many rows) and a warning on most."""
-    from app.core.model import IdentifierRow
+    from idsync.core.model import IdentifierRow
 
     rows = [IdentifierRow(segment=f"trait_{n}", destination=f"F{n}") for n in range(300)]
     return write(tmp_path / "long.json", CLEAN.with_rows(rows))
@@ -213,7 +213,7 @@ def _long_table(tmp_path: Path) -> Path:
 def test_findings_beyond_the_cap_are_one_line_in_every_format(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app.review.checked import MAX_FINDINGS_PER_FILE
+    from idsync.review.checked import MAX_FINDINGS_PER_FILE
 
     path = _long_table(tmp_path)
     text = run(capsys, "check", str(path))
@@ -294,7 +294,7 @@ def test_stdin_that_is_not_a_document_is_unreadable_like_a_file(
 def test_stdin_is_bounded_like_a_file(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from app.storage.bounded import MAX_DOCUMENT_BYTES
+    from idsync.storage.bounded import MAX_DOCUMENT_BYTES
 
     stream = io.BytesIO(b" " * (MAX_DOCUMENT_BYTES * 3))
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(stream))
@@ -308,7 +308,7 @@ def test_stdin_is_bounded_like_a_file(
 def test_stdin_through_a_real_pipe(tmp_path: Path) -> None:
     wrong = write(tmp_path / "wrong.json", ROW_ERROR)
     completed = subprocess.run(
-        [sys.executable, "-m", "app", "check", "--format", "sarif", "-"],
+        [sys.executable, "-m", "idsync", "check", "--format", "sarif", "-"],
         input=wrong.read_bytes(),
         cwd=tmp_path,
         capture_output=True,

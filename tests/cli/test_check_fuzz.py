@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.cli import main
-from app.core.model import IdSyncDocument
-from app.storage.documents import dump_document
+from idsync.cli import main
+from idsync.core.model import IdSyncDocument
+from idsync.storage.documents import dump_document
 from tests.helpers.documents import ROW_ERROR, row_line, write
 from tests.helpers.strategies import damaged_documents, documents, json_values
 
@@ -64,7 +64,7 @@ def test_every_valid_document_is_readable(target: Path, doc: IdSyncDocument) -> 
 def test_python_dash_m_app_check(tmp_path: Path) -> None:
     path = write(tmp_path / "wrong.json", ROW_ERROR)
     completed = subprocess.run(
-        [sys.executable, "-m", "app", "check", "--quiet", str(path)],
+        [sys.executable, "-m", "idsync", "check", "--quiet", str(path)],
         cwd=ROOT,
         capture_output=True,
         text=True,

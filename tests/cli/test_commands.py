@@ -8,11 +8,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from app import __version__
-from app.catalog import load_catalog
-from app.core.model import IdentifierRow, Setup, Strategy, document_json_schema
-from app.core.rules import RULES
-from app.storage.documents import dump_document
+from idsync import __version__
+from idsync.catalog import load_catalog
+from idsync.core.model import IdentifierRow, Setup, Strategy, document_json_schema
+from idsync.core.rules import RULES
+from idsync.storage.documents import dump_document
 from tests.helpers.cli import run
 from tests.helpers.documents import (
     CLEAN,
@@ -65,7 +65,7 @@ def test_export_update_body_to_a_file(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_every_export_is_kept_in_history_as_the_window_keeps_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app.storage.history import HistoryEvent, HistoryStore
+    from idsync.storage.history import HistoryEvent, HistoryStore
 
     path = write(tmp_path / "clean.json", CLEAN)
     out = tmp_path / "body.json"
@@ -299,9 +299,9 @@ def test_unexpected_exception_becomes_one_internal_error_line(
     def broken() -> dict[str, object]:
         raise RuntimeError("schema generator exploded")
 
-    import app.cli.documents
+    import idsync.cli.documents
 
-    monkeypatch.setattr(app.cli.documents, "document_json_schema", broken)
+    monkeypatch.setattr(idsync.cli.documents, "document_json_schema", broken)
     result = run(capsys, "schema")
     assert result.code == 3
     assert result.err_lines == [
@@ -370,7 +370,7 @@ def test_a_folder_beside_a_file_says_how_to_review_it(
 
 
 def test_the_names_the_window_is_told_apart_by_are_the_parsers_commands() -> None:
-    from app.cli.names import COMMAND_NAMES
-    from app.cli.parser import build_parser, command_names
+    from idsync.cli.names import COMMAND_NAMES
+    from idsync.cli.parser import build_parser, command_names
 
     assert list(COMMAND_NAMES) == command_names(build_parser())

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.cli.completion import script
-from app.cli.names import COMMAND_NAMES
+from idsync.cli.completion import script
+from idsync.cli.names import COMMAND_NAMES
 from tests.helpers.cli import run
 
 
@@ -105,7 +105,7 @@ def test_the_command_prints_the_script(capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_check_completes_its_rule_options_and_offers_the_codes(tmp_path: Path) -> None:
-    from app.core.rules import RULES
+    from idsync.core.rules import RULES
 
     assert complete(tmp_path, "idsync check --s") == ["--select", "--strict"]
     assert complete(tmp_path, "idsync check --no-s") == ["--no-strict"]

@@ -1,4 +1,4 @@
-"""`idsync check`'s settings kept in a project (app/cli/config.py): `[tool.idsync]` of a
+"""`idsync check`'s settings kept in a project (app/idsync/cli/config.py): `[tool.idsync]` of a
 pyproject.toml or an idsync.toml, found from the checked folder upwards; the command line
 wins; an unusable file is one line and exit 2."""
 

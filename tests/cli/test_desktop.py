@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app import DESKTOP_ID
-from app.cli.desktop import exec_line
+from idsync import DESKTOP_ID
+from idsync.cli.desktop import exec_line
 from tests.helpers.cli import run
 
 SIZES = (16, 24, 32, 48, 64, 128, 256, 512)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.resources import resource_path
+from idsync.resources import resource_path
 from tests.helpers.cli import run
 
 EXAMPLES = resource_path("examples")
@@ -105,7 +105,7 @@ def test_each_valid_example_passes_alone(
 
 def test_the_installed_command_exits_1_on_the_examples_folder() -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "app", "check", "--quiet", str(EXAMPLES)],
+        [sys.executable, "-m", "idsync", "check", "--quiet", str(EXAMPLES)],
         cwd=ROOT,
         capture_output=True,
         text=True,

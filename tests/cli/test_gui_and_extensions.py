@@ -1,7 +1,7 @@
 """How `idsync` reaches the editor, found through the ordinary import system.
 
 The tests put
-real modules on ``app.ui.__path__`` in a temp folder.
+real modules on ``idsync.ui.__path__`` in a temp folder.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-import app
-import app.ui
+import idsync
+import idsync.ui
 from tests.helpers.cli import run
 from tests.helpers.documents import CLEAN, write
 
@@ -29,13 +29,13 @@ def run_gui(paths):
 def editor_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "ui_override"
     folder.mkdir()
-    monkeypatch.setattr(app.ui, "__path__", [str(folder), *app.ui.__path__])
-    monkeypatch.delitem(sys.modules, "app.ui.application", raising=False)
+    monkeypatch.setattr(idsync.ui, "__path__", [str(folder), *idsync.ui.__path__])
+    monkeypatch.delitem(sys.modules, "idsync.ui.application", raising=False)
     return folder
 
 
 def _opened() -> list[list[str]]:
-    return sys.modules["app.ui.application"].opened  # type: ignore[no-any-return]
+    return sys.modules["idsync.ui.application"].opened  # type: ignore[no-any-return]
 
 
 def test_no_arguments_opens_the_editor(
@@ -78,7 +78,7 @@ def test_a_file_named_like_a_command_runs_the_command(
     result = run(capsys, "schema")
     assert result.code == 0
     assert '"$schema"' in result.out
-    assert "app.ui.application" not in sys.modules
+    assert "idsync.ui.application" not in sys.modules
 
 
 def test_missing_pyside6_is_one_clear_line(

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from app.core.model import IdentifierRow, Strategy
-from app.storage.documents import dump_document
-from app.storage.history import HistoryStore
-from app.storage.history_database import forget_connection
+from idsync.core.model import IdentifierRow, Strategy
+from idsync.storage.documents import dump_document
+from idsync.storage.history import HistoryStore
+from idsync.storage.history_database import forget_connection
 from tests.helpers.cli import run
 from tests.helpers.damage import DAMAGE
 from tests.helpers.documents import CLEAN, write

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from app import __version__
-from app.cli.manpage import escape, render
-from app.cli.parser import build_parser
-from app.cli.parser_facts import commands
+from idsync import __version__
+from idsync.cli.manpage import escape, render
+from idsync.cli.parser import build_parser
+from idsync.cli.parser_facts import commands
 
 ROOT = Path(__file__).resolve().parents[2]
 

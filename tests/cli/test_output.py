@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.model import IdentifierRow, Strategy
+from idsync.core.model import IdentifierRow, Strategy
 from tests.helpers.cli import run
 from tests.helpers.documents import CLEAN, ROW_ERROR, write
 
@@ -26,7 +26,7 @@ HOSTILE = "email\x1b]0;pwned\x07\x9b2J\u202e\u200b"
 
 def _idsync(*args: str, stdout: int, **kwargs: object) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "app", *args], cwd=ROOT, stdout=stdout,
+        [sys.executable, "-m", "idsync", *args], cwd=ROOT, stdout=stdout,
         stderr=subprocess.PIPE, **kwargs,  # type: ignore[call-overload]
     )
 
@@ -138,7 +138,7 @@ def test_check_and_its_formats_show_control_characters_as_escapes(
 def test_preview_shows_control_characters_as_escapes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app.resources import resource_path
+    from idsync.resources import resource_path
 
     row = IdentifierRow(segment="email", destination=f"E{HOSTILE}", strategy=Strategy.ALL)
     doc = write(tmp_path / "doc.json", CLEAN.with_rows([row]))
@@ -213,6 +213,6 @@ def test_a_document_printed_on_a_terminal_has_nothing_the_terminal_acts_on(
     assert all(line.isprintable() for line in text.splitlines())
     assert json.loads(text)["identifiers"][0]["destination"] == f"E{HOSTILE}"
     # Through a pipe the bytes are the document's own.
-    piped = subprocess.run([sys.executable, "-m", "app", "export", doc], cwd=ROOT, env=env,
+    piped = subprocess.run([sys.executable, "-m", "idsync", "export", doc], cwd=ROOT, env=env,
                            capture_output=True, check=True)
     assert piped.stdout == Path(doc).read_bytes()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.resources import resource_path
+from idsync.resources import resource_path
 from tests.helpers.cli import run
 from tests.helpers.damage import DAMAGE
 

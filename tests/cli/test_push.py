@@ -9,12 +9,12 @@ import keyring
 import keyring.backends.fail
 import pytest
 
-from app.cli import main
-from app.core.model import IdentifierRow, IdSyncDocument, Strategy
-from app.resources import resource_path
-from app.segment.sandbox import Sandbox
-from app.storage.documents import read_document, write_document
-from app.storage.secrets import TOKEN_ENV_VAR, TokenStore
+from idsync.cli import main
+from idsync.core.model import IdentifierRow, IdSyncDocument, Strategy
+from idsync.resources import resource_path
+from idsync.segment.sandbox import Sandbox
+from idsync.storage.documents import read_document, write_document
+from idsync.storage.secrets import TOKEN_ENV_VAR, TokenStore
 from tests.helpers.keyrings import MemoryKeyring, TokenRegistry
 
 pytestmark = pytest.mark.usefixtures("token_never_leaks")
@@ -253,7 +253,7 @@ def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> No
 def test_applied_pushes_are_kept_in_the_local_history(
     cli: Cli, facebook: Path, google: Path, sandbox: Sandbox
 ) -> None:
-    from app.storage.history import HistoryEvent, HistoryStore
+    from idsync.storage.history import HistoryEvent, HistoryStore
 
     assert cli("--dry-run", "--yes", str(facebook)) == 10
     assert HistoryStore().entries() == []
@@ -274,8 +274,8 @@ def test_applied_pushes_are_kept_in_the_local_history(
 def test_a_lost_answer_after_an_applied_write_is_applied_and_exits_0(
     cli: Cli, google: Path, sandbox: Sandbox
 ) -> None:
-    from app.segment.sandbox import LostAnswer
-    from app.storage.history import HistoryEvent, HistoryStore
+    from idsync.segment.sandbox import LostAnswer
+    from idsync.storage.history import HistoryEvent, HistoryStore
 
     sandbox.lose_answer_after_apply(LostAnswer.STATUS_503, method="POST")
     assert cli("--yes", str(google)) == 0
@@ -313,7 +313,7 @@ def test_dry_run_exit_codes_say_whether_changes_are_pending(
 def test_a_damaged_history_never_fails_an_applied_push(
     cli: Cli, facebook: Path, sandbox: Sandbox
 ) -> None:
-    from app.storage.paths import history_database
+    from idsync.storage.paths import history_database
 
     history_database().write_bytes(b"garbage where the history database should be " * 100)
     assert cli("--yes", str(facebook)) == 0
@@ -325,7 +325,7 @@ def test_a_damaged_history_never_fails_an_applied_push(
 def test_an_unwritable_history_is_a_note_not_a_failure(
     cli: Cli, facebook: Path, sandbox: Sandbox
 ) -> None:
-    from app.storage.paths import history_database
+    from idsync.storage.paths import history_database
 
     folder = history_database().parent
     for leftover in folder.iterdir():
@@ -338,7 +338,7 @@ def test_an_unwritable_history_is_a_note_not_a_failure(
 
 
 def _push_results() -> list[str]:
-    from app.storage.history import HistoryEvent, HistoryStore
+    from idsync.storage.history import HistoryEvent, HistoryStore
 
     return [
         e.detail.rpartition(": ")[2]
@@ -400,7 +400,7 @@ def test_a_late_apply_after_a_504_then_a_re_run_makes_one_connection(
 def test_an_unknown_push_is_kept_then_settled_in_place_by_the_next_run(
     cli: Cli, google: Path, sandbox: Sandbox
 ) -> None:
-    from app.segment.sandbox import LostAnswer
+    from idsync.segment.sandbox import LostAnswer
 
     # The create is applied, its answer dropped, and every read after it fails.
     sandbox.lose_answer_after_apply(LostAnswer.DROP, method="POST")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app import __version__
-from app.resources import resource_path
+from idsync import __version__
+from idsync.resources import resource_path
 
 ROOT = Path(__file__).resolve().parents[2]
 GRAPHICS = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
@@ -26,10 +26,10 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 
 def _idsync(tmp_path: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    # `python -m app` is what the `idsync` script runs; cwd elsewhere, so the checkout's
+    # `python -m idsync` is what the `idsync` script runs; cwd elsewhere, so the checkout's
     # files are found through the installed package, not by accident.
     return subprocess.run(
-        [sys.executable, "-m", "app", *args],
+        [sys.executable, "-m", "idsync", *args],
         cwd=tmp_path,
         env=_env(tmp_path, **extra),
         capture_output=True,
@@ -58,7 +58,7 @@ def test_without_a_graphical_session_the_window_says_what_works_instead(
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the check is Linux's")
 def test_the_no_display_answer_comes_before_qt_is_loaded(tmp_path: Path) -> None:
     script = (
-        "import sys; from app.cli import main; code = main([]);"
+        "import sys; from idsync.cli import main; code = main([]);"
         "print(code, 'PySide6' in sys.modules)"
     )
     result = subprocess.run(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core.api_mapping import (
+from idsync.core.api_mapping import (
     DEFAULT_SETUP_UPDATE,
     JOURNEY_HAS_NO_API,
     SEND_MOBILE_IDS_NOT_SENT,
@@ -19,7 +19,7 @@ from app.core.api_mapping import (
     rows_from_connection,
     update_body,
 )
-from app.core.model import (
+from idsync.core.model import (
     AudienceTarget,
     DestinationRef,
     IdentifierRow,

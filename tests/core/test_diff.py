@@ -7,8 +7,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core.diff import RowChange, RowChangeKind, diff_documents, diff_rows
-from app.core.model import (
+from idsync.core.diff import RowChange, RowChangeKind, diff_documents, diff_rows
+from idsync.core.model import (
     AudienceTarget,
     DestinationRef,
     IdentifierRow,

@@ -1,4 +1,4 @@
-"""app.core.editing: changing a row's identifier retargets its field, switching to
+"""idsync.core.editing: changing a row's identifier retargets its field, switching to
 Customized Setup starts from the destination's Default Setup, and a finding's one-click
 fix puts exactly its value in its cell."""
 
@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.catalog import load_catalog
-from app.core.catalog import Catalog
-from app.core.editing import (
+from idsync.catalog import load_catalog
+from idsync.core.catalog import Catalog
+from idsync.core.editing import (
     add_row,
     apply_fix,
     change_identifier,
@@ -25,8 +25,8 @@ from app.core.editing import (
     set_send_mobile_ids,
     set_target_field,
 )
-from app.core.findings import FindingFix, Severity
-from app.core.model import (
+from idsync.core.findings import FindingFix, Severity
+from idsync.core.model import (
     AudienceTarget,
     DestinationRef,
     IdentifierRow,
@@ -35,7 +35,7 @@ from app.core.model import (
     Setup,
     Strategy,
 )
-from app.core.rules import validate
+from idsync.core.rules import validate
 
 FACEBOOK_ACTIONS = "actions-facebook-custom-audiences"
 FACEBOOK = "personas-facebook-custom-audiences"

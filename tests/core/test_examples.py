@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from app.catalog import load_catalog
-from app.core.catalog import Catalog
-from app.core.findings import Severity
-from app.core.model import IdSyncDocument
-from app.core.rules import RULES, validate
+from idsync.catalog import load_catalog
+from idsync.core.catalog import Catalog
+from idsync.core.findings import Severity
+from idsync.core.model import IdSyncDocument
+from idsync.core.rules import RULES, validate
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
 INVALID = EXAMPLES / "invalid"

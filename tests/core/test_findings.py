@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from app.core.findings import SEGMENT_RECOMMENDATION, Area, Finding, FindingFix, Severity
+from idsync.core.findings import SEGMENT_RECOMMENDATION, Area, Finding, FindingFix, Severity
 
 
 def test_with_line_copies_every_other_field() -> None:

@@ -1,4 +1,4 @@
-"""app.core.mapping: which destination field fits an identifier, and what "+ Add Identifier"
+"""idsync.core.mapping: which destination field fits an identifier, and what "+ Add Identifier"
 proposes. A default is the field that fits, or empty; never a field of another kind."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.catalog import load_catalog
-from app.core.catalog import (
+from idsync.catalog import load_catalog
+from idsync.core.catalog import (
     Catalog,
     CustomIdentifierKind,
     DestinationField,
@@ -16,8 +16,8 @@ from app.core.catalog import (
     IdentifierSpec,
     ValueKind,
 )
-from app.core.editing import add_row
-from app.core.mapping import (
+from idsync.core.editing import add_row
+from idsync.core.mapping import (
     default_rows,
     destination_field,
     fits,
@@ -29,8 +29,8 @@ from app.core.mapping import (
     retarget,
     suggested_identifiers,
 )
-from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Strategy
-from app.core.rules import validate
+from idsync.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Strategy
+from idsync.core.rules import validate
 from tests.helpers.identifier_table import (
     ITERABLE,
     facebook_document,

@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from app.catalog.loader import _DestinationsFile, _IdentifiersFile
-from app.core.catalog import (
+from idsync.catalog.loader import _DestinationsFile, _IdentifiersFile
+from idsync.core.catalog import (
     Catalog,
     CustomIdentifierKind,
     DestinationConstraints,
@@ -21,7 +21,7 @@ from app.core.catalog import (
     DestinationSpec,
     IdentifierSpec,
 )
-from app.core.model import (
+from idsync.core.model import (
     AudienceTarget,
     DestinationKind,
     DestinationRef,

@@ -6,17 +6,17 @@ from typing import Any
 
 import pytest
 
-from app.catalog import load_catalog
-from app.core.api_mapping import (
+from idsync.catalog import load_catalog
+from idsync.core.api_mapping import (
     DEFAULT_SETUP_UPDATE,
     JOURNEY_HAS_NO_API,
     NEW_DATA_ONLY,
     NO_RESYNC,
     SEND_MOBILE_IDS_NOT_SENT,
 )
-from app.core.diff import RowChangeKind
-from app.core.findings import Area, Finding, Severity
-from app.core.model import (
+from idsync.core.diff import RowChangeKind
+from idsync.core.findings import Area, Finding, Severity
+from idsync.core.model import (
     AudienceTarget,
     DestinationRef,
     IdentifierRow,
@@ -25,8 +25,8 @@ from app.core.model import (
     Setup,
     Strategy,
 )
-from app.core.plan import PlanAction, make_plan
-from app.core.rules import validate
+from idsync.core.plan import PlanAction, make_plan
+from idsync.core.rules import validate
 
 ROWS = (
     IdentifierRow(segment="email", destination="EMAIL", strategy=Strategy.LAST),

@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from app.core.model import IdSyncDocument
-from app.core.positions import Misfit, describe, explain, line_and_column, misfits, offset_of
+from idsync.core.model import IdSyncDocument
+from idsync.core.positions import Misfit, describe, explain, line_and_column, misfits, offset_of
 
 _DECODER = json.JSONDecoder()
 

@@ -1,4 +1,4 @@
-"""app.core.preview: what each row would send for a sample profile."""
+"""idsync.core.preview: what each row would send for a sample profile."""
 
 from __future__ import annotations
 
@@ -12,16 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.catalog import load_catalog
-from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Setup, Strategy
-from app.core.preview import (
+from idsync.catalog import load_catalog
+from idsync.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Setup, Strategy
+from idsync.core.preview import (
     LAST_IS_APPROXIMATE,
     RowOutcome,
     pick,
     preview,
     preview_in_catalog,
 )
-from app.core.profile import ExternalId, ProfileIdentities, parse_external_ids
+from idsync.core.profile import ExternalId, ProfileIdentities, parse_external_ids
 from tests.helpers.profiles import item, response
 
 FIRST, LAST, ALL = Strategy.FIRST, Strategy.LAST, Strategy.ALL

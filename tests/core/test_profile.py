@@ -1,4 +1,4 @@
-"""app.core.profile: a Profile API external_ids response read into records, and every
+"""idsync.core.profile: a Profile API external_ids response read into records, and every
 misfit named by its item and key."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from app.core.profile import (
+from idsync.core.profile import (
     ExternalId,
     ProfileFormatError,
     parse_external_ids,

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.catalog import (
+from idsync.core.catalog import (
     Catalog,
     CustomIdentifierKind,
     DestinationConstraints,
@@ -19,8 +19,8 @@ from app.core.catalog import (
     IdentifierSpec,
     ValueKind,
 )
-from app.core.findings import Area, Finding, FindingFix, Severity, sort_findings
-from app.core.model import (
+from idsync.core.findings import Area, Finding, FindingFix, Severity, sort_findings
+from idsync.core.model import (
     AudienceTarget,
     DestinationKind,
     DestinationRef,
@@ -30,7 +30,7 @@ from app.core.model import (
     Setup,
     Strategy,
 )
-from app.core.rules import RULES, validate
+from idsync.core.rules import RULES, validate
 
 FIRST, LAST, ALL = Strategy.FIRST, Strategy.LAST, Strategy.ALL
 ERR, WARN, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -1166,7 +1166,7 @@ def test_leaving_notes_out_gives_the_other_findings_in_their_order(
 
 
 def test_a_finding_as_json_counts_rows_from_one_like_the_text_output() -> None:
-    from app.core.findings import Area, Finding, Severity
+    from idsync.core.findings import Area, Finding, Severity
 
     finding = Finding(
         code="IDS109",

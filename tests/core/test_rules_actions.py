@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from app.catalog import load_catalog
-from app.core.catalog import Catalog
-from app.core.findings import Finding, Severity
-from app.core.rules import validate
+from idsync.catalog import load_catalog
+from idsync.core.catalog import Catalog
+from idsync.core.findings import Finding, Severity
+from idsync.core.rules import validate
 from tests.helpers.documents import catalog_document
 
 ROOT = Path(__file__).resolve().parents[2]

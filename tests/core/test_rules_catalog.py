@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from app.catalog import load_catalog
-from app.core.catalog import Catalog
-from app.core.model import (
+from idsync.catalog import load_catalog
+from idsync.core.catalog import Catalog
+from idsync.core.model import (
     IdSyncDocument,
 )
-from app.core.rules import validate
-from app.core.rules.text import destination_field_problems, segment_identifier_problems
+from idsync.core.rules import validate
+from idsync.core.rules.text import destination_field_problems, segment_identifier_problems
 from tests.helpers.documents import catalog_document as doc_for
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from app.catalog import load_catalog
-from app.core import sources
-from app.core.catalog import Catalog
-from app.core.findings import (
+from idsync.catalog import load_catalog
+from idsync.core import sources
+from idsync.core.catalog import Catalog
+from idsync.core.findings import (
     HOUSE_RULE,
     SEGMENT_LIMIT,
     SEGMENT_RECOMMENDATION,
@@ -21,10 +21,10 @@ from app.core.findings import (
     FindingFix,
     Severity,
 )
-from app.core.model import (
+from idsync.core.model import (
     IdSyncDocument,
 )
-from app.core.rules import RULES, validate
+from idsync.core.rules import RULES, validate
 from tests.helpers.documents import catalog_document as doc_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -436,7 +436,7 @@ def test_facebook_empty_field_warns_and_offers_its_key(catalog: Catalog) -> None
 
 
 def test_default_setup_text_names_the_destinations_own_identifiers(catalog: Catalog) -> None:
-    from app.core.model import Setup
+    from idsync.core.model import Setup
 
     for slug, expected in (
         (

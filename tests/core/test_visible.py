@@ -7,7 +7,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.core.visible import escape_char, visible, visible_lines
+from idsync.core.visible import escape_char, visible, visible_lines
 
 
 def test_printable_text_is_returned_as_it_is() -> None:

@@ -1,8 +1,8 @@
-"""app.editor.choices: what each identifier-table cell offers."""
+"""idsync.editor.choices: what each identifier-table cell offers."""
 
 from __future__ import annotations
 
-from app.editor.choices import (
+from idsync.editor.choices import (
     ChoiceGroup,
     destination_identifier_choices,
     preset_key_label,

@@ -1,11 +1,11 @@
-"""app.editor.row_changes: which Qt signal a change of rows maps to, the narrowest one."""
+"""idsync.editor.row_changes: which Qt signal a change of rows maps to, the narrowest one."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.core.model import IdentifierRow, Strategy
-from app.editor.row_changes import (
+from idsync.core.model import IdentifierRow, Strategy
+from idsync.editor.row_changes import (
     CellsChanged,
     Replaced,
     RowInserted,

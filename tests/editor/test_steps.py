@@ -1,12 +1,12 @@
-"""app.editor.steps: the editor's steps in sidebar order, and which step a finding is
+"""idsync.editor.steps: the editor's steps in sidebar order, and which step a finding is
 read on."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.core.findings import Area, Finding, Severity
-from app.editor.steps import Step, counts_by_step, step_of, summary
+from idsync.core.findings import Area, Finding, Severity
+from idsync.editor.steps import Step, counts_by_step, step_of, summary
 
 
 def _finding(severity: Severity, area: Area) -> Finding:

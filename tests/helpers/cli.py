@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from app.cli import main
+from idsync.cli import main
 
 
 @dataclass

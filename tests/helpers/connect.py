@@ -6,10 +6,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
-from app.segment.endpoints import EndpointKind
-from app.ui.push.connect_dialog import ConnectDialog
-from app.ui.push.session import SegmentSession
-from app.ui.push.status import StatusKind
+from idsync.segment.endpoints import EndpointKind
+from idsync.ui.push.connect_dialog import ConnectDialog
+from idsync.ui.push.session import SegmentSession
+from idsync.ui.push.status import StatusKind
 
 
 def open_dialog(qtbot: QtBot, segment_session: SegmentSession) -> ConnectDialog:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.core.catalog import Catalog
-from app.core.model import (
+from idsync.core.catalog import Catalog
+from idsync.core.model import (
     AudienceTarget,
     DestinationRef,
     IdentifierRow,
@@ -13,7 +13,7 @@ from app.core.model import (
     JourneyTarget,
     Strategy,
 )
-from app.storage.documents import write_document
+from idsync.storage.documents import write_document
 
 CLEAN = IdSyncDocument(
     name="Facebook email",

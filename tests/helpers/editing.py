@@ -7,11 +7,11 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.core.findings import Severity
-from app.core.model import IdentifierRow, Strategy
-from app.ui.identifiers import FINDINGS_ROLE
-from app.ui.identifiers.delegate import ChoiceCombo
-from app.ui.main_window import MainWindow
+from idsync.core.findings import Severity
+from idsync.core.model import IdentifierRow, Strategy
+from idsync.ui.identifiers import FINDINGS_ROLE
+from idsync.ui.identifiers.delegate import ChoiceCombo
+from idsync.ui.main_window import MainWindow
 
 K = Qt.Key
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -9,14 +9,14 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from app.core.model import (
+from idsync.core.model import (
     AudienceTarget,
     DestinationRef,
     IdentifierRow,
     IdSyncDocument,
     Strategy,
 )
-from app.storage.documents import dump_document
+from idsync.storage.documents import dump_document
 
 START = datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)
 

@@ -6,7 +6,7 @@ No tests here; the other modules import from it.
 
 from __future__ import annotations
 
-from app.core.catalog import (
+from idsync.core.catalog import (
     Catalog,
     CustomIdentifierKind,
     DestinationConstraints,
@@ -15,8 +15,8 @@ from app.core.catalog import (
     IdentifierSpec,
     ValueKind,
 )
-from app.core.findings import Area, Finding, Severity
-from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Setup, Strategy
+from idsync.core.findings import Area, Finding, Severity
+from idsync.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Setup, Strategy
 
 FACEBOOK = "personas-facebook-custom-audiences"
 ITERABLE = "iterable"

@@ -24,10 +24,10 @@ def paused(src, dst):
 
 os.replace = paused
 
-from app.core.model import IdSyncDocument
-from app.storage.autosave import RecoverySession
-from app.storage.documents import write_document
-from app.storage.settings import Settings, save_settings
+from idsync.core.model import IdSyncDocument
+from idsync.storage.autosave import RecoverySession
+from idsync.storage.documents import write_document
+from idsync.storage.settings import Settings, save_settings
 
 kind, target = sys.argv[1], Path(sys.argv[2])
 document = IdSyncDocument(name="Interrupted")

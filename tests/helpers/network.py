@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from app.segment.cancel import CancelToken
+from idsync.segment.cancel import CancelToken
 
 
 class RecordingSleeper:

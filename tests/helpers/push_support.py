@@ -29,23 +29,23 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from app.core.catalog import Catalog
-from app.core.model import (
+from idsync.core.catalog import Catalog
+from idsync.core.model import (
     AudienceTarget,
     DestinationRef,
     IdentifierRow,
     IdSyncDocument,
     Strategy,
 )
-from app.core.rules import validate
-from app.segment.client import RetryPolicy
-from app.segment.endpoints import ConnectionProfile, EndpointKind
-from app.segment.ratelimit import RateLimiter
-from app.segment.sandbox import Sandbox
-from app.segment.sandbox.state import SandboxState
-from app.storage.secrets import clear_session_tokens
-from app.ui.controller import DocumentController
-from app.ui.push.session import SegmentSession
+from idsync.core.rules import validate
+from idsync.segment.client import RetryPolicy
+from idsync.segment.endpoints import ConnectionProfile, EndpointKind
+from idsync.segment.ratelimit import RateLimiter
+from idsync.segment.sandbox import Sandbox
+from idsync.segment.sandbox.state import SandboxState
+from idsync.storage.secrets import clear_session_tokens
+from idsync.ui.controller import DocumentController
+from idsync.ui.push.session import SegmentSession
 from tests.helpers.keyrings import MemoryKeyring, TokenRegistry, assert_tokens_absent
 
 LEFT = Qt.MouseButton.LeftButton

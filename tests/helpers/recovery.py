@@ -7,11 +7,11 @@ import itertools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.core.model import IdSyncDocument
-from app.storage.autosave import RECOVERY_PREFIX, RecoverySession
+from idsync.core.model import IdSyncDocument
+from idsync.storage.autosave import RECOVERY_PREFIX, RecoverySession
 
 if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+    from idsync.ui.main_window import MainWindow
 
 _numbers = itertools.count(1)
 

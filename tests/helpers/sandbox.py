@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
-from app.segment.client import ALPHA_MEDIA_TYPE, RetryPolicy, SegmentClient
-from app.segment.ratelimit import RateLimiter
-from app.segment.sandbox import Sandbox
+from idsync.segment.client import ALPHA_MEDIA_TYPE, RetryPolicy, SegmentClient
+from idsync.segment.ratelimit import RateLimiter
+from idsync.segment.sandbox import Sandbox
 from tests.helpers.keyrings import TokenRegistry, assert_tokens_absent
 from tests.helpers.network import RecordingSleeper
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from app.core.model import (
+from idsync.core.model import (
     AudienceTarget,
     DestinationKind,
     DestinationRef,

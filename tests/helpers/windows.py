@@ -6,8 +6,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.core.catalog import Catalog
-from app.ui.main_window import MainWindow
+from idsync.core.catalog import Catalog
+from idsync.ui.main_window import MainWindow
 
 _LEFT = Qt.MouseButton.LeftButton
 

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
-from app.ui.main_window import MainWindow
-from app.ui.workspace.panel import WorkspacePanel
+from idsync.ui.main_window import MainWindow
+from idsync.ui.workspace.panel import WorkspacePanel
 
 
 def open_folder_by_menu(

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import pytest
 
-from app.core.model import (
+from idsync.core.model import (
     AudienceTarget,
     DestinationRef,
     IdentifierRow,
     IdSyncDocument,
     Strategy,
 )
-from app.push.engine import PushEngine
-from app.push.history import PushHistory
-from app.push.outcome import Status, Target, exit_code
-from app.push.wording import outcome_text
-from app.segment.errors import NotConnected
-from app.segment.sandbox import LostAnswer, Sandbox
-from app.segment.sandbox.state import EXAMPLE_SPACE
-from app.storage.history import HistoryEvent, HistoryStore
+from idsync.push.engine import PushEngine
+from idsync.push.history import PushHistory
+from idsync.push.outcome import Status, Target, exit_code
+from idsync.push.wording import outcome_text
+from idsync.segment.errors import NotConnected
+from idsync.segment.sandbox import LostAnswer, Sandbox
+from idsync.segment.sandbox.state import EXAMPLE_SPACE
+from idsync.storage.history import HistoryEvent, HistoryStore
 from tests.helpers.clock import ManualClock
 from tests.helpers.network import RecordingSleeper, closed_port
 from tests.helpers.sandbox import ClientFactory
@@ -219,7 +219,7 @@ def test_the_read_before_the_write_waits_for_room_for_both(
 ) -> None:
     """With one slot left in the limiter's window, the wait comes before the read, so the
     read and the write leave back to back."""
-    from app.segment.ratelimit import RateLimiter
+    from idsync.segment.ratelimit import RateLimiter
 
     clock = ManualClock()
     # How many requests the sandbox had seen at each wait.
@@ -351,8 +351,8 @@ def test_a_cancel_during_the_read_back_ends_the_run_as_cancelled(
     """The write's answer was lost and the person cancels while the engine reads back:
     that target's outcome is unknown (nothing read), and the run ends as cancelled (130),
     not as a failure (3)."""
-    from app.push.outcome import exit_code
-    from app.segment.cancel import CancelToken
+    from idsync.push.outcome import exit_code
+    from idsync.segment.cancel import CancelToken
 
     cancel = CancelToken()
 

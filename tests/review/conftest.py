@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.catalog import load_catalog
-from app.core.catalog import Catalog
+from idsync.catalog import load_catalog
+from idsync.core.catalog import Catalog
 
 
 @pytest.fixture(scope="session")

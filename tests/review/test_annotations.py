@@ -9,8 +9,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from app.core.rules import RULES
-from app.review.annotations import artifact_uri, escape_data, escape_property
+from idsync.core.rules import RULES
+from idsync.review.annotations import artifact_uri, escape_data, escape_property
 from tests.helpers.cli import run
 from tests.helpers.documents import BROKEN_JSON, CLEAN, ROW_ERROR, row_line, write
 
@@ -135,8 +135,8 @@ def test_github_escaping() -> None:
 def test_every_sarif_rule_has_a_full_description_and_help_naming_its_basis_and_source(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from app.core.findings import BASES, source_title
-    from app.review.annotations import BASIS_MEANING
+    from idsync.core.findings import BASES, source_title
+    from idsync.review.annotations import BASIS_MEANING
 
     assert set(BASIS_MEANING) == set(BASES)
     clean = write(tmp_path / "clean.json", CLEAN)

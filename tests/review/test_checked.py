@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from app.catalog import load_catalog
-from app.core.catalog import Catalog
-from app.core.findings import Area, Finding, Severity
-from app.core.model import IdentifierRow
-from app.review import checked
-from app.review.checked import (
+from idsync.catalog import load_catalog
+from idsync.core.catalog import Catalog
+from idsync.core.findings import Area, Finding, Severity
+from idsync.core.model import IdentifierRow
+from idsync.review import checked
+from idsync.review.checked import (
     MAX_FINDINGS_PER_FILE,
     PARALLEL_FROM,
     capped,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.model import IdentifierRow, Strategy
+from idsync.core.model import IdentifierRow, Strategy
 from tests.helpers.cli import run
 from tests.helpers.documents import CLEAN, write
 

@@ -1,11 +1,11 @@
-"""Lines of rows and fields, found in the JSON text (app/core/positions.py)."""
+"""Lines of rows and fields, found in the JSON text (app/idsync/core/positions.py)."""
 
 from __future__ import annotations
 
 import json
 
-from app.core.findings import Area, Finding, Severity
-from app.core.positions import document_positions
+from idsync.core.findings import Area, Finding, Severity
+from idsync.core.positions import document_positions
 
 TEXT = """{
   "format": "idsync-config",

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from app.core.catalog import Catalog
-from app.core.model import DestinationRef, IdentifierRow, JourneyTarget, Strategy
-from app.core.rules import RULES
-from app.review.checked import check_file
-from app.review.report_html import render_report
+from idsync.core.catalog import Catalog
+from idsync.core.model import DestinationRef, IdentifierRow, JourneyTarget, Strategy
+from idsync.core.rules import RULES
+from idsync.review.checked import check_file
+from idsync.review.report_html import render_report
 from tests.helpers.cli import run
 from tests.helpers.documents import BROKEN_JSON, CLEAN, ROW_ERROR, row_line, write
 
@@ -183,8 +183,8 @@ def test_an_index_of_the_files_with_errors_comes_first(
 
 
 def test_a_huge_document_makes_a_small_report(tmp_path: Path, catalog: Catalog) -> None:
-    from app.review.checked import MAX_FINDINGS_PER_FILE
-    from app.review.report_html import MAX_ROWS_SHOWN
+    from idsync.review.checked import MAX_FINDINGS_PER_FILE
+    from idsync.review.report_html import MAX_ROWS_SHOWN
 
     rows = [IdentifierRow(segment=f"trait_{n}", destination=f"F{n}") for n in range(2000)]
     checked = check_file(write(tmp_path / "huge.json", CLEAN.with_rows(rows)), catalog)
@@ -249,7 +249,7 @@ def test_printed_with_chromium_each_file_takes_one_page(tmp_path: Path) -> None:
     report = tmp_path / "report.html"
     pdf = tmp_path / "report.pdf"
     run_cli = subprocess.run(
-        [sys.executable, "-m", "app", "check", "-q", str(folder), "--report", str(report)],
+        [sys.executable, "-m", "idsync", "check", "-q", str(folder), "--report", str(report)],
         capture_output=True, timeout=120,
     )
     assert report.is_file(), run_cli.stderr

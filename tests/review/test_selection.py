@@ -1,11 +1,11 @@
-"""Which rules a check reports (app/review/selection.py): codes and prefixes as ruff reads
+"""Which rules a check reports (app/idsync/review/selection.py): codes and prefixes as ruff reads
 them, the longest match deciding."""
 
 from __future__ import annotations
 
-from app.core.findings import Area, Finding, Severity
-from app.core.rules import RULES
-from app.review.selection import RuleSelection, normalise, unknown
+from idsync.core.findings import Area, Finding, Severity
+from idsync.core.rules import RULES
+from idsync.review.selection import RuleSelection, normalise, unknown
 
 
 def _selection(select: str = "", ignore: str = "") -> RuleSelection:

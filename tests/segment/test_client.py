@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from app.segment.cancel import CancelToken
-from app.segment.client import ACCEPT, ALPHA_MEDIA_TYPE, RetryPolicy, SegmentClient
-from app.segment.errors import (
+from idsync.segment.cancel import CancelToken
+from idsync.segment.client import ACCEPT, ALPHA_MEDIA_TYPE, RetryPolicy, SegmentClient
+from idsync.segment.errors import (
     AuthError,
     Cancelled,
     ConflictError,
@@ -26,7 +26,7 @@ from app.segment.errors import (
     ServerError,
     ValidationFailed,
 )
-from app.segment.sandbox import LostAnswer, RateLimitHint, Sandbox
+from idsync.segment.sandbox import LostAnswer, RateLimitHint, Sandbox
 from tests.helpers.keyrings import TokenRegistry
 from tests.helpers.network import RecordingSleeper, closed_port
 from tests.helpers.sandbox import ClientFactory
@@ -413,7 +413,7 @@ def test_token_echoed_by_a_server_is_redacted(
 
 
 def test_ms_before_next_is_used_without_retry_after() -> None:
-    from app.segment.client import _rate_limit_wait
+    from idsync.segment.client import _rate_limit_wait
 
     response = httpx.Response(
         429,
@@ -469,7 +469,7 @@ def test_backoff_stays_within_half_and_all_of_the_capped_step() -> None:
 
 
 def test_rate_limit_reset_as_a_unix_time_counts_from_the_servers_clock() -> None:
-    from app.segment.client import _rate_limit_wait
+    from idsync.segment.client import _rate_limit_wait
 
     date = "Sun, 06 Nov 1994 08:49:37 GMT"  # 784111777 as a Unix time
     # Larger than any wait: a Unix time, compared with the server's Date.
@@ -557,7 +557,7 @@ def _refusing(request: httpx.Request) -> httpx.Response:
     [("us", "EU", "https://eu1.api.segmentapis.com"), ("eu", "US", "https://api.segmentapis.com")],
 )
 def test_a_refused_token_names_the_other_region(region: str, other: str, other_url: str) -> None:
-    from app.segment.regions import Region
+    from idsync.segment.regions import Region
 
     base_url = Region(region).base_url
     with SegmentClient(

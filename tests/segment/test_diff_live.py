@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
-from app.core.model import IdentifierRow, IdSyncDocument, JourneyTarget, Strategy
-from app.resources import resource_path
-from app.segment.sandbox import Sandbox
-from app.storage.documents import read_document, write_document
-from app.storage.secrets import TOKEN_ENV_VAR
+from idsync.cli import main
+from idsync.core.model import IdentifierRow, IdSyncDocument, JourneyTarget, Strategy
+from idsync.resources import resource_path
+from idsync.segment.sandbox import Sandbox
+from idsync.storage.documents import read_document, write_document
+from idsync.storage.secrets import TOKEN_ENV_VAR
 from tests.helpers.cli import Result
 
 SPACE = "spa_example_marketing"

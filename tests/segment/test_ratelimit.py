@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from app.segment.cancel import CancelToken
-from app.segment.errors import Cancelled
-from app.segment.ratelimit import RateLimiter, minimum_duration
+from idsync.segment.cancel import CancelToken
+from idsync.segment.errors import Cancelled
+from idsync.segment.ratelimit import RateLimiter, minimum_duration
 
 
 class FakeClock:
@@ -125,8 +125,8 @@ def test_invalid_limits_are_refused() -> None:
 
 
 def test_the_defaults_keep_bulk_runs_under_segments_documented_limits() -> None:
-    from app.segment.client import RetryPolicy
-    from app.segment.ratelimit import RateLimiter
+    from idsync.segment.client import RetryPolicy
+    from idsync.segment.ratelimit import RateLimiter
 
     limiter = RateLimiter()
     assert (limiter.max_requests, limiter.period) == (50, 60.0)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.segment.errors import InvalidBaseUrl
-from app.segment.regions import Region, is_loopback_host, normalize_base_url, resolve_base_url
+from idsync.segment.errors import InvalidBaseUrl
+from idsync.segment.regions import Region, is_loopback_host, normalize_base_url, resolve_base_url
 
 
 def test_regions() -> None:

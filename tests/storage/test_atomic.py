@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from app.core.model import IdSyncDocument
-from app.storage.atomic import atomic_write_bytes, is_temp_name
-from app.storage.autosave import RecoverySession
-from app.storage.documents import write_document, write_export
-from app.storage.history import HistoryStore
-from app.storage.settings import Settings, save_settings, settings_path
+from idsync.core.model import IdSyncDocument
+from idsync.storage.atomic import atomic_write_bytes, is_temp_name
+from idsync.storage.autosave import RecoverySession
+from idsync.storage.documents import write_document, write_export
+from idsync.storage.history import HistoryStore
+from idsync.storage.settings import Settings, save_settings, settings_path
 from tests.helpers.umask import umask
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core.model import IdentifierRow, IdSyncDocument, JourneyTarget, Strategy
-from app.storage.autosave import (
+from idsync.core.model import IdentifierRow, IdSyncDocument, JourneyTarget, Strategy
+from idsync.storage.autosave import (
     AUTOSAVE_FORMAT,
     LEGACY_FILE_NAME,
     AutosaveError,
@@ -21,9 +21,9 @@ from app.storage.autosave import (
     claim_orphans,
     read_recovery,
 )
-from app.storage.damage import StateFile, take_reports
-from app.storage.locks import FileLock
-from app.storage.paths import state_dir
+from idsync.storage.damage import StateFile, take_reports
+from idsync.storage.locks import FileLock
+from idsync.storage.paths import state_dir
 from tests.helpers.recovery import leave_crashed_recovery
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -185,8 +185,8 @@ def test_file_is_private_readable_json_with_the_document_inline() -> None:
 
 _HOLDER = """
 import sys
-from app.core.model import IdSyncDocument
-from app.storage.autosave import RecoverySession
+from idsync.core.model import IdSyncDocument
+from idsync.storage.autosave import RecoverySession
 
 session = RecoverySession.begin()
 session.write(IdSyncDocument(name="Other process"), None)

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from app.catalog import CatalogError, load_catalog_from, shipped_catalog_dir
-from app.catalog.loader import IDENTIFIERS_FILE
-from app.core.model import AudienceTarget, DestinationRef, IdSyncDocument
-from app.resources import resource_path
-from app.storage import bounded
-from app.storage.autosave import AutosaveError, RecoverySession, read_recovery
-from app.storage.bounded import (
+from idsync.catalog import CatalogError, load_catalog_from, shipped_catalog_dir
+from idsync.catalog.loader import IDENTIFIERS_FILE
+from idsync.core.model import AudienceTarget, DestinationRef, IdSyncDocument
+from idsync.resources import resource_path
+from idsync.storage import bounded
+from idsync.storage.autosave import AutosaveError, RecoverySession, read_recovery
+from idsync.storage.bounded import (
     MAX_JSON_DEPTH,
     MAX_STATE_BYTES,
     Problem,
@@ -26,10 +26,10 @@ from app.storage.bounded import (
     read_bytes,
     read_json,
 )
-from app.storage.damage import take_reports
-from app.storage.documents import DocumentError, dump_document, read_document
-from app.storage.profiles import ProfileLoadError, read_profile
-from app.storage.settings import Settings, load_settings, save_settings, settings_path
+from idsync.storage.damage import take_reports
+from idsync.storage.documents import DocumentError, dump_document, read_document
+from idsync.storage.profiles import ProfileLoadError, read_profile
+from idsync.storage.settings import Settings, load_settings, save_settings, settings_path
 
 pytestmark = pytest.mark.timeout(60)  # a FIFO read that blocks fails here, not at 300 s
 

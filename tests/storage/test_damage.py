@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from app.core.model import AudienceTarget, DestinationRef, IdSyncDocument
-from app.storage.autosave import claim_orphans
-from app.storage.damage import DamagedFile, StateFile, take_reports
-from app.storage.history import HistoryStore
-from app.storage.settings import Settings, load_settings, save_settings, settings_path
+from idsync.core.model import AudienceTarget, DestinationRef, IdSyncDocument
+from idsync.storage.autosave import claim_orphans
+from idsync.storage.damage import DamagedFile, StateFile, take_reports
+from idsync.storage.history import HistoryStore
+from idsync.storage.settings import Settings, load_settings, save_settings, settings_path
 from tests.helpers.damage import DAMAGE, DAMAGE_KINDS
 from tests.helpers.history import START, write_legacy_entry
 from tests.helpers.recovery import leave_crashed_recovery

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.storage.document_text import DocumentError, read_document_json
-from app.storage.documents import read_document
+from idsync.storage.document_text import DocumentError, read_document_json
+from idsync.storage.documents import read_document
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,8 +43,8 @@ def test_json_that_is_not_a_document_is_left_to_the_full_read(tmp_path: Path) ->
 
 def test_it_loads_neither_the_model_nor_its_reader() -> None:
     script = (
-        "import sys, app.storage.document_text; "
-        "print(sorted(m for m in ('pydantic', 'app.core.model') "
+        "import sys, idsync.storage.document_text; "
+        "print(sorted(m for m in ('pydantic', 'idsync.core.model') "
         "if m in sys.modules))"
     )
     done = subprocess.run(

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.core.model import (
+from idsync.core.model import (
     AudienceTarget,
     DestinationRef,
     IdentifierRow,
@@ -19,7 +19,7 @@ from app.core.model import (
     JourneyTarget,
     Strategy,
 )
-from app.storage.documents import (
+from idsync.storage.documents import (
     MAX_DOCUMENT_BYTES,
     DocumentError,
     dump_document,

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from app.core.model import (
+from idsync.core.model import (
     DestinationRef,
     JourneyTarget,
     Strategy,
 )
-from app.storage.documents import dump_document
-from app.storage.history import (
+from idsync.storage.documents import dump_document
+from idsync.storage.history import (
     MAX_DETAIL_CHARS,
     HistoryError,
     HistoryEvent,
@@ -299,8 +299,8 @@ def test_the_same_push_to_two_workspaces_is_two_entries(store: HistoryStore) -> 
 _SAVER = """
 import sys
 from pathlib import Path
-from app.core.model import AudienceTarget, IdSyncDocument
-from app.storage.history import HistoryStore
+from idsync.core.model import AudienceTarget, IdSyncDocument
+from idsync.storage.history import HistoryStore
 
 who, count, start = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
 while not start.exists():

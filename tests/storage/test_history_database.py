@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from app.storage.damage import StateFile, take_reports
-from app.storage.history import HistoryStore
-from app.storage.history_database import SCHEMA_VERSION, forget_connection
+from idsync.storage.damage import StateFile, take_reports
+from idsync.storage.history import HistoryStore
+from idsync.storage.history_database import SCHEMA_VERSION, forget_connection
 from tests.helpers.damage import DAMAGE, DAMAGE_KINDS
 from tests.helpers.history import connected, ticking_clock
 

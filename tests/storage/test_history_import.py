@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from app.core.model import Strategy
-from app.storage.damage import StateFile, take_reports
-from app.storage.history import HistoryEvent, HistoryStore, history_key
-from app.storage.history_import import IMPORTED_SUFFIX
+from idsync.core.model import Strategy
+from idsync.storage.damage import StateFile, take_reports
+from idsync.storage.history import HistoryEvent, HistoryStore, history_key
+from idsync.storage.history_import import IMPORTED_SUFFIX
 from tests.helpers.damage import DAMAGE
 from tests.helpers.history import START, connected, draft, write_legacy_entry
 
@@ -134,7 +134,7 @@ def paused(src, dst):
 
 os.rename = paused
 
-from app.storage.history import HistoryStore
+from idsync.storage.history import HistoryStore
 print(len(HistoryStore().entries()), flush=True)
 """
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from app.core.model import IdSyncDocument
-from app.storage.atomic import is_temp_name, remove_stale_temp_files
-from app.storage.autosave import claim_orphans
-from app.storage.documents import write_document
-from app.storage.leftovers import remove_stale_leftovers
-from app.storage.paths import state_dir
+from idsync.core.model import IdSyncDocument
+from idsync.storage.atomic import is_temp_name, remove_stale_temp_files
+from idsync.storage.autosave import claim_orphans
+from idsync.storage.documents import write_document
+from idsync.storage.leftovers import remove_stale_leftovers
+from idsync.storage.paths import state_dir
 from tests.helpers.killed_save import HOUR, SAVE_KINDS, kill_during_save
 
 

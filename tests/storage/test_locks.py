@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.storage.damage import StateFile, take_reports
-from app.storage.locks import FileLock, NotALockFile
+from idsync.storage.damage import StateFile, take_reports
+from idsync.storage.locks import FileLock, NotALockFile
 
 
 def test_a_held_lock_cannot_be_taken_again_until_released(tmp_path: Path) -> None:

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from app.catalog import load_catalog
-from app.core.model import FORMAT_VERSION, IdentifierRow, IdSyncDocument, Strategy
-from app.core.rules import validate
-from app.storage import migrations
-from app.storage.documents import DocumentError, dump_document, parse_document
-from app.storage.migrations import (
+from idsync.catalog import load_catalog
+from idsync.core.model import FORMAT_VERSION, IdentifierRow, IdSyncDocument, Strategy
+from idsync.core.rules import validate
+from idsync.storage import migrations
+from idsync.storage.documents import DocumentError, dump_document, parse_document
+from idsync.storage.migrations import (
     MIGRATIONS,
     V1_GOOGLE_KEYS,
     V1_SLUGS,

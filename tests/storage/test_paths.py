@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.storage.paths import (
+from idsync.storage.paths import (
     app_folders,
     config_dir,
     ensure_private_folder,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.resources import resource_path
-from app.storage.profiles import MAX_PROFILE_BYTES, ProfileLoadError, read_profile
+from idsync.resources import resource_path
+from idsync.storage.profiles import MAX_PROFILE_BYTES, ProfileLoadError, read_profile
 
 RETURNING = resource_path("profiles", "returning-customer.json")
 

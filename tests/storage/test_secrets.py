@@ -12,7 +12,7 @@ import keyring.backends.fail
 import pytest
 from keyring.errors import KeyringError
 
-from app.storage.secrets import (
+from idsync.storage.secrets import (
     SERVICE_NAME,
     TOKEN_ENV_VAR,
     StorageKind,

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from app.storage.damage import StateFile, take_reports
-from app.storage.recent import MAX_RECENT_FILES, add_recent, prune_missing, remove_recent
-from app.storage.settings import Settings, load_settings, save_settings, settings_path
+from idsync.storage.damage import StateFile, take_reports
+from idsync.storage.recent import MAX_RECENT_FILES, add_recent, prune_missing, remove_recent
+from idsync.storage.settings import Settings, load_settings, save_settings, settings_path
 
 
 def test_missing_file_gives_defaults() -> None:
@@ -128,7 +128,7 @@ def test_a_file_where_the_config_folder_should_be_gives_defaults_and_a_warning(
     idsync_home: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     (idsync_home / "config").write_text("not a folder", encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="app.storage.settings"):
+    with caplog.at_level(logging.WARNING, logger="idsync.storage.settings"):
         assert load_settings() == Settings()
     assert "using default settings" in caplog.text
     assert str(idsync_home / "config") in caplog.text
@@ -139,8 +139,8 @@ def test_a_passing_read_failure_keeps_the_file(monkeypatch: pytest.MonkeyPatch) 
     where it is for the next start (only a damaged file is set aside)."""
     import errno
 
-    import app.storage.settings as settings_module
-    from app.storage.bounded import Problem, ReadError
+    import idsync.storage.settings as settings_module
+    from idsync.storage.bounded import Problem, ReadError
 
     save_settings(Settings(last_step="review"))
     path = settings_path()
@@ -162,7 +162,7 @@ def test_a_passing_read_failure_keeps_the_file(monkeypatch: pytest.MonkeyPatch) 
 def test_read_errors_tell_damage_from_a_passing_failure() -> None:
     import errno
 
-    from app.storage.bounded import Problem, ReadError
+    from idsync.storage.bounded import Problem, ReadError
 
     def opening(code: int) -> ReadError:
         return ReadError(Problem.CANNOT_OPEN, "x", os_error=OSError(code, "x"))
@@ -217,7 +217,7 @@ def test_identifiers_remembered_by_either_window_are_kept() -> None:
 _WINDOW_PROCESS = """
 import sys
 from pathlib import Path
-from app.storage.settings import load_settings, save_settings
+from idsync.storage.settings import load_settings, save_settings
 
 name, rounds, start = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
 settings = load_settings()          # one window: its settings live as long as it does

@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
-from app.catalog import load_catalog
-from app.core.catalog import Catalog
-from app.ui.main_window import MainWindow
+from idsync.catalog import load_catalog
+from idsync.core.catalog import Catalog
+from idsync.ui.main_window import MainWindow
 from tests.helpers.dialogs import DialogDriver, FileDialogs
 from tests.helpers.windows import close_window, open_window
 

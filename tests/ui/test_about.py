@@ -11,9 +11,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMenu
 from pytestqt.qtbot import QtBot
 
-from app import APP_NAME, __version__
-from app.ui.about import AboutDialog
-from app.ui.main_window import MainWindow
+from idsync import APP_NAME, __version__
+from idsync.ui.about import AboutDialog
+from idsync.ui.main_window import MainWindow
 from tests.helpers.layout_checks import clipped_texts
 
 

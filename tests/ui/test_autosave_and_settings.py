@@ -9,11 +9,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.core.catalog import Catalog
-from app.storage.autosave import read_recovery
-from app.storage.locks import FileLock
-from app.storage.paths import state_dir
-from app.ui.main_window import MainWindow
+from idsync.core.catalog import Catalog
+from idsync.storage.autosave import read_recovery
+from idsync.storage.locks import FileLock
+from idsync.storage.paths import state_dir
+from idsync.ui.main_window import MainWindow
 from tests.helpers.dialogs import DialogDriver, FileDialogs
 from tests.helpers.recovery import own_recovery
 from tests.helpers.windows import open_window

@@ -12,16 +12,16 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 
-from app.core.diff import diff_documents
-from app.core.model import IdentifierRow, Strategy
-from app.resources import resource_path
-from app.segment.endpoints import ConnectionProfile, EndpointKind
-from app.segment.sandbox import Sandbox
-from app.storage.documents import read_document, write_document
-from app.storage.history import HistoryEvent, HistoryStore
-from app.ui.compare_dialog import CompareDialog, LeftKind, Mark, mark_color
-from app.ui.main_window import MainWindow
-from app.ui.push.session import SegmentSession
+from idsync.core.diff import diff_documents
+from idsync.core.model import IdentifierRow, Strategy
+from idsync.resources import resource_path
+from idsync.segment.endpoints import ConnectionProfile, EndpointKind
+from idsync.segment.sandbox import Sandbox
+from idsync.storage.documents import read_document, write_document
+from idsync.storage.history import HistoryEvent, HistoryStore
+from idsync.ui.compare_dialog import CompareDialog, LeftKind, Mark, mark_color
+from idsync.ui.main_window import MainWindow
+from idsync.ui.push.session import SegmentSession
 from tests.helpers.dialogs import FileDialogs
 from tests.helpers.documents import CLEAN, write
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from app.core.findings import Area, Finding, Severity
-from app.core.model import AudienceTarget, IdSyncDocument
-from app.ui.controller import DocumentController
+from idsync.core.findings import Area, Finding, Severity
+from idsync.core.model import AudienceTarget, IdSyncDocument
+from idsync.ui.controller import DocumentController
 
 
 def _needs_space_id(doc: IdSyncDocument) -> list[Finding]:

@@ -8,11 +8,11 @@ from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.core.editing import new_document
-from app.core.findings import Severity
-from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Setup, Strategy
-from app.editor.steps import Step
-from app.ui.main_window import MainWindow
+from idsync.core.editing import new_document
+from idsync.core.findings import Severity
+from idsync.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Setup, Strategy
+from idsync.editor.steps import Step
+from idsync.ui.main_window import MainWindow
 from tests.helpers.editing import cell_codes, click, open_editor, press, reactivate, set_cell
 
 K = Qt.Key

@@ -8,11 +8,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.core.editing import new_document
-from app.core.model import IdentifierRow, Setup, Strategy
-from app.editor.steps import Step
-from app.storage.documents import read_document
-from app.ui.main_window import MainWindow
+from idsync.core.editing import new_document
+from idsync.core.model import IdentifierRow, Setup, Strategy
+from idsync.editor.steps import Step
+from idsync.storage.documents import read_document
+from idsync.ui.main_window import MainWindow
 from tests.helpers.dialogs import FileDialogs
 from tests.helpers.editing import (
     add_row,

@@ -12,16 +12,16 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app import APP_NAME
-from app.core.editing import new_document
-from app.core.model import (
+from idsync import APP_NAME
+from idsync.core.editing import new_document
+from idsync.core.model import (
     IdentifierRow,
     IdSyncDocument,
     Strategy,
 )
-from app.storage.documents import dump_document, read_document, write_document
-from app.storage.exports import ExportKind
-from app.ui.main_window import MainWindow
+from idsync.storage.documents import dump_document, read_document, write_document
+from idsync.storage.exports import ExportKind
+from idsync.ui.main_window import MainWindow
 from tests.helpers.damage import DAMAGE
 from tests.helpers.dialogs import DialogDriver, FileDialogs
 from tests.helpers.documents import facebook_document
@@ -148,7 +148,7 @@ def test_a_full_disk_on_save_keeps_the_document_dirty(
     def disk_full(*_args: object, **_kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("app.storage.documents.atomic_write_bytes", disk_full)
+    monkeypatch.setattr("idsync.storage.documents.atomic_write_bytes", disk_full)
     dialogs.expect("saveErrorDialog", QMessageBox.StandardButton.Ok)
     qtbot.keyClick(window, Qt.Key.Key_S, CTRL)
     assert "disk is full" in dialogs.seen[0].informative
@@ -322,7 +322,7 @@ def test_export_of_a_body_with_only_warnings_is_written(
 def test_export_of_a_journey_body_explains_why_not(
     qtbot: QtBot, window: MainWindow, dialogs: DialogDriver, tmp_path: Path
 ) -> None:
-    from app.core.model import JourneyTarget
+    from idsync.core.model import JourneyTarget
 
     path = tmp_path / "journey.json"
     write_document(path, facebook_document(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from app.ui.first_paint import FirstPaint
+from idsync.ui.first_paint import FirstPaint
 
 
 def test_callbacks_run_once_after_the_first_paint_with_its_time(qtbot: QtBot) -> None:

@@ -8,8 +8,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.editor.steps import Step
-from app.ui.main_window import MainWindow
+from idsync.editor.steps import Step
+from idsync.ui.main_window import MainWindow
 from tests.helpers.editing import reactivate
 
 K = Qt.Key

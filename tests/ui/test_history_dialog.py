@@ -11,17 +11,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.core.model import Strategy
-from app.segment.endpoints import ConnectionProfile, EndpointKind
-from app.segment.sandbox import Sandbox
-from app.storage.documents import read_document, write_document
-from app.storage.exports import ExportKind
-from app.storage.history import HistoryEvent, HistoryStore
-from app.storage.history_database import APPLICATION_ID, SCHEMA_VERSION
-from app.ui.history_dialog import NO_HISTORY, NO_HISTORY_HERE, HistoryDialog
-from app.ui.main_window import MainWindow
-from app.ui.push.push_dialog import PushDialog, PushStep
-from app.ui.push.status import StatusKind
+from idsync.core.model import Strategy
+from idsync.segment.endpoints import ConnectionProfile, EndpointKind
+from idsync.segment.sandbox import Sandbox
+from idsync.storage.documents import read_document, write_document
+from idsync.storage.exports import ExportKind
+from idsync.storage.history import HistoryEvent, HistoryStore
+from idsync.storage.history_database import APPLICATION_ID, SCHEMA_VERSION
+from idsync.ui.history_dialog import NO_HISTORY, NO_HISTORY_HERE, HistoryDialog
+from idsync.ui.main_window import MainWindow
+from idsync.ui.push.push_dialog import PushDialog, PushStep
+from idsync.ui.push.status import StatusKind
 from tests.helpers.dialogs import FileDialogs
 from tests.helpers.documents import facebook_document
 from tests.helpers.editing import set_cell

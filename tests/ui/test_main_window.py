@@ -10,13 +10,13 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app import APP_NAME
-from app.core.findings import Severity
-from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Strategy
-from app.editor.steps import Step, step_of
-from app.storage.documents import write_document
-from app.ui.application import run_gui
-from app.ui.main_window import MainWindow
+from idsync import APP_NAME
+from idsync.core.findings import Severity
+from idsync.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Strategy
+from idsync.editor.steps import Step, step_of
+from idsync.storage.documents import write_document
+from idsync.ui.application import run_gui
+from idsync.ui.main_window import MainWindow
 from tests.helpers.dialogs import DialogDriver
 from tests.helpers.documents import facebook_document
 from tests.helpers.windows import double_click
@@ -218,13 +218,13 @@ def test_run_gui_sets_what_start_up_made_aside_from_the_collector(
 def test_run_gui_says_so_and_ends_with_2_when_the_shipped_catalog_is_damaged(
     qtbot: QtBot, dialogs: DialogDriver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import app.catalog
-    from app.catalog import CatalogError
+    import idsync.catalog
+    from idsync.catalog import CatalogError
 
     def damaged() -> object:
         raise CatalogError(Path("destinations.json"), "is not JSON", line=3, column=1)
 
-    monkeypatch.setattr(app.catalog, "load_catalog", damaged)
+    monkeypatch.setattr(idsync.catalog, "load_catalog", damaged)
     dialogs.expect("catalogErrorDialog", QMessageBox.StandardButton.Ok)
     assert run_gui([]) == 2
     (seen,) = dialogs.seen

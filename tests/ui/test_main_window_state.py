@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.core.catalog import Catalog
-from app.editor.steps import Step
-from app.storage.atomic import is_temp_name
-from app.storage.paths import history_database
-from app.storage.settings import Settings, load_settings, save_settings, settings_path
-from app.ui.main_window import MainWindow
+from idsync.core.catalog import Catalog
+from idsync.editor.steps import Step
+from idsync.storage.atomic import is_temp_name
+from idsync.storage.paths import history_database
+from idsync.storage.settings import Settings, load_settings, save_settings, settings_path
+from idsync.ui.main_window import MainWindow
 from tests.helpers.damage import DAMAGE
 from tests.helpers.dialogs import DialogDriver
 from tests.helpers.killed_save import kill_during_save

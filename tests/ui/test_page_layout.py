@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.editor.steps import Step
-from app.resources import resource_path
-from app.ui.main_window import MainWindow
+from idsync.editor.steps import Step
+from idsync.resources import resource_path
+from idsync.ui.main_window import MainWindow
 from tests.helpers.layout_checks import clipped_texts
 
 EXAMPLES = ("facebook-custom-audiences.json", "journey-step.json")

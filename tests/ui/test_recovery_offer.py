@@ -9,13 +9,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.core.catalog import Catalog
-from app.core.editing import new_document
-from app.core.model import AudienceTarget, IdSyncDocument
-from app.storage.autosave import read_recovery
-from app.storage.documents import write_document
-from app.storage.paths import state_dir
-from app.ui.main_window import MainWindow
+from idsync.core.catalog import Catalog
+from idsync.core.editing import new_document
+from idsync.core.model import AudienceTarget, IdSyncDocument
+from idsync.storage.autosave import read_recovery
+from idsync.storage.documents import write_document
+from idsync.storage.paths import state_dir
+from idsync.ui.main_window import MainWindow
 from tests.helpers.dialogs import DialogDriver
 from tests.helpers.recovery import leave_crashed_recovery, own_recovery
 from tests.helpers.windows import close_window, open_window

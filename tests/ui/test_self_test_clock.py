@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from app.ui import self_test_clock as clock
+from idsync.ui import self_test_clock as clock
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,9 +31,9 @@ def test_only_the_self_test_loads_its_clock_and_pysides_own_check_is_left_alone(
         import PySide6.QtWidgets
         feature = sys.modules["shibokensupport.feature"]
         before = dict(vars(feature))
-        import app.cli, app.cli.window, app.ui.application
+        import idsync.cli, idsync.cli.window, idsync.ui.application
         print(json.dumps({
-            "clock": "app.ui.self_test_clock" in sys.modules,
+            "clock": "idsync.ui.self_test_clock" in sys.modules,
             "replaced": sorted(
                 name for name, value in vars(feature).items()
                 if callable(value) and before.get(name) is not value
@@ -47,8 +47,8 @@ def test_only_the_self_test_loads_its_clock_and_pysides_own_check_is_left_alone(
     assert json.loads(done.stdout) == {"clock": False, "replaced": []}
     users = sorted(
         str(path.relative_to(ROOT))
-        for path in (ROOT / "app").rglob("*.py")
+        for path in (ROOT / "app" / "idsync").rglob("*.py")
         if "self_test_clock" in path.read_text(encoding="utf-8")
         and path.name != "self_test_clock.py"
     )
-    assert users == ["app/ui/self_test.py"]
+    assert users == ["app/idsync/ui/self_test.py"]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QColor, QPalette
 
-from app.core.findings import Severity
-from app.ui.severity_style import count_badge, severity_color, severity_icon, severity_word
+from idsync.core.findings import Severity
+from idsync.ui.severity_style import count_badge, severity_color, severity_icon, severity_word
 
 LIGHT = QPalette(QColor("#f0f0f0"))
 DARK = QPalette(QColor("#202020"))

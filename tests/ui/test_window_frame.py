@@ -14,11 +14,11 @@ from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
 
-from app import APP_NAME
-from app.core.catalog import Catalog
-from app.editor.steps import Step
-from app.storage.settings import Settings, load_settings, save_settings
-from app.ui.main_window import MainWindow
+from idsync import APP_NAME
+from idsync.core.catalog import Catalog
+from idsync.editor.steps import Step
+from idsync.storage.settings import Settings, load_settings, save_settings
+from idsync.ui.main_window import MainWindow
 from tests.helpers.windows import close_window
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,7 +104,7 @@ def test_the_frame_and_the_app_module_load_no_model_rules_or_catalog() -> None:
     script = textwrap.dedent(
         """
         import json, sys
-        import app.cli.window, app.ui.application, app.ui.self_test
+        import idsync.cli.window, idsync.ui.application, idsync.ui.self_test
         print(json.dumps(sorted(sys.modules)))
         """
     )
@@ -112,8 +112,8 @@ def test_the_frame_and_the_app_module_load_no_model_rules_or_catalog() -> None:
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True
     )
     loaded = set(__import__("json").loads(done.stdout))
-    heavy = {"pydantic", "app.core.model", "app.core.catalog", "app.core.rules",
-             "app.catalog", "app.storage.documents", "httpx", "keyring", "multiprocessing"}
+    heavy = {"pydantic", "idsync.core.model", "idsync.core.catalog", "idsync.core.rules",
+             "idsync.catalog", "idsync.storage.documents", "httpx", "keyring", "multiprocessing"}
     assert heavy & loaded == set()
 
 
@@ -121,11 +121,11 @@ def test_the_window_is_opened_without_building_the_command_line_parser() -> None
     script = textwrap.dedent(
         """
         import sys
-        from app.cli import _run
-        import app.cli.window
-        app.cli.window.launch_gui = lambda paths, commands: print(sorted(commands)) or 0
+        from idsync.cli import _run
+        import idsync.cli.window
+        idsync.cli.window.launch_gui = lambda paths, commands: print(sorted(commands)) or 0
         _run([])
-        print("argparse" in sys.modules, "app.cli.parser" in sys.modules)
+        print("argparse" in sys.modules, "idsync.cli.parser" in sys.modules)
         """
     )
     done = subprocess.run(
@@ -142,16 +142,16 @@ def test_the_filled_window_loads_no_message_box_until_one_is_shown(tmp_path: Pat
     script = textwrap.dedent(
         """
         import sys
-        from app.catalog import load_catalog
-        from app.ui.application import create_application
-        from app.ui.main_window import MainWindow
+        from idsync.catalog import load_catalog
+        from idsync.ui.application import create_application
+        from idsync.ui.main_window import MainWindow
 
         app = create_application()
         window = MainWindow()
         window.show()
         window.populate(load_catalog())
         window.start([])
-        print("app.ui.dialogs" in sys.modules, "app.segment.client" in sys.modules)
+        print("idsync.ui.dialogs" in sys.modules, "idsync.segment.client" in sys.modules)
         window.close()
         """
     )

@@ -8,10 +8,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
-from app.editor.steps import Step
-from app.storage.documents import write_document
-from app.storage.settings import load_settings
-from app.ui.main_window import MainWindow
+from idsync.editor.steps import Step
+from idsync.storage.documents import write_document
+from idsync.storage.settings import load_settings
+from idsync.ui.main_window import MainWindow
 from tests.helpers.documents import facebook_document
 
 

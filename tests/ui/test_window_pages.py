@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from app.editor.steps import Step
-from app.ui.main_window import MainWindow
+from idsync.editor.steps import Step
+from idsync.ui.main_window import MainWindow
 
 
 def test_after_start_every_page_is_built_and_the_window_says_so(

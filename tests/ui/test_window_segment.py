@@ -6,12 +6,12 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.core.catalog import Catalog
-from app.segment.endpoints import EndpointKind
-from app.segment.sandbox import Sandbox
-from app.storage.settings import load_settings, settings_path
-from app.ui.main_window import MainWindow
-from app.ui.push.connect_dialog import ConnectDialog
+from idsync.core.catalog import Catalog
+from idsync.segment.endpoints import EndpointKind
+from idsync.segment.sandbox import Sandbox
+from idsync.storage.settings import load_settings, settings_path
+from idsync.ui.main_window import MainWindow
+from idsync.ui.push.connect_dialog import ConnectDialog
 from tests.helpers.connect import type_into, use_custom_url
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.push_support import click
@@ -33,7 +33,7 @@ def test_the_segment_menu_sits_before_help_and_push_waits_for_a_connection(
 def test_the_status_bar_shows_whether_segment_is_connected(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    from app.segment.endpoints import ConnectionProfile, EndpointKind
+    from idsync.segment.endpoints import ConnectionProfile, EndpointKind
 
     shown = window.connection_button
     assert shown.isVisible()

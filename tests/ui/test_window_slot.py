@@ -7,9 +7,9 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, QRect
 from pytestqt.qtbot import QtBot
 
-from app.core.catalog import Catalog
-from app.ui.main_window import MainWindow
-from app.ui.window_slot import SLOT_OFFSET, WindowSlot
+from idsync.core.catalog import Catalog
+from idsync.ui.main_window import MainWindow
+from idsync.ui.window_slot import SLOT_OFFSET, WindowSlot
 
 
 def test_a_second_window_opens_offset_from_the_first(qtbot: QtBot, catalog: Catalog) -> None:

@@ -11,13 +11,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.core.catalog import Catalog
-from app.core.model import IdSyncDocument
-from app.editor.steps import Step
-from app.storage.documents import write_document
-from app.storage.settings import Settings, load_settings
-from app.ui import window_state
-from app.ui.main_window import MainWindow
+from idsync.core.catalog import Catalog
+from idsync.core.model import IdSyncDocument
+from idsync.editor.steps import Step
+from idsync.storage.documents import write_document
+from idsync.storage.settings import Settings, load_settings
+from idsync.ui import window_state
+from idsync.ui.main_window import MainWindow
 from tests.helpers.dialogs import DialogDriver
 from tests.helpers.windows import close_window, open_window
 

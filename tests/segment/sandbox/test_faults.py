@@ -1,4 +1,4 @@
-"""app.segment.sandbox.faults: each switchable fault as a client meets it over loopback."""
+"""idsync.segment.sandbox.faults: each switchable fault as a client meets it over loopback."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from app.segment.sandbox import Sandbox
+from idsync.segment.sandbox import Sandbox
 from tests.helpers.sandbox import first_error
 
 SPACE = "spa_example_marketing"

@@ -1,4 +1,4 @@
-"""app.segment.sandbox.routes: the sandbox answers as Segment's Public API does, checked
+"""idsync.segment.sandbox.routes: the sandbox answers as Segment's Public API does, checked
 against the SDK's models (the required-field table in tests/helpers/sdk_models.py), over
 loopback."""
 
@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from app.segment.client import ALPHA_MEDIA_TYPE as ALPHA
-from app.segment.sandbox import Sandbox
+from idsync.segment.client import ALPHA_MEDIA_TYPE as ALPHA
+from idsync.segment.sandbox import Sandbox
 from tests.helpers.sandbox import first_error
 from tests.helpers.sdk_models import missing_fields
 

@@ -1,4 +1,4 @@
-"""app.segment.sandbox.server: the token, the record of requests and `idsync sandbox`,
+"""idsync.segment.sandbox.server: the token, the record of requests and `idsync sandbox`,
 spoken to with plain HTTP over loopback."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from app.segment.sandbox import Sandbox
+from idsync.segment.sandbox import Sandbox
 from tests.helpers.keyrings import TokenRegistry
 from tests.helpers.sandbox import first_error
 
@@ -40,7 +40,7 @@ def test_idsync_sandbox_command_prints_url_and_token_and_stops_on_ctrl_c(
     token = secrets_used.add("sbx_cli_test_token")
     root = Path(__file__).resolve().parents[3]
     process = subprocess.Popen(
-        [sys.executable, "-m", "app", "sandbox", "--token", token],
+        [sys.executable, "-m", "idsync", "sandbox", "--token", token],
         cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -9,20 +9,20 @@ import itertools
 import httpx
 import pytest
 
-from app.catalog import load_catalog
-from app.core.api_mapping import create_body, update_body
-from app.core.model import (
+from idsync.catalog import load_catalog
+from idsync.core.api_mapping import create_body, update_body
+from idsync.core.model import (
     AudienceTarget,
     DestinationRef,
     IdentifierRow,
     IdSyncDocument,
     Strategy,
 )
-from app.core.rules import validate
-from app.core.rules.codes import RULES
-from app.core.rules.limits import MAX_ALL_ROWS, MAX_ROWS
-from app.segment.sandbox import Sandbox
-from app.segment.sandbox.state import (
+from idsync.core.rules import validate
+from idsync.core.rules.codes import RULES
+from idsync.core.rules.limits import MAX_ALL_ROWS, MAX_ROWS
+from idsync.segment.sandbox import Sandbox
+from idsync.segment.sandbox.state import (
     EXAMPLE_SPACE,
     MAX_ALL_ENTRIES,
     MAX_ID_SYNC_ENTRIES,

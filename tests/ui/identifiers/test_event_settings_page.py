@@ -9,10 +9,10 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow
 
-from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Setup, Strategy
-from app.ui.controller import DocumentController
-from app.ui.identifiers import FINDINGS_ROLE, EventSettingsPage
-from app.ui.identifiers.delegate import ChoiceCombo
+from idsync.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Setup, Strategy
+from idsync.ui.controller import DocumentController
+from idsync.ui.identifiers import FINDINGS_ROLE, EventSettingsPage
+from idsync.ui.identifiers.delegate import ChoiceCombo
 from tests.helpers.identifier_table import (
     ITERABLE,
     facebook_document,
@@ -504,7 +504,7 @@ def test_custom_identifiers_are_typed_and_feed_the_segment_list(qtbot, page, con
 
 
 def test_focus_finding_selects_the_cell_or_the_control(qtbot, page, controller) -> None:
-    from app.core.findings import Area, Finding, Severity
+    from idsync.core.findings import Area, Finding, Severity
 
     controller.load(facebook_document(*realistic_facebook_rows()), None)
     finding = controller.findings[0]

@@ -10,12 +10,12 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton
 
-from app.catalog import load_catalog
-from app.core.catalog import Catalog
-from app.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Strategy
-from app.core.rules import validate
-from app.ui.controller import DocumentController
-from app.ui.identifiers import FINDINGS_ROLE, EventSettingsPage, IdentifierTableModel
+from idsync.catalog import load_catalog
+from idsync.core.catalog import Catalog
+from idsync.core.model import DestinationRef, IdentifierRow, IdSyncDocument, Strategy
+from idsync.core.rules import validate
+from idsync.ui.controller import DocumentController
+from idsync.ui.identifiers import FINDINGS_ROLE, EventSettingsPage, IdentifierTableModel
 
 R = Qt.ItemDataRole
 
@@ -147,8 +147,8 @@ def test_add_for_facebook_never_fills_a_key_of_another_kind(qtbot, page, control
 
 
 def test_inside_the_main_window_at_1280_by_800_nothing_is_clipped(qtbot, real_catalog) -> None:
-    from app.editor.steps import Step
-    from app.ui.main_window import MainWindow
+    from idsync.editor.steps import Step
+    from idsync.ui.main_window import MainWindow
 
     window = MainWindow(real_catalog)
     qtbot.addWidget(window)

@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QIcon
 
-from app.core.editing import add_row, move_row, remove_row
-from app.core.model import IdentifierRow, IdSyncDocument, Setup, Strategy
-from app.ui.controller import DocumentController
-from app.ui.identifiers import FINDINGS_ROLE, IdentifierTableModel
+from idsync.core.editing import add_row, move_row, remove_row
+from idsync.core.model import IdentifierRow, IdSyncDocument, Setup, Strategy
+from idsync.ui.controller import DocumentController
+from idsync.ui.identifiers import FINDINGS_ROLE, IdentifierTableModel
 from tests.helpers.identifier_table import (
     facebook_document,
     realistic_facebook_rows,
@@ -106,8 +106,8 @@ def test_finding_shows_icon_tint_tooltip_and_role_on_its_cell_only(model) -> Non
 def test_tint_differs_for_light_and_dark_palettes(qapp) -> None:
     from PySide6.QtGui import QColor, QPalette
 
-    from app.core.findings import Severity
-    from app.ui.severity_style import severity_tint
+    from idsync.core.findings import Severity
+    from idsync.ui.severity_style import severity_tint
 
     light, dark = QPalette(QColor("#f0f0f0")), QPalette(QColor("#202020"))
     light.setColor(QPalette.ColorRole.Base, QColor("white"))
@@ -258,7 +258,7 @@ def test_default_setup_greys_rows_and_refuses_edits(model, controller) -> None:
 
 
 def test_changing_destination_relabels_the_destination_column(model, controller) -> None:
-    from app.core.model import DestinationRef
+    from idsync.core.model import DestinationRef
 
     log = SignalLog(model)
     doc = controller.document

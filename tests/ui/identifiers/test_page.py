@@ -7,9 +7,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from app.core.model import IdentifierRow, Setup, Strategy
-from app.editor.steps import Step
-from app.ui.main_window import MainWindow
+from idsync.core.model import IdentifierRow, Setup, Strategy
+from idsync.editor.steps import Step
+from idsync.ui.main_window import MainWindow
 from tests.helpers.documents import CLEAN
 from tests.helpers.editing import open_editor, press, reactivate
 

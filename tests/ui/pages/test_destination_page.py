@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.core.model import DestinationKind, DestinationRef
-from app.editor.steps import Step
-from app.ui.main_window import MainWindow
-from app.ui.pages.catalog_list import SPEC_ROLE
+from idsync.core.model import DestinationKind, DestinationRef
+from idsync.editor.steps import Step
+from idsync.ui.main_window import MainWindow
+from idsync.ui.pages.catalog_list import SPEC_ROLE
 
 
 def go_to_destination(qtbot: QtBot, window: MainWindow) -> None:
@@ -138,13 +138,13 @@ def test_a_page_built_after_a_document_opened_starts_on_its_destination(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     # Pages are built on first use; this one is built with a document already open.
-    from app.core.editing import choose_destination
+    from idsync.core.editing import choose_destination
 
     doc = window.controller.document
     spec = window.catalog.destination("adwords-remarketing-lists")
     assert spec is not None
     window.controller.edit(choose_destination(doc, spec.slug, name=spec.name), "choose")
-    from app.ui.pages.destination import DestinationPage
+    from idsync.ui.pages.destination import DestinationPage
 
     page = DestinationPage(window.controller, window.catalog)
     qtbot.addWidget(page)

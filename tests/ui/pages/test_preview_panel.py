@@ -15,19 +15,19 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.core.catalog import Catalog
-from app.core.model import (
+from idsync.core.catalog import Catalog
+from idsync.core.model import (
     DestinationRef,
     IdentifierRow,
     IdSyncDocument,
     Setup,
     Strategy,
 )
-from app.core.preview import LAST_IS_APPROXIMATE
-from app.editor.steps import Step
-from app.resources import resource_path
-from app.ui.main_window import MainWindow
-from app.ui.pages.preview_panel import (
+from idsync.core.preview import LAST_IS_APPROXIMATE
+from idsync.editor.steps import Step
+from idsync.resources import resource_path
+from idsync.ui.main_window import MainWindow
+from idsync.ui.pages.preview_panel import (
     COLUMN_EVENTS,
     COLUMN_MAPPING,
     COLUMN_NUMBER,

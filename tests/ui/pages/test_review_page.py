@@ -12,16 +12,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
-from app.core.api_mapping import NotPushable, create_body, update_body
-from app.core.findings import Finding
-from app.core.model import IdentifierRow, IdSyncDocument
-from app.editor.steps import Step
-from app.resources import resource_path
-from app.storage.documents import dump_document, read_document, write_document
-from app.storage.exports import ExportKind
-from app.ui.findings_list import FINDING_ROLE
-from app.ui.main_window import MainWindow
-from app.ui.widgets import CodeView
+from idsync.core.api_mapping import NotPushable, create_body, update_body
+from idsync.core.findings import Finding
+from idsync.core.model import IdentifierRow, IdSyncDocument
+from idsync.editor.steps import Step
+from idsync.resources import resource_path
+from idsync.storage.documents import dump_document, read_document, write_document
+from idsync.storage.exports import ExportKind
+from idsync.ui.findings_list import FINDING_ROLE
+from idsync.ui.main_window import MainWindow
+from idsync.ui.widgets import CodeView
 from tests.helpers.windows import double_click
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from app.core.model import AudienceTarget, JourneyTarget
-from app.ui.main_window import MainWindow
+from idsync.core.model import AudienceTarget, JourneyTarget
+from idsync.ui.main_window import MainWindow
 
 
 def undo(qtbot: QtBot, window: MainWindow) -> None:

@@ -11,21 +11,21 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLineEdit, QMainWindow
 from pytestqt.qtbot import QtBot
 
-from app.core.model import IdentifierRow, IdSyncDocument
-from app.segment.endpoints import EndpointKind
-from app.segment.regions import Region
-from app.segment.sandbox import Sandbox
-from app.storage.secrets import SERVICE_NAME, TOKEN_ENV_VAR, StorageKind, account_for
-from app.ui.controller import DocumentController
-from app.ui.push.actions import PushActions
-from app.ui.push.connect_dialog import (
+from idsync.core.model import IdentifierRow, IdSyncDocument
+from idsync.segment.endpoints import EndpointKind
+from idsync.segment.regions import Region
+from idsync.segment.sandbox import Sandbox
+from idsync.storage.secrets import SERVICE_NAME, TOKEN_ENV_VAR, StorageKind, account_for
+from idsync.ui.controller import DocumentController
+from idsync.ui.push.actions import PushActions
+from idsync.ui.push.connect_dialog import (
     PLACEHOLDER_CHECKING,
     PLACEHOLDER_PASTE,
     PLACEHOLDER_SAVED,
     ConnectDialog,
 )
-from app.ui.push.session import SegmentSession
-from app.ui.push.status import StatusKind
+from idsync.ui.push.session import SegmentSession
+from idsync.ui.push.status import StatusKind
 from tests.helpers.connect import (
     choose_endpoint,
     open_dialog,

@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.segment.endpoints import EndpointKind
-from app.ui.push.connect_dialog import ConnectDialog
-from app.ui.push.session import SegmentSession
-from app.ui.push.status import StatusKind
+from idsync.segment.endpoints import EndpointKind
+from idsync.ui.push.connect_dialog import ConnectDialog
+from idsync.ui.push.session import SegmentSession
+from idsync.ui.push.status import StatusKind
 from tests.helpers.connect import choose_endpoint, open_dialog
 from tests.helpers.push_support import click
 

@@ -7,13 +7,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
-from app.core.model import AudienceTarget, DestinationRef, IdSyncDocument
-from app.segment.sandbox import Sandbox
-from app.ui.controller import DocumentController
-from app.ui.push.actions import CHOOSE_EDIT_TEXT, PushActions
-from app.ui.push.picker_dialog import LivePickerDialog
-from app.ui.push.session import SegmentSession
-from app.ui.push.status import StatusKind
+from idsync.core.model import AudienceTarget, DestinationRef, IdSyncDocument
+from idsync.segment.sandbox import Sandbox
+from idsync.ui.controller import DocumentController
+from idsync.ui.push.actions import CHOOSE_EDIT_TEXT, PushActions
+from idsync.ui.push.picker_dialog import LivePickerDialog
+from idsync.ui.push.session import SegmentSession
+from idsync.ui.push.status import StatusKind
 from tests.helpers.push_support import (
     FACEBOOK,
     ITERABLE,
@@ -118,7 +118,7 @@ def test_a_connection_to_another_destination_replaces_the_destination(
     assert (choice.space_id, choice.audience_id) == (SPACE, "aud_high_value")
     assert choice.instance_id == FACEBOOK
 
-    from app.push.choice import apply_choice
+    from idsync.push.choice import apply_choice
 
     changed = apply_choice(doc, choice)
     assert changed.destination == DestinationRef(

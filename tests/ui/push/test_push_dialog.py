@@ -11,18 +11,18 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMainWindow
 from pytestqt.qtbot import QtBot
 
-from app.core.catalog import Catalog
-from app.core.findings import Finding
-from app.core.model import IdSyncDocument, Strategy
-from app.core.rules import validate
-from app.push.outcome import TargetOutcome
-from app.segment.sandbox import Sandbox
-from app.storage.history import HistoryEntry, HistoryEvent, HistoryStore
-from app.ui.controller import DocumentController
-from app.ui.push.actions import PushActions
-from app.ui.push.push_dialog import NOTHING_TO_PUSH, PushDialog, PushStep
-from app.ui.push.session import SegmentSession
-from app.ui.push.status import StatusKind
+from idsync.core.catalog import Catalog
+from idsync.core.findings import Finding
+from idsync.core.model import IdSyncDocument, Strategy
+from idsync.core.rules import validate
+from idsync.push.outcome import TargetOutcome
+from idsync.segment.sandbox import Sandbox
+from idsync.storage.history import HistoryEntry, HistoryEvent, HistoryStore
+from idsync.ui.controller import DocumentController
+from idsync.ui.push.actions import PushActions
+from idsync.ui.push.push_dialog import NOTHING_TO_PUSH, PushDialog, PushStep
+from idsync.ui.push.session import SegmentSession
+from idsync.ui.push.status import StatusKind
 from tests.helpers.push_support import (
     ITERABLE,
     SEEDED_ITERABLE_ROWS,
@@ -414,7 +414,7 @@ def test_server_gone_before_the_push_gives_the_network_message(
 def test_a_slow_server_times_out_with_a_message(
     qtbot: QtBot, live_sandbox: Sandbox, catalog: Catalog, memory_keyring: object
 ) -> None:
-    from app.segment.endpoints import ConnectionProfile, EndpointKind
+    from idsync.segment.endpoints import ConnectionProfile, EndpointKind
 
     segment_session = fast_session(timeout=0.3)
     try:
@@ -465,7 +465,7 @@ def test_push_from_the_menu_shortcut(
 def test_journey_push_is_refused_and_says_to_export_instead(
     qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
 ) -> None:
-    from app.core.model import JourneyTarget
+    from idsync.core.model import JourneyTarget
 
     doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS).replace(
         target=JourneyTarget(space_id=SPACE, journey_id="jou_1", step="Welcome")
@@ -483,7 +483,7 @@ def test_journey_push_is_refused_and_says_to_export_instead(
 def test_going_back_to_default_setup_is_refused_with_the_reason(
     qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
 ) -> None:
-    from app.core.model import Setup
+    from idsync.core.model import Setup
 
     # The seeded connection has customized rows; an empty list would change nothing.
     doc = iterable_document(HIGH_VALUE, SEEDED_ITERABLE_ROWS).replace(setup=Setup.DEFAULT)
@@ -505,9 +505,9 @@ def test_the_window_and_the_cli_say_the_same_about_the_same_push(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from app.cli import main
-    from app.storage.documents import write_document
-    from app.storage.secrets import TOKEN_ENV_VAR
+    from idsync.cli import main
+    from idsync.storage.documents import write_document
+    from idsync.storage.secrets import TOKEN_ENV_VAR
 
     doc = iterable_document(HIGH_VALUE, FIRST_EMAIL_ROWS)
     path = tmp_path / "iterable.json"
@@ -545,7 +545,7 @@ def test_a_push_history_cannot_keep_is_said_in_the_result_as_in_the_cli(
     live_sandbox: Sandbox,
     catalog: Catalog,
 ) -> None:
-    from app.storage.paths import history_database
+    from idsync.storage.paths import history_database
 
     folder = history_database().parent
     for leftover in folder.iterdir():
@@ -628,7 +628,7 @@ def test_a_late_apply_after_a_504_is_found_by_the_retry_not_connected_twice(
 def test_an_unknown_push_is_kept_then_settled_in_place_by_the_next_plan(
     qtbot: QtBot, connected_session: SegmentSession, live_sandbox: Sandbox, catalog: Catalog
 ) -> None:
-    from app.segment.sandbox import LostAnswer
+    from idsync.segment.sandbox import LostAnswer
 
     live_sandbox.lose_answer_after_apply(LostAnswer.DROP, method="PATCH")
     # The plan's read and the read right before the write pass; every read after fails.

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.segment.cancel import interruptible_sleep
-from app.segment.errors import SegmentError
-from app.ui.push.worker import JobContext, TaskRunner
+from idsync.segment.cancel import interruptible_sleep
+from idsync.segment.errors import SegmentError
+from idsync.ui.push.worker import JobContext, TaskRunner
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from app.ui.main_window import MainWindow
-from app.ui.workspace.model import Column
-from app.ui.workspace.panel import WorkspacePanel
+from idsync.ui.main_window import MainWindow
+from idsync.ui.workspace.model import Column
+from idsync.ui.workspace.panel import WorkspacePanel
 from tests.helpers.documents import CLEAN, ROW_ERROR, write
 from tests.helpers.windows import double_click
 from tests.helpers.workspace import open_folder_by_menu

@@ -13,13 +13,13 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.core.catalog import Catalog
-from app.core.model import IdentifierRow, Strategy
-from app.review.checked import check_file
-from app.ui.main_window import MainWindow
-from app.ui.workspace import scanner
-from app.ui.workspace.model import Column, WorkspaceFilter, WorkspaceModel
-from app.ui.workspace.panel import WorkspacePanel
+from idsync.core.catalog import Catalog
+from idsync.core.model import IdentifierRow, Strategy
+from idsync.review.checked import check_file
+from idsync.ui.main_window import MainWindow
+from idsync.ui.workspace import scanner
+from idsync.ui.workspace.model import Column, WorkspaceFilter, WorkspaceModel
+from idsync.ui.workspace.panel import WorkspacePanel
 from tests.helpers.dialogs import DialogDriver
 from tests.helpers.documents import BROKEN_JSON, CLEAN, MOBILE_WITHOUT_TOGGLE, ROW_ERROR, write
 from tests.helpers.windows import double_click

@@ -1,1 +1,0 @@
-"""The editor's step pages (the Event settings page lives in app.ui.identifiers)."""
