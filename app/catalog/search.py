@@ -12,8 +12,8 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, compress, filterfalse, repeat
-from typing import TypeAlias, TypeVar
 from operator import contains, is_, or_
+from typing import TypeAlias, TypeVar
 
 from app.core.catalog import Catalog, DestinationSpec
 from app.core.model import DestinationKind
