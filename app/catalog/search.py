@@ -19,10 +19,10 @@ from app.core.catalog import Catalog, DestinationSpec
 from app.core.model import DestinationKind
 
 Positions: TypeAlias = "array[int]"
-"""Catalog positions, packed (a large catalog's index holds about a million); never
-changed once made."""
-T = TypeVar("T")
-A = TypeVar("A")
+"""Catalog positions, packed: the index holds one per character per entry. Never changed
+once made."""
+Value = TypeVar("Value")
+Argument = TypeVar("Argument")
 
 
 class DestinationMatches:
@@ -96,9 +96,7 @@ class DestinationMatches:
         """These matches with rows ``first`` to ``last`` (inclusive) left out."""
         lead = len(self._leading)
         leading = self._leading[: min(first, lead)] + self._leading[last + 1 :]
-        rest = (
-            self._rest[: max(0, first - lead)] + self._rest[max(0, last + 1 - lead) :]
-        )
+        rest = self._rest[: max(0, first - lead)] + self._rest[max(0, last + 1 - lead) :]
         return DestinationMatches(self._specs, self._positions, leading, rest)
 
 
@@ -154,8 +152,10 @@ class DestinationIndex:
 
     def _find(self, words: tuple[str, ...], kind: DestinationKind | None) -> DestinationMatches:
         if not words:
-            return self._everything if kind is None else self._ranked(
-                self._of_kind(self._everything.leading, kind), _packed(())
+            return (
+                self._everything
+                if kind is None
+                else self._ranked(self._of_kind(self._everything.leading, kind), _packed(()))
             )
         first = words[0]
         if len(words) == 1 and len(first) == 1:
@@ -221,14 +221,20 @@ def _in_catalog_order(leading: Sequence[int], rest: Sequence[int]) -> Sequence[i
 
 
 def _each(
-    positions: Iterable[int], values: Sequence[T], test: Callable[[T, A], bool], argument: A
+    positions: Iterable[int],
+    values: Sequence[Value],
+    test: Callable[[Value, Argument], bool],
+    argument: Argument,
 ) -> Iterator[bool]:
     """``test(values[p], argument)`` for each position ``p``."""
     return map(test, map(values.__getitem__, positions), repeat(argument))
 
 
 def _where(
-    positions: Sequence[int], values: Sequence[T], test: Callable[[T, A], bool], argument: A
+    positions: Sequence[int],
+    values: Sequence[Value],
+    test: Callable[[Value, Argument], bool],
+    argument: Argument,
 ) -> list[int]:
     """The positions ``p`` (in their order) where ``test(values[p], argument)`` holds."""
     return list(compress(positions, _each(positions, values, test, argument)))

@@ -116,9 +116,7 @@ class CatalogListModel(QAbstractListModel):
         if matches == self._matches:
             return
         old = self._matches
-        runs = (
-            _removed_runs(matches, old, _MAX_REMOVED_RUNS) if len(matches) < len(old) else None
-        )
+        runs = _removed_runs(matches, old, _MAX_REMOVED_RUNS) if len(matches) < len(old) else None
         if runs is not None:
             # Typing one more letter narrows the list: remove the rows that went, in runs,
             # so the view keeps its items (and the current one) instead of a full reset.
@@ -211,7 +209,8 @@ class CatalogItemDelegate(QStyledItemDelegate):
         painter.drawText(
             QRect(text_left, top + line_height + 2, text_width, metrics.height()),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            metrics.elidedText(str(index.data(SUBTITLE_ROLE) or ""),
-                               Qt.TextElideMode.ElideRight, text_width),
+            metrics.elidedText(
+                str(index.data(SUBTITLE_ROLE) or ""), Qt.TextElideMode.ElideRight, text_width
+            ),
         )
         painter.restore()
