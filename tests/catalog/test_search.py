@@ -114,9 +114,7 @@ def test_typing_letter_by_letter_narrows_like_a_fresh_search() -> None:
         assert index.search(typed) == search_destinations(catalog, typed)
 
 
-def _plainly(
-    catalog: Catalog, text: str, kind: DestinationKind | None
-) -> list[DestinationSpec]:
+def _plainly(catalog: Catalog, text: str, kind: DestinationKind | None) -> list[DestinationSpec]:
     """The search rule stated plainly, entry by entry: what every index path must give."""
     words = text.casefold().split()
     found = [
