@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain, compress, filterfalse, repeat
 from operator import contains, is_, or_
@@ -113,15 +114,16 @@ class DestinationIndex:
     def __init__(self, catalog: Catalog) -> None:
         specs = catalog.destinations
         self._specs = specs
+        count = len(specs)
         # The first entry wins, as in ``Catalog.destination`` (the loader refuses duplicates).
-        self._positions = {
-            spec.slug: position for position, spec in reversed(list(enumerate(specs)))
-        }
+        self._positions = dict(
+            zip(reversed([spec.slug for spec in specs]), range(count - 1, -1, -1), strict=True)
+        )
         self._haystacks = [f"{s.name} {s.slug} {s.category}".casefold() for s in specs]
         self._names = [spec.name.casefold() for spec in specs]
         self._slugs = [spec.slug.casefold() for spec in specs]
         self._kinds = [spec.kind for spec in specs]
-        self._everything = self._ranked(_packed(range(len(specs))), _packed(()))
+        self._everything = self._ranked(_packed(range(count)), _packed(()))
         self._by_character = _ranked_by_character(self._haystacks, self._names, self._slugs)
         # The last search's words, kind and matches: a word typed further only narrows
         # them, so the next key can start from those instead of the whole catalog.
@@ -253,20 +255,27 @@ def _ranked_by_character(
 ) -> dict[str, tuple[Positions, Positions]]:
     """For each character of any entry, the entries whose text contains it: those whose
     name or slug begins with it, then the others, each in catalog order."""
-    positions = range(len(haystacks))
-    beginning: dict[str, list[int]] = {}
+    # One int object per position, which the passes below hand on instead of making one
+    # per character per entry.
+    positions = list(range(len(haystacks)))
+    beginning: defaultdict[str, list[int]] = defaultdict(list)
     for position, name, slug in zip(positions, names, slugs, strict=True):
-        for character in {name[:1], slug[:1]}:
-            if character:
-                beginning.setdefault(character, []).append(position)
+        beginning[name[:1]].append(position)
+        if slug[:1] != name[:1]:
+            beginning[slug[:1]].append(position)
     ranked: dict[str, tuple[Positions, Positions]] = {}
     for character in set("".join(haystacks)):
         if character.isspace():
             continue  # words are split at white space, so never contain it
         containing = compress(positions, map(contains, haystacks, repeat(character)))
-        leading = _packed(beginning.get(character, ()))
-        leading_set = set(leading)
-        ranked[character] = (leading, _packed(filterfalse(leading_set.__contains__, containing)))
+        if character not in beginning:
+            ranked[character] = (_packed(()), _packed(containing))
+            continue
+        leading_set = set(beginning[character])
+        ranked[character] = (
+            _packed(beginning[character]),
+            _packed(filterfalse(leading_set.__contains__, containing)),
+        )
     return ranked
 
 
