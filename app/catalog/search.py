@@ -165,10 +165,12 @@ class DestinationIndex:
             if kind is not None:
                 leading, rest = self._of_kind(leading, kind), self._of_kind(rest, kind)
             return self._ranked(leading, rest)
-        matched: Sequence[int] = self._pool(words, kind)
-        haystacks = self._haystacks
+        # The pool's two ascending runs are filtered apart and merged after, when fewer are
+        # left to merge.
+        runs: list[Sequence[int]] = list(self._pool(words, kind))
         for word in words:
-            matched = _where(matched, haystacks, contains, word)
+            runs = [_where(run, self._haystacks, contains, word) for run in runs]
+        matched = _in_catalog_order(*runs)
         if kind is not None:
             matched = self._of_kind(matched, kind)
         leading = _packed(
@@ -186,8 +188,10 @@ class DestinationIndex:
         leading_set = set(leading)
         return self._ranked(leading, _packed(filterfalse(leading_set.__contains__, matched)))
 
-    def _pool(self, words: tuple[str, ...], kind: DestinationKind | None) -> Sequence[int]:
-        """The fewest entries, in catalog order, among which every match must be."""
+    def _pool(
+        self, words: tuple[str, ...], kind: DestinationKind | None
+    ) -> tuple[Positions, Positions]:
+        """The fewest entries among which every match must be, as two ascending runs."""
         candidates: list[tuple[Positions, Positions]] = [
             self._by_character.get(character, _NONE)
             for character in {character for word in words for character in word}
@@ -199,8 +203,7 @@ class DestinationIndex:
             any(old in new for new in words) for old in last_words
         ):
             candidates.append((last_matches.leading, last_matches.rest))
-        leading, rest = min(candidates, key=lambda runs: len(runs[0]) + len(runs[1]))
-        return _in_catalog_order(leading, rest)
+        return min(candidates, key=lambda runs: len(runs[0]) + len(runs[1]))
 
     def _of_kind(self, positions: Sequence[int], kind: DestinationKind) -> Positions:
         return _packed(_where(positions, self._kinds, is_, kind))
