@@ -112,3 +112,117 @@ def test_typing_letter_by_letter_narrows_like_a_fresh_search() -> None:
     for _ in range(len(typed)):
         typed = typed[:-1]
         assert index.search(typed) == search_destinations(catalog, typed)
+
+
+def _plainly(catalog: Catalog, text: str, kind: DestinationKind | None) -> list[DestinationSpec]:
+    """The search rule stated plainly, entry by entry: what every index path must give."""
+    words = text.casefold().split()
+    found = [
+        spec
+        for spec in catalog.destinations
+        if (kind is None or spec.kind is kind)
+        and all(w in f"{spec.name} {spec.slug} {spec.category}".casefold() for w in words)
+    ]
+    if not words:
+        return found
+
+    def leads(spec: DestinationSpec) -> bool:
+        return spec.name.casefold().startswith(words[0]) or spec.slug.casefold().startswith(
+            words[0]
+        )
+
+    return [spec for spec in found if leads(spec)] + [s for s in found if not leads(s)]
+
+
+_LETTERS = "aAbgGoOlesß -"
+
+
+@st.composite
+def _catalogs(draw: st.DrawFn) -> Catalog:
+    names = draw(st.lists(st.text(alphabet=_LETTERS, min_size=1, max_size=10), max_size=25))
+    return Catalog(
+        identifiers=(),
+        destinations=tuple(
+            DestinationSpec(
+                slug=f"{draw(st.text(alphabet='abgols-', max_size=6))}-{n}",
+                name=name,
+                category=draw(st.text(alphabet=_LETTERS, max_size=6)),
+                kind=draw(st.sampled_from(DestinationKind)),
+            )
+            for n, name in enumerate(names)
+        ),
+    )
+
+
+_KINDS = st.sampled_from([None, DestinationKind.DESTINATION, DestinationKind.FUNCTION])
+
+
+@settings(max_examples=300)
+@given(
+    _catalogs(),
+    st.lists(st.tuples(st.text(alphabet=_LETTERS + "x", max_size=8), _KINDS), max_size=10),
+)
+def test_every_answer_is_the_plain_rule(
+    catalog: Catalog, queries: list[tuple[str, DestinationKind | None]]
+) -> None:
+    """One-letter look-ups, the rarest letter's entries, the last answer narrowed: each
+    way the index finds matches gives what the rule says, in the rule's order."""
+    index = DestinationIndex(catalog)
+    for text, kind in queries:
+        assert list(index.search(text, kind)) == _plainly(catalog, text, kind)
+        typed = ""
+        for char in text:  # and typed key by key, each key narrowing the last answer
+            typed += char
+            assert list(index.search(typed, kind)) == _plainly(catalog, typed, kind)
+
+
+@settings(max_examples=100)
+@given(_catalogs(), st.text(alphabet=_LETTERS, max_size=4), _KINDS)
+def test_matches_show_the_search_row_by_row(
+    catalog: Catalog, text: str, kind: DestinationKind | None
+) -> None:
+    index = DestinationIndex(catalog)
+    matches = index.matches(text, kind)
+    found = index.search(text, kind)
+    assert len(matches) == len(found)
+    assert [matches.spec_at(row) for row in range(len(found))] == list(found)
+    assert matches.spec_at(len(found)) is None
+    assert matches.spec_at(-1) is None
+    for row, spec in enumerate(found):
+        assert matches.row_of(spec.slug) == row
+    for spec in set(catalog.destinations) - set(found):
+        assert matches.row_of(spec.slug) == -1
+    assert matches.row_of("no-such-slug") == -1
+
+
+@settings(max_examples=100)
+@given(_catalogs(), st.text(alphabet=_LETTERS, max_size=3), st.data())
+def test_rows_left_out_are_gone_and_the_rest_keep_their_order(
+    catalog: Catalog, text: str, data: st.DataObject
+) -> None:
+    matches = DestinationIndex(catalog).matches(text)
+    found = list(matches)
+    if not found:
+        return
+    first = data.draw(st.integers(0, len(found) - 1))
+    last = data.draw(st.integers(first, len(found) - 1))
+    assert list(matches.without_rows(first, last)) == found[:first] + found[last + 1 :]
+
+
+def test_a_letter_that_casefolds_to_two_is_searched_as_both() -> None:
+    catalog = Catalog(
+        identifiers=(),
+        destinations=(
+            DestinationSpec(slug="strasse", name="Straße Ads"),
+            DestinationSpec(slug="mass-mail", name="Mass Mail"),
+            DestinationSpec(slug="s-only", name="S only"),
+        ),
+    )
+    assert _slugs(search_destinations(catalog, "ß")) == ["strasse", "mass-mail"]
+    assert _slugs(search_destinations(catalog, "SS")) == ["strasse", "mass-mail"]
+
+
+def test_the_same_search_twice_gives_the_same_answer(small: Catalog) -> None:
+    index = DestinationIndex(small)
+    assert index.matches("crm") == index.matches("crm ")
+    assert index.matches("c") != index.matches("crm")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from idsync.catalog import search_destinations
 from idsync.core.model import DestinationKind, DestinationRef
 from idsync.editor.steps import Step
 from idsync.ui.main_window import MainWindow
@@ -190,3 +191,42 @@ def test_file_new_starts_on_the_first_step_with_no_destination_highlighted(
     assert not page.list_view.currentIndex().isValid()
     assert not page.list_view.selectionModel().hasSelection()
     assert not page.about_box.isVisibleTo(page)
+
+
+def test_the_highlighted_destination_stays_highlighted_while_it_matches(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    go_to_destination(qtbot, window)
+    page = window.destination_page
+    page.list_view.setFocus()
+    qtbot.keyClick(page.list_view, Qt.Key.Key_End)
+    last = page.current_spec()
+    assert last is not None
+    letter = next(c for c in last.name.casefold() if c.isalpha())
+    page.search_edit.setFocus()
+    qtbot.keyClicks(page.search_edit, letter)
+    assert page.current_spec() is last  # still the one highlighted, on its new row
+    assert page.list_view.currentIndex().row() == page.model.row_of(last.slug)
+    qtbot.keyClicks(page.search_edit, "qqq")
+    assert page.model.rowCount() == 0
+    assert page.current_spec() is None
+    for _ in range(3):
+        qtbot.keyClick(page.search_edit, Qt.Key.Key_Backspace)
+    assert page.current_spec() == page.model.spec_at(0)  # back to the top of the matches
+    qtbot.keyClick(page.search_edit, Qt.Key.Key_Down)
+    assert page.current_spec() == page.model.spec_at(1)
+
+
+def test_a_name_that_stops_matching_the_start_leaves_the_top(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    # "market" puts the Marketo entries first (their names begin so); "marketi" no longer
+    # does, and the list shows the search's order again rather than keeping them on top.
+    go_to_destination(qtbot, window)
+    page = window.destination_page
+    qtbot.keyClicks(page.search_edit, "market")
+    assert listed_names(window)[:2] == ["Marketo Static Lists (Actions)", "Marketo V2"]
+    qtbot.keyClicks(page.search_edit, "i")
+    expected = [spec.name for spec in search_destinations(window.catalog, "marketi")]
+    assert listed_names(window) == expected
+    assert expected[0] != "Marketo V2"

@@ -15,7 +15,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontMetrics, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from idsync.catalog.search import DestinationIndex
+from idsync.catalog.search import DestinationIndex, DestinationMatches
 from idsync.core.catalog import Catalog, DestinationSpec
 from idsync.core.model import DestinationKind
 from idsync.core.wording import catalog_tags
@@ -38,49 +38,54 @@ def subtitle(spec: DestinationSpec) -> str:
     return " · ".join([*parts, *catalog_tags(spec)])
 
 
-def _rows_by_slug(specs: tuple[DestinationSpec, ...]) -> dict[str, int]:
-    return {spec.slug: row for row, spec in enumerate(specs)}
-
-
 _MAX_REMOVED_RUNS = 16
 """Past this many separate removals, one reset costs the view less than the signals."""
 
 
-def _removed_runs(shorter: tuple[DestinationSpec, ...], longer: tuple[DestinationSpec, ...]) -> int:
-    """How many separate runs of rows ``longer`` loses to become ``shorter``, or a number
-    past any limit when ``shorter`` is not ``longer`` with entries left out, in order."""
-    runs = 0
-    in_run = False
-    wanted = iter(shorter)
+def _removed_runs(
+    shorter: DestinationMatches, longer: DestinationMatches, limit: int
+) -> list[tuple[int, int]] | None:
+    """The runs of rows (first, last) ``longer`` loses to become ``shorter``, or None when
+    there are more than ``limit`` or ``shorter`` is not ``longer`` with rows left out, in
+    order. Stops at the first run past the limit, so a search that changes most of the
+    list does not walk all of it."""
+    runs: list[tuple[int, int]] = []
+    wanted = shorter.positions()
     next_kept = next(wanted, None)
-    for spec in longer:
-        if spec is next_kept:
+    for row, position in enumerate(longer.positions()):
+        if position == next_kept:
             next_kept = next(wanted, None)
-            in_run = False
-        elif not in_run:
-            runs += 1
-            in_run = True
-    return runs if next_kept is None else len(longer) + 1
+        elif runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        elif len(runs) == limit:
+            return None
+        else:
+            runs.append((row, row))
+    return runs if next_kept is None else None
 
 
 class CatalogListModel(QAbstractListModel):
-    """The catalog's destinations that match the current search text and kind."""
+    """The catalog's destinations that match the current search text and kind.
+
+    Rows are looked up in the search's answer when the view asks for them; nothing is
+    built per match, so a search that keeps most of a large catalog costs what the view
+    shows, not what it matched.
+    """
 
     def __init__(self, catalog: Catalog, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._index = DestinationIndex(catalog)
-        self._specs: tuple[DestinationSpec, ...] = catalog.destinations
-        self._rows = _rows_by_slug(self._specs)
+        self._matches: DestinationMatches = self._index.matches("")
         self._chosen_slug = ""
         self._icons: dict[str, QIcon] = {}
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._specs)
+        return 0 if parent.isValid() else len(self._matches)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._specs):
+        spec = self._matches.spec_at(index.row()) if index.isValid() else None
+        if spec is None:
             return None
-        spec = self._specs[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return spec.name
         if role == Qt.ItemDataRole.DecorationRole:
@@ -101,39 +106,29 @@ class CatalogListModel(QAbstractListModel):
         return None
 
     def spec_at(self, row: int) -> DestinationSpec | None:
-        return self._specs[row] if 0 <= row < len(self._specs) else None
+        return self._matches.spec_at(row)
 
     def row_of(self, slug: str) -> int:
-        return self._rows.get(slug, -1)
+        return self._matches.row_of(slug)
 
     def set_filter(self, text: str, kind: DestinationKind | None) -> None:
-        specs = self._index.search(text, kind)
-        if specs == self._specs:
+        matches = self._index.matches(text, kind)
+        if matches == self._matches:
             return
-        old = self._specs
-        if len(specs) < len(old) and _removed_runs(specs, old) <= _MAX_REMOVED_RUNS:
+        old = self._matches
+        runs = _removed_runs(matches, old, _MAX_REMOVED_RUNS) if len(matches) < len(old) else None
+        if runs is not None:
             # Typing one more letter narrows the list: remove the rows that went, in runs,
             # so the view keeps its items (and the current one) instead of a full reset.
-            self._remove_missing(specs)
+            for first, last in reversed(runs):
+                self.beginRemoveRows(QModelIndex(), first, last)
+                self._matches = self._matches.without_rows(first, last)
+                self.endRemoveRows()
+            self._matches = matches
         else:
             self.beginResetModel()
-            self._specs = specs
+            self._matches = matches
             self.endResetModel()
-        self._rows = _rows_by_slug(self._specs)
-
-    def _remove_missing(self, kept: tuple[DestinationSpec, ...]) -> None:
-        keep = {spec.slug for spec in kept}
-        row = len(self._specs) - 1
-        while row >= 0:
-            if self._specs[row].slug in keep:
-                row -= 1
-                continue
-            last = row
-            while row >= 0 and self._specs[row].slug not in keep:
-                row -= 1
-            self.beginRemoveRows(QModelIndex(), row + 1, last)
-            self._specs = self._specs[: row + 1] + self._specs[last + 1 :]
-            self.endRemoveRows()
 
     def set_chosen(self, slug: str) -> None:
         if slug == self._chosen_slug:
@@ -148,8 +143,8 @@ class CatalogListModel(QAbstractListModel):
     def clear_icon_cache(self) -> None:
         """Avatars follow the palette; call after a light/dark switch."""
         self._icons.clear()
-        if self._specs:
-            self.dataChanged.emit(self.index(0), self.index(len(self._specs) - 1))
+        if len(self._matches):
+            self.dataChanged.emit(self.index(0), self.index(len(self._matches) - 1))
 
 
 class CatalogItemDelegate(QStyledItemDelegate):
@@ -214,7 +209,8 @@ class CatalogItemDelegate(QStyledItemDelegate):
         painter.drawText(
             QRect(text_left, top + line_height + 2, text_width, metrics.height()),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            metrics.elidedText(str(index.data(SUBTITLE_ROLE) or ""),
-                               Qt.TextElideMode.ElideRight, text_width),
+            metrics.elidedText(
+                str(index.data(SUBTITLE_ROLE) or ""), Qt.TextElideMode.ElideRight, text_width
+            ),
         )
         painter.restore()
