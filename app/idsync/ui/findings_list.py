@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTreeView,
     QTreeWidget,
     QTreeWidgetItem,
     QWidget,
@@ -33,34 +29,6 @@ def where(finding: Finding) -> str:
     return step_of(finding).label
 
 
-class _WrappingDelegate(QStyledItemDelegate):
-    """Row heights that fit the wrapped message.
-
-    QTreeView asks for size hints without a column width, so the message column's height
-    is worked out here from the header's section width.
-    """
-
-    def __init__(self, view: QTreeView, wrap_column: int) -> None:
-        super().__init__(view)
-        self._view = view
-        self._wrap_column = wrap_column
-
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        hint = super().sizeHint(option, index)
-        if index.column() != self._wrap_column:
-            return hint
-        width = self._view.header().sectionSize(self._wrap_column) - 8
-        if width <= 0:
-            return hint
-        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        bounds = QFontMetrics(option.font).boundingRect(
-            QRect(0, 0, width, 100_000), int(Qt.TextFlag.TextWordWrap), text
-        )
-        return QSize(hint.width(), max(hint.height(), bounds.height() + 6))
-
-
 class FindingsList(QTreeWidget):
     """Double-click or Enter on a finding emits ``findingActivated``."""
 
@@ -76,20 +44,18 @@ class FindingsList(QTreeWidget):
         self.setColumnCount(len(self.COLUMNS))
         self.setHeaderLabels(list(self.COLUMNS))
         self.setRootIsDecorated(False)
-        # Messages say what to do, so they wrap rather than end in an ellipsis.
-        self.setUniformRowHeights(False)
         self.setAlternatingRowColors(True)
-        self.setWordWrap(True)
-        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        # A line per finding, as a linter's problem list: the pane under the list shows
+        # the chosen one whole (and its tooltip too), so a short list still shows several.
+        self.setUniformRowHeights(True)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.header()
         header.setStretchLastSection(True)
         for column in range(len(self.COLUMNS) - 1):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.setItemDelegate(_WrappingDelegate(self, len(self.COLUMNS) - 1))
-        # Row heights depend on the message column's width: lay out again when it changes.
-        header.sectionResized.connect(self._on_section_resized)
         self._findings: list[Finding] = []
         # QTreeWidget emits itemActivated for both a double-click and Enter.
         self.itemActivated.connect(self._on_activated)
@@ -140,10 +106,6 @@ class FindingsList(QTreeWidget):
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self.set_findings(self._findings)
-
-    def _on_section_resized(self, column: int, _old: int, _new: int) -> None:
-        if column == len(self.COLUMNS) - 1:
-            self.scheduleDelayedItemsLayout()
 
     def _on_activated(self, item: QTreeWidgetItem, _column: int) -> None:
         value = item.data(0, FINDING_ROLE)
