@@ -30,11 +30,14 @@ def show_keyboard_focus(window: QWidget) -> None:
     if focused is None or focused.window() is not window:
         return  # the focus went to another window (or nowhere): nothing to show here
     window.setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, True)
-    focused.update()
     if isinstance(focused, QAbstractItemView):
+        # An item view draws its cells, focus ring included, on its viewport; and on
+        # PySide6 6.10 its update() takes only the update(index) overload.
         viewport = focused.viewport()
         if viewport is not None:
             viewport.update()
+    else:
+        focused.update()
 
 
 def keyboard_focus_shown(widget: QWidget) -> bool:
