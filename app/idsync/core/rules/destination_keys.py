@@ -94,25 +94,10 @@ def check_preset_keys(ctx: RuleContext) -> Iterator[Finding]:
             spelled_like = ""  # the key it resembles is of another kind: never offer it
         meant = spelled_like or suggested
         fix = f"Choose '{meant}'" if meant else f"Choose one of: {keys}"
-        if spec.reads_event_keys:
-            where = _mapping_reads(spec, meant) if meant else ""
-            reads = f" (it reads {meant} from {where})" if where else ""
+        if spec.reads_event_keys or spec.keys_documented:
             yield make_finding(
                 "IDS110",
-                f"'{clip(row.destination)}' is not a key {spec.name}'s default mapping reads, "
-                f"so ID Sync would add it to the event and the mapping would drop it. "
-                f"{fix}{reads}, or edit the mapping in Segment to read "
-                f"'{clip(row.destination)}'.{_unmapped_hint(ctx, spec, row.segment)}",
-                row=index,
-                field="destination",
-                fix=_use(index, meant) if meant else None,
-                reference=spec.keys_source,
-            )
-        elif spec.keys_documented:
-            yield make_finding(
-                "IDS110",
-                f"'{clip(row.destination)}' is not one of the keys Segment's page documents "
-                f"for {spec.name}, so Facebook may not match on it. {fix}.",
+                _not_a_key(ctx, spec, row.destination, row.segment, meant, fix),
                 row=index,
                 field="destination",
                 fix=_use(index, meant) if meant else None,
@@ -128,6 +113,25 @@ def check_preset_keys(ctx: RuleContext) -> Iterator[Finding]:
                 field="destination",
                 fix=_use(index, meant) if meant else None,
             )
+
+
+def _not_a_key(
+    ctx: RuleContext, spec: DestinationSpec, key: str, segment: str, meant: str, fix: str
+) -> str:
+    """IDS110's words: on an Actions destination the key its mapping reads, on a
+    documented dropdown the keys its page lists."""
+    if not spec.reads_event_keys:
+        return (
+            f"'{clip(key)}' is not one of the keys Segment's page documents for "
+            f"{spec.name}, so {spec.name} may not match on it. {fix}."
+        )
+    where = _mapping_reads(spec, meant) if meant else ""
+    reads = f" (it reads {meant} from {where})" if where else ""
+    return (
+        f"'{clip(key)}' is not a key {spec.name}'s default mapping reads, so ID Sync would "
+        f"add it to the event and the mapping would drop it. {fix}{reads}, or edit the "
+        f"mapping in Segment to read '{clip(key)}'.{_unmapped_hint(ctx, spec, segment)}"
+    )
 
 
 def check_known_fields(ctx: RuleContext) -> Iterator[Finding]:
