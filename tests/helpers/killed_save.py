@@ -42,11 +42,11 @@ elif kind == "recovery":
 SAVE_KINDS = ("document", "settings", "recovery")
 
 
-def kill_during_save(kind: str, target: Path, home: Path) -> Path:
-    """Run a save of ``kind`` in a child process, SIGKILL it mid-save; returns the temp
-    file it left behind (made an hour and a minute old, as after a while)."""
+def kill_after_first_line(script: str, *args: str, home: Path) -> str:
+    """Run ``script`` in a child process with IDSYNC_HOME=``home``, SIGKILL it once it has
+    printed its first line (where it paused itself), and return that line."""
     child = subprocess.Popen(
-        [sys.executable, "-c", _SAVER, kind, str(target)],
+        [sys.executable, "-c", script, *args],
         cwd=ROOT,
         env={**os.environ, "IDSYNC_HOME": str(home)},
         stdin=subprocess.PIPE,
@@ -55,7 +55,7 @@ def kill_during_save(kind: str, target: Path, home: Path) -> Path:
     )
     try:
         assert child.stdout is not None
-        temp = Path(child.stdout.readline().strip())
+        line = child.stdout.readline().strip()
         child.send_signal(signal.SIGKILL)
         assert child.wait() == -signal.SIGKILL
     finally:
@@ -65,6 +65,13 @@ def kill_during_save(kind: str, target: Path, home: Path) -> Path:
         for stream in (child.stdin, child.stdout):
             if stream is not None:
                 stream.close()
+    return line
+
+
+def kill_during_save(kind: str, target: Path, home: Path) -> Path:
+    """Run a save of ``kind`` in a child process, SIGKILL it mid-save; returns the temp
+    file it left behind (made an hour and a minute old, as after a while)."""
+    temp = Path(kill_after_first_line(_SAVER, kind, str(target), home=home))
     assert temp.is_file(), "the kill left the temp file behind"
     aged = time.time() - HOUR - 60
     os.utime(temp, (aged, aged))

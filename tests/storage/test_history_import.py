@@ -4,9 +4,6 @@ entry kept, the old folder renamed only after the import is committed, nothing t
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +15,7 @@ from idsync.storage.history import HistoryEvent, HistoryStore, history_key
 from idsync.storage.history_import import IMPORTED_SUFFIX
 from tests.helpers.damage import DAMAGE
 from tests.helpers.history import START, connected, draft, write_legacy_entry
+from tests.helpers.killed_save import kill_after_first_line
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -142,23 +140,8 @@ print(len(HistoryStore().entries()), flush=True)
 def test_an_import_killed_before_the_rename_is_confirmed_at_the_next_start(
     legacy: Path, idsync_home: Path
 ) -> None:
-    child = subprocess.Popen(
-        [sys.executable, "-c", _IMPORTER], cwd=ROOT,
-        env={**os.environ, "IDSYNC_HOME": str(idsync_home)},
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert child.stdout is not None
-        assert child.stdout.readline().strip() == "committed"
-        child.send_signal(signal.SIGKILL)
-        assert child.wait() == -signal.SIGKILL
-    finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
-        for stream in (child.stdin, child.stdout):
-            if stream is not None:
-                stream.close()
+    line = kill_after_first_line(_IMPORTER, home=idsync_home)
+    assert line == "committed"
     assert legacy.is_dir(), "kept where it was: the import was not confirmed"
     assert len(HistoryStore().entries()) == 4, "committed once, not imported twice"
     assert not legacy.exists()
