@@ -41,6 +41,7 @@ from idsync.storage.history_database import (
     is_damage,
     set_aside_database,
     shared_connection,
+    write_transaction,
 )
 from idsync.storage.history_import import ImportedEntry, confirm_import, read_legacy_store
 from idsync.storage.paths import history_database, legacy_history_dir
@@ -385,19 +386,11 @@ class HistoryStore:
     # -- the database --------------------------------------------------------------------
 
     def _change(self, action: Callable[[sqlite3.Connection], _T]) -> _T:
-        """``action`` in one write transaction (taken at once: two processes saving at
-        once take turns), committed when it returns."""
+        """``action`` in one write transaction, committed when it returns."""
 
         def transaction(connection: sqlite3.Connection) -> _T:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                result = action(connection)
-                connection.execute("COMMIT")
-            except BaseException:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                raise
-            return result
+            with write_transaction(connection):
+                return action(connection)
 
         return self._use(transaction)
 
@@ -428,15 +421,9 @@ class HistoryStore:
         folder an older version of the app wrote to since) adds only what is new."""
         added = 0
         try:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
+            with write_transaction(connection):
                 for imported in read_legacy_store(folder):
                     added += _insert_imported(connection, imported)
-                connection.execute("COMMIT")
-            except BaseException:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                raise
         except (sqlite3.Error, OSError) as error:
             # Kept where it is and tried again at the next start; the history works on.
             _log.warning("Could not import the earlier history in %s: %s", folder, error)

@@ -28,6 +28,7 @@ import os
 import sqlite3
 import stat
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
@@ -126,6 +127,21 @@ def open_database(path: Path) -> sqlite3.Connection:
         raise as_os_error(error) from error
 
 
+@contextlib.contextmanager
+def write_transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction, taken at once (``BEGIN IMMEDIATE``: two processes writing
+    at once take turns); committed at the end, rolled back when anything raises (a
+    failed commit too, so the shared connection is never left inside a transaction)."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+
+
 def set_aside_database(path: Path, reason: str) -> DamagedFile:
     """Move the database and its companions out of the way; queue the one report."""
     damaged = set_aside(path, reason, StateFile.HISTORY_DATABASE)
@@ -188,19 +204,13 @@ def _prepare(connection: sqlite3.Connection) -> None:
         _tune(connection)
         return
     _check_identity(connection, application, version)
-    connection.execute("BEGIN IMMEDIATE")
-    try:
+    with write_transaction(connection):
         application, version = _identity(connection)  # another process may have made it
         if application == 0 and version == 0:
             for statement in SCHEMA:
                 connection.execute(statement)
         else:
             _check_identity(connection, application, version)
-        connection.execute("COMMIT")
-    except BaseException:
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
-        raise
     _tune(connection)
 
 
