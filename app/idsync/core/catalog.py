@@ -251,13 +251,30 @@ class DestinationSpec(Record):
         return self.preset_keys + self.known_fields
 
     def field(self, key: str) -> DestinationField | None:
-        for spec in self.fields():
-            if spec.key == key:
-                return spec
-        return None
+        return self.fields_by_key.get(key)
 
     def fields_of_kind(self, kind: ValueKind) -> tuple[DestinationField, ...]:
         return tuple(f for f in self.fields() if f.kind is not None and f.kind.takes(kind))
+
+    # Lookups built once per entry (it is frozen): the rules ask them for every row of
+    # every document.
+    @cached_property
+    def fields_by_key(self) -> dict[str, DestinationField]:
+        """Every field by key; the first of a key wins, as a search would."""
+        return {spec.key: spec for spec in reversed(self.fields())}
+
+    @cached_property
+    def preset_key_set(self) -> frozenset[str]:
+        return frozenset(self.accepted_keys())
+
+    @cached_property
+    def fitting_fields(self) -> dict[ValueKind, tuple[DestinationField, ...]]:
+        """The fields that take each kind, those exactly of it first (EMAIL for email,
+        before EXTERN_ID takes a device id)."""
+        return {
+            kind: tuple(sorted(self.fields_of_kind(kind), key=lambda f: f.kind is not kind))
+            for kind in ValueKind
+        }
 
 
 _CUSTOM_KINDS_REMEMBERED: Final = 4096

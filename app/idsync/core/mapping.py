@@ -20,68 +20,24 @@ def destination_spec(doc: IdSyncDocument, catalog: Catalog) -> DestinationSpec |
     return catalog.destination(doc.destination.slug) if doc.destination is not None else None
 
 
-class _EntryLookups:
-    """One destination entry's fields by key and by the kind they take, worked out once:
-    the rules ask them for every row of every document, and an entry never changes (its
-    model is frozen)."""
-
-    __slots__ = ("by_key", "by_kind", "entry", "preset_keys")
-
-    def __init__(self, entry: DestinationSpec) -> None:
-        self.entry = entry
-        self.by_key: dict[str, DestinationField] = {}
-        for field in entry.fields():
-            self.by_key.setdefault(field.key, field)  # the first wins, as entry.field does
-        self.preset_keys = frozenset(entry.accepted_keys())
-        self.by_kind: dict[ValueKind, tuple[DestinationField, ...]] = {}
-
-    def fitting(self, kind: ValueKind) -> tuple[DestinationField, ...]:
-        """The fields that take ``kind``, those exactly of it first (EMAIL for email,
-        before EXTERN_ID takes a device id)."""
-        found = self.by_kind.get(kind)
-        if found is None:
-            found = self.by_kind[kind] = tuple(
-                sorted(self.entry.fields_of_kind(kind), key=lambda f: f.kind is not kind)
-            )
-        return found
-
-
-_LOOKUPS: dict[int, _EntryLookups] = {}
-_MAX_LOOKUPS = 512
-"""Entries of every catalog loaded so far; a long session that reloads the catalog often
-starts again rather than keeping old ones."""
-
-
-def _lookups(spec: DestinationSpec) -> _EntryLookups:
-    # Keyed by identity: hashing a whole entry would cost more than the search it saves.
-    # The cached object holds its entry, so no other object can take its id meanwhile.
-    found = _LOOKUPS.get(id(spec))
-    if found is None or found.entry is not spec:
-        if len(_LOOKUPS) >= _MAX_LOOKUPS:
-            _LOOKUPS.clear()
-        found = _LOOKUPS[id(spec)] = _EntryLookups(spec)
-    return found
-
-
 def destination_fields(spec: DestinationSpec) -> Mapping[str, DestinationField]:
-    """Every field of ``spec`` by key: ``.get(key)`` is ``spec.field(key)`` without the
-    search."""
-    return _lookups(spec).by_key
+    """Every field of ``spec`` by key: ``.get(key)`` is ``spec.field(key)``."""
+    return spec.fields_by_key
 
 
 def destination_field(spec: DestinationSpec, key: str) -> DestinationField | None:
-    """``spec.field(key)``, without searching the entry's fields."""
-    return _lookups(spec).by_key.get(key)
+    """``spec.field(key)``."""
+    return spec.fields_by_key.get(key)
 
 
 def preset_keys(spec: DestinationSpec) -> frozenset[str]:
     """``spec.accepted_keys()`` as a set, built once."""
-    return _lookups(spec).preset_keys
+    return spec.preset_key_set
 
 
 def is_preset_key(spec: DestinationSpec, key: str) -> bool:
     """Whether ``key`` is in ``spec.accepted_keys()``, without building the tuple."""
-    return key in _lookups(spec).preset_keys
+    return key in spec.preset_key_set
 
 
 def field_kind(spec: DestinationSpec | None, key: str) -> ValueKind | None:
@@ -132,7 +88,7 @@ def fitting_field(
     if spec is None or kind is None:
         return None
     taken = {row.destination for row in beside if not shares_field(segment, row.segment)}
-    free = [f for f in _lookups(spec).fitting(kind) if f.key not in taken]
+    free = [f for f in spec.fitting_fields[kind] if f.key not in taken]
     # Among fields of one kind, the one named like the identifier (ios_idfa for ios.idfa).
     named_alike = segment.replace(".", "_")
     return next((f for f in free if f.key == named_alike), None) or next(iter(free), None)
