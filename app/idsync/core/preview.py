@@ -29,7 +29,7 @@ from typing import Final
 from idsync.core.catalog import DEFAULT_SETUP_IDENTIFIERS, Catalog
 from idsync.core.model import IdentifierRow, IdSyncDocument, Setup, Strategy
 from idsync.core.profile import ExternalId, ProfileIdentities
-from idsync.core.wording import join_and
+from idsync.core.wording import join_and, plural
 
 MOBILE_AD_ID_TYPES: Final[frozenset[str]] = frozenset({"ios.idfa", "android.idfa"})
 """Identifier types Segment sends only with Send Mobile IDs on (the shipped catalog's
@@ -218,7 +218,7 @@ def _row_preview(
         reason = "this row has no Segment identifier: nothing is sent for this row"
     elif segment in mobile_ad_ids and not send_mobile_ids:
         outcome = RowOutcome.MOBILE_IDS_OFF
-        held = f" ({_count(len(values), 'value')} held back)" if values else ""
+        held = f" ({plural(len(values), 'value')} held back)" if values else ""
         reason = (
             f"{segment} is a mobile advertising ID and Send Mobile IDs is off: nothing is "
             f"sent for this row{held}. Turn on Send Mobile IDs to send it."
@@ -239,14 +239,10 @@ def _row_preview(
     )
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def _render(result: StrategyPreview) -> str:
     lines = [
         f"Strategy preview ({result.setup.label}): "
-        f"{_count(result.total_events, 'event')} for this profile"
+        f"{plural(result.total_events, 'event')} for this profile"
     ]
     if not result.rows:
         lines.append("  (no identifier rows)")
@@ -255,7 +251,7 @@ def _render(result: StrategyPreview) -> str:
         field_name = row.destination or "(destination's default field)"
         lines.append(
             f"{label} {row.segment or '(empty)'} -> {field_name} | {row.strategy.label} | "
-            f"{_count(row.events, 'event')}"
+            f"{plural(row.events, 'event')}"
         )
         if row.outcome is RowOutcome.SENT:
             for value in row.picked:
@@ -275,4 +271,4 @@ def _render(result: StrategyPreview) -> str:
 def _summary(picked: tuple[ExternalId, ...]) -> str:
     if len(picked) == 1:
         return picked[0].value
-    return f"{_count(len(picked), 'value')}"
+    return plural(len(picked), "value")

@@ -20,11 +20,6 @@ from typing import Final
 _SHORT: Final = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
-def is_hidden(ch: str) -> bool:
-    """Whether the character would not be seen as itself (or would be acted on)."""
-    return not ch.isprintable()
-
-
 def escape_char(ch: str) -> str:
     """``\\u001b``, ``\\u202e``, ``\\ud83d\\ude00``: the character as JSON escapes it."""
     short = _SHORT.get(ch)

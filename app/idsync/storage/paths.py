@@ -45,19 +45,15 @@ def ensure_private_folder(path: Path) -> Path:
     return path
 
 
-def _ensure(path: Path) -> Path:
-    return ensure_private_folder(path)
-
-
 def config_dir() -> Path:
     home = _home_override()
-    return _ensure(home / "config" if home else Path(_dirs.user_config_dir))
+    return ensure_private_folder(home / "config" if home else Path(_dirs.user_config_dir))
 
 
 def state_dir() -> Path:
     """Autosave and crash-recovery files, and the history's database."""
     home = _home_override()
-    return _ensure(home / "state" if home else Path(_dirs.user_state_dir))
+    return ensure_private_folder(home / "state" if home else Path(_dirs.user_state_dir))
 
 
 HISTORY_DATABASE_NAME = "history.sqlite3"
