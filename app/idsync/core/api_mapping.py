@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, TypedDict
 
+from typing_extensions import NotRequired
+
 from idsync.core.model import IdentifierRow, IdSyncDocument, JourneyTarget, Setup, Strategy
 from idsync.core.positions import describe
 
@@ -28,21 +30,15 @@ class DestinationPayload(TypedDict):
     type: Literal["destination", "warehouse"]
 
 
-class _IdSyncEntryRequired(TypedDict):
+class IdSyncEntry(TypedDict):
     externalId: str
     strategy: Literal["first", "last", "all"]
+    mapTo: NotRequired[str]
 
 
-class IdSyncEntry(_IdSyncEntryRequired, total=False):
-    mapTo: str
-
-
-class _CreateBodyRequired(TypedDict):
+class CreateBody(TypedDict):
     destination: DestinationPayload
-
-
-class CreateBody(_CreateBodyRequired, total=False):
-    idSyncConfiguration: list[IdSyncEntry]
+    idSyncConfiguration: NotRequired[list[IdSyncEntry]]
 
 
 class UpdateBody(TypedDict):
