@@ -277,17 +277,13 @@ class HistoryStore:
         (total,) = connection.execute("SELECT bytes FROM usage").fetchone()
         if total <= self.max_total_bytes:
             return
-        dropped: list[tuple[int]] = []
-        oldest = connection.execute(
-            "SELECT id, size FROM entries WHERE id != ? ORDER BY recorded_at, id", (keep,)
+        # An entry stays when it, every newer one and the one just kept fit together.
+        connection.execute(
+            "DELETE FROM entries WHERE id IN (SELECT id FROM (SELECT id, sum(size) OVER "
+            "(ORDER BY recorded_at DESC, id DESC) AS newer FROM entries WHERE id != ?1) "
+            "WHERE newer + (SELECT size FROM entries WHERE id = ?1) > ?2)",
+            (keep, self.max_total_bytes),
         )
-        for entry_id, size in oldest:
-            if total <= self.max_total_bytes:
-                break
-            dropped.append((entry_id,))
-            total -= size
-        oldest.close()
-        connection.executemany("DELETE FROM entries WHERE id = ?", dropped)
 
     # -- reading -------------------------------------------------------------------------
 
