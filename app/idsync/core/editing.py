@@ -146,13 +146,8 @@ def choose_target_kind(doc: IdSyncDocument, kind: TargetKind) -> IdSyncDocument:
     because they name things of the other kind."""
     if doc.target.kind == kind:
         return doc
-    space_id = doc.target.space_id
-    target: AudienceTarget | JourneyTarget
-    if kind == "audience":
-        target = AudienceTarget(space_id=space_id)
-    else:
-        target = JourneyTarget(space_id=space_id)
-    return doc.replace(target=target)
+    target = AudienceTarget if kind == "audience" else JourneyTarget
+    return doc.replace(target=target(space_id=doc.target.space_id))
 
 
 def set_name(doc: IdSyncDocument, name: str) -> IdSyncDocument:

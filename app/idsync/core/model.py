@@ -31,13 +31,9 @@ class Record(BaseModel):
     def replace(self, **changes: Any) -> Self:
         """A copy with ``changes`` made and checked; the original is unchanged."""
         values = {name: getattr(self, name) for name in type(self).model_fields}
-        # A list handed for a tuple field is taken as the tuple it stands for.
-        values.update(
-            {
-                name: tuple(value) if isinstance(value, list) else value
-                for name, value in changes.items()
-            }
-        )
+        for name, value in changes.items():
+            # A list handed for a tuple field is taken as the tuple it stands for.
+            values[name] = tuple(value) if isinstance(value, list) else value
         return self.model_validate(values)
 
     def to_json_data(self) -> dict[str, Any]:

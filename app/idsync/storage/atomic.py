@@ -131,13 +131,9 @@ def _keep_mode(path: Path, tmp_name: str) -> None:
 
 def _fsync_folder(folder: Path) -> None:
     # Makes the rename itself durable; not possible on every platform, hence best effort.
-    try:
+    with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -120,7 +120,8 @@ def open_database(path: Path) -> sqlite3.Connection:
     except (sqlite3.DatabaseError, NotHistory) as error:
         if not is_damage(error):
             raise as_os_error(error) from error
-        set_aside_database(path, _reason(error))
+        reason = str(error) if isinstance(error, NotHistory) else "not a database, or a damaged one"
+        set_aside_database(path, reason)
     try:
         return _open(path)
     except sqlite3.Error as error:
@@ -157,12 +158,6 @@ def set_aside_database(path: Path, reason: str) -> DamagedFile:
         except OSError as error:
             _log.warning("Could not move %s aside: %s", companion, error)
     return damaged
-
-
-def _reason(error: BaseException) -> str:
-    if isinstance(error, NotHistory):
-        return str(error)
-    return "not a database, or a damaged one"
 
 
 def _set_aside_if_not_a_file(path: Path) -> None:

@@ -21,13 +21,9 @@ def remove_stale_leftovers(now: float | None = None) -> int:
 
 
 def _subfolders(folder: Path) -> list[Path]:
-    found: list[Path] = []
     try:
         with os.scandir(folder) as entries:
-            for entry in entries:
-                # Not through symlinks: only folders the app made itself.
-                if entry.is_dir(follow_symlinks=False):
-                    found.append(Path(entry.path))
+            # Not through symlinks: only folders the app made itself.
+            return [Path(entry.path) for entry in entries if entry.is_dir(follow_symlinks=False)]
     except OSError:
-        return found
-    return found
+        return []
