@@ -150,16 +150,13 @@ class _Item(BaseModel):
 
     def record(self) -> ExternalId:
         created_at, extra_ns = self.created_at
+        # The value is kept exactly as stored; only type names are trimmed.
         return ExternalId(
-            # The value is kept exactly as stored; only type names are trimmed.
+            **self.model_dump(exclude={"type", "id", "created_at"}),
             type=self.type.strip(),
             value=self.id,
             created_at=created_at,
             created_at_extra_ns=extra_ns,
-            source_id=self.source_id,
-            collection=self.collection,
-            encoding=self.encoding,
-            first_message_id=self.first_message_id,
         )
 
 
@@ -267,22 +264,10 @@ def parse_timestamp(text: str) -> tuple[datetime, int]:
     if match is None:
         raise ValueError("expected YYYY-MM-DDTHH:MM:SS with an optional fraction and offset")
     year, month, day = (int(part) for part in match["date"].split("-"))
-    fraction = (match["frac"] or "")[:9].ljust(9, "0")
-    nanoseconds = int(fraction)
+    hour, minute, second = (int(match[part]) for part in ("h", "m", "s"))
+    nanoseconds = int((match["frac"] or "")[:9].ljust(9, "0"))
     tz = _offset(match["tz"])
-    try:
-        moment = datetime(
-            year,
-            month,
-            day,
-            int(match["h"]),
-            int(match["m"]),
-            int(match["s"]),
-            nanoseconds // 1000,
-            tzinfo=tz,
-        )
-    except ValueError as exc:
-        raise ValueError(str(exc)) from None
+    moment = datetime(year, month, day, hour, minute, second, nanoseconds // 1000, tzinfo=tz)
     return moment, nanoseconds % 1000
 
 
