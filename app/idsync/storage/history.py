@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -43,13 +42,18 @@ from idsync.storage.history_database import (
     shared_connection,
     write_transaction,
 )
-from idsync.storage.history_import import ImportedEntry, confirm_import, read_legacy_store
+from idsync.storage.history_import import (
+    ENVELOPE_FORMAT,
+    ENVELOPE_VERSION,
+    ImportedEntry,
+    confirm_import,
+    read_legacy_store,
+)
 from idsync.storage.paths import history_database, legacy_history_dir
+from idsync.storage.recent import normal_path
 
 _log = logging.getLogger(__name__)
 
-HISTORY_FORMAT: Final = "idsync-history"
-HISTORY_VERSION: Final = 1
 MAX_ENTRIES_PER_KEY: Final = 200
 MAX_TOTAL_BYTES: Final = 32 * 1024 * 1024
 """The documents' bytes the history keeps in all; the oldest entries go first."""
@@ -110,7 +114,7 @@ def history_key(doc: IdSyncDocument, source_path: Path | str | None) -> str:
     if instance and all(ids):
         return f"{target.kind}:{'/'.join(ids)}/{instance}"
     if source_path is not None:
-        return f"file:{_normal_path(source_path)}"
+        return f"file:{normal_path(source_path)}"
     return UNTITLED_KEY
 
 
@@ -159,11 +163,6 @@ def not_kept_message(event: HistoryEvent, error: BaseException) -> str:
         f"{event.label}, but History could not keep this version "
         f"({history_failure_reason(error)}). Check that the app's data folder is writable."
     )
-
-
-def _normal_path(path: Path | str) -> str:
-    # One file reached through two spellings must be one identity.
-    return os.path.normcase(os.path.abspath(str(path)))
 
 
 def _clean_detail(text: str) -> str:
@@ -240,7 +239,7 @@ class HistoryStore:
         kind = HistoryEvent(event)
         data = dump_document(doc)
         digest = hashlib.sha256(data).hexdigest()
-        source = str(Path(_normal_path(source_path))) if source_path is not None else None
+        source = str(Path(normal_path(source_path))) if source_path is not None else None
         key = history_key(doc, source_path)
         clean_detail = _clean_detail(detail)
 
@@ -303,7 +302,7 @@ class HistoryStore:
         key = history_key(doc, source_path)
         if source_path is None:
             return self.entries(key)
-        source = str(Path(_normal_path(source_path)))
+        source = str(Path(normal_path(source_path)))
         where = f"WHERE (key = ? OR source_path = ?) AND {_KNOWN_EVENTS}"
         return self._select(where, (key, source))
 
@@ -345,8 +344,8 @@ class HistoryStore:
                 f"The history entry of {_when(entry)} holds no readable document: {error}"
             ) from None
         envelope = {
-            "format": HISTORY_FORMAT,
-            "version": HISTORY_VERSION,
+            "format": ENVELOPE_FORMAT,
+            "version": ENVELOPE_VERSION,
             "recorded_at": _stamp(entry.recorded_at),
             "event": entry.event.value,
             "key": entry.key,

@@ -30,8 +30,9 @@ from idsync.storage.damage import StateFile, set_aside
 
 _log = logging.getLogger(__name__)
 
-LEGACY_FORMAT: Final = "idsync-history"
-LEGACY_VERSION: Final = 1
+ENVELOPE_FORMAT: Final = "idsync-history"
+ENVELOPE_VERSION: Final = 1
+"""An entry as JSON: the earlier store's files, and what ``idsync history export`` writes."""
 IMPORTED_SUFFIX: Final = ".imported"
 _EVENTS: Final = frozenset({"save", "export", "push"})
 
@@ -125,12 +126,12 @@ def _read_entry(path: Path) -> ImportedEntry | None:
 
 
 def _entry_from(raw: Any) -> ImportedEntry:
-    if not isinstance(raw, dict) or raw.get("format") != LEGACY_FORMAT:
+    if not isinstance(raw, dict) or raw.get("format") != ENVELOPE_FORMAT:
         raise _BadEntry("not a history entry this app wrote")
     version = raw.get("version")
     if type(version) is not int or version < 1:
         raise _BadEntry(f"unknown history entry version {version!r}")
-    if version > LEGACY_VERSION:
+    if version > ENVELOPE_VERSION:
         raise _NewerEntry(f"written by a newer version of the app (version {version})")
     event = raw.get("event")
     if event not in _EVENTS:

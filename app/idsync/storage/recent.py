@@ -9,27 +9,27 @@ from pathlib import Path
 MAX_RECENT_FILES = 10
 
 
-def _key(path: str) -> str:
+def normal_path(path: Path | str) -> str:
     # One file reached through two spellings (relative, ./x, different case on Windows)
-    # must appear once.
+    # must appear once (and be one history identity).
     return os.path.normcase(os.path.abspath(path))
 
 
 def same_file(one: str, other: str) -> bool:
     """Whether two entries name the same file (through any spelling)."""
-    return _key(one) == _key(other)
+    return normal_path(one) == normal_path(other)
 
 
 def add_recent(recent: Iterable[str], path: Path | str, limit: int = MAX_RECENT_FILES) -> list[str]:
     """Put ``path`` first; an older entry for the same file is removed."""
     new = str(Path(path).absolute())
-    kept = [entry for entry in recent if _key(entry) != _key(new)]
+    kept = [entry for entry in recent if normal_path(entry) != normal_path(new)]
     return [new, *kept][:limit]
 
 
 def remove_recent(recent: Iterable[str], path: Path | str) -> list[str]:
-    target = _key(str(path))
-    return [entry for entry in recent if _key(entry) != target]
+    target = normal_path(path)
+    return [entry for entry in recent if normal_path(entry) != target]
 
 
 def prune_missing(recent: Iterable[str]) -> list[str]:
