@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Final
 
+from idsync.core.sources import HOUSE
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -42,9 +44,6 @@ class Area(str, Enum):
     PUSH = "push"
 
 
-HOUSE_SOURCE = "house"
-"""The source of the app's own hygiene rules (``idsync.core.sources.HOUSE``)."""
-
 SEGMENT_LIMIT: Final = "Segment limit"
 """A source says Segment refuses it, cannot do it, or the API rejects it."""
 SEGMENT_RECOMMENDATION: Final = "Segment recommendation"
@@ -56,7 +55,7 @@ BASES: Final = (SEGMENT_LIMIT, SEGMENT_RECOMMENDATION, HOUSE_RULE)
 
 def source_title(source: str) -> str:
     """A short name for a rule's source, for a link: "Segment's docs", ..."""
-    if source == HOUSE_SOURCE:
+    if source == HOUSE:
         return "this app's own check"
     if "public-api-sdk" in source:
         return "Segment's Public API spec"
@@ -95,7 +94,7 @@ class Finding:
     area: Area
     row: int | None = None
     field: str | None = None
-    source: str = HOUSE_SOURCE
+    source: str = HOUSE
     """A URL of the Segment page, API spec or destination code the rule rests on, or
     ``house`` for the app's own hygiene rules."""
     fix: FindingFix | None = None

@@ -32,7 +32,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
-from idsync.core.model import AudienceTarget, IdSyncDocument
+from idsync.core.model import IdSyncDocument
 from idsync.storage.documents import DocumentError, dump_document, parse_document
 from idsync.storage.history_database import (
     as_os_error,
@@ -103,16 +103,11 @@ class HistoryEntry:
 
 def history_key(doc: IdSyncDocument, source_path: Path | str | None) -> str:
     """The identity entries are grouped by: the connection's ids, else the file."""
-    target = doc.target
     instance = doc.destination.instance_id.strip() if doc.destination else ""
-    raw_ids: tuple[str, ...]
-    if isinstance(target, AudienceTarget):
-        raw_ids = (target.space_id, target.audience_id)
-    else:
-        raw_ids = (target.space_id, target.journey_id, target.step)
-    ids = tuple(part.strip() for part in raw_ids)
+    # The target's ids in field order: space and audience, or space, journey and step.
+    ids = [value.strip() for name, value in doc.target if name != "kind"]
     if instance and all(ids):
-        return f"{target.kind}:{'/'.join(ids)}/{instance}"
+        return f"{doc.target.kind}:{'/'.join(ids)}/{instance}"
     if source_path is not None:
         return f"file:{normal_path(source_path)}"
     return UNTITLED_KEY
