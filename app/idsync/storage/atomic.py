@@ -68,19 +68,15 @@ def is_temp_name(name: str) -> bool:
 
 
 def remove_stale_temp_files(
-    folder: Path,
-    *,
-    target_name: str | None = None,
-    older_than: float = STALE_AFTER_SECONDS,
-    now: float | None = None,
+    folder: Path, *, target_name: str | None = None, now: float | None = None
 ) -> int:
     """Remove this module's leftover temp files in ``folder``; returns how many.
 
     Only regular files named like ours (of ``target_name`` alone when given, for folders
-    that are the person's, not the app's) and not modified for ``older_than`` seconds.
+    that are the person's, not the app's) and not modified for ``STALE_AFTER_SECONDS``.
     Never raises: a folder that cannot be listed simply keeps its files.
     """
-    cutoff = (time.time() if now is None else now) - older_than
+    cutoff = (time.time() if now is None else now) - STALE_AFTER_SECONDS
     removed = 0
     try:
         names = os.listdir(folder)

@@ -110,7 +110,7 @@ class FileLock:
         return cls.acquire(path)
 
     @classmethod
-    def wait(cls, path: Path, timeout: float, poll: float = 0.01) -> FileLock:
+    def wait(cls, path: Path, timeout: float) -> FileLock:
         """:meth:`claim` the lock, waiting up to ``timeout`` seconds for its holder to
         give it up; TimeoutError after that (and the errors of :meth:`acquire`)."""
         deadline = time.monotonic() + timeout
@@ -120,7 +120,7 @@ class FileLock:
                 return lock
             if time.monotonic() >= deadline:
                 raise TimeoutError(f"{path} stayed locked for {timeout:g} s")
-            time.sleep(poll)
+            time.sleep(0.01)
 
     @classmethod
     def is_held(cls, path: Path) -> bool:

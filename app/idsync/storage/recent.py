@@ -20,11 +20,11 @@ def same_file(one: str, other: str) -> bool:
     return normal_path(one) == normal_path(other)
 
 
-def add_recent(recent: Iterable[str], path: Path | str, limit: int = MAX_RECENT_FILES) -> list[str]:
+def add_recent(recent: Iterable[str], path: Path | str) -> list[str]:
     """Put ``path`` first; an older entry for the same file is removed."""
     new = str(Path(path).absolute())
     kept = [entry for entry in recent if normal_path(entry) != normal_path(new)]
-    return [new, *kept][:limit]
+    return [new, *kept][:MAX_RECENT_FILES]
 
 
 def remove_recent(recent: Iterable[str], path: Path | str) -> list[str]:
