@@ -155,16 +155,13 @@ def _merge_recent(base: list[str], mine: list[str], theirs: list[str]) -> list[s
     removed = [entry for entry in base if not any(same_file(entry, kept) for kept in mine)]
     # The files this window opened (put first): the shortest head of its list after
     # which the list reads as the old one, in the old order.
+    # The whole list is such a head (its tail is empty), so the search always stops.
     rest = [entry for entry in base if entry not in removed]
-    front = len(mine)
     for split in range(len(mine) + 1):
         tail = mine[split:]
-        expected = [entry for entry in rest if entry not in mine[:split]][: len(tail)]
-        if tail == expected:
-            front = split
+        if tail == [entry for entry in rest if entry not in mine[:split]][: len(tail)]:
             break
-    opened = mine[:front]
-    merged = list(opened)
+    merged = mine[:split]
     for entry in theirs:
         gone = any(same_file(entry, other) for other in removed)
         if not gone and not any(same_file(entry, other) for other in merged):
