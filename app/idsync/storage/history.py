@@ -317,13 +317,12 @@ class HistoryStore:
         name stay. OSError and HistoryError propagate."""
         clean_detail = _clean_detail(detail)
 
-        def write(connection: sqlite3.Connection) -> int:
-            done = connection.execute(
+        updated = self._change(
+            lambda connection: connection.execute(
                 "UPDATE entries SET detail = ? WHERE id = ?", (clean_detail, entry.id)
-            )
-            return done.rowcount
-
-        if self._change(write) != 1:
+            ).rowcount
+        )
+        if updated != 1:
             raise HistoryError(
                 f"The history entry of {_when(entry)} is gone (removed as older entries are)."
             )
