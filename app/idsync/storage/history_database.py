@@ -194,18 +194,16 @@ def _open(path: Path) -> sqlite3.Connection:
 
 def _prepare(connection: sqlite3.Connection) -> None:
     """Pragmas of this connection, and the tables when the database is new."""
-    application, version = _identity(connection)
-    if application == APPLICATION_ID and version == SCHEMA_VERSION:
-        _tune(connection)
-        return
-    _check_identity(connection, application, version)
-    with write_transaction(connection):
-        application, version = _identity(connection)  # another process may have made it
-        if application == 0 and version == 0:
-            for statement in SCHEMA:
-                connection.execute(statement)
-        else:
-            _check_identity(connection, application, version)
+    found = _identity(connection)
+    if found != (APPLICATION_ID, SCHEMA_VERSION):
+        _check_identity(connection, *found)
+        with write_transaction(connection):
+            application, version = _identity(connection)  # another process may have made it
+            if application == 0 and version == 0:
+                for statement in SCHEMA:
+                    connection.execute(statement)
+            else:
+                _check_identity(connection, application, version)
     _tune(connection)
 
 
