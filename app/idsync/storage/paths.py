@@ -15,9 +15,10 @@ from idsync import APP_ID
 _dirs = PlatformDirs(APP_ID, appauthor=False)
 
 
-def _home_override() -> Path | None:
-    value = os.environ.get("IDSYNC_HOME")
-    return Path(value) if value else None
+def _folder(name: str, platform_folder: str) -> Path:
+    """``IDSYNC_HOME/name`` when that is set, else the platform's folder; not created."""
+    home = os.environ.get("IDSYNC_HOME")
+    return Path(home) / name if home else Path(platform_folder)
 
 
 PRIVATE_FOLDER_MODE = 0o700
@@ -46,14 +47,12 @@ def ensure_private_folder(path: Path) -> Path:
 
 
 def config_dir() -> Path:
-    home = _home_override()
-    return ensure_private_folder(home / "config" if home else Path(_dirs.user_config_dir))
+    return ensure_private_folder(_folder("config", _dirs.user_config_dir))
 
 
 def state_dir() -> Path:
     """Autosave and crash-recovery files, and the history's database."""
-    home = _home_override()
-    return ensure_private_folder(home / "state" if home else Path(_dirs.user_state_dir))
+    return ensure_private_folder(_folder("state", _dirs.user_state_dir))
 
 
 HISTORY_DATABASE_NAME = "history.sqlite3"
@@ -67,16 +66,11 @@ def history_database() -> Path:
 def legacy_history_dir() -> Path:
     """Where versions before the database kept one JSON file per entry; looking it up
     never creates it (it is only ever imported from, see ``storage.history_import``)."""
-    home = _home_override()
-    return (home / "data" if home else Path(_dirs.user_data_dir)) / "history"
+    return _folder("data", _dirs.user_data_dir) / "history"
 
 
 def app_folders() -> list[Path]:
     """The folders the app writes its own files in (for sweeping leftovers), as far as
     they exist; looking them up never creates them."""
-    home = _home_override()
-    if home:
-        config, state = home / "config", home / "state"
-    else:
-        config, state = Path(_dirs.user_config_dir), Path(_dirs.user_state_dir)
-    return [folder for folder in (config, state) if folder.is_dir()]
+    found = (_folder("config", _dirs.user_config_dir), _folder("state", _dirs.user_state_dir))
+    return [folder for folder in found if folder.is_dir()]
