@@ -3,6 +3,7 @@ entry kept, the old folder renamed only after the import is committed, nothing t
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -103,6 +104,30 @@ def test_damaged_entries_are_set_aside_and_the_rest_imported(
     kept = legacy.with_name("history" + IMPORTED_SUFFIX) / "aud-1"
     assert report.aside is not None
     assert os.path.lexists(kept / report.aside.name), "moved aside, then kept with the folder"
+
+
+@pytest.mark.parametrize(
+    ("member", "value", "reason"),
+    [
+        ("event", "zap", "event 'zap' is not one of save, export, push"),
+        ("recorded_at", "yesterday", "recorded_at 'yesterday' is not a date and time"),
+        ("key", 7, "key the number 7 is not text"),
+        ("document", [], "document a list is not an object"),
+        ("detail", "\ud800", "detail holds text that cannot be saved"),
+    ],
+)
+def test_an_entry_that_does_not_fit_is_set_aside_with_the_member_named(
+    idsync_home: Path, member: str, value: object, reason: str
+) -> None:
+    path = write_legacy_entry(
+        idsync_home / "data" / "history" / "x", draft(), key="untitled", when=START
+    )
+    envelope = json.loads(path.read_text(encoding="utf-8"))
+    envelope[member] = value
+    path.write_text(json.dumps(envelope), encoding="utf-8")
+    assert HistoryStore().entries() == []
+    [report] = take_reports()
+    assert report.path == path and reason in report.message
 
 
 def test_an_entry_of_a_newer_version_is_skipped_and_kept(legacy: Path) -> None:

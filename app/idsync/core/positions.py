@@ -126,6 +126,10 @@ def explain(detail: ErrorDetails) -> str:
         return f"{describe(value)} is not an object — write it as {{...}}"
     if kind in ("tuple_type", "list_type"):
         return f"{describe(value)} is not a list — write it as [...]"
+    if kind.startswith("datetime"):
+        return f"{describe(value)} is not a date and time — write one as 2025-01-31T12:00:00Z"
+    if kind == "value_error":
+        return str(context.get("error", detail["msg"]))
     if kind == "too_short":
         return "is empty — it needs at least one entry"
     return str(detail["msg"])

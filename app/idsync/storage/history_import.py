@@ -23,8 +23,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Final
+from typing import Annotated, Any, Final, Literal
 
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from idsync.core.positions import explain, field_name
 from idsync.storage.bounded import MAX_STATE_BYTES, Problem, ReadError, read_json
 from idsync.storage.damage import StateFile, set_aside
 
@@ -34,7 +37,6 @@ ENVELOPE_FORMAT: Final = "idsync-history"
 ENVELOPE_VERSION: Final = 1
 """An entry as JSON: the earlier store's files, and what ``idsync history export`` writes."""
 IMPORTED_SUFFIX: Final = ".imported"
-_EVENTS: Final = frozenset({"save", "export", "push"})
 
 
 @dataclass(frozen=True)
@@ -98,12 +100,62 @@ def _plain_names(folder: Path, *, folders: bool) -> list[str]:
         return []
 
 
-class _BadEntry(Exception):
-    pass
-
-
 class _NewerEntry(Exception):
     pass
+
+
+def _in_utc(when: datetime) -> datetime:
+    when = when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+    try:
+        when.astimezone()  # what every listing does; year 1 in a local zone overflows
+        return when.astimezone(timezone.utc)
+    except (OverflowError, OSError):
+        raise ValueError("is out of range") from None
+
+
+def _savable(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(_UNSAVABLE) from None
+    return text
+
+
+_UNSAVABLE: Final = "holds text that cannot be saved (an unpaired surrogate)"
+
+
+Text = Annotated[str, AfterValidator(_savable)]
+
+
+class _EntryFile(BaseModel):
+    """One entry file of the earlier store, as that store wrote it."""
+
+    model_config = ConfigDict(strict=True)
+
+    format: Literal["idsync-history"]
+    version: Annotated[int, Field(ge=1, le=ENVELOPE_VERSION)]
+    recorded_at: Annotated[datetime, Field(strict=False), AfterValidator(_in_utc)]
+    event: Literal["save", "export", "push"]
+    key: Text
+    source_path: Text | None = None
+    detail: Text = ""
+    sha256: Text = ""
+    document: dict[str, Any]
+
+    def imported(self) -> ImportedEntry:
+        name = self.document.get("name", "")
+        name = name if isinstance(name, str) else ""
+        text = json.dumps(self.document, indent=2, ensure_ascii=False) + "\n"
+        return ImportedEntry(
+            key=self.key,
+            recorded_at=self.recorded_at,
+            event=self.event,
+            source_path=self.source_path or None,
+            detail=self.detail,
+            digest=self.sha256,
+            name=_savable(name),
+            document=text.encode("utf-8"),
+        )
 
 
 def _read_entry(path: Path) -> ImportedEntry | None:
@@ -119,62 +171,20 @@ def _read_entry(path: Path) -> ImportedEntry | None:
     except _NewerEntry as error:
         _log.warning("Skipping the earlier history entry %s: %s", path, error)
         return None
-    except (_BadEntry, ValueError) as error:
+    except ValueError as error:
         reason = str(error)
     set_aside(path, reason, StateFile.HISTORY)
     return None
 
 
 def _entry_from(raw: Any) -> ImportedEntry:
-    if not isinstance(raw, dict) or raw.get("format") != ENVELOPE_FORMAT:
-        raise _BadEntry("not a history entry this app wrote")
-    version = raw.get("version")
-    if type(version) is not int or version < 1:
-        raise _BadEntry(f"unknown history entry version {version!r}")
-    if version > ENVELOPE_VERSION:
+    version = raw.get("version") if isinstance(raw, dict) else None
+    if type(version) is int and version > ENVELOPE_VERSION:
         raise _NewerEntry(f"written by a newer version of the app (version {version})")
-    event = raw.get("event")
-    if event not in _EVENTS:
-        raise _BadEntry(f"unknown event {event!r}")
-    key, detail, digest = raw.get("key"), raw.get("detail", ""), raw.get("sha256", "")
-    if not isinstance(key, str) or not isinstance(detail, str) or not isinstance(digest, str):
-        raise _BadEntry("key, detail or sha256 is not text")
-    source = raw.get("source_path")
-    if source is not None and not isinstance(source, str):
-        raise _BadEntry("source_path is not text")
-    document = raw.get("document")
-    if not isinstance(document, dict):
-        raise _BadEntry("it holds no document")
-    name = document.get("name", "")
     try:
-        data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-        for text in (key, detail, digest, source or "", name if isinstance(name, str) else ""):
-            text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise _BadEntry("it holds text that cannot be saved (an unpaired surrogate)") from None
-    return ImportedEntry(
-        key=key,
-        recorded_at=_recorded_at(raw.get("recorded_at")),
-        event=str(event),
-        source_path=source or None,
-        detail=detail,
-        digest=digest,
-        name=name if isinstance(name, str) else "",
-        document=data,
-    )
-
-
-def _recorded_at(recorded: object) -> datetime:
-    if not isinstance(recorded, str):
-        raise _BadEntry("recorded_at is missing")
-    try:
-        when = datetime.fromisoformat(recorded)
-    except ValueError:
-        raise _BadEntry(f"recorded_at {recorded[:40]!r} is not a time") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    try:
-        when.astimezone()  # what every listing does; year 1 in a local zone overflows
-        return when.astimezone(timezone.utc)
-    except (OverflowError, ValueError, OSError):
-        raise _BadEntry(f"recorded_at {recorded[:40]!r} is out of range") from None
+        return _EntryFile.model_validate(raw).imported()
+    except ValidationError as error:
+        detail = error.errors(include_url=False)[0]
+        raise ValueError(f"{field_name(detail['loc']) or 'it'} {explain(detail)}") from None
+    except ValueError:  # the document's own text (UnicodeEncodeError is a ValueError)
+        raise ValueError(f"it {_UNSAVABLE}") from None

@@ -9,6 +9,9 @@ overwrite: under the lock on ``settings.json.lock`` the file is read again, and 
 this window changed since it last read or wrote the file replaces what is there. A
 list merges entry by entry: recent files opened in either window are kept (each window's
 newest first), identifiers remembered by either are kept.
+
+A dataclass read field by field, not a pydantic model like the app's other records: the
+window reads its settings before its first paint, and pydantic loads after that paint.
 """
 
 from __future__ import annotations
