@@ -150,7 +150,7 @@ class SegmentClient:
             reading=f"the audiences of space {space_id}",
             max_count=200,
         )
-        return [Audience.from_json(item, space_id) for item in items]
+        return [Audience.listed(item, space_id) for item in items]
 
     def list_connections(self, space_id: str, audience_id: str) -> list[Connection]:
         path = _connections_path(space_id, audience_id)

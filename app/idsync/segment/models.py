@@ -1,62 +1,94 @@
-"""Typed results of the Public API calls the app makes.
+"""Typed results of the Public API calls the app makes, read by lax pydantic models.
 
-Each keeps the ``raw`` JSON object too: the core's mapping reads connections from it, and
-fields Segment adds later are not lost on the way.
+Lax: a member of an unexpected type is taken as absent (empty text, no list), so a
+change in what Segment sends costs only that member. Each record keeps the ``raw`` JSON
+object too: the core's mapping reads connections from it, and fields Segment adds later
+are not lost on the way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
+from pydantic.alias_generators import to_camel
+from typing_extensions import Self
 
 JsonObject = dict[str, Any]
 
 
-def _text(data: Mapping[str, Any], key: str) -> str:
-    value = data.get(key)
-    return value if isinstance(value, str) else ""
+def _or(default: Any) -> WrapValidator:
+    def absent_when_unusable(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError:
+            return default
+
+    return WrapValidator(absent_when_unusable)
+
+
+def _objects_only(value: Any) -> Any:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else value
+
+
+Text = Annotated[str, _or("")]
+Flag = Annotated[bool, _or(False)]
+Entries = Annotated[tuple[JsonObject, ...] | None, BeforeValidator(_objects_only), _or(None)]
+Settings = Annotated[JsonObject | None, _or(None)]
 
 
 def _object(value: Any) -> JsonObject:
     return value if isinstance(value, dict) else {}
 
 
-@dataclass(frozen=True)
-class Space:
-    id: str
-    slug: str
-    name: str
-    raw: JsonObject = field(default_factory=dict, repr=False, compare=False)
+class ApiRecord(BaseModel):
+    """One object of an answer; its members by their API names (``audienceType``)."""
+
+    model_config = ConfigDict(frozen=True, alias_generator=to_camel, populate_by_name=True)
+
+    raw: JsonObject = Field(default_factory=dict, repr=False)
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Space:
-        return cls(_text(data, "id"), _text(data, "slug"), _text(data, "name"), dict(data))
-
-
-@dataclass(frozen=True)
-class Audience:
-    id: str
-    key: str
-    name: str
-    audience_type: str
-    space_id: str
-    raw: JsonObject = field(default_factory=dict, repr=False, compare=False)
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        return cls.model_validate({**cls._members(data), "raw": dict(data)})
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any], space_id: str = "") -> Audience:
-        return cls(
-            id=_text(data, "id"),
-            key=_text(data, "key"),
-            name=_text(data, "name"),
-            audience_type=_text(data, "audienceType") or "USERS",
-            space_id=_text(data, "spaceId") or space_id,
-            raw=dict(data),
-        )
+    def _members(cls, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The members as the model reads them (a subclass moves nested ones up)."""
+        return data
 
 
-@dataclass(frozen=True)
-class Connection:
+class Space(ApiRecord):
+    id: Text = ""
+    slug: Text = ""
+    name: Text = ""
+
+
+class Audience(ApiRecord):
+    id: Text = ""
+    key: Text = ""
+    name: Text = ""
+    audience_type: Annotated[Text, AfterValidator(lambda kind: kind or "USERS")] = "USERS"
+    space_id: Text = ""
+
+    @classmethod
+    def listed(cls, data: Mapping[str, Any], space_id: str) -> Audience:
+        """An audience as List Audiences of ``space_id`` gives it (it may not say its space)."""
+        audience = cls.from_json(data)
+        return audience if audience.space_id else audience.model_copy(update={"space_id": space_id})
+
+
+class Connection(ApiRecord):
     """A destination connected to an audience (the API's SimpleDestination).
 
     ``id`` is the connection's own integration id (``ii_…``), which Update and Remove
@@ -65,62 +97,39 @@ class Connection:
     ``destination.instance_id`` holds. The two are never interchangeable.
     """
 
-    id: str
-    destination_id: str
-    name: str
-    slug: str
-    enabled: bool
-    id_sync_configuration: tuple[JsonObject, ...] | None
-    connection_settings: JsonObject | None
-    raw: JsonObject = field(default_factory=dict, repr=False, compare=False)
+    id: Text = ""
+    destination_id: Text = ""
+    name: Text = ""
+    slug: Text = ""
+    enabled: Flag = False
+    id_sync_configuration: Entries = None
+    connection_settings: Settings = None
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Connection:
+    def _members(cls, data: Mapping[str, Any]) -> Mapping[str, Any]:
+        # The name is at the top or in the metadata; the slug only in the metadata.
         metadata = _object(data.get("metadata"))
-        entries = data.get("idSyncConfiguration")
-        settings = data.get("connectionSettings")
-        return cls(
-            id=_text(data, "id"),
-            destination_id=_text(data, "destinationId"),
-            name=_text(data, "name") or _text(metadata, "name"),
-            slug=_text(metadata, "slug"),
-            enabled=bool(data.get("enabled", False)),
-            id_sync_configuration=(
-                tuple(e for e in entries if isinstance(e, dict))
-                if isinstance(entries, list)
-                else None
-            ),
-            connection_settings=settings if isinstance(settings, dict) else None,
-            raw=dict(data),
-        )
+        name = data.get("name")
+        return {
+            **data,
+            "name": name if isinstance(name, str) and name else metadata.get("name"),
+            "slug": metadata.get("slug"),
+        }
 
     def matches_destination(self, destination_id: str) -> bool:
         """Whether this connects the workspace destination ``destination_id``."""
         return bool(destination_id) and destination_id == self.destination_id
 
 
-@dataclass(frozen=True)
-class WriteResult:
+class WriteResult(ApiRecord):
     """What Add or Update answered: the connection id and the stored configuration."""
 
-    connection_id: str
-    id_sync_configuration: tuple[JsonObject, ...] | None
-    connection_settings: JsonObject | None
-    raw: JsonObject = field(default_factory=dict, repr=False, compare=False)
+    connection_id: Text = ""
+    id_sync_configuration: Entries = None
+    connection_settings: Settings = None
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> WriteResult:
+    def _members(cls, data: Mapping[str, Any]) -> Mapping[str, Any]:
         # Add answers with connection{id}, Update with destination{id}.
         holder = _object(data.get("connection")) or _object(data.get("destination"))
-        entries = data.get("idSyncConfiguration")
-        settings = data.get("connectionSettings")
-        return cls(
-            connection_id=_text(holder, "id"),
-            id_sync_configuration=(
-                tuple(e for e in entries if isinstance(e, dict))
-                if isinstance(entries, list)
-                else None
-            ),
-            connection_settings=settings if isinstance(settings, dict) else None,
-            raw=dict(data),
-        )
+        return {**data, "connectionId": holder.get("id")}
