@@ -19,13 +19,10 @@ from idsync.core.catalog import (
 from idsync.core.editing import add_row
 from idsync.core.mapping import (
     default_rows,
-    destination_field,
     fits,
     fitting_field,
-    is_preset_key,
     new_row,
     next_identifier,
-    preset_keys,
     retarget,
     suggested_identifiers,
 )
@@ -370,21 +367,6 @@ def test_default_rows_are_what_default_setup_sends() -> None:
         IdentifierRow(segment="email", destination="", strategy=Strategy.LAST),
         IdentifierRow(segment="user_id", destination="", strategy=Strategy.LAST),
     )
-
-
-def test_field_lookups_answer_as_the_catalog_entry_does() -> None:
-    # The lookups are kept per entry object: every shipped entry, and a changed copy of
-    # one, answer as the entry's own search does.
-    catalog = load_catalog()
-    first = catalog.destinations[0]
-    changed = first.replace(preset_keys=(DestinationField(key="ONLY_KEY"),))
-    for spec in (*catalog.destinations, changed):
-        assert preset_keys(spec) == set(spec.accepted_keys())
-        keys = [f.key for f in spec.fields()] + ["", "not-a-key", "email"]
-        for key in keys:
-            assert destination_field(spec, key) == spec.field(key)
-            assert is_preset_key(spec, key) == (key in spec.accepted_keys())
-    assert is_preset_key(changed, "ONLY_KEY") and destination_field(changed, "ONLY_KEY")
 
 
 # --- "+ Add Identifier" (new_row) on the small hand-built catalog ------------------------

@@ -7,7 +7,7 @@ A default is the field that fits, or empty; never a field of another kind.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 from idsync.core.catalog import Catalog, DestinationField, DestinationSpec, ValueKind
 from idsync.core.model import IdentifierRow, IdSyncDocument, Strategy
@@ -20,30 +20,10 @@ def destination_spec(doc: IdSyncDocument, catalog: Catalog) -> DestinationSpec |
     return catalog.destination(doc.destination.slug) if doc.destination is not None else None
 
 
-def destination_fields(spec: DestinationSpec) -> Mapping[str, DestinationField]:
-    """Every field of ``spec`` by key: ``.get(key)`` is ``spec.field(key)``."""
-    return spec.fields_by_key
-
-
-def destination_field(spec: DestinationSpec, key: str) -> DestinationField | None:
-    """``spec.field(key)``."""
-    return spec.fields_by_key.get(key)
-
-
-def preset_keys(spec: DestinationSpec) -> frozenset[str]:
-    """``spec.accepted_keys()`` as a set, built once."""
-    return spec.preset_key_set
-
-
-def is_preset_key(spec: DestinationSpec, key: str) -> bool:
-    """Whether ``key`` is in ``spec.accepted_keys()``, without building the tuple."""
-    return key in spec.preset_key_set
-
-
 def field_kind(spec: DestinationSpec | None, key: str) -> ValueKind | None:
     if spec is None or not key:
         return None
-    field = destination_field(spec, key)
+    field = spec.field(key)
     return field.kind if field is not None else None
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from idsync.core.catalog import DestinationSpec
 from idsync.core.findings import Finding, FindingFix
-from idsync.core.mapping import destination_field, fits, fitting_field, preset_keys
+from idsync.core.mapping import fits, fitting_field
 from idsync.core.rules.codes import make_finding
 from idsync.core.rules.context import RuleContext
 from idsync.core.rules.text import clip, destination_field_problems
@@ -27,7 +27,7 @@ def _same_kind_key(ctx: RuleContext, spec: DestinationSpec, text: str) -> str:
     """This destination's key for what ``text`` means elsewhere in the catalog: 'FN' is
     classic Facebook's first name, so on the Actions destination it means first_name."""
     for other in ctx.catalog.destinations:
-        known = destination_field(other, text) if other is not spec else None
+        known = other.field(text) if other is not spec else None
         if known is not None and known.kind is not None:
             same = spec.fields_of_kind(known.kind)
             if same:
@@ -46,7 +46,7 @@ def _use(row: int, key: str) -> FindingFix:
 
 def _mapping_reads(spec: DestinationSpec, key: str) -> str:
     """Where the default mapping reads ``key``: 'traits.email or properties.email'."""
-    field = destination_field(spec, key)
+    field = spec.field(key)
     if field is None or not field.reads:
         return ""
     return join_or([path.removeprefix("$.") for path in field.reads])
@@ -66,7 +66,7 @@ def check_preset_keys(ctx: RuleContext) -> Iterator[Finding]:
     spec = ctx.spec
     if spec is None or spec.identifier_mode != "preset":
         return
-    accepted = preset_keys(spec)
+    accepted = spec.preset_key_set
     for index, row in enumerate(ctx.rows):
         if row.destination in accepted or destination_field_problems(row.destination):
             continue

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from idsync.core.findings import Finding, FindingFix
-from idsync.core.mapping import destination_fields, fitting_field, is_preset_key
+from idsync.core.mapping import fitting_field
 from idsync.core.rules.codes import make_finding
 from idsync.core.rules.context import RuleContext
 from idsync.core.rules.text import clip
@@ -17,7 +17,7 @@ def check_field_kinds(ctx: RuleContext) -> Iterator[Finding]:
     spec = ctx.spec
     if spec is None:
         return
-    fields = destination_fields(spec)
+    fields = spec.fields_by_key
     for index, row in enumerate(ctx.rows):
         shown = fields.get(row.destination) if row.destination else None
         field = shown.kind if shown is not None else None
@@ -40,7 +40,7 @@ def check_field_kinds(ctx: RuleContext) -> Iterator[Finding]:
                 f"the identifier that {name} is for."
             )
             fix = None
-        documented_keys = spec.keys_source if is_preset_key(spec, row.destination) else ""
+        documented_keys = spec.keys_source if row.destination in spec.preset_key_set else ""
         yield make_finding(
             "IDS312",
             f"{clip(row.segment)} holds {identifier.label}, but {name} takes {field.label}, "
