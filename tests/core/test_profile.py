@@ -90,7 +90,7 @@ def test_external_id_refuses_a_naive_time() -> None:
     ("data", "index", "field", "words"),
     [
         ("a string", None, None, "JSON object with a 'data' list"),
-        (42, None, None, "got a number"),
+        (42, None, None, "got the number 42"),
         ({"cursor": {}}, None, None, "no 'data' list"),
         ({"data": {"id": "x"}}, None, "data", "must be a list"),
         (
@@ -108,14 +108,19 @@ def test_external_id_refuses_a_naive_time() -> None:
             "created_at",
             "[1] has no 'created_at'",
         ),
-        ([item("email", 5, "2024-01-01T00:00:00Z")], 0, "id", "must be a string; got a number"),
-        ([item("email", "a", 1700000000)], 0, "created_at", "must be a string; got a number"),
+        ([item("email", 5, "2024-01-01T00:00:00Z")], 0, "id", "must be a string; got the number 5"),
+        (
+            [item("email", "a", 1700000000)],
+            0,
+            "created_at",
+            "must be a string; got the number 1700000000",
+        ),
         ([item("email", "a", "  ")], 0, "created_at", "'created_at' is empty"),
         (
             [item("email", "a", "2024-01-01T00:00:00Z"), item("email", "b", "2024-01-01", id=3)],
             1,
             "id",
-            "[1]: 'id' must be a string; got a number",
+            "[1]: 'id' must be a string; got the number 3",
         ),
         ([item("email", "   ", "2024-01-01T00:00:00Z")], 0, "id", "'id' is empty"),
         ([item("", "a", "2024-01-01T00:00:00Z")], 0, "type", "'type' is empty"),

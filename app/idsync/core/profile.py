@@ -27,6 +27,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from typing_extensions import Self
 
 from idsync.core.model import Record
+from idsync.core.positions import describe
 
 _UTC: Final = timezone.utc
 _TIMESTAMP: Final = re.compile(
@@ -183,7 +184,7 @@ def parse_external_ids(data: object) -> ProfileIdentities:
     else:
         raise ProfileFormatError(
             f"A sample profile must be a JSON object with a 'data' list (the Profile API "
-            f"external_ids response) or a list of external ids; got {_kind(data)}."
+            f"external_ids response) or a list of external ids; got {describe(data)}."
         )
     try:
         read = _ITEMS.validate_python(items)
@@ -197,14 +198,14 @@ def _format_error(error: ErrorDetails, where: str) -> ProfileFormatError:
     loc = error["loc"]
     if not loc:
         return ProfileFormatError(
-            f"'data' must be a list of external ids; got {_kind(error['input'])}.", field="data"
+            f"'data' must be a list of external ids; got {describe(error['input'])}.", field="data"
         )
     index = int(loc[0])
     place = f"{where}[{index}]"
     if len(loc) == 1:
         return ProfileFormatError(
             f"External id {place} must be an object with 'id', 'type' and 'created_at'; "
-            f"got {_kind(error['input'])}.",
+            f"got {describe(error['input'])}.",
             index=index,
         )
     name = str(loc[1])
@@ -224,11 +225,11 @@ def _format_error(error: ErrorDetails, where: str) -> ProfileFormatError:
             f"Correct it or remove the item."
         )
     elif name in _REQUIRED:
-        message = f"External id {place}: '{name}' must be a string; got {_kind(error['input'])}."
+        message = f"External id {place}: '{name}' must be a string; got {describe(error['input'])}."
     else:
         message = (
             f"External id {place}: '{name}' must be a string or absent; "
-            f"got {_kind(error['input'])}."
+            f"got {describe(error['input'])}."
         )
     return ProfileFormatError(message, index=index, field=name)
 
@@ -280,19 +281,3 @@ def _offset(text: str | None) -> timezone:
     if hours > 23 or minutes > 59:
         raise ValueError(f"the offset {text} is out of range")
     return timezone(sign * timedelta(hours=hours, minutes=minutes))
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "an object"
-    return type(value).__name__
