@@ -4,6 +4,7 @@ newer version of the app is left alone."""
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from pathlib import Path
 
@@ -11,7 +12,12 @@ import pytest
 
 from idsync.storage.damage import StateFile, take_reports
 from idsync.storage.history import HistoryStore
-from idsync.storage.history_database import SCHEMA_VERSION, forget_connection
+from idsync.storage.history_database import (
+    SCHEMA_VERSION,
+    as_os_error,
+    forget_connection,
+    is_damage,
+)
 from tests.helpers.damage import DAMAGE, DAMAGE_KINDS
 from tests.helpers.history import connected, ticking_clock
 
@@ -104,3 +110,22 @@ def test_a_database_of_a_newer_version_is_left_alone(database: Path) -> None:
         HistoryStore().record(connected(), "save", source_path=None)
     assert take_reports() == []
     assert database.is_file()
+
+
+@pytest.mark.parametrize(
+    ("message", "damage", "number"),
+    [
+        ("file is not a database", True, errno.EIO),
+        ("database disk image is malformed", True, errno.EIO),
+        ("database or disk is full", False, errno.ENOSPC),
+        ("database is locked", False, errno.EIO),
+    ],
+)
+def test_an_error_without_its_code_is_told_by_sqlites_words(
+    message: str, damage: bool, number: int
+) -> None:
+    # Python 3.10's sqlite3 exceptions carry no sqlite_errorcode: the words must do.
+    error = sqlite3.DatabaseError(message)
+    assert not hasattr(error, "sqlite_errorcode")
+    assert is_damage(error) is damage
+    assert as_os_error(error).errno == number

@@ -82,6 +82,19 @@ time order."""
 
 _DAMAGE_CODES: Final = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
 _FULL_CODE: Final = 13  # SQLITE_FULL
+_MESSAGES: Final = {
+    "database disk image is malformed": 11,
+    "file is not a database": 26,
+    "database or disk is full": 13,
+}
+"""SQLite's own words for those codes: Python 3.10's exceptions carry no code."""
+
+
+def _primary_code(error: BaseException) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return int(code) & 0xFF
+    return _MESSAGES.get(str(error))
 
 
 class NewerHistory(OSError):
@@ -96,16 +109,12 @@ def is_damage(error: BaseException) -> bool:
     """Whether ``error`` means the file is not a usable database (so it is set aside)."""
     if isinstance(error, NotHistory):
         return True
-    code = getattr(error, "sqlite_errorcode", None)
-    return isinstance(error, sqlite3.DatabaseError) and code is not None and (
-        code & 0xFF in _DAMAGE_CODES
-    )
+    return isinstance(error, sqlite3.DatabaseError) and _primary_code(error) in _DAMAGE_CODES
 
 
 def as_os_error(error: sqlite3.Error | NotHistory) -> OSError:
     """``error`` as the OSError callers already handle ("History could not keep...")."""
-    code = getattr(error, "sqlite_errorcode", None)
-    number = errno.ENOSPC if code is not None and code & 0xFF == _FULL_CODE else errno.EIO
+    number = errno.ENOSPC if _primary_code(error) == _FULL_CODE else errno.EIO
     reason = os.strerror(number) if number == errno.ENOSPC else f"history database: {error}"
     return OSError(number, reason)
 
