@@ -22,8 +22,8 @@ from idsync.storage.autosave import (
     read_recovery,
 )
 from idsync.storage.damage import StateFile, take_reports
-from idsync.storage.locks import FileLock
 from idsync.storage.paths import state_dir
+from tests.helpers.locks import lock_is_held
 from tests.helpers.recovery import leave_crashed_recovery
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,7 +74,7 @@ def test_two_sessions_have_separate_files_and_locks() -> None:
     second.close()  # a clean close takes only its own file
     assert not second.path.exists() and not second.lock_path.exists()
     assert read_recovery(first.path) is not None
-    assert FileLock.is_held(first.lock_path)
+    assert lock_is_held(first.lock_path)
     first.close()
     assert sorted(os.listdir(state_dir())) == []
 
@@ -187,6 +187,7 @@ _HOLDER = """
 import sys
 from idsync.core.model import IdSyncDocument
 from idsync.storage.autosave import RecoverySession
+from tests.helpers.locks import lock_is_held
 
 session = RecoverySession.begin()
 session.write(IdSyncDocument(name="Other process"), None)

@@ -11,6 +11,7 @@ import pytest
 
 from idsync.storage.damage import StateFile, take_reports
 from idsync.storage.locks import FileLock, NotALockFile
+from tests.helpers.locks import lock_is_held
 
 
 def test_a_held_lock_cannot_be_taken_again_until_released(tmp_path: Path) -> None:
@@ -18,10 +19,10 @@ def test_a_held_lock_cannot_be_taken_again_until_released(tmp_path: Path) -> Non
     first = FileLock.acquire(path)
     assert first is not None and first.held
     assert FileLock.acquire(path) is None
-    assert FileLock.is_held(path)
+    assert lock_is_held(path)
     first.release(remove=False)
     assert not first.held and path.exists()
-    assert not FileLock.is_held(path)
+    assert not lock_is_held(path)
     second = FileLock.acquire(path)
     assert second is not None
     second.release()
@@ -40,11 +41,11 @@ def test_a_lock_dropped_without_release_is_freed(tmp_path: Path) -> None:
     lock = FileLock.acquire(path)
     assert lock is not None
     del lock
-    assert not FileLock.is_held(path)
+    assert not lock_is_held(path)
 
 
 def test_no_file_is_not_held(tmp_path: Path) -> None:
-    assert not FileLock.is_held(tmp_path / "none.lock")
+    assert not lock_is_held(tmp_path / "none.lock")
     assert not (tmp_path / "none.lock").exists()
 
 

@@ -11,10 +11,10 @@ from pytestqt.qtbot import QtBot
 
 from idsync.core.catalog import Catalog
 from idsync.storage.autosave import read_recovery
-from idsync.storage.locks import FileLock
 from idsync.storage.paths import state_dir
 from idsync.ui.main_window import MainWindow
 from tests.helpers.dialogs import DialogDriver, FileDialogs
+from tests.helpers.locks import lock_is_held
 from tests.helpers.recovery import own_recovery
 from tests.helpers.windows import open_window
 
@@ -98,7 +98,7 @@ def test_two_windows_keep_separate_recovery_files(
     recovery = read_recovery(own_recovery(first))
     assert recovery is not None and recovery.document.target.space_id == "spa_first"
     session = first.autosaver.session
-    assert session is not None and FileLock.is_held(session.lock_path)
+    assert session is not None and lock_is_held(session.lock_path)
 
     dialogs.expect("unsavedChangesDialog", QMessageBox.StandardButton.Discard)
     first.close()

@@ -122,20 +122,6 @@ class FileLock:
                 raise TimeoutError(f"{path} stayed locked for {timeout:g} s")
             time.sleep(0.01)
 
-    @classmethod
-    def is_held(cls, path: Path) -> bool:
-        """Whether a live owner holds the lock on ``path`` (False when there is no file)."""
-        if not path.exists():
-            return False
-        try:
-            lock = cls.acquire(path)
-        except OSError:
-            return True  # cannot tell: treat as owned, so nothing of it is touched
-        if lock is None:
-            return True
-        lock.release(remove=False)
-        return False
-
     @property
     def held(self) -> bool:
         return self._fd is not None
