@@ -37,13 +37,15 @@ def _finding(row: int | None = None, field: str | None = None) -> Finding:
 def test_rows_and_fields_have_their_lines() -> None:
     json.loads(TEXT)  # the sample is real JSON
     positions = document_positions(TEXT)
-    assert positions.rows == (9, 11)
-    assert positions.field_line("name") == 4
-    assert positions.field_line("target.space_id") == 6
-    assert positions.field_line("target.audience_id") == 7
+    assert (positions.row_line(0), positions.row_line(1)) == (9, 11)
+    lines = {name: (positions.field_place(name) or (None,))[0] for name in (
+        "name", "target.space_id", "target.audience_id", "target.journey_id", "destination.slug"
+    )}
     # A field not in the file falls back to the object that holds it.
-    assert positions.field_line("target.journey_id") == 5
-    assert positions.field_line("destination.slug") is None
+    assert lines == {
+        "name": 4, "target.space_id": 6, "target.audience_id": 7, "target.journey_id": 5,
+        "destination.slug": None,
+    }
     assert positions.row_place(0) == (9, 5) and positions.row_place(2) is None
     assert positions.field_place("name") == (4, 3)
     assert positions.field_place("target.audience_id") == (7, 5)
@@ -67,4 +69,5 @@ def test_findings_get_the_row_line_or_the_field_line() -> None:
 def test_text_that_is_not_an_object_has_no_positions() -> None:
     for text in ("", "[1, 2]", "{\"a\": ", "null"):
         positions = document_positions(text)
-        assert positions.rows == () and dict(positions.fields) == {}
+        assert positions.row_place(0) is None
+        assert positions.field_place("name") is None and positions.field_place("target") is None

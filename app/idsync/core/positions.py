@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, Final
@@ -248,22 +248,6 @@ class DocumentPositions:
                     self._rows = _places(self._text, _elements(self._text, where[1]))
         return self._rows
 
-    @property
-    def rows(self) -> tuple[int, ...]:
-        """The first line of each identifier row, by its 0-based index."""
-        return tuple(line for line, _ in self._row_places())
-
-    @property
-    def fields(self) -> Mapping[str, int]:
-        """Every field's line, top-level and nested (walks them all: for tests and tools)."""
-        text = self._text
-        found = {key: _line(text, pos) for key, (pos, _) in self._members().items()}
-        for key in list(self._members()):
-            found.update(
-                {f"{key}.{name}": _line(text, pos) for name, pos in self._inner(key).items()}
-            )
-        return found
-
     def row_place(self, row: int) -> Place | None:
         rows = self._row_places()
         return rows[row] if 0 <= row < len(rows) else None
@@ -277,10 +261,6 @@ class DocumentPositions:
         the file."""
         offset = self._field_offset(name)
         return None if offset is None else line_and_column(self._text, offset)
-
-    def field_line(self, name: str) -> int | None:
-        place = self.field_place(name)
-        return None if place is None else place[0]
 
     def _field_offset(self, name: str) -> int | None:
         last = name.rpartition(".")[2]
@@ -306,10 +286,6 @@ class DocumentPositions:
         if finding.field:
             return self.field_place(finding.field)
         return None
-
-    def line_of(self, finding: Finding) -> int | None:
-        place = self.place_of(finding)
-        return None if place is None else place[0]
 
     def locate(self, findings: list[Finding]) -> list[Finding]:
         """The same findings, each carrying its line and column where they are known."""
@@ -393,10 +369,6 @@ def _after_comma(text: str, pos: int) -> int:
     # walked element by element.
     match = _AFTER_VALUE.match(text, pos)
     return match.end() if match is not None else pos
-
-
-def _line(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
 
 
 def _places(text: str, offsets: list[int]) -> tuple[Place, ...]:
