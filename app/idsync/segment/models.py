@@ -44,7 +44,7 @@ def _objects_only(value: Any) -> Any:
 Text = Annotated[str, _or("")]
 Flag = Annotated[bool, _or(False)]
 Entries = Annotated[tuple[JsonObject, ...] | None, BeforeValidator(_objects_only), _or(None)]
-Settings = Annotated[JsonObject | None, _or(None)]
+ObjectOrAbsent = Annotated[JsonObject | None, _or(None)]
 
 
 def _object(value: Any) -> JsonObject:
@@ -103,7 +103,7 @@ class Connection(ApiRecord):
     slug: Text = ""
     enabled: Flag = False
     id_sync_configuration: Entries = None
-    connection_settings: Settings = None
+    connection_settings: ObjectOrAbsent = None
 
     @classmethod
     def _members(cls, data: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -126,7 +126,7 @@ class WriteResult(ApiRecord):
 
     connection_id: Text = ""
     id_sync_configuration: Entries = None
-    connection_settings: Settings = None
+    connection_settings: ObjectOrAbsent = None
 
     @classmethod
     def _members(cls, data: Mapping[str, Any]) -> Mapping[str, Any]:
