@@ -72,11 +72,13 @@ class PickerColumn(QWidget):
         self.view.setAllColumnsShowFocus(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setHeaderLabels(list(headers))
+        # Names are what people read: every column is as wide as its longest text and
+        # the last takes what is left; a list too narrow for them scrolls sideways
+        # rather than cutting a name short.
         header = self.view.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(headers)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
         self.title.setBuddy(self.search if self.search is not None else self.view)
         layout.addWidget(self.view, 1)
         # Columns are narrow: Retry goes under the message, not beside it.
@@ -189,7 +191,7 @@ class LivePickerDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("livePickerDialog")
         self.setWindowTitle("Choose from workspace")
-        self.resize(1040, 560)
+        self.resize(1240, 560)
         self.session = session
         target = document.target if document is not None else None
         self._want_space = target.space_id if target is not None else ""
@@ -209,9 +211,9 @@ class LivePickerDialog(QDialog):
             "connection", "Destination connections", ["Name", "Slug", "Connection id"]
         )
         columns = QHBoxLayout()
-        columns.addWidget(self.spaces, 3)
-        columns.addWidget(self.audiences, 4)
-        columns.addWidget(self.connections, 5)
+        columns.addWidget(self.spaces, 11)
+        columns.addWidget(self.audiences, 13)
+        columns.addWidget(self.connections, 22)
 
         self.buttons = QDialogButtonBox()
         self.use_button = self.buttons.addButton(
