@@ -189,3 +189,23 @@ def test_choose_is_off_until_connected(
     assert "Typing the ids works offline" in actions.choose_action.toolTip()
     assert actions.open_picker() is None
     assert live_sandbox.count() == 0
+
+
+def test_every_name_in_the_lists_is_shown_whole(
+    qtbot: QtBot, connected_session: SegmentSession
+) -> None:
+    dialog = open_picker(qtbot, connected_session)
+    qtbot.waitUntil(lambda: len(texts_of(dialog.spaces.view)) == 2)
+    click_item(qtbot, dialog.spaces.view, "Test main")
+    qtbot.waitUntil(lambda: len(texts_of(dialog.audiences.view)) == 4)
+    click_item(qtbot, dialog.audiences.view, "High value customers")
+    qtbot.waitUntil(lambda: len(texts_of(dialog.connections.view)) == 2)
+    for column in (dialog.spaces, dialog.audiences, dialog.connections):
+        view = column.view
+        metrics = view.fontMetrics()
+        for row in range(view.topLevelItemCount()):
+            item = view.topLevelItem(row)
+            assert item is not None
+            text = item.text(0)
+            # The name's cell holds its whole text (a cell's margins are a few pixels).
+            assert view.columnWidth(0) >= metrics.horizontalAdvance(text), text
