@@ -6,6 +6,13 @@ Prints one JSON line: ``first_paint_s``, seconds from process start to the first
 any widget of the window, on the self-test's own clock (``app/idsync/ui/self_test_clock.py``,
 loaded first, as the self-test loads it), and ``rss_mb`` at that paint. The process quits
 right after its first paint; startup.py takes its peak RSS from the kernel.
+
+With ``--then-check FILE`` it goes on, after that paint, to do what the app does between
+its first paint and ready apart from building its own window: import the document reader,
+the catalog and the rules (pydantic and the app's models with them), read FILE and
+validate it against the shipped catalog; ``then_checked_s`` is when that is done, on the
+same clock. It is the floor under the app's ready: a bare window plus the app's reading
+and checking, with no window of the app at all.
 """
 
 from __future__ import annotations
@@ -53,8 +60,18 @@ class _FirstPaint(QObject):
         return False
 
 
+def _read_and_check(path: str) -> int:
+    """FILE read and validated as the app's start does; the number of findings."""
+    from idsync.catalog import load_catalog
+    from idsync.core.rules import validate
+    from idsync.storage.documents import read_document
+
+    return len(validate(read_document(path), load_catalog()))
+
+
 def main() -> int:
-    app = QApplication(sys.argv)
+    then_check = sys.argv[2] if sys.argv[1:2] == ["--then-check"] else None
+    app = QApplication(sys.argv[:1])
     window = QMainWindow()
     window.setCentralWidget(QLabel("A bare window"))
     window.resize(1280, 800)
@@ -64,7 +81,11 @@ def main() -> int:
     app.exec()
     if watcher.at is None:
         raise SystemExit("bare_window: the window never painted")
-    print(json.dumps({"first_paint_s": round(watcher.at, 4), "rss_mb": round(watcher.rss_mb, 1)}))
+    figures = {"first_paint_s": round(watcher.at, 4), "rss_mb": round(watcher.rss_mb, 1)}
+    if then_check is not None:
+        figures["findings"] = _read_and_check(then_check)
+        figures["then_checked_s"] = round(seconds_since_start(), 4)
+    print(json.dumps(figures))
     return 0
 
 
