@@ -54,12 +54,19 @@ from idsync.ui.identifiers.table_model import (
     COLUMN_TITLES,
     DESTINATION_COLUMN,
     SEGMENT_COLUMN,
+    IdentifierTableModel,
 )
 
 Index = QModelIndex | QPersistentModelIndex
 
 ARROW_WIDTH = 18
 """Room at the right of each cell for the drop-down arrow that marks it as a choice."""
+_ARROW_SIDE = 8
+
+# Looked up once: every paint of every cell draws these.
+_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewItem
+_ITEM = QStyle.ControlElement.CE_ItemViewItem
+_ARROW = QStyle.PrimitiveElement.PE_IndicatorArrowDown
 
 
 class ChoiceCombo(QComboBox):
@@ -260,26 +267,26 @@ class IdentifierDelegate(QStyledItemDelegate):
         self.initStyleOption(opt, index)
         widget = opt.widget
         style = widget.style() if widget is not None else None
-        editable = bool(index.flags() & Qt.ItemFlag.ItemIsEditable)
+        model = index.model()
+        editable = isinstance(model, IdentifierTableModel) and model.is_editable(index)
         if style is None or not editable:
             super().paint(painter, option, index)
             return
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
+        style.drawPrimitive(_PANEL, opt, painter, widget)
         full = QRect(opt.rect)
         opt.rect = full.adjusted(0, 0, -ARROW_WIDTH, 0)
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        style.drawControl(_ITEM, opt, painter, widget)
         arrow = QStyleOption()
         arrow.initFrom(widget)
         arrow.state = opt.state
         arrow.palette = opt.palette
-        side = 8
         arrow.rect = QRect(
-            full.right() - ARROW_WIDTH + (ARROW_WIDTH - side) // 2,
-            full.center().y() - side // 2,
-            side,
-            side,
+            full.right() - ARROW_WIDTH + (ARROW_WIDTH - _ARROW_SIDE) // 2,
+            full.center().y() - _ARROW_SIDE // 2,
+            _ARROW_SIDE,
+            _ARROW_SIDE,
         )
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorArrowDown, arrow, painter, widget)
+        style.drawPrimitive(_ARROW, arrow, painter, widget)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         hint = super().sizeHint(option, index)

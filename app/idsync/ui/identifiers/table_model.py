@@ -182,6 +182,10 @@ class IdentifierTableModel(QAbstractTableModel):
             return _GREYED_FLAGS
         return _EDITABLE_FLAGS
 
+    def is_editable(self, index: Index) -> bool:
+        """What ``flags`` says of editing, without a round trip through Qt's flag types."""
+        return self._document.setup is not Setup.DEFAULT and self._valid(index)
+
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
         if role in _PAINTED_ROLES:
             look = self.cell_look(index)
