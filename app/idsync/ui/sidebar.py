@@ -160,16 +160,16 @@ class StepSidebar(QListWidget):
     def set_findings(self, findings: list[Finding]) -> None:
         errors = counts_by_step(findings, Severity.ERROR)
         warnings = counts_by_step(findings, Severity.WARNING)
-        for step in Step:
-            item = self.item_for(step)
+        for position, step in enumerate(Step):
+            item = self.item(position)
             item.setData(ERROR_COUNT_ROLE, errors[step])
             item.setData(WARNING_COUNT_ROLE, warnings[step])
         self._update_texts()
 
     def _update_texts(self) -> None:
         # Screen readers and tooltips get the badge in words.
-        for step in Step:
-            item = self.item_for(step)
+        for position, step in enumerate(Step):
+            item = self.item(position)
             errors = int(item.data(ERROR_COUNT_ROLE) or 0)
             warnings = int(item.data(WARNING_COUNT_ROLE) or 0)
             parts = []
@@ -178,6 +178,6 @@ class StepSidebar(QListWidget):
             if warnings:
                 parts.append(plural(warnings, "warning"))
             status = ", ".join(parts) if parts else "no problems"
-            text = f"Step {step.position + 1}, {step.label}: {status}"
+            text = f"Step {position + 1}, {step.label}: {status}"
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
-            item.setToolTip(f"{step.label} ({status}) — Ctrl+{step.position + 1}")
+            item.setToolTip(f"{step.label} ({status}) — Ctrl+{position + 1}")
