@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
@@ -24,6 +26,16 @@ WARNING_COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
 STEP_ROLE = Qt.ItemDataRole.UserRole + 3
 
 _ROW_HEIGHT_LINES = 2.4
+
+_SIZE_KEEPING_ROLES = frozenset(
+    {
+        int(ERROR_COUNT_ROLE),
+        int(WARNING_COUNT_ROLE),
+        int(Qt.ItemDataRole.AccessibleTextRole),
+        int(Qt.ItemDataRole.ToolTipRole),
+    }
+)
+"""What ``set_findings`` changes: none of it changes a row's size."""
 
 
 class _StepDelegate(QStyledItemDelegate):
@@ -148,6 +160,20 @@ class StepSidebar(QListWidget):
 
     def sizeHint(self) -> QSize:
         return QSize(self.sizeHintForColumn(0) + 16, super().sizeHint().height())
+
+    def dataChanged(
+        self,
+        topLeft: QModelIndex | QPersistentModelIndex,
+        bottomRight: QModelIndex | QPersistentModelIndex,
+        roles: Sequence[int] = (),
+    ) -> None:
+        if roles and all(role in _SIZE_KEEPING_ROLES for role in roles):
+            # A badge or its words changed: repaint that step's row. QListView would lay
+            # every row out again and repaint the whole list, yet no row's size depends on
+            # these (every row is as tall and wide as the delegate says for any step).
+            QAbstractItemView.dataChanged(self, topLeft, bottomRight, roles)
+            return
+        super().dataChanged(topLeft, bottomRight, roles)
 
     def item_for(self, step: Step) -> QListWidgetItem:
         item = self.item(step.position)
