@@ -207,6 +207,7 @@ class IdentifierTableModel(QAbstractTableModel):
             return list(self.findings_at(index))
         if role == _TOOLTIP:
             return findings_tooltip(self.findings_at(index), self._description(row, column))
+        # The accessible description, the one role left.
         found = self.findings_at(index)
         return " ".join(f.message for f in found) or self._description(row, column)
 
