@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
@@ -24,6 +26,16 @@ WARNING_COUNT_ROLE = Qt.ItemDataRole.UserRole + 2
 STEP_ROLE = Qt.ItemDataRole.UserRole + 3
 
 _ROW_HEIGHT_LINES = 2.4
+
+_SIZE_KEEPING_ROLES = frozenset(
+    {
+        int(ERROR_COUNT_ROLE),
+        int(WARNING_COUNT_ROLE),
+        int(Qt.ItemDataRole.AccessibleTextRole),
+        int(Qt.ItemDataRole.ToolTipRole),
+    }
+)
+"""What ``set_findings`` changes: none of it changes a row's size."""
 
 
 class _StepDelegate(QStyledItemDelegate):
@@ -149,6 +161,20 @@ class StepSidebar(QListWidget):
     def sizeHint(self) -> QSize:
         return QSize(self.sizeHintForColumn(0) + 16, super().sizeHint().height())
 
+    def dataChanged(
+        self,
+        topLeft: QModelIndex | QPersistentModelIndex,
+        bottomRight: QModelIndex | QPersistentModelIndex,
+        roles: Sequence[int] = (),
+    ) -> None:
+        if roles and all(role in _SIZE_KEEPING_ROLES for role in roles):
+            # A badge or its words changed: repaint that step's row. QListView would lay
+            # every row out again and repaint the whole list, yet no row's size depends on
+            # these (every row is as tall and wide as the delegate says for any step).
+            QAbstractItemView.dataChanged(self, topLeft, bottomRight, roles)
+            return
+        super().dataChanged(topLeft, bottomRight, roles)
+
     def item_for(self, step: Step) -> QListWidgetItem:
         item = self.item(step.position)
         assert item is not None
@@ -160,16 +186,16 @@ class StepSidebar(QListWidget):
     def set_findings(self, findings: list[Finding]) -> None:
         errors = counts_by_step(findings, Severity.ERROR)
         warnings = counts_by_step(findings, Severity.WARNING)
-        for step in Step:
-            item = self.item_for(step)
+        for position, step in enumerate(Step):
+            item = self.item(position)
             item.setData(ERROR_COUNT_ROLE, errors[step])
             item.setData(WARNING_COUNT_ROLE, warnings[step])
         self._update_texts()
 
     def _update_texts(self) -> None:
         # Screen readers and tooltips get the badge in words.
-        for step in Step:
-            item = self.item_for(step)
+        for position, step in enumerate(Step):
+            item = self.item(position)
             errors = int(item.data(ERROR_COUNT_ROLE) or 0)
             warnings = int(item.data(WARNING_COUNT_ROLE) or 0)
             parts = []
@@ -178,6 +204,6 @@ class StepSidebar(QListWidget):
             if warnings:
                 parts.append(plural(warnings, "warning"))
             status = ", ".join(parts) if parts else "no problems"
-            text = f"Step {step.position + 1}, {step.label}: {status}"
+            text = f"Step {position + 1}, {step.label}: {status}"
             item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
-            item.setToolTip(f"{step.label} ({status}) — Ctrl+{step.position + 1}")
+            item.setToolTip(f"{step.label} ({status}) — Ctrl+{position + 1}")

@@ -119,6 +119,68 @@ def test_tint_differs_for_light_and_dark_palettes(qapp) -> None:
     assert on_light.lightnessF() > 0.7 and on_dark.lightnessF() < 0.35
 
 
+def test_a_palette_change_retints_the_cells_with_findings(qapp, model) -> None:
+    from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+    from idsync.core.findings import Severity
+    from idsync.ui.severity_style import severity_tint
+
+    cell = model.index(2, 0)
+    assert cell.data(R.BackgroundRole).color() == severity_tint(Severity.ERROR)
+    before = QGuiApplication.palette()
+    dark = QPalette(QColor("#202020"))
+    dark.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
+    qapp.setPalette(dark)
+    try:
+        # The cell's look was built under the light palette: the dark one rebuilds it.
+        tint = cell.data(R.BackgroundRole).color()
+        assert tint == severity_tint(Severity.ERROR, dark)
+        assert tint.lightnessF() < 0.35
+    finally:
+        qapp.setPalette(before)
+    assert cell.data(R.BackgroundRole).color() == severity_tint(Severity.ERROR)
+
+
+def test_a_cell_shows_its_findings_as_they_come_and_go_through_undo_and_redo(
+    model, controller
+) -> None:
+    cell = model.index(2, 0)
+    assert cell.data(R.DecorationRole) is not None  # ios.idfa without Send Mobile IDs
+    shown = cell.data(R.DisplayRole)
+    assert model.setData(cell, "email")
+    assert cell.data(R.DisplayRole) == "email"
+    assert cell.data(R.DecorationRole) is None and cell.data(R.BackgroundRole) is None
+    controller.undo_stack.undo()
+    assert cell.data(R.DisplayRole) == shown
+    assert isinstance(cell.data(R.DecorationRole), QIcon)
+    assert isinstance(cell.data(R.BackgroundRole), QBrush)
+    controller.undo_stack.redo()
+    assert cell.data(R.DisplayRole) == "email"
+    assert cell.data(R.DecorationRole) is None and cell.data(R.BackgroundRole) is None
+
+
+def test_is_editable_says_what_flags_say_in_both_setups(model, controller) -> None:
+    def agree() -> None:
+        for row in range(model.rowCount()):
+            for column in range(model.columnCount()):
+                index = model.index(row, column)
+                editable = bool(model.flags(index) & Qt.ItemFlag.ItemIsEditable)
+                assert model.is_editable(index) is editable
+        assert not model.is_editable(QModelIndex())
+
+    agree()
+    controller.edit(controller.document.replace(setup=Setup.DEFAULT), "default")
+    agree()
+
+
+def test_a_kept_icon_or_tint_cannot_be_altered_through_what_data_returns(model) -> None:
+    cell = model.index(2, 0)
+    brush = cell.data(R.BackgroundRole)
+    color = brush.color()
+    brush.setColor(Qt.GlobalColor.green)
+    assert cell.data(R.BackgroundRole).color() == color
+
+
 def test_setdata_is_one_undo_step_and_changes_only_that_cell(model, controller) -> None:
     log = SignalLog(model)
     assert model.setData(model.index(1, 2), "Last added")

@@ -30,7 +30,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QPainter
+from PySide6.QtGui import QBrush, QIcon, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -54,12 +54,25 @@ from idsync.ui.identifiers.table_model import (
     COLUMN_TITLES,
     DESTINATION_COLUMN,
     SEGMENT_COLUMN,
+    CellLook,
+    IdentifierTableModel,
 )
 
 Index = QModelIndex | QPersistentModelIndex
 
 ARROW_WIDTH = 18
 """Room at the right of each cell for the drop-down arrow that marks it as a choice."""
+_ARROW_SIDE = 8
+
+# Looked up once: every paint of every cell draws these.
+_PANEL = QStyle.PrimitiveElement.PE_PanelItemViewItem
+_ITEM = QStyle.ControlElement.CE_ItemViewItem
+_ARROW = QStyle.PrimitiveElement.PE_IndicatorArrowDown
+_HAS_DISPLAY = QStyleOptionViewItem.ViewItemFeature.HasDisplay
+_HAS_DECORATION = QStyleOptionViewItem.ViewItemFeature.HasDecoration
+_ENABLED = QStyle.StateFlag.State_Enabled
+_SELECTED = QStyle.StateFlag.State_Selected
+_OPEN = QStyle.StateFlag.State_Open
 
 
 class ChoiceCombo(QComboBox):
@@ -256,30 +269,68 @@ class IdentifierDelegate(QStyledItemDelegate):
     # -- painting ------------------------------------------------------------------
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        widget = opt.widget
+        model = index.model()
+        widget = option.widget
         style = widget.style() if widget is not None else None
-        editable = bool(index.flags() & Qt.ItemFlag.ItemIsEditable)
-        if style is None or not editable:
+        look = model.cell_look(index) if isinstance(model, IdentifierTableModel) else None
+        if (
+            style is None
+            or look is None
+            or not isinstance(index, QModelIndex)
+            or not isinstance(model, IdentifierTableModel)
+            or not model.is_editable(index)
+        ):
             super().paint(painter, option, index)
             return
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
+        opt = QStyleOptionViewItem(option)
+        self.init_style_option_from_look(opt, index, look)
+        style.drawPrimitive(_PANEL, opt, painter, widget)
         full = QRect(opt.rect)
         opt.rect = full.adjusted(0, 0, -ARROW_WIDTH, 0)
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        style.drawControl(_ITEM, opt, painter, widget)
         arrow = QStyleOption()
         arrow.initFrom(widget)
         arrow.state = opt.state
         arrow.palette = opt.palette
-        side = 8
         arrow.rect = QRect(
-            full.right() - ARROW_WIDTH + (ARROW_WIDTH - side) // 2,
-            full.center().y() - side // 2,
-            side,
-            side,
+            full.right() - ARROW_WIDTH + (ARROW_WIDTH - _ARROW_SIDE) // 2,
+            full.center().y() - _ARROW_SIDE // 2,
+            _ARROW_SIDE,
+            _ARROW_SIDE,
         )
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorArrowDown, arrow, painter, widget)
+        style.drawPrimitive(_ARROW, arrow, painter, widget)
+
+    def init_style_option_from_look(
+        self, option: QStyleOptionViewItem, index: QModelIndex, look: CellLook
+    ) -> None:
+        """Fill ``option`` as Qt's ``initStyleOption`` does, from the cell's look: that
+        asks the model seven roles, each a call into Python, for every cell of a paint.
+        The model answers no font, alignment, foreground or check state, so what is
+        left is the text, the icon and its size, and the tint."""
+        option.index = index
+        features = option.features | _HAS_DISPLAY
+        option.text = self.displayText(look.text, option.locale)
+        if look.icon is not None:
+            features |= _HAS_DECORATION
+            option.icon = look.icon
+            state = option.state
+            if not state & _ENABLED:
+                mode = QIcon.Mode.Disabled
+            elif state & _SELECTED:
+                mode = QIcon.Mode.Selected
+            else:
+                mode = QIcon.Mode.Normal
+            icon_state = QIcon.State.On if state & _OPEN else QIcon.State.Off
+            wanted = option.decorationSize
+            actual = look.icon.actualSize(wanted, mode, icon_state)
+            # As Qt: never larger than asked, even when the icon is (high-DPI pixmaps).
+            option.decorationSize = QSize(
+                min(wanted.width(), actual.width()), min(wanted.height(), actual.height())
+            )
+        option.features = features
+        option.backgroundBrush = look.background if look.background is not None else QBrush()
+        # As Qt: no style animations inside item views (PySide's stubs omit the None).
+        option.styleObject = None  # type: ignore[assignment]
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         hint = super().sizeHint(option, index)

@@ -465,13 +465,12 @@ class EventSettingsPage(QWidget):
             else "Default Setup sends no rows of its own; choose Customized Setup"
         )
         self._update_row_buttons()
-        self.table.placeholder_text = (
+        self.table.set_placeholder_text(
             "No identifiers yet. Press “+ Add Identifier” to add the first one."
             if customized
             else "Default Setup sends what Segment chooses. Choose Customized Setup to "
             "list your own identifiers."
         )
-        self.table.viewport().update()
         self.row_counter.setText(self._counter_text(doc))
         # Default Setup sends none of the kept rows: they cannot be over a limit.
         self._counter_over = customized and (

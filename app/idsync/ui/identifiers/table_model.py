@@ -8,6 +8,7 @@ that describes the change so selections and open editors survive edits and undo.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Final
 
 from PySide6.QtCore import (
@@ -16,7 +17,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QGuiApplication, QIcon
 
 from idsync.core.catalog import Catalog, DestinationSpec
 from idsync.core.editing import RowField, change_identifier, set_row_field
@@ -60,6 +61,25 @@ _ROLE = Qt.ItemDataRole
 FINDINGS_ROLE: Final = int(_ROLE.UserRole) + 1
 """Custom role: the list of findings on a cell (empty list when there are none)."""
 
+# The roles as plain ints: Qt asks data() with ints, and comparing them with the enum's
+# members goes through Python's enum machinery on every call of a paint.
+_DISPLAY: Final = int(_ROLE.DisplayRole)
+_EDIT: Final = int(_ROLE.EditRole)
+_DECORATION: Final = int(_ROLE.DecorationRole)
+_BACKGROUND: Final = int(_ROLE.BackgroundRole)
+_TOOLTIP: Final = int(_ROLE.ToolTipRole)
+_ACCESSIBLE_DESCRIPTION: Final = int(_ROLE.AccessibleDescriptionRole)
+_PAINTED_ROLES: Final = frozenset({_DISPLAY, _DECORATION, _BACKGROUND})
+"""The roles a paint of a cell asks, answered from the cell's ``CellLook``."""
+_OTHER_ROLES: Final = frozenset({_EDIT, _TOOLTIP, _ACCESSIBLE_DESCRIPTION, FINDINGS_ROLE})
+"""The other roles the model answers; every role in neither set is answered None."""
+
+_NO_FLAGS: Final = Qt.ItemFlag.NoItemFlags
+_GREYED_FLAGS: Final = Qt.ItemFlag.ItemIsSelectable
+_EDITABLE_FLAGS: Final = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+)
+
 _VALUE_ROLES: Final = [
     _ROLE.DisplayRole,
     _ROLE.EditRole,
@@ -97,6 +117,15 @@ def _shown(findings: tuple[Finding, ...]) -> list[tuple[str, str, str, str | Non
     return [(f.code, f.severity.value, f.message, f.field) for f in findings]
 
 
+@dataclass(frozen=True)
+class CellLook:
+    """What a paint of a cell shows: its text, and the icon and tint of its worst finding."""
+
+    text: str
+    icon: QIcon | None
+    background: QBrush | None
+
+
 class IdentifierTableModel(QAbstractTableModel):
     """Rows of the open document: Segment identifier, destination identifier, strategy."""
 
@@ -113,6 +142,13 @@ class IdentifierTableModel(QAbstractTableModel):
         self._catalog = catalog
         self._document: IdSyncDocument = controller.document
         self._cell_findings = findings_by_cell(controller.findings, self._row_count())
+        # Each cell's look, built at its first paint and kept while the document, the
+        # findings by cell and the palette it was built from are the current ones (both
+        # are replaced, never changed in place, so a new one is a new object).
+        self._looks: dict[Cell, CellLook] = {}
+        self._looks_document = self._document
+        self._looks_findings = self._cell_findings
+        self._looks_palette = QGuiApplication.palette().cacheKey()
         controller.documentChanged.connect(self._on_document_changed)
         controller.findingsChanged.connect(self._on_findings_changed)
 
@@ -140,36 +176,61 @@ class IdentifierTableModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not self._valid(index):
-            return Qt.ItemFlag.NoItemFlags
+            return _NO_FLAGS
         if self._document.setup is Setup.DEFAULT:
             # Kept for when Customized Setup is chosen again, but not sent: shown greyed.
-            return Qt.ItemFlag.ItemIsSelectable
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+            return _GREYED_FLAGS
+        return _EDITABLE_FLAGS
 
-    def data(self, index: Index, role: int = _ROLE.DisplayRole) -> Any:
-        if not self._valid(index):
+    def is_editable(self, index: Index) -> bool:
+        """What ``flags`` says of editing, without a round trip through Qt's flag types."""
+        return self._document.setup is not Setup.DEFAULT and self._valid(index)
+
+    def data(self, index: Index, role: int = _DISPLAY) -> Any:
+        if role in _PAINTED_ROLES:
+            look = self.cell_look(index)
+            if look is None:
+                return None
+            if role == _DISPLAY:
+                return look.text
+            # Copies sharing the painted pixels, so a caller cannot alter the kept ones.
+            if role == _DECORATION:
+                return None if look.icon is None else QIcon(look.icon)
+            return None if look.background is None else QBrush(look.background)
+        if role not in _OTHER_ROLES or not self._valid(index):
             return None
         row = self.row_at(index.row())
         column = index.column()
-        if role == _ROLE.DisplayRole:
-            return self._display_text(row, column)
-        if role == _ROLE.EditRole:
+        if role == _EDIT:
             return self._edit_value(row, column)
         if role == FINDINGS_ROLE:
             return list(self.findings_at(index))
-        if role == _ROLE.ToolTipRole:
+        if role == _TOOLTIP:
             return findings_tooltip(self.findings_at(index), self._description(row, column))
-        if role == _ROLE.AccessibleDescriptionRole:
-            found = self.findings_at(index)
-            return " ".join(f.message for f in found) or self._description(row, column)
-        if role in (_ROLE.DecorationRole, _ROLE.BackgroundRole):
-            severity = worst_severity(self.findings_at(index))
-            if severity is None:
+        # The accessible description, the one role left.
+        found = self.findings_at(index)
+        return " ".join(f.message for f in found) or self._description(row, column)
+
+    def cell_look(self, index: Index) -> CellLook | None:
+        """What a paint of the cell at ``index`` shows; None off the table."""
+        palette = QGuiApplication.palette().cacheKey()
+        if (
+            self._looks_document is not self._document
+            or self._looks_findings is not self._cell_findings
+            or self._looks_palette != palette
+        ):
+            self._looks = {}
+            self._looks_document = self._document
+            self._looks_findings = self._cell_findings
+            self._looks_palette = palette
+        cell = (index.row(), index.column())
+        look = self._looks.get(cell)
+        if look is None:
+            if not self._valid(index):
                 return None
-            if role == _ROLE.DecorationRole:
-                return severity_icon(severity)
-            return QBrush(severity_tint(severity))
-        return None
+            look = self._build_look(index)
+            self._looks[cell] = look
+        return look
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = _ROLE.DisplayRole
@@ -307,6 +368,13 @@ class IdentifierTableModel(QAbstractTableModel):
             and 0 <= index.row() < self._row_count()
             and 0 <= index.column() < len(COLUMN_FIELDS)
         )
+
+    def _build_look(self, index: Index) -> CellLook:
+        text = self._display_text(self.row_at(index.row()), index.column())
+        severity = worst_severity(self.findings_at(index))
+        if severity is None:
+            return CellLook(text, None, None)
+        return CellLook(text, severity_icon(severity), QBrush(severity_tint(severity)))
 
     def _display_text(self, row: IdentifierRow, column: int) -> str:
         if column == SEGMENT_COLUMN:

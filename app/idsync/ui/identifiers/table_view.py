@@ -71,6 +71,16 @@ class IdentifierTableView(QTableView):
             columns.minimumHeight() + VISIBLE_ROWS * delegate.row_height() + frame + 8
         )
 
+    def set_placeholder_text(self, text: str) -> None:
+        """What the empty table says; repainted only when it is shown and changes, since
+        the cells repaint themselves when they change."""
+        if text == self.placeholder_text:
+            return
+        self.placeholder_text = text
+        model = self.model()
+        if model is not None and model.rowCount() == 0:
+            self.viewport().update()
+
     def select_row(self, row: int) -> None:
         """Make a cell of ``row`` current (in the current column), so Remove and the
         move buttons act on it, and take focus so Delete does too."""
