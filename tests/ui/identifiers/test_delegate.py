@@ -3,14 +3,12 @@ the same choice made twice, and Enter in a list of completions."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from idsync.core.model import IdentifierRow, IdSyncDocument, Strategy
 from idsync.editor.steps import Step
-from idsync.ui.identifiers.delegate import IdentifierDelegate
-from idsync.ui.identifiers.table_model import CellLook
 from idsync.ui.main_window import MainWindow
 from tests.helpers.documents import CLEAN
 from tests.helpers.editing import open_cell_editor, open_editor, press, reactivate
@@ -143,65 +141,3 @@ def test_a_click_on_a_completion_ends_the_edit(qtbot: QtBot, window: MainWindow)
     qtbot.mouseClick(popup.viewport(), LEFT, pos=entry)
     assert open_editor(window) is None  # at once (see above)
     assert window.controller.document.identifiers[1].segment == "anonymous_id"
-
-
-class QtFilledDelegate(IdentifierDelegate):
-    """The same delegate, its options filled by Qt's own initStyleOption (the model
-    asked role by role): what a cell looked like before its look was kept."""
-
-    def init_style_option_from_look(
-        self, option: QStyleOptionViewItem, index: QModelIndex, look: CellLook
-    ) -> None:
-        self.initStyleOption(option, index)
-
-
-def test_cells_look_as_qt_would_fill_them_from_the_model(
-    qtbot: QtBot, window: MainWindow
-) -> None:
-    # A row with an error on it (icon and tint), an empty destination, a selected cell.
-    rows = (
-        *FACEBOOK_ROWS.identifiers,
-        IdentifierRow(segment="ios.idfa", destination="", strategy=Strategy.ALL),
-    )
-    show_rows(qtbot, window, FACEBOOK_ROWS.with_rows(rows))
-    page = window.event_settings_page
-    table = page.table
-    assert page.model.index(2, 0).data(Qt.ItemDataRole.DecorationRole) is not None
-    ours = table.itemDelegate()
-    assert isinstance(ours, IdentifierDelegate)
-    reference = QtFilledDelegate(window.controller, window.catalog, lambda: (), table)
-
-    for current in (page.model.index(2, 0), page.model.index(0, 1), page.model.index(2, 1)):
-        table.setFocus()
-        table.setCurrentIndex(current)
-        drawn = table.viewport().grab().toImage()
-        table.setItemDelegate(reference)
-        expected = table.viewport().grab().toImage()
-        table.setItemDelegate(ours)
-        assert drawn == expected
-
-    # Field by field, on every cell, selected or not.
-    for row in range(page.model.rowCount()):
-        for column in range(page.model.columnCount()):
-            index = page.model.index(row, column)
-            look = page.model.cell_look(index)
-            assert look is not None
-            for selected in (False, True):
-                base = QStyleOptionViewItem()
-                base.initFrom(table)
-                base.decorationSize = table.iconSize()
-                if selected:
-                    base.state |= QStyle.StateFlag.State_Selected
-                by_qt, by_look = QStyleOptionViewItem(base), QStyleOptionViewItem(base)
-                ours.initStyleOption(by_qt, index)
-                ours.init_style_option_from_look(by_look, index, look)
-                assert by_look.features == by_qt.features
-                assert by_look.text == by_qt.text
-                assert by_look.icon.cacheKey() == by_qt.icon.cacheKey()
-                assert by_look.decorationSize == by_qt.decorationSize
-                assert by_look.backgroundBrush == by_qt.backgroundBrush
-                assert by_look.index == by_qt.index
-                assert by_look.styleObject is by_qt.styleObject is None
-                assert by_look.font == by_qt.font
-                assert by_look.palette == by_qt.palette
-                assert by_look.displayAlignment == by_qt.displayAlignment

@@ -30,7 +30,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QIcon, QKeyEvent, QPainter
+from PySide6.QtGui import QKeyEvent, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -54,7 +54,6 @@ from idsync.ui.identifiers.table_model import (
     COLUMN_TITLES,
     DESTINATION_COLUMN,
     SEGMENT_COLUMN,
-    CellLook,
     IdentifierTableModel,
 )
 
@@ -68,11 +67,6 @@ _ARROW_SIDE = 8
 _PANEL = QStyle.PrimitiveElement.PE_PanelItemViewItem
 _ITEM = QStyle.ControlElement.CE_ItemViewItem
 _ARROW = QStyle.PrimitiveElement.PE_IndicatorArrowDown
-_HAS_DISPLAY = QStyleOptionViewItem.ViewItemFeature.HasDisplay
-_HAS_DECORATION = QStyleOptionViewItem.ViewItemFeature.HasDecoration
-_ENABLED = QStyle.StateFlag.State_Enabled
-_SELECTED = QStyle.StateFlag.State_Selected
-_OPEN = QStyle.StateFlag.State_Open
 
 
 class ChoiceCombo(QComboBox):
@@ -272,18 +266,15 @@ class IdentifierDelegate(QStyledItemDelegate):
         model = index.model()
         widget = option.widget
         style = widget.style() if widget is not None else None
-        look = model.cell_look(index) if isinstance(model, IdentifierTableModel) else None
         if (
             style is None
-            or look is None
-            or not isinstance(index, QModelIndex)
             or not isinstance(model, IdentifierTableModel)
             or not model.is_editable(index)
         ):
             super().paint(painter, option, index)
             return
         opt = QStyleOptionViewItem(option)
-        self.init_style_option_from_look(opt, index, look)
+        self.initStyleOption(opt, index)
         style.drawPrimitive(_PANEL, opt, painter, widget)
         full = QRect(opt.rect)
         opt.rect = full.adjusted(0, 0, -ARROW_WIDTH, 0)
@@ -299,38 +290,6 @@ class IdentifierDelegate(QStyledItemDelegate):
             _ARROW_SIDE,
         )
         style.drawPrimitive(_ARROW, arrow, painter, widget)
-
-    def init_style_option_from_look(
-        self, option: QStyleOptionViewItem, index: QModelIndex, look: CellLook
-    ) -> None:
-        """Fill ``option`` as Qt's ``initStyleOption`` does, from the cell's look: that
-        asks the model seven roles, each a call into Python, for every cell of a paint.
-        The model answers no font, alignment, foreground or check state, so what is
-        left is the text, the icon and its size, and the tint."""
-        option.index = index
-        features = option.features | _HAS_DISPLAY
-        option.text = self.displayText(look.text, option.locale)
-        if look.icon is not None:
-            features |= _HAS_DECORATION
-            option.icon = look.icon
-            state = option.state
-            if not state & _ENABLED:
-                mode = QIcon.Mode.Disabled
-            elif state & _SELECTED:
-                mode = QIcon.Mode.Selected
-            else:
-                mode = QIcon.Mode.Normal
-            icon_state = QIcon.State.On if state & _OPEN else QIcon.State.Off
-            wanted = option.decorationSize
-            actual = look.icon.actualSize(wanted, mode, icon_state)
-            # As Qt: never larger than asked, even when the icon is (high-DPI pixmaps).
-            option.decorationSize = QSize(
-                min(wanted.width(), actual.width()), min(wanted.height(), actual.height())
-            )
-        option.features = features
-        option.backgroundBrush = look.background if look.background is not None else QBrush()
-        # As Qt: no style animations inside item views (PySide's stubs omit the None).
-        option.styleObject = None  # type: ignore[assignment]
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         hint = super().sizeHint(option, index)
