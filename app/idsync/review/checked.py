@@ -8,6 +8,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, TypeVar
@@ -96,8 +97,15 @@ class CheckedFile:
 
     def count(self, severity: Severity) -> int:
         """Every finding of ``severity``, the omitted ones too."""
-        shown = sum(1 for f in self.findings if f.severity is severity)
-        return shown + self.omitted[severity.rank]
+        return self._counts[severity.rank]
+
+    @cached_property
+    def _counts(self) -> tuple[int, int, int]:
+        # Counted once, in one pass: every report asks for all three counts.
+        counts = list(self.omitted)
+        for finding in self.findings:
+            counts[finding.severity.rank] += 1
+        return counts[0], counts[1], counts[2]
 
     @property
     def errors(self) -> int:
@@ -416,9 +424,10 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[str]]:
         # One folder's files are distinct already; the same file named twice (or found
         # through two arguments) is checked once.
         base = os.path.normcase(os.path.abspath(raw))
+        inside = os.path.join(base, "")  # base and a separator: joined once, not per file
         for candidate in found:
             rest = candidate[len(raw) :].lstrip("/" + os.sep)
-            key = os.path.normcase(os.path.join(base, rest)) if rest else base
+            key = inside + os.path.normcase(rest) if rest else base
             if key not in seen:
                 seen.add(key)
                 files.append(candidate)
