@@ -197,9 +197,10 @@ def _report(
                 output.append((False, "\n".join(waiting)))
                 waiting = []
             output.append((True, str(result.error)))
-        errors += result.errors
-        warnings += result.warnings
-        notes += result.notes
+        counted = result.counts()
+        errors += counted[0]
+        warnings += counted[1]
+        notes += counted[2]
         if lines is not None:
             waiting += lines(result)
     if waiting:

@@ -8,7 +8,6 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, TypeVar
@@ -97,11 +96,10 @@ class CheckedFile:
 
     def count(self, severity: Severity) -> int:
         """Every finding of ``severity``, the omitted ones too."""
-        return self._counts[severity.rank]
+        return self.counts()[severity.rank]
 
-    @cached_property
-    def _counts(self) -> tuple[int, int, int]:
-        # Counted once, in one pass: every report asks for all three counts.
+    def counts(self) -> tuple[int, int, int]:
+        """Errors, warnings and notes, the omitted ones too, counted in one pass."""
         counts = list(self.omitted)
         for finding in self.findings:
             counts[finding.severity.rank] += 1
@@ -109,15 +107,15 @@ class CheckedFile:
 
     @property
     def errors(self) -> int:
-        return self.count(Severity.ERROR)
+        return self.counts()[0]
 
     @property
     def warnings(self) -> int:
-        return self.count(Severity.WARNING)
+        return self.counts()[1]
 
     @property
     def notes(self) -> int:
-        return self.count(Severity.INFO)
+        return self.counts()[2]
 
 
 def read_located(path: Path | str) -> tuple[IdSyncDocument, DocumentPositions]:
