@@ -263,7 +263,7 @@ def check_files(
 def check_rendered(
     paths: Sequence[str],
     catalog: Catalog,
-    render: Callable[[Sequence[CheckedFile]], T],
+    render: Callable[[Iterable[CheckedFile]], T],
     *,
     quiet: bool = False,
     jobs: int = 0,
@@ -277,7 +277,9 @@ def check_rendered(
     With workers, ``render`` runs in them and only what it returns comes back: a caller
     that prints lines gets a few strings per chunk instead of findings to unpickle,
     which cost the parent more than printing them. ``render`` must be a module-level
-    function (a fresh worker receives it by name).
+    function (a fresh worker receives it by name). It is handed each result as it is
+    made and goes through them once, so a worker holds one document at a time, not a
+    chunk's.
     """
     start = 0
     for index, path in enumerate(paths):
@@ -293,7 +295,7 @@ def check_rendered(
 def _rendered_files(
     paths: Sequence[str],
     catalog: Catalog,
-    render: Callable[[Sequence[CheckedFile]], T],
+    render: Callable[[Iterable[CheckedFile]], T],
     quiet: bool,
     jobs: int,
     selection: RuleSelection,
@@ -376,19 +378,17 @@ def _check_chunk(
     paths: Sequence[str],
     quiet: bool,
     selection: RuleSelection,
-    render: Callable[[Sequence[CheckedFile]], T],
+    render: Callable[[Iterable[CheckedFile]], T],
 ) -> T:
     catalog = _WORKER_CATALOG
     assert catalog is not None, "the worker was started without its catalog"
     return render(
-        [
-            check_file(path, catalog, quiet=quiet, with_mtime=False, selection=selection)
-            for path in paths
-        ]
+        check_file(path, catalog, quiet=quiet, with_mtime=False, selection=selection)
+        for path in paths
     )
 
 
-def _without_documents(results: Sequence[CheckedFile]) -> list[CheckedFile]:
+def _without_documents(results: Iterable[CheckedFile]) -> list[CheckedFile]:
     return [result.without_document() for result in results]
 
 
