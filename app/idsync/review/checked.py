@@ -438,8 +438,9 @@ def _document_paths(folder: str) -> list[str]:
     found: list[str] = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        inside = os.path.join(root, "")  # what os.path.join puts before each name
         found.extend(
-            os.path.join(root, name)
+            inside + name
             for name in sorted(names)
             if name.lower().endswith(DOCUMENT_SUFFIX) and not name.startswith(".")
         )
