@@ -93,6 +93,10 @@ def test_a_file_with_more_findings_than_the_cap_counts_them_all(
     assert result.omitted_count > 0
     total = result.errors + result.warnings + result.notes
     assert total == MAX_FINDINGS_PER_FILE + result.omitted_count
+    assert result.counts() == tuple(
+        sum(1 for f in result.findings if f.severity is severity) + result.omitted[severity.rank]
+        for severity in Severity
+    ) == (result.errors, result.warnings, result.notes)
     assert result.omitted_note().startswith(f"and {result.omitted_count} more findings not shown (")
     quiet = result.without_notes()
     assert quiet.notes == 0 and quiet.errors == result.errors

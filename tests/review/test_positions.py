@@ -71,3 +71,23 @@ def test_text_that_is_not_an_object_has_no_positions() -> None:
         positions = document_positions(text)
         assert positions.row_place(0) is None
         assert positions.field_place("name") is None and positions.field_place("target") is None
+
+
+def test_rows_whose_text_holds_brackets_quotes_or_nested_values_are_placed() -> None:
+    # A row's strings may hold any character, and a row that is not flat (no document's
+    # row is, but the text is only JSON here) is decoded: each row is still found where
+    # its object opens.
+    text = (
+        '{"identifiers": [\n'
+        '  {"segment": "a}b{", "destination": "x\\\\", "strategy": "last"},\n'
+        '  {"segment": "[\\"q\\"]", "destination": "}", "strategy": "all"} ,\n'
+        '  {"segment": "n", "extra": {"deep": [1, {"}": "{"}]}},\n'
+        '  {"segment": "e\\u00e9\\"}", "destination": ""}\n'
+        "]}"
+    )
+    rows = json.loads(text)["identifiers"]
+    positions = document_positions(text)
+    assert [positions.row_place(index) for index in range(len(rows))] == [
+        (2, 3), (3, 3), (4, 3), (5, 3)
+    ]
+    assert positions.row_place(len(rows)) is None

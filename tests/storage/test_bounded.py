@@ -107,6 +107,7 @@ def test_a_file_whose_size_lies_is_cut_at_the_cap_plus_one() -> None:
         ('{"n": ' + "9" * 5000 + "}", Problem.NUMBER_TOO_LONG),
         ("4" * 4301, Problem.NUMBER_TOO_LONG),
         ("", Problem.EMPTY),
+        (" \n\t\u3000", Problem.EMPTY),
         ('{"a": }', Problem.NOT_JSON),
     ],
 )
@@ -126,6 +127,14 @@ def test_strict_json_refuses_duplicates_and_nan() -> None:
     for text, words in (('{"a": 1, "a": 2}', "appears twice"), ("[NaN]", "NaN")):
         with pytest.raises(ReadError, match=words):
             parse_json(text, strict=True)
+
+
+def test_strict_json_names_the_first_key_written_twice() -> None:
+    # Read in order, the first key that comes again is the one named, wherever it is.
+    text = '{"rows": [{"a": 1, "b": 2, "b": 3, "a": 4}], "c": 0}'
+    with pytest.raises(ReadError, match="the key 'b' appears twice in one object"):
+        parse_json(text, strict=True)
+    assert parse_json('{"a": {"a": {"a": 1}}, "b": [{"a": 2}, {"a": 3}]}', strict=True)
 
 
 def test_strict_json_words_syntax_errors_as_plain_json_does() -> None:

@@ -185,7 +185,7 @@ class Report(NamedTuple):
 
 
 def _report(
-    results: Sequence[CheckedFile], lines: Callable[[CheckedFile], list[str]] | None
+    results: Iterable[CheckedFile], lines: Callable[[CheckedFile], list[str]] | None
 ) -> Report:
     errors = warnings = notes = unreadable = 0
     output: list[tuple[bool, str]] = []
@@ -197,9 +197,10 @@ def _report(
                 output.append((False, "\n".join(waiting)))
                 waiting = []
             output.append((True, str(result.error)))
-        errors += result.errors
-        warnings += result.warnings
-        notes += result.notes
+        counted = result.counts()
+        errors += counted[0]
+        warnings += counted[1]
+        notes += counted[2]
         if lines is not None:
             waiting += lines(result)
     if waiting:
@@ -214,18 +215,22 @@ def _text_lines(result: CheckedFile) -> list[str]:
     return lines
 
 
-def _text_report(results: Sequence[CheckedFile]) -> Report:
+def _text_report(results: Iterable[CheckedFile]) -> Report:
     return _report(results, _text_lines)
 
 
-def _github_report(results: Sequence[CheckedFile]) -> Report:
+def _github_report(results: Iterable[CheckedFile]) -> Report:
     # Seam "command": only this command or output format needs it.
-    from idsync.review.annotations import file_annotations
+    from idsync.review.annotations import FileAnnotations, file_annotations
 
-    annotated = [file_annotations(result) for result in results]
-    in_order = iter(annotated)
-    # The unreadable-file annotation too: on stdout, after the line on stderr.
-    counted = _report(results, lambda _: list(next(in_order).errors))
+    annotated: list[FileAnnotations] = []
+
+    def errors(result: CheckedFile) -> list[str]:
+        # The unreadable-file annotation too: on stdout, after the line on stderr.
+        annotated.append(file_annotations(result))
+        return list(annotated[-1].errors)
+
+    counted = _report(results, errors)
     return counted._replace(
         warnings_later=tuple(line for each in annotated for line in each.warnings),
         notes_last=tuple(each.notes for each in annotated if each.notes is not None),

@@ -25,6 +25,9 @@ from idsync.core.findings import Finding
 _DECODER: Final = json.JSONDecoder()
 _SPACES: Final = re.compile(r"[ \t\n\r]*")
 _AFTER_VALUE: Final = re.compile(r"[ \t\n\r]*(?:,[ \t\n\r]*)?")
+_FLAT_OBJECT: Final = re.compile(  # strings unrolled: no backtracking, even on a miss
+    r'\{[^"{}\[\]]*(?:"[^"\\]*(?:\\.[^"\\]*)*"[^"{}\[\]]*)*\}[ \t\n\r]*(?:,[ \t\n\r]*)?'
+)
 ROWS_FIELD: Final = "identifiers"
 
 JsonPath = Sequence[str | int]
@@ -242,7 +245,7 @@ class DocumentPositions:
         if self._rows is None:
             self._rows = ()
             array = _only_key(self._text, ROWS_FIELD)
-            where = (0, array) if array is not None else self._members().get(ROWS_FIELD)
+            where = (0, array.end()) if array is not None else self._members().get(ROWS_FIELD)
             if where is not None and self._text[where[1] : where[1] + 1] == "[":
                 with suppress(ValueError, IndexError, RecursionError):
                     self._rows = _places(self._text, _elements(self._text, where[1]))
@@ -264,13 +267,8 @@ class DocumentPositions:
 
     def _field_offset(self, name: str) -> int | None:
         last = name.rpartition(".")[2]
-        # The rows' key is found as a top-level member: its one match gives its value.
-        if (
-            last in _UNAMBIGUOUS_KEYS
-            and last != ROWS_FIELD
-            and (found := _only_key(self._text, last)) is not None
-        ):
-            return found
+        if last in _UNAMBIGUOUS_KEYS and (found := _only_key(self._text, last)) is not None:
+            return found.start()
         top, _, inner = name.partition(".")
         if inner:
             offset = self._inner(top).get(inner.split(".")[0])
@@ -311,11 +309,9 @@ so one match of ``"key":`` in its text is that field, found without walking it."
 _KEY_PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
-def _only_key(text: str, key: str) -> int | None:
-    """The offset of the value of ``"key":`` when the text has exactly one (else None).
-
-    For the rows, the offset of their array's ``[``; for a field, of its key's quote.
-    """
+def _only_key(text: str, key: str) -> re.Match[str] | None:
+    """``"key":`` and the space after it, when the text has exactly one (else None): it
+    starts at the key's quote and ends at its value."""
     pattern = _KEY_PATTERNS.get(key)
     if pattern is None:
         pattern = _KEY_PATTERNS[key] = re.compile(rf'"{re.escape(key)}"[ \t\n\r]*:[ \t\n\r]*')
@@ -323,7 +319,7 @@ def _only_key(text: str, key: str) -> int | None:
     first = next(matches, None)
     if first is None or next(matches, None) is not None:
         return None
-    return first.end() if key == ROWS_FIELD else first.start()
+    return first
 
 
 def document_positions(text: str) -> DocumentPositions:
@@ -354,6 +350,12 @@ def _elements(text: str, pos: int) -> list[int]:
     pos = _skip(text, pos + 1)
     while pos < len(text) and text[pos] != "]":
         offsets.append(pos)
+        # A row is an object without nested values: one match skips it (and the comma),
+        # where decoding would build it only to throw it away.
+        flat = _FLAT_OBJECT.match(text, pos)
+        if flat is not None:
+            pos = flat.end()
+            continue
         _, pos = _DECODER.raw_decode(text, pos)
         pos = _after_comma(text, pos)
     return offsets

@@ -96,20 +96,26 @@ class CheckedFile:
 
     def count(self, severity: Severity) -> int:
         """Every finding of ``severity``, the omitted ones too."""
-        shown = sum(1 for f in self.findings if f.severity is severity)
-        return shown + self.omitted[severity.rank]
+        return self.counts()[severity.rank]
+
+    def counts(self) -> tuple[int, int, int]:
+        """Errors, warnings and notes, the omitted ones too, counted in one pass."""
+        counts = list(self.omitted)
+        for finding in self.findings:
+            counts[finding.severity.rank] += 1
+        return counts[0], counts[1], counts[2]
 
     @property
     def errors(self) -> int:
-        return self.count(Severity.ERROR)
+        return self.counts()[0]
 
     @property
     def warnings(self) -> int:
-        return self.count(Severity.WARNING)
+        return self.counts()[1]
 
     @property
     def notes(self) -> int:
-        return self.count(Severity.INFO)
+        return self.counts()[2]
 
 
 def read_located(path: Path | str) -> tuple[IdSyncDocument, DocumentPositions]:
@@ -257,7 +263,7 @@ def check_files(
 def check_rendered(
     paths: Sequence[str],
     catalog: Catalog,
-    render: Callable[[Sequence[CheckedFile]], T],
+    render: Callable[[Iterable[CheckedFile]], T],
     *,
     quiet: bool = False,
     jobs: int = 0,
@@ -271,7 +277,9 @@ def check_rendered(
     With workers, ``render`` runs in them and only what it returns comes back: a caller
     that prints lines gets a few strings per chunk instead of findings to unpickle,
     which cost the parent more than printing them. ``render`` must be a module-level
-    function (a fresh worker receives it by name).
+    function (a fresh worker receives it by name). It is handed each result as it is
+    made and goes through them once, so a worker holds one document at a time, not a
+    chunk's.
     """
     start = 0
     for index, path in enumerate(paths):
@@ -287,7 +295,7 @@ def check_rendered(
 def _rendered_files(
     paths: Sequence[str],
     catalog: Catalog,
-    render: Callable[[Sequence[CheckedFile]], T],
+    render: Callable[[Iterable[CheckedFile]], T],
     quiet: bool,
     jobs: int,
     selection: RuleSelection,
@@ -370,19 +378,17 @@ def _check_chunk(
     paths: Sequence[str],
     quiet: bool,
     selection: RuleSelection,
-    render: Callable[[Sequence[CheckedFile]], T],
+    render: Callable[[Iterable[CheckedFile]], T],
 ) -> T:
     catalog = _WORKER_CATALOG
     assert catalog is not None, "the worker was started without its catalog"
     return render(
-        [
-            check_file(path, catalog, quiet=quiet, with_mtime=False, selection=selection)
-            for path in paths
-        ]
+        check_file(path, catalog, quiet=quiet, with_mtime=False, selection=selection)
+        for path in paths
     )
 
 
-def _without_documents(results: Sequence[CheckedFile]) -> list[CheckedFile]:
+def _without_documents(results: Iterable[CheckedFile]) -> list[CheckedFile]:
     return [result.without_document() for result in results]
 
 
@@ -416,9 +422,10 @@ def expand_paths(paths: Iterable[str]) -> tuple[list[str], list[str]]:
         # One folder's files are distinct already; the same file named twice (or found
         # through two arguments) is checked once.
         base = os.path.normcase(os.path.abspath(raw))
+        inside = os.path.join(base, "")  # base and a separator: joined once, not per file
         for candidate in found:
             rest = candidate[len(raw) :].lstrip("/" + os.sep)
-            key = os.path.normcase(os.path.join(base, rest)) if rest else base
+            key = inside + os.path.normcase(rest) if rest else base
             if key not in seen:
                 seen.add(key)
                 files.append(candidate)
@@ -431,8 +438,9 @@ def _document_paths(folder: str) -> list[str]:
     found: list[str] = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        inside = os.path.join(root, "")  # what os.path.join puts before each name
         found.extend(
-            os.path.join(root, name)
+            inside + name
             for name in sorted(names)
             if name.lower().endswith(DOCUMENT_SUFFIX) and not name.startswith(".")
         )

@@ -41,6 +41,8 @@ when the parser copes, so later recursive steps (validation, re-encoding) cannot
 UTF8_BOM: Final = b"\xef\xbb\xbf"
 _CHUNK: Final = 1024 * 1024
 _NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)  # Windows has no FIFOs to guard against
+# Looked up once: a getattr that misses raises and catches an AttributeError each time.
+_READ_FLAGS: Final = os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0)
 
 
 _BROKEN_FILE_ERRNOS: Final = frozenset(
@@ -134,7 +136,7 @@ def read_bytes(path: Path | str, cap: int) -> bytes:
         _refuse_special(os.stat(path))
         # O_NONBLOCK: should the file be swapped for a FIFO between stat and open, the
         # open still returns at once (and fstat below refuses it).
-        fd = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))
+        fd = os.open(path, _READ_FLAGS)
     except OSError as error:
         raise _os_problem(error) from None
     try:
@@ -245,7 +247,7 @@ def parse_json(text: str, *, strict: bool = False) -> Any:
     ``strict`` refuses what Python's parser would accept but JSON does not (NaN,
     Infinity) and keys that appear twice in one object (the second would win silently).
     """
-    if not text.strip():
+    if not text or text.isspace():  # not strip(): that copies every text
         raise ReadError(Problem.EMPTY, "it is empty")
     try:
         if strict and not text.startswith("\ufeff"):
@@ -323,11 +325,13 @@ def _too_deep() -> ReadError:
 
 
 def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _Refused(f"the key {key!r} appears twice in one object")
-        result[key] = value
+    result = dict(pairs)  # at C speed: only an object that lost a key to a repeat is searched
+    if len(result) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _Refused(f"the key {key!r} appears twice in one object")
+            seen.add(key)
     return result
 
 

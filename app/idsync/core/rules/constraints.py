@@ -61,6 +61,8 @@ def check_extra_identifiers(ctx: RuleContext) -> Iterator[Finding]:
     if spec is None or spec.constraints.max_extra_identifiers is None:
         return
     limit = spec.constraints.max_extra_identifiers
+    if len(ctx.rows) <= limit:
+        return  # too few rows for one too many beside the matcher
     for count, (index, row) in enumerate(_extras(ctx), start=1):
         if count <= limit:
             continue

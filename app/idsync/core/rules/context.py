@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from idsync.core.catalog import Catalog, DestinationSpec, IdentifierSpec
+from idsync.core.catalog import Catalog, DestinationSpec
 from idsync.core.model import IdentifierRow, IdSyncDocument, Setup
 
 
@@ -40,12 +40,6 @@ class RuleContext:
             return None
         matchers = self.spec.constraints.matcher_identifiers
         return next((i for i, row in enumerate(self.rows) if row.segment in matchers), None)
-
-    def identifier(self, segment: str) -> IdentifierSpec | None:
-        return self.catalog.identifier(segment)
-
-    def is_declared_custom(self, segment: str) -> bool:
-        return segment in self.doc.custom_identifiers
 
     @property
     def destination_name(self) -> str:

@@ -27,7 +27,7 @@ def _same_kind_key(ctx: RuleContext, spec: DestinationSpec, text: str) -> str:
     """This destination's key for what ``text`` means elsewhere in the catalog: 'FN' is
     classic Facebook's first name, so on the Actions destination it means first_name."""
     for other in ctx.catalog.destinations:
-        known = other.field(text) if other is not spec else None
+        known = other.fields_by_key.get(text) if other is not spec else None
         if known is not None and known.kind is not None:
             same = spec.fields_of_kind(known.kind)
             if same:

@@ -11,13 +11,14 @@ from idsync.core.rules.text import segment_identifier_problems
 
 
 def check_identifier_types(ctx: RuleContext) -> Iterator[Finding]:
+    declared = ctx.doc.custom_identifiers
     for index, row in enumerate(ctx.rows):
         segment = row.segment
         if not segment.strip() or segment_identifier_problems(segment):
             continue  # IDS104 / IDS105 say what to fix first
-        if ctx.is_declared_custom(segment):
+        if segment in declared:
             continue
-        spec = ctx.identifier(segment)
+        spec = ctx.catalog.identifier(segment)
         if spec is None:
             yield make_finding(
                 "IDS302",

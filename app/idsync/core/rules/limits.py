@@ -23,6 +23,8 @@ def check_all_rows(ctx: RuleContext) -> Iterator[Finding]:
     # change is the person's choice, so the finding shows on each of them (the row just
     # set to All among them), stays put when rows are reordered, and goes once few
     # enough rows use All.
+    if len(ctx.rows) <= MAX_ALL_ROWS:
+        return  # too few rows to break the limit: not looked through
     using_all = tuple(index for index, row in enumerate(ctx.rows) if row.strategy is Strategy.ALL)
     count = len(using_all)
     if count <= MAX_ALL_ROWS:

@@ -10,7 +10,7 @@ from idsync.core.rules.context import RuleContext
 
 
 def _is_mobile_ad_id(ctx: RuleContext, segment: str) -> bool:
-    spec = ctx.identifier(segment)
+    spec = ctx.catalog.identifier(segment)
     return spec is not None and spec.mobile_ad_id
 
 
