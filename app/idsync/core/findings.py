@@ -114,11 +114,22 @@ class Finding:
     field's key is; None when ``line`` is."""
 
     def with_line(self, line: int | None, column: int | None = None) -> Finding:
-        # Positional, in field order, rather than dataclasses.replace or keywords, which
-        # cost more: a folder check places the line of every finding it prints.
+        # Spelled out rather than dataclasses.replace, which costs several times more: a
+        # folder check places the line of every finding it prints.
         return Finding(
-            self.code, self.severity, self.message, self.area, self.row, self.field,
-            self.source, self.fix, self.reference, self.basis, self.rows, line, column,
+            code=self.code,
+            severity=self.severity,
+            message=self.message,
+            area=self.area,
+            row=self.row,
+            field=self.field,
+            source=self.source,
+            fix=self.fix,
+            reference=self.reference,
+            basis=self.basis,
+            rows=self.rows,
+            line=line,
+            column=column,
         )
 
     @property

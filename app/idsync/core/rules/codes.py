@@ -231,8 +231,16 @@ def make_finding(
     never ad hoc. ``rows`` names every row of a finding about several (one broken limit
     is one finding); its first is the finding's ``row``."""
     info = RULES[code]
-    # Positional, in field order: keywords cost more, and every finding is made here.
     return Finding(
-        code, info.severity, message, info.area, rows[0] if rows else row, field,
-        info.source, fix, reference, info.basis, rows if len(rows) > 1 else (),
+        code=code,
+        severity=info.severity,
+        message=message,
+        area=info.area,
+        row=rows[0] if rows else row,
+        field=field,
+        source=info.source,
+        fix=fix,
+        reference=reference,
+        basis=info.basis,
+        rows=rows if len(rows) > 1 else (),
     )
