@@ -6,8 +6,8 @@
   the app's first paint and its ready (FILE opened, validated, painted) are each divided
   by the bare window's first paint. Beside them, as context, ready's floor: the bare
   window, then FILE read and validated with the app's reader, catalog and rules (pydantic
-  and every model the check needs), and no window of the app. Peak RSS is the kernel's figure for each whole
-  process (``wait4``), the app's against the bare window's.
+  and every model the check needs), and no window of the app. Peak RSS is the kernel's
+  figure for each whole process (``wait4``), the app's against the bare window's.
 - ``idsync --help`` against ``python -c "from pydantic import BaseModel"``.
 - ``idsync check FILE`` against benchmarks/strict_check.py FILE (read the file, validate
   it with strict pydantic models of the document's shape).
