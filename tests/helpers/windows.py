@@ -1,8 +1,10 @@
-"""The real main window as the tests start and close it, and a person's double-click."""
+"""The real main window as the tests start and close it, a person's double-click, and
+what the screen shows of a widget."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -34,3 +36,16 @@ def close_window(window: MainWindow) -> None:
     window.controller.undo_stack.setClean()
     window.close()
     window.deleteLater()
+
+
+def on_screen(widget: QWidget) -> QImage:
+    """The pixels the screen holds for ``widget``: the window's last paint, not a fresh
+    rendering (so a repaint that never came shows as the old pixels)."""
+    window = widget.window()
+    screen = window.screen()
+    assert screen is not None
+    top_left = widget.mapTo(window, widget.rect().topLeft())
+    grabbed = screen.grabWindow(
+        window.winId(), top_left.x(), top_left.y(), widget.width(), widget.height()
+    )
+    return grabbed.toImage()

@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from idsync.editor.steps import Step
 from idsync.ui.main_window import MainWindow
 from tests.helpers.documents import CLEAN, ROW_ERROR
-
-
-def on_screen(widget: QWidget) -> QImage:
-    """The pixels the screen holds for ``widget``: the window's last paint, not a fresh
-    rendering (so a repaint that never came shows as the old pixels)."""
-    window = widget.window()
-    screen = window.screen()
-    assert screen is not None
-    top_left = widget.mapTo(window, widget.rect().topLeft())
-    grabbed = screen.grabWindow(
-        window.winId(), top_left.x(), top_left.y(), widget.width(), widget.height()
-    )
-    return grabbed.toImage()
+from tests.helpers.windows import on_screen
 
 
 def rows_on_screen(window: MainWindow) -> dict[Step, QImage]:

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from idsync.editor.steps import Step
 from idsync.ui.main_window import MainWindow
 from tests.helpers.documents import CLEAN
-
-
-def on_screen(widget: QWidget) -> QImage:
-    """The pixels the screen holds for ``widget``: the window's last paint, not a fresh
-    rendering (so a repaint that never came shows as the old pixels)."""
-    window = widget.window()
-    screen = window.screen()
-    assert screen is not None
-    top_left = widget.mapTo(window, widget.rect().topLeft())
-    grabbed = screen.grabWindow(
-        window.winId(), top_left.x(), top_left.y(), widget.width(), widget.height()
-    )
-    return grabbed.toImage()
+from tests.helpers.windows import on_screen
 
 
 def test_the_empty_table_shows_a_new_placeholder_at_once(
