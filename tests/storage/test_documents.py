@@ -258,9 +258,25 @@ def test_several_problems_are_counted_in_one_line() -> None:
 def test_newer_version_is_refused_with_the_update_hint() -> None:
     error = _error('{"format": "idsync-config", "version": 3, "whatever": []}')
     assert str(error) == (
-        "facebook.json: was written by a newer version (format 3); this app reads up to 2 "
-        "— update the app."
+        "facebook.json:1:29: was written by a newer version (format 3); this app reads up "
+        "to 2 — update the app."
     )
+
+
+@pytest.mark.parametrize(
+    ("member", "expected"),
+    [
+        ('"format": "idsync-document"', "3:3: format: 'idsync-document' is not"),
+        ('"format": "idsync-config",\n  "version": "2"', "4:3: version: '2' is not a version"),
+        ('"format": "idsync-config",\n  "version": null', "4:3: version: null is not a version"),
+        ('"format": "idsync-config",\n  "version": -1', "4:3: version: -1 is not a document"),
+        ('"format": "idsync-config",\n  "version": 7', "4:3: was written by a newer version"),
+    ],
+)
+def test_a_wrong_header_is_placed_at_its_member(member: str, expected: str) -> None:
+    # As the model's misfits are: PATH:LINE:COL at the member's key, so an editor jumps there.
+    error = _error("{\n  \"name\": \"x\",\n  " + member + "\n}\n")
+    assert str(error).startswith(f"facebook.json:{expected}")
 
 
 @pytest.mark.parametrize(

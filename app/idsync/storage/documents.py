@@ -18,7 +18,7 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from idsync.core.model import FORMAT_NAME, FORMAT_VERSION, IdSyncDocument
-from idsync.core.positions import describe, line_and_column, misfits
+from idsync.core.positions import DocumentPositions, describe, line_and_column, misfits
 from idsync.storage.atomic import atomic_write_bytes, remove_stale_temp_files
 from idsync.storage.bounded import MAX_DOCUMENT_BYTES, lone_surrogate_at
 from idsync.storage.document_text import (
@@ -63,7 +63,7 @@ def parse_document(
             f'"format": "{FORMAT_NAME}") — is this the right file?',
         )
     _refuse_lone_surrogates(text, raw, source)
-    version = _check_header(raw, source)
+    version = _check_header(raw, source, DocumentPositions(text))
     migrated = version != FORMAT_VERSION
     if migrated:
         try:
@@ -75,7 +75,16 @@ def parse_document(
     return _build(text, raw, source, in_file=not migrated)
 
 
-def _check_header(raw: dict[str, Any], source: str) -> int:
+def _check_header(raw: dict[str, Any], source: str, positions: DocumentPositions) -> int:
+    """The document's format version; DocumentError (at the member's line and column)
+    when the header is not one this app reads."""
+
+    def at(name: str) -> dict[str, Any]:
+        place = positions.field_place(name)
+        if place is None:
+            return {"field": name}
+        return {"field": name, "line": place[0], "column": place[1]}
+
     if "format" not in raw:
         hint = (
             " It looks like an API request body; open the document it was exported from."
@@ -90,32 +99,35 @@ def _check_header(raw: dict[str, Any], source: str) -> int:
         raise DocumentError(
             source,
             f"{describe(raw['format'])} is not {FORMAT_NAME!r} — is this the right file?",
-            field="format",
+            **at("format"),
         )
     version = raw.get("version")
-    if version is None:
+    if "version" not in raw:
         raise DocumentError(
-            source, f"is missing — add \"version\": {FORMAT_VERSION}.", field="version"
+            source, f"is missing — add \"version\": {FORMAT_VERSION}.", **at("version")
         )
     if isinstance(version, bool) or not isinstance(version, int):
         raise DocumentError(
             source,
             f"{describe(version)} is not a version number — use \"version\": "
             f"{FORMAT_VERSION}.",
-            field="version",
+            **at("version"),
         )
     if version > FORMAT_VERSION:
+        where = at("version")
         raise DocumentError(
             source,
             f"was written by a newer version (format {version}); this app reads up to "
             f"{FORMAT_VERSION} — update the app.",
+            line=where.get("line"),
+            column=where.get("column"),
         )
     if version < 0:
         raise DocumentError(
             source,
             f"{version} is not a document version (oldest readable: "
             f"{oldest_readable_version()}).",
-            field="version",
+            **at("version"),
         )
     return version
 
