@@ -188,7 +188,7 @@ class IdentifierTableModel(QAbstractTableModel):
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
         if role in _PAINTED_ROLES:
-            look = self.cell_look(index)
+            look = self._cell_look(index)
             if look is None:
                 return None
             if role == _DISPLAY:
@@ -211,7 +211,7 @@ class IdentifierTableModel(QAbstractTableModel):
         found = self.findings_at(index)
         return " ".join(f.message for f in found) or self._description(row, column)
 
-    def cell_look(self, index: Index) -> CellLook | None:
+    def _cell_look(self, index: Index) -> CellLook | None:
         """What a paint of the cell at ``index`` shows; None off the table."""
         palette = QGuiApplication.palette().cacheKey()
         if (
